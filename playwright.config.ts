@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test';
+
+// Browsers cannot be downloaded here: use Debian's Chromium (or CHROME_PATH when set).
+const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'test/browser',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: process.env['CI'] !== undefined,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: 'http://127.0.0.1:4173',
+    browserName: 'chromium',
+    headless: true,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--enable-unsafe-webgpu',
+      ],
+    },
+  },
+  webServer: {
+    command: 'npx vite preview',
+    url: 'http://127.0.0.1:4173',
+    reuseExistingServer: process.env['CI'] === undefined,
+    timeout: 60_000,
+  },
+});

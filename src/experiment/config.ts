@@ -1,0 +1,216 @@
+import { ConfigError, NotImplementedError } from '../errors.js';
+import { PrimaryMetricGoal } from '../metric/goal.js';
+import type { EarlyTerminationPolicy } from '../policy/policy.js';
+import { NoTerminationPolicy } from '../policy/no-termination.js';
+import type { TrainFunction } from '../run/run.js';
+import type { TrialDefinition } from '../runner/runner.js';
+import type { ParameterSampling } from '../sampling/sampler.js';
+import type { SweepConfigSpec } from '../store/records.js';
+import {
+  expectIntegerInRange,
+  expectName,
+  expectOneOf,
+  expectPlainObject,
+  expectPositiveNumber,
+  rejectUnknownKeys,
+} from '../validate.js';
+
+export const MAX_TOTAL_RUNS_LIMIT = 1000;
+export const MAX_CONCURRENT_RUNS_LIMIT = 100;
+export const DEFAULT_MAX_DURATION_MINUTES = 10080;
+export const MAX_RESUME_SOURCES = 5;
+
+export interface HyperDriveConfigOptions {
+  readonly hyperparameterSampling: ParameterSampling;
+  readonly primaryMetricName: string;
+  readonly primaryMetricGoal: PrimaryMetricGoal;
+  /** Integer 1–1000. The sweep may create fewer (an exhausted grid). */
+  readonly maxTotalRuns: number;
+  /** Integer 1–100; defaults to `maxTotalRuns` (capped at 100). */
+  readonly maxConcurrentRuns?: number;
+  /** Defaults to 10080 (one week). */
+  readonly maxDurationMinutes?: number;
+  /** Defaults to `NoTerminationPolicy`. */
+  readonly policy?: EarlyTerminationPolicy | null;
+  /** The training function (HyperDrive's `run_config` / estimator), for the in-process runner. */
+  readonly train?: TrainFunction;
+  /**
+   * What to train when it cannot be a function in this thread (worker pools): a built-in
+   * example or an ES module URL. Exactly one of `train` and `trial` is given.
+   */
+  readonly trial?: TrialDefinition;
+  /** Earlier sweeps to warm-start from (SPEC §8). */
+  readonly resumeFrom?: readonly string[];
+  /** Earlier runs to resume from their checkpoints (SPEC §8). */
+  readonly resumeChildRuns?: readonly string[];
+}
+
+const KNOWN_OPTIONS = [
+  'hyperparameterSampling',
+  'primaryMetricName',
+  'primaryMetricGoal',
+  'maxTotalRuns',
+  'maxConcurrentRuns',
+  'maxDurationMinutes',
+  'policy',
+  'train',
+  'trial',
+  'resumeFrom',
+  'resumeChildRuns',
+] as const;
+
+/**
+ * Everything a sweep needs (SPEC §7), validated when constructed so that an invalid combination
+ * fails before any training starts, with a message naming the field.
+ */
+export class HyperDriveConfig {
+  readonly hyperparameterSampling: ParameterSampling;
+  readonly primaryMetricName: string;
+  readonly primaryMetricGoal: PrimaryMetricGoal;
+  readonly maxTotalRuns: number;
+  readonly maxConcurrentRuns: number;
+  readonly maxDurationMinutes: number;
+  readonly policy: EarlyTerminationPolicy;
+  readonly trial: TrialDefinition;
+  /** Advice that does not stop the sweep, e.g. a grid smaller than `maxTotalRuns`. */
+  readonly warnings: readonly string[];
+
+  constructor(options: HyperDriveConfigOptions) {
+    const raw = expectPlainObject('HyperDriveConfig', options);
+    rejectUnknownKeys('', raw, KNOWN_OPTIONS);
+
+    this.hyperparameterSampling = expectSampling(raw['hyperparameterSampling']);
+    this.primaryMetricName = expectName('primaryMetricName', raw['primaryMetricName']);
+    this.primaryMetricGoal = expectOneOf('primaryMetricGoal', raw['primaryMetricGoal'], [
+      PrimaryMetricGoal.MAXIMIZE,
+      PrimaryMetricGoal.MINIMIZE,
+    ]);
+    if (raw['maxTotalRuns'] === undefined) {
+      throw new ConfigError('maxTotalRuns', 'is required: an integer between 1 and 1000', undefined);
+    }
+    this.maxTotalRuns = expectIntegerInRange('maxTotalRuns', raw['maxTotalRuns'], 1, MAX_TOTAL_RUNS_LIMIT);
+    this.maxConcurrentRuns =
+      raw['maxConcurrentRuns'] === undefined
+        ? Math.min(this.maxTotalRuns, MAX_CONCURRENT_RUNS_LIMIT)
+        : expectIntegerInRange('maxConcurrentRuns', raw['maxConcurrentRuns'], 1, MAX_CONCURRENT_RUNS_LIMIT);
+    this.maxDurationMinutes =
+      raw['maxDurationMinutes'] === undefined
+        ? DEFAULT_MAX_DURATION_MINUTES
+        : expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']);
+    this.policy = expectPolicy(raw['policy']);
+    this.trial = expectTrial(raw['train'], raw['trial']);
+    expectResumeList('resumeFrom', raw['resumeFrom']);
+    expectResumeList('resumeChildRuns', raw['resumeChildRuns']);
+
+    const warnings: string[] = [];
+    const size = this.hyperparameterSampling.size;
+    if (size !== undefined && size < this.maxTotalRuns) {
+      warnings.push(
+        `the search space has ${size} configurations, fewer than maxTotalRuns ${this.maxTotalRuns}: the sweep ends after ${size} runs`,
+      );
+    }
+    if (this.hyperparameterSampling.kind === 'bayesian') {
+      const dims = this.hyperparameterSampling.space.parameters.length;
+      if (this.maxTotalRuns < 20 * dims) {
+        warnings.push(
+          `Bayesian sampling works best with maxTotalRuns >= 20 x the number of parameters (${20 * dims}); got ${this.maxTotalRuns}`,
+        );
+      }
+    }
+    this.warnings = warnings;
+    Object.freeze(this);
+  }
+
+  toSpec(): SweepConfigSpec {
+    return {
+      sampling: this.hyperparameterSampling.toSpec(),
+      primaryMetricName: this.primaryMetricName,
+      primaryMetricGoal: this.primaryMetricGoal,
+      maxTotalRuns: this.maxTotalRuns,
+      maxConcurrentRuns: this.maxConcurrentRuns,
+      maxDurationMinutes: this.maxDurationMinutes,
+      policy: this.policy.toSpec(),
+      trial: describeTrial(this.trial),
+    };
+  }
+}
+
+function expectTrial(train: unknown, trial: unknown): TrialDefinition {
+  if (train !== undefined && trial !== undefined) {
+    throw new ConfigError('trial', 'must not be given together with train: give exactly one', trial);
+  }
+  if (trial === undefined) {
+    if (typeof train !== 'function') {
+      throw new ConfigError('train', 'must be a training function train(params, run)', train);
+    }
+    return { kind: 'function', train: train as TrainFunction };
+  }
+  const raw = expectPlainObject('trial', trial);
+  const kind = expectOneOf('trial.kind', raw['kind'], ['builtin', 'module']);
+  rejectUnknownKeys('trial', raw, kind === 'builtin' ? ['kind', 'name'] : ['kind', 'url']);
+  if (kind === 'builtin') return { kind, name: expectName('trial.name', raw['name']) };
+  const url = raw['url'];
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new ConfigError('trial.url', 'must be the URL of an ES module exporting train(params, run)', url);
+  }
+  return { kind, url };
+}
+
+function describeTrial(trial: TrialDefinition): string {
+  switch (trial.kind) {
+    case 'function':
+      return trial.train.name === '' ? 'anonymous function' : `function ${trial.train.name}`;
+    case 'builtin':
+      return `builtin:${trial.name}`;
+    case 'module':
+      return trial.url;
+  }
+}
+
+function expectSampling(value: unknown): ParameterSampling {
+  const candidate = value as Partial<ParameterSampling> | null | undefined;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.createSampler !== 'function' ||
+    typeof candidate.toSpec !== 'function' ||
+    candidate.space === undefined
+  ) {
+    throw new ConfigError(
+      'hyperparameterSampling',
+      'must be a RandomParameterSampling, GridParameterSampling or BayesianParameterSampling',
+      value,
+    );
+  }
+  return candidate as ParameterSampling;
+}
+
+function expectPolicy(value: unknown): EarlyTerminationPolicy {
+  if (value === undefined || value === null) return new NoTerminationPolicy();
+  const candidate = value as Partial<EarlyTerminationPolicy>;
+  if (typeof candidate !== 'object' || typeof candidate.decide !== 'function' || typeof candidate.toSpec !== 'function') {
+    throw new ConfigError(
+      'policy',
+      'must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy or NoTerminationPolicy',
+      value,
+    );
+  }
+  return candidate as EarlyTerminationPolicy;
+}
+
+function expectResumeList(field: 'resumeFrom' | 'resumeChildRuns', value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+    throw new ConfigError(field, 'must be an array of sweep or run ids (non-empty strings)', value);
+  }
+  if (new Set(value).size !== value.length) {
+    throw new ConfigError(field, 'must not list the same id twice', value);
+  }
+  if (field === 'resumeFrom' && value.length > MAX_RESUME_SOURCES) {
+    throw new ConfigError(field, `may name at most ${MAX_RESUME_SOURCES} earlier sweeps`, value);
+  }
+  if (value.length > 0) {
+    // Reserved until checkpoints and warm start land: refusing beats silently ignoring them.
+    throw new NotImplementedError(`${field} is not implemented yet: warm start and resuming runs come with checkpoints`);
+  }
+}

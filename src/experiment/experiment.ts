@@ -1,0 +1,87 @@
+import { ConfigError } from '../errors.js';
+import type { SweepConfigSpec, SweepRecord } from '../store/records.js';
+import { expectName } from '../validate.js';
+import { HyperDriveConfig } from './config.js';
+import { Orchestrator } from './orchestrator.js';
+import { Sweep } from './sweep.js';
+import type { Workspace } from './workspace.js';
+
+/** A named group of sweeps inside a workspace. */
+export class Experiment {
+  readonly name: string;
+
+  constructor(
+    readonly workspace: Workspace,
+    name: string,
+  ) {
+    this.name = expectName('Experiment.name', name);
+  }
+
+  /** Starts a sweep and returns its handle at once; training begins on a later turn. */
+  submit(config: HyperDriveConfig): Sweep {
+    if (!(config instanceof HyperDriveConfig)) {
+      throw new ConfigError('config', 'must be a HyperDriveConfig (new HyperDriveConfig({...}))', config);
+    }
+    const orchestrator = new Orchestrator(
+      { id: this.workspace.createSweepId(), workspace: this.workspace.name, experiment: this.name },
+      config,
+      {
+        store: this.workspace.store,
+        runner: this.workspace.runner,
+        clock: this.workspace.clock,
+        random: this.workspace.random,
+      },
+    );
+    orchestrator.start();
+    return new Sweep(orchestrator);
+  }
+
+  /**
+   * Continues a sweep that a page reload or crash interrupted (stored as Queued or Running with
+   * no page running it). Finished runs are kept, unfinished ones re-run in place, and new runs
+   * are sampled only up to the original budget. `config` must describe the same sweep.
+   */
+  async continueSweep(sweepId: string, config: HyperDriveConfig): Promise<Sweep> {
+    if (!(config instanceof HyperDriveConfig)) {
+      throw new ConfigError('config', 'must be a HyperDriveConfig (new HyperDriveConfig({...}))', config);
+    }
+    const store = this.workspace.store;
+    const record = await store.getSweep(sweepId);
+    if (record === undefined || record.workspace !== this.workspace.name || record.experiment !== this.name) {
+      throw new ConfigError('sweepId', `must name a stored sweep of experiment ${JSON.stringify(this.name)}`, sweepId);
+    }
+    if (record.status !== 'Queued' && record.status !== 'Running') {
+      throw new ConfigError('sweepId', `must name an interrupted sweep; this one is ${record.status}`, sweepId);
+    }
+    const stored = JSON.stringify(comparable(record.config));
+    const given = JSON.stringify(comparable(config.toSpec()));
+    if (stored !== given) {
+      throw new ConfigError('config', `must describe the same sweep as the stored one: ${stored}`, JSON.parse(given));
+    }
+    const [runs, metrics] = await Promise.all([store.listRuns(sweepId), store.listMetrics(sweepId)]);
+    const orchestrator = new Orchestrator(
+      { id: record.id, workspace: record.workspace, experiment: record.experiment },
+      config,
+      {
+        store,
+        runner: this.workspace.runner,
+        clock: this.workspace.clock,
+        random: this.workspace.random,
+      },
+      { record, runs, metrics },
+    );
+    orchestrator.start();
+    return new Sweep(orchestrator);
+  }
+
+  /** Stored sweeps of this experiment, oldest first. */
+  listSweeps(): Promise<SweepRecord[]> {
+    return this.workspace.store.listSweeps(this.workspace.name, this.name);
+  }
+}
+
+/** The parts of a sweep's definition that must match to continue it (not the function's name). */
+function comparable(spec: SweepConfigSpec): Omit<SweepConfigSpec, 'trial' | 'maxConcurrentRuns'> {
+  const { trial: _trial, maxConcurrentRuns: _concurrency, ...rest } = spec;
+  return rest;
+}

@@ -1,0 +1,13 @@
+export {
+  HyperDriveConfig,
+  DEFAULT_MAX_DURATION_MINUTES,
+  MAX_CONCURRENT_RUNS_LIMIT,
+  MAX_TOTAL_RUNS_LIMIT,
+  type HyperDriveConfigOptions,
+} from './config.js';
+export { Workspace, type WorkspaceOptions } from './workspace.js';
+export { Experiment } from './experiment.js';
+export { Sweep } from './sweep.js';
+export { Orchestrator, type SweepEvent, type OrchestratorDeps, type RestoredSweep } from './orchestrator.js';
+export { bestRun, sortedRuns, metricsByRun, type RankedRun, type BestRunOptions, type SortedChildrenOptions } from './run-queries.js';
+export { terminationText } from './termination-text.js';

@@ -1,0 +1,78 @@
+import { isBetter, type PrimaryMetricGoal } from '../metric/goal.js';
+import type { RunHistory } from '../policy/policy.js';
+import type { TrialExecution } from '../runner/runner.js';
+import type { ParamSet } from '../space/expression.js';
+import {
+  TERMINAL_STATUSES,
+  type ErrorRecord,
+  type RunRecord,
+  type RunStatus,
+  type TerminationRecord,
+} from '../store/records.js';
+
+/** The orchestrator's live view of one run; also the history its policy judges. */
+export class RunState implements RunHistory {
+  status: RunStatus = 'Queued';
+  startedAt: number | null = null;
+  endedAt: number | null = null;
+  bestMetric: number | null = null;
+  termination: TerminationRecord | null = null;
+  error: ErrorRecord | null = null;
+  backend: string | null = null;
+  attempt = 1;
+  execution: TrialExecution | null = null;
+  /** Set when the orchestrator asked the trial to stop; applied when the trial settles. */
+  cancelRequest: TerminationRecord | null = null;
+  /** Primary-metric values in order: `values[N-1]` is interval N. */
+  readonly values: number[] = [];
+  /** Every metric the run logged, in order. */
+  readonly metrics = new Map<string, number[]>();
+
+  constructor(
+    readonly runId: string,
+    readonly sweepId: string,
+    readonly index: number,
+    readonly params: ParamSet,
+    readonly createdAt: number,
+  ) {}
+
+  get finished(): boolean {
+    return TERMINAL_STATUSES.has(this.status);
+  }
+
+  /** Records one value; returns its 0-based step among this metric's values. */
+  record(name: string, value: number, primaryName: string, goal: PrimaryMetricGoal): number {
+    let list = this.metrics.get(name);
+    if (list === undefined) {
+      list = [];
+      this.metrics.set(name, list);
+    }
+    list.push(value);
+    if (name === primaryName) {
+      this.values.push(value);
+      if (Number.isFinite(value) && (this.bestMetric === null || isBetter(goal, value, this.bestMetric))) {
+        this.bestMetric = value;
+      }
+    }
+    return list.length - 1;
+  }
+
+  toRecord(): RunRecord {
+    return {
+      id: this.runId,
+      sweepId: this.sweepId,
+      index: this.index,
+      attempt: this.attempt,
+      params: this.params,
+      status: this.status,
+      createdAt: this.createdAt,
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      intervals: this.values.length,
+      bestMetric: this.bestMetric,
+      termination: this.termination,
+      error: this.error,
+      backend: this.backend,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import type { ParamSet } from '../space/expression.js';
+import type { RunRecord, SweepRecord, SweepStatus } from '../store/records.js';
+import type { Orchestrator, SweepEvent } from './orchestrator.js';
+import {
+  bestRun,
+  metricsByRun,
+  sortedRuns,
+  type BestRunOptions,
+  type RankedRun,
+  type SortedChildrenOptions,
+} from './run-queries.js';
+
+/**
+ * The handle `Experiment.submit` returns at once (HyperDrive's parent run): watch, query and
+ * cancel a sweep while it runs and after it ends.
+ */
+export class Sweep {
+  constructor(private readonly orchestrator: Orchestrator) {}
+
+  get id(): string {
+    return this.orchestrator.record.id;
+  }
+
+  /** Concurrency actually used (the request clamped to what the runner holds). */
+  get concurrency(): number {
+    return this.orchestrator.concurrency;
+  }
+
+  get warnings(): readonly string[] {
+    return this.orchestrator.record.warnings;
+  }
+
+  getStatus(): SweepStatus {
+    return this.orchestrator.record.status;
+  }
+
+  getDetails(): SweepRecord {
+    return this.orchestrator.record;
+  }
+
+  /** Resolves with the final record once the sweep ended and everything is stored. Never rejects. */
+  waitForCompletion(): Promise<SweepRecord> {
+    return this.orchestrator.done;
+  }
+
+  /** Stops creating runs and cancels the running ones; resolves when the sweep has ended. */
+  cancel(): Promise<SweepRecord> {
+    this.orchestrator.cancel();
+    return this.orchestrator.done;
+  }
+
+  /** Cancels one run; the sweep goes on. False when the run is unknown or already over. */
+  cancelRun(runId: string): boolean {
+    return this.orchestrator.cancelRun(runId);
+  }
+
+  getChildren(): RunRecord[] {
+    return this.orchestrator.runRecords();
+  }
+
+  getBestRunByPrimaryMetric(options: BestRunOptions = {}): RunRecord | null {
+    return bestRun(this.orchestrator.runRecords(), this.orchestrator.record.config.primaryMetricGoal, options);
+  }
+
+  getChildrenSortedByPrimaryMetric(options: SortedChildrenOptions = {}): RankedRun[] {
+    return sortedRuns(this.orchestrator.runRecords(), this.orchestrator.record.config.primaryMetricGoal, options);
+  }
+
+  getMetrics(): Record<string, Record<string, number | number[]>> {
+    return metricsByRun(this.orchestrator.runMetrics());
+  }
+
+  getHyperparameters(): Record<string, ParamSet> {
+    return Object.fromEntries(this.orchestrator.runRecords().map((r) => [r.id, r.params]));
+  }
+
+  /** Live updates (sweep, run, metric, decision); returns an unsubscribe function. */
+  subscribe(listener: (event: SweepEvent) => void): () => void {
+    return this.orchestrator.subscribe(listener);
+  }
+}

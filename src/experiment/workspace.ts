@@ -1,0 +1,44 @@
+import type { Clock } from '../clock/clock.js';
+import { SystemClock } from '../clock/system-clock.js';
+import { MathRandom } from '../random/math-random.js';
+import type { RandomSource } from '../random/random-source.js';
+import { InProcessRunner } from '../runner/in-process-runner.js';
+import type { TrialRunner } from '../runner/runner.js';
+import { MemoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/store.js';
+import { expectName, expectPlainObject, rejectUnknownKeys } from '../validate.js';
+
+export interface WorkspaceOptions {
+  /** Defaults to `overdrive` (SPEC §1: the IndexedDB database name in the browser). */
+  readonly name?: string;
+  readonly store?: Store;
+  readonly runner?: TrialRunner;
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  /** Makes sweep ids; defaults to `HD_` + a random UUID, like HyperDrive's parent run ids. */
+  readonly createSweepId?: () => string;
+}
+
+/**
+ * Where sweeps live and run: a store, a trial runner, a clock and a random source. With no
+ * options it is in-memory with the in-process runner, so a script can run a sweep in Node.
+ */
+export class Workspace {
+  readonly name: string;
+  readonly store: Store;
+  readonly runner: TrialRunner;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly createSweepId: () => string;
+
+  constructor(options: WorkspaceOptions = {}) {
+    const raw = expectPlainObject('Workspace', options);
+    rejectUnknownKeys('Workspace', raw, ['name', 'store', 'runner', 'clock', 'random', 'createSweepId']);
+    this.name = options.name === undefined ? 'overdrive' : expectName('Workspace.name', options.name);
+    this.clock = options.clock ?? new SystemClock();
+    this.store = options.store ?? new MemoryStore();
+    this.runner = options.runner ?? new InProcessRunner({ clock: this.clock });
+    this.random = options.random ?? new MathRandom();
+    this.createSweepId = options.createSweepId ?? (() => `HD_${globalThis.crypto.randomUUID()}`);
+  }
+}

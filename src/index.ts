@@ -1,0 +1,60 @@
+/**
+ * Overdrive's public entry point: HyperDrive's vocabulary in TypeScript. Everything here is plain
+ * TypeScript with no DOM or TF.js import, so it runs in Node and in the browser alike.
+ */
+export {
+  choice,
+  randint,
+  uniform,
+  loguniform,
+  normal,
+  lognormal,
+  quniform,
+  qloguniform,
+  qnormal,
+  qlognormal,
+  range,
+  createSearchSpace,
+  flattenParams,
+} from './space/index.js';
+export type {
+  Expression,
+  ParamSet,
+  ParamValue,
+  Primitive,
+  SearchSpace,
+  SearchSpaceDefinition,
+} from './space/index.js';
+
+export { RandomParameterSampling, GridParameterSampling, BayesianParameterSampling } from './sampling/index.js';
+export type { ParameterSampling, Sampler } from './sampling/index.js';
+
+export {
+  BanditPolicy,
+  MedianStoppingPolicy,
+  TruncationSelectionPolicy,
+  NoTerminationPolicy,
+} from './policy/index.js';
+export type { EarlyTerminationPolicy, PolicyDecision, PolicyEvidence } from './policy/index.js';
+
+export { PrimaryMetricGoal } from './metric/goal.js';
+export {
+  HyperDriveConfig,
+  Workspace,
+  Experiment,
+  Sweep,
+  type HyperDriveConfigOptions,
+  type WorkspaceOptions,
+  type SweepEvent,
+  type RankedRun,
+} from './experiment/index.js';
+
+export type { Run, TrainFunction } from './run/index.js';
+export { RunCanceledError } from './run/index.js';
+export { InProcessRunner } from './runner/index.js';
+export type { TrialRunner, TrialEvent, TrialOutcome } from './runner/index.js';
+export { MemoryStore } from './store/index.js';
+export type { Store, RunRecord, SweepRecord, RunStatus, SweepStatus, MetricPoint } from './store/index.js';
+export { SystemClock, ManualClock, type Clock } from './clock/index.js';
+export { SeededRandom, type RandomSource } from './random/index.js';
+export { ConfigError, NotImplementedError } from './errors.js';

@@ -1,0 +1,2 @@
+export { erfc, normalCdf, normalPdf, normalQuantile } from './normal.js';
+export { quantize, decimalsOf } from './quantize.js';

@@ -1,0 +1,58 @@
+import { bestOf } from '../metric/goal.js';
+import type { PrimaryMetricGoal } from '../metric/goal.js';
+import type { PolicyInput, RunHistory } from './policy.js';
+
+/*
+ * Decision (SPEC §5 is silent; applies to every policy): a run whose values up to interval N
+ * hold no finite number (it diverged: NaN or ±Infinity only) has no best, and counts as the
+ * worst possible run in every comparison. Bandit, median stopping and truncation selection
+ * cancel it whenever something finite exists to compare it with, because such a run can
+ * never become the sweep's best (SPEC §11: non-finite values are never best) and further
+ * training only burns compute. Its evidence `value` is null.
+ */
+
+/** The run's best finite value over its first `interval` reports, or `undefined` if none. */
+export function bestUpTo(
+  goal: PrimaryMetricGoal,
+  run: RunHistory,
+  interval: number,
+): number | undefined {
+  return bestOf(goal, run.values.slice(0, interval));
+}
+
+/** Mean of the finite values among the first `interval` reports, or `undefined` if none. */
+export function runningAverage(run: RunHistory, interval: number): number | undefined {
+  let sum = 0;
+  let count = 0;
+  for (const v of run.values.slice(0, interval)) {
+    if (!Number.isFinite(v)) continue;
+    sum += v;
+    count += 1;
+  }
+  return count === 0 ? undefined : sum / count;
+}
+
+/**
+ * The other runs, less any entry carrying the judged run's own id: `others` is documented as
+ * "every other run", and counting the judged run twice would skew a median or a ranking.
+ */
+export function otherRuns(input: PolicyInput): readonly RunHistory[] {
+  return input.others.filter((r) => r.runId !== input.run.runId);
+}
+
+/**
+ * Explanations show 4 significant digits with trailing zeros dropped (0.8, not 0.8000);
+ * evidence keeps the full-precision numbers.
+ */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'none';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  const rounded = Number(value.toPrecision(4));
+  return Object.is(rounded, -0) ? '0' : String(rounded);
+}
+
+/** "1 run" / "3 runs". */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}

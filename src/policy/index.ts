@@ -1,0 +1,30 @@
+export type {
+  BanditEvidence,
+  EarlyTerminationPolicy,
+  MedianStoppingEvidence,
+  PolicyDecision,
+  PolicyEvidence,
+  PolicyInput,
+  PolicyKind,
+  PolicySpec,
+  RunHistory,
+  TruncationSelectionEvidence,
+} from './policy.js';
+export {
+  DEFAULT_DELAY_EVALUATION,
+  DEFAULT_EVALUATION_INTERVAL,
+  isScheduled,
+  readSchedule,
+  SCHEDULE_OPTION_NAMES,
+} from './schedule.js';
+export type { Schedule, ScheduleOptions } from './schedule.js';
+export { bestUpTo, formatNumber, runningAverage } from './history.js';
+export { BanditPolicy } from './bandit.js';
+export type { BanditPolicyOptions } from './bandit.js';
+export { MedianStoppingPolicy, median } from './median-stopping.js';
+export type { MedianStoppingPolicyOptions } from './median-stopping.js';
+export { TruncationSelectionPolicy } from './truncation-selection.js';
+export type { TruncationSelectionPolicyOptions } from './truncation-selection.js';
+export { NoTerminationPolicy } from './no-termination.js';
+export type { NoTerminationPolicyOptions } from './no-termination.js';
+export { POLICY_KINDS, policyFromSpec } from './from-spec.js';

@@ -1,0 +1,105 @@
+import { isBetter } from '../metric/goal.js';
+import { bestUpTo, formatNumber, otherRuns, plural, runningAverage } from './history.js';
+import type {
+  EarlyTerminationPolicy,
+  MedianStoppingEvidence,
+  PolicyDecision,
+  PolicyInput,
+  PolicySpec,
+} from './policy.js';
+import {
+  assertValidInput,
+  isScheduled,
+  notScheduledDecision,
+  readOptionsObject,
+  readSchedule,
+  SCHEDULE_OPTION_NAMES,
+} from './schedule.js';
+import type { ScheduleOptions } from './schedule.js';
+
+export type MedianStoppingPolicyOptions = ScheduleOptions;
+
+const OWNER = 'MedianStoppingPolicy';
+const LABEL = 'Median stopping';
+
+/** Median of a non-empty list; the mean of the two middle values when the count is even. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid];
+  if (upper === undefined) throw new RangeError('median of an empty list');
+  if (sorted.length % 2 === 1) return upper;
+  const lower = sorted[mid - 1] ?? upper;
+  return (lower + upper) / 2;
+}
+
+/**
+ * SPEC §5 Median stopping: cancel a run whose best so far is worse than the median of the
+ * other runs' running averages at the same interval.
+ */
+export class MedianStoppingPolicy implements EarlyTerminationPolicy {
+  readonly kind = 'median-stopping';
+  readonly evaluationInterval: number;
+  readonly delayEvaluation: number;
+
+  constructor(options: MedianStoppingPolicyOptions = {}) {
+    const record = readOptionsObject(OWNER, options, SCHEDULE_OPTION_NAMES);
+    const schedule = readSchedule(OWNER, record);
+    this.evaluationInterval = schedule.evaluationInterval;
+    this.delayEvaluation = schedule.delayEvaluation;
+  }
+
+  decide(input: PolicyInput): PolicyDecision {
+    assertValidInput(input);
+    const { goal, run, interval } = input;
+    if (!isScheduled(interval, this.evaluationInterval, this.delayEvaluation)) {
+      return notScheduledDecision(this.kind, LABEL, interval, this);
+    }
+
+    // Only runs that have reached N are compared, so every average spans the same intervals;
+    // a run with nothing finite in 1..N has no average and is left out rather than skewing it.
+    const averages: number[] = [];
+    for (const other of otherRuns(input)) {
+      if (other.values.length < interval) continue;
+      const average = runningAverage(other, interval);
+      if (average !== undefined) averages.push(average);
+    }
+    if (averages.length === 0) {
+      return {
+        kind: 'skip',
+        policy: this.kind,
+        interval,
+        why: 'nothing-to-compare',
+        explanation: `not evaluated at interval ${interval}: no other run has reached interval ${interval} with a finite value (${LABEL})`,
+      };
+    }
+
+    const mid = median(averages);
+    const value = bestUpTo(goal, run, interval);
+    // Strict: a best exactly equal to the median is not worse, so the run continues.
+    const cancel = value === undefined || isBetter(goal, mid, value);
+    const evidence: MedianStoppingEvidence = {
+      policy: 'median-stopping',
+      value: value ?? null,
+      median: mid,
+      comparedRuns: averages.length,
+    };
+    const of = `the median ${formatNumber(mid)} of ${plural(averages.length, "other run's running average", "other runs' running averages")}`;
+    let explanation: string;
+    if (value === undefined) {
+      explanation = `stopped at interval ${interval}: no finite value up to this interval (diverged); ${of} (${LABEL})`;
+    } else if (cancel) {
+      explanation = `stopped at interval ${interval}: best ${formatNumber(value)} is worse than ${of} (${LABEL})`;
+    } else {
+      explanation = `continues at interval ${interval}: best ${formatNumber(value)} is not worse than ${of} (${LABEL})`;
+    }
+    return { kind: cancel ? 'cancel' : 'continue', policy: this.kind, interval, evidence, explanation };
+  }
+
+  toSpec(): PolicySpec {
+    return {
+      kind: this.kind,
+      options: { evaluationInterval: this.evaluationInterval, delayEvaluation: this.delayEvaluation },
+    };
+  }
+}

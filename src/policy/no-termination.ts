@@ -1,0 +1,32 @@
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicySpec } from './policy.js';
+import { assertValidInput, readOptionsObject } from './schedule.js';
+
+/** Takes no options; an empty object is accepted so specs can always carry `options`. */
+export type NoTerminationPolicyOptions = Readonly<Record<string, never>>;
+
+/** SPEC §5: the default when no policy is given; every run trains to the end. */
+export class NoTerminationPolicy implements EarlyTerminationPolicy {
+  readonly kind = 'no-termination';
+  // Fixed at the defaults: there is nothing to schedule, but the interface asks for them.
+  readonly evaluationInterval = 1;
+  readonly delayEvaluation = 0;
+
+  constructor(options: NoTerminationPolicyOptions = {}) {
+    readOptionsObject('NoTerminationPolicy', options, []);
+  }
+
+  decide(input: PolicyInput): PolicyDecision {
+    assertValidInput(input);
+    return {
+      kind: 'skip',
+      policy: this.kind,
+      interval: input.interval,
+      why: 'no-policy',
+      explanation: `not evaluated at interval ${input.interval}: no early termination policy, the run trains to the end`,
+    };
+  }
+
+  toSpec(): PolicySpec {
+    return { kind: this.kind, options: {} };
+  }
+}

@@ -1,0 +1,143 @@
+import { ConfigError } from '../errors.js';
+import { compareBestFirst, isBetter } from '../metric/goal.js';
+import { bestUpTo, formatNumber, otherRuns, plural } from './history.js';
+import type {
+  EarlyTerminationPolicy,
+  PolicyDecision,
+  PolicyInput,
+  PolicySpec,
+  TruncationSelectionEvidence,
+} from './policy.js';
+import {
+  assertValidInput,
+  isScheduled,
+  notScheduledDecision,
+  readBoolean,
+  readInteger,
+  readOptionsObject,
+  readSchedule,
+  SCHEDULE_OPTION_NAMES,
+} from './schedule.js';
+import type { ScheduleOptions } from './schedule.js';
+
+export interface TruncationSelectionPolicyOptions extends ScheduleOptions {
+  /** Integer 1–99: the share of compared runs cut at each evaluation. */
+  readonly truncationPercentage: number;
+  /** When true, finished runs are left out of the comparison (default false). */
+  readonly excludeFinishedJobs?: boolean;
+}
+
+const OWNER = 'TruncationSelectionPolicy';
+const LABEL = 'Truncation selection';
+const KNOWN_OPTIONS = ['truncationPercentage', 'excludeFinishedJobs', ...SCHEDULE_OPTION_NAMES] as const;
+const PERCENTAGE_RULE = 'must be an integer between 1 and 99';
+
+/**
+ * SPEC §5 Truncation selection: at each evaluation cancel the run if it ranks among the worst
+ * `floor(n * truncationPercentage / 100)` of the n runs that have reached the same interval.
+ */
+export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
+  readonly kind = 'truncation-selection';
+  readonly truncationPercentage: number;
+  readonly excludeFinishedJobs: boolean;
+  readonly evaluationInterval: number;
+  readonly delayEvaluation: number;
+
+  constructor(options: TruncationSelectionPolicyOptions) {
+    const record = readOptionsObject(OWNER, options, KNOWN_OPTIONS);
+    const percentage = readInteger(OWNER, record, 'truncationPercentage', 1, 99);
+    if (percentage === undefined) {
+      throw new ConfigError(
+        `${OWNER}.truncationPercentage`,
+        `is required and ${PERCENTAGE_RULE}`,
+        undefined,
+      );
+    }
+    const schedule = readSchedule(OWNER, record);
+    this.truncationPercentage = percentage;
+    this.excludeFinishedJobs = readBoolean(OWNER, record, 'excludeFinishedJobs') ?? false;
+    this.evaluationInterval = schedule.evaluationInterval;
+    this.delayEvaluation = schedule.delayEvaluation;
+  }
+
+  decide(input: PolicyInput): PolicyDecision {
+    assertValidInput(input);
+    const { goal, run, interval } = input;
+    if (!isScheduled(interval, this.evaluationInterval, this.delayEvaluation)) {
+      return notScheduledDecision(this.kind, LABEL, interval, this);
+    }
+
+    const value = bestUpTo(goal, run, interval);
+    // Runs that have reached N but logged nothing finite still count in n: they are real
+    // runs at this interval, ranked last (see the Decision in history.ts).
+    const othersBest: (number | undefined)[] = [];
+    for (const other of otherRuns(input)) {
+      if (other.values.length < interval) continue;
+      if (this.excludeFinishedJobs && other.finished) continue;
+      othersBest.push(bestUpTo(goal, other, interval));
+    }
+    const finiteOthers = othersBest.filter((b) => b !== undefined).length;
+    if (value === undefined && finiteOthers === 0) {
+      return {
+        kind: 'skip',
+        policy: this.kind,
+        interval,
+        why: 'nothing-to-compare',
+        explanation: `not evaluated at interval ${interval}: no run compared at this interval has a finite value (${LABEL})`,
+      };
+    }
+
+    const comparedRuns = othersBest.length + 1;
+    const cutCount = Math.floor((comparedRuns * this.truncationPercentage) / 100);
+    const strictlyBetter =
+      value === undefined
+        ? finiteOthers
+        : othersBest.filter((b) => b !== undefined && isBetter(goal, b, value)).length;
+    const rank = strictlyBetter + 1;
+    // Ties favour the run: it is cut only when at least n − cutCount runs beat it outright.
+    // A diverged run is cut even when the floor leaves cutCount at 0 (Decision, history.ts).
+    const cancel = value === undefined || (cutCount > 0 && strictlyBetter >= comparedRuns - cutCount);
+
+    const ranked = [value, ...othersBest].sort((a, b) => compareBestFirst(goal, a, b));
+    const cutoff = cutCount > 0 ? (ranked[comparedRuns - cutCount] ?? null) : null;
+    const evidence: TruncationSelectionEvidence = {
+      policy: 'truncation-selection',
+      value: value ?? null,
+      truncationPercentage: this.truncationPercentage,
+      comparedRuns,
+      cutCount,
+      rank,
+      cutoff,
+    };
+
+    const pct = `${this.truncationPercentage}%`;
+    const cut =
+      cutCount > 0
+        ? `${plural(cutCount, 'run')} cut; cutoff ${formatNumber(cutoff)}`
+        : `${pct} of ${plural(comparedRuns, 'run')} cuts none`;
+    const place = `rank ${rank} of ${comparedRuns}`;
+    let explanation: string;
+    if (value === undefined) {
+      explanation = `stopped at interval ${interval}: no finite value up to this interval (diverged), ${place} behind ${plural(finiteOthers, 'run')} with a finite value (${cut}) (${LABEL})`;
+    } else if (cancel) {
+      explanation = `stopped at interval ${interval}: ${place}, in the lowest ${pct} (${cut}) (${LABEL})`;
+    } else if (cutCount > 0) {
+      explanation = `continues at interval ${interval}: best ${formatNumber(value)}, ${place}, above the lowest ${pct} (${cut}) (${LABEL})`;
+    } else {
+      explanation = `continues at interval ${interval}: best ${formatNumber(value)}, ${place} (${cut}) (${LABEL})`;
+    }
+    return { kind: cancel ? 'cancel' : 'continue', policy: this.kind, interval, evidence, explanation };
+  }
+
+  toSpec(): PolicySpec {
+    return {
+      kind: this.kind,
+      options: {
+        truncationPercentage: this.truncationPercentage,
+        excludeFinishedJobs: this.excludeFinishedJobs,
+        evaluationInterval: this.evaluationInterval,
+        delayEvaluation: this.delayEvaluation,
+      },
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export type { RandomSource } from './random-source.js';
+export { SeededRandom } from './seeded-random.js';
+export { MathRandom } from './math-random.js';

@@ -1,0 +1,44 @@
+import type { RandomSource } from '../random/random-source.js';
+import type { ParamSet } from '../space/expression.js';
+import type { SearchSpace } from '../space/search-space.js';
+
+export type SamplingKind = 'random' | 'grid' | 'bayesian';
+
+/** What a sampler may learn from: every trial the sweep has created so far (and warm-start parents). */
+export interface TrialObservation {
+  readonly params: ParamSet;
+  /** Best primary metric so far (finite), or undefined when none. */
+  readonly best: number | undefined;
+  readonly state: 'running' | 'completed' | 'canceled' | 'failed';
+}
+
+export interface SamplerContext {
+  readonly observations: readonly TrialObservation[];
+}
+
+/** One sweep's stream of configurations. */
+export interface Sampler {
+  /** The next configuration, or `null` when there are no more (an exhausted grid). */
+  next(context: SamplerContext): ParamSet | null | Promise<ParamSet | null>;
+}
+
+/** A JSON description of a sampling, stored with the sweep. */
+export interface SamplingSpec {
+  readonly kind: SamplingKind;
+  readonly space: unknown;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The `hyperparameterSampling` of a `HyperDriveConfig` (SPEC §3). */
+export interface ParameterSampling {
+  readonly kind: SamplingKind;
+  readonly space: SearchSpace;
+  /** Number of distinct configurations when finite (grid); `undefined` when unbounded. */
+  readonly size: number | undefined;
+  /**
+   * A fresh sampler for one sweep. `random` is the orchestrator's injected source; a sampling
+   * built with its own seed ignores it so that the same seed replays the same sequence.
+   */
+  createSampler(random: RandomSource): Sampler;
+  toSpec(): SamplingSpec;
+}

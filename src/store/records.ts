@@ -1,0 +1,133 @@
+import type { PrimaryMetricGoal } from '../metric/goal.js';
+import type { PolicyDecision, PolicySpec } from '../policy/policy.js';
+import type { SamplingSpec } from '../sampling/sampler.js';
+import type { ParamSet } from '../space/expression.js';
+
+/** HyperDrive's child-run states. */
+export type RunStatus = 'Queued' | 'Running' | 'Completed' | 'Canceled' | 'Failed';
+/** A sweep (HyperDrive parent run) goes through the same states. */
+export type SweepStatus = RunStatus;
+
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Completed', 'Canceled', 'Failed']);
+
+export interface ErrorRecord {
+  readonly message: string;
+  readonly stack: string | null;
+}
+
+/** Why a run was cancelled, as data the UI can explain. */
+export type TerminationRecord =
+  | { readonly kind: 'policy'; readonly decision: PolicyDecision & { kind: 'cancel' } }
+  | { readonly kind: 'max-duration'; readonly minutes: number }
+  | { readonly kind: 'sweep-canceled' }
+  | { readonly kind: 'run-canceled' }
+  | { readonly kind: 'sweep-failed'; readonly message: string }
+  /** The page running the sweep went away (reload, crash) while this run was unfinished. */
+  | { readonly kind: 'interrupted' };
+
+/** Why a sweep ended. */
+export type SweepEndReason =
+  | { readonly kind: 'max-total-runs'; readonly runs: number }
+  | { readonly kind: 'space-exhausted'; readonly runs: number }
+  | { readonly kind: 'max-duration'; readonly minutes: number }
+  | { readonly kind: 'canceled' }
+  | { readonly kind: 'metric-never-logged'; readonly metric: string; readonly logged: readonly string[] }
+  | { readonly kind: 'all-runs-failed'; readonly runs: number }
+  | { readonly kind: 'store-error' }
+  | { readonly kind: 'sampler-error' };
+
+/** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
+export interface SweepConfigSpec {
+  readonly sampling: SamplingSpec;
+  readonly primaryMetricName: string;
+  readonly primaryMetricGoal: PrimaryMetricGoal;
+  readonly maxTotalRuns: number;
+  readonly maxConcurrentRuns: number;
+  readonly maxDurationMinutes: number;
+  readonly policy: PolicySpec;
+  /** A readable name for the training function (its `name`, or `anonymous`). */
+  readonly trial: string;
+}
+
+export interface ExperimentRecord {
+  readonly workspace: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface SweepRecord {
+  readonly id: string;
+  readonly workspace: string;
+  readonly experiment: string;
+  readonly status: SweepStatus;
+  readonly config: SweepConfigSpec;
+  /** Concurrency actually used: the requested one clamped to the runner's capacity. */
+  readonly concurrency: number;
+  readonly warnings: readonly string[];
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly endReason: SweepEndReason | null;
+  readonly error: ErrorRecord | null;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly sweepId: string;
+  /** Creation order within the sweep, from 0. */
+  readonly index: number;
+  /**
+   * 1 for the first try; a run interrupted by a reload is re-run in place with the next attempt,
+   * keeping its id (so the run budget stays exact) and its earlier attempts' metric points.
+   */
+  readonly attempt: number;
+  readonly params: ParamSet;
+  readonly status: RunStatus;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  /** How many times the primary metric was logged (SPEC §4 intervals). */
+  readonly intervals: number;
+  /** Best finite primary-metric value so far, per the goal. */
+  readonly bestMetric: number | null;
+  readonly termination: TerminationRecord | null;
+  readonly error: ErrorRecord | null;
+  /** The compute backend the runner reported (e.g. a TF.js backend name), when known. */
+  readonly backend: string | null;
+}
+
+export interface MetricPoint {
+  readonly sweepId: string;
+  readonly runId: string;
+  /** The run attempt that logged it (see `RunRecord.attempt`). */
+  readonly attempt: number;
+  readonly name: string;
+  /** 0-based position of this value among the run's values of this metric. */
+  readonly step: number;
+  /** Non-finite values are kept as logged. */
+  readonly value: number;
+  readonly time: number;
+}
+
+export interface DecisionRecord {
+  readonly sweepId: string;
+  readonly runId: string;
+  readonly time: number;
+  readonly decision: PolicyDecision;
+}
+
+/**
+ * A run's saved training state (SPEC §8), written atomically with strict durability. `state` is
+ * the training function's own JSON (e.g. the epoch reached); `artifacts` hold binary parts such
+ * as model weights and optimizer state, by name.
+ */
+export interface CheckpointRecord {
+  readonly sweepId: string;
+  readonly runId: string;
+  readonly attempt: number;
+  /** Increases with each checkpoint of a run; the latest is the one resumed from. */
+  readonly sequence: number;
+  readonly time: number;
+  readonly state: unknown;
+  readonly artifacts: Readonly<Record<string, ArrayBuffer>>;
+}
