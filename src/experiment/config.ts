@@ -5,7 +5,7 @@ import { NoTerminationPolicy } from '../policy/no-termination.js';
 import type { TrainFunction } from '../run/run.js';
 import type { TrialDefinition } from '../runner/runner.js';
 import type { ParameterSampling } from '../sampling/sampler.js';
-import type { SweepConfigSpec } from '../store/records.js';
+import type { SweepConfigSpec, TrialSpec } from '../store/records.js';
 import {
   expectIntegerInRange,
   expectName,
@@ -156,15 +156,8 @@ function expectTrial(train: unknown, trial: unknown): TrialDefinition {
   return { kind, url };
 }
 
-function describeTrial(trial: TrialDefinition): string {
-  switch (trial.kind) {
-    case 'function':
-      return trial.train.name === '' ? 'anonymous function' : `function ${trial.train.name}`;
-    case 'builtin':
-      return `builtin:${trial.name}`;
-    case 'module':
-      return trial.url;
-  }
+function describeTrial(trial: TrialDefinition): TrialSpec {
+  return trial.kind === 'function' ? { kind: 'function', name: trial.train.name || 'anonymous' } : trial;
 }
 
 function expectSampling(value: unknown): ParameterSampling {

@@ -11,3 +11,4 @@ export { Sweep } from './sweep.js';
 export { Orchestrator, type SweepEvent, type OrchestratorDeps, type RestoredSweep } from './orchestrator.js';
 export { bestRun, sortedRuns, metricsByRun, type RankedRun, type BestRunOptions, type SortedChildrenOptions } from './run-queries.js';
 export { terminationText } from './termination-text.js';
+export { configFromSpec } from './config-from-spec.js';

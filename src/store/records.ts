@@ -45,9 +45,14 @@ export interface SweepConfigSpec {
   readonly maxConcurrentRuns: number;
   readonly maxDurationMinutes: number;
   readonly policy: PolicySpec;
-  /** A readable name for the training function (its `name`, or `anonymous`). */
-  readonly trial: string;
+  readonly trial: TrialSpec;
 }
+
+/** What the sweep trains, as data: a function is kept by name only (it cannot be stored). */
+export type TrialSpec =
+  | { readonly kind: 'function'; readonly name: string }
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string };
 
 export interface ExperimentRecord {
   readonly workspace: string;

@@ -62,7 +62,7 @@ describe('HyperDriveConfig defaults', () => {
       maxDurationMinutes: 10080,
       policy: { kind: 'bandit' },
       sampling: { kind: 'random' },
-      trial: 'function train',
+      trial: { kind: 'function', name: 'train' },
     });
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
   });
@@ -102,7 +102,7 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     const { train: _train, ...rest } = base;
     const builtin = new HyperDriveConfig({ ...rest, trial: { kind: 'builtin', name: 'digits-mlp' } });
     expect(builtin.trial).toEqual({ kind: 'builtin', name: 'digits-mlp' });
-    expect(builtin.toSpec().trial).toBe('builtin:digits-mlp');
+    expect(builtin.toSpec().trial).toEqual({ kind: 'builtin', name: 'digits-mlp' });
     expect(configError({ ...base, trial: { kind: 'builtin', name: 'x' } }).message).toBe(
       'trial: must not be given together with train: give exactly one (got {"kind":"builtin","name":"x"})',
     );
@@ -138,5 +138,37 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     expect(config.warnings).toEqual([
       'the search space has 6 configurations, fewer than maxTotalRuns 20: the sweep ends after 6 runs',
     ]);
+  });
+});
+
+describe('configFromSpec', () => {
+  it('rebuilds an equivalent config from its stored spec', async () => {
+    const { configFromSpec } = await import('../../src/experiment/config-from-spec.js');
+    const original = new HyperDriveConfig({
+      hyperparameterSampling: new RandomParameterSampling(
+        { '--lr': uniform(0.01, 0.1), layers: choice(1, 2, 3), model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree') },
+        { seed: 9, rule: 'sobol' },
+      ),
+      primaryMetricName: 'val_loss',
+      primaryMetricGoal: PrimaryMetricGoal.MINIMIZE,
+      maxTotalRuns: 30,
+      maxConcurrentRuns: 3,
+      maxDurationMinutes: 12,
+      policy: new BanditPolicy({ slackAmount: 0.05, delayEvaluation: 4 }),
+      trial: { kind: 'builtin', name: 'digits-mlp' },
+    });
+    const stored = JSON.parse(JSON.stringify(original.toSpec()));
+    const rebuilt = configFromSpec(stored);
+    expect(rebuilt.toSpec()).toEqual(original.toSpec());
+    const a = original.hyperparameterSampling.createSampler({ next: () => 0.5 });
+    const b = rebuilt.hyperparameterSampling.createSampler({ next: () => 0.5 });
+    for (let i = 0; i < 5; i++) expect(await b.next({ observations: [] })).toEqual(await a.next({ observations: [] }));
+  });
+
+  it('asks for the training function of a function sweep', async () => {
+    const { configFromSpec } = await import('../../src/experiment/config-from-spec.js');
+    const spec = new HyperDriveConfig(base).toSpec();
+    expect(() => configFromSpec(spec)).toThrow('train: is required: this sweep trained the function "train", which cannot be stored (got undefined)');
+    expect(configFromSpec(spec, () => {}).maxTotalRuns).toBe(20);
   });
 });
