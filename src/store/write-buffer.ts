@@ -1,0 +1,145 @@
+import type { DecisionRecord, ExperimentRecord, MetricPoint, RunRecord, SweepRecord } from './records.js';
+
+/** Everything one write transaction stores. */
+export interface WriteBatch {
+  readonly experiments: readonly ExperimentRecord[];
+  readonly sweeps: readonly SweepRecord[];
+  readonly runs: readonly RunRecord[];
+  readonly metrics: readonly MetricPoint[];
+  readonly decisions: readonly DecisionRecord[];
+}
+
+/**
+ * Writes waiting for the next transaction. Keyed records are coalesced (a run updated ten times
+ * between flushes is written once, as its last state); appended records keep their order. A
+ * batch is committed as one transaction, so coalescing can never make a sweep's final status
+ * visible before the run updates that preceded it.
+ */
+export class WriteBuffer {
+  private experiments = new Map<string, ExperimentRecord>();
+  private sweeps = new Map<string, SweepRecord>();
+  private runs = new Map<string, RunRecord>();
+  private metrics: MetricPoint[] = [];
+  private decisions: DecisionRecord[] = [];
+
+  get isEmpty(): boolean {
+    return (
+      this.experiments.size === 0 &&
+      this.sweeps.size === 0 &&
+      this.runs.size === 0 &&
+      this.metrics.length === 0 &&
+      this.decisions.length === 0
+    );
+  }
+
+  /** Appended records waiting, which is what bounds the buffer's memory. */
+  get appendedCount(): number {
+    return this.metrics.length + this.decisions.length;
+  }
+
+  /** The first record for an experiment wins, as in the in-memory store: it keeps its creation time. */
+  addExperiment(record: ExperimentRecord): void {
+    const key = `${record.workspace}\u0000${record.name}`;
+    if (!this.experiments.has(key)) this.experiments.set(key, record);
+  }
+
+  addSweep(record: SweepRecord): void {
+    this.sweeps.set(record.id, record);
+  }
+
+  addRun(record: RunRecord): void {
+    this.runs.set(record.id, record);
+  }
+
+  addMetrics(points: readonly MetricPoint[]): void {
+    for (const point of points) this.metrics.push(point);
+  }
+
+  addDecisions(records: readonly DecisionRecord[]): void {
+    for (const record of records) this.decisions.push(record);
+  }
+
+  /** Hands over everything buffered and starts empty. */
+  take(): WriteBatch {
+    const batch: WriteBatch = {
+      experiments: [...this.experiments.values()],
+      sweeps: [...this.sweeps.values()],
+      runs: [...this.runs.values()],
+      metrics: this.metrics,
+      decisions: this.decisions,
+    };
+    this.experiments = new Map();
+    this.sweeps = new Map();
+    this.runs = new Map();
+    this.metrics = [];
+    this.decisions = [];
+    return batch;
+  }
+}
+
+/** Names what a batch held by the calls that put it there, for an error message. */
+export function describeBatch(batch: WriteBatch): string {
+  const parts: string[] = [];
+  const add = (count: number, what: string, op: string): void => {
+    if (count > 0) parts.push(`${count} ${what}${count === 1 ? '' : 's'} (${op})`);
+  };
+  add(batch.experiments.length, 'experiment', 'putExperiment');
+  add(batch.sweeps.length, 'sweep', 'putSweep');
+  add(batch.runs.length, 'run', 'putRun');
+  add(batch.metrics.length, 'metric point', 'appendMetrics');
+  add(batch.decisions.length, 'decision', 'appendDecisions');
+  return parts.length === 0 ? 'an empty batch' : parts.join(', ');
+}
+
+/**
+ * Copies a metric point field by field, checking types. A point is a flat record, so this is the
+ * cheap equivalent of a structured clone, and a malformed point is refused by the call that
+ * brought it instead of aborting a whole batch of good ones later.
+ */
+export function copyMetricPoint(point: MetricPoint, index: number): MetricPoint {
+  const fail = (field: string, rule: string): never => {
+    throw new TypeError(`point ${index}: ${field} ${rule} (got ${typeof point[field as keyof MetricPoint]})`);
+  };
+  if (typeof point !== 'object' || point === null) throw new TypeError(`point ${index}: must be an object`);
+  if (typeof point.sweepId !== 'string') fail('sweepId', 'must be a string');
+  if (typeof point.runId !== 'string') fail('runId', 'must be a string');
+  if (typeof point.name !== 'string') fail('name', 'must be a string');
+  if (typeof point.attempt !== 'number') fail('attempt', 'must be a number');
+  if (typeof point.step !== 'number') fail('step', 'must be a number');
+  if (typeof point.value !== 'number') fail('value', 'must be a number');
+  if (typeof point.time !== 'number') fail('time', 'must be a number');
+  return {
+    sweepId: point.sweepId,
+    runId: point.runId,
+    attempt: point.attempt,
+    name: point.name,
+    step: point.step,
+    value: point.value,
+    time: point.time,
+  };
+}
+
+/** `Name: message` of anything thrown, keeping a DOMException's name (QuotaExceededError, ...). */
+export function errorText(error: unknown): string {
+  if (error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException)) {
+    // Chromium's QuotaExceededError comes with an empty message.
+    return error.message === '' ? error.name : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+/**
+ * Sorted integer keys folded into contiguous [first, last] ranges, so deleting a sweep's metrics
+ * takes a few range deletes instead of one request per point. A range only ever spans keys that
+ * are all in the list, so it cannot touch another sweep's records.
+ */
+export function contiguousRanges(keys: readonly number[]): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const sorted = [...keys].sort((a, b) => a - b);
+  for (const key of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && Number.isInteger(key) && key === last[1] + 1) last[1] = key;
+    else ranges.push([key, key]);
+  }
+  return ranges;
+}
