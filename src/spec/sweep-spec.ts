@@ -1,0 +1,249 @@
+/**
+ * The sweep spec: a JSON document that mirrors the Azure ML v2 sweep job YAML
+ * (`type: sweep`, `search_space`, `sampling_algorithm`, `objective`, `early_termination`,
+ * `limits`, `trial`) so that a sweep written for Azure reads almost unchanged here, and one
+ * designed here can be taken back. Keys are snake_case, as in the YAML.
+ *
+ * Two shapes exist: `SweepSpecInput` is what a person may write (shorthands allowed, defaults
+ * omitted); `SweepSpec` is the normalised form `parseSweepSpec` returns and `toSweepSpec`
+ * produces, with every shorthand expanded and every default written out, so that two specs
+ * meaning the same sweep compare equal.
+ */
+
+export type SpecPrimitive = number | string | boolean;
+
+export type SpecGoal = 'maximize' | 'minimize';
+
+export const SPEC_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** Overdrive extension: which TF.js backend the workers use (`auto` measures and picks). */
+export type SpecBackend = (typeof SPEC_BACKENDS)[number];
+
+export const SPEC_PARAMETER_TYPES = [
+  'choice',
+  'randint',
+  'uniform',
+  'loguniform',
+  'quniform',
+  'qloguniform',
+  'normal',
+  'lognormal',
+  'qnormal',
+  'qlognormal',
+] as const;
+export type SpecParameterType = (typeof SPEC_PARAMETER_TYPES)[number];
+
+/** The fields each parameter type takes besides `type`, in the order Azure documents them. */
+export const SPEC_PARAMETER_FIELDS = Object.freeze({
+  choice: ['values'],
+  randint: ['upper'],
+  uniform: ['min_value', 'max_value'],
+  loguniform: ['min_value', 'max_value'],
+  quniform: ['min_value', 'max_value', 'q'],
+  qloguniform: ['min_value', 'max_value', 'q'],
+  normal: ['mu', 'sigma'],
+  lognormal: ['mu', 'sigma'],
+  qnormal: ['mu', 'sigma', 'q'],
+  qlognormal: ['mu', 'sigma', 'q'],
+} as const satisfies Record<SpecParameterType, readonly string[]>);
+
+export interface SpecChoice {
+  readonly type: 'choice';
+  /** Constants, or sub-space objects whose fields are parameters or constants (nested choice). */
+  readonly values: readonly SpecChoiceValue[];
+}
+export interface SpecRandint {
+  readonly type: 'randint';
+  /** Samples an integer in [0, upper). */
+  readonly upper: number;
+}
+export interface SpecUniform {
+  /** For `loguniform`, min_value and max_value are exponents: the sample is exp(uniform(min, max)). */
+  readonly type: 'uniform' | 'loguniform';
+  readonly min_value: number;
+  readonly max_value: number;
+}
+export interface SpecQUniform {
+  readonly type: 'quniform' | 'qloguniform';
+  readonly min_value: number;
+  readonly max_value: number;
+  readonly q: number;
+}
+export interface SpecNormal {
+  readonly type: 'normal' | 'lognormal';
+  readonly mu: number;
+  readonly sigma: number;
+}
+export interface SpecQNormal {
+  readonly type: 'qnormal' | 'qlognormal';
+  readonly mu: number;
+  readonly sigma: number;
+  readonly q: number;
+}
+
+export type SpecParameter = SpecChoice | SpecRandint | SpecUniform | SpecQUniform | SpecNormal | SpecQNormal;
+
+/**
+ * A sub-space offered as one option of a choice. A field whose value is an object is a
+ * parameter; a number, string or boolean is a constant passed as it is.
+ */
+export interface SpecSubSpace {
+  readonly [name: string]: SpecParameter | SpecPrimitive;
+}
+export type SpecChoiceValue = SpecPrimitive | SpecSubSpace;
+
+/**
+ * Parameter name to parameter. Overdrive extension: a constant (number, string, boolean) may
+ * stand for a parameter, because without Azure's `trial.command` there is nowhere else to pass
+ * a fixed argument such as the number of epochs.
+ */
+export interface SpecSearchSpace {
+  readonly [name: string]: SpecParameter | SpecPrimitive;
+}
+
+export type SpecRandomRule = 'random' | 'sobol';
+
+export type SpecSamplingAlgorithm =
+  | {
+      readonly type: 'random';
+      /** Azure takes an integer; a non-empty string is accepted too (the JavaScript API allows it). */
+      readonly seed?: number | string;
+      readonly rule: SpecRandomRule;
+    }
+  | { readonly type: 'grid' }
+  | { readonly type: 'bayesian' };
+
+export interface SpecObjective {
+  readonly primary_metric: string;
+  readonly goal: SpecGoal;
+}
+
+export type SpecEarlyTermination =
+  | {
+      readonly type: 'bandit';
+      /** Exactly one of slack_factor and slack_amount. */
+      readonly slack_factor?: number;
+      readonly slack_amount?: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+    }
+  | {
+      readonly type: 'median_stopping';
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+    }
+  | {
+      readonly type: 'truncation_selection';
+      readonly truncation_percentage: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+      readonly exclude_finished_jobs: boolean;
+    };
+
+export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
+
+export interface SpecLimits {
+  readonly max_total_trials: number;
+  readonly max_concurrent_trials: number;
+  /** Seconds (Azure v2 counts seconds); becomes `maxDurationMinutes = timeout / 60`. */
+  readonly timeout: number;
+  /**
+   * Seconds each trial may run. Kept so that it survives an export, but not enforced yet: no
+   * trial is cancelled for running long.
+   */
+  readonly trial_timeout?: number;
+}
+
+/** A built-in example by name, or an ES module (URL or path) whose default export is `train(params, run)`. */
+export type SpecTrial = { readonly builtin: string } | { readonly module: string };
+
+/** The normalised spec. */
+export interface SweepSpec {
+  readonly $schema?: string;
+  readonly type: 'sweep';
+  /** Azure's job name; kept, not used. */
+  readonly name?: string;
+  readonly display_name?: string;
+  readonly experiment_name: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
+  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  /** Azure's compute target; kept for the round trip, meaningless in the browser. */
+  readonly compute?: string;
+  readonly search_space: SpecSearchSpace;
+  readonly sampling_algorithm: SpecSamplingAlgorithm;
+  readonly objective: SpecObjective;
+  /** Absent: every run trains to the end. */
+  readonly early_termination?: SpecEarlyTermination;
+  readonly limits: SpecLimits;
+  readonly trial: SpecTrial;
+  readonly backend?: SpecBackend;
+}
+
+/** What may be written by hand: shorthands and omitted defaults. `parseSweepSpec` accepts it. */
+export interface SweepSpecInput {
+  readonly $schema?: string;
+  readonly type?: 'sweep';
+  readonly name?: string;
+  readonly display_name?: string;
+  readonly experiment_name?: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
+  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly compute?: string;
+  readonly search_space: SpecSearchSpace;
+  readonly sampling_algorithm:
+    | 'random'
+    | 'grid'
+    | 'bayesian'
+    | { readonly type: 'random'; readonly seed?: number | string; readonly rule?: SpecRandomRule; readonly logbase?: 'e' }
+    | { readonly type: 'grid' }
+    | { readonly type: 'bayesian' };
+  readonly objective: { readonly primary_metric: string; readonly goal: string };
+  readonly early_termination?:
+    | {
+        readonly type: 'bandit';
+        readonly slack_factor?: number;
+        readonly slack_amount?: number;
+        readonly evaluation_interval?: number;
+        readonly delay_evaluation?: number;
+      }
+    | { readonly type: 'median_stopping'; readonly evaluation_interval?: number; readonly delay_evaluation?: number }
+    | {
+        readonly type: 'truncation_selection';
+        readonly truncation_percentage: number;
+        readonly evaluation_interval?: number;
+        readonly delay_evaluation?: number;
+        readonly exclude_finished_jobs?: boolean;
+      };
+  readonly limits?: {
+    readonly max_total_trials?: number;
+    readonly max_concurrent_trials?: number;
+    readonly timeout?: number;
+    readonly trial_timeout?: number;
+  };
+  readonly trial: string | SpecTrial;
+  readonly backend?: SpecBackend;
+}
+
+/** Top-level keys Azure specs often carry that Overdrive keeps but does not act on. */
+export const SPEC_METADATA_KEYS = ['$schema', 'name', 'display_name', 'description', 'tags', 'properties', 'compute'] as const;
+
+export const SPEC_TOP_LEVEL_KEYS = [
+  'type',
+  'experiment_name',
+  'search_space',
+  'sampling_algorithm',
+  'objective',
+  'early_termination',
+  'limits',
+  'trial',
+  'backend',
+  ...SPEC_METADATA_KEYS,
+] as const;
+
+export const DEFAULT_EXPERIMENT_NAME = 'default';
+/** Azure's documented default for `limits.max_total_trials`, and the SPEC §6 ceiling. */
+export const DEFAULT_MAX_TOTAL_TRIALS = 1000;
+/** SPEC §6's 10080 minutes, in seconds. */
+export const DEFAULT_TIMEOUT_SECONDS = 10080 * 60;
+export const AZURE_SWEEP_SCHEMA_URL = 'https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json';

@@ -1,0 +1,192 @@
+import { ConfigError } from '../errors.js';
+import type { PolicyKind } from '../policy/policy.js';
+import { createSearchSpace } from '../space/create-search-space.js';
+import type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
+import { reviveDefinition } from '../space/serialize.js';
+import type { SweepConfigSpec } from '../store/records.js';
+import { normalizeSweepSpec } from './parse-sweep-spec.js';
+import { specPathOf } from './parse-search-space.js';
+import { atSpecPath } from './spec-fields.js';
+import type {
+  SpecChoiceValue,
+  SpecParameter,
+  SpecPrimitive,
+  SpecSearchSpace,
+  SpecTrial,
+  SweepSpec,
+} from './sweep-spec.js';
+
+/**
+ * What a stored sweep config does not hold but the spec can: Azure's bookkeeping fields, the
+ * experiment, the backend, the trial timeout. A parsed `SweepSpec` fits here as it is, so
+ * `toSweepSpec(config.toSpec(), parsed.spec)` restores everything the spec said.
+ */
+export interface SweepSpecExtras {
+  readonly $schema?: string;
+  readonly name?: string;
+  readonly display_name?: string;
+  readonly experiment_name?: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
+  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly compute?: string;
+  readonly backend?: SweepSpec['backend'];
+  readonly limits?: { readonly trial_timeout?: number };
+  /**
+   * Replaces the stored trial. Needed when the sweep trained a function, which can be stored
+   * by name only: the export must say where the same code lives.
+   */
+  readonly trial?: SpecTrial;
+}
+
+const EXTRA_KEYS = ['$schema', 'name', 'display_name', 'experiment_name', 'description', 'tags', 'properties', 'compute', 'backend'] as const;
+
+const POLICY_TYPES: Readonly<Record<Exclude<PolicyKind, 'no-termination'>, string>> = {
+  bandit: 'bandit',
+  'median-stopping': 'median_stopping',
+  'truncation-selection': 'truncation_selection',
+};
+
+const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
+  slackFactor: 'slack_factor',
+  slackAmount: 'slack_amount',
+  evaluationInterval: 'evaluation_interval',
+  delayEvaluation: 'delay_evaluation',
+  truncationPercentage: 'truncation_percentage',
+  excludeFinishedJobs: 'exclude_finished_jobs',
+};
+
+/**
+ * The reverse of `parseSweepSpec`: a stored sweep config (`HyperDriveConfig.toSpec()`) as a
+ * normalised sweep spec, for export. The result is validated by the same rules as an imported
+ * spec, so anything the spec format cannot say (a parameter name with a space, a trained
+ * function with no `extras.trial`, an option it has no field for) is refused with a
+ * ConfigError naming the spec field, rather than exported lossily.
+ */
+export function toSweepSpec(config: SweepConfigSpec, extras: SweepSpecExtras = {}): SweepSpec {
+  const raw: Record<string, unknown> = {};
+  for (const key of EXTRA_KEYS) {
+    if (extras[key] !== undefined) raw[key] = extras[key];
+  }
+  raw['type'] = 'sweep';
+  raw['search_space'] = searchSpaceOf(config.sampling.space);
+  raw['sampling_algorithm'] = samplingOf(config.sampling);
+  raw['objective'] = { primary_metric: config.primaryMetricName, goal: config.primaryMetricGoal.toLowerCase() };
+  const policy = policyOf(config.policy);
+  if (policy !== undefined) raw['early_termination'] = policy;
+  raw['limits'] = {
+    max_total_trials: config.maxTotalRuns,
+    max_concurrent_trials: config.maxConcurrentRuns,
+    timeout: minutesToSeconds(config.maxDurationMinutes),
+    ...(extras.limits?.trial_timeout === undefined ? {} : { trial_timeout: extras.limits.trial_timeout }),
+  };
+  raw['trial'] = extras.trial ?? trialOf(config.trial);
+  return normalizeSweepSpec(raw);
+}
+
+function searchSpaceOf(stored: unknown): SpecSearchSpace {
+  // createSearchSpace expands ranges and gives the names as the user wrote them (dashes kept).
+  const space = atSpecPath(
+    (name) => (name === 'searchSpace' ? 'search_space' : specPathOf(name, 'search_space')),
+    () => createSearchSpace(reviveDefinition(stored)),
+  );
+  return spaceOf(space);
+}
+
+function spaceOf(space: SearchSpace): SpecSearchSpace {
+  return Object.fromEntries(
+    space.parameters.map((parameter): [string, SpecParameter | SpecPrimitive] => [
+      parameter.givenName,
+      parameter.value.kind === 'constant' ? parameter.value.value : parameterOf(parameter.value.expression),
+    ]),
+  );
+}
+
+function parameterOf(expression: NormalizedExpression): SpecParameter {
+  switch (expression.kind) {
+    case 'choice':
+      return {
+        type: 'choice',
+        values: expression.options.map((option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space))),
+      };
+    case 'randint':
+      return { type: 'randint', upper: expression.upper };
+    case 'uniform':
+    case 'loguniform':
+      return { type: expression.kind, min_value: expression.low, max_value: expression.high };
+    case 'quniform':
+    case 'qloguniform':
+      return { type: expression.kind, min_value: expression.low, max_value: expression.high, q: expression.q };
+    case 'normal':
+    case 'lognormal':
+      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma };
+    case 'qnormal':
+    case 'qlognormal':
+      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma, q: expression.q };
+  }
+}
+
+function samplingOf(sampling: SweepConfigSpec['sampling']): Record<string, unknown> {
+  const options = sampling.options;
+  const allowed = sampling.kind === 'random' ? ['seed', 'rule'] : [];
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        `sampling_algorithm.${key}`,
+        `is a ${sampling.kind} sampling option the sweep spec has no field for, so it cannot be exported`,
+        options[key],
+      );
+    }
+  }
+  return { type: sampling.kind, ...options };
+}
+
+function policyOf(policy: SweepConfigSpec['policy']): Record<string, unknown> | undefined {
+  if (policy.kind === 'no-termination') {
+    if (Object.keys(policy.options).length > 0) {
+      throw new ConfigError('early_termination', 'no-termination takes no options, so these cannot be exported', policy.options);
+    }
+    return undefined;
+  }
+  const result: Record<string, unknown> = { type: POLICY_TYPES[policy.kind] };
+  for (const [key, value] of Object.entries(policy.options)) {
+    const name = POLICY_OPTION_NAMES[key];
+    if (name === undefined) {
+      throw new ConfigError(
+        `early_termination.${key}`,
+        `is a ${policy.kind} option the sweep spec has no field for, so it cannot be exported`,
+        value,
+      );
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+function trialOf(trial: SweepConfigSpec['trial']): SpecTrial {
+  switch (trial.kind) {
+    case 'builtin':
+      return { builtin: trial.name };
+    case 'module':
+      return { module: trial.url };
+    case 'function':
+      throw new ConfigError(
+        'trial',
+        'is a training function, which is stored by name only and cannot be exported; pass extras.trial ({ builtin } or { module }) saying where the same code lives',
+        trial.name,
+      );
+  }
+}
+
+/**
+ * `timeout / 60` is how the spec becomes minutes; this finds the shortest number of seconds
+ * that divides back to exactly the same minutes, so 100 s stays 100 and not 100.00000000000001.
+ */
+export function minutesToSeconds(minutes: number): number {
+  const seconds = minutes * 60;
+  for (let digits = 1; digits <= 17; digits += 1) {
+    const candidate = Number(seconds.toPrecision(digits));
+    if (candidate / 60 === minutes) return candidate;
+  }
+  return seconds;
+}
