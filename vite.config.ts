@@ -18,7 +18,11 @@ export default defineConfig({
     // TF.js alone is well over the default 500 kB warning threshold.
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
-      input: { main: resolve(import.meta.dirname, 'index.html'), ...harnessPages },
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        headless: resolve(import.meta.dirname, 'src/app/headless.html'),
+        ...harnessPages,
+      },
     },
   },
   worker: {

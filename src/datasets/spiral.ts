@@ -1,4 +1,6 @@
 import type { RandomSource } from '../random/random-source.js';
+import { SeededRandom } from '../random/seeded-random.js';
+import { cachedDataset } from './cache.js';
 
 /** A labelled 2-D point set, flat for cheap transfer into tensors. */
 export interface PointSet {
@@ -49,4 +51,14 @@ export function split(set: PointSet, validationFraction: number, random: RandomS
     return { features, labels, size: indices.length };
   };
   return { train: take(order.slice(0, cut)), validation: take(order.slice(cut)) };
+}
+
+/** The spiral set every built-in spiral trial uses: 150 points per arm, 25% held out. */
+export function spiralSplit(): { train: PointSet; validation: PointSet } {
+  return split(spiral(150, 0.15, new SeededRandom('spiral-data')), 0.25, new SeededRandom('spiral-split'));
+}
+
+/** `spiralSplit()`, generated once per thread. */
+export function loadSpiralSplit(): Promise<{ train: PointSet; validation: PointSet }> {
+  return cachedDataset('spiral', () => Promise.resolve(spiralSplit()));
 }

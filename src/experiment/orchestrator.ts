@@ -94,8 +94,10 @@ export class Orchestrator {
 
     const warnings = [...config.warnings];
     if (config.maxConcurrentRuns > deps.runner.capacity) {
+      const note = deps.runner.capacityNote;
       warnings.push(
-        `maxConcurrentRuns ${config.maxConcurrentRuns} exceeds what this device's pool holds (${deps.runner.capacity}): running ${deps.runner.capacity} at a time`,
+        `maxConcurrentRuns ${config.maxConcurrentRuns} exceeds what this device's pool holds (${deps.runner.capacity}): running ${deps.runner.capacity} at a time` +
+          (note ? ` (${note})` : ''),
       );
     }
     this.sweep = {
@@ -439,6 +441,11 @@ export class Orchestrator {
         error: { message: `all ${this.runs.length} runs failed; the first with: ${first}`, stack: null },
       };
     }
+    // Time running out before any run reported proves nothing about the metric's name: only a
+    // run that completed without it (or a sweep that ran to its end) does.
+    if (stop?.kind === 'max-duration') {
+      return { status: 'Completed', endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes }, error: null };
+    }
     if (stop?.kind === 'metric-never-logged' || (this.runs.length > 0 && !this.primaryLogged)) {
       return {
         status: 'Failed',
@@ -449,9 +456,6 @@ export class Orchestrator {
         },
         error: { message: this.neverLoggedMessage(), stack: null },
       };
-    }
-    if (stop?.kind === 'max-duration') {
-      return { status: 'Completed', endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes }, error: null };
     }
     if (this.exhausted) return { status: 'Completed', endReason: { kind: 'space-exhausted', runs: this.runs.length }, error: null };
     return { status: 'Completed', endReason: { kind: 'max-total-runs', runs: this.runs.length }, error: null };

@@ -1,88 +1,76 @@
 import * as tf from '@tensorflow/tfjs';
-import { spiral, split, type PointSet } from '../datasets/spiral.js';
-import { SeededRandom } from '../random/seeded-random.js';
+import { loadSpiralSplit, type PointSet } from '../datasets/spiral.js';
 import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
+import {
+  classifierWorkload,
+  disposeData,
+  makeOptimizer,
+  readCommon,
+  trainEpochs,
+  type CommonHyperparameters,
+  type TensorData,
+} from './common.js';
+import type { CalibrationWorkload } from './env.js';
 
-// Built once and shared by every run: SPEC §7 asks that common data be prepared once.
-let data: { train: PointSet; validation: PointSet } | null = null;
-function dataset(): { train: PointSet; validation: PointSet } {
-  data ??= split(spiral(150, 0.15, new SeededRandom('spiral-data')), 0.25, new SeededRandom('spiral-split'));
-  return data;
+export const SPIRAL_DEFAULTS: CommonHyperparameters = {
+  learningRate: 0.03,
+  batchSize: 32,
+  hiddenLayers: 2,
+  hiddenUnits: 8,
+  dropout: 0,
+  optimizer: 'adam',
+  // TensorFlow Playground's default, and what makes the spiral visibly learnable.
+  activation: 'tanh',
+  epochs: 20,
+};
+
+function build(hp: CommonHyperparameters): { model: tf.Sequential; optimizer: tf.Optimizer } {
+  const model = tf.sequential();
+  model.add(tf.layers.inputLayer({ inputShape: [2] }));
+  for (let i = 0; i < hp.hiddenLayers; i++) {
+    model.add(tf.layers.dense({ units: hp.hiddenUnits, activation: hp.activation }));
+    if (hp.dropout > 0) model.add(tf.layers.dropout({ rate: hp.dropout }));
+  }
+  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+  // The optimizer is not disposed with the model (a TF.js trap), so keep it to dispose it.
+  const optimizer = makeOptimizer(hp.optimizer, hp.learningRate);
+  model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  return { model, optimizer };
 }
 
-const OPTIMIZERS = {
-  adam: (lr: number) => tf.train.adam(lr),
-  sgd: (lr: number) => tf.train.sgd(lr),
-  rmsprop: (lr: number) => tf.train.rmsprop(lr),
-} as const;
-
-function numberParam(params: ParamSet, name: string, fallback: number): number {
-  const v = params[name];
-  return typeof v === 'number' ? v : fallback;
+function tensors(train: PointSet, validation: PointSet): TensorData {
+  return {
+    xs: tf.tensor2d(train.features, [train.size, 2]),
+    ys: tf.tensor2d(train.labels, [train.size, 1]),
+    validationXs: tf.tensor2d(validation.features, [validation.size, 2]),
+    validationYs: tf.tensor2d(validation.labels, [validation.size, 1]),
+  };
 }
 
 /**
- * A small MLP on the spiral set. Hyperparameters: `learning_rate`, `hidden_units`,
- * `hidden_layers`, `optimizer`, `epochs`, `batch_size`. Logs `loss`, `accuracy`, `val_loss` and
- * `val_accuracy` once per epoch.
+ * A small MLP on the spiral set (built-in example `spiral`). Hyperparameters: `learning_rate`,
+ * `hidden_units`, `hidden_layers`, `dropout` or `keep_probability`, `optimizer` (adam, sgd,
+ * rmsprop, adagrad), `activation`, `epochs`, `batch_size`. Logs `loss`, `accuracy`, `val_loss`
+ * and `val_accuracy` once per epoch.
  */
 export async function trainSpiralMlp(params: ParamSet, run: Run): Promise<void> {
-  const { train, validation } = dataset();
-  const learningRate = numberParam(params, 'learning_rate', 0.03);
-  const units = numberParam(params, 'hidden_units', 8);
-  const layers = numberParam(params, 'hidden_layers', 2);
-  const epochs = numberParam(params, 'epochs', 20);
-  const batchSize = numberParam(params, 'batch_size', 32);
-  const optimizerName = typeof params['optimizer'] === 'string' ? params['optimizer'] : 'adam';
-  const makeOptimizer = OPTIMIZERS[optimizerName as keyof typeof OPTIMIZERS];
-  if (makeOptimizer === undefined) throw new Error(`unknown optimizer ${JSON.stringify(optimizerName)}`);
-
-  const model = tf.sequential();
-  for (let i = 0; i < layers; i++) {
-    model.add(tf.layers.dense({ units, activation: 'tanh', ...(i === 0 ? { inputShape: [2] } : {}) }));
-  }
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', ...(layers === 0 ? { inputShape: [2] } : {}) }));
-  // The optimizer is not disposed with the model (a TF.js trap), so keep it to dispose it.
-  const optimizer = makeOptimizer(learningRate);
-  model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-
-  const xs = tf.tensor2d(train.features, [train.size, 2]);
-  const ys = tf.tensor2d(train.labels, [train.size, 1]);
-  const vx = tf.tensor2d(validation.features, [validation.size, 2]);
-  const vy = tf.tensor2d(validation.labels, [validation.size, 1]);
+  const hp = readCommon(params, SPIRAL_DEFAULTS);
+  const { train, validation } = await loadSpiralSplit();
+  const data = tensors(train, validation);
+  let built: { model: tf.Sequential; optimizer: tf.Optimizer } | null = null;
   try {
-    for (let epoch = 0; epoch < epochs && !run.isCanceled; epoch++) {
-      // yieldEvery 'never': fit's default yields through requestAnimationFrame, which stalls
-      // in hidden tabs; yielding ourselves between epochs keeps the page and other runs live.
-      const history = await model.fit(xs, ys, {
-        epochs: 1,
-        batchSize,
-        shuffle: true,
-        validationData: [vx, vy],
-        yieldEvery: 'never',
-        verbose: 0,
-      });
-      // TF.js names accuracy `acc` in some versions and `accuracy` in others.
-      const last = (...names: string[]): number => {
-        for (const name of names) {
-          const value = history.history[name]?.[0];
-          if (value !== undefined) return Number(value);
-        }
-        return Number.NaN;
-      };
-      run.log('loss', last('loss'));
-      run.log('accuracy', last('acc', 'accuracy'));
-      run.log('val_loss', last('val_loss'));
-      run.log('val_accuracy', last('val_acc', 'val_accuracy'));
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    built = build(hp);
+    await trainEpochs(built.model, data, run, hp);
   } finally {
-    xs.dispose();
-    ys.dispose();
-    vx.dispose();
-    vy.dispose();
-    model.dispose();
-    optimizer.dispose();
+    disposeData(data);
+    built?.model.dispose();
+    built?.optimizer.dispose();
   }
+}
+
+export default trainSpiralMlp;
+
+export function calibration(): CalibrationWorkload {
+  return classifierWorkload('spiral MLP with default hyperparameters', () => build(SPIRAL_DEFAULTS), [2], 1);
 }

@@ -44,6 +44,8 @@ export type TrialListener = (events: readonly TrialEvent[]) => void;
 export interface TrialRunner {
   /** Trials it can run at the same time (the pool size); `Infinity` when unbounded. */
   readonly capacity: number;
+  /** Why `capacity` is below what was asked for, in words (e.g. the device's core count). */
+  readonly capacityNote?: string | null;
   start(request: TrialRequest, listener: TrialListener): TrialExecution;
   dispose(): Promise<void>;
 }

@@ -160,6 +160,22 @@ describe('scheduling and limits', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('ends on max duration, not on a never-logged metric, when time runs out before any report', async () => {
+    const clock = new ManualClock(0);
+    const ws = workspace({ clock, runner: new InProcessRunner({ clock }) });
+    // Slow to start (a worker loading TF.js): nothing is reported before the time limit.
+    const train: TrainFunction = async (_p, run) => {
+      await untilCanceled(run);
+    };
+    const sweep = new Experiment(ws, 'slow-start').submit(config(train, { maxConcurrentRuns: 2, maxDurationMinutes: 1 }));
+    await waitFor(() => sweep.getChildren().filter((r) => r.status === 'Running').length === 2, 'two running trials');
+    clock.advance(60_000);
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Completed');
+    expect(result.endReason).toEqual({ kind: 'max-duration', minutes: 1 });
+    expect(result.error).toBeNull();
+  });
+
   it('reclaims the slot of a trial that ignores cancellation after the grace period', async () => {
     const clock = new ManualClock(0);
     const ws = workspace({ clock, runner: new InProcessRunner({ clock, cancelGraceMs: 5_000 }) });

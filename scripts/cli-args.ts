@@ -1,0 +1,68 @@
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface SweepCliArgs {
+  readonly specPath: string;
+  readonly json: boolean;
+  /** Overrides the spec's `backend` when given. */
+  readonly backend: BackendChoice | undefined;
+  /** Skip `vite build` and serve the existing `dist/`. */
+  readonly build: boolean;
+  /** Workspace (IndexedDB database) name inside the headless browser profile. */
+  readonly workspace: string | undefined;
+}
+
+export const USAGE = `usage: npm run sweep -- <spec.json> [--json] [--backend auto|webgpu|webgl|wasm|cpu] [--no-build] [--workspace NAME]
+
+Runs the sweep described by <spec.json> (Azure ML v2 sweep-job JSON) in headless Chromium and
+prints a results table, or with --json one JSON document. Progress goes to stderr.`;
+
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Parses `argv` (without node and the script); throws `CliUsageError` naming what is wrong. */
+export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
+  let specPath: string | undefined;
+  let json = false;
+  let backend: BackendChoice | undefined;
+  let build = true;
+  let workspace: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new CliUsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--json':
+        json = true;
+        break;
+      case '--no-build':
+        build = false;
+        break;
+      case '--backend': {
+        const v = value();
+        if (!(BACKENDS as readonly string[]).includes(v)) {
+          throw new CliUsageError(`--backend must be one of ${BACKENDS.join(', ')} (got ${JSON.stringify(v)})`);
+        }
+        backend = v as BackendChoice;
+        break;
+      }
+      case '--workspace':
+        workspace = value();
+        break;
+      default:
+        if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${JSON.stringify(flag)}`);
+        if (specPath !== undefined) throw new CliUsageError(`only one spec file may be given (got ${JSON.stringify(specPath)} and ${JSON.stringify(flag)})`);
+        specPath = flag;
+    }
+  }
+  if (specPath === undefined) throw new CliUsageError('a spec file is required');
+  return { specPath, json, backend, build, workspace };
+}

@@ -1,0 +1,130 @@
+// The headless CLI: `npm run sweep -- <spec.json> [--json] [--backend ...]`.
+// Builds the app, serves it on 127.0.0.1, drives Debian's Chromium with Playwright through the
+// same browser runtime the app uses (worker pool, TF.js, IndexedDB), and prints the results.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { build } from 'vite';
+import { ConfigError, NotImplementedError } from '../src/errors.js';
+import { buildSweepReport, progressLine, renderSweepReport } from '../src/report/index.js';
+import { parseSweepSpecText } from '../src/spec/index.js';
+import type { RunRecord, SweepRecord } from '../src/store/records.js';
+import type { HeadlessResult } from '../src/app/headless-api.js';
+import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
+import { startStaticServer } from './static-server.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-webgpu',
+];
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const specPath = resolve(args.specPath);
+  let text: string;
+  try {
+    text = await readFile(specPath, 'utf8');
+  } catch (error) {
+    process.stderr.write(`error: cannot read spec ${args.specPath}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  // Validate in Node first so a bad spec fails fast, before any build or browser start.
+  let parsed;
+  try {
+    parsed = parseSweepSpecText(text);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof NotImplementedError || error instanceof SyntaxError) {
+      process.stderr.write(`spec error in ${args.specPath}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  // A trial given as a file path is served next to the app under a fixed URL.
+  const mounts: Record<string, string> = {};
+  let spec: unknown = JSON.parse(text);
+  const trial = parsed.hyperDriveConfigOptions.trial;
+  if (trial.kind === 'module' && !/^[a-z][a-z0-9+.-]*:/i.test(trial.url)) {
+    const file = resolve(dirname(specPath), trial.url);
+    const url = `/user-trials/${encodeURIComponent(basename(file))}`;
+    mounts[url] = file;
+    spec = { ...(spec as Record<string, unknown>), trial: { module: url } };
+  }
+
+  if (args.build) {
+    process.stderr.write('building the app...\n');
+    await build({ root, logLevel: 'error' });
+  }
+  const server = await startStaticServer(resolve(root, 'dist'), mounts);
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+  });
+  let canceled = false;
+  try {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    let lastLine = '';
+    await page.exposeFunction('overdriveProgress', (sweep: SweepRecord, runs: RunRecord[]) => {
+      const line = progressLine(sweep, runs, Date.now());
+      if (line === lastLine) return;
+      lastLine = line;
+      process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${line}` : `${line}\n`);
+    });
+    const onSigint = (): void => {
+      if (canceled) process.exit(130);
+      canceled = true;
+      process.stderr.write('\ncanceling the sweep (Ctrl-C again to quit at once)...\n');
+      void page.evaluate(() => window.overdriveHeadless?.cancel()).catch(() => {});
+    };
+    process.on('SIGINT', onSigint);
+    await page.goto(`${server.url}/src/app/headless.html`);
+    await page.waitForFunction(() => window.overdriveHeadless !== undefined);
+    const result: HeadlessResult = await page.evaluate(
+      ({ spec, backend, workspace }) => window.overdriveHeadless!.run(spec, { backend, workspace }),
+      { spec, backend: args.backend, workspace: args.workspace },
+    );
+    process.off('SIGINT', onSigint);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (result.kind === 'error') {
+      process.stderr.write(`error: ${result.message}\n`);
+      return 2;
+    }
+    const report = buildSweepReport(result.sweep, result.runs);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ ...report, backend: result.backend }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${renderSweepReport(report)}\n`);
+      process.stdout.write(`backend: ${result.backend.summary}\n`);
+    }
+    for (const message of consoleErrors) process.stderr.write(`page error: ${message}\n`);
+    return result.sweep.status === 'Completed' ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,41 @@
+import type { RunRecord, SweepRecord } from '../store/records.js';
+
+/** Which compute backend the sweep used, and why. */
+export interface BackendSummary {
+  readonly requested: string;
+  /** Distinct backends the runs reported, in first-seen order. */
+  readonly used: readonly string[];
+  /** One line for humans, e.g. `wasm (requested auto: ...)`. */
+  readonly summary: string;
+  /** The pool's own report (size, clamping, calibration figures). */
+  readonly details: unknown;
+}
+
+/** What the headless page hands back to the CLI. */
+export type HeadlessResult =
+  | { readonly kind: 'error'; readonly message: string }
+  | {
+      readonly kind: 'done';
+      readonly sweep: SweepRecord;
+      readonly runs: readonly RunRecord[];
+      readonly backend: BackendSummary;
+    };
+
+export interface HeadlessOptions {
+  readonly backend: string | undefined;
+  readonly workspace: string | undefined;
+}
+
+export interface HeadlessApi {
+  run(spec: unknown, options: HeadlessOptions): Promise<HeadlessResult>;
+  cancel(): void;
+}
+
+declare global {
+  interface Window {
+    /** Set by the headless page; driven by `npm run sweep`. */
+    overdriveHeadless?: HeadlessApi;
+    /** Exposed by the CLI (Playwright) to receive progress. */
+    overdriveProgress?: (sweep: SweepRecord, runs: readonly RunRecord[]) => Promise<void>;
+  }
+}

@@ -1,0 +1,68 @@
+import { BrowserWorkspace } from '../browser/browser-workspace.js';
+import { HyperDriveConfig } from '../experiment/config.js';
+import type { Sweep } from '../experiment/sweep.js';
+import { BUILTIN_EXAMPLES } from '../models/registry.js';
+import type { BackendRequest } from '../pool/protocol.js';
+import { parseSweepSpec } from '../spec/parse-sweep-spec.js';
+import type { RunRecord } from '../store/records.js';
+import type { BackendSummary, HeadlessApi, HeadlessOptions, HeadlessResult } from './headless-api.js';
+
+const PROGRESS_EVERY_MS = 500;
+const status = document.getElementById('status');
+let current: Sweep | null = null;
+
+function backendSummary(requested: string, runs: readonly RunRecord[], details: unknown): BackendSummary {
+  const used = [...new Set(runs.map((r) => r.backend).filter((b): b is string => b !== null))];
+  const summary =
+    used.length === 0
+      ? `no run started (requested ${requested})`
+      : `${used.join(', ')}${requested === 'auto' ? ' (chosen by measurement: requested auto)' : ` (requested ${requested})`}`;
+  return { requested, used, summary, details };
+}
+
+async function run(specInput: unknown, options: HeadlessOptions): Promise<HeadlessResult> {
+  let parsed;
+  try {
+    parsed = parseSweepSpec(specInput, { builtinTrials: BUILTIN_EXAMPLES });
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+  const backend = (options.backend ?? parsed.backend ?? 'auto') as BackendRequest;
+  const workspace = await BrowserWorkspace.open({ name: options.workspace ?? 'overdrive-cli' });
+  try {
+    const config = new HyperDriveConfig(parsed.hyperDriveConfigOptions);
+    const { sweep, pool } = await workspace.submit(parsed.experimentName, config, { backend });
+    current = sweep;
+    const report = async (): Promise<void> => {
+      if (status !== null) status.textContent = `${sweep.getStatus()}: ${sweep.getChildren().length} runs`;
+      await window.overdriveProgress?.(sweep.getDetails(), sweep.getChildren());
+    };
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = sweep.subscribe(() => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        void report();
+      }, PROGRESS_EVERY_MS);
+    });
+    const record = await sweep.waitForCompletion();
+    unsubscribe();
+    if (timer !== null) clearTimeout(timer);
+    await report();
+    const runs = sweep.getChildren();
+    const details = pool === null ? null : { size: pool.sizeReport, calibrations: pool.calibrations(), stats: pool.stats() };
+    return { kind: 'done', sweep: record, runs, backend: backendSummary(backend, runs, details) };
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    current = null;
+    await workspace.close();
+  }
+}
+
+const api: HeadlessApi = {
+  run,
+  cancel: () => {
+    void current?.cancel();
+  },
+};
+window.overdriveHeadless = api;

@@ -1,0 +1,234 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Run } from '../run/run.js';
+import type { ParamSet } from '../space/expression.js';
+import type { CalibrationWorkload } from './env.js';
+
+/** A hyperparameter a built-in example cannot use; the run fails, the sweep goes on. */
+export class HyperparameterError extends Error {
+  override readonly name = 'HyperparameterError';
+}
+
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** A number, from a number or a numeric string (a `choice` may hold either). */
+function asNumber(name: string, value: unknown): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new HyperparameterError(`${name} must be a finite number (got ${describe(value)})`);
+  }
+  return n;
+}
+
+export function readNumber(params: ParamSet, name: string, fallback: number, min: number, max: number): number {
+  const raw = params[name];
+  if (raw === undefined) return fallback;
+  const n = asNumber(name, raw);
+  if (n < min || n > max) throw new HyperparameterError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+/**
+ * An integer hyperparameter. Values are rounded so that `uniform` and `quniform` spaces work as
+ * they do in HyperDrive scripts, which cast with `int(...)`.
+ */
+export function readInteger(params: ParamSet, name: string, fallback: number, min: number, max: number): number {
+  const raw = params[name];
+  if (raw === undefined) return fallback;
+  const n = Math.round(asNumber(name, raw));
+  if (n < min || n > max) throw new HyperparameterError(`${name} must be an integer between ${min} and ${max} (got ${describe(raw)})`);
+  return n;
+}
+
+export function readChoice<T extends string>(params: ParamSet, name: string, options: readonly T[], fallback: T): T {
+  const raw = params[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' ? raw.toLowerCase() : raw;
+  if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
+    throw new HyperparameterError(`${name} must be one of ${options.join(', ')} (got ${describe(raw)})`);
+  }
+  return value as T;
+}
+
+/** `dropout`, or `keep_probability` as TF 1.x scripts name it (dropout = 1 - keep). */
+export function readDropout(params: ParamSet, fallback = 0): number {
+  const hasDropout = params['dropout'] !== undefined;
+  const hasKeep = params['keep_probability'] !== undefined;
+  if (hasDropout && hasKeep) {
+    throw new HyperparameterError('give either dropout or keep_probability, not both');
+  }
+  if (hasKeep) {
+    const keep = readNumber(params, 'keep_probability', 1, 0, 1);
+    if (keep <= 0) throw new HyperparameterError('keep_probability must be > 0 (got 0)');
+    return 1 - keep;
+  }
+  const rate = readNumber(params, 'dropout', fallback, 0, 1);
+  if (rate >= 1) throw new HyperparameterError('dropout must be < 1 (got 1)');
+  return rate;
+}
+
+/** The hyperparameters every built-in example shares. */
+export interface CommonHyperparameters {
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly hiddenLayers: number;
+  readonly hiddenUnits: number;
+  readonly dropout: number;
+  readonly optimizer: OptimizerName;
+  readonly activation: ActivationName;
+  readonly epochs: number;
+}
+
+export function readCommon(params: ParamSet, defaults: CommonHyperparameters): CommonHyperparameters {
+  const learningRate = readNumber(params, 'learning_rate', defaults.learningRate, 0, 10);
+  if (learningRate <= 0) throw new HyperparameterError('learning_rate must be > 0 (got 0)');
+  return {
+    learningRate,
+    batchSize: readInteger(params, 'batch_size', defaults.batchSize, 1, 65_536),
+    hiddenLayers: readInteger(params, 'hidden_layers', defaults.hiddenLayers, 0, 32),
+    hiddenUnits: readInteger(params, 'hidden_units', defaults.hiddenUnits, 1, 4_096),
+    dropout: readDropout(params, defaults.dropout),
+    optimizer: readChoice(params, 'optimizer', OPTIMIZERS, defaults.optimizer),
+    activation: readChoice(params, 'activation', ACTIVATIONS, defaults.activation),
+    epochs: readInteger(params, 'epochs', defaults.epochs, 1, 100_000),
+  };
+}
+
+export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
+    case 'adagrad':
+      return tf.train.adagrad(learningRate);
+  }
+}
+
+/**
+ * Lets other tasks run (metric flushes, a cancel message) without requestAnimationFrame, which
+ * does not exist in some workers and stalls in hidden tabs. A MessageChannel turn avoids the
+ * 4 ms clamp nested timeouts get.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export interface TensorData {
+  readonly xs: tf.Tensor;
+  readonly ys: tf.Tensor;
+  readonly validationXs: tf.Tensor;
+  readonly validationYs: tf.Tensor;
+}
+
+export function disposeData(data: TensorData): void {
+  data.xs.dispose();
+  data.ys.dispose();
+  data.validationXs.dispose();
+  data.validationYs.dispose();
+}
+
+/**
+ * Trains epoch by epoch and logs `loss`, `accuracy`, `val_loss`, `val_accuracy` after each, the
+ * primary metric of most sweeps last so a policy judges a complete epoch. `run.log` throws once
+ * the run is cancelled, which is what ends the loop then.
+ */
+export async function trainEpochs(
+  model: tf.LayersModel,
+  data: TensorData,
+  run: Run,
+  options: { readonly epochs: number; readonly batchSize: number },
+): Promise<void> {
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (run.isCanceled) break;
+    const history = await model.fit(data.xs, data.ys, {
+      epochs: 1,
+      batchSize: options.batchSize,
+      shuffle: true,
+      validationData: [data.validationXs, data.validationYs],
+      // fit's default yields through requestAnimationFrame: absent or stalled in workers and
+      // hidden tabs. We yield between epochs ourselves instead.
+      yieldEvery: 'never',
+      verbose: 0,
+      callbacks: {
+        onBatchEnd: async () => {
+          if (run.isCanceled) model.stopTraining = true;
+        },
+      },
+    });
+    // TF.js names accuracy `acc` in some versions and `accuracy` in others.
+    const last = (...names: string[]): number => {
+      for (const name of names) {
+        const value = history.history[name]?.[0];
+        if (value !== undefined) return Number(value);
+      }
+      return Number.NaN;
+    };
+    run.log('loss', last('loss'));
+    run.log('accuracy', last('acc', 'accuracy'));
+    run.log('val_loss', last('val_loss'));
+    run.log('val_accuracy', last('val_acc', 'val_accuracy'));
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * Builds a compiled model and one synthetic batch of the right shape, for timing training
+ * steps per backend. Random data is enough: speed does not depend on the values, and it spares
+ * a dataset download during calibration.
+ */
+export function classifierWorkload(
+  description: string,
+  build: () => { model: tf.LayersModel; optimizer: tf.Optimizer },
+  inputShape: readonly number[],
+  classes: number,
+  batchSize = 32,
+): CalibrationWorkload {
+  const { model, optimizer } = build();
+  let xs: tf.Tensor | null = null;
+  let ys: tf.Tensor | null = null;
+  try {
+    xs = tf.randomUniform([batchSize, ...inputShape]);
+    ys = tf.tidy(() =>
+      classes === 1
+        ? tf.randomUniform([batchSize, 1]).round()
+        : tf.oneHot(tf.randomUniform([batchSize], 0, classes, 'int32'), classes),
+    );
+  } catch (error) {
+    xs?.dispose();
+    model.dispose();
+    optimizer.dispose();
+    throw error;
+  }
+  const inputs = xs;
+  const targets = ys;
+  return {
+    description,
+    step: async () => {
+      await model.trainOnBatch(inputs, targets);
+    },
+    dispose: () => {
+      inputs.dispose();
+      targets.dispose();
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+export {
+  WorkerPool,
+  type WorkerPoolOptions,
+  type PoolWorker,
+  type CalibrationReport,
+  type PoolDiagnostic,
+  type PoolStats,
+  type PoolWorkerInfo,
+  type RetireCause,
+} from './worker-pool.js';
+export { poolSize, MAX_POOL_SIZE, MAX_GPU_WORKERS, type PoolSizeReport } from './device-limits.js';
+export {
+  BACKEND_CHAIN,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type BackendName,
+  type BackendRequest,
+  type CalibrationResult,
+  type CandidateMeasurement,
+  type HygieneReport,
+  type MemorySnapshot,
+  type TrialWorkerApi,
+  type WorkerEvent,
+  type WorkerStatus,
+} from './protocol.js';

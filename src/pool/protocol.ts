@@ -1,0 +1,388 @@
+import type { ParamSet, ParamValue } from '../space/expression.js';
+import type { ErrorRecord } from '../store/records.js';
+
+/**
+ * What crosses between the pool (main thread) and a trial worker. The worker API is called
+ * through comlink; every value a worker hands back is parsed here before the pool trusts it,
+ * because a worker runs user code and may send anything.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** TF.js backends a worker can train on, in the order a worker falls back through them. */
+export const BACKEND_CHAIN = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_CHAIN)[number];
+/** What a pool is asked for: one backend (the start of the fallback chain), or measure. */
+export type BackendRequest = BackendName | 'auto';
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === 'string' && (BACKEND_CHAIN as readonly string[]).includes(value);
+}
+
+/** The trial as sent to a worker: functions cannot be cloned, and module URLs are absolute. */
+export type WireTrial =
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string };
+
+export interface WorkerInit {
+  readonly workerId: number;
+  /** A Web Lock the worker holds for its whole life, so the pool sees it die even silently. */
+  readonly lockName: string | null;
+  /** How often the worker flushes buffered metrics. */
+  readonly flushMs: number;
+}
+
+export interface WorkerHello {
+  readonly protocol: typeof PROTOCOL_VERSION;
+  readonly lockHeld: boolean;
+  readonly webgpu: boolean;
+  readonly offscreenCanvas: boolean;
+}
+
+export interface WireTrialRequest {
+  readonly sweepId: string;
+  readonly runId: string;
+  readonly params: ParamSet;
+  readonly trial: WireTrial;
+  /** Where the worker starts down the fallback chain; 'auto' is resolved by the pool first. */
+  readonly backend: BackendName;
+}
+
+export interface AdapterSummary {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+}
+
+export type WorkerEvent =
+  | {
+      readonly kind: 'started';
+      readonly time: number;
+      readonly backend: BackendName;
+      /** Why backends earlier in the chain were skipped, if any were. */
+      readonly notes: readonly string[];
+      readonly adapter: AdapterSummary | null;
+    }
+  | { readonly kind: 'metric'; readonly name: string; readonly value: number; readonly time: number }
+  | { readonly kind: 'warning'; readonly message: string; readonly time: number };
+
+/** Receives event batches in the worker's order; its promise settles once the pool took them. */
+export type EventSink = (batch: readonly WorkerEvent[]) => Promise<void> | void;
+
+export interface MemorySnapshot {
+  readonly backend: BackendName | null;
+  readonly numTensors: number;
+  readonly numBytes: number;
+  /** Bytes the backend holds on the GPU (allocated, pooled buffers included); null off-GPU. */
+  readonly gpuBytes: number | null;
+}
+
+/** Per-trial tensor accounting: what the trial left behind and what the worker cleaned up. */
+export interface HygieneReport {
+  readonly baselineTensors: number;
+  readonly tensorsAtEnd: number;
+  readonly strayTensorsDisposed: number;
+  readonly strayVariablesDisposed: number;
+  readonly tensorsAfterCleanup: number;
+  readonly memory: MemorySnapshot;
+}
+
+export type TrialResult =
+  | { readonly kind: 'completed'; readonly hygiene: HygieneReport | null }
+  | {
+      readonly kind: 'failed';
+      readonly error: ErrorRecord;
+      readonly hygiene: HygieneReport | null;
+      /** Set when the worker cannot be trusted with another trial (e.g. its GPU device was lost). */
+      readonly unhealthy: string | null;
+    }
+  | { readonly kind: 'canceled'; readonly reason: string; readonly hygiene: HygieneReport | null };
+
+export interface CandidateMeasurement {
+  readonly backend: BackendName;
+  readonly available: boolean;
+  /** False when the backend initialised but could not run a training step of this model. */
+  readonly canTrain: boolean;
+  /** The first step: shader compilation, kernel set-up and the like. */
+  readonly warmupMs: number | null;
+  /** Median time of the measured steps after warm-up. */
+  readonly stepMs: number | null;
+  readonly steps: number;
+  readonly error: string | null;
+  readonly adapter: AdapterSummary | null;
+}
+
+export interface CalibrationResult {
+  /** What was trained to measure: the trial's own model, or a representative one. */
+  readonly workload: string;
+  readonly candidates: readonly CandidateMeasurement[];
+  readonly chosen: BackendName;
+  readonly reason: string;
+  readonly totalMs: number;
+}
+
+export interface CalibrationBudget {
+  readonly steps: number;
+  readonly maxMsPerBackend: number;
+}
+
+export interface WorkerStatus {
+  readonly workerId: number;
+  readonly backend: BackendName | null;
+  readonly unhealthy: string | null;
+  readonly busy: boolean;
+  readonly trials: number;
+  readonly memory: MemorySnapshot | null;
+  readonly adapter: AdapterSummary | null;
+  /** Datasets this worker has loaded and cached. */
+  readonly datasets: readonly string[];
+}
+
+/** Out-of-trial news from a worker, e.g. that its GPU device went away while it was idle. */
+export type WorkerNotice = { readonly kind: 'unhealthy'; readonly reason: string };
+
+/** The API a trial worker exposes through comlink. */
+export interface TrialWorkerApi {
+  hello(init: WorkerInit, notify?: (notice: WorkerNotice) => unknown): Promise<WorkerHello>;
+  calibrate(trial: WireTrial, candidates: readonly BackendName[], budget: CalibrationBudget): Promise<CalibrationResult>;
+  runTrial(request: WireTrialRequest, sink: EventSink): Promise<TrialResult>;
+  cancel(runId: string, reason: string): void;
+  status(): Promise<WorkerStatus>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing what a worker sends back.
+
+/** A worker sent something outside the protocol. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+const MAX_BATCH = 10_000;
+const MAX_TEXT = 10_000;
+const MAX_NAME = 256;
+
+type Fields = Record<string, unknown>;
+
+function record(path: string, value: unknown): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError(`${path} must be an object (got ${kindOf(value)})`);
+  }
+  return value as Fields;
+}
+
+function text(path: string, value: unknown, max = MAX_TEXT): string {
+  if (typeof value !== 'string') throw new ProtocolError(`${path} must be a string (got ${kindOf(value)})`);
+  if (value.length > max) throw new ProtocolError(`${path} is longer than ${max} characters`);
+  return value;
+}
+
+function nullableText(path: string, value: unknown): string | null {
+  return value === null ? null : text(path, value);
+}
+
+function finite(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ProtocolError(`${path} must be a finite number (got ${kindOf(value)})`);
+  }
+  return value;
+}
+
+function count(path: string, value: unknown): number {
+  const n = finite(path, value);
+  if (!Number.isInteger(n) || n < 0) throw new ProtocolError(`${path} must be a non-negative integer (got ${n})`);
+  return n;
+}
+
+function nullableFinite(path: string, value: unknown): number | null {
+  return value === null ? null : finite(path, value);
+}
+
+function bool(path: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ProtocolError(`${path} must be a boolean (got ${kindOf(value)})`);
+  return value;
+}
+
+function backend(path: string, value: unknown): BackendName {
+  if (!isBackendName(value)) {
+    throw new ProtocolError(`${path} must be one of ${BACKEND_CHAIN.join(', ')} (got ${kindOf(value)})`);
+  }
+  return value;
+}
+
+function list(path: string, value: unknown, max: number): readonly unknown[] {
+  if (!Array.isArray(value)) throw new ProtocolError(`${path} must be an array (got ${kindOf(value)})`);
+  if (value.length > max) throw new ProtocolError(`${path} has more than ${max} entries`);
+  return value as readonly unknown[];
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? `a string` : JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}
+
+function adapter(path: string, value: unknown): AdapterSummary | null {
+  if (value === null) return null;
+  const r = record(path, value);
+  return {
+    vendor: text(`${path}.vendor`, r['vendor'], MAX_NAME),
+    architecture: text(`${path}.architecture`, r['architecture'], MAX_NAME),
+    description: text(`${path}.description`, r['description'], MAX_NAME),
+  };
+}
+
+export function parseEventBatch(value: unknown): WorkerEvent[] {
+  return list('event batch', value, MAX_BATCH).map((item, i) => parseEvent(`event batch[${i}]`, item));
+}
+
+function parseEvent(path: string, value: unknown): WorkerEvent {
+  const r = record(path, value);
+  switch (r['kind']) {
+    case 'started':
+      return {
+        kind: 'started',
+        time: finite(`${path}.time`, r['time']),
+        backend: backend(`${path}.backend`, r['backend']),
+        notes: list(`${path}.notes`, r['notes'], 16).map((n, i) => text(`${path}.notes[${i}]`, n)),
+        adapter: adapter(`${path}.adapter`, r['adapter']),
+      };
+    case 'metric': {
+      const name = text(`${path}.name`, r['name'], MAX_NAME);
+      if (name.trim() === '') throw new ProtocolError(`${path}.name must be a non-empty string`);
+      const metric = r['value'];
+      // Non-finite values are legitimate: the run logger records them (SPEC §11).
+      if (typeof metric !== 'number') throw new ProtocolError(`${path}.value must be a number (got ${kindOf(metric)})`);
+      return { kind: 'metric', name, value: metric, time: finite(`${path}.time`, r['time']) };
+    }
+    case 'warning':
+      return { kind: 'warning', message: text(`${path}.message`, r['message']), time: finite(`${path}.time`, r['time']) };
+    default:
+      throw new ProtocolError(`${path}.kind must be started, metric or warning (got ${kindOf(r['kind'])})`);
+  }
+}
+
+function memory(path: string, value: unknown): MemorySnapshot {
+  const r = record(path, value);
+  return {
+    backend: r['backend'] === null ? null : backend(`${path}.backend`, r['backend']),
+    numTensors: count(`${path}.numTensors`, r['numTensors']),
+    numBytes: count(`${path}.numBytes`, r['numBytes']),
+    gpuBytes: r['gpuBytes'] === null ? null : count(`${path}.gpuBytes`, r['gpuBytes']),
+  };
+}
+
+function hygiene(path: string, value: unknown): HygieneReport | null {
+  if (value === null) return null;
+  const r = record(path, value);
+  return {
+    baselineTensors: count(`${path}.baselineTensors`, r['baselineTensors']),
+    tensorsAtEnd: count(`${path}.tensorsAtEnd`, r['tensorsAtEnd']),
+    strayTensorsDisposed: count(`${path}.strayTensorsDisposed`, r['strayTensorsDisposed']),
+    strayVariablesDisposed: count(`${path}.strayVariablesDisposed`, r['strayVariablesDisposed']),
+    tensorsAfterCleanup: count(`${path}.tensorsAfterCleanup`, r['tensorsAfterCleanup']),
+    memory: memory(`${path}.memory`, r['memory']),
+  };
+}
+
+export function parseTrialResult(value: unknown): TrialResult {
+  const r = record('trial result', value);
+  const kind = r['kind'];
+  if (kind !== 'completed' && kind !== 'canceled' && kind !== 'failed') {
+    throw new ProtocolError(`trial result.kind must be completed, failed or canceled (got ${kindOf(kind)})`);
+  }
+  const h = hygiene('trial result.hygiene', r['hygiene']);
+  switch (kind) {
+    case 'completed':
+      return { kind: 'completed', hygiene: h };
+    case 'canceled':
+      return { kind: 'canceled', reason: text('trial result.reason', r['reason']), hygiene: h };
+    case 'failed': {
+      const e = record('trial result.error', r['error']);
+      return {
+        kind: 'failed',
+        error: {
+          message: text('trial result.error.message', e['message']),
+          stack: nullableText('trial result.error.stack', e['stack']),
+        },
+        hygiene: h,
+        unhealthy: nullableText('trial result.unhealthy', r['unhealthy']),
+      };
+    }
+  }
+}
+
+export function parseNotice(value: unknown): WorkerNotice {
+  const r = record('notice', value);
+  if (r['kind'] !== 'unhealthy') throw new ProtocolError(`notice.kind must be unhealthy (got ${kindOf(r['kind'])})`);
+  return { kind: 'unhealthy', reason: text('notice.reason', r['reason']) };
+}
+
+export function parseHello(value: unknown): WorkerHello {
+  const r = record('hello', value);
+  if (r['protocol'] !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`hello.protocol must be ${PROTOCOL_VERSION} (got ${kindOf(r['protocol'])})`);
+  }
+  return {
+    protocol: PROTOCOL_VERSION,
+    lockHeld: bool('hello.lockHeld', r['lockHeld']),
+    webgpu: bool('hello.webgpu', r['webgpu']),
+    offscreenCanvas: bool('hello.offscreenCanvas', r['offscreenCanvas']),
+  };
+}
+
+export function parseCalibration(value: unknown): CalibrationResult {
+  const r = record('calibration', value);
+  return {
+    workload: text('calibration.workload', r['workload']),
+    candidates: list('calibration.candidates', r['candidates'], BACKEND_CHAIN.length).map((c, i) => {
+      const p = `calibration.candidates[${i}]`;
+      const m = record(p, c);
+      return {
+        backend: backend(`${p}.backend`, m['backend']),
+        available: bool(`${p}.available`, m['available']),
+        canTrain: bool(`${p}.canTrain`, m['canTrain']),
+        warmupMs: nullableFinite(`${p}.warmupMs`, m['warmupMs']),
+        stepMs: nullableFinite(`${p}.stepMs`, m['stepMs']),
+        steps: count(`${p}.steps`, m['steps']),
+        error: nullableText(`${p}.error`, m['error']),
+        adapter: adapter(`${p}.adapter`, m['adapter']),
+      };
+    }),
+    chosen: backend('calibration.chosen', r['chosen']),
+    reason: text('calibration.reason', r['reason']),
+    totalMs: finite('calibration.totalMs', r['totalMs']),
+  };
+}
+
+export function parseStatus(value: unknown): WorkerStatus {
+  const r = record('status', value);
+  return {
+    workerId: count('status.workerId', r['workerId']),
+    backend: r['backend'] === null ? null : backend('status.backend', r['backend']),
+    unhealthy: nullableText('status.unhealthy', r['unhealthy']),
+    busy: bool('status.busy', r['busy']),
+    trials: count('status.trials', r['trials']),
+    memory: r['memory'] === null ? null : memory('status.memory', r['memory']),
+    adapter: adapter('status.adapter', r['adapter']),
+    datasets: list('status.datasets', r['datasets'], 64).map((d, i) => text(`status.datasets[${i}]`, d, MAX_NAME)),
+  };
+}
+
+/**
+ * Parameters must survive structured cloning unchanged; they are plain data by construction,
+ * but a caller could hand the pool anything, so check before posting.
+ */
+export function checkWireParams(params: ParamSet): void {
+  const visit = (path: string, value: ParamValue): void => {
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value)) visit(`${path}.${key}`, inner);
+      return;
+    }
+    throw new TypeError(`parameter ${path} cannot be sent to a worker (got ${kindOf(value)})`);
+  };
+  for (const [key, value] of Object.entries(params)) visit(key, value);
+}

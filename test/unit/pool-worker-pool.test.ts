@@ -1,0 +1,408 @@
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TrialEvent, TrialRequest } from '../../src/runner/runner.js';
+import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
+import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
+
+/**
+ * The pool against fake workers: comlink over a MessageChannel, with a scripted API on the far
+ * end. What the fake sends is deliberately untyped, as a real worker's messages are.
+ */
+
+interface Script {
+  runTrial?: (request: WireTrialRequest, sink: EventSink, worker: FakeWorker) => Promise<unknown>;
+  hello?: () => Promise<unknown>;
+  calibrate?: () => Promise<unknown>;
+}
+
+class FakeWorker extends EventTarget implements PoolWorker {
+  terminated = false;
+  readonly cancels: { runId: string; reason: string }[] = [];
+  readonly requests: WireTrialRequest[] = [];
+  notify: ((notice: WorkerNotice) => unknown) | null = null;
+  private readonly port: MessagePort;
+  private readonly far: MessagePort;
+
+  constructor(
+    readonly id: number,
+    script: Script,
+  ) {
+    super();
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.far = port2;
+    const api = {
+      hello: async (_init: unknown, notify?: (notice: WorkerNotice) => unknown) => {
+        this.notify = notify ?? null;
+        return script.hello?.() ?? { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+      },
+      runTrial: (request: WireTrialRequest, sink: EventSink) => {
+        this.requests.push(request);
+        return (script.runTrial ?? completeWith(2))(request, sink, this);
+      },
+      cancel: (runId: string, reason: string) => {
+        this.cancels.push({ runId, reason });
+        this.dispatchEvent(new Event('cancel'));
+      },
+      status: async () => ({ workerId: id, backend: 'cpu', unhealthy: null, busy: false, trials: 0, memory: null, adapter: null, datasets: [] }),
+      calibrate: () => script.calibrate?.() ?? Promise.reject(new Error('no calibration scripted')),
+    };
+    Comlink.expose(api, port2);
+    port1.addEventListener('message', (event) => {
+      if (!this.terminated) this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data }));
+    });
+    port1.start();
+  }
+
+  postMessage(message: unknown, transfer: Transferable[] = []): void {
+    if (!this.terminated) this.port.postMessage(message, transfer);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.port.close();
+    this.far.close();
+  }
+
+  crash(message: string): void {
+    this.dispatchEvent(Object.assign(new Event('error'), { message }));
+  }
+
+  waitForCancel(): Promise<void> {
+    return new Promise((resolve) => this.addEventListener('cancel', () => resolve(), { once: true }));
+  }
+}
+
+function completeWith(epochs: number): NonNullable<Script['runTrial']> {
+  return async (request, sink) => {
+    await sink([{ kind: 'started', time: 1, backend: request.backend, notes: [], adapter: null }]);
+    for (let i = 0; i < epochs; i++) await sink([{ kind: 'metric', name: 'acc', value: i / 10, time: 2 + i }]);
+    return { kind: 'completed', hygiene: null };
+  };
+}
+
+const never = <T,>(): Promise<T> => new Promise<T>(() => {});
+const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const pools: WorkerPool[] = [];
+afterEach(async () => {
+  for (const pool of pools.splice(0)) await pool.dispose();
+});
+
+async function makePool(scripts: Script | ((index: number) => Script), options: Partial<WorkerPoolOptions> = {}) {
+  const workers: FakeWorker[] = [];
+  const pool = await WorkerPool.create({
+    size: 2,
+    backend: 'cpu',
+    hardwareConcurrency: 4,
+    workerFactory: () => {
+      const index = workers.length;
+      const worker = new FakeWorker(index + 1, typeof scripts === 'function' ? scripts(index) : scripts);
+      workers.push(worker);
+      return worker;
+    },
+    ...options,
+  });
+  pools.push(pool);
+  return { pool, workers };
+}
+
+let runCounter = 0;
+function request(overrides: Partial<TrialRequest> = {}): TrialRequest {
+  runCounter += 1;
+  return { sweepId: 'HD_1', runId: `HD_1_${runCounter}`, params: { lr: 0.1 }, trial: { kind: 'builtin', name: 'spiral' }, ...overrides };
+}
+
+function collect(): { events: TrialEvent[]; batches: number; listener: (batch: readonly TrialEvent[]) => void } {
+  const state = {
+    events: [] as TrialEvent[],
+    batches: 0,
+    listener: (batch: readonly TrialEvent[]) => {
+      state.batches += 1;
+      state.events.push(...batch);
+    },
+  };
+  return state;
+}
+
+describe('WorkerPool', () => {
+  it('runs a trial on a lazily spawned worker and forwards its events, backend included', async () => {
+    const { pool, workers } = await makePool({});
+    expect(workers).toHaveLength(0);
+    const sink = collect();
+    const outcome = await pool.start(request(), sink.listener).outcome;
+    expect(outcome).toEqual({ kind: 'completed' });
+    expect(sink.events).toEqual([
+      { kind: 'started', time: 1, backend: 'cpu' },
+      { kind: 'metric', name: 'acc', value: 0, time: 2 },
+      { kind: 'metric', name: 'acc', value: 0.1, time: 3 },
+    ]);
+    expect(workers).toHaveLength(1);
+    expect(workers[0]?.requests[0]).toMatchObject({ trial: { kind: 'builtin', name: 'spiral' }, backend: 'cpu', params: { lr: 0.1 } });
+  });
+
+  it('reuses an idle worker, and gives two trials started in the same turn two workers', async () => {
+    const { pool, workers } = await makePool({});
+    await pool.start(request(), () => {}).outcome;
+    await pool.start(request(), () => {}).outcome;
+    expect(workers).toHaveLength(1);
+    const a = pool.start(request(), () => {});
+    const b = pool.start(request(), () => {});
+    await Promise.all([a.outcome, b.outcome]);
+    expect(workers).toHaveLength(2);
+    expect(workers[0]?.requests).toHaveLength(3);
+    expect(workers[1]?.requests).toHaveLength(1);
+  });
+
+  it('refuses function trials, unknown built-ins and unclonable parameters with a clear error', async () => {
+    const { pool, workers } = await makePool({});
+    const fn = await pool.start(request({ trial: { kind: 'function', train: () => {} } }), () => {}).outcome;
+    expect(fn).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('functions cannot be sent to a worker') } });
+    const unknown = await pool.start(request({ trial: { kind: 'builtin', name: 'alexnet' } }), () => {}).outcome;
+    expect(unknown).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('unknown built-in example "alexnet"; built-in examples: digits-mlp, digits-cnn, spiral') } });
+    const params = { cb: Symbol('x') } as unknown as TrialRequest['params'];
+    const bad = await pool.start(request({ params }), () => {}).outcome;
+    expect(bad).toMatchObject({ kind: 'failed', error: { message: 'TypeError: parameter cb cannot be sent to a worker (got symbol)' } });
+    expect(workers).toHaveLength(0);
+  });
+
+  it('fails the run and replaces the worker when it sends an invalid event batch', async () => {
+    const { pool, workers } = await makePool((index) =>
+      index === 0
+        ? {
+            runTrial: async (_request, sink) => {
+              await sink([{ kind: 'metric', name: 'acc', value: 'high', time: 1 }] as never);
+              return never();
+            },
+          }
+        : {},
+    );
+    const outcome = await pool.start(request(), () => {}).outcome;
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: { message: 'ProtocolError: worker 1 broke the protocol: event batch[0].value must be a number (got "high")', stack: null },
+    });
+    expect(workers[0]?.terminated).toBe(true);
+    expect(pool.stats().retired.protocol).toBe(1);
+    // Healed: a fresh worker was spawned at once and takes the next trial.
+    expect(workers).toHaveLength(2);
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+  });
+
+  it('fails the run when the trial result is malformed', async () => {
+    const { pool } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: { tensors: 'many' } }) });
+    const outcome = await pool.start(request(), () => {}).outcome;
+    expect(outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringMatching(/^ProtocolError: worker 1 broke the protocol: trial result\.hygiene\.baselineTensors/) } });
+  });
+
+  it('fails the run with the reason when its worker crashes, and heals', async () => {
+    const { pool, workers } = await makePool((index) =>
+      index === 0
+        ? {
+            runTrial: async (_request, sink, worker) => {
+              await sink([{ kind: 'started', time: 1, backend: 'cpu', notes: [], adapter: null }]);
+              setTimeout(() => worker.crash('out of memory'), 5);
+              return never();
+            },
+          }
+        : {},
+    );
+    const sink = collect();
+    const outcome = await pool.start(request(), sink.listener).outcome;
+    expect(outcome).toEqual({ kind: 'failed', error: { message: 'WorkerCrashedError: uncaught error in worker 1: out of memory', stack: null } });
+    expect(sink.events[0]).toMatchObject({ kind: 'started' });
+    expect(pool.stats()).toMatchObject({ spawned: 2, live: 1, retired: { crashed: 1 } });
+    expect(workers[0]?.terminated).toBe(true);
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+  });
+
+  it('cancels cooperatively: the worker is asked, stops, and stays in the pool', async () => {
+    const { pool, workers } = await makePool({
+      runTrial: async (_request, _sink, worker) => {
+        await worker.waitForCancel();
+        return { kind: 'canceled', reason: worker.cancels[0]?.reason ?? '?', hygiene: null };
+      },
+    });
+    const req = request();
+    const execution = pool.start(req, () => {});
+    await tick(10);
+    execution.cancel('Bandit policy at interval 3');
+    expect(await execution.outcome).toEqual({ kind: 'canceled', reason: 'Bandit policy at interval 3' });
+    expect(workers[0]?.cancels).toEqual([{ runId: req.runId, reason: 'Bandit policy at interval 3' }]);
+    expect(workers[0]?.terminated).toBe(false);
+    expect(pool.stats().retired['cancel-timeout']).toBe(0);
+  });
+
+  it('terminates a worker whose trial ignores cancellation after the grace period, and spawns a fresh one', async () => {
+    const { pool, workers } = await makePool((index) => (index === 0 ? { runTrial: () => never() } : {}), { cancelGraceMs: 30 });
+    const execution = pool.start(request(), () => {});
+    await tick(10);
+    const t0 = Date.now();
+    execution.cancel('max duration');
+    const outcome = await execution.outcome;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(outcome).toEqual({ kind: 'canceled', reason: 'max duration (worker 1 terminated after ignoring cancellation for 30 ms)' });
+    expect(workers[0]?.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(pool.stats().retired['cancel-timeout']).toBe(1);
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+  });
+
+  it('cancels a trial that has not reached its worker yet without waiting for it', async () => {
+    let releaseHello: () => void = () => {};
+    const helloGate = new Promise<void>((resolve) => {
+      releaseHello = resolve;
+    });
+    const { pool, workers } = await makePool({
+      hello: async () => {
+        await helloGate;
+        return { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+      },
+    }, { size: 1 });
+    const execution = pool.start(request(), () => {});
+    execution.cancel('sweep canceled');
+    expect(await execution.outcome).toEqual({ kind: 'canceled', reason: 'sweep canceled' });
+    // The slot is still winding down: the next trial waits for it rather than failing.
+    const next = pool.start(request(), () => {});
+    releaseHello();
+    expect(await next.outcome).toEqual({ kind: 'completed' });
+    expect(workers).toHaveLength(1);
+    expect(workers[0]?.requests).toHaveLength(1);
+  });
+
+  it('recycles a worker after recycleAfterTrials trials', async () => {
+    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2 });
+    for (let i = 0; i < 5; i++) expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+    expect(workers).toHaveLength(3);
+    expect(pool.stats().retired.recycled).toBe(2);
+    expect(workers.map((w) => w.requests.length)).toEqual([2, 2, 1]);
+  });
+
+  it('recycles a worker whose GPU memory or leftover tensors grew too much', async () => {
+    const memory = (gpuBytes: number) => ({ backend: 'webgpu', numTensors: 0, numBytes: 0, gpuBytes });
+    const hygiene = (gpuBytes: number, after = 0) => ({
+      baselineTensors: 0,
+      tensorsAtEnd: after,
+      strayTensorsDisposed: 0,
+      strayVariablesDisposed: 0,
+      tensorsAfterCleanup: after,
+      memory: memory(gpuBytes),
+    });
+    const results = [hygiene(1_000), hygiene(5_000), hygiene(10, 3)];
+    const { pool, workers } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: results.shift() }) }, {
+      size: 1,
+      maxGpuBytesGrowth: 4_096,
+    });
+    for (let i = 0; i < 3; i++) await pool.start(request(), () => {}).outcome;
+    expect(workers.map((w) => w.requests.length)).toEqual([2, 1]);
+    expect(pool.stats().retired.memory).toBe(2);
+    expect(pool.diagnostics().filter((d) => d.kind === 'retired').map((d) => d.message)).toEqual([
+      'worker 1 holds 5 KiB of GPU memory (limit 4 KiB) [memory]',
+      'worker 2 holds 3 more tensor(s) than at its first trial after cleanup [memory]',
+    ]);
+  });
+
+  it('replaces a worker that reports itself unhealthy, during a trial or while idle', async () => {
+    const { pool, workers } = await makePool((index) =>
+      index === 0
+        ? { runTrial: async () => ({ kind: 'failed', error: { message: 'WorkerUnhealthyError: WebGPU device lost (reason destroyed)', stack: null }, hygiene: null, unhealthy: 'WebGPU device lost (reason destroyed)' }) }
+        : {},
+    );
+    const outcome = await pool.start(request(), () => {}).outcome;
+    expect(outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('device lost') } });
+    expect(pool.stats().retired.unhealthy).toBe(1);
+    expect(workers).toHaveLength(2);
+    await pool.start(request(), () => {}).outcome;
+    await workers[1]?.notify?.({ kind: 'unhealthy', reason: 'WebGPU device lost (reason unknown)' });
+    await tick(10);
+    expect(workers[1]?.terminated).toBe(true);
+    expect(pool.stats().retired.unhealthy).toBe(2);
+  });
+
+  it('fails the run clearly when a worker never answers its start', async () => {
+    const { pool } = await makePool((index) => (index === 0 ? { hello: () => never() } : {}), { startTimeoutMs: 20, size: 1 });
+    const outcome = await pool.start(request(), () => {}).outcome;
+    expect(outcome).toEqual({ kind: 'failed', error: { message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 20 ms', stack: null } });
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+  });
+
+  it('does not respawn in a loop when a worker dies before it starts (say its script cannot load)', async () => {
+    const { pool, workers } = await makePool({ hello: () => never() });
+    const outcome = pool.start(request(), () => {}).outcome;
+    await tick(5);
+    workers[0]?.crash('the worker script failed to load or threw');
+    expect(await outcome).toEqual({
+      kind: 'failed',
+      error: { message: 'WorkerStartError: worker 1 could not start: uncaught error in worker 1: the worker script failed to load or threw', stack: null },
+    });
+    await tick(20);
+    expect(pool.stats()).toMatchObject({ spawned: 1, live: 0, retired: { 'start-failed': 1, crashed: 0 } });
+  });
+
+  it('with backend auto, calibrates once per trial definition on a throwaway worker and uses its choice', async () => {
+    let calibrations = 0;
+    const { pool, workers } = await makePool({
+      calibrate: async () => {
+        calibrations += 1;
+        await tick(10);
+        return {
+          workload: 'digits-cnn',
+          candidates: [{ backend: 'wasm', available: true, canTrain: false, warmupMs: null, stepMs: null, steps: 0, error: 'no conv kernels', adapter: null }],
+          chosen: 'webgl',
+          reason: 'webgl was fastest',
+          totalMs: 10,
+        };
+      },
+    }, { backend: 'auto' });
+    const a = pool.start(request({ trial: { kind: 'builtin', name: 'digits-cnn' } }), () => {});
+    const b = pool.start(request({ trial: { kind: 'builtin', name: 'digits-cnn' } }), () => {});
+    await Promise.all([a.outcome, b.outcome]);
+    expect(calibrations).toBe(1);
+    const calibrator = workers.find((w) => w.requests.length === 0);
+    expect(calibrator?.terminated).toBe(true);
+    expect(workers.flatMap((w) => w.requests.map((r) => r.backend))).toEqual(['webgl', 'webgl']);
+    expect(pool.calibrations()).toEqual([expect.objectContaining({ trial: 'builtin:digits-cnn', chosen: 'webgl', failure: null })]);
+  });
+
+  it('falls back to the backend chain when calibration fails', async () => {
+    const { pool, workers } = await makePool({ calibrate: async () => ({ chosen: 'quantum' }) }, { backend: 'auto' });
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+    expect(workers.flatMap((w) => w.requests.map((r) => r.backend))).toEqual(['webgpu']);
+    expect(pool.calibrations()[0]).toMatchObject({ chosen: 'webgpu', failure: expect.stringContaining('calibration.workload must be a string') });
+  });
+
+  it('reports its size, clamped to the device with the reason', async () => {
+    const { pool } = await makePool({}, { size: 64, hardwareConcurrency: 2 });
+    expect(pool.capacity).toBe(2);
+    expect(pool.capacityNote).toBe(pool.sizeReport.clampedBecause);
+    expect(pool.sizeReport).toEqual({
+      requested: 64,
+      size: 2,
+      deviceLimit: 2,
+      clampedBecause: 'requested 64 workers, this device holds 2: navigator.hardwareConcurrency is 2: one worker per core',
+    });
+  });
+
+  it('dispose terminates every worker and ends running trials as canceled', async () => {
+    const { pool, workers } = await makePool({ runTrial: () => never() });
+    const a = pool.start(request(), () => {});
+    const b = pool.start(request(), () => {});
+    await tick(10);
+    await pool.dispose();
+    expect(await a.outcome).toMatchObject({ kind: 'canceled' });
+    expect(await b.outcome).toMatchObject({ kind: 'canceled' });
+    expect(workers.every((w) => w.terminated)).toBe(true);
+    expect(await pool.start(request(), () => {}).outcome).toMatchObject({ kind: 'failed', error: { message: 'PoolDisposedError: the worker pool was disposed' } });
+  });
+
+  it('passes the training function result of a failed trial through, message and stack', async () => {
+    const { pool } = await makePool({
+      runTrial: async () => ({ kind: 'failed', error: { message: 'Error: boom', stack: 'Error: boom\n    at train (trial.js:3:9)' }, hygiene: null, unhealthy: null }),
+    });
+    expect(await pool.start(request(), () => {}).outcome).toEqual({
+      kind: 'failed',
+      error: { message: 'Error: boom', stack: 'Error: boom\n    at train (trial.js:3:9)' },
+    });
+    expect(pool.stats().live).toBe(1);
+  });
+});
