@@ -10,12 +10,15 @@ export interface SweepCliArgs {
   readonly build: boolean;
   /** Workspace (IndexedDB database) name inside the headless browser profile. */
   readonly workspace: string | undefined;
+  /** Folder to write the best run's model to (model.json + weights). */
+  readonly exportModel: string | undefined;
 }
 
-export const USAGE = `usage: npm run sweep -- <spec.json> [--json] [--backend auto|webgpu|webgl|wasm|cpu] [--no-build] [--workspace NAME]
+export const USAGE = `usage: npm run sweep -- <spec.json> [--json] [--backend auto|webgpu|webgl|wasm|cpu] [--no-build] [--workspace NAME] [--export-model DIR]
 
 Runs the sweep described by <spec.json> (Azure ML v2 sweep-job JSON) in headless Chromium and
-prints a results table, or with --json one JSON document. Progress goes to stderr.`;
+prints a results table, or with --json one JSON document. Progress goes to stderr.
+--export-model DIR writes the best run's trained model to DIR (TF.js model.json + weights).`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -28,6 +31,7 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
   let backend: BackendChoice | undefined;
   let build = true;
   let workspace: string | undefined;
+  let exportModel: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -57,6 +61,9 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
       case '--workspace':
         workspace = value();
         break;
+      case '--export-model':
+        exportModel = value();
+        break;
       default:
         if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${JSON.stringify(flag)}`);
         if (specPath !== undefined) throw new CliUsageError(`only one spec file may be given (got ${JSON.stringify(specPath)} and ${JSON.stringify(flag)})`);
@@ -64,5 +71,5 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
     }
   }
   if (specPath === undefined) throw new CliUsageError('a spec file is required');
-  return { specPath, json, backend, build, workspace };
+  return { specPath, json, backend, build, workspace, exportModel };
 }

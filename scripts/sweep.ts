@@ -1,7 +1,7 @@
 // The headless CLI: `npm run sweep -- <spec.json> [--json] [--backend ...]`.
 // Builds the app, serves it on 127.0.0.1, drives Debian's Chromium with Playwright through the
 // same browser runtime the app uses (worker pool, TF.js, IndexedDB), and prints the results.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
@@ -103,8 +103,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await page.goto(`${server.url}/src/app/headless.html`);
     await page.waitForFunction(() => window.overdriveHeadless !== undefined);
     const result: HeadlessResult = await page.evaluate(
-      ({ spec, backend, workspace }) => window.overdriveHeadless!.run(spec, { backend, workspace }),
-      { spec, backend: args.backend, workspace: args.workspace },
+      ({ spec, backend, workspace, exportModel }) => window.overdriveHeadless!.run(spec, { backend, workspace, exportModel }),
+      { spec, backend: args.backend, workspace: args.workspace, exportModel: args.exportModel !== undefined },
     );
     process.off('SIGINT', onSigint);
     if (process.stderr.isTTY) process.stderr.write('\n');
@@ -120,6 +120,17 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`backend: ${result.backend.summary}\n`);
     }
     for (const message of consoleErrors) process.stderr.write(`page error: ${message}\n`);
+    if (args.exportModel !== undefined) {
+      if (result.model === null || 'error' in result.model) {
+        process.stderr.write(`error: no model exported: ${result.model === null ? 'none returned' : result.model.error}\n`);
+        return 1;
+      }
+      const dir = resolve(args.exportModel);
+      await mkdir(dir, { recursive: true });
+      await writeFile(resolve(dir, 'model.json'), result.model.json);
+      await writeFile(resolve(dir, result.model.weightsFile), Buffer.from(result.model.weightsBase64, 'base64'));
+      process.stderr.write(`exported the best run's model (${result.model.runId}) to ${dir}/model.json\n`);
+    }
     return result.sweep.status === 'Completed' ? 0 : 1;
   } finally {
     await browser.close();

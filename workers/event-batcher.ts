@@ -50,8 +50,13 @@ export class EventBatcher {
       });
   }
 
-  async close(): Promise<void> {
+  /** Sends what is buffered and resolves once every batch so far was accepted. */
+  async drain(): Promise<void> {
     this.flush();
     await this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
   }
 }

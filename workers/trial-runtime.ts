@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import * as Comlink from 'comlink';
 import { loadedDatasets } from '../src/datasets/cache.js';
 import { loadDigitsSplit } from '../src/datasets/digits.js';
 import { loadSpiralSplit } from '../src/datasets/spiral.js';
 import { classifierWorkload } from '../src/models/common.js';
 import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/models/env.js';
 import { loadBuiltinModule } from '../src/models/registry.js';
+import { restoreModel } from '../src/models/restore.js';
+import { serializeModelInScope } from '../src/models/serialize.js';
 import {
   PROTOCOL_VERSION,
   type AdapterSummary,
@@ -12,6 +15,7 @@ import {
   type CalibrationBudget,
   type CalibrationResult,
   type CandidateMeasurement,
+  type CheckpointSink,
   type EventSink,
   type HygieneReport,
   type TrialResult,
@@ -99,7 +103,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     };
   }
 
-  async runTrial(request: WireTrialRequest, sink: EventSink): Promise<TrialResult> {
+  async runTrial(request: WireTrialRequest, sink: EventSink, checkpoint?: CheckpointSink): Promise<TrialResult> {
     if (this.active !== null) {
       return failure(new Error(`worker ${this.workerId} is already running ${this.active.runId}`), null, null);
     }
@@ -130,8 +134,19 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
         params: request.params,
         signal: controller.signal,
         emit: (name, value) => batcher.push({ kind: 'metric', name, value, time: Date.now() }),
+        resumeFrom: request.resumeFrom,
+        serializeModel: serializeModelInScope,
+        checkpoint:
+          checkpoint === undefined
+            ? undefined
+            : async (data) => {
+                // Metrics travel on another channel: let them land first, so the stored
+                // checkpoint's interval count covers everything logged before it.
+                await batcher.drain();
+                await checkpoint(Comlink.transfer(data, Object.values(data.artifacts)));
+              },
       });
-      const env: TrialEnv = { tf, backend, datasets };
+      const env: TrialEnv = { tf, backend, datasets, restoreModel };
       if (controller.signal.aborted) throw new RunCanceledError(reasonText(controller.signal.reason));
       // A later turn, so a training function that throws synchronously is caught like any other.
       await Promise.race([Promise.resolve().then(() => module.default(request.params, run, env)), fatal]);
@@ -188,7 +203,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
       let warmupMs: number | null = null;
       const times: number[] = [];
       try {
-        const env: TrialEnv = { tf, backend, datasets };
+        const env: TrialEnv = { tf, backend, datasets, restoreModel };
         workload = module.calibration?.(env) ?? representativeWorkload();
         if (workloadName === '') workloadName = workload.description;
         const w0 = performance.now();

@@ -19,11 +19,22 @@ export type HeadlessResult =
       readonly sweep: SweepRecord;
       readonly runs: readonly RunRecord[];
       readonly backend: BackendSummary;
+      /** The best run's model when asked for (`exportModel`), or why there is none. */
+      readonly model: ExportedModelFiles | { readonly error: string } | null;
     };
+
+export interface ExportedModelFiles {
+  readonly runId: string;
+  readonly json: string;
+  readonly weightsFile: string;
+  /** The weights, base64: page.evaluate results must be JSON. */
+  readonly weightsBase64: string;
+}
 
 export interface HeadlessOptions {
   readonly backend: string | undefined;
   readonly workspace: string | undefined;
+  readonly exportModel?: boolean;
 }
 
 export interface HeadlessApi {

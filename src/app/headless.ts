@@ -5,7 +5,7 @@ import { BUILTIN_EXAMPLES } from '../models/registry.js';
 import type { BackendRequest } from '../pool/protocol.js';
 import { parseSweepSpec } from '../spec/parse-sweep-spec.js';
 import type { RunRecord } from '../store/records.js';
-import type { BackendSummary, HeadlessApi, HeadlessOptions, HeadlessResult } from './headless-api.js';
+import type { BackendSummary, ExportedModelFiles, HeadlessApi, HeadlessOptions, HeadlessResult } from './headless-api.js';
 
 const PROGRESS_EVERY_MS = 500;
 const status = document.getElementById('status');
@@ -50,13 +50,31 @@ async function run(specInput: unknown, options: HeadlessOptions): Promise<Headle
     await report();
     const runs = sweep.getChildren();
     const details = pool === null ? null : { size: pool.sizeReport, calibrations: pool.calibrations(), stats: pool.stats() };
-    return { kind: 'done', sweep: record, runs, backend: backendSummary(backend, runs, details) };
+    const model = options.exportModel === true ? await bestModel(workspace, record.id) : null;
+    return { kind: 'done', sweep: record, runs, backend: backendSummary(backend, runs, details), model };
   } catch (error) {
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   } finally {
     current = null;
     await workspace.close();
   }
+}
+
+async function bestModel(workspace: BrowserWorkspace, sweepId: string): Promise<ExportedModelFiles | { error: string }> {
+  try {
+    const files = await workspace.modelFiles({ bestOf: sweepId });
+    return { runId: files.runId, json: files.json, weightsFile: files.weightsFile, weightsBase64: toBase64(files.weights) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function toBase64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  // Chunked: String.fromCharCode with a whole large array overflows the call stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 const api: HeadlessApi = {

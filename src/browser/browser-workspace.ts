@@ -3,6 +3,7 @@ import type { HyperDriveConfig } from '../experiment/config.js';
 import { Experiment } from '../experiment/experiment.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
+import type { ModelFiles } from '../export/model-files.js';
 import { resolveBuiltin } from '../models/registry.js';
 import type { BackendRequest } from '../pool/protocol.js';
 import { WorkerPool } from '../pool/worker-pool.js';
@@ -11,6 +12,7 @@ import { InProcessRunner } from '../runner/in-process-runner.js';
 import type { TrialRunner } from '../runner/runner.js';
 import { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 import type { SweepRecord } from '../store/records.js';
+import { bestRunWithModel, exportRunModel, runModelFiles, type ModelExport } from './model-export.js';
 
 export interface BrowserWorkspaceOptions {
   /** The workspace, and the IndexedDB database that holds it. Default `overdrive`. */
@@ -78,6 +80,27 @@ export class BrowserWorkspace {
     const sweeps = await this.store.listSweeps(this.name);
     const held = await this.heldLocks();
     return sweeps.filter((s) => (s.status === 'Queued' || s.status === 'Running') && !held.has(lockName(this.name, s.id)));
+  }
+
+  /**
+   * Saves a run's model to `indexeddb://NAME`, `downloads://NAME` (model.json + weights) or
+   * `localstorage://NAME`: a given run's, or `{ bestOf: sweepId }` for the sweep's best run.
+   */
+  async exportModel(target: { readonly runId: string } | { readonly bestOf: string }, destination: string): Promise<ModelExport> {
+    const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
+    return exportRunModel(this.store, runId, destination);
+  }
+
+  /** A run's model as `model.json` text and weight bytes. */
+  async modelFiles(target: { readonly runId: string } | { readonly bestOf: string }): Promise<ModelFiles & { readonly runId: string }> {
+    const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
+    return { ...(await runModelFiles(this.store, runId)), runId };
+  }
+
+  private async bestRunId(sweepId: string): Promise<string> {
+    const sweep = await this.store.getSweep(sweepId);
+    if (sweep === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
+    return bestRunWithModel(sweep, await this.store.listRuns(sweepId)).id;
   }
 
   async close(): Promise<void> {

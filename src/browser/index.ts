@@ -2,3 +2,4 @@
 export { BrowserWorkspace, type BrowserWorkspaceOptions, type RunningSweep, type SubmitOptions } from './browser-workspace.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 export { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
+export { bestRunWithModel, exportRunModel, runModelFiles, type ModelDestination, type ModelExport } from './model-export.js';

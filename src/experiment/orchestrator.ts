@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import type { PolicyDecision } from '../policy/policy.js';
 import type { RandomSource } from '../random/random-source.js';
 import { toErrorRecord } from '../runner/in-process-runner.js';
+import { checkArtifacts, MODEL_JSON, MODEL_WEIGHTS, type CheckpointData } from '../run/checkpoint.js';
 import type { TrialEvent, TrialOutcome, TrialRunner } from '../runner/runner.js';
 import type { Sampler, SamplerContext, TrialObservation } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
@@ -307,7 +308,14 @@ export class Orchestrator {
     this.saveRun(run);
     try {
       run.execution = this.deps.runner.start(
-        { sweepId: this.sweep.id, runId: run.runId, params: run.params, trial: this.config.trial },
+        {
+          sweepId: this.sweep.id,
+          runId: run.runId,
+          params: run.params,
+          trial: this.config.trial,
+          checkpoint: (data) => this.saveCheckpoint(run, run.attempt, data),
+          resumeFrom: run.resumeFrom,
+        },
         (events) => this.onEvents(run, events),
       );
     } catch (error) {
@@ -360,6 +368,33 @@ export class Orchestrator {
       this.persist(() => this.deps.store.appendDecisions(decisions));
       for (const record of decisions) this.emit({ kind: 'decision', record });
     }
+  }
+
+  /**
+   * Stores a trial's checkpoint durably before its `run.checkpoint` resolves. It waits for the
+   * writes queued before it, so a stored checkpoint never refers to intervals the store lacks.
+   */
+  private async saveCheckpoint(run: RunState, attempt: number, data: CheckpointData): Promise<void> {
+    if (run.finished || run.attempt !== attempt) throw new Error(`run ${run.runId} has ended; its checkpoint was not stored`);
+    const bytes = checkArtifacts(data.artifacts);
+    const sequence = (run.checkpoint?.sequence ?? 0) + 1;
+    const time = this.deps.clock.now();
+    const intervals = run.values.length;
+    // Claimed before the write, so two checkpoints in flight never share a sequence.
+    const metricCounts = Object.fromEntries([...run.metrics].map(([name, values]) => [name, values.length]));
+    run.checkpoint = { sequence, time, intervals, metricCounts, bytes, model: MODEL_JSON in data.artifacts && MODEL_WEIGHTS in data.artifacts };
+    await this.writes;
+    await this.deps.store.putCheckpoint({
+      sweepId: this.sweep.id,
+      runId: run.runId,
+      attempt,
+      sequence,
+      time,
+      intervals,
+      state: data.state,
+      artifacts: data.artifacts,
+    });
+    this.saveRun(run);
   }
 
   private decide(run: RunState): PolicyDecision {
@@ -471,6 +506,7 @@ export class Orchestrator {
 
   private samplerContext(): SamplerContext {
     return {
+      goal: this.config.primaryMetricGoal,
       observations: this.runs.map(
         (r): TrialObservation => ({
           params: r.params,

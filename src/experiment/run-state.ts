@@ -1,9 +1,11 @@
 import { isBetter, type PrimaryMetricGoal } from '../metric/goal.js';
 import type { RunHistory } from '../policy/policy.js';
+import type { ResumePoint } from '../run/checkpoint.js';
 import type { TrialExecution } from '../runner/runner.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   TERMINAL_STATUSES,
+  type CheckpointSummary,
   type ErrorRecord,
   type RunRecord,
   type RunStatus,
@@ -21,6 +23,10 @@ export class RunState implements RunHistory {
   backend: string | null = null;
   attempt = 1;
   execution: TrialExecution | null = null;
+  checkpoint: CheckpointSummary | null = null;
+  resumedFrom: RunRecord['resumedFrom'] = null;
+  /** The checkpoint handed to the trial when it starts (a resumed run), not stored with the run. */
+  resumeFrom: ResumePoint | null = null;
   /** Set when the orchestrator asked the trial to stop; applied when the trial settles. */
   cancelRequest: TerminationRecord | null = null;
   /** Primary-metric values in order: `values[N-1]` is interval N. */
@@ -73,6 +79,8 @@ export class RunState implements RunHistory {
       termination: this.termination,
       error: this.error,
       backend: this.backend,
+      checkpoint: this.checkpoint,
+      resumedFrom: this.resumedFrom ?? null,
     };
   }
 }

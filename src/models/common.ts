@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { MODEL_JSON } from '../run/checkpoint.js';
 import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 import type { CalibrationWorkload } from './env.js';
+import { restoreModel } from './restore.js';
 
 /** A hyperparameter a built-in example cannot use; the run fails, the sweep goes on. */
 export class HyperparameterError extends Error {
@@ -145,18 +147,26 @@ export function disposeData(data: TensorData): void {
   data.validationYs.dispose();
 }
 
+export interface EpochOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Epochs already trained (a resumed run starts after them). */
+  readonly startEpoch?: number;
+  /** Checkpoint after an epoch once this long has passed since the last one; the last epoch always is. */
+  readonly checkpointIntervalMs?: number;
+}
+
 /**
  * Trains epoch by epoch and logs `loss`, `accuracy`, `val_loss`, `val_accuracy` after each, the
  * primary metric of most sweeps last so a policy judges a complete epoch. `run.log` throws once
- * the run is cancelled, which is what ends the loop then.
+ * the run is cancelled, which is what ends the loop then. Where the runner keeps checkpoints,
+ * the model and `{ epoch }` are checkpointed after the final epoch and, between, at most once
+ * per `checkpointIntervalMs`, so a run stopped part-way can be resumed (SPEC §8).
  */
-export async function trainEpochs(
-  model: tf.LayersModel,
-  data: TensorData,
-  run: Run,
-  options: { readonly epochs: number; readonly batchSize: number },
-): Promise<void> {
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+export async function trainEpochs(model: tf.LayersModel, data: TensorData, run: Run, options: EpochOptions): Promise<void> {
+  const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  let lastCheckpoint = performance.now();
+  for (let epoch = options.startEpoch ?? 0; epoch < options.epochs; epoch++) {
     if (run.isCanceled) break;
     const history = await model.fit(data.xs, data.ys, {
       epochs: 1,
@@ -185,7 +195,71 @@ export async function trainEpochs(
     run.log('accuracy', last('acc', 'accuracy'));
     run.log('val_loss', last('val_loss'));
     run.log('val_accuracy', last('val_acc', 'val_accuracy'));
+    const trained = epoch + 1;
+    if (run.canCheckpoint && (trained === options.epochs || performance.now() - lastCheckpoint >= interval)) {
+      await run.checkpoint(model, { epoch: trained } satisfies EpochState);
+      lastCheckpoint = performance.now();
+    }
     await yieldToEventLoop();
+  }
+}
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 5_000;
+
+/** What the built-in examples keep in a checkpoint's state. */
+export interface EpochState {
+  readonly epoch: number;
+}
+
+/** The epoch a resumed run continues after; 0 for a fresh run. */
+export function resumedEpoch(run: Run, epochs: number): number {
+  const state = run.resumeFrom?.state;
+  if (state === undefined || state === null) return 0;
+  const epoch = typeof state === 'object' && !Array.isArray(state) ? (state as Record<string, unknown>)['epoch'] : undefined;
+  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
+    throw new HyperparameterError(`the checkpoint to resume from has no epoch count (state ${JSON.stringify(state)})`);
+  }
+  return Math.min(epoch, epochs);
+}
+
+export interface BuiltModel {
+  readonly model: tf.LayersModel;
+  /** Null when the model owns it (restored from a checkpoint: disposed through the model's). */
+  readonly optimizer: tf.Optimizer | null;
+}
+
+/**
+ * What every built-in example does with its model: build it (or restore it from the run's
+ * checkpoint, optimizer state included), train the remaining epochs with checkpoints, then
+ * dispose model, optimizer and data, whatever happens.
+ */
+export async function trainBuiltIn(
+  run: Run,
+  params: ParamSet,
+  hp: CommonHyperparameters,
+  data: TensorData,
+  build: () => { model: tf.LayersModel; optimizer: tf.Optimizer },
+): Promise<void> {
+  let built: BuiltModel | null = null;
+  try {
+    const resume = run.resumeFrom;
+    const startEpoch = resumedEpoch(run, hp.epochs);
+    if (resume !== null && MODEL_JSON in resume.artifacts) {
+      const model = await restoreModel(resume);
+      built = { model, optimizer: null };
+    } else {
+      built = build();
+    }
+    const checkpointSeconds = readNumber(params, 'checkpoint_interval', DEFAULT_CHECKPOINT_INTERVAL_MS / 1000, 0, 86_400);
+    await trainEpochs(built.model, data, run, { ...hp, startEpoch, checkpointIntervalMs: checkpointSeconds * 1000 });
+  } finally {
+    disposeData(data);
+    if (built !== null) {
+      // A model compiled from a checkpoint's training config does not own its optimizer either.
+      const optimizer = built.optimizer ?? built.model.optimizer;
+      built.model.dispose();
+      optimizer?.dispose();
+    }
   }
 }
 

@@ -4,11 +4,10 @@ import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   classifierWorkload,
-  disposeData,
   makeOptimizer,
   readCommon,
   readInteger,
-  trainEpochs,
+  trainBuiltIn,
   type CommonHyperparameters,
 } from './common.js';
 import { digitsTensors } from './digits-data.js';
@@ -71,15 +70,7 @@ function build(hp: CnnHyperparameters): { model: tf.Sequential; optimizer: tf.Op
 export default async function trainDigitsCnn(params: ParamSet, run: Run): Promise<void> {
   const hp = readCnn(params);
   const data = await digitsTensors(params, 'image');
-  let built: { model: tf.Sequential; optimizer: tf.Optimizer } | null = null;
-  try {
-    built = build(hp);
-    await trainEpochs(built.model, data, run, hp);
-  } finally {
-    disposeData(data);
-    built?.model.dispose();
-    built?.optimizer.dispose();
-  }
+  await trainBuiltIn(run, params, hp, data, () => build(hp));
 }
 
 export function calibration(): CalibrationWorkload {

@@ -4,10 +4,9 @@ import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   classifierWorkload,
-  disposeData,
   makeOptimizer,
   readCommon,
-  trainEpochs,
+  trainBuiltIn,
   type CommonHyperparameters,
 } from './common.js';
 import { digitsTensors } from './digits-data.js';
@@ -47,15 +46,7 @@ function build(hp: CommonHyperparameters): { model: tf.Sequential; optimizer: tf
 export default async function trainDigitsMlp(params: ParamSet, run: Run): Promise<void> {
   const hp = readCommon(params, DIGITS_MLP_DEFAULTS);
   const data = await digitsTensors(params, 'flat');
-  let built: { model: tf.Sequential; optimizer: tf.Optimizer } | null = null;
-  try {
-    built = build(hp);
-    await trainEpochs(built.model, data, run, hp);
-  } finally {
-    disposeData(data);
-    built?.model.dispose();
-    built?.optimizer.dispose();
-  }
+  await trainBuiltIn(run, params, hp, data, () => build(hp));
 }
 
 export function calibration(): CalibrationWorkload {

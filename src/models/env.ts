@@ -1,6 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { DigitsSplit } from '../datasets/digits.js';
 import type { PointSet } from '../datasets/spiral.js';
+import type { CheckpointData } from '../run/checkpoint.js';
 import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 
@@ -23,6 +24,11 @@ export interface TrialEnv {
   readonly tf: typeof tfjs;
   readonly backend: string;
   readonly datasets: TrialDatasets;
+  /**
+   * Rebuilds the model a checkpoint holds (`run.resumeFrom`), compiled and with its optimizer
+   * state restored when it was saved. The model's optimizer is not disposed with the model.
+   */
+  readonly restoreModel: (checkpoint: CheckpointData) => Promise<tfjs.LayersModel>;
 }
 
 /** A training function as a worker calls it; `env` is absent when run in-process. */

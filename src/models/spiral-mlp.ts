@@ -4,10 +4,9 @@ import type { Run } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   classifierWorkload,
-  disposeData,
   makeOptimizer,
   readCommon,
-  trainEpochs,
+  trainBuiltIn,
   type CommonHyperparameters,
   type TensorData,
 } from './common.js';
@@ -58,15 +57,7 @@ export async function trainSpiralMlp(params: ParamSet, run: Run): Promise<void> 
   const hp = readCommon(params, SPIRAL_DEFAULTS);
   const { train, validation } = await loadSpiralSplit();
   const data = tensors(train, validation);
-  let built: { model: tf.Sequential; optimizer: tf.Optimizer } | null = null;
-  try {
-    built = build(hp);
-    await trainEpochs(built.model, data, run, hp);
-  } finally {
-    disposeData(data);
-    built?.model.dispose();
-    built?.optimizer.dispose();
-  }
+  await trainBuiltIn(run, params, hp, data, () => build(hp));
 }
 
 export default trainSpiralMlp;

@@ -1,3 +1,4 @@
+import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run/checkpoint.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import type { ErrorRecord } from '../store/records.js';
 
@@ -46,7 +47,12 @@ export interface WireTrialRequest {
   readonly trial: WireTrial;
   /** Where the worker starts down the fallback chain; 'auto' is resolved by the pool first. */
   readonly backend: BackendName;
+  /** The checkpoint a resumed run continues from. */
+  readonly resumeFrom: ResumePoint | null;
 }
+
+/** Stores one checkpoint; resolves once it is durable. Called by the worker, answered by the pool. */
+export type CheckpointSink = (data: CheckpointData) => Promise<void>;
 
 export interface AdapterSummary {
   readonly vendor: string;
@@ -145,7 +151,7 @@ export type WorkerNotice = { readonly kind: 'unhealthy'; readonly reason: string
 export interface TrialWorkerApi {
   hello(init: WorkerInit, notify?: (notice: WorkerNotice) => unknown): Promise<WorkerHello>;
   calibrate(trial: WireTrial, candidates: readonly BackendName[], budget: CalibrationBudget): Promise<CalibrationResult>;
-  runTrial(request: WireTrialRequest, sink: EventSink): Promise<TrialResult>;
+  runTrial(request: WireTrialRequest, sink: EventSink, checkpoint?: CheckpointSink): Promise<TrialResult>;
   cancel(runId: string, reason: string): void;
   status(): Promise<WorkerStatus>;
 }
@@ -311,6 +317,21 @@ export function parseTrialResult(value: unknown): TrialResult {
         unhealthy: nullableText('trial result.unhealthy', r['unhealthy']),
       };
     }
+  }
+}
+
+/** A checkpoint a worker asks to store: JSON state and ArrayBuffer artifacts within the limits. */
+export function parseCheckpoint(value: unknown): CheckpointData {
+  const r = record('checkpoint', value);
+  for (const key of Object.keys(r)) {
+    if (key !== 'state' && key !== 'artifacts') throw new ProtocolError(`checkpoint.${key} is not a checkpoint field`);
+  }
+  const artifacts = record('checkpoint.artifacts', r['artifacts']);
+  try {
+    checkArtifacts(artifacts);
+    return { state: checkpointState(r['state'] ?? null), artifacts: artifacts as Record<string, ArrayBuffer> };
+  } catch (error) {
+    throw new ProtocolError(`checkpoint: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

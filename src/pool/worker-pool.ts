@@ -16,6 +16,7 @@ import {
   checkWireParams,
   isBackendName,
   parseCalibration,
+  parseCheckpoint,
   parseEventBatch,
   parseHello,
   parseNotice,
@@ -588,12 +589,21 @@ export class WorkerPool implements TrialRunner {
       if (execution.settled || slot.state === 'retired') return;
       const request = execution.request;
       const sink = Comlink.proxy((batch: unknown) => this.onBatch(slot, execution, batch));
+      const saver = Comlink.proxy((data: unknown) => this.onCheckpoint(slot, execution, data));
       execution.dispatched = true;
       // Typed unknown on purpose: what comes back is parsed, never trusted.
       const raw = await slot.unlessGone<unknown>(
         slot.api.runTrial(
-          { sweepId: request.sweepId, runId: request.runId, params: request.params, trial: this.wireTrial(request.trial), backend },
+          {
+            sweepId: request.sweepId,
+            runId: request.runId,
+            params: request.params,
+            trial: this.wireTrial(request.trial),
+            backend,
+            resumeFrom: request.resumeFrom ?? null,
+          },
           sink,
+          saver,
         ),
       );
       if (execution.settled) return;
@@ -645,6 +655,21 @@ export class WorkerPool implements TrialRunner {
       }
     }
     execution.deliver(out);
+  }
+
+  /** A checkpoint from the worker: checked, then stored by whoever started the trial. */
+  private async onCheckpoint(slot: Slot, execution: Execution, raw: unknown): Promise<void> {
+    if (execution.settled || slot.state === 'retired') throw new Error(`run ${execution.request.runId} has ended; its checkpoint was not stored`);
+    let data;
+    try {
+      data = parseCheckpoint(raw);
+    } catch (error) {
+      // A malformed checkpoint is the trial's fault (what it passed), not a broken worker.
+      throw new Error(errorRecord(error).message);
+    }
+    const store = execution.request.checkpoint;
+    if (store === undefined) throw new Error('run.checkpoint: this sweep stores no checkpoints');
+    await store(data);
   }
 
   private finish(slot: Slot, execution: Execution, result: TrialResult): void {

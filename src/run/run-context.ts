@@ -1,5 +1,6 @@
 import { describeValue } from '../errors.js';
 import type { ParamSet } from '../space/expression.js';
+import { checkArtifacts, checkpointState, serializeModel, type CheckpointData, type ResumePoint, type SavableModel } from './checkpoint.js';
 import { RunCanceledError, type Run } from './run.js';
 
 export interface RunContextOptions {
@@ -8,6 +9,14 @@ export interface RunContextOptions {
   readonly signal: AbortSignal;
   /** Receives every accepted value, already validated. */
   readonly emit: (name: string, value: number) => void;
+  /** Stores a checkpoint durably; absent where the runner keeps none. */
+  readonly checkpoint?: ((data: CheckpointData) => Promise<void>) | undefined;
+  readonly resumeFrom?: ResumePoint | null | undefined;
+  /**
+   * Turns a model into checkpoint artifacts. Defaults to `serializeModel`; a TF.js-aware caller
+   * passes one that also disposes the tensors TF.js leaks while saving an optimizer.
+   */
+  readonly serializeModel?: ((model: SavableModel) => Promise<{ artifacts: Record<string, ArrayBuffer> }>) | undefined;
 }
 
 /**
@@ -16,6 +25,10 @@ export interface RunContextOptions {
  */
 export function createRunContext(options: RunContextOptions): Run {
   const { id, params, signal, emit } = options;
+  const store = options.checkpoint;
+  const serialize = options.serializeModel ?? serializeModel;
+  // One at a time, in call order: a later checkpoint must never be overtaken by an earlier one.
+  let checkpoints: Promise<void> = Promise.resolve();
 
   const throwIfCanceled = (): void => {
     if (signal.aborted) throw new RunCanceledError(reasonText(signal.reason));
@@ -57,6 +70,23 @@ export function createRunContext(options: RunContextOptions): Run {
       });
       throwIfCanceled();
       for (const v of values) emit(metric, v);
+    },
+    resumeFrom: options.resumeFrom ?? null,
+    canCheckpoint: store !== undefined,
+    checkpoint(model: SavableModel | null, state?: unknown): Promise<void> {
+      const save = async (): Promise<void> => {
+        if (store === undefined) throw new Error('run.checkpoint: this runner stores no checkpoints');
+        if (model !== null && (typeof model !== 'object' || typeof (model as { save?: unknown }).save !== 'function')) {
+          throw new TypeError(`run.checkpoint: model must be a TF.js layers model or null (got ${describeValue(model)})`);
+        }
+        const json = checkpointState(state);
+        const artifacts = model === null ? {} : (await serialize(model)).artifacts;
+        checkArtifacts(artifacts);
+        await store({ state: json, artifacts });
+      };
+      const next = checkpoints.then(save);
+      checkpoints = next.catch(() => {});
+      return next;
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { ParamSet } from '../space/expression.js';
+import type { ResumePoint, SavableModel } from './checkpoint.js';
 
 /**
  * The logger a training function receives, the equivalent of HyperDrive's
@@ -19,6 +20,18 @@ export interface Run {
   /** Aborted when the run is cancelled (by a policy, a limit or the user). */
   readonly signal: AbortSignal;
   readonly isCanceled: boolean;
+  /**
+   * Saves the model (weights and optimizer state) and a small JSON `state` (e.g. the epoch
+   * reached) as one checkpoint, atomically and durably: it resolves once stored. The latest
+   * checkpoint is what a resumed run continues from and what "export model" exports. `model`
+   * may be null for a state-only checkpoint. Allowed after cancellation too, so a stopped run
+   * can still be resumed later.
+   */
+  checkpoint(model: SavableModel | null, state?: unknown): Promise<void>;
+  /** False where the runner keeps no checkpoints (then `checkpoint` rejects). */
+  readonly canCheckpoint: boolean;
+  /** The checkpoint this run continues from (SPEC §8 resumed runs), or null for a fresh run. */
+  readonly resumeFrom: ResumePoint | null;
 }
 
 /** A training function: trains one model with one configuration and logs its metrics. */

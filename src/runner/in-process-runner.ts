@@ -64,6 +64,8 @@ export class InProcessRunner implements TrialRunner {
       emit: (name, value) => {
         if (!settled) listener([{ kind: 'metric', name, value, time: this.clock.now() }]);
       },
+      checkpoint: request.checkpoint,
+      resumeFrom: request.resumeFrom,
     });
 
     const execute = async (): Promise<void> => {

@@ -1,3 +1,4 @@
+import type { CheckpointData, ResumePoint } from '../run/checkpoint.js';
 import type { TrainFunction } from '../run/run.js';
 import type { ParamSet } from '../space/expression.js';
 import type { ErrorRecord } from '../store/records.js';
@@ -17,6 +18,13 @@ export interface TrialRequest {
   readonly runId: string;
   readonly params: ParamSet;
   readonly trial: TrialDefinition;
+  /**
+   * Stores one checkpoint of this trial durably (the orchestrator's store); the trial's
+   * `run.checkpoint` resolves when this does. Absent: the trial cannot checkpoint.
+   */
+  readonly checkpoint?: (data: CheckpointData) => Promise<void>;
+  /** The checkpoint the trial continues from, given to it as `run.resumeFrom`. */
+  readonly resumeFrom?: ResumePoint | null;
 }
 
 /** Messages from a running trial to the orchestrator. */

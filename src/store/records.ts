@@ -99,6 +99,23 @@ export interface RunRecord {
   readonly error: ErrorRecord | null;
   /** The compute backend the runner reported (e.g. a TF.js backend name), when known. */
   readonly backend: string | null;
+  /** The run's latest checkpoint; absent in records stored before checkpoints existed. */
+  readonly checkpoint?: CheckpointSummary | null;
+  /** The checkpoint this run was resumed from (SPEC §8 `resumeChildRuns`), if any. */
+  readonly resumedFrom?: { readonly sweepId: string; readonly runId: string; readonly sequence: number } | null;
+}
+
+/** What a run record says of its latest checkpoint (the data itself is in the checkpoint store). */
+export interface CheckpointSummary {
+  readonly sequence: number;
+  readonly time: number;
+  /** Primary-metric intervals reported when it was taken. */
+  readonly intervals: number;
+  /** How many values of each metric had been logged when it was taken (to continue the curves). */
+  readonly metricCounts: Readonly<Record<string, number>>;
+  readonly bytes: number;
+  /** Whether it holds a model (`model.json` + `weights.bin`), i.e. whether it can be exported. */
+  readonly model: boolean;
 }
 
 export interface MetricPoint {
@@ -133,6 +150,8 @@ export interface CheckpointRecord {
   /** Increases with each checkpoint of a run; the latest is the one resumed from. */
   readonly sequence: number;
   readonly time: number;
+  /** Primary-metric intervals the run had reported when it was taken (0 in older records). */
+  readonly intervals?: number;
   readonly state: unknown;
   readonly artifacts: Readonly<Record<string, ArrayBuffer>>;
 }

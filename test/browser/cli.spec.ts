@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { expect, test } from '@playwright/test';
 import type { SweepReport } from '../../src/report/index.js';
 import type { BackendSummary } from '../../src/app/headless-api.js';
+import { spiralSplit } from '../../src/datasets/spiral.js';
 
 // The real CLI as a user runs it: a subprocess driving its own headless Chromium. The suite
 // already built dist/, so --no-build keeps this quick.
@@ -13,8 +18,9 @@ function sweepCli(...args: string[]): { status: number | null; stdout: string; s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('npm run sweep --json runs a built-in example on wasm and prints the documented JSON', async () => {
-  const { status, stdout, stderr } = sweepCli('test/browser/fixtures/tiny-spiral.json', '--json');
+test('npm run sweep --json runs a built-in example on wasm, prints the documented JSON and exports the best model', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'overdrive-model-'));
+  const { status, stdout, stderr } = sweepCli('test/browser/fixtures/tiny-spiral.json', '--json', '--export-model', dir);
   expect(status, stderr).toBe(0);
   const report = JSON.parse(stdout) as SweepReport & { backend: BackendSummary };
   expect(report.sweep.status).toBe('Completed');
@@ -32,6 +38,26 @@ test('npm run sweep --json runs a built-in example on wasm and prints the docume
   expect(report.best?.hyperparameters['learning_rate']).toBe(0.05);
   // Progress went to stderr, leaving stdout pure JSON.
   expect(stderr).toMatch(/Completed: 2\/4 runs/);
+
+  // The exported files are a TF.js layers model that loads and predicts in Node.
+  expect(stderr).toContain(`exported the best run's model (${report.best?.runId}) to ${dir}/model.json`);
+  const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  const entry = manifest.weightsManifest[0];
+  expect(entry?.paths).toEqual([`./${report.best?.runId}.weights.bin`]);
+  const weights = await readFile(join(dir, entry?.paths[0] ?? ''));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: manifest.modelTopology,
+      weightSpecs: entry?.weights ?? [],
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
+  const { validation } = spiralSplit();
+  const scores = Array.from(await (model.predict(tf.tensor2d(validation.features, [validation.size, 2])) as tf.Tensor).data());
+  const accuracy = scores.filter((p, i) => (p >= 0.5 ? 1 : 0) === validation.labels[i]).length / validation.size;
+  // The final epoch's weights: at most the run's best epoch, and far from a constant guess.
+  expect(accuracy).toBeLessThanOrEqual((report.best?.bestPrimaryMetric ?? 0) + 1e-6);
+  expect(new Set(scores.map((p) => p >= 0.5)).size).toBe(2);
 });
 
 test('a training module given as a file path is served and trained, with a table by default', async () => {

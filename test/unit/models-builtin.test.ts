@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HyperparameterError, makeOptimizer, OPTIMIZERS, readCommon, readDropout } from '../../src/models/common.js';
 import { BUILTIN_EXAMPLES, loadBuiltinModule, resolveBuiltin } from '../../src/models/registry.js';
+import { restoreModel } from '../../src/models/restore.js';
 import { SPIRAL_DEFAULTS, trainSpiralMlp } from '../../src/models/spiral-mlp.js';
 import { createRunContext } from '../../src/run/run-context.js';
 import { RunCanceledError } from '../../src/run/run.js';
@@ -150,7 +151,7 @@ describe('the built-in examples train for real (TF.js cpu backend) and clean up 
     for (const name of BUILTIN_EXAMPLES) {
       const module = await loadBuiltinModule(name);
       const before = tf.memory().numTensors;
-      const workload = module.calibration?.({ tf, backend: 'cpu', datasets: { digits: () => Promise.reject(new Error('unused')), spiral: () => Promise.reject(new Error('unused')) } });
+      const workload = module.calibration?.({ tf, backend: 'cpu', datasets: { digits: () => Promise.reject(new Error('unused')), spiral: () => Promise.reject(new Error('unused')) }, restoreModel });
       expect(workload?.description).toContain(name === 'spiral' ? 'spiral' : name);
       await workload?.step();
       await workload?.step();

@@ -2,8 +2,12 @@
 import * as overdrive from '../../../src/index.js';
 import { BrowserWorkspace } from '../../../src/browser/index.js';
 import { IndexedDbStore } from '../../../src/store/indexeddb-store.js';
+import { loadDigitsSplit } from '../../../src/datasets/digits.js';
 
-const runtime = { ...overdrive, BrowserWorkspace, IndexedDbStore };
+/** TF.js on the page's main thread, only for tests that check what an exported model predicts. */
+const loadTf = (): Promise<typeof import('@tensorflow/tfjs')> => import('@tensorflow/tfjs');
+
+const runtime = { ...overdrive, BrowserWorkspace, IndexedDbStore, loadTf, loadDigitsSplit };
 
 declare global {
   interface Window {

@@ -1,0 +1,77 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { bestRun } from '../experiment/run-queries.js';
+import { exportArtifacts, modelFiles, modelFileStem, type ModelFiles } from '../export/model-files.js';
+import type { RunRecord, SweepRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+/** Where TF.js can save a model from the page: its own `indexeddb://` store, or a download. */
+export type ModelDestination = `indexeddb://${string}` | `downloads://${string}` | `localstorage://${string}`;
+
+export interface ModelExport {
+  readonly runId: string;
+  readonly destination: string;
+  /** Checkpoint the model came from. */
+  readonly sequence: number;
+  readonly weightBytes: number;
+  readonly parameters: number;
+}
+
+const DESTINATION = /^(indexeddb|downloads|localstorage):\/\/[^\s]{1,200}$/;
+
+/**
+ * Saves a run's model (its latest checkpoint, without optimizer state) through TF.js's own IO
+ * handlers, so `tf.loadLayersModel(destination)` (or the downloaded `model.json`) loads it back.
+ * TF.js is imported only here, when a model is actually exported.
+ */
+export async function exportRunModel(store: Store, runId: string, destination: string): Promise<ModelExport> {
+  if (typeof destination !== 'string' || !DESTINATION.test(destination)) {
+    throw new TypeError(
+      `destination must be indexeddb://NAME, downloads://NAME or localstorage://NAME (got ${JSON.stringify(destination)})`,
+    );
+  }
+  const checkpoint = await store.latestCheckpoint(runId);
+  if (checkpoint === undefined) {
+    throw new Error(`run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`);
+  }
+  const artifacts = exportArtifacts(checkpoint);
+  const tf: typeof tfjs = await import('@tensorflow/tfjs');
+  const [handler] = tf.io.getSaveHandlers(destination);
+  if (handler?.save === undefined) throw new Error(`TF.js has no save handler for ${destination} here`);
+  await handler.save({
+    ...artifacts,
+    modelTopology: artifacts.modelTopology as tfjs.io.ModelArtifacts['modelTopology'],
+    weightSpecs: [...artifacts.weightSpecs] as tfjs.io.WeightsManifestEntry[],
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy ?? 'Overdrive',
+  } as tfjs.io.ModelArtifacts);
+  return {
+    runId,
+    destination,
+    sequence: checkpoint.sequence,
+    weightBytes: artifacts.weightData.byteLength,
+    parameters: artifacts.weightSpecs.reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0),
+  };
+}
+
+/** The files of a run's model, for code that writes them itself (the CLI, an export bundle). */
+export async function runModelFiles(store: Store, runId: string): Promise<ModelFiles> {
+  const checkpoint = await store.latestCheckpoint(runId);
+  if (checkpoint === undefined) {
+    throw new Error(`run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`);
+  }
+  return modelFiles(checkpoint, modelFileStem(runId));
+}
+
+/**
+ * The best run (by the sweep's primary metric and goal) that saved a model. HyperDrive's "best
+ * run" may have saved none (a custom module without checkpoints): that is an error, not a
+ * silent fall-back to a worse run.
+ */
+export function bestRunWithModel(sweep: SweepRecord, runs: readonly RunRecord[]): RunRecord {
+  const best = bestRun(runs, sweep.config.primaryMetricGoal);
+  if (best === null) throw new Error(`sweep ${sweep.id} has no run with a finite ${sweep.config.primaryMetricName}`);
+  if (best.checkpoint?.model !== true) {
+    throw new Error(`the best run ${best.id} saved no model: its training function never called run.checkpoint(model)`);
+  }
+  return best;
+}

@@ -1,0 +1,1 @@
+export { exportArtifacts, modelFiles, modelFileStem, type ModelFiles } from './model-files.js';
