@@ -47,9 +47,11 @@ export {
   type WorkspaceOptions,
   type SweepEvent,
   type RankedRun,
+  type PriorSweep,
+  type PriorRun,
 } from './experiment/index.js';
 
-export type { Run, TrainFunction } from './run/index.js';
+export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } from './run/index.js';
 export { RunCanceledError } from './run/index.js';
 export { InProcessRunner } from './runner/index.js';
 export type { TrialRunner, TrialEvent, TrialOutcome } from './runner/index.js';

@@ -1,6 +1,8 @@
 import { configFromSpec } from '../experiment/config-from-spec.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import { Experiment } from '../experiment/experiment.js';
+import { loadConfigPriors, loadPriorRuns, loadPriorSweep } from '../experiment/prior-loader.js';
+import type { PriorRun, PriorSweep } from '../experiment/prior.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
 import type { ModelFiles } from '../export/model-files.js';
@@ -68,11 +70,21 @@ export class BrowserWorkspace {
     if (await this.isHeld(sweepId)) {
       throw new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
     }
-    const config = configFromSpec(record.config, options.train);
+    const config = configFromSpec(record.config, options.train, await loadConfigPriors(this.store, record.config));
     const { runner, pool } = await this.runnerFor(config, options);
     const sweep = await new Experiment(this.workspaceWith(runner), record.experiment).continueSweep(sweepId, config);
     this.hold(sweep, pool);
     return { sweep, pool };
+  }
+
+  /** An earlier sweep stored here, for `resumeFrom` (SPEC §8 warm start). */
+  loadPriorSweep(sweepId: string): Promise<PriorSweep> {
+    return loadPriorSweep(this.store, sweepId);
+  }
+
+  /** Earlier runs of one sweep stored here (all when `runIds` is absent), for `resumeChildRuns`. */
+  loadPriorRuns(sweepId: string, runIds?: readonly string[]): Promise<PriorRun[]> {
+    return loadPriorRuns(this.store, sweepId, runIds);
   }
 
   /** Stored sweeps that say Queued or Running while no page runs them. */

@@ -4,14 +4,27 @@ import type { TrainFunction } from '../run/run.js';
 import { samplingFromSpec } from '../sampling/from-spec.js';
 import type { SweepConfigSpec } from '../store/records.js';
 import { HyperDriveConfig } from './config.js';
+import type { PriorRun, PriorSweep } from './prior.js';
 
 /**
  * Rebuilds a `HyperDriveConfig` from a stored sweep, e.g. to continue it after a reload. Stored
  * data goes through the same validation as a new config. A sweep that trained a function needs
  * that function again (`train`): functions cannot be stored.
  */
-export function configFromSpec(spec: SweepConfigSpec, train?: TrainFunction): HyperDriveConfig {
+export function configFromSpec(
+  spec: SweepConfigSpec,
+  train?: TrainFunction,
+  priors: { readonly resumeFrom?: readonly PriorSweep[]; readonly resumeChildRuns?: readonly PriorRun[] } = {},
+): HyperDriveConfig {
+  if ((spec.resumeFrom?.length ?? 0) !== (priors.resumeFrom?.length ?? 0) || (spec.resumeChildRuns?.length ?? 0) !== (priors.resumeChildRuns?.length ?? 0)) {
+    throw new ConfigError('priors', 'must hold the earlier sweeps and runs the stored sweep names (see loadConfigPriors)', {
+      resumeFrom: spec.resumeFrom ?? [],
+      resumeChildRuns: spec.resumeChildRuns ?? [],
+    });
+  }
   const common = {
+    ...(priors.resumeFrom === undefined || priors.resumeFrom.length === 0 ? {} : { resumeFrom: priors.resumeFrom }),
+    ...(priors.resumeChildRuns === undefined || priors.resumeChildRuns.length === 0 ? {} : { resumeChildRuns: priors.resumeChildRuns }),
     hyperparameterSampling: samplingFromSpec(spec.sampling),
     primaryMetricName: spec.primaryMetricName,
     primaryMetricGoal: spec.primaryMetricGoal,

@@ -1,4 +1,4 @@
-import { ConfigError, NotImplementedError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { NoTerminationPolicy } from '../policy/no-termination.js';
@@ -14,11 +14,13 @@ import {
   expectPositiveNumber,
   rejectUnknownKeys,
 } from '../validate.js';
+import type { PriorRun, PriorSweep } from './prior.js';
+import { expectPriorRuns, expectPriorSweeps } from './resume-rules.js';
 
 export const MAX_TOTAL_RUNS_LIMIT = 1000;
 export const MAX_CONCURRENT_RUNS_LIMIT = 100;
 export const DEFAULT_MAX_DURATION_MINUTES = 10080;
-export const MAX_RESUME_SOURCES = 5;
+export { MAX_RESUME_SOURCES } from './resume-rules.js';
 
 export interface HyperDriveConfigOptions {
   readonly hyperparameterSampling: ParameterSampling;
@@ -39,10 +41,16 @@ export interface HyperDriveConfigOptions {
    * example or an ES module URL. Exactly one of `train` and `trial` is given.
    */
   readonly trial?: TrialDefinition;
-  /** Earlier sweeps to warm-start from (SPEC §8). */
-  readonly resumeFrom?: readonly string[];
-  /** Earlier runs to resume from their checkpoints (SPEC §8). */
-  readonly resumeChildRuns?: readonly string[];
+  /**
+   * Earlier sweeps to warm-start from (SPEC §8): their results inform the sampler (Bayesian)
+   * and the early-termination policy. From `workspace.loadPriorSweep(id)` or `sweep.toPrior()`.
+   */
+  readonly resumeFrom?: readonly PriorSweep[];
+  /**
+   * Earlier runs to resume from their latest checkpoints with the same hyperparameters (SPEC
+   * §8); they are this sweep's first runs. From `workspace.loadPriorRuns(...)` or `sweep.priorRun(id)`.
+   */
+  readonly resumeChildRuns?: readonly PriorRun[];
 }
 
 const KNOWN_OPTIONS = [
@@ -72,6 +80,8 @@ export class HyperDriveConfig {
   readonly maxDurationMinutes: number;
   readonly policy: EarlyTerminationPolicy;
   readonly trial: TrialDefinition;
+  readonly resumeFrom: readonly PriorSweep[];
+  readonly resumeChildRuns: readonly PriorRun[];
   /** Advice that does not stop the sweep, e.g. a grid smaller than `maxTotalRuns`. */
   readonly warnings: readonly string[];
 
@@ -99,8 +109,14 @@ export class HyperDriveConfig {
         : expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']);
     this.policy = expectPolicy(raw['policy']);
     this.trial = expectTrial(raw['train'], raw['trial']);
-    expectResumeList('resumeFrom', raw['resumeFrom']);
-    expectResumeList('resumeChildRuns', raw['resumeChildRuns']);
+    const rules = {
+      sampling: this.hyperparameterSampling,
+      primaryMetricName: this.primaryMetricName,
+      primaryMetricGoal: this.primaryMetricGoal,
+      maxTotalRuns: this.maxTotalRuns,
+    };
+    this.resumeFrom = expectPriorSweeps(raw['resumeFrom'], rules);
+    this.resumeChildRuns = expectPriorRuns(raw['resumeChildRuns'], rules);
 
     const warnings: string[] = [];
     const size = this.hyperparameterSampling.size;
@@ -131,6 +147,10 @@ export class HyperDriveConfig {
       maxDurationMinutes: this.maxDurationMinutes,
       policy: this.policy.toSpec(),
       trial: describeTrial(this.trial),
+      ...(this.resumeFrom.length === 0 ? {} : { resumeFrom: this.resumeFrom.map((p) => p.record.id) }),
+      ...(this.resumeChildRuns.length === 0
+        ? {}
+        : { resumeChildRuns: this.resumeChildRuns.map((p) => ({ sweepId: p.sweep.id, runId: p.run.id })) }),
     };
   }
 }
@@ -189,21 +209,4 @@ function expectPolicy(value: unknown): EarlyTerminationPolicy {
     );
   }
   return candidate as EarlyTerminationPolicy;
-}
-
-function expectResumeList(field: 'resumeFrom' | 'resumeChildRuns', value: unknown): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
-    throw new ConfigError(field, 'must be an array of sweep or run ids (non-empty strings)', value);
-  }
-  if (new Set(value).size !== value.length) {
-    throw new ConfigError(field, 'must not list the same id twice', value);
-  }
-  if (field === 'resumeFrom' && value.length > MAX_RESUME_SOURCES) {
-    throw new ConfigError(field, `may name at most ${MAX_RESUME_SOURCES} earlier sweeps`, value);
-  }
-  if (value.length > 0) {
-    // Reserved until checkpoints and warm start land: refusing beats silently ignoring them.
-    throw new NotImplementedError(`${field} is not implemented yet: warm start and resuming runs come with checkpoints`);
-  }
 }

@@ -12,3 +12,6 @@ export { Orchestrator, type SweepEvent, type OrchestratorDeps, type RestoredSwee
 export { bestRun, sortedRuns, metricsByRun, type RankedRun, type BestRunOptions, type SortedChildrenOptions } from './run-queries.js';
 export { terminationText } from './termination-text.js';
 export { configFromSpec } from './config-from-spec.js';
+export { priorRunOf, priorSweepOf, historyAtCheckpoint, type PriorRun, type PriorSweep } from './prior.js';
+export { loadConfigPriors, loadPriorRuns, loadPriorSweep } from './prior-loader.js';
+export { MAX_RESUME_SOURCES } from './resume-rules.js';

@@ -2,11 +2,14 @@ import type { Clock } from '../clock/clock.js';
 import type { PolicyDecision } from '../policy/policy.js';
 import type { RandomSource } from '../random/random-source.js';
 import { toErrorRecord } from '../runner/in-process-runner.js';
-import { checkArtifacts, MODEL_JSON, MODEL_WEIGHTS, type CheckpointData } from '../run/checkpoint.js';
+import type { RunHistory } from '../policy/policy.js';
+import { checkArtifacts, MODEL_JSON, MODEL_WEIGHTS, type CheckpointData, type ResumePoint } from '../run/checkpoint.js';
 import type { TrialEvent, TrialOutcome, TrialRunner } from '../runner/runner.js';
 import type { Sampler, SamplerContext, TrialObservation } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 import type {
+  CheckpointRecord,
+  CheckpointSummary,
   DecisionRecord,
   ErrorRecord,
   MetricPoint,
@@ -18,6 +21,7 @@ import type {
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { HyperDriveConfig } from './config.js';
+import { historyAtCheckpoint, type PriorRun } from './prior.js';
 import { RunState } from './run-state.js';
 import { terminationText } from './termination-text.js';
 
@@ -85,7 +89,14 @@ export class Orchestrator {
   private readonly relaunch: RunState[] = [];
   /** Configurations already drawn before an interruption, replayed to keep the sequence. */
   private replay = 0;
+  /** `resumeChildRuns` not started yet; they go before any sampled run. */
+  private readonly pendingResumes: PriorRun[];
+  /** Finished runs of the `resumeFrom` sweeps, as the policy compares them. */
+  private readonly priorHistories: readonly RunHistory[];
+  private readonly priorObservations: readonly TrialObservation[];
   private durationMs: number;
+  /** Stored points by run, kept from `restore` to continue re-run runs from their checkpoints. */
+  private previousAttempts = new Map<string, MetricPoint[]>();
 
   constructor(identity: SweepIdentity, config: HyperDriveConfig, deps: OrchestratorDeps, restored?: RestoredSweep) {
     this.config = config;
@@ -116,6 +127,11 @@ export class Orchestrator {
       error: null,
     };
     this.durationMs = config.maxDurationMinutes * 60_000;
+    this.pendingResumes = [...config.resumeChildRuns];
+    this.priorHistories = config.resumeFrom.flatMap((prior) =>
+      prior.runs.map((r): RunHistory => ({ runId: r.id, values: prior.primaryValues[r.id] ?? [], finished: true })),
+    );
+    this.priorObservations = config.resumeFrom.flatMap((prior) => prior.runs.map(observationOf));
     if (restored !== undefined) this.restore(restored);
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -143,6 +159,8 @@ export class Orchestrator {
     for (const stored of [...restored.runs].sort((a, b) => a.index - b.index)) {
       const run = new RunState(stored.id, stored.sweepId, stored.index, stored.params, stored.createdAt);
       lastActivity = Math.max(lastActivity, stored.createdAt, stored.startedAt ?? 0, stored.endedAt ?? 0);
+      run.checkpoint = stored.checkpoint ?? null;
+      run.resumedFrom = stored.resumedFrom ?? null;
       const finished = stored.status === 'Completed' || stored.status === 'Canceled' || stored.status === 'Failed';
       if (finished) {
         run.attempt = stored.attempt;
@@ -165,7 +183,11 @@ export class Orchestrator {
       this.runs.push(run);
       this.byId.set(run.runId, run);
     }
-    this.replay = this.runs.length;
+    // Resumed runs were not drawn from the sampler; the ones already created are not pending.
+    this.replay = this.runs.filter((r) => r.resumedFrom === null).length;
+    const started = new Set(this.runs.map((r) => r.resumedFrom?.runId));
+    this.pendingResumes.splice(0, this.pendingResumes.length, ...this.pendingResumes.filter((p) => !started.has(p.run.id)));
+    this.previousAttempts = byRun;
     // Time spent while no page ran the sweep does not count against maxDurationMinutes.
     const elapsed = Math.max(0, lastActivity - (record.startedAt ?? record.createdAt));
     this.durationMs = Math.max(0, this.durationMs - elapsed);
@@ -190,6 +212,10 @@ export class Orchestrator {
     );
     this.saveSweep();
     void this.loop();
+  }
+
+  get store(): Store {
+    return this.deps.store;
   }
 
   get record(): SweepRecord {
@@ -234,10 +260,16 @@ export class Orchestrator {
           this.abandon(run);
           continue;
         }
+        await this.continueFromOwnCheckpoint(run);
         this.execute(run);
       }
       for (;;) {
         while (this.canLaunch()) {
+          const resume = this.pendingResumes.shift();
+          if (resume !== undefined) {
+            await this.launchResumed(resume);
+            continue;
+          }
           let params: ParamSet | null;
           try {
             params = await this.sampler.next(this.samplerContext());
@@ -301,6 +333,84 @@ export class Orchestrator {
     this.runs.push(run);
     this.byId.set(run.runId, run);
     this.execute(run);
+  }
+
+  /**
+   * Starts a `resumeChildRuns` entry as this sweep's next run: same hyperparameters, its
+   * metric history up to the checkpoint carried over (so intervals continue and the policy
+   * judges the whole curve), and the checkpoint handed to the trial as `run.resumeFrom`.
+   */
+  private async launchResumed(prior: PriorRun): Promise<void> {
+    const index = this.runs.length;
+    const run = new RunState(`${this.sweep.id}_${index}`, this.sweep.id, index, prior.run.params, this.deps.clock.now());
+    this.runs.push(run);
+    this.byId.set(run.runId, run);
+    let checkpoint: CheckpointRecord | undefined;
+    try {
+      checkpoint = await this.deps.store.latestCheckpoint(prior.run.id);
+    } catch (error) {
+      this.active += 1;
+      this.onOutcome(run, { kind: 'failed', error: prefixError(`the checkpoint of run ${prior.run.id} could not be read`, error) });
+      return;
+    }
+    if (checkpoint === undefined) {
+      this.active += 1;
+      this.onOutcome(run, {
+        kind: 'failed',
+        error: { message: `ResumeError: the checkpoint of run ${prior.run.id} is no longer stored (its sweep may have been deleted)`, stack: null },
+      });
+      return;
+    }
+    run.resumedFrom = { sweepId: prior.sweep.id, runId: prior.run.id, sequence: checkpoint.sequence };
+    this.seedHistory(run, historyAtCheckpoint(prior, checkpointCounts(checkpoint, prior.run.checkpoint ?? null)));
+    run.resumeFrom = resumePointOf(checkpoint);
+    if (this.stopRequest !== null) {
+      this.abandon(run);
+      return;
+    }
+    this.execute(run);
+  }
+
+  /**
+   * A run interrupted by a reload continues from its own latest checkpoint when it has one:
+   * its previous attempt's history up to that checkpoint is carried into the new attempt.
+   */
+  private async continueFromOwnCheckpoint(run: RunState): Promise<void> {
+    if (run.checkpoint === null) return;
+    let checkpoint: CheckpointRecord | undefined;
+    try {
+      checkpoint = await this.deps.store.latestCheckpoint(run.runId);
+    } catch {
+      // Unreadable: the run retrains from scratch, which is always correct, only slower.
+      return;
+    }
+    if (checkpoint === undefined) return;
+    const counts = checkpointCounts(checkpoint, run.checkpoint);
+    const previous = (this.previousAttempts.get(run.runId) ?? []).filter((p) => p.attempt === checkpoint.attempt);
+    const seen = new Map<string, number>();
+    const carried = previous.filter((point) => {
+      const n = seen.get(point.name) ?? 0;
+      if (n >= (counts[point.name] ?? 0)) return false;
+      seen.set(point.name, n + 1);
+      return true;
+    });
+    this.seedHistory(run, carried);
+    run.resumeFrom = resumePointOf(checkpoint);
+    run.resumedFrom = { sweepId: this.sweep.id, runId: run.runId, sequence: checkpoint.sequence };
+  }
+
+  /** Records earlier values as this run's first ones (stored again under this run and attempt). */
+  private seedHistory(run: RunState, points: readonly MetricPoint[]): void {
+    const copies: MetricPoint[] = [];
+    for (const point of points) {
+      const step = run.record(point.name, point.value, this.config.primaryMetricName, this.config.primaryMetricGoal);
+      this.loggedNames.add(point.name);
+      if (point.name === this.config.primaryMetricName) this.primaryLogged = true;
+      copies.push({ ...point, sweepId: this.sweep.id, runId: run.runId, attempt: run.attempt, step });
+    }
+    if (copies.length === 0) return;
+    this.persist(() => this.deps.store.appendMetrics(copies));
+    for (const point of copies) this.emit({ kind: 'metric', point });
   }
 
   private execute(run: RunState): void {
@@ -391,6 +501,7 @@ export class Orchestrator {
       sequence,
       time,
       intervals,
+      metricCounts,
       state: data.state,
       artifacts: data.artifacts,
     });
@@ -402,7 +513,7 @@ export class Orchestrator {
       goal: this.config.primaryMetricGoal,
       run,
       interval: run.values.length,
-      others: this.runs.filter((r) => r !== run),
+      others: [...this.runs.filter((r) => r !== run), ...this.priorHistories],
     });
   }
 
@@ -507,20 +618,8 @@ export class Orchestrator {
   private samplerContext(): SamplerContext {
     return {
       goal: this.config.primaryMetricGoal,
-      observations: this.runs.map(
-        (r): TrialObservation => ({
-          params: r.params,
-          best: r.bestMetric ?? undefined,
-          state:
-            r.status === 'Completed'
-              ? 'completed'
-              : r.status === 'Canceled'
-                ? 'canceled'
-                : r.status === 'Failed'
-                  ? 'failed'
-                  : 'running',
-        }),
-      ),
+      observations: this.runs.map((r) => observationOf(r)),
+      priors: this.priorObservations,
     };
   }
 
@@ -572,6 +671,29 @@ export class Orchestrator {
     this.wake = null;
     wake();
   }
+}
+
+function observationOf(r: Pick<RunRecord, 'params' | 'bestMetric' | 'status'>): TrialObservation {
+  return {
+    params: r.params,
+    best: r.bestMetric ?? undefined,
+    state: r.status === 'Completed' ? 'completed' : r.status === 'Canceled' ? 'canceled' : r.status === 'Failed' ? 'failed' : 'running',
+  };
+}
+
+/** How many values of each metric a checkpoint covers; older records fall back to the run's summary. */
+function checkpointCounts(checkpoint: CheckpointRecord, summary: CheckpointSummary | null): Readonly<Record<string, number>> {
+  return checkpoint.metricCounts ?? (summary?.sequence === checkpoint.sequence ? summary.metricCounts : {});
+}
+
+function resumePointOf(checkpoint: CheckpointRecord): ResumePoint {
+  return {
+    runId: checkpoint.runId,
+    sequence: checkpoint.sequence,
+    intervals: checkpoint.intervals ?? 0,
+    state: (checkpoint.state ?? null) as ResumePoint['state'],
+    artifacts: checkpoint.artifacts,
+  };
 }
 
 function prefixError(prefix: string, error: unknown): ErrorRecord {

@@ -1,6 +1,8 @@
 import type { ParamSet } from '../space/expression.js';
 import type { RunRecord, SweepRecord, SweepStatus } from '../store/records.js';
 import type { Orchestrator, SweepEvent } from './orchestrator.js';
+import type { PriorRun, PriorSweep } from './prior.js';
+import { loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 import {
   bestRun,
   metricsByRun,
@@ -72,6 +74,19 @@ export class Sweep {
 
   getHyperparameters(): Record<string, ParamSet> {
     return Object.fromEntries(this.orchestrator.runRecords().map((r) => [r.id, r.params]));
+  }
+
+  /** This sweep, once ended, as an earlier sweep to warm-start another from (`resumeFrom`). */
+  async toPrior(): Promise<PriorSweep> {
+    await this.orchestrator.done;
+    return loadPriorSweep(this.orchestrator.store, this.id);
+  }
+
+  /** One of this sweep's runs, once ended, to resume from its checkpoint (`resumeChildRuns`). */
+  async priorRun(runId: string): Promise<PriorRun> {
+    const [prior] = await loadPriorRuns(this.orchestrator.store, this.id, [runId]);
+    if (prior === undefined) throw new Error(`unreachable: run ${runId} was found but not loaded`);
+    return prior;
   }
 
   /** Live updates (sweep, run, metric, decision); returns an unsubscribe function. */

@@ -7,6 +7,8 @@ import type { TrialRunner } from '../runner/runner.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { expectName, expectPlainObject, rejectUnknownKeys } from '../validate.js';
+import type { PriorRun, PriorSweep } from './prior.js';
+import { loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 
 export interface WorkspaceOptions {
   /** Defaults to `overdrive` (SPEC §1: the IndexedDB database name in the browser). */
@@ -40,5 +42,15 @@ export class Workspace {
     this.runner = options.runner ?? new InProcessRunner({ clock: this.clock });
     this.random = options.random ?? new MathRandom();
     this.createSweepId = options.createSweepId ?? (() => `HD_${globalThis.crypto.randomUUID()}`);
+  }
+
+  /** An earlier sweep of this workspace's store, for `resumeFrom` (SPEC §8 warm start). */
+  loadPriorSweep(sweepId: string): Promise<PriorSweep> {
+    return loadPriorSweep(this.store, sweepId);
+  }
+
+  /** Earlier runs of one sweep (all of them when `runIds` is absent), for `resumeChildRuns`. */
+  loadPriorRuns(sweepId: string, runIds?: readonly string[]): Promise<PriorRun[]> {
+    return loadPriorRuns(this.store, sweepId, runIds);
   }
 }

@@ -3,6 +3,7 @@ import { createSearchSpace } from '../space/create-search-space.js';
 import { describeExpression } from '../space/describe.js';
 import type { ParamSet, ParamValue, Primitive, SearchSpaceDefinition } from '../space/expression.js';
 import type { SearchSpace } from '../space/search-space.js';
+import { paramsKey } from '../space/flatten.js';
 import { definitionToJson } from '../space/serialize.js';
 import type { ParameterSampling, Sampler, SamplingSpec } from './sampler.js';
 
@@ -60,16 +61,22 @@ export class GridParameterSampling implements ParameterSampling {
   }
 
   /**
-   * Configurations in order, then `null`. The context is ignored: the sweep replays a sampler
-   * by calling it again after an interruption, so its answers must not depend on the runs.
+   * Configurations in order, then `null`, skipping those a warm-start parent already completed
+   * (SPEC §8 Beyond). Only the priors are read, never this sweep's runs: the sweep replays a
+   * sampler by calling it again after an interruption, so its answers must not depend on them.
    */
   createSampler(): Sampler {
     let position = 0n;
+    let done: Set<string> | null = null;
     return {
-      next: () => {
-        const configuration = this.configurationAt(position);
-        if (configuration !== null) position += 1n;
-        return configuration;
+      next: (context) => {
+        done ??= new Set((context.priors ?? []).filter((p) => p.state === 'completed').map((p) => paramsKey(p.params)));
+        for (;;) {
+          const configuration = this.configurationAt(position);
+          if (configuration === null) return null;
+          position += 1n;
+          if (!done.has(paramsKey(configuration))) return configuration;
+        }
       },
     };
   }

@@ -1,3 +1,4 @@
+import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { RandomSource } from '../random/random-source.js';
 import type { ParamSet } from '../space/expression.js';
 import type { SearchSpace } from '../space/search-space.js';
@@ -14,6 +15,17 @@ export interface TrialObservation {
 
 export interface SamplerContext {
   readonly observations: readonly TrialObservation[];
+  /**
+   * Which way `best` improves. The orchestrator always passes it; it is optional so that
+   * samplers that ignore results (random, grid) can be driven with `{ observations: [] }`,
+   * and a sampler that learns from results refuses to run without it.
+   */
+  readonly goal?: PrimaryMetricGoal;
+  /**
+   * Runs of the sweeps this one warm-starts from (`resumeFrom`, SPEC §8), finished: prior
+   * knowledge for a model-based sampler, configurations a grid need not train again.
+   */
+  readonly priors?: readonly TrialObservation[];
 }
 
 /** One sweep's stream of configurations. */

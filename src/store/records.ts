@@ -46,6 +46,10 @@ export interface SweepConfigSpec {
   readonly maxDurationMinutes: number;
   readonly policy: PolicySpec;
   readonly trial: TrialSpec;
+  /** Ids of the sweeps it warm-started from (SPEC §8), when any. */
+  readonly resumeFrom?: readonly string[];
+  /** The runs it resumed from their checkpoints, when any. */
+  readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[];
 }
 
 /** What the sweep trains, as data: a function is kept by name only (it cannot be stored). */
@@ -152,6 +156,8 @@ export interface CheckpointRecord {
   readonly time: number;
   /** Primary-metric intervals the run had reported when it was taken (0 in older records). */
   readonly intervals?: number;
+  /** Values of each metric logged before it was taken (absent in older records). */
+  readonly metricCounts?: Readonly<Record<string, number>>;
   readonly state: unknown;
   readonly artifacts: Readonly<Record<string, ArrayBuffer>>;
 }
