@@ -10,13 +10,16 @@ export interface SweepCliArgs {
   readonly build: boolean;
   /** Workspace (IndexedDB database) name inside the headless browser profile. */
   readonly workspace: string | undefined;
+  /** What to train for an Azure job whose trial is a command: a built-in example or a module path. */
+  readonly trial: string | undefined;
   /** Folder to write the best run's model to (model.json + weights). */
   readonly exportModel: string | undefined;
 }
 
-export const USAGE = `usage: npm run sweep -- <spec.json> [--json] [--backend auto|webgpu|webgl|wasm|cpu] [--no-build] [--workspace NAME] [--export-model DIR]
+export const USAGE = `usage: npm run sweep -- <spec.json|job.yml> [--json] [--backend auto|webgpu|webgl|wasm|cpu] [--trial NAME|PATH] [--no-build] [--workspace NAME] [--export-model DIR]
 
-Runs the sweep described by <spec.json> (Azure ML v2 sweep-job JSON) in headless Chromium and
+Runs the sweep described by the spec (Overdrive's sweep spec or an Azure ML v2 sweep job, JSON or
+YAML; --trial says what to train for an Azure job whose trial is a command) in headless Chromium and
 prints a results table, or with --json one JSON document. Progress goes to stderr.
 --export-model DIR writes the best run's trained model to DIR (TF.js model.json + weights).`;
 
@@ -32,6 +35,7 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
   let build = true;
   let workspace: string | undefined;
   let exportModel: string | undefined;
+  let trial: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -64,6 +68,9 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
       case '--export-model':
         exportModel = value();
         break;
+      case '--trial':
+        trial = value();
+        break;
       default:
         if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${JSON.stringify(flag)}`);
         if (specPath !== undefined) throw new CliUsageError(`only one spec file may be given (got ${JSON.stringify(specPath)} and ${JSON.stringify(flag)})`);
@@ -71,5 +78,5 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
     }
   }
   if (specPath === undefined) throw new CliUsageError('a spec file is required');
-  return { specPath, json, backend, build, workspace, exportModel };
+  return { specPath, json, backend, build, workspace, exportModel, trial };
 }

@@ -1,4 +1,4 @@
-// The headless CLI: `npm run sweep -- <spec.json> [--json] [--backend ...]`.
+// The headless CLI: `npm run sweep -- <spec.json|job.yml> [--json] [--backend ...]`.
 // Builds the app, serves it on 127.0.0.1, drives Debian's Chromium with Playwright through the
 // same browser runtime the app uses (worker pool, TF.js, IndexedDB), and prints the results.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import { chromium } from 'playwright';
 import { build } from 'vite';
 import { ConfigError, NotImplementedError } from '../src/errors.js';
 import { buildSweepReport, progressLine, renderSweepReport } from '../src/report/index.js';
-import { parseSweepSpecText } from '../src/spec/index.js';
+import { BUILTIN_EXAMPLES } from '../src/models/registry.js';
+import { parseSweepJobText } from '../src/spec/index.js';
 import type { RunRecord, SweepRecord } from '../src/store/records.js';
 import type { HeadlessResult } from '../src/app/headless-api.js';
 import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
@@ -52,7 +53,13 @@ async function main(argv: readonly string[]): Promise<number> {
   // Validate in Node first so a bad spec fails fast, before any build or browser start.
   let parsed;
   try {
-    parsed = parseSweepSpecText(text);
+    // A spec of ours or an Azure ML v2 sweep job, as JSON or YAML; an Azure job's command
+    // trial needs --trial to say what to train in the browser.
+    parsed = parseSweepJobText(text, {
+      source: args.specPath,
+      builtinTrials: BUILTIN_EXAMPLES,
+      ...(args.trial === undefined ? {} : { trial: /[/\\]|\.m?js$/.test(args.trial) ? { module: resolve(args.trial) } : args.trial }),
+    });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof NotImplementedError || error instanceof SyntaxError) {
       process.stderr.write(`spec error in ${args.specPath}: ${error.message}\n`);
@@ -63,7 +70,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // A trial given as a file path is served next to the app under a fixed URL.
   const mounts: Record<string, string> = {};
-  let spec: unknown = JSON.parse(text);
+  for (const warning of parsed.warnings) process.stderr.write(`warning: ${warning.field}: ${warning.message}\n`);
+  let spec: unknown = parsed.spec;
   const trial = parsed.hyperDriveConfigOptions.trial;
   if (trial.kind === 'module' && !/^[a-z][a-z0-9+.-]*:/i.test(trial.url)) {
     const file = resolve(dirname(specPath), trial.url);

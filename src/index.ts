@@ -33,9 +33,17 @@ export {
   BanditPolicy,
   MedianStoppingPolicy,
   TruncationSelectionPolicy,
+  AshaPolicy,
+  HyperbandPolicy,
   NoTerminationPolicy,
 } from './policy/index.js';
-export type { EarlyTerminationPolicy, PolicyDecision, PolicyEvidence } from './policy/index.js';
+export type {
+  EarlyTerminationPolicy,
+  PolicyDecision,
+  PolicyEvidence,
+  AshaPolicyOptions,
+  HyperbandPolicyOptions,
+} from './policy/index.js';
 
 export { PrimaryMetricGoal } from './metric/goal.js';
 export {

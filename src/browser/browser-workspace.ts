@@ -67,14 +67,40 @@ export class BrowserWorkspace {
   async continueSweep(sweepId: string, options: SubmitOptions & { readonly train?: TrainFunction } = {}): Promise<RunningSweep> {
     const record = await this.store.getSweep(sweepId);
     if (record === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
-    if (await this.isHeld(sweepId)) {
-      throw new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
+    const busy = new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
+    const start = async (): Promise<RunningSweep> => {
+      const config = configFromSpec(record.config, options.train, await loadConfigPriors(this.store, record.config));
+      const { runner, pool } = await this.runnerFor(config, options);
+      const sweep = await new Experiment(this.workspaceWith(runner), record.experiment).continueSweep(sweepId, config);
+      return { sweep, pool };
+    };
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (locks === undefined) {
+      const running = await start();
+      this.hold(running.sweep, running.pool);
+      return running;
     }
-    const config = configFromSpec(record.config, options.train, await loadConfigPriors(this.store, record.config));
-    const { runner, pool } = await this.runnerFor(config, options);
-    const sweep = await new Experiment(this.workspaceWith(runner), record.experiment).continueSweep(sweepId, config);
-    this.hold(sweep, pool);
-    return { sweep, pool };
+    // Taken before anything is read or run, and only if free: two tabs pressing "continue" at
+    // the same moment cannot both run the sweep (a check-then-act query could let both through).
+    return new Promise<RunningSweep>((resolve, reject) => {
+      locks
+        .request(lockName(this.name, sweepId), { ifAvailable: true }, async (lock) => {
+          if (lock === null) {
+            reject(busy);
+            return;
+          }
+          let running: RunningSweep;
+          try {
+            running = await start();
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve(running);
+          await running.sweep.waitForCompletion().finally(() => running.pool?.dispose());
+        })
+        .catch(reject);
+    });
   }
 
   /** An earlier sweep stored here, for `resumeFrom` (SPEC §8 warm start). */
@@ -138,10 +164,6 @@ export class BrowserWorkspace {
     if (typeof navigator !== 'undefined' && navigator.locks !== undefined) {
       void navigator.locks.request(lockName(this.name, sweep.id), () => done);
     }
-  }
-
-  private async isHeld(sweepId: string): Promise<boolean> {
-    return (await this.heldLocks()).has(lockName(this.name, sweepId));
   }
 
   private async heldLocks(): Promise<Set<string>> {

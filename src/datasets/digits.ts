@@ -117,7 +117,8 @@ export function splitDigits(set: DigitsSet, validationFraction = 0.2, seed: stri
 /** Where the app serves the shipped CSV (`public/datasets/digits.csv`). */
 export function digitsUrl(): string {
   const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
-  return new URL(`${import.meta.env.BASE_URL}datasets/digits.csv`, base).href;
+  // Vite defines import.meta.env; plain Node (tsx scripts, the benchmarks) does not.
+  return new URL(`${import.meta.env?.BASE_URL ?? '/'}datasets/digits.csv`, base).href;
 }
 
 /** The digits set, fetched and parsed once per thread. */

@@ -126,7 +126,9 @@ export class HyperDriveConfig {
       );
     }
     if (this.hyperparameterSampling.kind === 'bayesian') {
-      const dims = this.hyperparameterSampling.space.parameters.length;
+      // HyperDrive's advice (SPEC §3), as a warning: counted over the sampled parameters, so
+      // constants do not count and the parameters of nested choices do.
+      const dims = this.hyperparameterSampling.space.dimensions.length;
       if (this.maxTotalRuns < 20 * dims) {
         warnings.push(
           `Bayesian sampling works best with maxTotalRuns >= 20 x the number of parameters (${20 * dims}); got ${this.maxTotalRuns}`,
@@ -204,7 +206,7 @@ function expectPolicy(value: unknown): EarlyTerminationPolicy {
   if (typeof candidate !== 'object' || typeof candidate.decide !== 'function' || typeof candidate.toSpec !== 'function') {
     throw new ConfigError(
       'policy',
-      'must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy or NoTerminationPolicy',
+      'must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy',
       value,
     );
   }

@@ -129,7 +129,7 @@ export class Orchestrator {
     this.durationMs = config.maxDurationMinutes * 60_000;
     this.pendingResumes = [...config.resumeChildRuns];
     this.priorHistories = config.resumeFrom.flatMap((prior) =>
-      prior.runs.map((r): RunHistory => ({ runId: r.id, values: prior.primaryValues[r.id] ?? [], finished: true })),
+      prior.runs.map((r): RunHistory => ({ runId: r.id, index: r.index, values: prior.primaryValues[r.id] ?? [], finished: true })),
     );
     this.priorObservations = config.resumeFrom.flatMap((prior) => prior.runs.map(observationOf));
     if (restored !== undefined) this.restore(restored);

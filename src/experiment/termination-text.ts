@@ -15,5 +15,7 @@ export function terminationText(termination: TerminationRecord): string {
       return `the sweep failed: ${termination.message}`;
     case 'interrupted':
       return 'the page running the sweep went away before this run finished';
+    case 'imported-unfinished':
+      return `imported from a sweep exported while this run was ${termination.status === 'Queued' ? 'queued' : 'running'}`;
   }
 }

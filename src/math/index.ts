@@ -1,2 +1,3 @@
-export { erfc, normalCdf, normalPdf, normalQuantile } from './normal.js';
+export { erfc, erfcx, normalCdf, normalPdf, normalQuantile } from './normal.js';
 export { quantize, decimalsOf } from './quantize.js';
+export { fnv1a32 } from './fnv1a.js';

@@ -69,6 +69,19 @@ export function erfc(x: number): number {
   return x >= 0 ? erfcNonNegative(x) : 2 - erfcNonNegative(-x);
 }
 
+/**
+ * The scaled complementary error function exp(x^2) * erfc(x), for x >= 0 without overflow:
+ * log expected improvement needs erfc deep in the tail, where erfc itself underflows to 0.
+ */
+export function erfcx(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) throw new RangeError(`erfcx: x must be >= 0 (got ${String(x)})`);
+  if (x < SERIES_LIMIT) return Math.exp(x * x) * (1 - erfSeries(x));
+  // The continued fraction's exp(-x^2) cancels the scaling; beyond 1e8 its first term is exact.
+  if (x > 1e8) return 1 / (SQRT_PI * x);
+  return 1 / (SQRT_PI * erfcContinuedFraction(x));
+}
+
 /** The standard normal cumulative distribution function. */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;

@@ -133,6 +133,38 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
+/** How often a training loop lets other tasks run mid-epoch (a cancel message, metric flushes). */
+export const MID_EPOCH_YIELD_MS = 50;
+
+/**
+ * Stops `fit` after the batch in which the run was cancelled. A `tf.Callback` rather than a
+ * `{ onBatchEnd }` function: TF.js resolves the batch's loss and metrics before calling a
+ * function callback, which is a read back after every batch (a GPU sync on webgl and webgpu, and
+ * measurable even on wasm; see bench/results/bench.md); a `tf.Callback` gets them unresolved.
+ * With `yieldEvery: 'never'` fit would not let the event loop run within an epoch, so a cancel
+ * message could not arrive before the epoch ended: at most every `yieldEveryMs` it yields one
+ * task turn, which costs a fraction of a per-mille.
+ */
+export class StopWhenCanceled extends tf.Callback {
+  private lastYield = performance.now();
+
+  constructor(
+    private readonly run: Pick<Run, 'isCanceled'>,
+    private readonly target: Pick<tf.LayersModel, 'stopTraining'>,
+    private readonly yieldEveryMs = MID_EPOCH_YIELD_MS,
+  ) {
+    super();
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    if (performance.now() - this.lastYield >= this.yieldEveryMs) {
+      await yieldToEventLoop();
+      this.lastYield = performance.now();
+    }
+    if (this.run.isCanceled) this.target.stopTraining = true;
+  }
+}
+
 export interface TensorData {
   readonly xs: tf.Tensor;
   readonly ys: tf.Tensor;
@@ -166,6 +198,7 @@ export interface EpochOptions {
 export async function trainEpochs(model: tf.LayersModel, data: TensorData, run: Run, options: EpochOptions): Promise<void> {
   const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   let lastCheckpoint = performance.now();
+  const stopWhenCanceled = new StopWhenCanceled(run, model);
   for (let epoch = options.startEpoch ?? 0; epoch < options.epochs; epoch++) {
     if (run.isCanceled) break;
     const history = await model.fit(data.xs, data.ys, {
@@ -174,14 +207,10 @@ export async function trainEpochs(model: tf.LayersModel, data: TensorData, run: 
       shuffle: true,
       validationData: [data.validationXs, data.validationYs],
       // fit's default yields through requestAnimationFrame: absent or stalled in workers and
-      // hidden tabs. We yield between epochs ourselves instead.
+      // hidden tabs. We yield between epochs ourselves instead, and StopWhenCanceled within them.
       yieldEvery: 'never',
       verbose: 0,
-      callbacks: {
-        onBatchEnd: async () => {
-          if (run.isCanceled) model.stopTraining = true;
-        },
-      },
+      callbacks: [stopWhenCanceled],
     });
     // TF.js names accuracy `acc` in some versions and `accuracy` in others.
     const last = (...names: string[]): number => {

@@ -1,6 +1,10 @@
 import { ConfigError } from '../errors.js';
+import { AshaPolicy } from './asha.js';
+import type { AshaPolicyOptions } from './asha.js';
 import { BanditPolicy } from './bandit.js';
 import type { BanditPolicyOptions } from './bandit.js';
+import { HyperbandPolicy } from './hyperband.js';
+import type { HyperbandPolicyOptions } from './hyperband.js';
 import { MedianStoppingPolicy } from './median-stopping.js';
 import { NoTerminationPolicy } from './no-termination.js';
 import type { NoTerminationPolicyOptions } from './no-termination.js';
@@ -12,6 +16,8 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   'bandit',
   'median-stopping',
   'truncation-selection',
+  'asha',
+  'hyperband',
   'no-termination',
 ];
 
@@ -53,6 +59,10 @@ export function policyFromSpec(spec: unknown): EarlyTerminationPolicy {
       return new MedianStoppingPolicy(options);
     case 'truncation-selection':
       return new TruncationSelectionPolicy(options as TruncationSelectionPolicyOptions);
+    case 'asha':
+      return new AshaPolicy(options as AshaPolicyOptions);
+    case 'hyperband':
+      return new HyperbandPolicy(options as HyperbandPolicyOptions);
     case 'no-termination':
       return new NoTerminationPolicy(options as NoTerminationPolicyOptions);
   }

@@ -1,6 +1,8 @@
 export type {
+  AshaEvidence,
   BanditEvidence,
   EarlyTerminationPolicy,
+  HyperbandEvidence,
   MedianStoppingEvidence,
   PolicyDecision,
   PolicyEvidence,
@@ -25,6 +27,11 @@ export { MedianStoppingPolicy, median } from './median-stopping.js';
 export type { MedianStoppingPolicyOptions } from './median-stopping.js';
 export { TruncationSelectionPolicy } from './truncation-selection.js';
 export type { TruncationSelectionPolicyOptions } from './truncation-selection.js';
+export { AshaPolicy } from './asha.js';
+export type { AshaPolicyOptions } from './asha.js';
+export { HyperbandPolicy } from './hyperband.js';
+export type { HyperbandPolicyOptions } from './hyperband.js';
+export { maxBrackets, MAX_RUNG_INTERVAL } from './successive-halving.js';
 export { NoTerminationPolicy } from './no-termination.js';
 export type { NoTerminationPolicyOptions } from './no-termination.js';
 export { POLICY_KINDS, policyFromSpec } from './from-spec.js';

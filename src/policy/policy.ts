@@ -1,6 +1,12 @@
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 
-export type PolicyKind = 'bandit' | 'median-stopping' | 'truncation-selection' | 'no-termination';
+export type PolicyKind =
+  | 'bandit'
+  | 'median-stopping'
+  | 'truncation-selection'
+  | 'asha'
+  | 'hyperband'
+  | 'no-termination';
 
 /** One run's primary-metric history as a policy sees it. */
 export interface RunHistory {
@@ -9,6 +15,12 @@ export interface RunHistory {
   readonly values: readonly number[];
   /** True once the run is in a terminal state; finished runs still take part in comparisons. */
   readonly finished: boolean;
+  /**
+   * 0-based creation index within its sweep (the orchestrator's `RunState.index`). Hyperband
+   * assigns brackets by it; without it the bracket comes from a hash of `runId`, which is just
+   * as deterministic but spreads small sweeps less evenly.
+   */
+  readonly index?: number;
 }
 
 export interface PolicyInput {
@@ -54,7 +66,50 @@ export interface TruncationSelectionEvidence {
   readonly cutoff: number | null;
 }
 
-export type PolicyEvidence = BanditEvidence | MedianStoppingEvidence | TruncationSelectionEvidence;
+/** The numbers behind an ASHA decision at one rung (SPEC §5 Beyond; see asha.ts). */
+export interface AshaEvidence {
+  readonly policy: 'asha';
+  /** The run's best value over intervals 1..resource (null when it logged no finite value). */
+  readonly value: number | null;
+  /** 0-based rung index k: the rung at interval minInterval·reductionFactor^(earlyStoppingRate + k). */
+  readonly rung: number;
+  /** The rung's interval (its resource). */
+  readonly resource: number;
+  readonly reductionFactor: number;
+  readonly earlyStoppingRate: number;
+  /** Runs recorded at this rung (every run that reached it, finished ones too), this one included. */
+  readonly comparedRuns: number;
+  /** floor(comparedRuns / reductionFactor): how many runs the top 1/eta holds; 0 = too few to cut. */
+  readonly keepCount: number;
+  /** 1 = best; ties share the better rank. */
+  readonly rank: number;
+  /** The worst value still in the top keepCount (null when keepCount is 0). */
+  readonly cutoff: number | null;
+}
+
+/** ASHA's numbers, within the run's Hyperband bracket (see hyperband.ts). */
+export interface HyperbandEvidence {
+  readonly policy: 'hyperband';
+  readonly value: number | null;
+  /** 0-based bracket; also its early-stopping rate s (first rung at minInterval·reductionFactor^s). */
+  readonly bracket: number;
+  readonly brackets: number;
+  readonly rung: number;
+  readonly resource: number;
+  readonly reductionFactor: number;
+  /** Runs of the same bracket recorded at this rung, this one included. */
+  readonly comparedRuns: number;
+  readonly keepCount: number;
+  readonly rank: number;
+  readonly cutoff: number | null;
+}
+
+export type PolicyEvidence =
+  | BanditEvidence
+  | MedianStoppingEvidence
+  | TruncationSelectionEvidence
+  | AshaEvidence
+  | HyperbandEvidence;
 
 /**
  * A policy's verdict as a value: what to do, and why in numbers, so the UI can explain it

@@ -3,17 +3,21 @@ export {
   DEFAULT_EXPERIMENT_NAME,
   DEFAULT_MAX_TOTAL_TRIALS,
   DEFAULT_TIMEOUT_SECONDS,
+  SPEC_AZURE_JOB_KEYS,
+  SPEC_AZURE_TRIAL_KEYS,
   SPEC_BACKENDS,
   SPEC_METADATA_KEYS,
   SPEC_PARAMETER_FIELDS,
   SPEC_PARAMETER_TYPES,
   SPEC_TOP_LEVEL_KEYS,
+  type SpecAzureFields,
   type SpecBackend,
   type SpecChoice,
   type SpecChoiceValue,
   type SpecEarlyTermination,
   type SpecEarlyTerminationType,
   type SpecGoal,
+  type SpecJsonValue,
   type SpecLimits,
   type SpecNormal,
   type SpecObjective,
@@ -46,3 +50,39 @@ export {
 export { minutesToSeconds, toSweepSpec, type SweepSpecExtras } from './to-sweep-spec.js';
 export { MAX_NESTING_DEPTH } from './parse-search-space.js';
 export { JsonTextError, MAX_JSON_DEPTH, parseLocatedJson, type JsonPosition, type LocatedJson } from './json-text.js';
+export {
+  DEFAULT_AZURE_CODE,
+  DEFAULT_AZURE_COMPUTE,
+  DEFAULT_AZURE_ENVIRONMENT,
+  DEFAULT_AZURE_SCRIPT,
+  defaultCommand,
+  isAzureSweepJob,
+  OVERLAY_PROPERTY,
+  toAzureSweepJob,
+  type AzureExportOptions,
+  type AzureSweepJob,
+  type AzureSweepJobExport,
+  type SpecWarning,
+} from './azure-sweep-job.js';
+export {
+  exportSweepJobJson,
+  exportSweepJobYaml,
+  parseSweepJob,
+  parseSweepJobText,
+  type ParsedSweepJob,
+  type ParseSweepJobOptions,
+  type SweepJobFormat,
+  type SweepJobText,
+} from './sweep-job-text.js';
+export { MAX_YAML_DEPTH, MAX_YAML_NODES, parseLocatedYaml, YamlTextError } from './yaml-text.js';
+export { toOptunaScript, type OptunaScript, type OptunaScriptOptions } from './to-optuna-script.js';
+export {
+  compactSpecInput,
+  decodeShareLink,
+  encodeShareLink,
+  encodeSharePayload,
+  MAX_SHARE_LINK_BYTES,
+  MAX_SHARE_LINK_LENGTH,
+  SHARE_LINK_PARAMETER,
+  type EncodeShareLinkOptions,
+} from './share-link.js';

@@ -1,7 +1,9 @@
 import { ConfigError } from '../errors.js';
 import type { HyperDriveConfigOptions } from '../experiment/config.js';
 import { PrimaryMetricGoal } from '../metric/goal.js';
+import { AshaPolicy } from '../policy/asha.js';
 import { BanditPolicy } from '../policy/bandit.js';
+import { HyperbandPolicy } from '../policy/hyperband.js';
 import { MedianStoppingPolicy } from '../policy/median-stopping.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { TruncationSelectionPolicy } from '../policy/truncation-selection.js';
@@ -34,10 +36,14 @@ import {
   DEFAULT_EXPERIMENT_NAME,
   DEFAULT_MAX_TOTAL_TRIALS,
   DEFAULT_TIMEOUT_SECONDS,
+  SPEC_AZURE_JOB_KEYS,
+  SPEC_AZURE_TRIAL_KEYS,
   SPEC_BACKENDS,
   SPEC_TOP_LEVEL_KEYS,
+  type SpecAzureFields,
   type SpecBackend,
   type SpecEarlyTermination,
+  type SpecJsonValue,
   type SpecLimits,
   type SpecObjective,
   type SpecPrimitive,
@@ -105,7 +111,7 @@ export const SPEC_ROOT_FIELD = 'spec';
  *
  * Every malformed input is refused with a ConfigError whose field is the spec path
  * (`search_space.lr.min_value`), whose rule is in words, and whose message shows the value.
- * `sampling_algorithm: "bayesian"` throws NotImplementedError until Bayesian sampling lands.
+ * `sampling_algorithm: "bayesian"` (optionally with a `seed`) builds a BayesianParameterSampling.
  */
 export function parseSweepSpec(input: unknown, options: ParseSweepSpecOptions = {}): ParsedSweepSpec {
   try {
@@ -160,12 +166,12 @@ export function parseSweepSpecText(text: string, options: ParseSweepSpecOptions 
   }
 }
 
-function locationText(source: string | undefined, position: JsonPosition): string {
+export function locationText(source: string | undefined, position: JsonPosition): string {
   return source === undefined ? `line ${position.line}, column ${position.column}` : `${source}:${position.line}:${position.column}`;
 }
 
 /** The position of `path`, or of its nearest ancestor present in the file (a missing key's object). */
-function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
+export function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
   let current = path === SPEC_ROOT_FIELD ? '' : path;
   for (;;) {
     const position = positions.get(current);
@@ -179,7 +185,7 @@ function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: str
 function parse(input: unknown, options: ParseSweepSpecOptions): ParsedSweepSpec {
   const spec = normalize(input, options);
   // Objects are built only once every field has passed, so a typo anywhere is reported before
-  // a sampling that is not implemented yet (Bayesian) gets the chance to throw.
+  // any sampling or policy constructor gets the chance to throw its own error.
   const hyperparameterSampling = buildSampling(spec.search_space, spec.sampling_algorithm);
   const policy = spec.early_termination === undefined ? undefined : buildPolicy(spec.early_termination);
   const { objective, limits, trial } = spec;
@@ -245,6 +251,8 @@ function normalize(input: unknown, options: ParseSweepSpecOptions): SweepSpec {
   const trial = parseTrial(field(root, 'trial'), options.builtinTrials);
   const backendValue = field(root, 'backend');
   const backend = backendValue === undefined ? undefined : readOneOf('backend', backendValue, SPEC_BACKENDS);
+  const azureValue = field(root, 'azure');
+  const azure = azureValue === undefined ? undefined : parseAzureFields(azureValue);
 
   // Decision: without max_total_trials a grid runs to its end (capped at Azure's 1000), so it
   // is not flagged as "smaller than maxTotalRuns"; any other sampling gets Azure's 1000.
@@ -269,6 +277,7 @@ function normalize(input: unknown, options: ParseSweepSpecOptions): SweepSpec {
     limits: normalisedLimits,
     trial,
     ...(backend === undefined ? {} : { backend }),
+    ...(azure === undefined ? {} : { azure }),
   });
 }
 
@@ -321,19 +330,18 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
   const fields = readObject(path, value, 'must be "random", "grid", "bayesian", or an object such as {"type": "random", "seed": 42}');
   const typePath = `${path}.type`;
   const type = readOneOf(typePath, required(typePath, field(fields, 'type'), 'one of random, grid, bayesian'), SAMPLING_TYPES);
-  if (type !== 'random') {
+  if (type === 'grid') {
     rejectUnknownKeys(path, fields, ['type'], `${type} sampling (it takes no options)`);
     return Object.freeze({ type });
   }
-  rejectUnknownKeys(path, fields, ['type', 'seed', 'rule', 'logbase'], 'random sampling');
-  const seed = field(fields, 'seed');
-  if (
-    seed !== undefined &&
-    !(typeof seed === 'number' && Number.isSafeInteger(seed)) &&
-    !(typeof seed === 'string' && seed !== '' && seed.length <= 255)
-  ) {
-    throw new ConfigError(`${path}.seed`, 'must be an integer (at most 2^53 - 1 in magnitude) or a non-empty string', seed);
+  if (type === 'bayesian') {
+    // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
+    rejectUnknownKeys(path, fields, ['type', 'seed'], 'bayesian sampling');
+    const seed = readSeed(path, field(fields, 'seed'));
+    return Object.freeze({ type, ...(seed === undefined ? {} : { seed }) });
   }
+  rejectUnknownKeys(path, fields, ['type', 'seed', 'rule', 'logbase'], 'random sampling');
+  const seed = readSeed(path, field(fields, 'seed'));
   const rule = field(fields, 'rule');
   const logbase = field(fields, 'logbase');
   // Azure's logbase changes the base of loguniform; here bounds are always natural-log exponents.
@@ -345,6 +353,17 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
     ...(seed === undefined ? {} : { seed: seed as number | string }),
     rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, ['random', 'sobol'] as const),
   });
+}
+
+function readSeed(path: string, seed: unknown): number | string | undefined {
+  if (
+    seed !== undefined &&
+    !(typeof seed === 'number' && Number.isSafeInteger(seed)) &&
+    !(typeof seed === 'string' && seed !== '' && seed.length <= 255)
+  ) {
+    throw new ConfigError(`${path}.seed`, 'must be an integer (at most 2^53 - 1 in magnitude) or a non-empty string', seed);
+  }
+  return seed as number | string | undefined;
 }
 
 function parseObjective(value: unknown): SpecObjective {
@@ -365,7 +384,7 @@ function parseObjective(value: unknown): SpecObjective {
   return Object.freeze({ primary_metric: primaryMetric, goal: lower });
 }
 
-const POLICY_TYPES = ['bandit', 'median_stopping', 'truncation_selection'] as const;
+const POLICY_TYPES = ['bandit', 'median_stopping', 'truncation_selection', 'asha', 'hyperband'] as const;
 const SCHEDULE_KEYS = ['evaluation_interval', 'delay_evaluation'] as const;
 
 function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined {
@@ -425,7 +444,91 @@ function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined
         exclude_finished_jobs: exclude === undefined ? false : readBoolean(`${path}.exclude_finished_jobs`, exclude),
       });
     }
+    // Overdrive extensions. The constructors own the rules between fields (the rungs, the
+    // bracket count), so the policy is built here to check them and to read its defaults.
+    case 'asha': {
+      rejectUnknownKeys(path, fields, ['type', ...ASHA_KEYS], 'an asha policy (an Overdrive extension)');
+      const policy = atSpecPath(policyFieldPath, () => new AshaPolicy(camelOptions(fields, ASHA_KEYS)));
+      return Object.freeze({
+        type,
+        reduction_factor: policy.reductionFactor,
+        min_interval: policy.minInterval,
+        ...(policy.maxInterval === null ? {} : { max_interval: policy.maxInterval }),
+        early_stopping_rate: policy.earlyStoppingRate,
+      });
+    }
+    case 'hyperband': {
+      rejectUnknownKeys(path, fields, ['type', ...HYPERBAND_KEYS], 'a hyperband policy (an Overdrive extension)');
+      const options = camelOptions(fields, HYPERBAND_KEYS);
+      const policy = atSpecPath(policyFieldPath, () => new HyperbandPolicy(options as { maxInterval: number }));
+      return Object.freeze({
+        type,
+        reduction_factor: policy.reductionFactor,
+        min_interval: policy.minInterval,
+        max_interval: policy.maxInterval,
+        brackets: policy.brackets,
+      });
+    }
   }
+}
+
+const ASHA_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'early_stopping_rate'] as const;
+const HYPERBAND_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'brackets'] as const;
+
+/** The policy options named by their spec keys, for the constructor (which validates the values). */
+function camelOptions(fields: Fields, keys: readonly string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = field(fields, key);
+    if (value !== undefined) options[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+  }
+  return options;
+}
+
+/** `AshaPolicy.maxInterval` → `early_termination.max_interval`. */
+function policyFieldPath(name: string): string {
+  const option = /^[A-Za-z]+Policy\.(.+)$/.exec(name)?.[1];
+  return option === undefined ? 'early_termination' : `early_termination.${POLICY_FIELDS[option] ?? option}`;
+}
+
+const MAX_AZURE_DEPTH = 32;
+
+/**
+ * `azure`: Azure's own job fields, kept verbatim (see SpecAzureFields). Only their shape is
+ * checked, JSON data with known keys, since Overdrive never reads them.
+ */
+function parseAzureFields(value: unknown): SpecAzureFields {
+  const path = 'azure';
+  const fields = readObject(path, value, 'must be an object of Azure job fields (trial, inputs, outputs, ...)');
+  rejectUnknownKeys(path, fields, ['trial', ...SPEC_AZURE_JOB_KEYS], 'the kept Azure job fields');
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const itemPath = `${path}.${key}`;
+    if (key === 'trial') {
+      const trial = readObject(itemPath, fields[key], 'must be an object of Azure command-job fields (command, code, environment, ...)');
+      rejectUnknownKeys(itemPath, trial, SPEC_AZURE_TRIAL_KEYS, 'an Azure trial');
+      const command = field(trial, 'command');
+      if (command !== undefined) readText(`${itemPath}.command`, command, { maxLength: 100_000, multiline: true });
+      result[key] = Object.freeze(
+        Object.fromEntries(Object.entries(trial).map(([k, v]) => [k, readJsonValue(`${itemPath}.${k}`, v, 0)])),
+      );
+    } else {
+      result[key] = readJsonValue(itemPath, fields[key], 0);
+    }
+  }
+  return Object.freeze(result) as SpecAzureFields;
+}
+
+function readJsonValue(path: string, value: unknown, depth: number): SpecJsonValue {
+  if (depth > MAX_AZURE_DEPTH) throw new ConfigError(path, `must not nest deeper than ${MAX_AZURE_DEPTH} levels`, value);
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ConfigError(path, 'must be a finite number', value);
+    return value;
+  }
+  if (Array.isArray(value)) return Object.freeze(value.map((item: unknown, i) => readJsonValue(`${path}[${i}]`, item, depth + 1)));
+  const fields = readObject(path, value, 'must be JSON data (an object, array, string, number, boolean or null)');
+  return Object.freeze(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, readJsonValue(`${path}.${k}`, v, depth + 1)])));
 }
 
 type GivenLimits = { -readonly [K in keyof SpecLimits]?: number };
@@ -539,7 +642,7 @@ function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm):
       case 'grid':
         return new GridParameterSampling(definition);
       case 'bayesian':
-        return new BayesianParameterSampling(definition);
+        return new BayesianParameterSampling(definition, sampling.seed === undefined ? {} : { seed: sampling.seed });
     }
   });
 }
@@ -551,28 +654,49 @@ const POLICY_FIELDS: Readonly<Record<string, string>> = {
   delayEvaluation: 'delay_evaluation',
   truncationPercentage: 'truncation_percentage',
   excludeFinishedJobs: 'exclude_finished_jobs',
+  reductionFactor: 'reduction_factor',
+  minInterval: 'min_interval',
+  maxInterval: 'max_interval',
+  earlyStoppingRate: 'early_stopping_rate',
+  brackets: 'brackets',
 };
 
 function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {
-  const rename = (name: string): string => {
-    const option = /^[A-Za-z]+Policy\.(.+)$/.exec(name)?.[1];
-    return option === undefined ? 'early_termination' : `early_termination.${POLICY_FIELDS[option] ?? option}`;
-  };
-  const schedule = { evaluationInterval: spec.evaluation_interval, delayEvaluation: spec.delay_evaluation };
-  return atSpecPath(rename, (): EarlyTerminationPolicy => {
+  // ASHA and Hyperband have no evaluation schedule: they decide at their rungs.
+  const scheduleOf = (s: { readonly evaluation_interval: number; readonly delay_evaluation: number }) => ({
+    evaluationInterval: s.evaluation_interval,
+    delayEvaluation: s.delay_evaluation,
+  });
+  return atSpecPath(policyFieldPath, (): EarlyTerminationPolicy => {
     switch (spec.type) {
-      case 'bandit':
+      case 'bandit': {
+        const schedule = scheduleOf(spec);
         // normalize() guarantees exactly one slack, so the NaN is never passed.
         return spec.slack_factor !== undefined
           ? new BanditPolicy({ slackFactor: spec.slack_factor, ...schedule })
           : new BanditPolicy({ slackAmount: spec.slack_amount ?? Number.NaN, ...schedule });
+      }
       case 'median_stopping':
-        return new MedianStoppingPolicy(schedule);
+        return new MedianStoppingPolicy(scheduleOf(spec));
       case 'truncation_selection':
         return new TruncationSelectionPolicy({
           truncationPercentage: spec.truncation_percentage,
           excludeFinishedJobs: spec.exclude_finished_jobs,
-          ...schedule,
+          ...scheduleOf(spec),
+        });
+      case 'asha':
+        return new AshaPolicy({
+          reductionFactor: spec.reduction_factor,
+          minInterval: spec.min_interval,
+          ...(spec.max_interval === undefined ? {} : { maxInterval: spec.max_interval }),
+          earlyStoppingRate: spec.early_stopping_rate,
+        });
+      case 'hyperband':
+        return new HyperbandPolicy({
+          reductionFactor: spec.reduction_factor,
+          minInterval: spec.min_interval,
+          maxInterval: spec.max_interval,
+          brackets: spec.brackets,
         });
     }
   });

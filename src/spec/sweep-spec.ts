@@ -110,7 +110,11 @@ export type SpecSamplingAlgorithm =
       readonly rule: SpecRandomRule;
     }
   | { readonly type: 'grid' }
-  | { readonly type: 'bayesian' };
+  | {
+      readonly type: 'bayesian';
+      /** Overdrive extension (Azure's Bayesian sampling takes none): replays the same suggestions. */
+      readonly seed?: number | string;
+    };
 
 export interface SpecObjective {
   readonly primary_metric: string;
@@ -137,6 +141,23 @@ export type SpecEarlyTermination =
       readonly evaluation_interval: number;
       readonly delay_evaluation: number;
       readonly exclude_finished_jobs: boolean;
+    }
+  | {
+      /** Overdrive extension: asynchronous successive halving (AshaPolicy). */
+      readonly type: 'asha';
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      /** Absent: no top rung, rungs go on while a run reports. */
+      readonly max_interval?: number;
+      readonly early_stopping_rate: number;
+    }
+  | {
+      /** Overdrive extension: Hyperband over ASHA brackets (HyperbandPolicy). */
+      readonly type: 'hyperband';
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      readonly max_interval: number;
+      readonly brackets: number;
     };
 
 export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
@@ -152,6 +173,38 @@ export interface SpecLimits {
    */
   readonly trial_timeout?: number;
 }
+
+/** A JSON value as Azure's own job fields hold it (kept verbatim, never interpreted). */
+export type SpecJsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly SpecJsonValue[]
+  | { readonly [key: string]: SpecJsonValue };
+
+/** The command-job fields of an Azure trial, which a browser sweep keeps but does not run. */
+export const SPEC_AZURE_TRIAL_KEYS = [
+  'command',
+  'code',
+  'environment',
+  'environment_variables',
+  'resources',
+  'distribution',
+  'queue_settings',
+] as const;
+/** Top-level Azure job fields with no meaning in the browser, kept for the way back to Azure. */
+export const SPEC_AZURE_JOB_KEYS = ['inputs', 'outputs', 'identity', 'resources', 'queue_settings', 'services'] as const;
+
+/**
+ * Overdrive extension: what an Azure sweep job carries that the browser cannot use (the
+ * command, code and environment of its trial, its data inputs, ...), kept verbatim so that a
+ * job imported from Azure exports back to the same job. Written by the Azure import; by hand
+ * it is the place to say which command, code and environment an export should name.
+ */
+export type SpecAzureFields = {
+  readonly trial?: { readonly [K in (typeof SPEC_AZURE_TRIAL_KEYS)[number]]?: SpecJsonValue };
+} & { readonly [K in (typeof SPEC_AZURE_JOB_KEYS)[number]]?: SpecJsonValue };
 
 /** A built-in example by name, or an ES module (URL or path) whose default export is `train(params, run)`. */
 export type SpecTrial = { readonly builtin: string } | { readonly module: string };
@@ -177,6 +230,7 @@ export interface SweepSpec {
   readonly limits: SpecLimits;
   readonly trial: SpecTrial;
   readonly backend?: SpecBackend;
+  readonly azure?: SpecAzureFields;
 }
 
 /** What may be written by hand: shorthands and omitted defaults. `parseSweepSpec` accepts it. */
@@ -197,7 +251,7 @@ export interface SweepSpecInput {
     | 'bayesian'
     | { readonly type: 'random'; readonly seed?: number | string; readonly rule?: SpecRandomRule; readonly logbase?: 'e' }
     | { readonly type: 'grid' }
-    | { readonly type: 'bayesian' };
+    | { readonly type: 'bayesian'; readonly seed?: number | string };
   readonly objective: { readonly primary_metric: string; readonly goal: string };
   readonly early_termination?:
     | {
@@ -214,6 +268,20 @@ export interface SweepSpecInput {
         readonly evaluation_interval?: number;
         readonly delay_evaluation?: number;
         readonly exclude_finished_jobs?: boolean;
+      }
+    | {
+        readonly type: 'asha';
+        readonly reduction_factor?: number;
+        readonly min_interval?: number;
+        readonly max_interval?: number;
+        readonly early_stopping_rate?: number;
+      }
+    | {
+        readonly type: 'hyperband';
+        readonly reduction_factor?: number;
+        readonly min_interval?: number;
+        readonly max_interval: number;
+        readonly brackets?: number;
       };
   readonly limits?: {
     readonly max_total_trials?: number;
@@ -223,6 +291,7 @@ export interface SweepSpecInput {
   };
   readonly trial: string | SpecTrial;
   readonly backend?: SpecBackend;
+  readonly azure?: SpecAzureFields;
 }
 
 /** Top-level keys Azure specs often carry that Overdrive keeps but does not act on. */
@@ -238,6 +307,7 @@ export const SPEC_TOP_LEVEL_KEYS = [
   'limits',
   'trial',
   'backend',
+  'azure',
   ...SPEC_METADATA_KEYS,
 ] as const;
 

@@ -31,6 +31,8 @@ export interface SweepSpecExtras {
   readonly properties?: Readonly<Record<string, SpecPrimitive>>;
   readonly compute?: string;
   readonly backend?: SweepSpec['backend'];
+  /** The Azure job fields an imported Azure job carried (command, code, environment, inputs...). */
+  readonly azure?: SweepSpec['azure'];
   readonly limits?: { readonly trial_timeout?: number };
   /**
    * Replaces the stored trial. Needed when the sweep trained a function, which can be stored
@@ -39,12 +41,14 @@ export interface SweepSpecExtras {
   readonly trial?: SpecTrial;
 }
 
-const EXTRA_KEYS = ['$schema', 'name', 'display_name', 'experiment_name', 'description', 'tags', 'properties', 'compute', 'backend'] as const;
+const EXTRA_KEYS = ['$schema', 'name', 'display_name', 'experiment_name', 'description', 'tags', 'properties', 'compute', 'backend', 'azure'] as const;
 
 const POLICY_TYPES: Readonly<Record<Exclude<PolicyKind, 'no-termination'>, string>> = {
   bandit: 'bandit',
   'median-stopping': 'median_stopping',
   'truncation-selection': 'truncation_selection',
+  asha: 'asha',
+  hyperband: 'hyperband',
 };
 
 const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
@@ -54,6 +58,11 @@ const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
   delayEvaluation: 'delay_evaluation',
   truncationPercentage: 'truncation_percentage',
   excludeFinishedJobs: 'exclude_finished_jobs',
+  reductionFactor: 'reduction_factor',
+  minInterval: 'min_interval',
+  maxInterval: 'max_interval',
+  earlyStoppingRate: 'early_stopping_rate',
+  brackets: 'brackets',
 };
 
 /**
@@ -128,7 +137,7 @@ function parameterOf(expression: NormalizedExpression): SpecParameter {
 
 function samplingOf(sampling: SweepConfigSpec['sampling']): Record<string, unknown> {
   const options = sampling.options;
-  const allowed = sampling.kind === 'random' ? ['seed', 'rule'] : [];
+  const allowed = sampling.kind === 'random' ? ['seed', 'rule'] : sampling.kind === 'bayesian' ? ['seed'] : [];
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new ConfigError(

@@ -23,7 +23,9 @@ export type TerminationRecord =
   | { readonly kind: 'run-canceled' }
   | { readonly kind: 'sweep-failed'; readonly message: string }
   /** The page running the sweep went away (reload, crash) while this run was unfinished. */
-  | { readonly kind: 'interrupted' };
+  | { readonly kind: 'interrupted' }
+  /** The run was still Queued or Running in the exported sweep document it was imported from. */
+  | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running' };
 
 /** Why a sweep ended. */
 export type SweepEndReason =
@@ -34,7 +36,12 @@ export type SweepEndReason =
   | { readonly kind: 'metric-never-logged'; readonly metric: string; readonly logged: readonly string[] }
   | { readonly kind: 'all-runs-failed'; readonly runs: number }
   | { readonly kind: 'store-error' }
-  | { readonly kind: 'sampler-error' };
+  | { readonly kind: 'sampler-error' }
+  /**
+   * Imported from a sweep document exported while the sweep was still Queued or Running: stored
+   * as Canceled so that nothing ever tries to continue it (its trials are not here).
+   */
+  | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running'; readonly exportedAt: string };
 
 /** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
 export interface SweepConfigSpec {

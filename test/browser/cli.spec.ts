@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -96,4 +96,48 @@ test('bad arguments print usage and exit 2', async () => {
   expect(status).toBe(2);
   expect(stderr).toContain('--backend must be one of auto, webgpu, webgl, wasm, cpu (got "tpu")');
   expect(stderr).toContain('usage: npm run sweep');
+});
+
+test('an Azure ML v2 sweep job in YAML runs with --trial naming what to train in the browser', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'overdrive-azure-'));
+  const job = join(dir, 'job.yml');
+  await writeFile(
+    job,
+    [
+      '$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json',
+      'type: sweep',
+      'experiment_name: azure-cli',
+      'trial:',
+      '  command: python train.py --learning_rate ${{search_space.learning_rate}} --epochs ${{search_space.epochs}}',
+      '  code: ./src',
+      '  environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest',
+      'search_space:',
+      '  learning_rate:',
+      '    type: choice',
+      '    values: [0.05, 0.01]',
+      '  epochs:',
+      '    type: choice',
+      '    values: [3]',
+      'sampling_algorithm: grid',
+      'objective:',
+      '  primary_metric: val_accuracy',
+      '  goal: maximize',
+      'limits:',
+      '  max_total_trials: 2',
+      '  max_concurrent_trials: 2',
+      '',
+    ].join('\n'),
+  );
+  const missing = sweepCli(job, '--json');
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toMatch(/spec error in .*job\.yml: .*trial/);
+
+  const { status, stdout, stderr } = sweepCli(job, '--json', '--trial', 'spiral', '--backend', 'wasm');
+  expect(status, stderr).toBe(0);
+  const report = JSON.parse(stdout) as SweepReport;
+  expect(report.sweep.experiment).toBe('azure-cli');
+  expect(report.runs.map((r) => [r.status, r.intervals, r.hyperparameters['learning_rate']])).toEqual([
+    ['Completed', 3, 0.05],
+    ['Completed', 3, 0.01],
+  ]);
 });

@@ -5,7 +5,6 @@ import {
   ConfigError,
   GridParameterSampling,
   HyperDriveConfig,
-  NotImplementedError,
   PrimaryMetricGoal,
   RandomParameterSampling,
   choice,
@@ -86,7 +85,7 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     ['goal lowercase', { primaryMetricGoal: 'maximize' }, 'primaryMetricGoal: must be one of "MAXIMIZE", "MINIMIZE" (got "maximize")'],
     ['train missing', { train: undefined }, 'train: must be a training function train(params, run) (got undefined)'],
     ['sampling missing', { hyperparameterSampling: { lr: 1 } }, 'hyperparameterSampling: must be a RandomParameterSampling, GridParameterSampling or BayesianParameterSampling (got {"lr":1})'],
-    ['policy not a policy', { policy: { slackFactor: 0.1 } }, 'policy: must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy or NoTerminationPolicy (got {"slackFactor":0.1})'],
+    ['policy not a policy', { policy: { slackFactor: 0.1 } }, 'policy: must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy (got {"slackFactor":0.1})'],
     ['unknown option', { maxTotalRun: 5 }, 'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, policy, train, trial, resumeFrom, resumeChildRuns (got 5)'],
   ];
   it.each(cases)('%s', (_name, patch, message) => {
@@ -120,8 +119,12 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     expect(() => new GridParameterSampling({ batch: choice(16, 32), lr: uniform(0.01, 0.1) })).toThrow(/"lr"/);
   });
 
-  it('says Bayesian sampling is not implemented yet instead of falling back', () => {
-    expect(() => new BayesianParameterSampling({ lr: uniform(0.01, 0.1) })).toThrow(NotImplementedError);
+  it('warns, without refusing, when Bayesian sampling has fewer than 20 runs per sampled parameter', () => {
+    const sampling = new BayesianParameterSampling({ lr: uniform(0.01, 0.1), model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree'), epochs: 5 });
+    expect(new HyperDriveConfig({ ...base, hyperparameterSampling: sampling, maxTotalRuns: 59 }).warnings).toEqual([
+      'Bayesian sampling works best with maxTotalRuns >= 20 x the number of parameters (60); got 59',
+    ]);
+    expect(new HyperDriveConfig({ ...base, hyperparameterSampling: sampling, maxTotalRuns: 60 }).warnings).toEqual([]);
   });
 
   it('warns when the grid is smaller than maxTotalRuns', () => {

@@ -323,3 +323,55 @@ describe('continuing an interrupted sweep resumes unfinished runs from their own
     expect(await store.latestCheckpoint(run?.id ?? '')).toMatchObject({ attempt: 2, sequence: 5, state: { epoch: 5 } });
   });
 });
+
+describe('Bayesian warm start', () => {
+  const objective: TrainFunction = (params, run) => {
+    const x = Number(params['x']);
+    run.log('accuracy', 1 - (x - 0.7) ** 2);
+  };
+
+  it('uses the parents’ results as prior observations: its first suggestion is already near the optimum', async () => {
+    const { BayesianParameterSampling } = await import('../../src/index.js');
+    const ws = workspace();
+    const parent = new Experiment(ws, 'bo').submit(
+      new HyperDriveConfig({
+        hyperparameterSampling: new RandomParameterSampling({ x: uniform(0, 1) }, { seed: 5 }),
+        primaryMetricName: 'accuracy',
+        primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+        maxTotalRuns: 15,
+        train: objective,
+      }),
+    );
+    await parent.waitForCompletion();
+    const prior = await parent.toPrior();
+    const child = (resumeFrom: PriorSweep[]) =>
+      new Experiment(ws, 'bo').submit(
+        new HyperDriveConfig({
+          hyperparameterSampling: new BayesianParameterSampling({ x: uniform(0, 1) }, { seed: 1 }),
+          primaryMetricName: 'accuracy',
+          primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+          maxTotalRuns: 1,
+          train: objective,
+          resumeFrom,
+        }),
+      );
+    const warm = child([prior]);
+    await warm.waitForCompletion();
+    const x = Number(warm.getChildren()[0]?.params['x']);
+    expect(Math.abs(x - 0.7)).toBeLessThan(0.1);
+    const bestParent = Math.max(...parent.getChildren().map((r) => r.bestMetric ?? -Infinity));
+    expect(warm.getChildren()[0]?.bestMetric).toBeGreaterThanOrEqual(bestParent - 0.01);
+    const cold = child([]);
+    await cold.waitForCompletion();
+    expect(cold.getChildren()[0]?.params['x']).not.toBe(x);
+  });
+
+  it('refuses parents over another search space, naming the rule', async () => {
+    const { BayesianParameterSampling } = await import('../../src/index.js');
+    const ws = workspace();
+    const prior = await finishedSweep(ws, [0.5]);
+    const error = configError(base({ hyperparameterSampling: new BayesianParameterSampling({ x: uniform(0, 1) }), resumeFrom: [prior] }));
+    expect(error.field).toBe('resumeFrom[0].searchSpace');
+    expect(error.message).toMatch(/^resumeFrom\[0\]\.searchSpace: must be this sweep's search space: Bayesian sampling warm-starts only from sweeps over the same space/);
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HyperparameterError, makeOptimizer, OPTIMIZERS, readCommon, readDropout } from '../../src/models/common.js';
+import { HyperparameterError, makeOptimizer, OPTIMIZERS, readCommon, readDropout, StopWhenCanceled } from '../../src/models/common.js';
 import { BUILTIN_EXAMPLES, loadBuiltinModule, resolveBuiltin } from '../../src/models/registry.js';
 import { restoreModel } from '../../src/models/restore.js';
 import { SPIRAL_DEFAULTS, trainSpiralMlp } from '../../src/models/spiral-mlp.js';
@@ -137,6 +137,64 @@ describe('the built-in examples train for real (TF.js cpu backend) and clean up 
     await expect(train({ epochs: 10 }, cancelling)).rejects.toBeInstanceOf(RunCanceledError);
     expect(logged.map((l) => l.name)).toEqual(['loss']);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a run cancelled while an epoch trains (a message from outside) stops within that epoch, without leaking', async () => {
+    const train = await resolveBuiltin('digits-mlp');
+    const before = tf.memory().numTensors;
+    // 1437 batches of one row: an epoch takes far longer than the 30 ms before the cancel.
+    const params = { epochs: 3, batch_size: 1, hidden_units: 16 };
+    const { run, logged, controller } = (() => {
+      const c = new AbortController();
+      const l: { name: string; value: number }[] = [];
+      const r = createRunContext({ id: 'r', params, signal: c.signal, emit: (name, value) => l.push({ name, value }) });
+      return { run: r, logged: l, controller: c };
+    })();
+    // A timer, like the worker's cancel message: it can only run if training lets the event loop in.
+    setTimeout(() => controller.abort('policy'), 30);
+    await expect(train(params, run)).rejects.toBeInstanceOf(RunCanceledError);
+    // Stopped inside the first epoch: it never reported.
+    expect(logged).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('training does not read the loss back after every batch (only per epoch)', async () => {
+    const train = await resolveBuiltin('digits-mlp');
+    const params = { epochs: 1, train_samples: 320, batch_size: 8, hidden_units: 16 };
+    const reads = vi.spyOn(tf.Tensor.prototype, 'data');
+    const dataSyncs = vi.spyOn(tf.Tensor.prototype, 'dataSync');
+    try {
+      const { run } = recordingRun(params);
+      await train(params, run);
+      // 40 batches: a per-batch read back would be 80 (loss and accuracy each batch).
+      expect(reads.mock.calls.length + dataSyncs.mock.calls.length).toBeLessThan(40);
+    } finally {
+      reads.mockRestore();
+      dataSyncs.mockRestore();
+    }
+  }, 60_000);
+
+  it('StopWhenCanceled stops training once the run is cancelled and yields at most every yieldEveryMs', async () => {
+    let canceled = false;
+    const target = { stopTraining: false };
+    const callback = new StopWhenCanceled({ get isCanceled() { return canceled; } }, target, 1_000_000);
+    await callback.onBatchEnd();
+    expect(target.stopTraining).toBe(false);
+    canceled = true;
+    await callback.onBatchEnd();
+    expect(target.stopTraining).toBe(true);
+
+    // yieldEveryMs 0: every batch end lets queued tasks run.
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    try {
+      const eager = new StopWhenCanceled({ isCanceled: false }, { stopTraining: false }, 0);
+      const start = performance.now();
+      while (ticks === 0 && performance.now() - start < 5_000) await eager.onBatchEnd();
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
   });
 
   it('a bad hyperparameter fails the run before any tensor is made', async () => {

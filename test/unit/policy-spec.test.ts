@@ -72,8 +72,8 @@ describe('policyFromSpec', () => {
     );
     expect(() => policyFromSpec('bandit')).toThrow(ConfigError);
     expect(() => policyFromSpec([])).toThrow(ConfigError);
-    expect(() => policyFromSpec({ kind: 'asha', options: {} })).toThrow(
-      'policy.kind: must be one of bandit, median-stopping, truncation-selection, no-termination (got "asha")',
+    expect(() => policyFromSpec({ kind: 'pbt', options: {} })).toThrow(
+      'policy.kind: must be one of bandit, median-stopping, truncation-selection, asha, hyperband, no-termination (got "pbt")',
     );
     expect(() => policyFromSpec({ options: {} })).toThrow('policy.kind: must be one of');
     expect(() => policyFromSpec({ kind: 'bandit', options: [1] })).toThrow(

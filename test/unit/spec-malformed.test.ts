@@ -236,7 +236,7 @@ row('unknown objective field', { 'objective.metric': 'acc' }, 'objective.metric'
 row('early_termination a string', { early_termination: 'bandit' }, 'early_termination', 'must be an object such as', 'bandit');
 row('early_termination null', { early_termination: null }, 'early_termination', 'must be an object', null);
 row('policy type missing', { early_termination: { slack_factor: 0.1 } }, 'early_termination.type', 'is required', undefined);
-row('unknown policy type', { early_termination: { type: 'asha' } }, 'early_termination.type', 'must be one of "bandit", "median_stopping", "truncation_selection"', 'asha');
+row('unknown policy type', { early_termination: { type: 'successive_halving' } }, 'early_termination.type', 'must be one of "bandit", "median_stopping", "truncation_selection", "asha", "hyperband"', 'successive_halving');
 row('bandit with neither slack', { early_termination: { type: 'bandit' } }, 'early_termination', 'needs exactly one of slack_factor and slack_amount; neither was given', { type: 'bandit' });
 row('bandit with both slacks', { 'early_termination.slack_amount': 0.2 }, 'early_termination', 'both were given', { type: 'bandit', slack_factor: 0.1, slack_amount: 0.2 });
 for (const [key, value] of [

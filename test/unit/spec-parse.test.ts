@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, NotImplementedError } from '../../src/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import { PrimaryMetricGoal } from '../../src/metric/goal.js';
 import { BanditPolicy, MedianStoppingPolicy, NoTerminationPolicy, TruncationSelectionPolicy } from '../../src/policy/index.js';
 import { SeededRandom } from '../../src/random/seeded-random.js';
-import { GridParameterSampling, RandomParameterSampling } from '../../src/sampling/index.js';
-import { normalizeSweepSpec, parseSweepSpec, SweepSpecError, type SweepSpecInput } from '../../src/spec/index.js';
+import { BayesianParameterSampling, GridParameterSampling, RandomParameterSampling } from '../../src/sampling/index.js';
+import { normalizeSweepSpec, parseSweepSpec, SweepSpecError, toSweepSpec, type SweepSpecInput } from '../../src/spec/index.js';
 
 /** A small valid spec; tests change one thing at a time. */
 function base(): Record<string, unknown> {
@@ -190,14 +190,23 @@ describe('sampling_algorithm', () => {
     }
   });
 
-  it('"bayesian" throws NotImplementedError with its own message, after the spec is validated', () => {
+  it('"bayesian" builds a BayesianParameterSampling, seeded when the spec gives a seed', () => {
     for (const form of ['bayesian', { type: 'bayesian' }]) {
-      expect(() => parseSweepSpec({ ...base(), sampling_algorithm: form })).toThrow(NotImplementedError);
-      expect(() => parseSweepSpec({ ...base(), sampling_algorithm: form })).toThrow(/BayesianParameterSampling is not implemented/);
-      // A real mistake elsewhere is reported first.
-      expect(() => parseSweepSpec({ ...base(), sampling_algorithm: form, limits: { max_total_trials: 0 } })).toThrow(ConfigError);
+      const parsed = parseSweepSpec({ ...base(), sampling_algorithm: form });
+      expect(parsed.hyperDriveConfigOptions.hyperparameterSampling).toBeInstanceOf(BayesianParameterSampling);
+      expect(parsed.hyperDriveConfigOptions.hyperparameterSampling.toSpec().options).toEqual({});
+      expect(parsed.spec.sampling_algorithm).toEqual({ type: 'bayesian' });
       expect(normalizeSweepSpec({ ...base(), sampling_algorithm: form }).sampling_algorithm).toEqual({ type: 'bayesian' });
+      expect(() => parseSweepSpec({ ...base(), sampling_algorithm: form, limits: { max_total_trials: 0 } })).toThrow(ConfigError);
     }
+    const seeded = parseSweepSpec({ ...base(), sampling_algorithm: { type: 'bayesian', seed: 7 } });
+    expect(seeded.spec.sampling_algorithm).toEqual({ type: 'bayesian', seed: 7 });
+    expect((seeded.hyperDriveConfigOptions.hyperparameterSampling as BayesianParameterSampling).seed).toBe(7);
+    const config = new HyperDriveConfig(seeded.hyperDriveConfigOptions);
+    expect(toSweepSpec(config.toSpec(), seeded.spec).sampling_algorithm).toEqual({ type: 'bayesian', seed: 7 });
+    expect(() => parseSweepSpec({ ...base(), sampling_algorithm: { type: 'bayesian', seed: 1.5 } })).toThrow(
+      'sampling_algorithm.seed: must be an integer (at most 2^53 - 1 in magnitude) or a non-empty string (got 1.5)',
+    );
   });
 });
 

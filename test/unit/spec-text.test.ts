@@ -203,8 +203,11 @@ describe('parseSweepSpecText', () => {
     expect(({} as Record<string, unknown>)['type']).toBeUndefined();
   });
 
-  it('lets NotImplementedError through for Bayesian sampling', () => {
-    expect(() => parseSweepSpecText(VALID.replace('"random"', '"bayesian"'))).toThrow(/not implemented/);
+  it('accepts Bayesian sampling and locates a bad seed of it', () => {
+    expect(parseSweepSpecText(VALID.replace('"random"', '"bayesian"')).spec.sampling_algorithm).toMatchObject({ type: 'bayesian' });
+    const error = errorOf(() => parseSweepSpecText(VALID.replace('"random"', '{ "type": "bayesian", "seed": true }')));
+    expect(error.field).toBe('sampling_algorithm.seed');
+    expect(error.message).toMatch(/^line \d+, column \d+: sampling_algorithm\.seed: must be an integer/);
   });
 
   it('refuses a non-string', () => {

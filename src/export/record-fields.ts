@@ -1,0 +1,492 @@
+import { PrimaryMetricGoal } from '../metric/goal.js';
+import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicySpec } from '../policy/policy.js';
+import type { SamplingKind, SamplingSpec } from '../sampling/sampler.js';
+import type { ParamSet, ParamValue } from '../space/expression.js';
+import type {
+  CheckpointSummary,
+  DecisionRecord,
+  ErrorRecord,
+  RunRecord,
+  RunStatus,
+  SweepConfigSpec,
+  SweepEndReason,
+  SweepRecord,
+  TerminationRecord,
+  TrialSpec,
+} from '../store/records.js';
+import {
+  at,
+  fieldError,
+  defineData,
+  item,
+  readArray,
+  readBoolean,
+  readFields,
+  readFinite,
+  readInteger,
+  readJson,
+  readName,
+  readNameList,
+  readNullable,
+  readNumber,
+  readObject,
+  readOneOf,
+  readPositive,
+  readText,
+  readTime,
+} from './document-fields.js';
+import { SWEEP_DOCUMENT_LIMITS } from './sweep-document.js';
+
+/**
+ * Readers for the store's records as they appear in a sweep document. Each builds a fresh
+ * record field by field, typed against records.ts: a field added there without a reader here
+ * fails to compile instead of being dropped on import.
+ */
+
+const L = SWEEP_DOCUMENT_LIMITS;
+/** SPEC §6. */
+const MAX_CONCURRENT_RUNS = 100;
+const STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Canceled', 'Failed'];
+const POLICY_KINDS: readonly PolicyKind[] = [
+  'bandit',
+  'median-stopping',
+  'truncation-selection',
+  'asha',
+  'hyperband',
+  'no-termination',
+];
+const SAMPLING_KINDS: readonly SamplingKind[] = ['random', 'grid', 'bayesian'];
+const GOALS: readonly PrimaryMetricGoal[] = [PrimaryMetricGoal.MAXIMIZE, PrimaryMetricGoal.MINIMIZE];
+
+const message = (path: string, value: unknown): string => readText(path, value, L.maxTextFieldLength);
+const count = (path: string, value: unknown): number => readInteger(path, value, 0);
+
+export function readStatus(path: string, value: unknown): RunStatus {
+  return readOneOf(path, value, STATUSES);
+}
+
+export function readErrorRecord(path: string, value: unknown): ErrorRecord {
+  const o = readFields(path, value, 'an error', ['message', 'stack']);
+  return {
+    message: message(at(path, 'message'), o['message']),
+    stack: readNullable(at(path, 'stack'), o['stack'], (p, v) => readText(p, v, L.maxStackLength)),
+  };
+}
+
+// ---- the sweep ------------------------------------------------------------------------------
+
+export function readSweepRecord(path: string, value: unknown): SweepRecord {
+  const o = readFields(path, value, 'a sweep', [
+    'id',
+    'workspace',
+    'experiment',
+    'status',
+    'config',
+    'concurrency',
+    'warnings',
+    'createdAt',
+    'startedAt',
+    'endedAt',
+    'endReason',
+    'error',
+  ]);
+  return {
+    id: readName(at(path, 'id'), o['id']),
+    workspace: readName(at(path, 'workspace'), o['workspace']),
+    experiment: readName(at(path, 'experiment'), o['experiment']),
+    status: readStatus(at(path, 'status'), o['status']),
+    config: readConfig(at(path, 'config'), o['config']),
+    concurrency: readInteger(at(path, 'concurrency'), o['concurrency'], 1, MAX_CONCURRENT_RUNS),
+    warnings: readArray(at(path, 'warnings'), o['warnings'], 'warnings', L.maxWarnings).map((w, i) =>
+      message(item(at(path, 'warnings'), i), w),
+    ),
+    createdAt: readTime(at(path, 'createdAt'), o['createdAt']),
+    startedAt: readNullable(at(path, 'startedAt'), o['startedAt'], readTime),
+    endedAt: readNullable(at(path, 'endedAt'), o['endedAt'], readTime),
+    endReason: readNullable(at(path, 'endReason'), o['endReason'], readEndReason),
+    error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
+  };
+}
+
+function readConfig(path: string, value: unknown): SweepConfigSpec {
+  const o = readFields(
+    path,
+    value,
+    'a sweep configuration',
+    ['sampling', 'primaryMetricName', 'primaryMetricGoal', 'maxTotalRuns', 'maxConcurrentRuns', 'maxDurationMinutes', 'policy', 'trial'],
+    ['resumeFrom', 'resumeChildRuns'],
+  );
+  const config: SweepConfigSpec = {
+    sampling: readSampling(at(path, 'sampling'), o['sampling']),
+    primaryMetricName: readName(at(path, 'primaryMetricName'), o['primaryMetricName']),
+    primaryMetricGoal: readOneOf(at(path, 'primaryMetricGoal'), o['primaryMetricGoal'], GOALS),
+    maxTotalRuns: readInteger(at(path, 'maxTotalRuns'), o['maxTotalRuns'], 1, L.maxRuns),
+    maxConcurrentRuns: readInteger(at(path, 'maxConcurrentRuns'), o['maxConcurrentRuns'], 1, MAX_CONCURRENT_RUNS),
+    maxDurationMinutes: readPositive(at(path, 'maxDurationMinutes'), o['maxDurationMinutes']),
+    policy: readPolicySpec(at(path, 'policy'), o['policy']),
+    trial: readTrial(at(path, 'trial'), o['trial']),
+  };
+  const resumeFrom =
+    o['resumeFrom'] === undefined ? undefined : readNameList(at(path, 'resumeFrom'), o['resumeFrom'], 'sweep ids', 5);
+  const childRunsPath = at(path, 'resumeChildRuns');
+  const resumeChildRuns =
+    o['resumeChildRuns'] === undefined
+      ? undefined
+      : readArray(childRunsPath, o['resumeChildRuns'], 'runs', L.maxRuns).map((entry, i) => {
+          const p = item(childRunsPath, i);
+          const run = readFields(p, entry, 'a run reference', ['sweepId', 'runId']);
+          return { sweepId: readName(at(p, 'sweepId'), run['sweepId']), runId: readName(at(p, 'runId'), run['runId']) };
+        });
+  return {
+    ...config,
+    ...(resumeFrom === undefined ? {} : { resumeFrom }),
+    ...(resumeChildRuns === undefined ? {} : { resumeChildRuns }),
+  };
+}
+
+function readSampling(path: string, value: unknown): SamplingSpec {
+  const o = readFields(path, value, 'a sampling', ['kind', 'space', 'options']);
+  const budget = { nodes: L.maxSpaceNodes };
+  const options = readJson(at(path, 'options'), readObject(at(path, 'options'), o['options'], 'sampling options'), budget);
+  return {
+    kind: readOneOf(at(path, 'kind'), o['kind'], SAMPLING_KINDS),
+    space: readJson(at(path, 'space'), o['space'], budget),
+    options: options as Readonly<Record<string, unknown>>,
+  };
+}
+
+function readPolicySpec(path: string, value: unknown): PolicySpec {
+  const o = readFields(path, value, 'a policy', ['kind', 'options']);
+  const optionsPath = at(path, 'options');
+  const given = readObject(optionsPath, o['options'], 'policy options');
+  const options: Record<string, number | boolean> = {};
+  for (const key of Object.keys(given)) {
+    const p = at(optionsPath, key);
+    readName(p, key);
+    const option = given[key];
+    defineData(options, key, typeof option === 'boolean' ? option : readFinite(p, option, 'must be a finite number or true/false'));
+  }
+  return { kind: readOneOf(at(path, 'kind'), o['kind'], POLICY_KINDS), options };
+}
+
+/** A trial module's URL is kept as text: importing a document never loads or runs anything. */
+function readTrial(path: string, value: unknown): TrialSpec {
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a trial')['kind'], ['function', 'builtin', 'module'] as const);
+  if (kind === 'module') {
+    const o = readFields(path, value, 'a module trial', ['kind', 'url']);
+    const url = readText(at(path, 'url'), o['url'], L.maxUrlLength, false);
+    if (url.trim() === '') throw fieldError(at(path, 'url'), 'must be a non-empty URL', url);
+    return { kind, url };
+  }
+  const o = readFields(path, value, `a ${kind} trial`, ['kind', 'name']);
+  return { kind, name: readName(at(path, 'name'), o['name']) };
+}
+
+function readEndReason(path: string, value: unknown): SweepEndReason {
+  const kinds = [
+    'max-total-runs',
+    'space-exhausted',
+    'max-duration',
+    'canceled',
+    'metric-never-logged',
+    'all-runs-failed',
+    'store-error',
+    'sampler-error',
+    'imported-unfinished',
+  ] as const;
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'an end reason')['kind'], kinds);
+  const what = `a "${kind}" end reason`;
+  switch (kind) {
+    case 'max-total-runs':
+    case 'space-exhausted':
+    case 'all-runs-failed': {
+      const o = readFields(path, value, what, ['kind', 'runs']);
+      return { kind, runs: count(at(path, 'runs'), o['runs']) };
+    }
+    case 'max-duration': {
+      const o = readFields(path, value, what, ['kind', 'minutes']);
+      return { kind, minutes: readPositive(at(path, 'minutes'), o['minutes']) };
+    }
+    case 'metric-never-logged': {
+      const o = readFields(path, value, what, ['kind', 'metric', 'logged']);
+      return {
+        kind,
+        metric: readName(at(path, 'metric'), o['metric']),
+        logged: readNameList(at(path, 'logged'), o['logged'], 'metric names', L.maxMetricSeries),
+      };
+    }
+    case 'imported-unfinished': {
+      const o = readFields(path, value, what, ['kind', 'status', 'exportedAt']);
+      return {
+        kind,
+        status: readOneOf(at(path, 'status'), o['status'], ['Queued', 'Running'] as const),
+        exportedAt: readIsoTime(at(path, 'exportedAt'), o['exportedAt']),
+      };
+    }
+    case 'canceled':
+    case 'store-error':
+    case 'sampler-error':
+      readFields(path, value, what, ['kind']);
+      return { kind };
+  }
+}
+
+export function readIsoTime(path: string, value: unknown): string {
+  const text = readName(path, value);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(text) || !Number.isFinite(Date.parse(text))) {
+    throw fieldError(path, 'must be an ISO 8601 UTC time such as 2024-05-01T12:00:00.000Z', value);
+  }
+  return text;
+}
+
+// ---- runs -----------------------------------------------------------------------------------
+
+export function readRunRecord(path: string, value: unknown): RunRecord {
+  const o = readFields(
+    path,
+    value,
+    'a run',
+    [
+      'id',
+      'sweepId',
+      'index',
+      'attempt',
+      'params',
+      'status',
+      'createdAt',
+      'startedAt',
+      'endedAt',
+      'intervals',
+      'bestMetric',
+      'termination',
+      'error',
+      'backend',
+    ],
+    ['checkpoint', 'resumedFrom'],
+  );
+  const run: RunRecord = {
+    id: readName(at(path, 'id'), o['id']),
+    sweepId: readName(at(path, 'sweepId'), o['sweepId']),
+    index: readInteger(at(path, 'index'), o['index'], 0, L.maxRuns - 1),
+    attempt: readInteger(at(path, 'attempt'), o['attempt'], 1),
+    params: readParams(at(path, 'params'), o['params'], 0),
+    status: readStatus(at(path, 'status'), o['status']),
+    createdAt: readTime(at(path, 'createdAt'), o['createdAt']),
+    startedAt: readNullable(at(path, 'startedAt'), o['startedAt'], readTime),
+    endedAt: readNullable(at(path, 'endedAt'), o['endedAt'], readTime),
+    intervals: count(at(path, 'intervals'), o['intervals']),
+    bestMetric: readNullable(at(path, 'bestMetric'), o['bestMetric'], (p, v) =>
+      readFinite(p, v, 'must be a finite number or null (the best finite value)'),
+    ),
+    termination: readNullable(at(path, 'termination'), o['termination'], readTermination),
+    error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
+    backend: readNullable(at(path, 'backend'), o['backend'], readName),
+  };
+  // Absent and null differ under exactOptionalPropertyTypes; keep whichever the document had.
+  const checkpoint =
+    o['checkpoint'] === undefined ? undefined : readNullable(at(path, 'checkpoint'), o['checkpoint'], readCheckpoint);
+  const resumedFrom =
+    o['resumedFrom'] === undefined ? undefined : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], readResumedFrom);
+  return {
+    ...run,
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+    ...(resumedFrom === undefined ? {} : { resumedFrom }),
+  };
+}
+
+const PARAM_RULE = 'must be a finite number, a string, true/false or an object of further hyperparameters';
+
+function readParams(path: string, value: unknown, depth: number): ParamSet {
+  if (depth > L.maxDepth) throw fieldError(path, `must be nested at most ${L.maxDepth} levels deep`, value);
+  const given = readObject(path, value, 'hyperparameters');
+  const params: Record<string, ParamValue> = {};
+  for (const key of Object.keys(given)) {
+    const p = at(path, key);
+    readName(p, key);
+    const v = given[key];
+    let param: ParamValue;
+    if (typeof v === 'boolean') param = v;
+    else if (typeof v === 'number') param = readFinite(p, v, PARAM_RULE);
+    else if (typeof v === 'string') param = readText(p, v, L.maxTextFieldLength);
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v)) param = readParams(p, v, depth + 1);
+    else throw fieldError(p, PARAM_RULE, v);
+    // A hyperparameter may be called "constructor": as an own data property it is harmless.
+    defineData(params, key, param);
+  }
+  return params;
+}
+
+function readCheckpoint(path: string, value: unknown): CheckpointSummary {
+  const o = readFields(path, value, 'a checkpoint summary', ['sequence', 'time', 'intervals', 'metricCounts', 'bytes', 'model']);
+  const countsPath = at(path, 'metricCounts');
+  const givenCounts = readObject(countsPath, o['metricCounts'], 'values logged per metric');
+  const metricCounts: Record<string, number> = {};
+  for (const key of Object.keys(givenCounts)) {
+    readName(at(countsPath, key), key);
+    defineData(metricCounts, key, count(at(countsPath, key), givenCounts[key]));
+  }
+  return {
+    sequence: count(at(path, 'sequence'), o['sequence']),
+    time: readTime(at(path, 'time'), o['time']),
+    intervals: count(at(path, 'intervals'), o['intervals']),
+    metricCounts,
+    bytes: count(at(path, 'bytes'), o['bytes']),
+    model: readBoolean(at(path, 'model'), o['model']),
+  };
+}
+
+function readResumedFrom(path: string, value: unknown): NonNullable<RunRecord['resumedFrom']> {
+  const o = readFields(path, value, 'a resumed-from reference', ['sweepId', 'runId', 'sequence']);
+  return {
+    sweepId: readName(at(path, 'sweepId'), o['sweepId']),
+    runId: readName(at(path, 'runId'), o['runId']),
+    sequence: count(at(path, 'sequence'), o['sequence']),
+  };
+}
+
+function readTermination(path: string, value: unknown): TerminationRecord {
+  const kinds = [
+    'policy',
+    'max-duration',
+    'sweep-canceled',
+    'run-canceled',
+    'sweep-failed',
+    'interrupted',
+    'imported-unfinished',
+  ] as const;
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a termination')['kind'], kinds);
+  const what = `a "${kind}" termination`;
+  switch (kind) {
+    case 'policy': {
+      const o = readFields(path, value, what, ['kind', 'decision']);
+      const decision = readDecision(at(path, 'decision'), o['decision']);
+      if (decision.kind !== 'cancel') {
+        throw fieldError(at(at(path, 'decision'), 'kind'), 'must be cancel in a policy termination', decision.kind);
+      }
+      return { kind, decision };
+    }
+    case 'max-duration': {
+      const o = readFields(path, value, what, ['kind', 'minutes']);
+      return { kind, minutes: readPositive(at(path, 'minutes'), o['minutes']) };
+    }
+    case 'sweep-failed': {
+      const o = readFields(path, value, what, ['kind', 'message']);
+      return { kind, message: message(at(path, 'message'), o['message']) };
+    }
+    case 'imported-unfinished': {
+      const o = readFields(path, value, what, ['kind', 'status']);
+      return { kind, status: readOneOf(at(path, 'status'), o['status'], ['Queued', 'Running'] as const) };
+    }
+    case 'sweep-canceled':
+    case 'run-canceled':
+    case 'interrupted':
+      readFields(path, value, what, ['kind']);
+      return { kind };
+  }
+}
+
+// ---- policy decisions -----------------------------------------------------------------------
+
+export function readDecisionRecord(path: string, value: unknown): DecisionRecord {
+  const o = readFields(path, value, 'a policy decision record', ['sweepId', 'runId', 'time', 'decision']);
+  return {
+    sweepId: readName(at(path, 'sweepId'), o['sweepId']),
+    runId: readName(at(path, 'runId'), o['runId']),
+    time: readTime(at(path, 'time'), o['time']),
+    decision: readDecision(at(path, 'decision'), o['decision']),
+  };
+}
+
+function readDecision(path: string, value: unknown): PolicyDecision {
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a policy decision')['kind'], ['skip', 'continue', 'cancel'] as const);
+  if (kind === 'skip') {
+    const o = readFields(path, value, 'a skip decision', ['kind', 'policy', 'interval', 'why', 'explanation']);
+    return {
+      kind,
+      policy: readOneOf(at(path, 'policy'), o['policy'], POLICY_KINDS),
+      interval: count(at(path, 'interval'), o['interval']),
+      why: readOneOf(at(path, 'why'), o['why'], ['not-scheduled', 'nothing-to-compare', 'no-policy'] as const),
+      explanation: message(at(path, 'explanation'), o['explanation']),
+    };
+  }
+  const o = readFields(path, value, `a ${kind} decision`, ['kind', 'policy', 'interval', 'evidence', 'explanation']);
+  return {
+    kind,
+    policy: readOneOf(at(path, 'policy'), o['policy'], POLICY_KINDS),
+    interval: count(at(path, 'interval'), o['interval']),
+    evidence: readEvidence(at(path, 'evidence'), o['evidence']),
+    explanation: message(at(path, 'explanation'), o['explanation']),
+  };
+}
+
+/** A policy's numbers may be non-finite (a run that logged only NaN), so they go through readNumber. */
+function readEvidence(path: string, value: unknown): PolicyEvidence {
+  const kinds = ['bandit', 'median-stopping', 'truncation-selection', 'asha', 'hyperband'] as const;
+  const policy = readOneOf(at(path, 'policy'), readObject(path, value, 'policy evidence')['policy'], kinds);
+  const fields = (names: readonly string[]): Record<string, unknown> =>
+    readFields(path, value, `${policy} evidence`, ['policy', 'value', ...names]);
+  const num = (o: Record<string, unknown>, key: string): number => readNumber(at(path, key), o[key]);
+  const maybe = (o: Record<string, unknown>, key: string): number | null => readNullable(at(path, key), o[key], readNumber);
+  const int = (o: Record<string, unknown>, key: string): number => count(at(path, key), o[key]);
+  switch (policy) {
+    case 'bandit': {
+      const o = fields(['best', 'threshold', 'slackFactor', 'slackAmount', 'comparedRuns']);
+      return {
+        policy,
+        value: maybe(o, 'value'),
+        best: num(o, 'best'),
+        threshold: num(o, 'threshold'),
+        slackFactor: maybe(o, 'slackFactor'),
+        slackAmount: maybe(o, 'slackAmount'),
+        comparedRuns: int(o, 'comparedRuns'),
+      };
+    }
+    case 'median-stopping': {
+      const o = fields(['median', 'comparedRuns']);
+      return { policy, value: maybe(o, 'value'), median: num(o, 'median'), comparedRuns: int(o, 'comparedRuns') };
+    }
+    case 'truncation-selection': {
+      const o = fields(['truncationPercentage', 'comparedRuns', 'cutCount', 'rank', 'cutoff']);
+      return {
+        policy,
+        value: maybe(o, 'value'),
+        truncationPercentage: num(o, 'truncationPercentage'),
+        comparedRuns: int(o, 'comparedRuns'),
+        cutCount: int(o, 'cutCount'),
+        rank: int(o, 'rank'),
+        cutoff: maybe(o, 'cutoff'),
+      };
+    }
+    case 'asha': {
+      const o = fields(['rung', 'resource', 'reductionFactor', 'earlyStoppingRate', 'comparedRuns', 'keepCount', 'rank', 'cutoff']);
+      return {
+        policy,
+        value: maybe(o, 'value'),
+        rung: int(o, 'rung'),
+        resource: int(o, 'resource'),
+        reductionFactor: num(o, 'reductionFactor'),
+        earlyStoppingRate: int(o, 'earlyStoppingRate'),
+        comparedRuns: int(o, 'comparedRuns'),
+        keepCount: int(o, 'keepCount'),
+        rank: int(o, 'rank'),
+        cutoff: maybe(o, 'cutoff'),
+      };
+    }
+    case 'hyperband': {
+      const o = fields(['bracket', 'brackets', 'rung', 'resource', 'reductionFactor', 'comparedRuns', 'keepCount', 'rank', 'cutoff']);
+      return {
+        policy,
+        value: maybe(o, 'value'),
+        bracket: int(o, 'bracket'),
+        brackets: int(o, 'brackets'),
+        rung: int(o, 'rung'),
+        resource: int(o, 'resource'),
+        reductionFactor: num(o, 'reductionFactor'),
+        comparedRuns: int(o, 'comparedRuns'),
+        keepCount: int(o, 'keepCount'),
+        rank: int(o, 'rank'),
+        cutoff: maybe(o, 'cutoff'),
+      };
+    }
+  }
+}

@@ -1,0 +1,246 @@
+import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepSpec } from '../../spec/sweep-spec.js';
+
+/**
+ * The sweep builder's form as data: every field as the text a person typed, so that a half-typed
+ * number is kept as it is and the spec parser (the same one the CLI uses) names what is wrong
+ * with it. `toSpecInput` turns it into a sweep spec; `fromSpec` fills it from one.
+ */
+export interface BuilderState {
+  readonly experiment: string;
+  readonly trial: TrialState;
+  readonly parameters: readonly ParameterRow[];
+  readonly sampling: { readonly type: 'random' | 'grid' | 'bayesian'; readonly seed: string; readonly rule: 'random' | 'sobol' };
+  readonly policy: PolicyState;
+  readonly objective: { readonly metric: string; readonly goal: 'maximize' | 'minimize' };
+  readonly limits: { readonly maxTotal: string; readonly maxConcurrent: string; readonly timeoutMinutes: string };
+  readonly backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+}
+
+export type TrialState = { readonly kind: 'builtin'; readonly name: string } | { readonly kind: 'module'; readonly url: string; readonly label: string };
+
+export type ParameterType = SpecParameterType | 'constant';
+
+export const PARAMETER_TYPES: readonly ParameterType[] = [
+  'choice',
+  'randint',
+  'uniform',
+  'loguniform',
+  'quniform',
+  'qloguniform',
+  'normal',
+  'lognormal',
+  'qnormal',
+  'qlognormal',
+  'constant',
+];
+
+/** The inputs each parameter type shows, with labels; spec field names are the keys. */
+export const PARAMETER_FIELDS: Readonly<Record<ParameterType, readonly string[]>> = {
+  ...SPEC_PARAMETER_FIELDS,
+  constant: ['value'],
+};
+
+export interface ParameterRow {
+  /** Stable across edits (for focus and error placement), not the parameter's name. */
+  readonly key: string;
+  readonly name: string;
+  readonly type: ParameterType;
+  /** Field name → text as typed (`values` is a comma-separated list). */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type PolicyType = 'none' | 'bandit' | 'median_stopping' | 'truncation_selection' | 'asha' | 'hyperband';
+
+export const POLICY_FIELDS: Readonly<Record<PolicyType, readonly string[]>> = {
+  none: [],
+  bandit: ['slack_factor', 'slack_amount', 'evaluation_interval', 'delay_evaluation'],
+  median_stopping: ['evaluation_interval', 'delay_evaluation'],
+  truncation_selection: ['truncation_percentage', 'evaluation_interval', 'delay_evaluation', 'exclude_finished_jobs'],
+  asha: ['reduction_factor', 'min_interval', 'max_interval', 'early_stopping_rate'],
+  hyperband: ['reduction_factor', 'min_interval', 'max_interval', 'brackets'],
+};
+
+export interface PolicyState {
+  readonly type: PolicyType;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+const BOOLEAN_FIELDS = new Set(['exclude_finished_jobs']);
+
+let rowKeys = 0;
+export function newRowKey(): string {
+  rowKeys += 1;
+  return `p${rowKeys}`;
+}
+
+/**
+ * A number where the text is one, the trimmed text otherwise (so the parser can say "must be a
+ * number (got "1e")"), and nothing where the field was left empty (so it says "is required" or
+ * takes the default).
+ */
+export function numberField(text: string | undefined): number | string | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? n : trimmed;
+}
+
+/** One value of a choice list or a constant: numbers and true/false as such, quoted or other text as a string. */
+export function literal(text: string): number | string | boolean {
+  const t = text.trim();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (/^".*"$/s.test(t) || /^'.*'$/s.test(t)) return t.slice(1, -1);
+  const n = numberField(t);
+  return typeof n === 'number' ? n : t;
+}
+
+/** A choice option as typed: a literal, or a nested sub-space written as a JSON object. */
+export function option(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith('{')) {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch {
+      // Left as text: the spec parser then says what an option must be.
+      return t;
+    }
+  }
+  return literal(t);
+}
+
+/** Splits a choice list on commas outside quotes and outside JSON objects or arrays. */
+export function splitList(text: string): string[] {
+  const items: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  let depth = 0;
+  for (const c of text) {
+    if (quote !== null) {
+      current += c;
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      current += c;
+    } else if (c === '{' || c === '[') {
+      depth += 1;
+      current += c;
+    } else if (c === '}' || c === ']') {
+      depth = Math.max(0, depth - 1);
+      current += c;
+    } else if (c === ',' && depth === 0) {
+      items.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  if (current.trim() !== '' || items.length > 0) items.push(current);
+  // An empty list stays empty (the parser says a choice needs options); empty items are errors it reports.
+  return items.map((item) => item.trim());
+}
+
+function formatLiteral(value: unknown): string {
+  if (typeof value === 'string') return /^(true|false)$|^[+-]?[\d.]|,|^\s|\s$|^["']/.test(value) || value === '' ? JSON.stringify(value) : value;
+  return String(value);
+}
+
+/** The row as a spec parameter (or constant), for `search_space`. */
+export function parameterSpec(row: ParameterRow): unknown {
+  if (row.type === 'constant') return literal(row.fields['value'] ?? '');
+  if (row.type === 'choice') return { type: 'choice', values: splitList(row.fields['values'] ?? '').map(option) };
+  const spec: Record<string, unknown> = { type: row.type };
+  for (const field of PARAMETER_FIELDS[row.type]) {
+    const value = numberField(row.fields[field]);
+    if (value !== undefined) spec[field] = value;
+  }
+  return spec;
+}
+
+/** The whole form as a sweep spec input, ready for `parseSweepSpec`. */
+export function toSpecInput(state: BuilderState): Record<string, unknown> {
+  const searchSpace: Record<string, unknown> = {};
+  for (const row of state.parameters) searchSpace[row.name] = parameterSpec(row);
+  const sampling =
+    state.sampling.type === 'random'
+      ? { type: 'random', rule: state.sampling.rule, ...(state.sampling.seed.trim() === '' ? {} : { seed: numberField(state.sampling.seed) ?? state.sampling.seed }) }
+      : { type: state.sampling.type };
+  const policy = policySpec(state.policy);
+  const limits: Record<string, unknown> = {};
+  const total = numberField(state.limits.maxTotal);
+  const concurrent = numberField(state.limits.maxConcurrent);
+  const minutes = numberField(state.limits.timeoutMinutes);
+  if (total !== undefined) limits['max_total_trials'] = total;
+  if (concurrent !== undefined) limits['max_concurrent_trials'] = concurrent;
+  if (minutes !== undefined) limits['timeout'] = typeof minutes === 'number' ? Math.round(minutes * 60) : minutes;
+  return {
+    type: 'sweep',
+    experiment_name: state.experiment,
+    trial: state.trial.kind === 'builtin' ? state.trial.name : { module: state.trial.url },
+    search_space: searchSpace,
+    sampling_algorithm: sampling,
+    objective: { primary_metric: state.objective.metric, goal: state.objective.goal },
+    ...(policy === undefined ? {} : { early_termination: policy }),
+    limits,
+    backend: state.backend,
+  };
+}
+
+function policySpec(policy: PolicyState): Record<string, unknown> | undefined {
+  if (policy.type === 'none') return undefined;
+  const spec: Record<string, unknown> = { type: policy.type };
+  for (const field of POLICY_FIELDS[policy.type]) {
+    const text = policy.fields[field];
+    if (BOOLEAN_FIELDS.has(field)) {
+      if (text === 'true') spec[field] = true;
+      continue;
+    }
+    const value = numberField(text);
+    if (value !== undefined) spec[field] = value;
+  }
+  return spec;
+}
+
+/** Fills the form from a normalised spec (a pasted, uploaded or shared one). */
+export function fromSpec(spec: SweepSpec): BuilderState {
+  const parameters = Object.entries(spec.search_space).map(([name, value]): ParameterRow => {
+    if (typeof value !== 'object') return { key: newRowKey(), name, type: 'constant', fields: { value: formatLiteral(value) } };
+    if (value.type === 'choice') {
+      // A nested sub-space has no form of its own: it stays editable as JSON.
+      return { key: newRowKey(), name, type: 'choice', fields: { values: value.values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : formatLiteral(v))).join(', ') } };
+    }
+    const fields: Record<string, string> = {};
+    for (const field of PARAMETER_FIELDS[value.type]) fields[field] = String((value as unknown as Record<string, unknown>)[field] ?? '');
+    return { key: newRowKey(), name, type: value.type, fields };
+  });
+  const sampling = spec.sampling_algorithm;
+  const policy = spec.early_termination;
+  const policyFields: Record<string, string> = {};
+  if (policy !== undefined) {
+    for (const [k, v] of Object.entries(policy)) if (k !== 'type' && v !== undefined) policyFields[k] = String(v);
+  }
+  return {
+    experiment: spec.experiment_name,
+    trial: 'builtin' in spec.trial ? { kind: 'builtin', name: spec.trial.builtin } : { kind: 'module', url: spec.trial.module, label: spec.trial.module },
+    parameters,
+    sampling: {
+      type: sampling.type,
+      seed: sampling.type === 'random' && sampling.seed !== undefined ? String(sampling.seed) : '',
+      rule: sampling.type === 'random' ? sampling.rule : 'random',
+    },
+    policy: { type: policy?.type ?? 'none', fields: policyFields },
+    objective: { metric: spec.objective.primary_metric, goal: spec.objective.goal },
+    limits: {
+      maxTotal: String(spec.limits.max_total_trials),
+      maxConcurrent: String(spec.limits.max_concurrent_trials),
+      timeoutMinutes: String(Number((spec.limits.timeout / 60).toFixed(4))),
+    },
+    backend: spec.backend ?? 'auto',
+  };
+}
+
+/** Whether a choice row holds a nested sub-space (edited as JSON text inside the list). */
+export function hasNestedOptions(row: ParameterRow): boolean {
+  return row.type === 'choice' && /\{/.test(row.fields['values'] ?? '');
+}

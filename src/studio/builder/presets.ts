@@ -1,0 +1,52 @@
+import digitsCnn from '../../../examples/digits-cnn.json';
+import digitsMlp from '../../../examples/digits-mlp.json';
+import spiral from '../../../examples/spiral.json';
+import { BUILTIN_EXAMPLES } from '../../models/registry.js';
+import { normalizeSweepSpec } from '../../spec/parse-sweep-spec.js';
+import type { SweepSpec } from '../../spec/sweep-spec.js';
+
+/** What the builder offers for each built-in example: the shipped example spec, in the repo's examples/. */
+export interface ExamplePreset {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly spec: SweepSpec;
+}
+
+const SOURCES: Readonly<Record<string, { readonly title: string; readonly data: unknown }>> = {
+  'digits-mlp': { title: 'Dense network on 8x8 handwritten digits', data: digitsMlp },
+  'digits-cnn': { title: 'Small CNN on the digits as 8x8 images', data: digitsCnn },
+  spiral: { title: 'TensorFlow Playground spiral (2-D toy set)', data: spiral },
+};
+
+/** The presets, validated once with the same parser as any spec, so a broken example fails loudly. */
+export const PRESETS: readonly ExamplePreset[] = BUILTIN_EXAMPLES.map((name) => {
+  const source = SOURCES[name];
+  if (source === undefined) throw new Error(`no example spec for built-in example ${name}`);
+  const spec = normalizeSweepSpec(source.data, { builtinTrials: BUILTIN_EXAMPLES });
+  return { name, title: source.title, description: spec.description ?? '', spec };
+});
+
+export function presetFor(name: string): ExamplePreset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+/**
+ * The demo the app starts with (`#/demo`): the digits MLP example cut down so that it finishes
+ * in about a minute on a laptop CPU, and shows early termination at work.
+ */
+export function demoSpec(): SweepSpec {
+  const base = presetFor('digits-mlp')?.spec;
+  if (base === undefined) throw new Error('the digits-mlp example is missing');
+  return normalizeSweepSpec(
+    {
+      ...base,
+      experiment_name: 'demo',
+      display_name: 'Overdrive demo: digits MLP',
+      search_space: { ...base.search_space, epochs: 6, train_samples: 900 },
+      limits: { max_total_trials: 12, max_concurrent_trials: 4, timeout: 600 },
+      backend: 'auto',
+    },
+    { builtinTrials: BUILTIN_EXAMPLES },
+  );
+}

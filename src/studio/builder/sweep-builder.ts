@@ -1,0 +1,622 @@
+import { ConfigError } from '../../errors.js';
+import { HyperDriveConfig } from '../../experiment/config.js';
+import { BUILTIN_EXAMPLES } from '../../models/registry.js';
+import { parseSweepSpec, type ParsedSweepSpec } from '../../spec/parse-sweep-spec.js';
+import { parseSweepJobText, type ParsedSweepJob } from '../../spec/sweep-job-text.js';
+import { announce, h, replaceChildren, uid } from '../dom.js';
+import { BackendReport } from './backend-report.js';
+import {
+  PARAMETER_FIELDS,
+  PARAMETER_TYPES,
+  POLICY_FIELDS,
+  fromSpec,
+  newRowKey,
+  parameterSpec,
+  toSpecInput,
+  type BuilderState,
+  type ParameterRow,
+  type ParameterType,
+  type PolicyType,
+} from './form-state.js';
+import { PRESETS, presetFor } from './presets.js';
+
+/** What the builder hands over when a person starts a sweep. */
+export interface BuiltSweep {
+  readonly parsed: ParsedSweepSpec;
+  readonly config: HyperDriveConfig;
+  readonly backend: BuilderState['backend'];
+}
+
+export interface SweepBuilderOptions {
+  readonly initial: BuilderState;
+  readonly onStart: (sweep: BuiltSweep) => Promise<void>;
+  /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
+  readonly specActions?: (spec: () => ParsedSweepSpec | null) => HTMLElement;
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  values: 'values (comma-separated)',
+  upper: 'upper (exclusive)',
+  min_value: 'min',
+  max_value: 'max',
+  q: 'q (step)',
+  mu: 'mu',
+  sigma: 'sigma',
+  value: 'value',
+  slack_factor: 'slack factor',
+  slack_amount: 'slack amount',
+  evaluation_interval: 'evaluation interval',
+  delay_evaluation: 'delay evaluation',
+  truncation_percentage: 'truncation %',
+  exclude_finished_jobs: 'exclude finished runs',
+  reduction_factor: 'reduction factor (η)',
+  min_interval: 'min interval',
+  max_interval: 'max interval',
+  early_stopping_rate: 'early-stopping rate (s)',
+  brackets: 'brackets',
+};
+
+const POLICY_LABELS: Readonly<Record<PolicyType, string>> = {
+  none: 'None: every run trains to the end',
+  bandit: 'Bandit (slack from the best)',
+  median_stopping: 'Median stopping',
+  truncation_selection: 'Truncation selection',
+  asha: 'ASHA (asynchronous successive halving)',
+  hyperband: 'Hyperband',
+};
+
+const METRIC_SUGGESTIONS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
+const VALIDATE_AFTER_MS = 120;
+
+/**
+ * The sweep builder: what to train, the search space (a row per parameter, every expression
+ * type, each row validated live), sampling, policy, objective, limits and backend, with the
+ * same JSON spec the CLI reads kept in step beside it. Validation is the spec parser's, so a
+ * message here reads exactly as it would from `npm run sweep`.
+ */
+export class SweepBuilder {
+  readonly element: HTMLElement;
+  private state: BuilderState;
+  private readonly form: HTMLFormElement;
+  private readonly summary: HTMLElement;
+  private readonly warnings: HTMLElement;
+  private readonly startButton: HTMLButtonElement;
+  private readonly specText: HTMLTextAreaElement;
+  private readonly specError: HTMLElement;
+  private readonly backendReport = new BackendReport();
+  private parsed: ParsedSweepSpec | null = null;
+  private config: HyperDriveConfig | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private starting = false;
+
+  constructor(private readonly options: SweepBuilderOptions) {
+    this.state = options.initial;
+    this.form = h('form', { className: 'builder-form', attrs: { novalidate: true, 'aria-describedby': 'builder-summary' } });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.start();
+    });
+    this.summary = h('div', { className: 'builder-summary', attrs: { id: 'builder-summary', role: 'status', 'aria-live': 'polite' } });
+    this.warnings = h('ul', { className: 'warnings' });
+    this.startButton = h('button', { attrs: { type: 'submit', 'data-testid': 'start-sweep' }, className: 'primary', text: 'Start sweep' });
+    this.specText = h('textarea', {
+      attrs: { rows: 18, spellcheck: 'false', 'aria-label': 'Sweep spec (JSON or YAML)', 'data-testid': 'spec-json' },
+      className: 'code',
+    });
+    this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
+    this.element = h(
+      'section',
+      { className: 'builder', attrs: { 'data-testid': 'sweep-builder', 'aria-labelledby': 'builder-title' } },
+      h('h2', { attrs: { id: 'builder-title' }, text: 'New sweep' }),
+      this.form,
+    );
+    this.render();
+    this.validateNow();
+    void this.backendReport.detect();
+  }
+
+  /** Replaces the form, e.g. with a shared link's spec. */
+  load(state: BuilderState): void {
+    this.state = state;
+    this.render();
+    this.validateNow();
+  }
+
+  currentState(): BuilderState {
+    return this.state;
+  }
+
+  private update(patch: Partial<BuilderState>, rerender = false): void {
+    this.state = { ...this.state, ...patch };
+    if (rerender) this.render();
+    this.scheduleValidation();
+  }
+
+  private scheduleValidation(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.validateNow(), VALIDATE_AFTER_MS);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Rendering
+
+  private render(): void {
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focusKey'] : undefined;
+    replaceChildren(
+      this.form,
+      this.trialSection(),
+      this.spaceSection(),
+      h('div', { className: 'builder-grid' }, this.samplingSection(), this.policySection(), this.objectiveSection(), this.limitsSection()),
+      this.backendSection(),
+      this.specSection(),
+      h('div', { className: 'builder-actions' }, this.summary, this.warnings, this.startButton),
+    );
+    if (focused !== undefined) this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  private trialSection(): HTMLElement {
+    const trial = this.state.trial;
+    const name = uid('trial');
+    const builtin = h('input', { attrs: { type: 'radio', name, value: 'builtin', id: `${name}-b`, 'data-focus-key': 'trial-builtin' } });
+    const module = h('input', { attrs: { type: 'radio', name, value: 'module', id: `${name}-m`, 'data-focus-key': 'trial-module' } });
+    builtin.checked = trial.kind === 'builtin';
+    module.checked = trial.kind === 'module';
+    builtin.addEventListener('change', () => this.update({ trial: { kind: 'builtin', name: BUILTIN_EXAMPLES[0] ?? 'digits-mlp' } }, true));
+    module.addEventListener('change', () => this.update({ trial: { kind: 'module', url: '', label: '' } }, true));
+
+    let detail: HTMLElement;
+    if (trial.kind === 'builtin') {
+      const select = h('select', { attrs: { id: uid('example'), 'data-field': 'trial', 'data-focus-key': 'trial-example', 'aria-label': 'Which built-in example' } });
+      for (const preset of PRESETS) {
+        const optionElement = h('option', { attrs: { value: preset.name }, text: `${preset.name}: ${preset.title}` });
+        optionElement.selected = preset.name === trial.name;
+        select.append(optionElement);
+      }
+      select.addEventListener('change', () => this.update({ trial: { kind: 'builtin', name: select.value } }, true));
+      const preset = presetFor(trial.name);
+      detail = h(
+        'div',
+        { className: 'trial-detail' },
+        select,
+        h('p', { className: 'muted', text: preset?.description ?? '' }),
+        h('button', {
+          attrs: { type: 'button', 'data-testid': 'use-example' },
+          text: 'Use this example’s search space and settings',
+          on: {
+            click: () => {
+              if (preset === undefined) return;
+              this.load(fromSpec(preset.spec));
+              announce(`Loaded the ${preset.name} example`);
+            },
+          },
+        }),
+      );
+    } else {
+      const url = h('input', {
+        attrs: {
+          type: 'url',
+          id: uid('module-url'),
+          placeholder: '/trials/my-trial.js',
+          value: trial.url.startsWith('blob:') ? '' : trial.url,
+          'data-field': 'trial',
+          'data-focus-key': 'trial-url',
+          'aria-label': 'Training module URL',
+        },
+      });
+      url.addEventListener('input', () => this.update({ trial: { kind: 'module', url: url.value.trim(), label: url.value.trim() } }));
+      const file = h('input', { attrs: { type: 'file', accept: '.js,.mjs,text/javascript', 'aria-label': 'Pick a training module file' } });
+      file.addEventListener('change', () => {
+        const picked = file.files?.[0];
+        if (picked === undefined) return;
+        // The module only ever runs inside a worker; the page never evaluates it.
+        const blobUrl = URL.createObjectURL(picked.slice(0, picked.size, 'text/javascript'));
+        this.update({ trial: { kind: 'module', url: blobUrl, label: picked.name } }, true);
+      });
+      detail = h(
+        'div',
+        { className: 'trial-detail' },
+        h('label', { attrs: { for: url.id }, text: 'ES module URL (default export: train(params, run, env))' }),
+        url,
+        h('span', { className: 'or', text: 'or' }),
+        file,
+        trial.url.startsWith('blob:') ? h('p', { className: 'muted', text: `Using the file ${trial.label}` }) : null,
+        h('p', { className: 'field-error', attrs: { 'data-error-for': 'trial' } }),
+      );
+    }
+    return h(
+      'fieldset',
+      { className: 'trial' },
+      h('legend', { text: 'What to train' }),
+      h('div', { className: 'radio-row' }, builtin, h('label', { attrs: { for: builtin.id }, text: 'Built-in example' }), module, h('label', { attrs: { for: module.id }, text: 'My training module' })),
+      detail,
+    );
+  }
+
+  private spaceSection(): HTMLElement {
+    const rows = this.state.parameters.map((row, i) => this.parameterRow(row, i));
+    const add = h('button', {
+      attrs: { type: 'button', 'data-testid': 'add-parameter' },
+      text: 'Add parameter',
+      on: {
+        click: () => {
+          const key = newRowKey();
+          this.update({ parameters: [...this.state.parameters, { key, name: `param_${this.state.parameters.length + 1}`, type: 'uniform', fields: { min_value: '0', max_value: '1' } }] }, true);
+          this.form.querySelector<HTMLElement>(`[data-focus-key="${key}-name"]`)?.focus();
+        },
+      },
+    });
+    return h(
+      'fieldset',
+      { className: 'space', attrs: { 'data-field': 'search_space' } },
+      h('legend', { text: 'Search space' }),
+      h('p', { className: 'muted', text: 'loguniform and qloguniform bounds are natural-log exponents (HyperDrive’s convention): min −6.9 means e^−6.9 ≈ 0.001.' }),
+      h('div', { className: 'param-rows', attrs: { role: 'list' } }, ...rows),
+      h('p', { className: 'field-error', attrs: { 'data-error-for': 'search_space' } }),
+      add,
+    );
+  }
+
+  private parameterRow(row: ParameterRow, index: number): HTMLElement {
+    const setRow = (patch: Partial<ParameterRow>, rerender = false): void => {
+      const parameters = this.state.parameters.map((r) => (r.key === row.key ? { ...r, ...patch } : r));
+      this.update({ parameters }, rerender);
+    };
+    const nameId = uid('pname');
+    const name = h('input', {
+      attrs: { id: nameId, value: row.name, 'data-focus-key': `${row.key}-name`, 'aria-label': `Parameter ${index + 1} name`, autocomplete: 'off', spellcheck: 'false' },
+      className: 'param-name',
+    });
+    name.addEventListener('input', () => {
+      setRow({ name: name.value });
+      this.form.querySelector(`[data-row="${row.key}"]`)?.setAttribute('data-param', name.value);
+    });
+    const type = h('select', { attrs: { 'aria-label': `Parameter ${index + 1} type`, 'data-focus-key': `${row.key}-type` } });
+    for (const t of PARAMETER_TYPES) {
+      const o = h('option', { attrs: { value: t }, text: t });
+      o.selected = t === row.type;
+      type.append(o);
+    }
+    type.addEventListener('change', () => setRow({ type: type.value as ParameterType, fields: carryFields(row, type.value as ParameterType) }, true));
+    const fields = PARAMETER_FIELDS[row.type].map((field) => {
+      const id = uid('pfield');
+      const input = h('input', {
+        attrs: {
+          id,
+          value: row.fields[field] ?? '',
+          inputmode: field === 'values' || field === 'value' ? 'text' : 'decimal',
+          'data-focus-key': `${row.key}-${field}`,
+          'data-subfield': field,
+          autocomplete: 'off',
+          spellcheck: 'false',
+        },
+        className: field === 'values' ? 'wide' : 'narrow',
+      });
+      input.addEventListener('input', () => setRow({ fields: { ...this.rowFields(row.key), [field]: input.value } }));
+      return h('span', { className: 'field' }, h('label', { attrs: { for: id }, text: FIELD_LABELS[field] ?? field }), input);
+    });
+    const remove = h('button', {
+      attrs: { type: 'button', 'aria-label': `Remove parameter ${row.name || index + 1}`, title: 'Remove' },
+      className: 'icon',
+      text: '✕',
+      on: { click: () => this.update({ parameters: this.state.parameters.filter((r) => r.key !== row.key) }, true) },
+    });
+    const error = h('p', { className: 'field-error', attrs: { 'data-row-error': row.key, id: `${row.key}-error` } });
+    return h(
+      'div',
+      { className: 'param-row', attrs: { role: 'listitem', 'data-row': row.key, 'data-param': row.name } },
+      h('span', { className: 'field' }, h('label', { attrs: { for: nameId }, text: 'name' }), name),
+      labelled('type', type),
+      ...fields,
+      remove,
+      h('p', { className: 'hint muted', attrs: { 'data-row-hint': row.key } }),
+      error,
+    );
+  }
+
+  private rowFields(key: string): Readonly<Record<string, string>> {
+    return this.state.parameters.find((r) => r.key === key)?.fields ?? {};
+  }
+
+  private samplingSection(): HTMLElement {
+    const s = this.state.sampling;
+    const type = selectOf('Sampling', ['random', 'grid', 'bayesian'], s.type, 'sampling_algorithm.type', { random: 'Random', grid: 'Grid (every combination)', bayesian: 'Bayesian (Gaussian process)' });
+    type.addEventListener('change', () => this.update({ sampling: { ...this.state.sampling, type: type.value as BuilderState['sampling']['type'] } }, true));
+    const parts: HTMLElement[] = [labelled('method', type)];
+    if (s.type === 'random') {
+      const rule = selectOf('Rule', ['random', 'sobol'], s.rule, 'sampling_algorithm.rule', { random: 'independent draws', sobol: 'scrambled Sobol sequence' });
+      rule.addEventListener('change', () => this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }));
+      const seed = h('input', { attrs: { value: s.seed, inputmode: 'numeric', placeholder: 'none', 'data-field': 'sampling_algorithm.seed', 'data-focus-key': 'seed' }, className: 'narrow' });
+      seed.addEventListener('input', () => this.update({ sampling: { ...this.state.sampling, seed: seed.value } }));
+      parts.push(labelled('rule', rule), labelled('seed', seed));
+    }
+    return h('fieldset', { className: 'sampling' }, h('legend', { text: 'Sampling' }), ...parts, h('p', { className: 'field-error', attrs: { 'data-error-for': 'sampling_algorithm' } }));
+  }
+
+  private policySection(): HTMLElement {
+    const p = this.state.policy;
+    const types = Object.keys(POLICY_FIELDS) as PolicyType[];
+    const type = selectOf('Early termination', types, p.type, 'early_termination.type', POLICY_LABELS);
+    type.addEventListener('change', () => this.update({ policy: { type: type.value as PolicyType, fields: defaultPolicyFields(type.value as PolicyType) } }, true));
+    const fields = POLICY_FIELDS[p.type].map((field) => {
+      const path = `early_termination.${field}`;
+      if (field === 'exclude_finished_jobs') {
+        const box = h('input', { attrs: { type: 'checkbox', 'data-field': path, 'data-focus-key': path } });
+        box.checked = p.fields[field] === 'true';
+        box.addEventListener('change', () => this.update({ policy: { ...this.state.policy, fields: { ...this.state.policy.fields, [field]: box.checked ? 'true' : 'false' } } }));
+        return labelled(FIELD_LABELS[field] ?? field, box);
+      }
+      const input = h('input', { attrs: { value: p.fields[field] ?? '', inputmode: 'decimal', 'data-field': path, 'data-focus-key': path }, className: 'narrow' });
+      input.addEventListener('input', () => this.update({ policy: { ...this.state.policy, fields: { ...this.state.policy.fields, [field]: input.value } } }));
+      return labelled(FIELD_LABELS[field] ?? field, input);
+    });
+    return h('fieldset', { className: 'policy' }, h('legend', { text: 'Early termination' }), labelled('policy', type), ...fields, h('p', { className: 'field-error', attrs: { 'data-error-for': 'early_termination' } }));
+  }
+
+  private objectiveSection(): HTMLElement {
+    const o = this.state.objective;
+    const listId = uid('metrics');
+    const metric = h('input', { attrs: { value: o.metric, list: listId, 'data-field': 'objective.primary_metric', 'data-focus-key': 'metric', autocomplete: 'off', spellcheck: 'false' } });
+    metric.addEventListener('input', () => this.update({ objective: { ...this.state.objective, metric: metric.value } }));
+    const list = h('datalist', { attrs: { id: listId } }, ...METRIC_SUGGESTIONS.map((m) => h('option', { attrs: { value: m } })));
+    const goal = selectOf('Goal', ['maximize', 'minimize'], o.goal, 'objective.goal', { maximize: 'maximize', minimize: 'minimize' });
+    goal.addEventListener('change', () => this.update({ objective: { ...this.state.objective, goal: goal.value as 'maximize' | 'minimize' } }));
+    return h('fieldset', { className: 'objective' }, h('legend', { text: 'Primary metric' }), labelled('name', metric), list, labelled('goal', goal), h('p', { className: 'field-error', attrs: { 'data-error-for': 'objective' } }));
+  }
+
+  private limitsSection(): HTMLElement {
+    const l = this.state.limits;
+    const input = (value: string, path: string, key: keyof BuilderState['limits']): HTMLInputElement => {
+      const el = h('input', { attrs: { value, inputmode: 'numeric', 'data-field': path, 'data-focus-key': path }, className: 'narrow' });
+      el.addEventListener('input', () => this.update({ limits: { ...this.state.limits, [key]: el.value } }));
+      return el;
+    };
+    return h(
+      'fieldset',
+      { className: 'limits' },
+      h('legend', { text: 'Limits' }),
+      labelled('max total runs (1–1000)', input(l.maxTotal, 'limits.max_total_trials', 'maxTotal')),
+      labelled('max concurrent runs (1–100)', input(l.maxConcurrent, 'limits.max_concurrent_trials', 'maxConcurrent')),
+      labelled('max duration (minutes)', input(l.timeoutMinutes, 'limits.timeout', 'timeoutMinutes')),
+      h('p', { className: 'field-error', attrs: { 'data-error-for': 'limits' } }),
+    );
+  }
+
+  private backendSection(): HTMLElement {
+    const backend = selectOf('Backend', ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'], this.state.backend, 'backend', {
+      auto: 'auto: measure each and pick the fastest',
+      webgpu: 'WebGPU',
+      webgl: 'WebGL',
+      wasm: 'WebAssembly (CPU)',
+      cpu: 'plain JavaScript (CPU)',
+    });
+    backend.addEventListener('change', () => {
+      this.update({ backend: backend.value as BuilderState['backend'] });
+      this.backendReport.setRequested(backend.value);
+    });
+    this.backendReport.setRequested(this.state.backend);
+    return h('fieldset', { className: 'backend' }, h('legend', { text: 'Compute backend' }), labelled('TF.js backend in the workers', backend), this.backendReport.element);
+  }
+
+  private specSection(): HTMLElement {
+    const apply = h('button', {
+      attrs: { type: 'button', 'data-testid': 'apply-spec' },
+      text: 'Apply JSON to the form',
+      on: { click: () => this.applySpecText(this.specText.value, 'the JSON above') },
+    });
+    const upload = h('input', { attrs: { type: 'file', accept: '.json,application/json,.yaml,.yml', 'aria-label': 'Upload a sweep spec file', 'data-testid': 'upload-spec' } });
+    upload.addEventListener('change', () => {
+      const file = upload.files?.[0];
+      if (file === undefined) return;
+      void file.text().then((text) => {
+        this.specText.value = text;
+        this.applySpecText(text, file.name);
+      });
+    });
+    const details = h(
+      'details',
+      { className: 'spec-panel' },
+      h('summary', { text: 'Sweep spec: JSON or YAML, Overdrive’s or an Azure ML v2 sweep job' }),
+      h('p', { className: 'muted', text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.' }),
+      this.specText,
+      this.specError,
+      h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
+      this.options.specActions?.(() => this.parsed) ?? null,
+    );
+    return details;
+  }
+
+  /** Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is wrong. */
+  applySpecText(text: string, source: string): void {
+    try {
+      const parsed = parseSpecText(text, source, this.state.trial);
+      this.load(fromSpec(parsed.spec));
+      this.specError.textContent = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
+      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
+    } catch (error) {
+      this.specError.textContent = error instanceof Error ? error.message : String(error);
+      announce('The spec has an error');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Validation
+
+  private validateNow(): void {
+    this.timer = null;
+    for (const el of this.form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+    for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for], [data-row-error]')) el.textContent = '';
+    this.validateRows();
+    const input = toSpecInput(this.state);
+    if (document.activeElement !== this.specText) this.specText.value = JSON.stringify(input, null, 2);
+    this.parsed = null;
+    this.config = null;
+    let problem: ConfigError | Error | null = null;
+    try {
+      this.parsed = parseSweepSpec(input, { builtinTrials: BUILTIN_EXAMPLES });
+      this.config = new HyperDriveConfig(this.parsed.hyperDriveConfigOptions);
+    } catch (error) {
+      problem = error instanceof Error ? error : new Error(String(error));
+    }
+    replaceChildren(this.warnings, ...(this.config?.warnings ?? []).map((w) => h('li', { text: w })));
+    if (problem === null) {
+      const c = this.config;
+      replaceChildren(
+        this.summary,
+        h('p', { className: 'ok', text: c === null ? '' : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy.` }),
+      );
+      this.startButton.disabled = this.starting;
+      return;
+    }
+    this.startButton.disabled = true;
+    const field = problem instanceof ConfigError ? problem.field : null;
+    replaceChildren(this.summary, h('p', { className: 'error', attrs: { 'data-testid': 'builder-error' }, text: problem.message }));
+    if (field !== null) this.markField(field, problem.message);
+  }
+
+  /** Each parameter on its own, so every broken row says so at once, not only the first. */
+  private validateRows(): void {
+    const names = new Map<string, string>();
+    for (const row of this.state.parameters) {
+      const hint = this.form.querySelector<HTMLElement>(`[data-row-hint="${row.key}"]`);
+      const error = this.form.querySelector<HTMLElement>(`[data-row-error="${row.key}"]`);
+      const stripped = row.name.replace(/^-+/, '');
+      const other = names.get(stripped);
+      names.set(stripped, row.name);
+      let message = '';
+      if (other !== undefined) {
+        message = `"${row.name}" and "${other}" are the same parameter once leading dashes are stripped`;
+      } else {
+        try {
+          // Alone in an otherwise valid spec, the only thing that can be wrong is this row.
+          parseSweepSpec(
+            { trial: 'spiral', search_space: { [row.name]: parameterSpec(row) }, sampling_algorithm: 'random', objective: { primary_metric: 'm', goal: 'maximize' } },
+            { builtinTrials: BUILTIN_EXAMPLES },
+          );
+        } catch (e) {
+          message = e instanceof Error ? e.message : String(e);
+        }
+      }
+      if (error !== null) error.textContent = message;
+      const rowElement = this.form.querySelector(`[data-row="${row.key}"]`);
+      for (const input of rowElement?.querySelectorAll('input, select') ?? []) {
+        if (message === '') input.removeAttribute('aria-invalid');
+        else input.setAttribute('aria-invalid', 'true');
+        if (message !== '') input.setAttribute('aria-describedby', `${row.key}-error`);
+      }
+      if (hint !== null) hint.textContent = message === '' ? rangeHint(row) : '';
+    }
+  }
+
+  /** Puts the parser's message next to the field it names (the nearest one shown). */
+  private markField(field: string, message: string): void {
+    const space = /^search_space\.([^.[]+)(?:\.(\w+))?/.exec(field);
+    if (space !== null) {
+      const row = [...this.form.querySelectorAll<HTMLElement>('[data-row]')].find((r) => r.dataset['param'] === space[1]);
+      if (row !== undefined) {
+        const sub = space[2] === undefined ? null : row.querySelector(`[data-subfield="${space[2]}"]`);
+        (sub ?? row.querySelector('input'))?.setAttribute('aria-invalid', 'true');
+        const error = row.querySelector('[data-row-error]');
+        if (error !== null && error.textContent === '') error.textContent = message;
+        return;
+      }
+    }
+    let path = field;
+    for (;;) {
+      const input = this.form.querySelector<HTMLElement>(`[data-field="${CSS.escape(path)}"]`);
+      if (input !== null) {
+        input.setAttribute('aria-invalid', 'true');
+        const section = input.closest('fieldset');
+        const slot = section?.querySelector<HTMLElement>('[data-error-for]');
+        if (slot !== null && slot !== undefined) slot.textContent = message;
+        return;
+      }
+      const cut = path.lastIndexOf('.');
+      if (cut <= 0) return;
+      path = path.slice(0, cut);
+    }
+  }
+
+  private async start(): Promise<void> {
+    this.validateNow();
+    if (this.parsed === null || this.config === null || this.starting) {
+      this.summary.querySelector<HTMLElement>('.error')?.focus();
+      return;
+    }
+    this.starting = true;
+    this.startButton.disabled = true;
+    this.startButton.textContent = 'Starting…';
+    try {
+      await this.options.onStart({ parsed: this.parsed, config: this.config, backend: this.state.backend });
+    } catch (error) {
+      replaceChildren(this.summary, h('p', { className: 'error', attrs: { role: 'alert' }, text: `Could not start the sweep: ${error instanceof Error ? error.message : String(error)}` }));
+    } finally {
+      this.starting = false;
+      this.startButton.textContent = 'Start sweep';
+      this.startButton.disabled = this.parsed === null;
+    }
+  }
+}
+
+/**
+ * Overdrive's spec or an Azure ML v2 sweep job, JSON or YAML. An Azure job's trial is a command
+ * the browser cannot run: the form's current trial stands in for it (and the warnings say so).
+ */
+function parseSpecText(text: string, source: string, trial: BuilderState['trial']): ParsedSweepJob {
+  return parseSweepJobText(text, { source, builtinTrials: BUILTIN_EXAMPLES, trial: trial.kind === 'builtin' ? trial.name : { module: trial.url } });
+}
+
+function selectOf(label: string, values: readonly string[], current: string, field: string, labels: Readonly<Record<string, string>>): HTMLSelectElement {
+  // Named by the <label> that `labelled` puts beside it; `label` is its title for pointer users.
+  const select = h('select', { attrs: { 'data-field': field, 'data-focus-key': field, title: label } });
+  for (const value of values) {
+    const o = h('option', { attrs: { value }, text: labels[value] ?? value });
+    o.selected = value === current;
+    select.append(o);
+  }
+  return select;
+}
+
+function labelled(text: string, control: HTMLElement): HTMLElement {
+  const id = control.id || uid('ctl');
+  control.id = id;
+  return h('span', { className: 'field' }, h('label', { attrs: { for: id }, text }), control);
+}
+
+/** Keeps the numbers a person typed when they switch between related types (uniform → loguniform). */
+function carryFields(row: ParameterRow, type: ParameterType): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const field of PARAMETER_FIELDS[type]) {
+    const old = row.fields[field];
+    if (old !== undefined) fields[field] = old;
+  }
+  if (type === 'choice' && fields['values'] === undefined) fields['values'] = Object.values(row.fields).filter((v) => v.trim() !== '').join(', ');
+  if (type === 'constant' && fields['value'] === undefined) fields['value'] = Object.values(row.fields)[0] ?? '';
+  return fields;
+}
+
+function defaultPolicyFields(type: PolicyType): Record<string, string> {
+  switch (type) {
+    case 'bandit':
+      return { slack_factor: '0.1', evaluation_interval: '1', delay_evaluation: '5' };
+    case 'median_stopping':
+      return { evaluation_interval: '1', delay_evaluation: '5' };
+    case 'truncation_selection':
+      return { truncation_percentage: '20', evaluation_interval: '1', delay_evaluation: '5', exclude_finished_jobs: 'false' };
+    case 'asha':
+      return { reduction_factor: '3', min_interval: '1', early_stopping_rate: '0' };
+    case 'hyperband':
+      return { reduction_factor: '3', min_interval: '1', max_interval: '27', brackets: '3' };
+    case 'none':
+      return {};
+  }
+}
+
+/** What a log-scale row's exponents mean as values, e.g. "e^-6.9 ≈ 0.001 to e^-2.3 ≈ 0.1". */
+function rangeHint(row: ParameterRow): string {
+  if (row.type !== 'loguniform' && row.type !== 'qloguniform') return '';
+  const low = Number(row.fields['min_value']);
+  const high = Number(row.fields['max_value']);
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return '';
+  const f = (x: number): string => Number(Math.exp(x).toPrecision(3)).toString();
+  return `samples between e^${low} ≈ ${f(low)} and e^${high} ≈ ${f(high)}`;
+}

@@ -1,0 +1,90 @@
+import { h, replaceChildren } from './dom.js';
+import type { ChartSelection, StudioChart } from './model/chart-data.js';
+import type { SweepModel } from './model/sweep-model.js';
+
+type ChartKind = 'metric' | 'best-so-far' | 'parallel' | 'scatter-2d' | 'scatter-3d';
+
+const CHARTS: readonly { readonly kind: ChartKind; readonly title: string; readonly wide: boolean }[] = [
+  { kind: 'metric', title: 'Metric curves', wide: true },
+  { kind: 'parallel', title: 'Parallel coordinates', wide: true },
+  { kind: 'scatter-2d', title: '2-D scatter', wide: false },
+  { kind: 'scatter-3d', title: '3-D scatter', wide: false },
+  { kind: 'best-so-far', title: 'Best so far', wide: false },
+];
+
+export interface ChartsPanelOptions {
+  /** Runs picked on a chart (brushed range, clicked point). */
+  readonly onSelect?: (selection: ChartSelection) => void;
+}
+
+/**
+ * The sweep page's charts, loaded on first view (the chart library is large and a page of
+ * history should not wait for it) and fed from the sweep model at most once per frame.
+ */
+export class ChartsPanel {
+  readonly element: HTMLElement;
+  private readonly slots = new Map<ChartKind, HTMLElement>();
+  private readonly charts = new Map<ChartKind, StudioChart>();
+  private highlighted: ReadonlySet<string> = new Set();
+  private disposed = false;
+  private drawnVersion = -1;
+
+  constructor(
+    private readonly model: SweepModel,
+    private readonly options: ChartsPanelOptions = {},
+  ) {
+    const sections = CHARTS.map(({ kind, title, wide }) => {
+      const slot = h('div', { className: 'chart-slot', attrs: { 'data-chart': kind } }, h('p', { className: 'muted', text: 'Loading chart…' }));
+      this.slots.set(kind, slot);
+      const id = `chart-${kind}-title`;
+      return h('section', { className: `panel chart ${wide ? 'wide' : ''}`, attrs: { 'aria-labelledby': id } }, h('h3', { attrs: { id }, text: title }), slot);
+    });
+    this.element = h('div', { className: 'charts' }, ...sections);
+  }
+
+  async mount(): Promise<void> {
+    let module: typeof import('./charts/index.js');
+    try {
+      module = await import('./charts/index.js');
+    } catch (error) {
+      for (const slot of this.slots.values()) replaceChildren(slot, h('p', { className: 'error', text: `The charts could not be loaded: ${error instanceof Error ? error.message : String(error)}` }));
+      return;
+    }
+    for (const { kind } of CHARTS) {
+      const slot = this.slots.get(kind);
+      if (slot === undefined || this.disposed) continue;
+      replaceChildren(slot);
+      try {
+        const chart = await module.createChart(kind, slot, { onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection) });
+        if (this.disposed) {
+          chart.dispose();
+          continue;
+        }
+        this.charts.set(kind, chart);
+      } catch (error) {
+        replaceChildren(slot, h('p', { className: 'error', text: `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
+      }
+    }
+    this.drawnVersion = -1;
+    this.update();
+    this.highlight(this.highlighted);
+  }
+
+  update(): void {
+    if (this.charts.size === 0 || this.model.version === this.drawnVersion) return;
+    this.drawnVersion = this.model.version;
+    const data = this.model.chartData();
+    for (const chart of this.charts.values()) chart.update(data);
+  }
+
+  highlight(runIds: ReadonlySet<string>): void {
+    this.highlighted = runIds;
+    for (const chart of this.charts.values()) chart.highlight(runIds);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const chart of this.charts.values()) chart.dispose();
+    this.charts.clear();
+  }
+}

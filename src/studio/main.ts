@@ -1,0 +1,23 @@
+import * as overdrive from '../index.js';
+import { StudioApp } from './app.js';
+import { StudioSession } from './session.js';
+import './styles/studio.css';
+
+declare global {
+  interface Window {
+    /** The public API, for the console and for browser tests. */
+    overdrive: typeof overdrive;
+    studio?: StudioApp;
+    /** The Studio's workspace session: start sweeps from the console (or a test) and see them here. */
+    studioSession?: StudioSession;
+  }
+}
+window.overdrive = overdrive;
+
+const workspace = new URLSearchParams(location.search).get('workspace') ?? 'overdrive';
+const root = document.getElementById('app');
+if (root === null) throw new Error('index.html lacks #app');
+const session = await StudioSession.open(workspace);
+window.studioSession = session;
+window.studio = new StudioApp(root, session);
+await window.studio.start();

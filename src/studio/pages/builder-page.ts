@@ -1,0 +1,32 @@
+import { fromSpec, type BuilderState } from '../builder/form-state.js';
+import { demoSpec } from '../builder/presets.js';
+import { specActions } from '../builder/spec-actions.js';
+import { SweepBuilder } from '../builder/sweep-builder.js';
+import { h } from '../dom.js';
+import type { PageContext } from './sweep-page.js';
+
+/** The sweep builder as a page; a started sweep opens on its own page. */
+export class BuilderPage {
+  readonly element: HTMLElement;
+  private readonly builder: SweepBuilder;
+
+  constructor(
+    private readonly context: PageContext,
+    initial: BuilderState = fromSpec(demoSpec()),
+    intro: HTMLElement | null = null,
+  ) {
+    this.builder = new SweepBuilder({
+      initial,
+      specActions,
+      onStart: async ({ parsed, config, backend }) => {
+        const live = await this.context.session.submit(parsed.experimentName, config, { backend });
+        this.context.navigate(`#/sweep/${encodeURIComponent(live.sweep.id)}`);
+      },
+    });
+    this.element = h('div', { className: 'builder-page' }, intro, this.builder.element);
+  }
+
+  async mount(): Promise<void> {}
+
+  dispose(): void {}
+}

@@ -1,0 +1,268 @@
+import type { SweepEndReason, SweepRecord } from '../../store/records.js';
+import { BestRunPanel } from '../best-run/best-run-panel.js';
+import { ChartsPanel } from '../charts-panel.js';
+import { announce, formatDuration, formatValue, h, replaceChildren } from '../dom.js';
+import { downloadSweep } from '../export-actions.js';
+import type { SweepModel } from '../model/sweep-model.js';
+import type { LiveSweep, StudioSession } from '../session.js';
+import { RunTable } from '../table/run-table.js';
+import { ComparePanel } from './compare-panel.js';
+import { PoolReport } from './pool-report.js';
+
+export interface PageContext {
+  readonly session: StudioSession;
+  readonly navigate: (hash: string) => void;
+}
+
+/**
+ * One sweep, live or stored: status and progress, cancel / continue, the backend report, the
+ * best run, every chart, the run table and a comparison of selected runs.
+ */
+export class SweepPage {
+  readonly element: HTMLElement;
+  private model: SweepModel | null = null;
+  private live: LiveSweep | null = null;
+  private release: () => void = () => {};
+  private unsubscribe: () => void = () => {};
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private table: RunTable | null = null;
+  private best: BestRunPanel | null = null;
+  private pool: PoolReport | null = null;
+  private charts: ChartsPanel | null = null;
+  private compare: ComparePanel | null = null;
+  private readonly header: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly actions: HTMLElement;
+  private readonly notes: HTMLElement;
+  private interrupted = false;
+  private elsewhere = false;
+
+  constructor(
+    private readonly context: PageContext,
+    private readonly sweepId: string,
+  ) {
+    this.header = h('div', { className: 'sweep-header' });
+    this.status = h('p', { className: 'sweep-status', attrs: { 'aria-live': 'polite' } });
+    this.actions = h('div', { className: 'row sweep-actions' });
+    this.notes = h('div', { className: 'sweep-notes' });
+    this.element = h('section', { className: 'sweep-page', attrs: { 'aria-labelledby': 'sweep-title' } }, this.header, this.status, this.actions, this.notes, h('p', { className: 'muted', text: 'Loading…' }));
+  }
+
+  async mount(): Promise<void> {
+    const loaded = await this.context.session.model(this.sweepId);
+    if (loaded === null) {
+      replaceChildren(this.element, h('h2', { text: 'Sweep not found' }), h('p', { text: `No sweep ${this.sweepId} is stored in workspace ${this.context.session.name}.` }), h('a', { attrs: { href: '#/history' }, text: 'See all sweeps' }));
+      return;
+    }
+    const { model, live, release } = loaded;
+    this.model = model;
+    this.live = live;
+    this.release = release;
+    await this.checkElsewhere();
+    const record = model.record;
+    this.table = new RunTable({
+      primaryMetric: record.config.primaryMetricName,
+      goal: record.config.primaryMetricGoal,
+      onSelect: (ids) => this.select(ids),
+      onCancelRun: live === null ? null : (runId) => this.cancelRun(runId),
+    });
+    this.best = new BestRunPanel(model, {
+      exportModel: async (runId, destination) => {
+        await this.context.session.workspace.exportModel({ runId }, destination);
+      },
+      modelStored: async (runId) => (await this.context.session.workspace.store.latestCheckpoint(runId)) !== undefined,
+    });
+    this.pool = new PoolReport(model, live?.pool ?? null);
+    this.charts = new ChartsPanel(model, {
+      onSelect: (selection) => {
+        const ids = selection.kind === 'runs' ? selection.runIds : new Set<string>();
+        this.table?.setSelection(ids);
+        this.select(ids);
+        announce(selection.kind === 'runs' ? `${ids.size} runs selected on the chart` : 'Chart selection cleared');
+      },
+    });
+    this.compare = new ComparePanel(model);
+    replaceChildren(
+      this.element,
+      this.header,
+      this.status,
+      this.actions,
+      this.notes,
+      h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
+      this.charts.element,
+      this.compare.element,
+      h('section', { className: 'panel', attrs: { 'aria-labelledby': 'runs-title' } }, h('h3', { attrs: { id: 'runs-title' }, text: 'Runs' }), this.table.element),
+    );
+    this.unsubscribe = model.subscribe(() => this.refresh());
+    this.ticker = setInterval(() => {
+      if (this.model?.record.status === 'Running') this.refresh();
+    }, 1000);
+    this.refresh();
+    void this.charts.mount();
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.release();
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.charts?.dispose();
+  }
+
+  private async checkElsewhere(): Promise<void> {
+    const record = this.model?.record;
+    if (record === undefined || this.live !== null || (record.status !== 'Running' && record.status !== 'Queued')) {
+      this.interrupted = false;
+      this.elsewhere = false;
+      return;
+    }
+    const interrupted = await this.context.session.workspace.listInterruptedSweeps();
+    this.interrupted = interrupted.some((s) => s.id === record.id);
+    this.elsewhere = !this.interrupted;
+  }
+
+  private refresh(): void {
+    const model = this.model;
+    if (model === null) return;
+    const record = model.record;
+    this.renderHeader(record);
+    this.renderStatus(record);
+    this.renderActions(record);
+    this.renderNotes(record);
+    this.table?.update(model.rows());
+    if (this.live === null || record.status !== 'Running') this.table?.setCancelable(null);
+    this.best?.update();
+    this.pool?.update();
+    this.charts?.update();
+    this.compare?.update();
+  }
+
+  private renderHeader(record: SweepRecord): void {
+    const title = `${record.experiment} · ${record.id}`;
+    if (this.header.dataset['title'] === title) return;
+    this.header.dataset['title'] = title;
+    replaceChildren(
+      this.header,
+      h('p', { className: 'crumbs' }, h('a', { attrs: { href: '#/history' }, text: 'Sweeps' }), ' / ', record.experiment),
+      h('h2', { attrs: { id: 'sweep-title' } }, h('span', { text: record.experiment }), ' ', h('code', { className: 'sweep-id', text: record.id })),
+    );
+  }
+
+  private renderStatus(record: SweepRecord): void {
+    const rows = this.model?.rows() ?? [];
+    const count = (pred: (s: string) => boolean): number => rows.filter((r) => pred(r.run.status)).length;
+    const stopped = rows.filter((r) => r.run.termination?.kind === 'policy').length;
+    const elapsed = record.startedAt === null ? null : (record.endedAt ?? Date.now()) - record.startedAt;
+    const shownStatus = this.interrupted ? 'Interrupted' : record.status;
+    replaceChildren(
+      this.status,
+      h('span', { className: `badge status-${shownStatus.toLowerCase()}`, attrs: { 'data-testid': 'sweep-status' }, text: shownStatus }),
+      ` ${rows.length} of ${record.config.maxTotalRuns} runs: ${count((s) => s === 'Running')} running, ${count((s) => s === 'Completed')} completed, ${stopped} stopped early by the policy, ${count((s) => s === 'Failed')} failed. `,
+      `Concurrency ${record.concurrency}. Elapsed ${formatDuration(elapsed)}.`,
+    );
+  }
+
+  private renderActions(record: SweepRecord): void {
+    const key = `${record.status}|${this.live !== null}|${this.interrupted}`;
+    if (this.actions.dataset['key'] === key) return;
+    this.actions.dataset['key'] = key;
+    const buttons: HTMLElement[] = [];
+    if (this.live !== null && (record.status === 'Running' || record.status === 'Queued')) {
+      buttons.push(
+        h('button', {
+          attrs: { type: 'button', 'data-testid': 'cancel-sweep' },
+          className: 'danger',
+          text: 'Cancel sweep',
+          on: {
+            click: () => {
+              announce('Canceling the sweep');
+              void this.live?.sweep.cancel();
+            },
+          },
+        }),
+      );
+    }
+    if (this.interrupted) {
+      buttons.push(
+        h('button', {
+          attrs: { type: 'button', 'data-testid': 'continue-sweep' },
+          className: 'primary',
+          text: 'Continue this sweep',
+          on: { click: () => void this.continueSweep() },
+        }),
+      );
+    }
+    buttons.push(
+      h('button', { attrs: { type: 'button', 'data-action': 'export-json' }, text: 'Export JSON', on: { click: () => void this.download('json') } }),
+      h('button', { attrs: { type: 'button', 'data-action': 'export-csv' }, text: 'Export runs CSV', on: { click: () => void this.download('runs-csv') } }),
+      h('button', { attrs: { type: 'button', 'data-action': 'export-metrics-csv' }, text: 'Export metrics CSV', on: { click: () => void this.download('metrics-csv') } }),
+    );
+    replaceChildren(this.actions, ...buttons);
+  }
+
+  private renderNotes(record: SweepRecord): void {
+    const items: HTMLElement[] = [];
+    if (this.elsewhere) items.push(h('p', { className: 'note', attrs: { 'data-testid': 'read-only' }, text: 'This sweep is running in another tab or window: shown live, read-only here.' }));
+    if (this.interrupted) items.push(h('p', { className: 'note', text: 'The page that ran this sweep went away (reload, crash or closed tab). Finished runs are kept; continuing re-runs the unfinished ones from their last checkpoints and stays within the run budget.' }));
+    if (record.endReason !== null) items.push(h('p', { attrs: { 'data-testid': 'end-reason' }, text: `Ended: ${endReasonText(record.endReason)}` }));
+    if (record.error !== null) items.push(h('p', { className: 'error', text: record.error.message }));
+    if (record.warnings.length > 0) items.push(h('ul', { className: 'warnings' }, ...record.warnings.map((w) => h('li', { text: w }))));
+    const text = items.map((i) => i.textContent).join('|');
+    if (this.notes.dataset['text'] === text) return;
+    this.notes.dataset['text'] = text;
+    replaceChildren(this.notes, ...items);
+  }
+
+  private select(ids: ReadonlySet<string>): void {
+    this.charts?.highlight(ids);
+    this.compare?.setRuns(ids);
+  }
+
+  private cancelRun(runId: string): void {
+    const run = this.model?.run(runId);
+    if (this.live?.sweep.cancelRun(runId) === true) announce(`Canceling run ${run === undefined ? runId : run.index + 1}`);
+  }
+
+  private async continueSweep(): Promise<void> {
+    const record = this.model?.record;
+    if (record === undefined) return;
+    try {
+      await this.context.session.continueSweep(record.id, {});
+      this.dispose();
+      this.context.navigate(`#/sweep/${encodeURIComponent(record.id)}`);
+    } catch (error) {
+      this.notes.prepend(h('p', { className: 'error', attrs: { role: 'alert' }, text: `Could not continue: ${error instanceof Error ? error.message : String(error)}` }));
+    }
+  }
+
+  private async download(kind: 'json' | 'runs-csv' | 'metrics-csv'): Promise<void> {
+    try {
+      await downloadSweep(this.context.session.workspace.store, this.sweepId, kind);
+      announce('Export downloaded');
+    } catch (error) {
+      this.notes.prepend(h('p', { className: 'error', attrs: { role: 'alert' }, text: `Export failed: ${error instanceof Error ? error.message : String(error)}` }));
+    }
+  }
+}
+
+export function endReasonText(reason: SweepEndReason): string {
+  switch (reason.kind) {
+    case 'max-total-runs':
+      return `all ${reason.runs} runs of the budget (maxTotalRuns) were made`;
+    case 'space-exhausted':
+      return `the search space was exhausted after ${reason.runs} runs`;
+    case 'max-duration':
+      return `maxDurationMinutes (${formatValue(reason.minutes)}) elapsed; unfinished runs were canceled`;
+    case 'canceled':
+      return 'the sweep was canceled';
+    case 'metric-never-logged':
+      return `no run logged the primary metric "${reason.metric}"${reason.logged.length === 0 ? '' : ` (logged: ${reason.logged.join(', ')})`}`;
+    case 'all-runs-failed':
+      return `all ${reason.runs} runs failed`;
+    case 'store-error':
+      return 'storing results failed';
+    case 'sampler-error':
+      return 'the sampler failed';
+    case 'imported-unfinished':
+      return `imported from a file exported while the sweep was ${reason.status === 'Queued' ? 'queued' : 'running'} (${reason.exportedAt}); it cannot be continued`;
+  }
+}

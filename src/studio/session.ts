@@ -1,0 +1,188 @@
+import { BrowserWorkspace, type RunningSweep, type SubmitOptions } from '../browser/browser-workspace.js';
+import type { HyperDriveConfig } from '../experiment/config.js';
+import type { SweepEvent } from '../experiment/orchestrator.js';
+import type { Sweep } from '../experiment/sweep.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import type { SweepRecord } from '../store/records.js';
+import { SweepModel } from './model/sweep-model.js';
+
+/** A sweep this page runs: the handle, its pool (null for in-page function trials) and its model. */
+export interface LiveSweep {
+  readonly sweep: Sweep;
+  readonly pool: WorkerPool | null;
+  readonly model: SweepModel;
+}
+
+/** What tabs of the same workspace tell each other. */
+type TabMessage = { readonly kind: 'events'; readonly sweepId: string; readonly events: readonly SweepEvent[] } | { readonly kind: 'deleted'; readonly sweepId: string };
+
+const BROADCAST_EVERY_MS = 200;
+
+/**
+ * The Studio's connection to one workspace: its IndexedDB store, the sweeps this page runs,
+ * and a BroadcastChannel so that another tab showing one of them sees it live, read-only.
+ */
+export class StudioSession {
+  private readonly live = new Map<string, LiveSweep>();
+  private readonly watched = new Map<string, Set<SweepModel>>();
+  private readonly channel: BroadcastChannel | null;
+  private readonly outbox = new Map<string, SweepEvent[]>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly changeListeners = new Set<() => void>();
+
+  private constructor(readonly workspace: BrowserWorkspace) {
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`overdrive:${workspace.name}`);
+    if (this.channel !== null) this.channel.onmessage = (event: MessageEvent<unknown>) => this.onTabMessage(event.data);
+  }
+
+  static async open(name: string): Promise<StudioSession> {
+    return new StudioSession(await BrowserWorkspace.open({ name }));
+  }
+
+  get name(): string {
+    return this.workspace.name;
+  }
+
+  /** Told when a sweep starts or ends here, or another tab deletes one. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  liveSweep(id: string): LiveSweep | undefined {
+    return this.live.get(id);
+  }
+
+  liveSweeps(): LiveSweep[] {
+    return [...this.live.values()];
+  }
+
+  async submit(experiment: string, config: HyperDriveConfig, options: SubmitOptions): Promise<LiveSweep> {
+    return this.adopt(await this.workspace.submit(experiment, config, options));
+  }
+
+  async continueSweep(sweepId: string, options: SubmitOptions): Promise<LiveSweep> {
+    return this.adopt(await this.workspace.continueSweep(sweepId, options));
+  }
+
+  /**
+   * The model of a sweep: the live one when this page runs it, else loaded from the store and
+   * kept live by other tabs' broadcasts. Call the returned `release` when the view goes away.
+   */
+  async model(sweepId: string): Promise<{ model: SweepModel; live: LiveSweep | null; release: () => void } | null> {
+    const live = this.live.get(sweepId);
+    if (live !== undefined) return { model: live.model, live, release: () => {} };
+    const model = await SweepModel.load(this.workspace.store, sweepId);
+    if (model === null) return null;
+    let set = this.watched.get(sweepId);
+    if (set === undefined) {
+      set = new Set();
+      this.watched.set(sweepId, set);
+    }
+    set.add(model);
+    return {
+      model,
+      live: null,
+      release: () => {
+        set.delete(model);
+        if (set.size === 0) this.watched.delete(sweepId);
+      },
+    };
+  }
+
+  async deleteSweep(record: SweepRecord): Promise<void> {
+    const live = this.live.get(record.id);
+    if (live !== undefined) {
+      await live.sweep.cancel();
+      this.live.delete(record.id);
+    }
+    await this.workspace.store.deleteSweep(record.id);
+    this.post({ kind: 'deleted', sweepId: record.id });
+    this.notifyChange();
+  }
+
+  private adopt(running: RunningSweep): LiveSweep {
+    const { sweep, pool } = running;
+    const model = new SweepModel(sweep.getDetails());
+    model.reset(sweep.getDetails(), sweep.getChildren(), [], []);
+    const entry: LiveSweep = { sweep, pool, model };
+    this.live.set(sweep.id, entry);
+    const unsubscribe = sweep.subscribe((event) => {
+      model.apply([event]);
+      this.queueBroadcast(sweep.id, event);
+    });
+    void sweep.waitForCompletion().then(() => {
+      unsubscribe();
+      this.flushBroadcast();
+      this.notifyChange();
+    });
+    this.notifyChange();
+    return entry;
+  }
+
+  private queueBroadcast(sweepId: string, event: SweepEvent): void {
+    if (this.channel === null) return;
+    let list = this.outbox.get(sweepId);
+    if (list === undefined) {
+      list = [];
+      this.outbox.set(sweepId, list);
+    }
+    list.push(event);
+    this.flushTimer ??= setTimeout(() => this.flushBroadcast(), BROADCAST_EVERY_MS);
+  }
+
+  private flushBroadcast(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    for (const [sweepId, events] of this.outbox) this.post({ kind: 'events', sweepId, events });
+    this.outbox.clear();
+  }
+
+  private post(message: TabMessage): void {
+    try {
+      this.channel?.postMessage(message);
+    } catch {
+      // A closed channel (page unloading): other tabs read the store when they next look.
+    }
+  }
+
+  /** Another tab's news. It is data from a same-origin page, but checked before use all the same. */
+  private onTabMessage(data: unknown): void {
+    if (typeof data !== 'object' || data === null) return;
+    const message = data as Partial<TabMessage>;
+    if (typeof message.sweepId !== 'string') return;
+    if (message.kind === 'deleted') {
+      this.notifyChange();
+      return;
+    }
+    if (message.kind !== 'events' || !Array.isArray(message.events)) return;
+    const models = this.watched.get(message.sweepId);
+    if (models === undefined) return;
+    const events = message.events.filter(isSweepEvent);
+    for (const model of models) model.apply(events);
+    if (events.some((e) => e.kind === 'sweep')) this.notifyChange();
+  }
+
+  private notifyChange(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+}
+
+function isSweepEvent(value: unknown): value is SweepEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  switch (e['kind']) {
+    case 'sweep':
+      return typeof (e['sweep'] as { id?: unknown } | undefined)?.id === 'string';
+    case 'run':
+      return typeof (e['run'] as { id?: unknown } | undefined)?.id === 'string';
+    case 'metric': {
+      const p = e['point'] as Record<string, unknown> | undefined;
+      return typeof p?.['runId'] === 'string' && typeof p['name'] === 'string' && typeof p['value'] === 'number' && typeof p['step'] === 'number';
+    }
+    case 'decision':
+      return typeof (e['record'] as { runId?: unknown } | undefined)?.runId === 'string';
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+
+// The Studio as a person uses it, in real Chromium: build a sweep with the form, watch it train
+// real TF.js models in workers, cancel a run, reload, export and import it again. Screenshots
+// of every page go to test-results/studio/ for a human look.
+
+const SHOTS = 'test-results/studio';
+
+async function openStudio(page: Page, workspace: string, hash = '#/'): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    errors.push(`unexpected dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto(`/?workspace=${encodeURIComponent(workspace)}${hash}`);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+  return errors;
+}
+
+/** Fills the builder from the spiral example and shapes a small, quick sweep. */
+async function buildSpiralSweep(page: Page, options: { epochs: number; runs: number }): Promise<void> {
+  const builder = page.getByTestId('sweep-builder');
+  await builder.getByLabel('Which built-in example').selectOption('spiral');
+  await builder.getByTestId('use-example').click();
+  const rows = builder.locator('[data-row]');
+  await expect(rows).toHaveCount(6);
+  const epochs = builder.locator('[data-row][data-param="epochs"] [data-subfield="value"]');
+  await epochs.fill(String(options.epochs));
+  // A real edit through the form: widen the learning-rate grid by one value.
+  const rates = builder.locator('[data-row][data-param="learning_rate"] [data-subfield="values"]');
+  await rates.fill('0.03, 0.1, 0.3');
+  await builder.getByLabel('max total runs (1–1000)').fill(String(options.runs));
+  await builder.getByLabel('max concurrent runs (1–100)').fill('2');
+  await builder.getByLabel('TF.js backend in the workers').selectOption('wasm');
+  await builder.getByLabel('policy').selectOption('none');
+}
+
+test('build a sweep with the form, watch it train, cancel a run, reload, export and re-import it', async ({ page }, testInfo) => {
+  testInfo.setTimeout(300_000);
+  const workspace = `studio-${Date.now()}`;
+  const errors = await openStudio(page, workspace);
+  const builder = page.getByTestId('sweep-builder');
+  await expect(builder).toBeVisible();
+  await expect(page.getByTestId('backend-report')).toContainText('wasm: available');
+
+  // Live validation: a broken row says what is wrong, in the parser's words, and blocks start.
+  await buildSpiralSweep(page, { epochs: 400, runs: 4 });
+  const rates = builder.locator('[data-row][data-param="learning_rate"] [data-subfield="values"]');
+  await rates.fill('');
+  await expect(builder.locator('[data-row][data-param="learning_rate"] [data-row-error]')).toContainText('search_space.learning_rate.values');
+  await expect(page.getByTestId('start-sweep')).toBeDisabled();
+  await rates.fill('0.03, 0.1, 0.3');
+  await expect(page.getByTestId('builder-error')).toHaveCount(0);
+  await expect(page.getByTestId('start-sweep')).toBeEnabled();
+  await page.screenshot({ path: `${SHOTS}/builder.png`, fullPage: true });
+
+  await page.getByTestId('start-sweep').click();
+  await expect(page).toHaveURL(/#\/sweep\/HD_/);
+  const sweepId = decodeURIComponent(new URL(page.url()).hash.replace('#/sweep/', ''));
+  await expect(page.getByTestId('sweep-status')).toHaveText('Running', { timeout: 30_000 });
+
+  // The table and charts follow the sweep as metrics stream in.
+  const table = page.getByTestId('run-table');
+  await expect(table.locator('tbody tr[data-status="Running"]')).toHaveCount(2, { timeout: 60_000 });
+  for (const id of ['metric-chart', 'parallel-coordinates', 'scatter-2d', 'scatter-3d', 'best-so-far']) {
+    await expect(page.getByTestId(id)).toBeVisible();
+  }
+  const intervals = async (): Promise<number> =>
+    page.evaluate((id) => window.studioSession?.liveSweep(id)?.sweep.getChildren().reduce((n, r) => n + r.intervals, 0) ?? 0, sweepId);
+  const before = await intervals();
+  await expect.poll(intervals, { timeout: 60_000 }).toBeGreaterThan(before + 2);
+  await expect(page.getByTestId('metric-chart').locator('canvas').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/sweep-live.png`, fullPage: true });
+
+  // Cancel one running run from its row.
+  const running = table.locator('tbody tr[data-status="Running"]').first();
+  const runId = await running.getAttribute('data-run-id');
+  await running.getByRole('button', { name: /Cancel run/ }).click();
+  await expect(table.locator(`tbody tr[data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'Canceled', { timeout: 30_000 });
+  await expect(table.locator(`tbody tr[data-run-id="${runId}"] td.reason`)).toHaveText('the run was canceled');
+
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 240_000 });
+  await expect(page.getByTestId('end-reason')).toContainText('all 4 runs of the budget');
+  await expect(page.getByTestId('best-run')).toContainText('best val_accuracy');
+
+  // Sorting and the status filter work on the table.
+  await table.getByRole('button', { name: /best val_accuracy/ }).click();
+  const firstStatus = await table.locator('tbody tr[data-run-id]').first().getAttribute('data-status');
+  expect(firstStatus).toBe('Completed');
+  await table.getByRole('button', { name: /^Canceled/ }).click();
+  await expect(table.locator('tbody tr[data-status="Canceled"]')).toHaveCount(0);
+  await table.getByRole('button', { name: /^Canceled/ }).click();
+
+  // Selecting runs compares them and highlights them in the charts.
+  const boxes = table.locator('tbody tr[data-run-id] input[type="checkbox"]');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await expect(page.getByTestId('compare')).toContainText('Comparing 2 selected runs');
+  await page.screenshot({ path: `${SHOTS}/sweep-done.png`, fullPage: true });
+
+  // After a reload, the stored sweep opens again with its table and charts.
+  await page.reload();
+  await page.waitForFunction(() => window.studioSession !== undefined);
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed');
+  await expect(table.locator('tbody tr[data-run-id]')).toHaveCount(4);
+  await expect(table.locator(`tbody tr[data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'Canceled');
+  await expect(page.getByTestId('parallel-coordinates').locator('canvas').first()).toBeVisible();
+
+  // Export as JSON and CSV, then import the JSON into the same workspace as a new sweep.
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const jsonPath = await json.path();
+  const document = JSON.parse(await readFile(jsonPath, 'utf8')) as { format: string; runs: unknown[] };
+  expect(document.format).toBe('overdrive-sweep');
+  expect(document.runs).toHaveLength(4);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export runs CSV' }).click()]);
+  const csvText = await readFile(await csv.path(), 'utf8');
+  expect(csvText.split(/\r?\n/)[0]).toMatch(/^run,run_id,status,/);
+  expect(csvText.trim().split(/\r?\n/)).toHaveLength(5);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sweeps', exact: true }).click();
+  await expect(page.getByTestId('history')).toContainText(sweepId);
+  await page.getByTestId('import-sweep').setInputFiles(jsonPath);
+  await expect(page).toHaveURL(/#\/sweep\//);
+  const importedId = decodeURIComponent(new URL(page.url()).hash.replace('#/sweep/', ''));
+  expect(importedId).not.toBe(sweepId);
+  await expect(page.getByTestId('run-table').locator('tbody tr[data-run-id]')).toHaveCount(4);
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed');
+
+  // History lists both; deleting asks first.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sweeps', exact: true }).click();
+  await expect(page.getByTestId('history').locator('tr[data-sweep-id]')).toHaveCount(2);
+  await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
+  await page.locator(`tr[data-sweep-id="${importedId}"] [data-action="delete-sweep"]`).click();
+  await expect(page.locator('dialog.confirm')).toBeVisible();
+  await page.locator('dialog.confirm').getByRole('button', { name: 'Keep it' }).click();
+  await expect(page.getByTestId('history').locator('tr[data-sweep-id]')).toHaveCount(2);
+  await page.locator(`tr[data-sweep-id="${importedId}"] [data-action="delete-sweep"]`).click();
+  await page.locator('[data-action="confirm-delete"]').click();
+  await expect(page.getByTestId('history').locator('tr[data-sweep-id]')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test('every user string renders as text: an HTML parameter name, values, metric name and error', async ({ page }) => {
+  const workspace = `studio-xss-${Date.now()}`;
+  const errors = await openStudio(page, workspace, '#/history');
+  const id = await page.evaluate(async () => {
+    const od = window.overdrive;
+    const config = new od.HyperDriveConfig({
+      hyperparameterSampling: new od.GridParameterSampling({
+        '<img src=x onerror=alert(1)>': od.choice('<b>bold</b>', '"><svg onload=alert(2)>'),
+      }),
+      primaryMetricName: 'acc<script>alert(3)</script>',
+      primaryMetricGoal: od.PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: 2,
+      train: async (params, run) => {
+        if (String(params['<img src=x onerror=alert(1)>']).includes('svg')) throw new Error('<img src=y onerror=alert(4)> failed');
+        run.log('acc<script>alert(3)</script>', 0.5);
+        run.log('<iframe src=javascript:alert(5)>', 1);
+      },
+    });
+    const live = await window.studioSession!.submit('<h1>xss</h1>', config, {});
+    await live.sweep.waitForCompletion();
+    return live.sweep.id;
+  });
+  await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/sweep/${encodeURIComponent(id)}`);
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed');
+  const table = page.getByTestId('run-table');
+  await expect(table).toContainText('<img src=x onerror=alert(1)>');
+  await expect(table).toContainText('<b>bold</b>');
+  await expect(table).toContainText('<img src=y onerror=alert(4)> failed');
+  await expect(page.getByTestId('best-run')).toContainText('acc<script>alert(3)</script>');
+  await expect(page.locator('h2')).toContainText('<h1>xss</h1>');
+  await expect(page.getByTestId('parallel-coordinates').locator('canvas').first()).toBeVisible();
+  // Hover a point so chart tooltips (HTML in ECharts by default) render the hostile strings too.
+  // One parameter: the scatter plots show their empty state, the curves and axes still draw.
+  await expect(page.getByTestId('scatter-2d')).toContainText('needs at least two hyperparameters');
+  const box = await page.getByTestId('metric-chart').locator('canvas').first().boundingBox();
+  if (box !== null) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(500);
+  const injected = await page.evaluate(() => ({
+    img: document.querySelectorAll('img[src="x"], img[src="y"]').length,
+    svg: document.querySelectorAll('svg[onload]').length,
+    script: [...document.querySelectorAll('script')].filter((s) => s.textContent?.includes('alert')).length,
+    iframe: document.querySelectorAll('iframe').length,
+    bold: [...document.querySelectorAll('b')].filter((b) => b.textContent === 'bold').length,
+    h1: [...document.querySelectorAll('h1')].filter((h) => h.textContent === 'xss').length,
+  }));
+  expect(injected).toEqual({ img: 0, svg: 0, script: 0, iframe: 0, bold: 0, h1: 0 });
+  await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/history`);
+  await expect(page.getByTestId('history')).toContainText('<h1>xss</h1>');
+  expect(await page.locator('h1').count()).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('the demo starts at once on a fresh page, shows its backend report, and can be canceled', async ({ page }) => {
+  const errors = await openStudio(page, `studio-demo-${Date.now()}`, '#/demo');
+  await expect(page).toHaveURL(/#\/sweep\/HD_/, { timeout: 30_000 });
+  await expect(page.getByTestId('sweep-status')).toHaveText('Running');
+  await expect(page.getByTestId('backend-report')).toContainText('Worker pool');
+  await page.getByTestId('cancel-sweep').click();
+  await expect(page.getByTestId('sweep-status')).toHaveText('Canceled', { timeout: 60_000 });
+  await expect(page.getByTestId('end-reason')).toContainText('canceled');
+  expect(errors).toEqual([]);
+});
+
+test('a share link opens the builder with the same sweep', async ({ page }) => {
+  const errors = await openStudio(page, `studio-share-${Date.now()}`);
+  const builder = page.getByTestId('sweep-builder');
+  await buildSpiralSweep(page, { epochs: 7, runs: 3 });
+  await page.locator('.spec-panel summary').click();
+  await page.locator('[data-action="share-link"]').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toMatch(/#sweep=/);
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('shared-sweep')).toContainText('spiral');
+  await expect(builder.locator('[data-row][data-param="epochs"] [data-subfield="value"]')).toHaveValue('7');
+  await expect(builder.getByLabel('max total runs (1–1000)')).toHaveValue('3');
+  await expect(builder.locator('[data-row][data-param="learning_rate"] [data-subfield="values"]')).toHaveValue('0.03, 0.1, 0.3');
+  // A tampered link is refused with a reason, and the builder still opens.
+  await page.goto(`${link.slice(0, -12)}AAAA`);
+  await expect(page.getByTestId('shared-sweep')).toContainText('cannot be opened');
+  expect(errors).toEqual([]);
+});
+
+test('readable from 360 px to wide screens, in light and dark', async ({ page }) => {
+  const errors = await openStudio(page, `studio-layout-${Date.now()}`);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [360, 768, 1600]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(150);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${scheme} ${width}px overflows horizontally`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${SHOTS}/builder-${scheme}-${width}.png`, fullPage: true });
+    }
+    const colours = await page.evaluate(() => {
+      const s = getComputedStyle(document.body);
+      return { fg: s.color, bg: getComputedStyle(document.documentElement).backgroundColor };
+    });
+    expect(colours.fg).not.toBe(colours.bg);
+  }
+  // Keyboard: the skip link and the builder's controls are reachable with Tab.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('.skip-link')).toBeFocused();
+  expect(errors).toEqual([]);
+});
