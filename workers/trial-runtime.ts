@@ -137,7 +137,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
         resumeFrom: request.resumeFrom,
         serializeModel: serializeModelInScope,
         checkpoint:
-          checkpoint === undefined
+          checkpoint === undefined || !request.checkpoints
             ? undefined
             : async (data) => {
                 // Metrics travel on another channel: let them land first, so the stored

@@ -21,6 +21,7 @@ import type {
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { HyperDriveConfig } from './config.js';
+import { isStorageFull } from '../store/storage-full.js';
 import { historyAtCheckpoint, type PriorRun } from './prior.js';
 import { RunState } from './run-state.js';
 import { terminationText } from './termination-text.js';
@@ -57,6 +58,7 @@ type StopRequest =
   | { readonly kind: 'canceled' }
   | { readonly kind: 'max-duration' }
   | { readonly kind: 'metric-never-logged' }
+  | { readonly kind: 'paused'; readonly message: string }
   | { readonly kind: 'fatal'; readonly reason: SweepEndReason; readonly error: ErrorRecord };
 
 /**
@@ -556,7 +558,9 @@ export class Orchestrator {
         ? { kind: 'sweep-canceled' }
         : request.kind === 'max-duration'
           ? { kind: 'max-duration', minutes: this.config.maxDurationMinutes }
-          : { kind: 'sweep-failed', message: request.kind === 'fatal' ? request.error.message : this.neverLoggedMessage() };
+          : request.kind === 'paused'
+            ? { kind: 'sweep-paused', message: request.message }
+            : { kind: 'sweep-failed', message: request.kind === 'fatal' ? request.error.message : this.neverLoggedMessage() };
     for (const run of this.runs) this.requestRunCancel(run, termination);
     this.notify();
   }
@@ -564,7 +568,10 @@ export class Orchestrator {
   private async finish(): Promise<void> {
     const { status, endReason, error } = this.outcome();
     this.sweep = { ...this.sweep, status, endReason, error, endedAt: this.deps.clock.now() };
-    this.saveSweep();
+    // A paused sweep stays stored as it was (Running, with its unfinished runs), so that once
+    // space is freed it reads as interrupted and continues like one.
+    if (this.stopRequest?.kind === 'paused') this.emit({ kind: 'sweep', sweep: this.sweep });
+    else this.saveSweep();
     await this.writes;
     try {
       await this.deps.store.flush();
@@ -577,6 +584,9 @@ export class Orchestrator {
   private outcome(): { status: SweepStatus; endReason: SweepEndReason; error: ErrorRecord | null } {
     const stop = this.stopRequest;
     if (stop?.kind === 'canceled') return { status: 'Canceled', endReason: { kind: 'canceled' }, error: null };
+    if (stop?.kind === 'paused') {
+      return { status: 'Canceled', endReason: { kind: 'storage-full', message: stop.message }, error: { message: stop.message, stack: null } };
+    }
     if (stop?.kind === 'fatal') return { status: 'Failed', endReason: stop.reason, error: stop.error };
     const failed = this.runs.filter((r) => r.status === 'Failed');
     if (this.runs.length > 0 && failed.length === this.runs.length) {
@@ -625,7 +635,8 @@ export class Orchestrator {
 
   private saveRun(run: RunState): void {
     const record = run.toRecord();
-    this.persist(() => this.deps.store.putRun(record));
+    // Runs stopped by a pause are not stored as ended: continuing the sweep re-runs them.
+    if (record.termination?.kind !== 'sweep-paused') this.persist(() => this.deps.store.putRun(record));
     this.emit({ kind: 'run', run: record });
   }
 
@@ -638,6 +649,14 @@ export class Orchestrator {
   /** Serialises writes so the store sees them in order; a failing store fails the sweep. */
   private persist(write: () => Promise<void>): void {
     this.writes = this.writes.then(write).catch((error: unknown) => {
+      if (isStorageFull(error)) {
+        this.requestStop({
+          kind: 'paused',
+          message:
+            "the browser's storage for this site is full, so results could not be saved; free space (delete old sweeps or saved models, or allow more storage), then continue this sweep: finished runs are kept and the rest re-run",
+        });
+        return;
+      }
       this.requestStop({ kind: 'fatal', reason: { kind: 'store-error' }, error: prefixError('the store failed', error) });
     });
   }

@@ -13,6 +13,8 @@ export function terminationText(termination: TerminationRecord): string {
       return 'the run was canceled';
     case 'sweep-failed':
       return `the sweep failed: ${termination.message}`;
+    case 'sweep-paused':
+      return `the sweep paused: ${termination.message}`;
     case 'interrupted':
       return 'the page running the sweep went away before this run finished';
     case 'imported-unfinished':

@@ -49,6 +49,8 @@ export interface WireTrialRequest {
   readonly backend: BackendName;
   /** The checkpoint a resumed run continues from. */
   readonly resumeFrom: ResumePoint | null;
+  /** Whether whoever started the trial stores checkpoints (else `run.canCheckpoint` is false). */
+  readonly checkpoints: boolean;
 }
 
 /** Stores one checkpoint; resolves once it is durable. Called by the worker, answered by the pool. */

@@ -59,6 +59,12 @@ export interface WorkerPoolOptions {
   readonly flushMs?: number;
   /** How long a new worker may take to load and answer (default 60 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * A busy worker that neither reports nor answers a ping for this long is taken for hung (an
+   * infinite loop, a step that never returns) and replaced; its run fails. Default 5 minutes:
+   * a worker is silent while one `fit` epoch runs, and big epochs are legitimately long.
+   */
+  readonly watchdogMs?: number;
   readonly calibration?: {
     readonly steps?: number;
     readonly maxMsPerBackend?: number;
@@ -77,6 +83,7 @@ export interface CalibrationReport extends CalibrationResult {
 
 export type RetireCause =
   | 'crashed'
+  | 'hung'
   | 'cancel-timeout'
   | 'recycled'
   | 'memory'
@@ -119,15 +126,19 @@ const DEFAULTS = {
   maxTensorGrowth: 0,
   flushMs: 75,
   startTimeoutMs: 60_000,
+  watchdogMs: 300_000,
   calibrationSteps: 5,
   calibrationMaxMsPerBackend: 1_500,
   calibrationTimeoutMs: 120_000,
 };
 
 const MAX_DIAGNOSTICS = 500;
+/** How engines word a failed allocation: V8's RangeError, TF.js's backends, WebGPU's. */
+const OUT_OF_MEMORY = /allocation failed|out of memory|OutOfMemory|Invalid typed array length|Invalid array buffer length|Array buffer allocation/i;
 
 const ERROR_NAMES: Record<RetireCause, string> = {
   crashed: 'WorkerCrashedError',
+  hung: 'WorkerHungError',
   'cancel-timeout': 'WorkerTerminatedError',
   recycled: 'WorkerRecycledError',
   memory: 'WorkerRecycledError',
@@ -149,6 +160,9 @@ class Execution {
   cancelReason: string | null = null;
   dispatched = false;
   graceTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the worker running it last showed it is alive (a batch, an answered ping). */
+  lastSign = 0;
+  watchdog: ReturnType<typeof setInterval> | null = null;
   private resolve!: (outcome: TrialOutcome) => void;
 
   constructor(
@@ -173,6 +187,7 @@ class Execution {
     if (this.settled) return false;
     this.settled = true;
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+    if (this.watchdog !== null) clearInterval(this.watchdog);
     this.resolve(outcome);
     return true;
   }
@@ -237,7 +252,7 @@ export class WorkerPool implements TrialRunner {
   readonly backend: BackendRequest;
 
   private readonly options: Required<
-    Pick<WorkerPoolOptions, 'recycleAfterTrials' | 'cancelGraceMs' | 'maxGpuBytesGrowth' | 'maxTensorGrowth' | 'flushMs' | 'startTimeoutMs'>
+    Pick<WorkerPoolOptions, 'recycleAfterTrials' | 'cancelGraceMs' | 'maxGpuBytesGrowth' | 'maxTensorGrowth' | 'flushMs' | 'startTimeoutMs' | 'watchdogMs'>
   >;
   private readonly calibrationBudget: { steps: number; maxMsPerBackend: number; timeoutMs: number };
   private readonly factory: () => PoolWorker;
@@ -249,6 +264,8 @@ export class WorkerPool implements TrialRunner {
   private readonly log: PoolDiagnostic[] = [];
   private readonly subscribers = new Set<(entry: PoolDiagnostic) => void>();
   private readonly calibrators = new Set<PoolWorker>();
+  /** Backends that lost their device: later trials start further down the chain. */
+  private readonly demoted = new Set<BackendName>();
   private nextWorkerId = 1;
   private disposed = false;
   private counts = {
@@ -257,6 +274,7 @@ export class WorkerPool implements TrialRunner {
     trialsEnded: 0,
     retired: {
       crashed: 0,
+      hung: 0,
       'cancel-timeout': 0,
       recycled: 0,
       memory: 0,
@@ -290,6 +308,7 @@ export class WorkerPool implements TrialRunner {
       maxTensorGrowth: positive('maxTensorGrowth', options.maxTensorGrowth, DEFAULTS.maxTensorGrowth, 0),
       flushMs: positive('flushMs', options.flushMs, DEFAULTS.flushMs, 10),
       startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULTS.startTimeoutMs),
+      watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
     };
     this.calibrationBudget = {
       steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),
@@ -476,6 +495,7 @@ export class WorkerPool implements TrialRunner {
     const notify = Comlink.proxy((notice: unknown) => {
       try {
         const parsed = parseNotice(notice);
+        this.noteUnhealthy(slot, parsed.reason);
         this.retire(slot, `worker ${id} became unhealthy: ${parsed.reason}`, 'unhealthy', true);
       } catch (error) {
         this.onProtocolError(slot, error);
@@ -591,6 +611,7 @@ export class WorkerPool implements TrialRunner {
       const sink = Comlink.proxy((batch: unknown) => this.onBatch(slot, execution, batch));
       const saver = Comlink.proxy((data: unknown) => this.onCheckpoint(slot, execution, data));
       execution.dispatched = true;
+      this.watch(slot, execution);
       // Typed unknown on purpose: what comes back is parsed, never trusted.
       const raw = await slot.unlessGone<unknown>(
         slot.api.runTrial(
@@ -601,6 +622,7 @@ export class WorkerPool implements TrialRunner {
             trial: this.wireTrial(request.trial),
             backend,
             resumeFrom: request.resumeFrom ?? null,
+            checkpoints: request.checkpoint !== undefined,
           },
           sink,
           saver,
@@ -634,6 +656,7 @@ export class WorkerPool implements TrialRunner {
 
   private onBatch(slot: Slot, execution: Execution, batch: unknown): void {
     if (execution.settled || slot.state === 'retired') return;
+    execution.lastSign = Date.now();
     let events;
     try {
       events = parseEventBatch(batch);
@@ -672,6 +695,35 @@ export class WorkerPool implements TrialRunner {
     await store(data);
   }
 
+  /**
+   * Pings the worker while its trial runs. A worker blocked in an endless loop cannot answer
+   * (its one thread never returns to the event loop) nor report, so silence past `watchdogMs`
+   * means hung: the run fails and the worker is replaced.
+   */
+  private watch(slot: Slot, execution: Execution): void {
+    const limit = this.options.watchdogMs;
+    execution.lastSign = Date.now();
+    execution.watchdog = setInterval(() => {
+      if (execution.settled || slot.state === 'retired') {
+        if (execution.watchdog !== null) clearInterval(execution.watchdog);
+        return;
+      }
+      const silent = Date.now() - execution.lastSign;
+      if (silent > limit) {
+        const reason = `worker ${slot.id} gave no sign of life for ${Math.round(silent / 1000)} s while running ${execution.request.runId} (an endless loop, or a step that never returns)`;
+        execution.settle({ kind: 'failed', error: { message: `WorkerHungError: ${reason}`, stack: null } });
+        this.retire(slot, reason, 'hung', true);
+        return;
+      }
+      void slot.api.status().then(
+        () => {
+          execution.lastSign = Date.now();
+        },
+        () => {},
+      );
+    }, Math.max(50, Math.min(5_000, limit / 4)));
+  }
+
   private finish(slot: Slot, execution: Execution, result: TrialResult): void {
     slot.trials += 1;
     slot.lastHygiene = result.hygiene;
@@ -680,7 +732,13 @@ export class WorkerPool implements TrialRunner {
     else execution.settle({ kind: 'failed', error: result.error });
 
     if (result.kind === 'failed' && result.unhealthy !== null) {
+      this.noteUnhealthy(slot, result.unhealthy);
       this.retire(slot, `worker ${slot.id} became unhealthy: ${result.unhealthy}`, 'unhealthy', true);
+      return;
+    }
+    if (result.kind === 'failed' && OUT_OF_MEMORY.test(result.error.message)) {
+      // After an allocation failure the worker's heap may be fragmented or near its limit.
+      this.retire(slot, `worker ${slot.id} ran out of memory in ${execution.request.runId}: ${result.error.message}`, 'memory', true);
       return;
     }
     const hygiene = result.hygiene;
@@ -703,8 +761,8 @@ export class WorkerPool implements TrialRunner {
     }
   }
 
-  private backendFor(trial: TrialRequest['trial']): Promise<BackendName> {
-    if (this.backend !== 'auto') return Promise.resolve(this.backend);
+  private async backendFor(trial: TrialRequest['trial']): Promise<BackendName> {
+    if (this.backend !== 'auto') return this.fallbackOf(this.backend);
     const wire = this.wireTrial(trial);
     const key = wire.kind === 'builtin' ? `builtin:${wire.name}` : `module:${wire.url}`;
     let decision = this.decisions.get(key);
@@ -712,7 +770,23 @@ export class WorkerPool implements TrialRunner {
       decision = this.calibrate(key, wire);
       this.decisions.set(key, decision);
     }
-    return decision;
+    return this.fallbackOf(await decision);
+  }
+
+  /**
+   * A lost WebGPU device tends to be lost again (driver reset, GPU crash, memory pressure):
+   * later trials go down the chain rather than fail the same way.
+   */
+  private noteUnhealthy(slot: Slot, reason: string): void {
+    if (!/WebGPU device lost/.test(reason) || slot.backend !== 'webgpu' || this.demoted.has('webgpu')) return;
+    this.demoted.add('webgpu');
+    this.note('backend', slot.id, slot.execution?.request.runId ?? null, `WebGPU lost its device; later trials start on ${this.fallbackOf('webgpu')}`);
+  }
+
+  /** `backend`, or the first one after it in the chain that has not lost its device. */
+  private fallbackOf(backend: BackendName): BackendName {
+    const start = BACKEND_CHAIN.indexOf(backend);
+    return BACKEND_CHAIN.slice(start).find((b) => !this.demoted.has(b)) ?? 'cpu';
   }
 
   /**

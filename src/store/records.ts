@@ -24,6 +24,8 @@ export type TerminationRecord =
   | { readonly kind: 'sweep-failed'; readonly message: string }
   /** The page running the sweep went away (reload, crash) while this run was unfinished. */
   | { readonly kind: 'interrupted' }
+  /** The browser's storage filled up: the sweep paused, and continuing it re-runs this run. */
+  | { readonly kind: 'sweep-paused'; readonly message: string }
   /** The run was still Queued or Running in the exported sweep document it was imported from. */
   | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running' };
 
@@ -36,6 +38,8 @@ export type SweepEndReason =
   | { readonly kind: 'metric-never-logged'; readonly metric: string; readonly logged: readonly string[] }
   | { readonly kind: 'all-runs-failed'; readonly runs: number }
   | { readonly kind: 'store-error' }
+  /** Paused, not failed: the browser's storage is full; free space, then continue the sweep. */
+  | { readonly kind: 'storage-full'; readonly message: string }
   | { readonly kind: 'sampler-error' }
   /**
    * Imported from a sweep document exported while the sweep was still Queued or Running: stored

@@ -111,8 +111,10 @@ export class StudioSession {
       model.apply([event]);
       this.queueBroadcast(sweep.id, event);
     });
-    void sweep.waitForCompletion().then(() => {
+    void sweep.waitForCompletion().then((record) => {
       unsubscribe();
+      // A sweep paused for storage is continued later as an interrupted one, by a new handle.
+      if (record.endReason?.kind === 'storage-full') this.live.delete(sweep.id);
       this.flushBroadcast();
       this.notifyChange();
     });

@@ -109,7 +109,9 @@ export class SweepPage {
   }
 
   private async checkElsewhere(): Promise<void> {
-    const record = this.model?.record;
+    // The stored record, not the live one: a sweep paused for storage ends in memory but stays
+    // stored as Running, which is what makes it continuable.
+    const record = this.model === null ? undefined : await this.context.session.workspace.store.getSweep(this.model.id);
     if (record === undefined || this.live !== null || (record.status !== 'Running' && record.status !== 'Queued')) {
       this.interrupted = false;
       this.elsewhere = false;
@@ -124,6 +126,15 @@ export class SweepPage {
     const model = this.model;
     if (model === null) return;
     const record = model.record;
+    if (this.live !== null && record.endReason?.kind === 'storage-full') {
+      // Paused: no longer running here, and continuable once space is freed.
+      this.live = null;
+      this.table?.setCancelable(null);
+      void this.checkElsewhere().then(() => {
+        this.actions.dataset['key'] = '';
+        this.refresh();
+      });
+    }
     this.renderHeader(record);
     this.renderStatus(record);
     this.renderActions(record);
@@ -260,6 +271,8 @@ export function endReasonText(reason: SweepEndReason): string {
       return `all ${reason.runs} runs failed`;
     case 'store-error':
       return 'storing results failed';
+    case 'storage-full':
+      return `paused: ${reason.message}`;
     case 'sampler-error':
       return 'the sampler failed';
     case 'imported-unfinished':
