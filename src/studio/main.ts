@@ -17,7 +17,14 @@ window.overdrive = overdrive;
 const workspace = new URLSearchParams(location.search).get('workspace') ?? 'overdrive';
 const root = document.getElementById('app');
 if (root === null) throw new Error('index.html lacks #app');
-const session = await StudioSession.open(workspace);
+const session = await StudioSession.open(workspace, (message) => {
+  const banner = document.createElement('p');
+  banner.className = 'banner error';
+  banner.setAttribute('role', 'alert');
+  banner.dataset['testid'] = 'closed-banner';
+  banner.textContent = message;
+  document.body.prepend(banner);
+});
 window.studioSession = session;
 window.studio = new StudioApp(root, session);
 await window.studio.start();

@@ -35,8 +35,19 @@ export class StudioSession {
     if (this.channel !== null) this.channel.onmessage = (event: MessageEvent<unknown>) => this.onTabMessage(event.data);
   }
 
-  static async open(name: string): Promise<StudioSession> {
-    return new StudioSession(await BrowserWorkspace.open({ name }));
+  /**
+   * `onClosed` is told when another tab upgrades the workspace's database (a newer version of
+   * the app): this tab's connection closes rather than block the upgrade, and must reload.
+   */
+  static async open(name: string, onClosed: (message: string) => void = () => {}): Promise<StudioSession> {
+    const workspace = await BrowserWorkspace.open({
+      name,
+      store: {
+        onVersionChange: () =>
+          onClosed('A newer version of Overdrive opened in another tab has upgraded this browser’s data. This tab stopped using it so nothing is corrupted: reload the page to continue.'),
+      },
+    });
+    return new StudioSession(workspace);
   }
 
   get name(): string {
