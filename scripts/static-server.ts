@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, normalize, resolve, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../src/security/content-security-policy.js';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,6 +55,9 @@ export async function startStaticServer(
       response.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        // Workers take their policy from their own response, not from the page's <meta>.
+        'content-security-policy': CONTENT_SECURITY_POLICY_HEADER,
+        'x-content-type-options': 'nosniff',
       });
       createReadStream(file).pipe(response);
     })();
