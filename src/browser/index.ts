@@ -3,3 +3,4 @@ export { BrowserWorkspace, type BrowserWorkspaceOptions, type RunningSweep, type
 export { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 export { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
 export { bestRunWithModel, exportRunModel, runModelFiles, type ModelDestination, type ModelExport } from './model-export.js';
+export { listSavedModels, removeSavedModel, requestPersistence, savedModelExists, storageReport, type SavedModel, type StorageReport } from './storage.js';

@@ -231,3 +231,50 @@ test('when storage fills up the sweep pauses with a clear message, the store sta
   expect(continued.record.endReason).toEqual({ kind: 'max-total-runs', runs: 4 });
   expect(continued.runs.map((r) => [r.status, r.intervals])).toEqual(Array.from({ length: 4 }, () => ['Completed', 60]));
 });
+
+test('a model saved to indexeddb:// that the browser evicts is reported missing, and can be saved again from its checkpoint', async ({ page }) => {
+  const workspace = `evict-${Date.now()}`;
+  await page.goto(`/?workspace=${workspace}#/history`);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+  const id = await page.evaluate(async () => {
+    const od = window.overdrive;
+    const config = new od.HyperDriveConfig({
+      hyperparameterSampling: new od.GridParameterSampling({ learning_rate: od.choice(0.02), hidden_units: 8, epochs: 2, train_samples: 300 }),
+      primaryMetricName: 'val_accuracy',
+      primaryMetricGoal: od.PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: 1,
+      trial: { kind: 'builtin', name: 'digits-mlp' },
+    });
+    const live = await window.studioSession!.submit('evict', config, { backend: 'wasm' });
+    await live.sweep.waitForCompletion();
+    return live.sweep.id;
+  });
+  const sweepUrl = `/?workspace=${workspace}#/sweep/${encodeURIComponent(id)}`;
+  await page.goto(sweepUrl);
+  const best = page.getByTestId('best-run');
+  await best.getByLabel('Model name').fill('evict-me');
+  await best.locator('[data-action="save-model"]').click();
+  await expect(best.locator('.export-status')).toContainText('done (indexeddb://evict-me)');
+  await page.goto(`/?workspace=${workspace}#/history`);
+  await expect(page.getByTestId('saved-models')).toContainText('indexeddb://evict-me');
+  await expect(page.getByTestId('persisted')).toContainText(/persistent/i);
+
+  // What eviction (or "clear site data" for TF.js's store) leaves: the model store is gone.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('tensorflowjs');
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      }),
+  );
+  await page.reload();
+  await expect(page.getByTestId('saved-models')).toContainText('None.');
+  // The sweep's own checkpoint is intact: saving again brings the model back.
+  await page.goto(sweepUrl);
+  await page.getByTestId('best-run').getByLabel('Model name').fill('evict-me');
+  await page.getByTestId('best-run').locator('[data-action="save-model"]').click();
+  await expect(page.getByTestId('best-run').locator('.export-status')).toContainText('done (indexeddb://evict-me)');
+  await page.goto(`/?workspace=${workspace}#/history`);
+  await expect(page.getByTestId('saved-models')).toContainText('indexeddb://evict-me');
+});

@@ -6,7 +6,8 @@ import type { SweepModel } from '../model/sweep-model.js';
 
 export interface BestRunActions {
   /** Saves the run's model through TF.js: `downloads://NAME` or `indexeddb://NAME`. */
-  readonly exportModel: (runId: string, destination: string) => Promise<void>;
+  /** Resolves with a caveat to show (e.g. eviction risk), or null. */
+  readonly exportModel: (runId: string, destination: string) => Promise<string | null>;
   /** Whether the run's model is really stored (an imported sweep keeps the summary, not the weights). */
   readonly modelStored: (runId: string) => Promise<boolean>;
 }
@@ -76,8 +77,8 @@ export class BestRunPanel {
     const run = async (destination: string, what: string): Promise<void> => {
       status.textContent = `${what}…`;
       try {
-        await this.actions.exportModel(best.id, destination);
-        status.textContent = `${what}: done (${destination}).`;
+        const caveat = await this.actions.exportModel(best.id, destination);
+        status.textContent = `${what}: done (${destination}).${caveat === null ? '' : ` ${caveat}`}`;
       } catch (error) {
         status.textContent = `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
       }

@@ -2,6 +2,7 @@ import { bestRun } from '../../experiment/run-queries.js';
 import { importSweep, parseSweepDocument } from '../../export/index.js';
 import type { SweepRecord } from '../../store/records.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
+import { StoragePanel } from './storage-panel.js';
 import type { PageContext } from './sweep-page.js';
 
 /**
@@ -13,6 +14,7 @@ export class HistoryPage {
   private readonly list: HTMLElement;
   private readonly message: HTMLElement;
   private readonly dialog: HTMLDialogElement;
+  private readonly storage = new StoragePanel();
   private unsubscribe: () => void = () => {};
 
   constructor(private readonly context: PageContext) {
@@ -33,13 +35,14 @@ export class HistoryPage {
       h('div', { className: 'row' }, h('label', null, 'Import a sweep exported as JSON: ', file)),
       this.message,
       this.list,
+      this.storage.element,
       this.dialog,
     );
   }
 
   async mount(): Promise<void> {
     this.unsubscribe = this.context.session.onChange(() => void this.render());
-    await this.render();
+    await Promise.all([this.render(), this.storage.render()]);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import type { SweepEndReason, SweepRecord } from '../../store/records.js';
+import { requestPersistence, savedModelExists } from '../../browser/storage.js';
 import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
 import { announce, formatDuration, formatValue, h, replaceChildren } from '../dom.js';
@@ -68,7 +69,13 @@ export class SweepPage {
     });
     this.best = new BestRunPanel(model, {
       exportModel: async (runId, destination) => {
+        // A model kept in the browser is only as safe as the site's storage: ask to keep it.
+        const persisted = destination.startsWith('indexeddb://') ? await requestPersistence() : true;
         await this.context.session.workspace.exportModel({ runId }, destination);
+        if (destination.startsWith('indexeddb://') && !(await savedModelExists(destination))) {
+          throw new Error(`${destination} was not found after saving it (the browser refused to store it)`);
+        }
+        return persisted ? null : 'Saved; this browser may evict it under storage pressure (it declined persistent storage), so download it too if it matters.';
       },
       modelStored: async (runId) => (await this.context.session.workspace.store.latestCheckpoint(runId)) !== undefined,
     });
