@@ -247,3 +247,41 @@ test('readable from 360 px to wide screens, in light and dark', async ({ page })
   await expect(page.locator('.skip-link')).toBeFocused();
   expect(errors).toEqual([]);
 });
+
+test('malformed specs pasted into the builder are refused with the field, the rule and the value, and nothing is stored', async ({ page }) => {
+  const workspace = `studio-bad-${Date.now()}`;
+  const errors = await openStudio(page, workspace);
+  const valid = {
+    trial: 'spiral',
+    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
+    sampling_algorithm: 'random',
+    objective: { primary_metric: 'val_accuracy', goal: 'maximize' },
+    limits: { max_total_trials: 4 },
+  };
+  const bad: [string, unknown, RegExp][] = [
+    ['low >= high', { ...valid, search_space: { lr: { type: 'uniform', min_value: 0.5, max_value: 0.1 } } }, /search_space\.lr\.min_value: must be less than max_value/],
+    ['q <= 0', { ...valid, search_space: { n: { type: 'quniform', min_value: 1, max_value: 9, q: 0 } } }, /search_space\.n\.q: .*(> 0|greater than 0)/],
+    ['empty choice', { ...valid, search_space: { o: { type: 'choice', values: [] } } }, /search_space\.o\.values/],
+    ['grid over uniform', { ...valid, sampling_algorithm: 'grid' }, /search_space\.lr/],
+    ['runs over 1000', { ...valid, limits: { max_total_trials: 5000 } }, /limits\.max_total_trials: .*1000.*\(got 5000\)/],
+    ['string limit', { ...valid, limits: { max_total_trials: 'ten' } }, /limits\.max_total_trials: .*\(got "ten"\)/],
+    ['unknown policy field', { ...valid, early_termination: { type: 'bandit', slack_factor: 0.1, slak: 1 } }, /early_termination\.slak/],
+    ['unknown policy type', { ...valid, early_termination: { type: 'patience' } }, /early_termination\.type: .*\(got "patience"\)/],
+    ['HTML as a name', { ...valid, search_space: { '<img src=x onerror=alert(1)>': { type: 'choice', values: [1] } } }, /search_space\.<img src=x onerror=alert\(1\)>/],
+    ['not JSON', '{"trial": "spiral",', /must be valid JSON/],
+  ];
+  await page.locator('.spec-panel summary').click();
+  const text = page.getByTestId('spec-json');
+  for (const [name, spec, message] of bad) {
+    await text.fill(typeof spec === 'string' ? spec : JSON.stringify(spec, null, 2));
+    await page.getByTestId('apply-spec').click();
+    await expect(page.locator('.spec-panel .field-error').first(), name).toHaveText(message);
+  }
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  const stored = await page.evaluate(async (name) => {
+    const store = window.studioSession!.workspace.store;
+    return { sweeps: (await store.listSweeps(name)).length, experiments: (await store.listExperiments(name)).length };
+  }, workspace);
+  expect(stored).toEqual({ sweeps: 0, experiments: 0 });
+  expect(errors).toEqual([]);
+});
