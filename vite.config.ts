@@ -50,9 +50,15 @@ export default defineConfig({
     // TF.js alone is well over the default 500 kB warning threshold.
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'overdrive-run-details' ? 'overdrive-run-details.js' : 'assets/[name]-[hash].js'),
+      },
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         headless: resolve(import.meta.dirname, 'src/app/headless.html'),
+        embed: resolve(import.meta.dirname, 'src/studio/run-details/embed.html'),
+        // Embedding pages load it by this stable name (see the sweep page's "Embed" snippet).
+        'overdrive-run-details': resolve(import.meta.dirname, 'src/studio/run-details/register.ts'),
         ...harnessPages,
       },
     },

@@ -285,3 +285,37 @@ test('malformed specs pasted into the builder are refused with the field, the ru
   expect(stored).toEqual({ sweeps: 0, experiments: 0 });
   expect(errors).toEqual([]);
 });
+
+test('the run-details element embeds one sweep in another page, live while it runs', async ({ page, context }) => {
+  const workspace = `studio-embed-${Date.now()}`;
+  const errors = await openStudio(page, workspace);
+  const id = await page.evaluate(async () => {
+    const od = window.overdrive;
+    const config = new od.HyperDriveConfig({
+      hyperparameterSampling: new od.GridParameterSampling({ learning_rate: od.choice(0.03, 0.1), hidden_units: 8, epochs: 150 }),
+      primaryMetricName: 'val_accuracy',
+      primaryMetricGoal: od.PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: 2,
+      maxConcurrentRuns: 2,
+      trial: { kind: 'builtin', name: 'spiral' },
+    });
+    return (await window.studioSession!.submit('embed', config, { backend: 'wasm' })).sweep.id;
+  });
+  const embed = await context.newPage();
+  const embedErrors: string[] = [];
+  embed.on('pageerror', (error) => embedErrors.push(error.message));
+  await embed.goto(`/src/studio/run-details/embed.html?sweep=${encodeURIComponent(id)}&workspace=${encodeURIComponent(workspace)}`);
+  const details = embed.locator('overdrive-run-details');
+  await expect(details.getByTestId('run-details')).toContainText(id);
+  await expect(details.getByTestId('run-table').locator('tbody tr[data-run-id]')).toHaveCount(2);
+  await expect(details.getByTestId('metric-chart').locator('canvas').first()).toBeVisible();
+  // Live: the element follows the sweep running in the other tab to its end.
+  await expect(details.locator('.badge')).toHaveText('Completed', { timeout: 120_000 });
+  await expect(details.getByTestId('run-table').locator('tbody tr[data-status="Completed"]')).toHaveCount(2);
+  await embed.screenshot({ path: `${SHOTS}/embed.png`, fullPage: true });
+  // The snippet on the sweep page names the same element.
+  await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/sweep/${encodeURIComponent(id)}`);
+  await expect(page.getByTestId('embed').locator('textarea')).toHaveValue(new RegExp(`<overdrive-run-details sweep="${id}"`));
+  expect(errors).toEqual([]);
+  expect(embedErrors).toEqual([]);
+});

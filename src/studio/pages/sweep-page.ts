@@ -99,6 +99,7 @@ export class SweepPage {
       this.charts.element,
       this.compare.element,
       h('section', { className: 'panel', attrs: { 'aria-labelledby': 'runs-title' } }, h('h3', { attrs: { id: 'runs-title' }, text: 'Runs' }), this.table.element),
+      embedSnippet(record.id, this.context.session.name),
     );
     this.unsubscribe = model.subscribe(() => this.refresh());
     this.ticker = setInterval(() => {
@@ -285,4 +286,18 @@ export function endReasonText(reason: SweepEndReason): string {
     case 'imported-unfinished':
       return `imported from a file exported while the sweep was ${reason.status === 'Queued' ? 'queued' : 'running'} (${reason.exportedAt}); it cannot be continued`;
   }
+}
+
+/** HyperDrive's notebook widget, for any page of this site: the element and the script to load. */
+function embedSnippet(sweepId: string, workspace: string): HTMLElement {
+  const attr = (v: string): string => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  const code = `<script type="module" src="/overdrive-run-details.js"></script>\n<overdrive-run-details sweep="${attr(sweepId)}" workspace="${attr(workspace)}"></overdrive-run-details>`;
+  return h(
+    'details',
+    { className: 'panel embed', attrs: { 'data-testid': 'embed' } },
+    h('summary', { text: 'Embed this sweep in another page' }),
+    h('p', { className: 'muted', text: 'Shows this sweep’s status, runs and metric curves, live while it runs, on any page served from this site.' }),
+    h('textarea', { attrs: { readonly: true, rows: 3, 'aria-label': 'Embed code' }, className: 'code', text: code }),
+    h('p', null, h('a', { attrs: { href: `/src/studio/run-details/embed.html?sweep=${encodeURIComponent(sweepId)}&workspace=${encodeURIComponent(workspace)}` }, text: 'Open the embedding example' })),
+  );
 }
