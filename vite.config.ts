@@ -66,6 +66,24 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
+  // Found only when a worker or a chart first loads, these would make `vite dev` re-bundle and
+  // reload the page mid-sweep (interrupting it): bundle them up front.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      'comlink',
+      'idb',
+      'yaml',
+      'echarts/core',
+      'echarts/charts',
+      'echarts/components',
+      'echarts/renderers',
+      'echarts-gl/charts',
+      'echarts-gl/components',
+    ],
+  },
   preview: {
     headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER },
     host: '127.0.0.1',
