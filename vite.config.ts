@@ -1,19 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './src/security/content-security-policy.js';
-
-/**
- * Puts the policy into every built page. Not in `vite dev`: its hot-reload client injects
- * inline styles and scripts, which the policy rightly refuses.
- */
-function contentSecurityPolicy(): Plugin {
-  return {
-    name: 'overdrive-content-security-policy',
-    apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
-  };
-}
+import { defineConfig } from 'vite';
+import { contentSecurityPolicy, noEvalInCharts } from './scripts/vite-plugins.js';
+import { CONTENT_SECURITY_POLICY_HEADER } from './src/security/content-security-policy.js';
 
 // Browser tests load small harness pages that expose the runtime to Playwright; they are built
 // next to the app so tests run against the same production bundle a user gets.
@@ -24,29 +13,14 @@ const harnessPages = Object.fromEntries(
     .map((entry) => [`harness-${entry.name.replace(/\.html$/, '')}`, resolve(harnessDir, entry.name)]),
 );
 
-/**
- * claygl (under echarts-gl's 3-D charts) compiles size expressions with `new Function`, which
- * the policy refuses; swap in a parser for the same tiny language (src/studio/charts/safe-expression.ts).
- */
-function noEvalInCharts(): Plugin {
-  const safe = resolve(import.meta.dirname, 'src/studio/charts/safe-expression.ts');
-  const unsafe = "var func = new Function('width', 'height', 'dpr', 'return ' + exprRes[1]);";
-  return {
-    name: 'overdrive-no-eval-in-charts',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!id.replace(/\\/g, '/').endsWith('claygl/src/createCompositor.js')) return null;
-      if (!code.includes(unsafe)) this.error('claygl changed: its compositor no longer reads size expressions as expected');
-      return `import { compileSizeExpression as __compileSizeExpression } from ${JSON.stringify(safe)};\n${code.replace(unsafe, 'var func = __compileSizeExpression(exprRes[1]);')}`;
-    },
-  };
-}
-
 export default defineConfig({
   plugins: [contentSecurityPolicy(), noEvalInCharts()],
   build: {
     target: 'es2022',
     sourcemap: true,
+    // A training module referenced with new URL(..., import.meta.url) must stay a file: inlined as a
+    // data: URL, workers could not import it under the Content-Security-Policy (script-src 'self').
+    assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined),
     // TF.js alone is well over the default 500 kB warning threshold.
     chunkSizeWarningLimit: 4096,
     rollupOptions: {

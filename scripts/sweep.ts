@@ -55,8 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     // A spec of ours or an Azure ML v2 sweep job, as JSON or YAML; an Azure job's command
     // trial needs --trial to say what to train in the browser.
+    // No `source`: the message below already names the file, so positions read "line L, column C".
     parsed = parseSweepJobText(text, {
-      source: args.specPath,
       builtinTrials: BUILTIN_EXAMPLES,
       ...(args.trial === undefined ? {} : { trial: /[/\\]|\.m?js$/.test(args.trial) ? { module: resolve(args.trial) } : args.trial }),
     });

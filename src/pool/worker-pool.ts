@@ -443,11 +443,25 @@ export class WorkerPool implements TrialRunner {
       // Assigned now, not when `drive` runs: two starts in one turn must not share a worker,
       // and a worker dying in between must take this trial down with it.
       slot.execution = execution;
+      this.prepareSuccessor(slot);
       return Promise.resolve(slot);
     }
     // Only reached while a cancelled trial's worker is still winding down: the orchestrator
     // never starts more than `capacity` trials, so this wait is brief.
     return new Promise((resolve) => this.waiters.push({ execution, resolve }));
+  }
+
+  /**
+   * A worker starting its last trial before recycling gets its successor spawned now, so the
+   * successor loads TF.js and its backend while that trial trains, and the next trial does not
+   * wait for a cold start (measured: recycling every 20 trials otherwise cost ~19 ms per trial of
+   * a short sweep). The extra worker is idle until then: the orchestrator never starts more than
+   * `capacity` trials at once.
+   */
+  private prepareSuccessor(slot: Slot): void {
+    if (this.disposed || slot.trials + 1 < this.options.recycleAfterTrials) return;
+    if (this.slots.some((s) => s !== slot && s.execution === null && s.state !== 'retired')) return;
+    this.spawn(` ahead of recycling worker ${slot.id}`);
   }
 
   private release(slot: Slot): void {

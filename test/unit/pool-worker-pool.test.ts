@@ -278,6 +278,20 @@ describe('WorkerPool', () => {
     expect(workers.map((w) => w.requests.length)).toEqual([2, 2, 1]);
   });
 
+  it('spawns the successor of a worker that starts its last trial before recycling, so the next trial finds it started', async () => {
+    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2 });
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+    expect(workers).toHaveLength(1);
+    const last = pool.start(request(), () => {});
+    // Spawned as the last trial starts, not when the next one needs it.
+    expect(workers).toHaveLength(2);
+    expect(await last.outcome).toEqual({ kind: 'completed' });
+    expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+    expect(workers).toHaveLength(2);
+    expect(workers.map((w) => w.requests.length)).toEqual([2, 1]);
+    expect(pool.diagnostics().some((d) => d.kind === 'spawned' && d.message === 'worker 2 spawned ahead of recycling worker 1')).toBe(true);
+  });
+
   it('recycles a worker whose GPU memory or leftover tensors grew too much', async () => {
     const memory = (gpuBytes: number) => ({ backend: 'webgpu', numTensors: 0, numBytes: 0, gpuBytes });
     const hygiene = (gpuBytes: number, after = 0) => ({
