@@ -2,6 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 // Browsers cannot be downloaded here: use Debian's Chromium (or CHROME_PATH when set).
 const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
+// OVERDRIVE_TEST_PORT and OVERDRIVE_TEST_DIST let several suites run side by side on one machine,
+// each against its own build and preview server (the defaults are what `npm test` uses).
+const port = Number(process.env['OVERDRIVE_TEST_PORT'] ?? 4173);
+const dist = process.env['OVERDRIVE_TEST_DIST'] ?? 'dist';
 
 export default defineConfig({
   testDir: 'test/browser',
@@ -14,7 +18,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
     headless: true,
     screenshot: 'only-on-failure',
@@ -31,8 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --port ${port} --outDir ${dist}`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: process.env['CI'] === undefined,
     timeout: 60_000,
   },

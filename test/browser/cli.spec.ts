@@ -35,7 +35,12 @@ test('npm run sweep --json runs a built-in example on wasm, prints the documente
     expect(Object.keys(run.hyperparameters).sort()).toEqual(['epochs', 'hidden_units', 'learning_rate']);
   }
   expect(report.backend.used).toEqual(['wasm']);
-  expect(report.best?.hyperparameters['learning_rate']).toBe(0.05);
+  // Training is real and unseeded, so which learning rate wins a 3-epoch spiral is up to chance
+  // (a lucky initialisation at 1e-4 can beat 0.05): the best is whichever run scored highest.
+  const top = [...report.runs].sort((a, b) => (b.bestPrimaryMetric ?? -Infinity) - (a.bestPrimaryMetric ?? -Infinity))[0];
+  expect(report.best?.runId).toBe(top?.id);
+  expect(report.best?.bestPrimaryMetric).toBe(top?.bestPrimaryMetric);
+  expect(report.best?.hyperparameters).toEqual(top?.hyperparameters);
   // Progress went to stderr, leaving stdout pure JSON.
   expect(stderr).toMatch(/Completed: 2\/4 runs/);
 

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 // every page and on every response, no request to any host but the app's own, training code
 // only in workers, and imported data that is never run.
 
-const BASE = 'http://127.0.0.1:4173';
+const BASE = `http://127.0.0.1:${process.env['OVERDRIVE_TEST_PORT'] ?? 4173}`;
 
 /** Records every CSP violation the page (or its workers) reports. */
 async function watchViolations(page: Page): Promise<void> {
