@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 // The Studio as a person uses it, in real Chromium: build a sweep with the form, watch it train
 // real TF.js models in workers, cancel a run, reload, export and import it again. Screenshots
 // of every page go to test-results/studio/ for a human look.
 
-const SHOTS = 'test-results/studio';
+const SHOTS = join(process.env['OVERDRIVE_TEST_RESULTS'] ?? 'test-results', 'studio');
 
 async function openStudio(page: Page, workspace: string, hash = '#/'): Promise<string[]> {
   const errors: string[] = [];
