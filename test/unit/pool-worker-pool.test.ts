@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrialEvent, TrialRequest } from '../../src/runner/runner.js';
 import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
 import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
@@ -271,15 +271,35 @@ describe('WorkerPool', () => {
   });
 
   it('recycles a worker after recycleAfterTrials trials', async () => {
-    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2 });
+    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2, recycleMinLifetimeMs: 0 });
     for (let i = 0; i < 5; i++) expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
     expect(workers).toHaveLength(3);
     expect(pool.stats().retired.recycled).toBe(2);
     expect(workers.map((w) => w.requests.length)).toEqual([2, 2, 1]);
   });
 
+  it('does not recycle a worker by trial count before it has lived recycleMinLifetimeMs, then does', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2 });
+      // Quick trials: far more than recycleAfterTrials within the default 30 s, one worker.
+      for (let i = 0; i < 6; i++) expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+      expect(workers).toHaveLength(1);
+      expect(pool.stats().retired.recycled).toBe(0);
+      vi.setSystemTime(Date.now() + 30_000);
+      // Old enough now: the next trial gets a successor ready, and the worker retires after it.
+      expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+      expect(pool.stats().retired.recycled).toBe(1);
+      expect(workers).toHaveLength(2);
+      expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
+      expect(workers.map((w) => w.requests.length)).toEqual([7, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('spawns the successor of a worker that starts its last trial before recycling, so the next trial finds it started', async () => {
-    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2 });
+    const { pool, workers } = await makePool({}, { size: 1, recycleAfterTrials: 2, recycleMinLifetimeMs: 0 });
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
     expect(workers).toHaveLength(1);
     const last = pool.start(request(), () => {});
