@@ -1,4 +1,3 @@
-import { isBetter } from '../metric/goal.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyInput, RunHistory } from './policy.js';
 
@@ -19,15 +18,22 @@ export function bestUpTo(
 ): number | undefined {
   // An index loop, not bestOf(values.slice(...)): a decision visits every other run, and at
   // 1000 runs x 100 intervals the copies were most of its cost (bench/results/bench.md).
+  // The goal is read once, outside the loop: this loop is most of a decision's cost.
   const values = run.values;
   const end = prefixLength(values.length, interval);
-  let best: number | undefined;
+  const maximize = goal === 'MAXIMIZE';
+  let best = maximize ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  let found = false;
   for (let i = 0; i < end; i++) {
     const v = values[i] as number;
-    if (!Number.isFinite(v)) continue;
-    if (best === undefined || isBetter(goal, v, best)) best = v;
+    // NaN fails either comparison, and so does the infinity on the sentinel's side; the other
+    // infinity passes it and is skipped here (non-finite values are never a best, SPEC §11).
+    if ((maximize ? v > best : v < best) && v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) {
+      best = v;
+      found = true;
+    }
   }
-  return best;
+  return found ? best : undefined;
 }
 
 /** How many values `values.slice(0, interval)` would keep, without copying them. */

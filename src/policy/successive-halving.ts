@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { compareBestFirst, isBetter } from '../metric/goal.js';
+import { isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, plural } from './history.js';
 import type { PolicyDecision, PolicyEvidence, PolicyInput, RunHistory } from './policy.js';
 import { readInteger } from './schedule.js';
@@ -144,10 +144,21 @@ export function judgeRung(
   const { goal, run, interval } = input;
   const { resource, reductionFactor, where, label } = context;
   const value = bestUpTo(goal, run, resource);
-  const peerValues: (number | undefined)[] = peers
-    .filter((peer) => peer.values.length >= resource)
-    .map((peer) => bestUpTo(goal, peer, resource));
-  const finitePeers = peerValues.filter((v) => v !== undefined).length;
+  // One pass over the peers (a decision at 1000 runs visits every one of them): how many reached
+  // the rung, their finite values, and how many beat the judged run outright.
+  const finite = new Float64Array(peers.length + 1);
+  let finitePeers = 0;
+  let reached = 0;
+  let strictlyBetter = 0;
+  for (const peer of peers) {
+    if (peer.values.length < resource) continue;
+    reached += 1;
+    const v = bestUpTo(goal, peer, resource);
+    if (v === undefined) continue;
+    finite[finitePeers] = v;
+    finitePeers += 1;
+    if (value === undefined || isBetter(goal, v, value)) strictlyBetter += 1;
+  }
   if (value === undefined && finitePeers === 0) {
     return {
       kind: 'skip',
@@ -158,14 +169,20 @@ export function judgeRung(
     };
   }
 
-  const comparedRuns = peerValues.length + 1;
+  const comparedRuns = reached + 1;
   const keepCount = Math.floor(comparedRuns / reductionFactor);
-  const strictlyBetter =
-    value === undefined ? finitePeers : peerValues.filter((v) => v !== undefined && isBetter(goal, v, value)).length;
   const rank = strictlyBetter + 1;
   const cancel = value === undefined || (keepCount > 0 && strictlyBetter >= keepCount);
-  const ranked = [value, ...peerValues].sort((a, b) => compareBestFirst(goal, a, b));
-  const cutoff = keepCount > 0 ? (ranked[keepCount - 1] ?? null) : null;
+  // The cut-off is the keepCount-th best value at the rung (runs without a finite value rank
+  // last, so there is none when fewer finite values than keepCount exist). A typed array sorts
+  // numerically and natively, far faster than sorting boxed values with a comparator.
+  let count = finitePeers;
+  if (value !== undefined) finite[count++] = value;
+  let cutoff: number | null = null;
+  if (keepCount > 0 && keepCount <= count) {
+    const sorted = finite.subarray(0, count).sort();
+    cutoff = sorted[goal === 'MAXIMIZE' ? count - keepCount : keepCount - 1] as number;
+  }
   const evidence = makeEvidence({ value: value ?? null, comparedRuns, keepCount, rank, cutoff });
 
   const top = `the top 1/${reductionFactor}`;
