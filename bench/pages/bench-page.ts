@@ -1,0 +1,515 @@
+// The browser half of `npm run bench` (bench/run.ts drives it with Playwright). Everything runs
+// through the same runtime the app uses: the WorkerPool and its trial workers, the orchestrator,
+// and the IndexedDB store.
+import { Experiment } from '../../src/experiment/experiment.js';
+import { HyperDriveConfig } from '../../src/experiment/config.js';
+import { Workspace } from '../../src/experiment/workspace.js';
+import { PrimaryMetricGoal } from '../../src/metric/goal.js';
+import { policyFromSpec } from '../../src/policy/from-spec.js';
+import { WorkerPool } from '../../src/pool/worker-pool.js';
+import { GridParameterSampling } from '../../src/sampling/grid.js';
+import { RandomParameterSampling } from '../../src/sampling/random.js';
+import { choice, loguniform, uniform } from '../../src/space/constructors.js';
+import { InProcessRunner } from '../../src/runner/in-process-runner.js';
+import { terminationText } from '../../src/experiment/termination-text.js';
+import { IndexedDbStore } from '../../src/store/indexeddb-store.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import type { MetricPoint } from '../../src/store/records.js';
+import type { Store } from '../../src/store/store.js';
+import type {
+  BackendProbe,
+  BenchBackend,
+  FixedMlp,
+  IdbOutcome,
+  IdbPlan,
+  OverheadOpenResult,
+  OverheadSample,
+  OverheadVariant,
+  PageInfo,
+  RecordedRun,
+  StudioSeed,
+  StudioSeedPlan,
+  SweepOutcome,
+  SweepPlan,
+  TrivialOutcome,
+  TrivialPlan,
+} from '../lib/types.js';
+import { PRIMARY_METRIC, searchSpace } from '../lib/workloads.js';
+import type { PlainReply, PlainRequest } from './plain-protocol.js';
+
+const OVERHEAD_DB = 'overdrive-bench-overhead';
+const SWEEP_DB = 'overdrive-bench-sweeps';
+const TRIVIAL_DB = 'overdrive-bench-trivial';
+const IDB_DB = 'overdrive-bench-idb';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plain TF.js worker.
+
+class PlainWorker {
+  private readonly worker = new Worker(new URL('./plain-worker.ts', import.meta.url), { type: 'module', name: 'bench-plain' });
+  private readonly pending = new Map<number, (reply: PlainReply) => void>();
+  private next = 1;
+
+  constructor() {
+    this.worker.addEventListener('message', (event: MessageEvent<PlainReply>) => {
+      const resolve = this.pending.get(event.data.id);
+      this.pending.delete(event.data.id);
+      resolve?.(event.data);
+    });
+  }
+
+  init(backend: BenchBackend): Promise<Extract<PlainReply, { kind: 'init' }>> {
+    return this.send({ id: this.next++, kind: 'init', backend }) as Promise<Extract<PlainReply, { kind: 'init' }>>;
+  }
+
+  train(params: FixedMlp, cancelHook: boolean): Promise<Extract<PlainReply, { kind: 'train' }>> {
+    return this.send({ id: this.next++, kind: 'train', params, cancelHook }) as Promise<Extract<PlainReply, { kind: 'train' }>>;
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+
+  private send(request: PlainRequest): Promise<PlainReply> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`plain worker: ${request.kind} timed out`)), 600_000);
+      this.pending.set(request.id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.worker.postMessage(request);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function deleteDatabase(name: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => resolve();
+    request.onblocked = () => resolve();
+  });
+}
+
+function info(): PageInfo {
+  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return {
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    deviceMemoryGb: typeof memory === 'number' ? memory : null,
+  };
+}
+
+async function probe(backend: BenchBackend): Promise<BackendProbe> {
+  const worker = new PlainWorker();
+  try {
+    const reply = await Promise.race([
+      worker.init(backend),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('did not initialise within 60 s')), 60_000)),
+    ]);
+    return { backend, available: reply.ok, settledOn: reply.settledOn, error: reply.error, adapter: reply.adapter, stepMs: reply.stepMs };
+  } catch (error) {
+    return { backend, available: false, settledOn: null, error: errorText(error), adapter: null, stepMs: null };
+  } finally {
+    worker.terminate();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine overhead: plain TF.js in a worker vs one Overdrive trial through the pool.
+
+interface OverheadState {
+  readonly backend: BenchBackend;
+  readonly params: FixedMlp;
+  readonly plain: PlainWorker;
+  readonly pool: WorkerPool;
+  readonly store: TimedStore;
+  readonly workspace: Workspace;
+}
+
+let overhead: OverheadState | null = null;
+
+/** The IndexedDB store, timing its checkpoint writes (the only writes a trial waits for). */
+class TimedStore implements Store {
+  checkpointMs = 0;
+  constructor(private readonly inner: IndexedDbStore) {}
+  putExperiment: Store['putExperiment'] = (r) => this.inner.putExperiment(r);
+  putSweep: Store['putSweep'] = (r) => this.inner.putSweep(r);
+  putRun: Store['putRun'] = (r) => this.inner.putRun(r);
+  appendMetrics: Store['appendMetrics'] = (p) => this.inner.appendMetrics(p);
+  appendDecisions: Store['appendDecisions'] = (d) => this.inner.appendDecisions(d);
+  putCheckpoint: Store['putCheckpoint'] = async (r) => {
+    const t0 = performance.now();
+    try {
+      await this.inner.putCheckpoint(r);
+    } finally {
+      this.checkpointMs += performance.now() - t0;
+    }
+  };
+  listExperiments: Store['listExperiments'] = (w) => this.inner.listExperiments(w);
+  getSweep: Store['getSweep'] = (id) => this.inner.getSweep(id);
+  listSweeps: Store['listSweeps'] = (w, e) => this.inner.listSweeps(w, e);
+  listRuns: Store['listRuns'] = (id) => this.inner.listRuns(id);
+  listMetrics: Store['listMetrics'] = (id, run) => this.inner.listMetrics(id, run);
+  listDecisions: Store['listDecisions'] = (id) => this.inner.listDecisions(id);
+  latestCheckpoint: Store['latestCheckpoint'] = (id) => this.inner.latestCheckpoint(id);
+  deleteSweep: Store['deleteSweep'] = (id) => this.inner.deleteSweep(id);
+  flush: Store['flush'] = () => this.inner.flush();
+  close: Store['close'] = () => this.inner.close();
+}
+
+function fixedConfig(params: FixedMlp): HyperDriveConfig {
+  const space = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, choice(value)]));
+  return new HyperDriveConfig({
+    hyperparameterSampling: new GridParameterSampling(space),
+    primaryMetricName: PRIMARY_METRIC,
+    primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+    maxTotalRuns: 1,
+    maxConcurrentRuns: 1,
+    trial: { kind: 'builtin', name: 'digits-mlp' },
+  });
+}
+
+async function overdriveTrial(state: OverheadState): Promise<OverheadSample> {
+  state.store.checkpointMs = 0;
+  const t0 = performance.now();
+  const sweep = new Experiment(state.workspace, 'overhead').submit(fixedConfig(state.params));
+  let started = Number.NaN;
+  let lastMetric = Number.NaN;
+  let runCompleted = Number.NaN;
+  const unsubscribe = sweep.subscribe((event) => {
+    const now = performance.now() - t0;
+    if (event.kind === 'run' && event.run.status === 'Running' && Number.isNaN(started)) started = now;
+    if (event.kind === 'run' && event.run.status === 'Completed' && Number.isNaN(runCompleted)) runCompleted = now;
+    if (event.kind === 'metric') lastMetric = now;
+  });
+  const record = await sweep.waitForCompletion();
+  const ms = performance.now() - t0;
+  unsubscribe();
+  const run = sweep.getChildren()[0];
+  if (record.status !== 'Completed' || run?.status !== 'Completed') {
+    throw new Error(`the Overdrive trial ended ${record.status}/${run?.status ?? 'no run'}: ${record.error?.message ?? run?.error?.message ?? ''}`);
+  }
+  const values = sweep.getMetrics()[run.id]?.[PRIMARY_METRIC];
+  const last = Array.isArray(values) ? values[values.length - 1] : values;
+  return { variant: 'overdrive', ms, finalValAccuracy: last ?? null, phases: { started, lastMetric, runCompleted, done: ms, checkpointWriteMs: state.store.checkpointMs } };
+}
+
+async function plainTrial(state: OverheadState, cancelHook: boolean): Promise<OverheadSample> {
+  const t0 = performance.now();
+  const reply = await state.plain.train(state.params, cancelHook);
+  const ms = performance.now() - t0;
+  if (!reply.ok) throw new Error(`plain training failed: ${reply.error ?? ''}`);
+  return { variant: cancelHook ? 'plain+cancel-hook' : 'plain', ms, finalValAccuracy: reply.valAccuracy, phases: null };
+}
+
+async function overheadOpen(backend: BenchBackend, params: FixedMlp): Promise<OverheadOpenResult> {
+  await overheadClose();
+  await deleteDatabase(OVERHEAD_DB);
+  const plain = new PlainWorker();
+  const store = new TimedStore(await IndexedDbStore.open({ name: OVERHEAD_DB }));
+  const pool = await WorkerPool.create({ size: 1, backend });
+  const workspace = new Workspace({ name: 'bench-overhead', store, runner: pool });
+  const state: OverheadState = { backend, params, plain, pool, store, workspace };
+  overhead = state;
+  try {
+    // Cold runs: worker start, TF.js, backend, data set and first kernels included.
+    const p0 = performance.now();
+    const init = await plain.init(backend);
+    if (!init.ok) throw new Error(init.error ?? 'the plain worker could not initialise');
+    await plainTrial(state, false);
+    const plainCold = performance.now() - p0;
+    const overdriveCold = (await overdriveTrial(state)).ms;
+    if (state.pool.workers().some((w) => w.backend !== backend)) {
+      throw new Error(`the pool's worker runs on ${state.pool.workers().map((w) => w.backend).join(', ')}, not ${backend}`);
+    }
+    return { ok: true, error: null, coldMs: { plain: plainCold, overdrive: overdriveCold } };
+  } catch (error) {
+    await overheadClose();
+    return { ok: false, error: errorText(error), coldMs: { plain: null, overdrive: null } };
+  }
+}
+
+async function overheadRep(variant: OverheadVariant): Promise<OverheadSample> {
+  const state = overhead;
+  if (state === null) throw new Error('overheadOpen first');
+  if (variant === 'overdrive') return overdriveTrial(state);
+  return plainTrial(state, variant === 'plain+cancel-hook');
+}
+
+async function overheadClose(): Promise<void> {
+  const state = overhead;
+  overhead = null;
+  if (state === null) return;
+  state.plain.terminate();
+  await state.pool.dispose();
+  await state.store.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweeps of the built-in examples (scaling, early-termination recordings, the live policy run).
+
+function asList(value: number | number[] | undefined): number[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+async function sweep(plan: SweepPlan): Promise<SweepOutcome> {
+  const store = await IndexedDbStore.open({ name: SWEEP_DB });
+  const pool = await WorkerPool.create({
+    size: plan.concurrency,
+    backend: plan.backend,
+    ...(plan.hardwareConcurrency === undefined ? {} : { hardwareConcurrency: plan.hardwareConcurrency }),
+  });
+  try {
+    const workspace = new Workspace({ name: 'bench-sweeps', store, runner: pool });
+    const config = new HyperDriveConfig({
+      hyperparameterSampling: new RandomParameterSampling(searchSpace(plan.space, plan.epochs, plan.trainSamples), { seed: plan.seed }),
+      primaryMetricName: PRIMARY_METRIC,
+      primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: plan.maxTotalRuns,
+      maxConcurrentRuns: plan.concurrency,
+      trial: { kind: 'builtin', name: plan.trial },
+      ...(plan.policy === null ? {} : { policy: policyFromSpec(plan.policy) }),
+    });
+    const t0 = performance.now();
+    const handle = new Experiment(workspace, plan.name).submit(config);
+    const record = await handle.waitForCompletion();
+    const wallMs = performance.now() - t0;
+    const metrics = handle.getMetrics();
+    const points: MetricPoint[] = await store.listMetrics(handle.id);
+    const times = new Map<string, number[]>();
+    for (const point of points) {
+      if (point.name !== PRIMARY_METRIC) continue;
+      const list = times.get(point.runId) ?? [];
+      list.push(point.time);
+      times.set(point.runId, list);
+    }
+    const runs: RecordedRun[] = handle.getChildren().map((run) => ({
+      index: run.index,
+      params: run.params,
+      status: run.status,
+      intervals: run.intervals,
+      bestMetric: run.bestMetric,
+      backend: run.backend,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      termination: run.termination === null ? null : terminationText(run.termination),
+      decisionInterval: run.termination?.kind === 'policy' ? run.termination.decision.interval : null,
+      error: run.error?.message ?? null,
+      metrics: Object.fromEntries(Object.entries(metrics[run.id] ?? {}).map(([name, value]) => [name, asList(value)])),
+      primaryTimes: times.get(run.id) ?? [],
+    }));
+    const stats = pool.stats();
+    return {
+      plan,
+      status: record.status,
+      endReason: record.endReason?.kind ?? 'none',
+      error: record.error?.message ?? null,
+      concurrency: handle.concurrency,
+      poolSize: pool.capacity,
+      warnings: handle.warnings,
+      wallMs,
+      runs,
+      spawned: stats.spawned,
+      retired: stats.retired,
+    };
+  } finally {
+    await pool.dispose();
+    await store.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration cost in the browser: trivial trials through the pool.
+
+const TRIVIAL_MODULE = `
+// A trivial training module: one report of the primary metric, no TF.js work.
+export default function train(params, run) {
+  run.log('score', params.x);
+}
+`;
+
+async function trivial(plan: TrivialPlan): Promise<TrivialOutcome> {
+  const url = URL.createObjectURL(new Blob([TRIVIAL_MODULE], { type: 'text/javascript' }));
+  let store: Store;
+  if (plan.store === 'indexeddb') {
+    await deleteDatabase(TRIVIAL_DB);
+    store = await IndexedDbStore.open({ name: TRIVIAL_DB });
+  } else {
+    store = new MemoryStore();
+  }
+  const pool = await WorkerPool.create({
+    size: plan.concurrency,
+    backend: 'cpu',
+    ...(plan.recycleAfterTrials === undefined ? {} : { recycleAfterTrials: plan.recycleAfterTrials }),
+  });
+  try {
+    const workspace = new Workspace({ name: 'bench-trivial', store, runner: pool });
+    const config = new HyperDriveConfig({
+      hyperparameterSampling: new RandomParameterSampling({ x: uniform(0, 1) }, { seed: 1 }),
+      primaryMetricName: 'score',
+      primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: plan.trials,
+      maxConcurrentRuns: plan.concurrency,
+      trial: { kind: 'module', url },
+    });
+    const t0 = performance.now();
+    let firstTrialMs = Number.NaN;
+    const handle = new Experiment(workspace, 'trivial').submit(config);
+    const unsubscribe = handle.subscribe((event) => {
+      if (Number.isNaN(firstTrialMs) && event.kind === 'run' && event.run.status === 'Completed') firstTrialMs = performance.now() - t0;
+    });
+    const record = await handle.waitForCompletion();
+    const wallMs = performance.now() - t0;
+    unsubscribe();
+    const children = handle.getChildren().sort((a, b) => a.index - b.index);
+    const completed = children.filter((r) => r.status === 'Completed').length;
+    const med = (values: number[]): number => {
+      const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+      return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
+    };
+    const later = children.slice(1);
+    const phases = {
+      dispatch: med(later.map((r) => (r.startedAt ?? Number.NaN) - r.createdAt)),
+      run: med(later.map((r) => (r.endedAt ?? Number.NaN) - (r.startedAt ?? Number.NaN))),
+      gap: med(later.slice(1).map((r, i) => r.createdAt - ((later[i] as (typeof later)[number]).endedAt ?? Number.NaN))),
+    };
+    return {
+      plan,
+      status: record.status,
+      wallMs,
+      perTrialMs: wallMs / plan.trials,
+      completed,
+      spawned: pool.stats().spawned,
+      concurrency: handle.concurrency,
+      firstTrialMs,
+      phases,
+    };
+  } finally {
+    await pool.dispose();
+    await store.close();
+    URL.revokeObjectURL(url);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IndexedDB store flush throughput.
+
+async function idb(plan: IdbPlan): Promise<IdbOutcome> {
+  await deleteDatabase(IDB_DB);
+  const store = await IndexedDbStore.open({ name: IDB_DB });
+  const sweepId = 'HD_bench_idb';
+  const names = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+  try {
+    const t0 = performance.now();
+    let points = 0;
+    const steps = Math.ceil(plan.pointsPerRun / plan.pointsPerCall);
+    for (let s = 0; s < steps; s++) {
+      for (let r = 0; r < plan.runs; r++) {
+        const batch: MetricPoint[] = [];
+        for (let k = 0; k < plan.pointsPerCall && s * plan.pointsPerCall + k < plan.pointsPerRun; k++) {
+          const i = s * plan.pointsPerCall + k;
+          batch.push({
+            sweepId,
+            runId: `${sweepId}_${r}`,
+            attempt: 1,
+            name: names[i % names.length] ?? 'loss',
+            step: Math.floor(i / names.length),
+            value: Math.random(),
+            time: Date.now(),
+          });
+        }
+        points += batch.length;
+        await store.appendMetrics(batch);
+      }
+    }
+    const appendMs = performance.now() - t0;
+    await store.flush();
+    const totalMs = performance.now() - t0;
+    const transactions = store.stats.batches;
+    const readBack = (await store.listMetrics(sweepId)).length;
+    return { plan, points, appendMs, totalMs, pointsPerSecond: points / (totalMs / 1000), transactions, readBack };
+  } finally {
+    await store.close();
+    await deleteDatabase(IDB_DB);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Studio at scale: a stored sweep of many runs for the Studio (index.html, same origin) to open.
+
+const STUDIO_WORKSPACE = 'overdrive-bench-studio';
+
+/**
+ * Stores a finished sweep of `runs` runs × `intervals` intervals (two metrics each) in the
+ * workspace the bench then opens the Studio on: the engine core's Workspace over the app's own
+ * IndexedDbStore, so the records are exactly what the app writes. The trial is a synthetic
+ * function run in-process (the browser runtime refuses functions: user code runs only in
+ * workers), so the seeding costs seconds, not hours.
+ */
+async function studioSeed(plan: StudioSeedPlan): Promise<StudioSeed> {
+  await deleteDatabase(STUDIO_WORKSPACE);
+  const store = await IndexedDbStore.open({ name: STUDIO_WORKSPACE });
+  const workspace = new Workspace({ name: STUDIO_WORKSPACE, store, runner: new InProcessRunner() });
+  try {
+    const config = new HyperDriveConfig({
+      hyperparameterSampling: new RandomParameterSampling(
+        { learning_rate: loguniform(-9, -3), units: choice(16, 32, 64, 128), dropout: uniform(0, 0.5), optimizer: choice('adam', 'sgd', 'rmsprop') },
+        { seed: 11 },
+      ),
+      primaryMetricName: 'val_accuracy',
+      primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: plan.runs,
+      maxConcurrentRuns: 20,
+      train: (params, run) => {
+        const rate = Number(params['learning_rate']);
+        const ceiling = 0.55 + 0.4 * Math.min(1, Math.max(0, (Math.log(rate) + 9) / 6)) - Number(params['dropout']) * 0.1;
+        const speed = 8 + (Number(params['units']) % 48);
+        for (let i = 1; i <= plan.intervals; i++) {
+          const progress = 1 - Math.exp(-i / speed);
+          run.log('val_accuracy', ceiling * progress + 0.004 * Math.sin(i * rate * 1e4));
+          run.log('loss', 2.3 * (1 - progress) + 0.05);
+        }
+      },
+    });
+    const t0 = performance.now();
+    const sweep = new Experiment(workspace, 'studio-at-scale').submit(config);
+    const record = await sweep.waitForCompletion();
+    await store.flush();
+    const seedMs = performance.now() - t0;
+    const points = (await store.listMetrics(sweep.id)).length;
+    return { workspace: STUDIO_WORKSPACE, sweepId: sweep.id, status: record.status, runs: sweep.getChildren().length, points, seedMs };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Where the built bench serves the live trial module of the streaming measurement. */
+function streamingTrialUrl(): string {
+  return new URL('./streaming-trial.js', import.meta.url).href;
+}
+
+async function resetStorage(): Promise<void> {
+  await overheadClose();
+  for (const name of [OVERHEAD_DB, SWEEP_DB, TRIVIAL_DB, IDB_DB, STUDIO_WORKSPACE]) await deleteDatabase(name);
+}
+
+const overdriveBench = { info, probe, overheadOpen, overheadRep, overheadClose, sweep, trivial, idb, studioSeed, streamingTrialUrl, resetStorage };
+
+export type OverdriveBench = typeof overdriveBench;
+
+declare global {
+  interface Window {
+    overdriveBench: OverdriveBench;
+  }
+}
+
+window.overdriveBench = overdriveBench;

@@ -1,0 +1,178 @@
+// `npm run bench`: Overdrive's performance figures, side by side in one run, against their
+// targets. Writes bench/results/bench.md and bench/results/bench.json. Never fails on timing.
+//
+//   npm run bench                          # everything (≲ 30 min on 2 cores)
+//   npm run bench -- --quick               # a much smaller version, for smoke testing
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings
+//   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBenchPages, DEFAULT_PORT, openBenchBrowser, type BenchBrowser } from './lib/browser.js';
+import { type BenchContext, type Check, errorText, mark } from './lib/context.js';
+import { currentLoad, machineInfo } from './lib/machine.js';
+import { renderReport, type BenchResults, type SectionOutcome } from './lib/report.js';
+import type { BenchBackend } from './lib/types.js';
+import { overheadChecks, renderOverhead, runOverhead } from './sections/overhead.js';
+import { orchestrationChecks, renderOrchestration, runOrchestration } from './sections/orchestration.js';
+import { renderSavings, runSavings, savingsChecks } from './sections/savings.js';
+import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js';
+import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
+
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    port: { type: 'string', default: String(DEFAULT_PORT) },
+    out: { type: 'string', default: 'bench/results' },
+    'cnn-backend': { type: 'string', default: 'cpu' },
+  },
+});
+
+function selectedSections(): SectionName[] {
+  if (args.only === undefined) return [...SECTIONS];
+  const wanted = args.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}\n`);
+    process.exit(2);
+  }
+  return SECTIONS.filter((s) => wanted.includes(s));
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const sections = selectedSections();
+  const quick = args.quick === true;
+  const cnnBackend = args['cnn-backend'] as BenchBackend;
+  const machine = machineInfo();
+  const build = args['no-build'] !== true;
+  let browser: BenchBrowser | null = null;
+  let opening: Promise<BenchBrowser> | null = null;
+  const ctx: BenchContext = {
+    quick,
+    machine,
+    log,
+    browser: () => {
+      opening ??= (async () => {
+        if (build) {
+          log('building bench/pages with bench/vite.config.ts into bench/dist');
+          await buildBenchPages();
+        }
+        const opened = await openBenchBrowser(Number(args.port), log);
+        log(`bench page open at ${opened.url} in ${opened.browserVersion}`);
+        await opened.call('resetStorage');
+        browser = opened;
+        return opened;
+      })();
+      return opening;
+    },
+  };
+
+  const results: BenchResults = {
+    meta: {
+      date: new Date().toISOString(),
+      quick,
+      sections,
+      machine,
+      browserVersion: null,
+      loadAtEnd: Number.NaN,
+      durationSeconds: Number.NaN,
+      sharedMachineNote:
+        'Measured on a shared 2-core machine while other engineers ran test suites on it: timings are noisy and the scaling and overhead figures in particular are pessimistic. Rerun on a quiet machine for reference figures.',
+    },
+    sections: {},
+  };
+  const checks: Check[] = [];
+  const record = <T>(name: SectionName, outcome: SectionOutcome<T>): void => {
+    (results.sections as Record<string, unknown>)[name] = outcome;
+  };
+
+  try {
+    for (const name of sections) {
+      const t0 = performance.now();
+      log(`section ${name}: start`);
+      try {
+        switch (name) {
+          case 'overhead': {
+            const r = await runOverhead(ctx);
+            record(name, { ok: true, result: r, markdown: renderOverhead(r), seconds: 0 });
+            checks.push(...overheadChecks(r));
+            break;
+          }
+          case 'scaling': {
+            const r = await runScaling(ctx);
+            record(name, { ok: true, result: r, markdown: renderScaling(r), seconds: 0 });
+            checks.push(...scalingChecks(r));
+            break;
+          }
+          case 'orchestration': {
+            const r = await runOrchestration(ctx);
+            record(name, { ok: true, result: r, markdown: renderOrchestration(r), seconds: 0 });
+            checks.push(...orchestrationChecks(r));
+            break;
+          }
+          case 'studio': {
+            const r = await runStudioAtScale(ctx);
+            record(name, { ok: true, result: r, markdown: renderStudio(r), seconds: 0 });
+            checks.push(...studioChecks(r));
+            break;
+          }
+          case 'savings': {
+            const r = await runSavings(ctx, { cnnBackend });
+            record(name, { ok: true, result: r, markdown: renderSavings(r), seconds: 0 });
+            checks.push(...savingsChecks(r));
+            break;
+          }
+        }
+      } catch (error) {
+        log(`section ${name} failed: ${errorText(error)}`);
+        if (error instanceof Error && error.stack !== undefined) log(error.stack);
+        record(name, { ok: false, error: errorText(error), markdown: [`**This section failed:** ${errorText(error)}`], seconds: 0 });
+      }
+      const outcome = (results.sections as Record<string, SectionOutcome<unknown>>)[name];
+      if (outcome !== undefined) outcome.seconds = (performance.now() - t0) / 1000;
+      log(`section ${name}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    const opened = browser as BenchBrowser | null;
+    if (opened !== null) {
+      results.meta.browserVersion = opened.browserVersion;
+      await opened.close().catch(() => {});
+    }
+  }
+
+  results.meta.loadAtEnd = currentLoad();
+  results.meta.durationSeconds = (performance.now() - started) / 1000;
+  const outDir = resolve(args.out ?? 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const markdown = renderReport(results, checks);
+  writeFileSync(resolve(outDir, 'bench.md'), markdown);
+  writeFileSync(resolve(outDir, 'bench.json'), `${JSON.stringify({ ...results, checks }, jsonReplacer, 2)}\n`);
+
+  process.stdout.write('\nOverdrive benchmark: figures against targets\n');
+  for (const check of checks) {
+    process.stdout.write(`  ${mark(check.pass)} [${check.section}] ${check.what}: ${check.figure} (target ${check.target})\n`);
+  }
+  process.stdout.write(`\nwrote ${resolve(outDir, 'bench.md')} and bench.json in ${results.meta.durationSeconds.toFixed(0)} s\n`);
+}
+
+/** NaN and Infinity are not JSON: written as null. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+main().catch((error: unknown) => {
+  // Timing never fails the bench; only a broken harness does.
+  process.stderr.write(`bench failed: ${errorText(error)}\n`);
+  if (error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});
