@@ -82,6 +82,14 @@ export class Orchestrator {
   private active = 0;
   private exhausted = false;
   private primaryLogged = false;
+  /**
+   * A run completed without the primary metric while no run had logged it: launching is held
+   * until an active run logs it (then the sweep goes on) or none is left running (then the
+   * sweep ends with the never-logged message). This keeps a misnamed metric from spending the
+   * whole budget, at most one round of `concurrency` runs, without cancelling runs that may
+   * still log it later (a run with fewer epochs can simply finish first).
+   */
+  private heldForMetric = false;
   private stopRequest: StopRequest | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
@@ -185,6 +193,7 @@ export class Orchestrator {
       this.runs.push(run);
       this.byId.set(run.runId, run);
     }
+    this.heldForMetric = this.runs.some((r) => r.status === 'Completed');
     // Resumed runs were not drawn from the sampler; the ones already created are not pending.
     this.replay = this.runs.filter((r) => r.resumedFrom === null).length;
     const started = new Set(this.runs.map((r) => r.resumedFrom?.runId));
@@ -290,7 +299,11 @@ export class Orchestrator {
           }
           this.launch(params);
         }
-        if (this.active === 0) break;
+        if (this.active === 0) {
+          // Held for the metric and nothing left that could still log it.
+          if (this.awaitingMetric()) this.requestStop({ kind: 'metric-never-logged' });
+          break;
+        }
         await this.sleep();
       }
     } finally {
@@ -320,9 +333,15 @@ export class Orchestrator {
     this.saveRun(run);
   }
 
+  /** Launching is held: a run completed without the primary metric and no run has logged it yet. */
+  private awaitingMetric(): boolean {
+    return this.heldForMetric && !this.primaryLogged;
+  }
+
   private canLaunch(): boolean {
     return (
       this.stopRequest === null &&
+      !this.awaitingMetric() &&
       !this.exhausted &&
       this.active < this.concurrency &&
       this.runs.length < this.config.maxTotalRuns
@@ -463,7 +482,11 @@ export class Orchestrator {
         time: event.time,
       });
       if (event.name !== this.config.primaryMetricName) continue;
-      this.primaryLogged = true;
+      if (!this.primaryLogged) {
+        this.primaryLogged = true;
+        // Launching may have been held waiting for this first report: let the loop go on.
+        if (this.heldForMetric) this.notify();
+      }
       // Once a run is being stopped, later reports are kept but no longer judged.
       if (run.cancelRequest !== null) continue;
       const decision = this.decide(run);
@@ -538,9 +561,10 @@ export class Orchestrator {
     run.startedAt ??= this.deps.clock.now();
     run.endedAt = this.deps.clock.now();
     this.saveRun(run);
-    // A run that finished without ever reporting the primary metric, while no run has, means
-    // the metric name is wrong: stop now rather than spend the whole budget to say so.
-    if (run.status === 'Completed' && !this.primaryLogged) this.requestStop({ kind: 'metric-never-logged' });
+    // A run that completed without ever reporting the primary metric, while no run has, hints
+    // that the metric name is wrong: launch nothing more until a running run logs it. Runs still
+    // going are not cancelled; if none of them logs it, the loop ends the sweep with the message.
+    if (run.status === 'Completed' && !this.primaryLogged) this.heldForMetric = true;
     this.notify();
   }
 
@@ -599,9 +623,11 @@ export class Orchestrator {
     }
     // Time running out before any run reported proves nothing about the metric's name: only a
     // run that completed without it (or a sweep that ran to its end) does.
-    if (stop?.kind === 'max-duration') {
+    if (stop?.kind === 'max-duration' && !this.awaitingMetric()) {
       return { status: 'Completed', endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes }, error: null };
     }
+    // Reached under max-duration only while launching was held for the metric: a run did
+    // complete without it, which is the evidence the message needs.
     if (stop?.kind === 'metric-never-logged' || (this.runs.length > 0 && !this.primaryLogged)) {
       return {
         status: 'Failed',

@@ -1,6 +1,7 @@
 import { ConfigError, describeValue } from '../errors.js';
-import { decimalsOf } from '../math/quantize.js';
+import { decimalsOf, quantize } from '../math/quantize.js';
 import { isRangeSpec } from './constructors.js';
+import { NORMAL_DRAW_SIGMAS } from './decode.js';
 import { describeExpression, describeRange } from './describe.js';
 import { isExpression, type Expression, type Primitive, type RangeSpec } from './expression.js';
 import type { Dimension, NormalizedExpression, NormalizedOption, NormalizedValue, SearchSpace, SpaceParameter } from './search-space.js';
@@ -10,6 +11,9 @@ export const MAX_RANGE_VALUES = 100_000;
 
 // The largest x with a finite exp(x).
 const MAX_LOG = Math.log(Number.MAX_VALUE);
+
+// As the messages print it: draws reach mu ± 8.21 sigma.
+const K = NORMAL_DRAW_SIGMAS.toFixed(2);
 
 const DEFINITION_FIELD = 'searchSpace';
 
@@ -114,22 +118,56 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
     if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`${name} must be a finite number`);
     return value;
   };
-  const checkQ = (): void => {
+  /**
+   * `extremes` are the smallest and largest values the unquantised draw can take (the formula
+   * is monotone in the draw); `round(x / q) * q` must stay finite at both, which a tiny q with
+   * huge values would break (x / q overflows).
+   */
+  const checkQ = (extremes: readonly [number, number]): void => {
     const q = field('q');
     if (typeof q !== 'number' || !Number.isFinite(q) || q <= 0) throw fail('q must be a finite number > 0');
+    for (const x of extremes) {
+      if (!Number.isFinite(quantize(x, q))) {
+        throw fail(`round(x / q) * q must be finite for every draw x: q is too small for draws that reach ${describeValue(x)}`);
+      }
+    }
   };
-  const checkBounds = (logSpace: boolean): void => {
+  /** Checks low and high; returns the extremes of the draw (before any quantisation). */
+  const checkBounds = (logSpace: boolean): [number, number] => {
     const low = finite('low');
     const high = finite('high');
     if (!(low < high)) throw fail('low must be < high');
+    // Draws are low + u * (high - low): an infinite width would make them ±Infinity or NaN.
+    if (!Number.isFinite(high - low)) {
+      throw fail(`high - low must be finite: draws are low + u * (high - low), and here high - low is ${describeValue(high - low)}`);
+    }
     if (logSpace && !(high <= MAX_LOG)) {
       throw fail(`exp(high) must be finite: low and high are in log space, so high must be at most ${MAX_LOG.toFixed(2)}`);
     }
+    return logSpace ? [Math.exp(low), Math.exp(high)] : [low, high];
   };
-  const checkNormal = (): void => {
-    finite('mu');
+  /**
+   * Checks mu and sigma; returns the extremes of the draw. A draw is mu + sigma * z with
+   * |z| <= NORMAL_DRAW_SIGMAS (the clamp in decode.ts), so the bounds are checked at exactly
+   * the values the sampler can reach.
+   */
+  const checkNormal = (logSpace: boolean): [number, number] => {
+    const mu = finite('mu');
     const sigma = field('sigma');
     if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0) throw fail('sigma must be a finite number >= 0');
+    const reach = Math.abs(mu) + NORMAL_DRAW_SIGMAS * sigma;
+    if (!Number.isFinite(reach)) {
+      throw fail(`|mu| + ${K} * sigma must be finite: draws reach mu ± ${K} * sigma (the sampler's clamp), which overflows`);
+    }
+    const lowest = mu - NORMAL_DRAW_SIGMAS * sigma;
+    const highest = mu + NORMAL_DRAW_SIGMAS * sigma;
+    if (!logSpace) return [lowest, highest];
+    if (!Number.isFinite(Math.exp(highest))) {
+      throw fail(
+        `exp(mu + ${K} * sigma) must be finite: draws reach exp(mu + ${K} * sigma) (the sampler's clamp), so mu + ${K} * sigma must be at most ${MAX_LOG.toFixed(2)} (here it is ${describeValue(Number(highest.toPrecision(6)))})`,
+      );
+    }
+    return [Math.exp(lowest), Math.exp(highest)];
   };
 
   switch (expression.kind) {
@@ -146,17 +184,15 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
       return expression;
     case 'quniform':
     case 'qloguniform':
-      checkBounds(expression.kind === 'qloguniform');
-      checkQ();
+      checkQ(checkBounds(expression.kind === 'qloguniform'));
       return expression;
     case 'normal':
     case 'lognormal':
-      checkNormal();
+      checkNormal(expression.kind === 'lognormal');
       return expression;
     case 'qnormal':
     case 'qlognormal':
-      checkNormal();
-      checkQ();
+      checkQ(checkNormal(expression.kind === 'qlognormal'));
       return expression;
     default:
       throw fail(`unknown expression kind ${describeValue((expression as { kind: unknown }).kind)}`);
@@ -181,7 +217,11 @@ function normalizeChoice(
       // 1, "1" and true are different options; 0 and -0 are the same one.
       const key = `${typeof option}:${String(option)}`;
       const earlier = firstIndexOf.get(key);
-      if (earlier !== undefined) throw fail(`options[${i}] duplicates options[${earlier}] (${describeValue(option)})`);
+      if (earlier !== undefined) {
+        throw fail(
+          `options[${i}] duplicates options[${earlier}] (${describeValue(option)}); options must be distinct, since a repeated value would be drawn more often by random sampling and run twice by grid sampling`,
+        );
+      }
       firstIndexOf.set(key, i);
       return Object.freeze({ kind: 'value', value: option as Primitive });
     }

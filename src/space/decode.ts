@@ -9,6 +9,13 @@ import type { NormalizedExpression, SearchSpace } from './search-space.js';
 const OPEN_EPSILON = 2 ** -53;
 
 /**
+ * The furthest a normal draw gets from mu, in standard deviations (|Φ⁻¹| at the clamp, about
+ * 8.21): every normal, lognormal and q-variant draw lies within mu ± NORMAL_DRAW_SIGMAS * sigma.
+ * Validation uses it to refuse parameters whose draws could overflow to ±Infinity.
+ */
+export const NORMAL_DRAW_SIGMAS = Math.max(-normalQuantile(OPEN_EPSILON), normalQuantile(1 - OPEN_EPSILON));
+
+/**
  * Maps a point of the unit cube to a configuration by inverse-CDF transforms, one coordinate
  * per dimension (`u[dimension.index]`). Random, quasi-random and model-based samplers all go
  * through here, so every expression is sampled by exactly one formula (SPEC §2):

@@ -385,6 +385,177 @@ describe('failure isolation', () => {
   });
 });
 
+describe('a run that ends before the primary metric is logged anywhere', () => {
+  /** A promise the test resolves by hand, so trials advance only when told (deterministic). */
+  function gate(): { readonly wait: Promise<void>; readonly open: () => void } {
+    let open!: () => void;
+    const wait = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { wait, open };
+  }
+
+  function injected(): Workspace {
+    const clock = new ManualClock(0);
+    return workspace({ clock, runner: new InProcessRunner({ clock }) });
+  }
+
+  it('lets the running runs finish, holds new launches, and resumes once one logs the metric', async () => {
+    const first = gate();
+    const started: number[] = [];
+    const train: TrainFunction = async (params, run) => {
+      const epochs = Number(params['epochs']);
+      started.push(epochs);
+      if (epochs === 5) await first.wait;
+      for (let i = 1; i <= epochs; i++) {
+        run.log('accuracy', i / 10);
+        await tick();
+      }
+    };
+    const sweep = new Experiment(injected(), 'epochs').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ epochs: choice(5, 0, 3) }),
+        maxConcurrentRuns: 2,
+      }),
+    );
+    // The epochs=0 run completes first, before any run has logged "accuracy".
+    await waitFor(() => sweep.getChildren()[1]?.status === 'Completed', 'the epochs=0 run to complete');
+    for (let i = 0; i < 20; i++) await tick();
+    // Launching is held (no third run), but the epochs=5 run is not cancelled.
+    expect(sweep.getStatus()).toBe('Running');
+    expect(sweep.getChildren()).toHaveLength(2);
+    expect(sweep.getChildren()[0]).toMatchObject({ status: 'Running', termination: null });
+    expect(started).toEqual([5, 0]);
+    first.open();
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Completed');
+    expect(result.endReason).toEqual({ kind: 'space-exhausted', runs: 3 });
+    expect(result.error).toBeNull();
+    expect(started).toEqual([5, 0, 3]);
+    const runs = sweep.getChildren();
+    expect(runs.map((r) => r.status)).toEqual(['Completed', 'Completed', 'Completed']);
+    expect(runs.map((r) => r.intervals)).toEqual([5, 0, 3]);
+    expect(sweep.getBestRunByPrimaryMetric()?.params).toEqual({ epochs: 5 });
+  });
+
+  it('choice(5, 0) at concurrency 2: the epochs=0 run ending first cancels nothing', async () => {
+    const train: TrainFunction = async (params, run) => {
+      const epochs = Number(params['epochs']);
+      // The longer run needs a few turns before its first report (loading data); the epochs=0
+      // run ends at once, before any run has logged "accuracy".
+      if (epochs > 0) for (let i = 0; i < 3; i++) await tick();
+      for (let i = 1; i <= epochs; i++) {
+        run.log('accuracy', i / 10);
+        await tick();
+      }
+    };
+    const sweep = new Experiment(injected(), 'spec-case').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ epochs: choice(5, 0) }),
+        maxConcurrentRuns: 2,
+      }),
+    );
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Completed');
+    expect(result.endReason).toEqual({ kind: 'space-exhausted', runs: 2 });
+    const runs = sweep.getChildren();
+    expect(runs.map((r) => [r.params['epochs'], r.status, r.intervals, r.termination])).toEqual([
+      [5, 'Completed', 5, null],
+      [0, 'Completed', 0, null],
+    ]);
+  });
+
+  it('ends with the never-logged message once the last running run ends without it, cancelling nothing', async () => {
+    const slow = gate();
+    const train: TrainFunction = async (params, run) => {
+      if (params['k'] === 'slow') {
+        await slow.wait;
+        run.log('val_acc', 0.8);
+        return;
+      }
+      run.log('loss', 0.3);
+    };
+    const sweep = new Experiment(injected(), 'never-held').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ k: choice('slow', 'fast', 'third', 'fourth') }),
+        maxConcurrentRuns: 2,
+        maxTotalRuns: 4,
+      }),
+    );
+    await waitFor(() => sweep.getChildren()[1]?.status === 'Completed', 'the fast run to complete');
+    for (let i = 0; i < 20; i++) await tick();
+    expect(sweep.getStatus()).toBe('Running');
+    expect(sweep.getChildren()).toHaveLength(2);
+    slow.open();
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Failed');
+    expect(result.endReason).toEqual({ kind: 'metric-never-logged', metric: 'accuracy', logged: ['loss', 'val_acc'] });
+    expect(result.error?.message).toBe(
+      'primary metric "accuracy" was never logged by any run; metrics that were logged: loss, val_acc',
+    );
+    // Only the first round ran (no budget spent on the misnamed metric), and nothing was cancelled.
+    const runs = sweep.getChildren();
+    expect(runs.map((r) => [r.params['k'], r.status, r.termination])).toEqual([
+      ['slow', 'Completed', null],
+      ['fast', 'Completed', null],
+    ]);
+  });
+
+  it('a held sweep whose last running run fails still ends with the never-logged message', async () => {
+    const slow = gate();
+    const train: TrainFunction = async (params, run) => {
+      if (params['k'] === 'slow') {
+        await slow.wait;
+        throw new Error('out of memory');
+      }
+      run.log('loss', 0.3);
+    };
+    const sweep = new Experiment(injected(), 'never-held-fail').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ k: choice('slow', 'fast', 'third') }),
+        maxConcurrentRuns: 2,
+        maxTotalRuns: 3,
+      }),
+    );
+    await waitFor(() => sweep.getChildren()[1]?.status === 'Completed', 'the fast run to complete');
+    slow.open();
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Failed');
+    expect(result.endReason).toEqual({ kind: 'metric-never-logged', metric: 'accuracy', logged: ['loss'] });
+    expect(sweep.getChildren().map((r) => r.status)).toEqual(['Failed', 'Completed']);
+  });
+
+  it('a held sweep that runs out of time names the never-logged metric, not max duration', async () => {
+    const clock = new ManualClock(0);
+    const ws = workspace({ clock, runner: new InProcessRunner({ clock }) });
+    const train: TrainFunction = async (params, run) => {
+      if (params['k'] === 'slow') {
+        await untilCanceled(run);
+        return;
+      }
+      run.log('loss', 0.3);
+    };
+    const sweep = new Experiment(ws, 'never-held-time').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ k: choice('slow', 'fast', 'third') }),
+        maxConcurrentRuns: 2,
+        maxTotalRuns: 3,
+        maxDurationMinutes: 1,
+      }),
+    );
+    await waitFor(() => sweep.getChildren()[1]?.status === 'Completed', 'the fast run to complete');
+    expect(sweep.getChildren()[0]?.status).toBe('Running');
+    clock.advance(60_000);
+    const result = await sweep.waitForCompletion();
+    expect(result.status).toBe('Failed');
+    expect(result.endReason).toEqual({ kind: 'metric-never-logged', metric: 'accuracy', logged: ['loss'] });
+    expect(sweep.getChildren().map((r) => [r.status, r.termination])).toEqual([
+      ['Canceled', { kind: 'max-duration', minutes: 1 }],
+      ['Completed', null],
+    ]);
+  });
+});
+
 describe('policies applied by the orchestrator', () => {
   // Run i's curve: a plateau at quality q_i reached linearly over 4 intervals.
   const qualities = [0.9, 0.3, 0.85, 0.2, 0.88];
@@ -522,6 +693,33 @@ describe('finding the best run', () => {
     const sweep = await finished(PrimaryMetricGoal.MINIMIZE);
     expect(sweep.getBestRunByPrimaryMetric()?.params).toEqual({ k: 'a' });
     expect(sweep.getChildrenSortedByPrimaryMetric({ discardNoMetric: true }).map((r) => r.bestPrimaryMetric)).toEqual([0.2, 0.4, 0.9, 0.95]);
+  });
+
+  it('includeCanceled: false leaves out a Canceled run holding the best value', async () => {
+    const train: TrainFunction = async (params, run) => {
+      const k = String(params['k']);
+      if (k === 'top') {
+        run.log('accuracy', 0.99);
+        await untilCanceled(run);
+        return;
+      }
+      run.log('accuracy', k === 'mid' ? 0.7 : 0.5);
+    };
+    const sweep = new Experiment(workspace(), 'best-canceled').submit(
+      config(train, {
+        hyperparameterSampling: new GridParameterSampling({ k: choice('top', 'mid', 'low') }),
+        maxConcurrentRuns: 3,
+      }),
+    );
+    await waitFor(() => sweep.getChildren()[0]?.intervals === 1, 'the top run to report');
+    expect(sweep.cancelRun('HD_test0_0')).toBe(true);
+    await sweep.waitForCompletion();
+    expect(sweep.getChildren().map((r) => r.status)).toEqual(['Canceled', 'Completed', 'Completed']);
+    expect(sweep.getBestRunByPrimaryMetric()?.params).toEqual({ k: 'top' });
+    expect(sweep.getBestRunByPrimaryMetric({ includeCanceled: true })?.params).toEqual({ k: 'top' });
+    expect(sweep.getBestRunByPrimaryMetric({ includeCanceled: false })?.params).toEqual({ k: 'mid' });
+    // Failed runs are still in unless excluded separately.
+    expect(sweep.getBestRunByPrimaryMetric({ includeFailed: false })?.params).toEqual({ k: 'top' });
   });
 
   it('returns null when no run has a metric', async () => {

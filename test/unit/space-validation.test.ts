@@ -13,7 +13,17 @@ import {
   randint,
   range,
   uniform,
+  decodePoint,
+  describeExpression,
+  sampleSpace,
+  type Expression,
 } from '../../src/space/index.js';
+import { NORMAL_DRAW_SIGMAS } from '../../src/space/decode.js';
+import { SeededRandom } from '../../src/index.js';
+
+/** Why a repeated choice option is refused, as the message ends. */
+const WHY =
+  '; options must be distinct, since a repeated value would be drawn more often by random sampling and run twice by grid sampling';
 
 /** The ConfigError a definition is rejected with (fails the test if it is accepted). */
 function rejection(definition: unknown): ConfigError {
@@ -55,6 +65,52 @@ describe('createSearchSpace: messages name the parameter and the rule', () => {
     [{ x: quniform(0, 1, Number.NaN) }, 'x', 'quniform(low=0, high=1, q=NaN) for "x": q must be a finite number > 0'],
     [{ x: quniform(3, 1, 1) }, 'x', 'quniform(low=3, high=1, q=1) for "x": low must be < high'],
     [{ x: qnormal(0, Number.POSITIVE_INFINITY, 1) }, 'x', 'qnormal(mu=0, sigma=Infinity, q=1) for "x": sigma must be a finite number >= 0'],
+    // Finite arguments whose draws would overflow to ±Infinity (or NaN).
+    [
+      { lr: uniform(-1.7e308, 1.7e308) },
+      'lr',
+      'uniform(low=-1.7e+308, high=1.7e+308) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
+    ],
+    [
+      { lr: quniform(-1e308, 1e308, 1) },
+      'lr',
+      'quniform(low=-1e+308, high=1e+308, q=1) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
+    ],
+    [
+      { x: normal(0, 1e308) },
+      'x',
+      'normal(mu=0, sigma=1e+308) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
+    ],
+    [
+      { x: qnormal(-1.7e308, 1e307, 1) },
+      'x',
+      'qnormal(mu=-1.7e+308, sigma=1e+307, q=1) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
+    ],
+    [
+      { x: lognormal(700, 10) },
+      'x',
+      'lognormal(mu=700, sigma=10) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 782.095)',
+    ],
+    [
+      { x: qlognormal(0, 100, 1) },
+      'x',
+      'qlognormal(mu=0, sigma=100, q=1) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 820.954)',
+    ],
+    [
+      { x: quniform(0, 1e300, 1e-10) },
+      'x',
+      'quniform(low=0, high=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 1e+300',
+    ],
+    [
+      { x: qnormal(0, 1e300, 1e-10) },
+      'x',
+      'qnormal(mu=0, sigma=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach -8.209536151601386e+300',
+    ],
+    [
+      { x: qloguniform(0, 709, 1e-10) },
+      'x',
+      'qloguniform(low=0, high=709, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 8.218407461554972e+307',
+    ],
   ].map(([definition, field, message]) => ({ definition, field, message })))('$message', ({ definition, field, message }) => {
     const error = rejection(definition);
     expect(error.message).toBe(message);
@@ -69,8 +125,57 @@ describe('createSearchSpace: messages name the parameter and the rule', () => {
         c: loguniform(-700, 709),
         d: qlognormal(0, 0, 0.001),
         e: uniform(-1e300, 1e300),
+        f: uniform(-8e307, 8e307),
+        g: normal(-1e307, 1e307),
+        h: lognormal(-1e300, 1e299),
       }),
     ).not.toThrow();
+  });
+
+  it('draws the extremes the overflow rules allow as finite values, and refuses just past them', () => {
+    // Every formula is monotone in the draw, so u = 0 and u = 1 give the extreme values.
+    const extremes = (expression: Expression): number[] => {
+      const space = createSearchSpace({ x: expression });
+      return [0, 0.5, 1].map((u) => decodePoint(space, [u])['x'] as number);
+    };
+    const k = NORMAL_DRAW_SIGMAS;
+    expect(k).toBeCloseTo(8.2095, 4);
+    // lognormal: the largest sigma with a finite exp(mu + k * sigma) for mu = 700.
+    const MAX_LOG = Math.log(Number.MAX_VALUE);
+    let sigma = (MAX_LOG - 700) / k;
+    while (!Number.isFinite(Math.exp(700 + k * sigma))) sigma = sigma * (1 - 1e-15);
+    const tight: Expression[] = [
+      uniform(-Number.MAX_VALUE / 2, Number.MAX_VALUE / 2),
+      quniform(-Number.MAX_VALUE / 2, Number.MAX_VALUE / 2, 1),
+      normal(0, Number.MAX_VALUE / k),
+      normal(-Number.MAX_VALUE / 2, Number.MAX_VALUE / 2 / k),
+      qnormal(0, 1e307, 1),
+      lognormal(700, sigma),
+      qlognormal(700, sigma, 1),
+      qloguniform(0, 709, 0.5),
+    ];
+    for (const expression of tight) {
+      for (const value of extremes(expression)) expect(Number.isFinite(value), describeExpression(expression)).toBe(true);
+    }
+    expect(extremes(lognormal(700, sigma))[2]).toBeGreaterThan(1e308);
+    // A hair further and a draw would be infinite: refused.
+    expect(rejection({ x: uniform(-Number.MAX_VALUE / 2, Number.MAX_VALUE) }).rule).toContain('high - low must be finite');
+    expect(rejection({ x: normal(0, Number.MAX_VALUE / k * 1.0001) }).rule).toContain('|mu| + 8.21 * sigma must be finite');
+    expect(rejection({ x: lognormal(700, sigma * 1.0001) }).rule).toContain('exp(mu + 8.21 * sigma) must be finite');
+  });
+
+  it('samples only finite values from spaces at the overflow limits (seeded)', () => {
+    const space = createSearchSpace({
+      a: uniform(-8e307, 8e307),
+      b: normal(0, 2e307),
+      c: lognormal(0, 86),
+      d: qlognormal(0, 86, 0.5),
+      e: quniform(-8e307, 8e307, 0.5),
+    });
+    const random = new SeededRandom(7);
+    for (let i = 0; i < 2000; i++) {
+      for (const value of Object.values(sampleSpace(space, random))) expect(Number.isFinite(value)).toBe(true);
+    }
   });
 });
 
@@ -80,11 +185,13 @@ describe('createSearchSpace: choice', () => {
     expect(rejection({ x: choice([]) }).message).toBe('choice() for "x": needs at least one option');
   });
 
-  it('rejects duplicate options but keeps 1, "1" and true apart', () => {
-    expect(rejection({ x: choice(1, 2, 1) }).message).toBe('choice(1, 2, 1) for "x": options[2] duplicates options[0] (1)');
+  it('rejects duplicate options, saying why, but keeps 1, "1" and true apart', () => {
+    expect(rejection({ x: choice(1, 2, 1) }).message).toBe(`choice(1, 2, 1) for "x": options[2] duplicates options[0] (1)${WHY}`);
     expect(rejection({ x: choice('a', 'b', 'b') }).message).toBe(
-      'choice("a", "b", "b") for "x": options[2] duplicates options[1] ("b")',
+      `choice("a", "b", "b") for "x": options[2] duplicates options[1] ("b")${WHY}`,
     );
+    expect(rejection({ x: choice(1, 1, 2) }).message).toBe(`choice(1, 1, 2) for "x": options[1] duplicates options[0] (1)${WHY}`);
+    expect(rejection({ x: choice(0, -0) }).message).toBe(`choice(0, 0) for "x": options[1] duplicates options[0] (0)${WHY}`);
     expect(() => createSearchSpace({ x: choice(1, '1', true) })).not.toThrow();
   });
 
@@ -140,7 +247,7 @@ describe('createSearchSpace: choice', () => {
     const options = Array.from({ length: 20 }, (_, i) => i);
     options.push(3);
     expect(rejection({ x: choice(options) }).message).toBe(
-      'choice(0, 1, 2, 3, 4, 5, 6, 7, ... 13 more) for "x": options[20] duplicates options[3] (3)',
+      `choice(0, 1, 2, 3, 4, 5, 6, 7, ... 13 more) for "x": options[20] duplicates options[3] (3)${WHY}`,
     );
   });
 });
