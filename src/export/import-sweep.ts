@@ -95,7 +95,7 @@ async function importOnce(store: Store, doc: SweepDocument, options: ImportSweep
 
   const runIds = new Map(valid.runs.map((run) => [run.id, `${sweepId}_${run.index}`]));
   const newRunId = (id: string): string => runIds.get(id) ?? id;
-  const sweep = importedSweep(valid, sweepId, workspace, experiment, changes);
+  const sweep = importedSweep(valid, sweepId, workspace, experiment, changes, newRunId);
   const runs = valid.runs.map((run) => importedRun(run, sweepId, newRunId(run.id), valid.exportedAt, changes));
   const decisions: DecisionRecord[] = valid.decisions.map((d) => ({ ...d, sweepId, runId: newRunId(d.runId) }));
   const experimentCreated = !(await store.listExperiments(workspace)).some((e) => e.name === experiment);
@@ -159,8 +159,22 @@ function isUnfinished(status: SweepRecord['status']): status is 'Queued' | 'Runn
   return !TERMINAL_STATUSES.has(status);
 }
 
-function importedSweep(doc: SweepDocument, id: string, workspace: string, experiment: string, changes: ImportChange[]): SweepRecord {
-  const base = { ...doc.sweep, id, workspace, experiment };
+function importedSweep(
+  doc: SweepDocument,
+  id: string,
+  workspace: string,
+  experiment: string,
+  changes: ImportChange[],
+  newRunId: (id: string) => string,
+): SweepRecord {
+  const report = doc.sweep.backendReport;
+  const base = {
+    ...doc.sweep,
+    id,
+    workspace,
+    experiment,
+    ...(report === undefined ? {} : { backendReport: { ...report, notes: report.notes.map((n) => ({ ...n, runId: n.runId === null ? null : newRunId(n.runId) })) } }),
+  };
   const { status } = doc.sweep;
   if (!isUnfinished(status)) return base;
   changes.push({ kind: 'sweep-status', from: status, to: 'Canceled' });

@@ -164,6 +164,11 @@ export function validateSweepDocument(value: unknown): SweepDocument {
   const sweep = readSweepRecord('sweep', o['sweep']);
   const runs = readRuns(o['runs'], sweep.id);
   const runsById = new Map(runs.map((run) => [run.id, run]));
+  sweep.backendReport?.notes.forEach((note, i) => {
+    if (note.runId !== null && !runsById.has(note.runId)) {
+      throw fieldError(at(item('sweep.backendReport.notes', i), 'runId'), 'must name a run of the document, or be null', note.runId);
+    }
+  });
   const metrics = readMetrics(o['metrics'], runsById);
   const decisions = readDecisions(o['decisions'], sweep.id, runsById);
   const doc: SweepDocument = {

@@ -1,18 +1,25 @@
 import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicySpec } from '../policy/policy.js';
 import type { SamplingKind, SamplingSpec } from '../sampling/sampler.js';
+import { BACKEND_CHAIN, type AdapterSummary, type BackendRequest } from '../pool/protocol.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
-import type {
-  CheckpointSummary,
-  DecisionRecord,
-  ErrorRecord,
-  RunRecord,
-  RunStatus,
-  SweepConfigSpec,
-  SweepEndReason,
-  SweepRecord,
-  TerminationRecord,
-  TrialSpec,
+import {
+  MAX_BACKEND_CALIBRATIONS,
+  MAX_BACKEND_NOTES,
+  type BackendCalibrationRecord,
+  type BackendMeasurementRecord,
+  type BackendNoteRecord,
+  type CheckpointSummary,
+  type DecisionRecord,
+  type ErrorRecord,
+  type RunRecord,
+  type RunStatus,
+  type SweepBackendReport,
+  type SweepConfigSpec,
+  type SweepEndReason,
+  type SweepRecord,
+  type TerminationRecord,
+  type TrialSpec,
 } from '../store/records.js';
 import {
   at,
@@ -89,8 +96,8 @@ export function readSweepRecord(path: string, value: unknown): SweepRecord {
     'endedAt',
     'endReason',
     'error',
-  ]);
-  return {
+  ], ['backendReport']);
+  const record: SweepRecord = {
     id: readName(at(path, 'id'), o['id']),
     workspace: readName(at(path, 'workspace'), o['workspace']),
     experiment: readName(at(path, 'experiment'), o['experiment']),
@@ -106,6 +113,76 @@ export function readSweepRecord(path: string, value: unknown): SweepRecord {
     endReason: readNullable(at(path, 'endReason'), o['endReason'], readEndReason),
     error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
   };
+  // Absent in documents exported before reports were kept, or of sweeps no worker pool ran.
+  return o['backendReport'] === undefined ? record : { ...record, backendReport: readBackendReport(at(path, 'backendReport'), o['backendReport']) };
+}
+
+const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_CHAIN];
+
+function readBackendReport(path: string, value: unknown): SweepBackendReport {
+  const o = readFields(path, value, 'a backend report', ['requested', 'pool', 'calibrations', 'notes', 'updatedAt']);
+  const poolPath = at(path, 'pool');
+  const pool = readFields(poolPath, o['pool'], 'a worker pool size', ['requested', 'size', 'deviceLimit', 'clampedBecause']);
+  const calibrationsPath = at(path, 'calibrations');
+  const notesPath = at(path, 'notes');
+  return {
+    requested: readOneOf(at(path, 'requested'), o['requested'], BACKEND_REQUESTS),
+    pool: {
+      requested: readInteger(at(poolPath, 'requested'), pool['requested'], 1),
+      size: readInteger(at(poolPath, 'size'), pool['size'], 1),
+      deviceLimit: readInteger(at(poolPath, 'deviceLimit'), pool['deviceLimit'], 1),
+      clampedBecause: readNullable(at(poolPath, 'clampedBecause'), pool['clampedBecause'], message),
+    },
+    calibrations: readArray(calibrationsPath, o['calibrations'], 'calibrations', MAX_BACKEND_CALIBRATIONS).map((entry, i) =>
+      readCalibration(item(calibrationsPath, i), entry),
+    ),
+    notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i): BackendNoteRecord => {
+      const p = item(notesPath, i);
+      const note = readFields(p, entry, 'a backend note', ['time', 'runId', 'message']);
+      return { time: readTime(at(p, 'time'), note['time']), runId: readNullable(at(p, 'runId'), note['runId'], readName), message: message(at(p, 'message'), note['message']) };
+    }),
+    updatedAt: readTime(at(path, 'updatedAt'), o['updatedAt']),
+  };
+}
+
+function readCalibration(path: string, value: unknown): BackendCalibrationRecord {
+  const o = readFields(path, value, 'a backend calibration', ['trial', 'workload', 'chosen', 'reason', 'failure', 'totalMs', 'candidates']);
+  const candidatesPath = at(path, 'candidates');
+  return {
+    // `builtin:NAME` or `module:URL`.
+    trial: readText(at(path, 'trial'), o['trial'], L.maxUrlLength + 'module:'.length, false),
+    workload: message(at(path, 'workload'), o['workload']),
+    chosen: readOneOf(at(path, 'chosen'), o['chosen'], BACKEND_CHAIN),
+    reason: message(at(path, 'reason'), o['reason']),
+    failure: readNullable(at(path, 'failure'), o['failure'], message),
+    totalMs: readDuration(at(path, 'totalMs'), o['totalMs']),
+    candidates: readArray(candidatesPath, o['candidates'], 'backends', BACKEND_CHAIN.length).map((entry, i) => readMeasurement(item(candidatesPath, i), entry)),
+  };
+}
+
+function readMeasurement(path: string, value: unknown): BackendMeasurementRecord {
+  const o = readFields(path, value, 'a backend measurement', ['backend', 'available', 'canTrain', 'warmupMs', 'stepMs', 'steps', 'error', 'adapter']);
+  return {
+    backend: readOneOf(at(path, 'backend'), o['backend'], BACKEND_CHAIN),
+    available: readBoolean(at(path, 'available'), o['available']),
+    canTrain: readBoolean(at(path, 'canTrain'), o['canTrain']),
+    warmupMs: readNullable(at(path, 'warmupMs'), o['warmupMs'], readDuration),
+    stepMs: readNullable(at(path, 'stepMs'), o['stepMs'], readDuration),
+    steps: count(at(path, 'steps'), o['steps']),
+    error: readNullable(at(path, 'error'), o['error'], message),
+    adapter: readNullable(at(path, 'adapter'), o['adapter'], readAdapter),
+  };
+}
+
+function readAdapter(path: string, value: unknown): AdapterSummary {
+  const o = readFields(path, value, 'a GPU adapter', ['vendor', 'architecture', 'description']);
+  const line = (key: string): string => readText(at(path, key), o[key], L.maxTextFieldLength, false);
+  return { vendor: line('vendor'), architecture: line('architecture'), description: line('description') };
+}
+
+/** Milliseconds as the pool measured them: any finite number (the pool checks no more). */
+function readDuration(path: string, value: unknown): number {
+  return readFinite(path, value, 'must be a duration in milliseconds (a finite number)');
 }
 
 function readConfig(path: string, value: unknown): SweepConfigSpec {

@@ -15,6 +15,7 @@ import type {
   ExperimentRecord,
   MetricPoint,
   RunRecord,
+  SweepBackendReport,
   SweepRecord,
 } from './records.js';
 import { packMetrics, unpackRunMetrics, unpackSweepMetrics } from './metric-chunks.js';
@@ -73,6 +74,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * A batch that fails to commit (quota exceeded, storage error) is lost, and the next write or
  * `flush()` rejects with an error naming what was lost and the browser's error; the store stays
  * usable and what was committed before stays readable.
+ *
+ * A sweep record put without a `backendReport` keeps the stored one (the orchestrator, which
+ * writes the record, does not know it); `putBackendReport` replaces it.
  *
  * `putCheckpoint` and `deleteSweep` each run their own transaction and resolve after it
  * commits; a checkpoint's is strict, so it has reached the disk.
@@ -169,6 +173,19 @@ export class IndexedDbStore implements Store {
     const copy = this.cloneIn('putSweep', record);
     this.checkKey('putSweep', copy.id);
     this.buffer.addSweep(copy);
+    this.schedule(0);
+  }
+
+  /**
+   * Replaces a stored sweep's backend report, leaving the rest of its record as the last
+   * `putSweep` left it; a sweep that is not stored (deleted meanwhile) gets none. Buffered like
+   * `putSweep`, and committed in the same order.
+   */
+  async putBackendReport(sweepId: string, report: SweepBackendReport): Promise<void> {
+    this.admit('putBackendReport');
+    const copy = this.cloneIn('putBackendReport', report);
+    this.checkKey('putBackendReport', sweepId);
+    this.buffer.addBackendReport(sweepId, copy);
     this.schedule(0);
   }
 
@@ -473,7 +490,7 @@ export class IndexedDbStore implements Store {
         this.counters.batches += 1;
         this.counters.metricPoints += batch.metrics.length;
         this.counters.decisions += batch.decisions.length;
-        this.counters.records += batch.experiments.length + batch.sweeps.length + batch.runs.length;
+        this.counters.records += batch.experiments.length + batch.sweeps.length + batch.backendReports.length + batch.runs.length;
         resolve();
       };
       tx.onabort = () => {
@@ -497,7 +514,27 @@ export class IndexedDbStore implements Store {
           };
         }
         const sweeps = tx.objectStore('sweeps');
-        for (const record of batch.sweeps) sweeps.put(record);
+        // Read-modify-write inside this one transaction, so no other write can come in between.
+        const merge = (id: string, next: (stored: SweepRecord | undefined) => SweepRecord | undefined): void => {
+          const stored = sweeps.get(id);
+          stored.onsuccess = () => {
+            const record = next(stored.result as SweepRecord | undefined);
+            if (record === undefined) return;
+            try {
+              sweeps.put(record);
+            } catch (error) {
+              thrown = error;
+              tx.abort();
+            }
+          };
+        };
+        for (const record of batch.sweeps) {
+          if (record.backendReport !== undefined) sweeps.put(record);
+          else merge(record.id, (stored) => (stored?.backendReport === undefined ? record : { ...record, backendReport: stored.backendReport }));
+        }
+        for (const { sweepId, report } of batch.backendReports) {
+          merge(sweepId, (stored) => (stored === undefined ? undefined : { ...stored, backendReport: report }));
+        }
         const runs = tx.objectStore('runs');
         for (const record of batch.runs) runs.put(record);
         const metrics = tx.objectStore('metrics');

@@ -4,6 +4,7 @@ import type {
   ExperimentRecord,
   MetricPoint,
   RunRecord,
+  SweepBackendReport,
   SweepRecord,
 } from './records.js';
 import type { Store } from './store.js';
@@ -25,8 +26,17 @@ export class MemoryStore implements Store {
     if (!this.experiments.has(key)) this.experiments.set(key, structuredClone(record));
   }
 
+  /** A record without a `backendReport` keeps the stored one (see `SweepRecord.backendReport`). */
   async putSweep(record: SweepRecord): Promise<void> {
-    this.sweeps.set(record.id, structuredClone(record));
+    const stored = this.sweeps.get(record.id)?.backendReport;
+    const copy = structuredClone(record);
+    this.sweeps.set(record.id, copy.backendReport === undefined && stored !== undefined ? { ...copy, backendReport: stored } : copy);
+  }
+
+  /** Replaces a stored sweep's backend report; a sweep that is not stored gets none. */
+  async putBackendReport(sweepId: string, report: SweepBackendReport): Promise<void> {
+    const stored = this.sweeps.get(sweepId);
+    if (stored !== undefined) this.sweeps.set(sweepId, { ...stored, backendReport: structuredClone(report) });
   }
 
   async putRun(record: RunRecord): Promise<void> {

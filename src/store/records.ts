@@ -1,5 +1,6 @@
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicySpec } from '../policy/policy.js';
+import type { AdapterSummary, BackendName, BackendRequest } from '../pool/protocol.js';
 import type { SamplingSpec } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 
@@ -89,6 +90,77 @@ export interface SweepRecord {
   readonly endedAt: number | null;
   readonly endReason: SweepEndReason | null;
   readonly error: ErrorRecord | null;
+  /**
+   * Which backends the worker pool had, which it chose and why (absent in records stored before
+   * reports were kept, and for sweeps no worker pool ran). Written by whoever runs the pool, not
+   * by the orchestrator: `Store.putSweep` keeps the stored report when the record it is given
+   * has none, and `putBackendReport` replaces it.
+   */
+  readonly backendReport?: SweepBackendReport;
+}
+
+/** What a sweep's worker pool says of its backends, kept so that any page can show it later. */
+export interface SweepBackendReport {
+  /** What the sweep asked for: one backend (the start of the fallback chain), or 'auto' to measure. */
+  readonly requested: BackendRequest;
+  readonly pool: PoolSizeRecord;
+  /** The measurements behind each 'auto' choice, oldest first (one per trial definition and page that ran the sweep). */
+  readonly calibrations: readonly BackendCalibrationRecord[];
+  /**
+   * Why runs did not train where asked, oldest first: backends a worker skipped (with the run it
+   * was starting), a lost GPU device, a failed calibration, a clamped pool. At most
+   * `MAX_BACKEND_NOTES`, the latest kept.
+   */
+  readonly notes: readonly BackendNoteRecord[];
+  /** When the report was last brought up to date. */
+  readonly updatedAt: number;
+}
+
+export const MAX_BACKEND_NOTES = 50;
+export const MAX_BACKEND_CALIBRATIONS = 20;
+
+/** How the pool size came about (the pool's `PoolSizeReport`). */
+export interface PoolSizeRecord {
+  readonly requested: number;
+  readonly size: number;
+  /** What the device holds for the requested backend. */
+  readonly deviceLimit: number;
+  /** Why `size < requested`, in words; null when not clamped. */
+  readonly clampedBecause: string | null;
+}
+
+/** One 'auto' decision: each backend's figures, the one chosen and why. */
+export interface BackendCalibrationRecord {
+  /** `builtin:NAME` or `module:URL`. */
+  readonly trial: string;
+  /** What was trained to measure: the trial's own model, or a representative one. */
+  readonly workload: string;
+  readonly chosen: BackendName;
+  readonly reason: string;
+  /** Set when calibration itself failed and the fallback chain was used instead. */
+  readonly failure: string | null;
+  readonly totalMs: number;
+  readonly candidates: readonly BackendMeasurementRecord[];
+}
+
+export interface BackendMeasurementRecord {
+  readonly backend: BackendName;
+  readonly available: boolean;
+  /** False when the backend initialised but could not run a training step of this model. */
+  readonly canTrain: boolean;
+  readonly warmupMs: number | null;
+  /** Median time of the measured steps after warm-up. */
+  readonly stepMs: number | null;
+  readonly steps: number;
+  readonly error: string | null;
+  readonly adapter: AdapterSummary | null;
+}
+
+export interface BackendNoteRecord {
+  readonly time: number;
+  /** The run it concerns, or null for the pool as a whole. */
+  readonly runId: string | null;
+  readonly message: string;
 }
 
 export interface RunRecord {

@@ -14,6 +14,7 @@ import type {
  */
 export interface Store {
   putExperiment(record: ExperimentRecord): Promise<void>;
+  /** A record without a `backendReport` keeps the one stored for the sweep, if any. */
   putSweep(record: SweepRecord): Promise<void>;
   putRun(record: RunRecord): Promise<void>;
   appendMetrics(points: readonly MetricPoint[]): Promise<void>;

@@ -1,12 +1,23 @@
-import type { DecisionRecord, ExperimentRecord, MetricPoint, RunRecord, SweepRecord } from './records.js';
+import type { DecisionRecord, ExperimentRecord, MetricPoint, RunRecord, SweepBackendReport, SweepRecord } from './records.js';
 
 /** Everything one write transaction stores. */
 export interface WriteBatch {
   readonly experiments: readonly ExperimentRecord[];
+  /**
+   * A sweep without a `backendReport` keeps the stored one (see `SweepRecord.backendReport`);
+   * a report for a sweep also in this batch is already merged into it.
+   */
   readonly sweeps: readonly SweepRecord[];
+  /** Reports for sweeps not otherwise in this batch: each replaces the stored sweep's one. */
+  readonly backendReports: readonly BackendReportWrite[];
   readonly runs: readonly RunRecord[];
   readonly metrics: readonly MetricPoint[];
   readonly decisions: readonly DecisionRecord[];
+}
+
+export interface BackendReportWrite {
+  readonly sweepId: string;
+  readonly report: SweepBackendReport;
 }
 
 /**
@@ -18,6 +29,7 @@ export interface WriteBatch {
 export class WriteBuffer {
   private experiments = new Map<string, ExperimentRecord>();
   private sweeps = new Map<string, SweepRecord>();
+  private backendReports = new Map<string, SweepBackendReport>();
   private runs = new Map<string, RunRecord>();
   private metrics: MetricPoint[] = [];
   private decisions: DecisionRecord[] = [];
@@ -26,6 +38,7 @@ export class WriteBuffer {
     return (
       this.experiments.size === 0 &&
       this.sweeps.size === 0 &&
+      this.backendReports.size === 0 &&
       this.runs.size === 0 &&
       this.metrics.length === 0 &&
       this.decisions.length === 0
@@ -43,8 +56,17 @@ export class WriteBuffer {
     if (!this.experiments.has(key)) this.experiments.set(key, record);
   }
 
+  /** A record without a backend report keeps the one buffered for it, as the store keeps a stored one. */
   addSweep(record: SweepRecord): void {
-    this.sweeps.set(record.id, record);
+    const report = record.backendReport ?? this.backendReports.get(record.id) ?? this.sweeps.get(record.id)?.backendReport;
+    this.backendReports.delete(record.id);
+    this.sweeps.set(record.id, report === undefined || record.backendReport !== undefined ? record : { ...record, backendReport: report });
+  }
+
+  addBackendReport(sweepId: string, report: SweepBackendReport): void {
+    const sweep = this.sweeps.get(sweepId);
+    if (sweep !== undefined) this.sweeps.set(sweepId, { ...sweep, backendReport: report });
+    else this.backendReports.set(sweepId, report);
   }
 
   addRun(record: RunRecord): void {
@@ -64,12 +86,14 @@ export class WriteBuffer {
     const batch: WriteBatch = {
       experiments: [...this.experiments.values()],
       sweeps: [...this.sweeps.values()],
+      backendReports: [...this.backendReports].map(([sweepId, report]) => ({ sweepId, report })),
       runs: [...this.runs.values()],
       metrics: this.metrics,
       decisions: this.decisions,
     };
     this.experiments = new Map();
     this.sweeps = new Map();
+    this.backendReports = new Map();
     this.runs = new Map();
     this.metrics = [];
     this.decisions = [];
@@ -85,6 +109,7 @@ export function describeBatch(batch: WriteBatch): string {
   };
   add(batch.experiments.length, 'experiment', 'putExperiment');
   add(batch.sweeps.length, 'sweep', 'putSweep');
+  add(batch.backendReports.length, 'backend report', 'putBackendReport');
   add(batch.runs.length, 'run', 'putRun');
   add(batch.metrics.length, 'metric point', 'appendMetrics');
   add(batch.decisions.length, 'decision', 'appendDecisions');

@@ -3,8 +3,9 @@ import type { HyperDriveConfig } from '../experiment/config.js';
 import type { SweepEvent } from '../experiment/orchestrator.js';
 import type { Sweep } from '../experiment/sweep.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
-import type { SweepRecord } from '../store/records.js';
+import type { SweepBackendReport, SweepRecord } from '../store/records.js';
 import { SweepModel } from './model/sweep-model.js';
+import { backendReportOf, changesBackendReport } from './pages/backend-report-record.js';
 
 /** A sweep this page runs: the handle, its pool (null for in-page function trials) and its model. */
 export interface LiveSweep {
@@ -17,6 +18,8 @@ export interface LiveSweep {
 type TabMessage = { readonly kind: 'events'; readonly sweepId: string; readonly events: readonly SweepEvent[] } | { readonly kind: 'deleted'; readonly sweepId: string };
 
 const BROADCAST_EVERY_MS = 200;
+/** Pool news arrives in bursts (a worker skipping three backends): one report write per burst. */
+const REPORT_EVERY_MS = 250;
 
 /**
  * The Studio's connection to one workspace: its IndexedDB store, the sweeps this page runs,
@@ -69,11 +72,13 @@ export class StudioSession {
   }
 
   async submit(experiment: string, config: HyperDriveConfig, options: SubmitOptions): Promise<LiveSweep> {
-    return this.adopt(await this.workspace.submit(experiment, config, options));
+    return this.adopt(await this.workspace.submit(experiment, config, options), undefined);
   }
 
   async continueSweep(sweepId: string, options: SubmitOptions): Promise<LiveSweep> {
-    return this.adopt(await this.workspace.continueSweep(sweepId, options));
+    // Read first: the report of the page that ran it before is carried into the new one.
+    const previous = (await this.workspace.store.getSweep(sweepId))?.backendReport;
+    return this.adopt(await this.workspace.continueSweep(sweepId, options), previous);
   }
 
   /**
@@ -112,18 +117,55 @@ export class StudioSession {
     this.notifyChange();
   }
 
-  private adopt(running: RunningSweep): LiveSweep {
+  /**
+   * Runs a sweep's events into its model and out to other tabs. The orchestrator's sweep records
+   * do not know the pool's backend report, so each is sent on with the latest report attached,
+   * and a changed report is sent as a sweep event of its own and stored on the sweep record:
+   * every tab, and this one after a reload, shows the same report.
+   */
+  private adopt(running: RunningSweep, previous: SweepBackendReport | undefined): LiveSweep {
     const { sweep, pool } = running;
     const model = new SweepModel(sweep.getDetails());
     model.reset(sweep.getDetails(), sweep.getChildren(), [], []);
     const entry: LiveSweep = { sweep, pool, model };
     this.live.set(sweep.id, entry);
-    const unsubscribe = sweep.subscribe((event) => {
+    let report: SweepBackendReport | null = null;
+    let reportText = '';
+    const withReport = (record: SweepRecord): SweepRecord => (report === null ? record : { ...record, backendReport: report });
+    const deliver = (event: SweepEvent): void => {
       model.apply([event]);
       this.queueBroadcast(sweep.id, event);
-    });
+    };
+    const refreshReport = (): void => {
+      if (pool === null) return;
+      const next = backendReportOf(pool, previous, Date.now());
+      // updatedAt alone changing is not news.
+      const text = JSON.stringify({ ...next, updatedAt: 0 });
+      if (text === reportText) return;
+      reportText = text;
+      report = next;
+      deliver({ kind: 'sweep', sweep: withReport(sweep.getDetails()) });
+      // A failed write is the store's to report: the orchestrator's next write rejects with it.
+      this.workspace.store.putBackendReport(sweep.id, next).catch(() => {});
+    };
+    let reportTimer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribePool =
+      pool === null
+        ? () => {}
+        : pool.subscribe((diagnostic) => {
+            if (!changesBackendReport(diagnostic)) return;
+            reportTimer ??= setTimeout(() => {
+              reportTimer = null;
+              refreshReport();
+            }, REPORT_EVERY_MS);
+          });
+    refreshReport();
+    const unsubscribe = sweep.subscribe((event) => deliver(event.kind === 'sweep' ? { kind: 'sweep', sweep: withReport(event.sweep) } : event));
     void sweep.waitForCompletion().then((record) => {
       unsubscribe();
+      unsubscribePool();
+      if (reportTimer !== null) clearTimeout(reportTimer);
+      refreshReport();
       // A sweep paused for storage is continued later as an interrupted one, by a new handle.
       if (record.endReason?.kind === 'storage-full') this.live.delete(sweep.id);
       this.flushBroadcast();

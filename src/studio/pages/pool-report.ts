@@ -1,56 +1,65 @@
-import type { WorkerPool } from '../../pool/worker-pool.js';
+import type { BackendCalibrationRecord, SweepBackendReport } from '../../store/records.js';
 import { h, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../model/sweep-model.js';
 
 /**
- * Which backend the sweep's runs train on and why: the pool's size (and why it was clamped),
- * the calibration figures behind an 'auto' choice, and the backends runs reported. For a sweep
- * not running in this page only the runs' backends are known.
+ * Which backend the sweep's runs train on and why: the backend asked for, the pool's size (and
+ * why it was clamped), the calibration figures behind an 'auto' choice, the backends runs
+ * reported and why any run trained elsewhere. All of it is read from the sweep record, where
+ * the page running the sweep keeps it up to date, so a reload or another tab shows the same.
  */
 export class PoolReport {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
   private lastText = '';
+  /**
+   * The last report seen: a sweep event from a tab of an older version of the app carries none,
+   * and must not blank one already shown.
+   */
+  private report: SweepBackendReport | null = null;
 
-  constructor(
-    private readonly model: SweepModel,
-    private readonly pool: WorkerPool | null,
-  ) {
+  constructor(private readonly model: SweepModel) {
     this.body = h('div');
     this.element = h('section', { className: 'panel pool-report', attrs: { 'data-testid': 'backend-report', 'aria-labelledby': 'pool-title' } }, h('h3', { attrs: { id: 'pool-title' }, text: 'Backend' }), this.body);
     this.update();
   }
 
   update(): void {
+    this.report = this.model.record.backendReport ?? this.report;
+    const report = this.report;
     const used = new Map<string, number>();
     for (const { run } of this.model.rows()) if (run.backend !== null) used.set(run.backend, (used.get(run.backend) ?? 0) + 1);
     const lines: HTMLElement[] = [];
+    if (report !== null) lines.push(requestedLine(report));
     lines.push(
-      h('p', null, h('strong', { text: 'Runs trained on: ' }), used.size === 0 ? 'no run has started yet' : [...used].map(([b, n]) => `${b} (${n} run${n === 1 ? '' : 's'})`).join(', ')),
+      h(
+        'p',
+        { attrs: { 'data-part': 'runs' } },
+        h('strong', { text: 'Runs trained on: ' }),
+        used.size === 0 ? 'no run has started yet' : [...used].map(([b, n]) => `${b} (${n} run${n === 1 ? '' : 's'})`).join(', '),
+      ),
     );
-    if (this.pool !== null) {
-      const size = this.pool.sizeReport;
+    if (report !== null) {
+      const size = report.pool;
       lines.push(
-        h('p', { text: `Worker pool: ${size.size} worker${size.size === 1 ? '' : 's'} (asked for ${size.requested}; this device holds ${size.deviceLimit}).${size.clampedBecause === null ? '' : ` Clamped: ${size.clampedBecause}`}` }),
+        h('p', {
+          attrs: { 'data-part': 'pool' },
+          text: `Worker pool: ${size.size} worker${size.size === 1 ? '' : 's'} (asked for ${size.requested}; this device holds ${size.deviceLimit}).${size.clampedBecause === null ? '' : ` Clamped: ${size.clampedBecause}`}`,
+        }),
       );
-      for (const report of this.pool.calibrations()) {
-        const figures = report.candidates.map((c) =>
+      for (const calibration of report.calibrations) lines.push(...calibrationLines(calibration));
+      const notes = report.notes.slice(-8);
+      if (notes.length > 0) {
+        lines.push(
           h(
-            'li',
-            { attrs: { 'data-backend': c.backend } },
-            h('strong', { text: `${c.backend}: ` }),
-            !c.available ? `unavailable (${c.error ?? 'no adapter'})` : !c.canTrain ? `cannot train it (${c.error ?? 'error'})` : `${c.stepMs?.toFixed(1) ?? '?'} ms per step after a ${c.warmupMs?.toFixed(0) ?? '?'} ms warm-up`,
+            'ul',
+            { className: 'notes', attrs: { 'data-part': 'notes', 'aria-label': 'Why runs trained where they did' } },
+            ...notes.map((note) => h('li', { text: note.runId === null ? note.message : `${this.runLabel(note.runId)}: ${note.message}` })),
           ),
         );
-        lines.push(
-          h('p', null, h('strong', { text: `auto chose ${report.chosen}` }), ` for ${report.workload}: ${report.reason}`),
-          h('ul', { className: 'calibration' }, ...figures),
-        );
       }
-      const backendNotes = this.pool.diagnostics().filter((d) => d.kind === 'backend' || d.kind === 'warning').slice(-5);
-      if (backendNotes.length > 0) lines.push(h('ul', { className: 'notes' }, ...backendNotes.map((d) => h('li', { text: d.message }))));
     } else if (this.model.record.config.trial.kind !== 'function') {
-      lines.push(h('p', { className: 'muted', text: 'Calibration figures are shown while the sweep runs in this page.' }));
+      lines.push(h('p', { className: 'muted', text: 'No backend report was stored with this sweep (it was run or imported before reports were kept).' }));
     }
     // Rebuilding identical text every frame would make screen readers repeat it.
     const text = lines.map((l) => l.textContent).join('\n');
@@ -58,4 +67,41 @@ export class PoolReport {
     this.lastText = text;
     replaceChildren(this.body, ...lines);
   }
+
+  private runLabel(runId: string): string {
+    const run = this.model.run(runId);
+    return run === undefined ? `run ${runId}` : `run ${run.index + 1} (${runId})`;
+  }
+}
+
+function requestedLine(report: SweepBackendReport): HTMLElement {
+  const explanation =
+    report.requested === 'auto'
+      ? 'each backend was timed on a few training steps and the fastest that can train the model was used'
+      : 'workers start on it and fall back along WebGPU → WebGL → WebAssembly → CPU only if it fails';
+  return h('p', { attrs: { 'data-part': 'requested' } }, h('strong', { text: 'Asked for: ' }), `${report.requested} (${explanation}).`);
+}
+
+function calibrationLines(report: BackendCalibrationRecord): HTMLElement[] {
+  const figures = report.candidates.map((c) =>
+    h(
+      'li',
+      { attrs: { 'data-backend': c.backend } },
+      h('strong', { text: `${c.backend}: ` }),
+      !c.available
+        ? `unavailable (${c.error ?? 'no adapter'})`
+        : !c.canTrain
+          ? `cannot train it (${c.error ?? 'error'})`
+          : `${c.stepMs?.toFixed(1) ?? '?'} ms per step after a ${c.warmupMs?.toFixed(0) ?? '?'} ms warm-up`,
+    ),
+  );
+  return [
+    h(
+      'p',
+      { attrs: { 'data-part': 'calibration', 'data-chosen': report.chosen } },
+      h('strong', { text: `auto chose ${report.chosen}` }),
+      ` for ${report.workload} (${report.trial}): ${report.reason}`,
+    ),
+    ...(figures.length === 0 ? [] : [h('ul', { className: 'calibration' }, ...figures)]),
+  ];
 }

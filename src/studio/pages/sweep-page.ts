@@ -79,7 +79,7 @@ export class SweepPage {
       },
       modelStored: async (runId) => (await this.context.session.workspace.store.latestCheckpoint(runId)) !== undefined,
     });
-    this.pool = new PoolReport(model, live?.pool ?? null);
+    this.pool = new PoolReport(model);
     this.charts = new ChartsPanel(model, {
       onSelect: (selection) => {
         const ids = selection.kind === 'runs' ? selection.runIds : new Set<string>();
@@ -245,7 +245,9 @@ export class SweepPage {
     const record = this.model?.record;
     if (record === undefined) return;
     try {
-      await this.context.session.continueSweep(record.id, {});
+      // On the backend it was asked for, not the default, when the stored report says which.
+      const requested = (await this.context.session.workspace.store.getSweep(record.id))?.backendReport?.requested;
+      await this.context.session.continueSweep(record.id, requested === undefined ? {} : { backend: requested });
       this.dispose();
       this.context.navigate(`#/sweep/${encodeURIComponent(record.id)}`);
     } catch (error) {

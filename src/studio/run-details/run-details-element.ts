@@ -47,6 +47,8 @@ export class RunDetailsElement extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    // A load still awaiting the store or the chart code must find itself stale when it resumes.
+    this.generation += 1;
     this.teardown();
     this.teardown = () => {};
   }
@@ -113,6 +115,12 @@ export class RunDetailsElement extends HTMLElement {
     const { createChart } = await import('../charts/index.js');
     if (generation !== this.generation) return;
     const metricChart = await createChart('metric', chartSlot, {});
+    // Detached or re-pointed while the chart was being made: this load's teardown has already
+    // run (with no chart to dispose), so this chart is nobody's.
+    if (generation !== this.generation) {
+      metricChart.dispose();
+      return;
+    }
     chart = metricChart;
     const metric = this.getAttribute('metric');
     metricChart.update(model.chartData());

@@ -6,7 +6,7 @@ import type { RunRow } from '../model/sweep-model.js';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Canceled', 'Failed'];
 
-type SortKey = { readonly kind: 'index' } | { readonly kind: 'status' } | { readonly kind: 'param'; readonly name: string } | { readonly kind: 'best' } | { readonly kind: 'intervals' } | { readonly kind: 'duration' } | { readonly kind: 'backend' };
+type SortKey = { readonly kind: 'index' } | { readonly kind: 'id' } | { readonly kind: 'status' } | { readonly kind: 'param'; readonly name: string } | { readonly kind: 'best' } | { readonly kind: 'intervals' } | { readonly kind: 'duration' } | { readonly kind: 'backend' };
 
 interface Column {
   readonly key: SortKey;
@@ -28,7 +28,7 @@ const ROW_HEIGHT = 36;
 const OVERSCAN = 8;
 
 /**
- * The live run table: every run with its status, hyperparameters, best primary metric,
+ * The live run table: every run with its number and id, status, hyperparameters, best primary metric,
  * intervals, duration, backend and termination reason. Only the rows in view are in the DOM
  * (a spacer row stands for the rest), so 1000 runs cost what 30 do; sorting and the status
  * filter work on the data, not the DOM.
@@ -103,6 +103,8 @@ export class RunTable {
     const metric = this.options.primaryMetric;
     return [
       { key: { kind: 'index' }, label: 'Run', className: 'num', cell: (r) => String(r.run.index + 1) },
+      // The id the API, the exports and the CLI name a run by; the number is only its position.
+      { key: { kind: 'id' }, label: 'Run id', className: 'run-id', cell: (r) => r.run.id },
       { key: { kind: 'status' }, label: 'Status', className: 'status', cell: (r) => r.run.status },
       ...this.paramNames.map(
         (name): Column => ({
@@ -214,6 +216,9 @@ export class RunTable {
     switch (key.kind) {
       case 'index':
         return (a, b) => a.run.index - b.run.index;
+      case 'id':
+        // Numeric collation: `…_10` after `…_9`, as the runs were made.
+        return (a, b) => a.run.id.localeCompare(b.run.id, undefined, { numeric: true });
       case 'status':
         return (a, b) => RUN_STATUSES.indexOf(a.run.status) - RUN_STATUSES.indexOf(b.run.status);
       case 'param':
