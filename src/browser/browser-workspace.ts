@@ -6,12 +6,12 @@ import type { PriorRun, PriorSweep } from '../experiment/prior.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
 import type { ModelFiles } from '../export/model-files.js';
-import { resolveBuiltin } from '../models/registry.js';
+import { ConfigError } from '../errors.js';
+import { BUILTIN_EXAMPLES } from '../models/registry.js';
 import type { BackendRequest } from '../pool/protocol.js';
 import { WorkerPool } from '../pool/worker-pool.js';
-import type { TrainFunction } from '../run/run.js';
-import { InProcessRunner } from '../runner/in-process-runner.js';
 import type { TrialRunner } from '../runner/runner.js';
+import type { UpgradeStep } from '../store/idb-schema.js';
 import { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 import type { SweepRecord } from '../store/records.js';
 import { bestRunWithModel, exportRunModel, runModelFiles, type ModelExport } from './model-export.js';
@@ -20,6 +20,11 @@ export interface BrowserWorkspaceOptions {
   /** The workspace, and the IndexedDB database that holds it. Default `overdrive`. */
   readonly name?: string;
   readonly store?: Omit<IndexedDbStoreOptions, 'name'>;
+  /**
+   * The database's schema history, instead of the built-in one. The app never sets it; tests
+   * use it to play a newer version of the app that upgrades the database under an older tab.
+   */
+  readonly schema?: readonly UpgradeStep[];
 }
 
 export interface SubmitOptions {
@@ -30,9 +35,18 @@ export interface SubmitOptions {
 /** A sweep started here, with the pool that runs it (disposed when the sweep ends). */
 export interface RunningSweep {
   readonly sweep: Sweep;
-  /** Null when the sweep trains a function in this thread. */
-  readonly pool: WorkerPool | null;
+  readonly pool: WorkerPool;
 }
+
+/**
+ * What refuses a training function here. User code must never run on the page's thread (where
+ * it could reach the DOM, the store and every other sweep), and a function cannot be sent to a
+ * worker, so the browser runtime trains only modules and built-in examples. The engine core's
+ * `Workspace` with its in-process runner still takes functions, in Node and for its own tests.
+ */
+export const FUNCTION_TRIAL_RULE =
+  "must not be a function in the browser runtime: user training code runs only in Web Workers, and a function cannot be sent to one; " +
+  `pass trial: { kind: 'module', url } (an ES module whose default export is train(params, run, env)) or trial: { kind: 'builtin', name } (one of ${BUILTIN_EXAMPLES.join(', ')})`;
 
 /**
  * The browser runtime: sweeps persist in IndexedDB, and trials train in a pool of Web Workers
@@ -48,30 +62,43 @@ export class BrowserWorkspace {
 
   static async open(options: BrowserWorkspaceOptions = {}): Promise<BrowserWorkspace> {
     const name = options.name ?? 'overdrive';
-    const store = await IndexedDbStore.open({ ...options.store, name });
+    const storeOptions = { ...options.store, name };
+    const store = options.schema === undefined ? await IndexedDbStore.open(storeOptions) : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
     return new BrowserWorkspace(name, store);
   }
 
-  /** Starts a sweep; its trials run in a fresh worker pool unless it trains a function. */
+  /**
+   * Starts a sweep; its trials run in a fresh worker pool. A config that trains a function is
+   * refused (a ConfigError on `train`, see FUNCTION_TRIAL_RULE) before anything is stored.
+   */
   async submit(experimentName: string, config: HyperDriveConfig, options: SubmitOptions = {}): Promise<RunningSweep> {
-    const { runner, pool } = await this.runnerFor(config, options);
-    const sweep = new Experiment(this.workspaceWith(runner), experimentName).submit(config);
+    if (config.trial.kind === 'function') throw new ConfigError('train', FUNCTION_TRIAL_RULE, config.trial.train);
+    const pool = await this.poolFor(config, options);
+    let sweep: Sweep;
+    try {
+      sweep = new Experiment(this.workspaceWith(pool), experimentName).submit(config);
+    } catch (error) {
+      void pool.dispose();
+      throw error;
+    }
     this.hold(sweep, pool);
     return { sweep, pool };
   }
 
   /**
    * Continues an interrupted sweep from what is stored: finished runs are kept, unfinished
-   * ones re-run, and the budget stays exact. `train` is needed only for a function sweep.
+   * ones re-run, and the budget stays exact. A sweep that trained a function (run by the engine
+   * core's in-process runner, or imported) cannot be continued here.
    */
-  async continueSweep(sweepId: string, options: SubmitOptions & { readonly train?: TrainFunction } = {}): Promise<RunningSweep> {
+  async continueSweep(sweepId: string, options: SubmitOptions = {}): Promise<RunningSweep> {
     const record = await this.store.getSweep(sweepId);
     if (record === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
+    if (record.config.trial.kind === 'function') throw new ConfigError('trial', FUNCTION_TRIAL_RULE, record.config.trial);
     const busy = new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
     const start = async (): Promise<RunningSweep> => {
-      const config = configFromSpec(record.config, options.train, await loadConfigPriors(this.store, record.config));
-      const { runner, pool } = await this.runnerFor(config, options);
-      const sweep = await new Experiment(this.workspaceWith(runner), record.experiment).continueSweep(sweepId, config);
+      const config = configFromSpec(record.config, undefined, await loadConfigPriors(this.store, record.config));
+      const pool = await this.poolFor(config, options);
+      const sweep = await new Experiment(this.workspaceWith(pool), record.experiment).continueSweep(sweepId, config);
       return { sweep, pool };
     };
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
@@ -97,7 +124,7 @@ export class BrowserWorkspace {
             return;
           }
           resolve(running);
-          await running.sweep.waitForCompletion().finally(() => running.pool?.dispose());
+          await running.sweep.waitForCompletion().finally(() => running.pool.dispose());
         })
         .catch(reject);
     });
@@ -149,18 +176,13 @@ export class BrowserWorkspace {
     return new Workspace({ name: this.name, store: this.store, runner });
   }
 
-  private async runnerFor(config: HyperDriveConfig, options: SubmitOptions): Promise<{ runner: TrialRunner; pool: WorkerPool | null }> {
-    if (config.trial.kind === 'function') {
-      // A function cannot cross into a worker: it trains here, on the page's thread.
-      return { runner: new InProcessRunner({ resolveBuiltin }), pool: null };
-    }
-    const pool = await WorkerPool.create({ size: config.maxConcurrentRuns, backend: options.backend ?? 'auto' });
-    return { runner: pool, pool };
+  private poolFor(config: HyperDriveConfig, options: SubmitOptions): Promise<WorkerPool> {
+    return WorkerPool.create({ size: config.maxConcurrentRuns, backend: options.backend ?? 'auto' });
   }
 
   /** Holds the sweep's lock until it ends, then frees its workers. */
-  private hold(sweep: Sweep, pool: WorkerPool | null): void {
-    const done = sweep.waitForCompletion().finally(() => pool?.dispose());
+  private hold(sweep: Sweep, pool: WorkerPool): void {
+    const done = sweep.waitForCompletion().finally(() => pool.dispose());
     if (typeof navigator !== 'undefined' && navigator.locks !== undefined) {
       void navigator.locks.request(lockName(this.name, sweep.id), () => done);
     }

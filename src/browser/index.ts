@@ -1,5 +1,5 @@
 // The browser runtime: IndexedDB persistence and the Web Worker pool, on top of the engine core.
-export { BrowserWorkspace, type BrowserWorkspaceOptions, type RunningSweep, type SubmitOptions } from './browser-workspace.js';
+export { BrowserWorkspace, FUNCTION_TRIAL_RULE, type BrowserWorkspaceOptions, type RunningSweep, type SubmitOptions } from './browser-workspace.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 export { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
 export { bestRunWithModel, exportRunModel, runModelFiles, type ModelDestination, type ModelExport } from './model-export.js';

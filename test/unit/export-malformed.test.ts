@@ -161,6 +161,29 @@ const CASES: readonly Case[] = [
   { name: 'more metric points than the cap', field: 'metrics[0].values', rule: `must hold at most ${SWEEP_DOCUMENT_LIMITS.maxMetricPoints} values`, got: '"an array of 4000001"', edit: (d) => set(d, 'metrics[0].values', new Array<Json>(SWEEP_DOCUMENT_LIMITS.maxMetricPoints + 1).fill(0)) },
   { name: 'more series than the cap', field: 'metrics', rule: `must hold at most ${SWEEP_DOCUMENT_LIMITS.maxMetricSeries} metric series`, got: '"an array of 100001"', edit: (d) => set(d, 'metrics', new Array<Json>(SWEEP_DOCUMENT_LIMITS.maxMetricSeries + 1).fill({})) },
 
+  // -- NaN, Infinity and strings as metrics (issue 8) ------------------------------------------
+  // SPEC §11 records NaN and ±Infinity logged at run time (never as a best), so a series may hold
+  // them, written as the strings "NaN", "Infinity", "-Infinity" (see 'keeps NaN and ±Infinity'
+  // below). Any other string, or a number in quotes, is refused; so is a non-finite value where
+  // the document promises a finite one (a best metric, a time, a count).
+  ...(['0.9', 'nan', 'NAN', 'inf', '+Infinity', '-infinity', ' NaN', '1e999', ''] as const).map(
+    (v): Case => ({ name: `a metric value ${JSON.stringify(v)}`, field: 'metrics[0].values[1]', rule: 'must be a number (NaN and ±Infinity written as the strings "NaN", "Infinity", "-Infinity")', got: JSON.stringify(v), edit: (d) => set(d, 'metrics[0].values[1]', v) }),
+  ),
+  { name: 'a metric value true', field: 'metrics[0].values[2]', rule: 'must be a number', got: 'true', edit: (d) => set(d, 'metrics[0].values[2]', true) },
+  { name: 'a metric value an object', field: 'metrics[0].values[0]', rule: 'must be a number', got: '{"value":0.5}', edit: (d) => set(d, 'metrics[0].values[0]', { value: 0.5 }) },
+  { name: 'a metric value a list', field: 'metrics[0].values[0]', rule: 'must be a number', got: '[0.5]', edit: (d) => set(d, 'metrics[0].values[0]', [0.5]) },
+  { name: 'a best metric "Infinity"', field: 'runs[0].bestMetric', rule: 'must be a finite number or null (the best finite value)', got: '"Infinity"', edit: (d) => set(d, 'runs[0].bestMetric', 'Infinity') },
+  { name: 'a best metric "-Infinity"', field: 'runs[4].bestMetric', rule: 'must be a finite number or null', got: '"-Infinity"', edit: (d) => set(d, 'runs[4].bestMetric', '-Infinity') },
+  { name: 'a best metric in quotes', field: 'runs[0].bestMetric', rule: 'must be a finite number or null', got: '"0.99"', edit: (d) => set(d, 'runs[0].bestMetric', '0.99') },
+  // JSON.parse reads a literal too large for a double as Infinity.
+  { name: 'a best metric written 1e999', field: 'runs[0].bestMetric', rule: 'must be a finite number or null', got: 'Infinity', text: (t) => t.replace(/"bestMetric":[0-9.e-]+/, '"bestMetric":1e999') },
+  { name: 'a time written -1e999', field: 'metrics[0].times[0]', rule: 'must be a time in milliseconds since the epoch (a finite number)', got: '-Infinity', text: (t) => t.replace(/("times":\[)[0-9]+/, '$1-1e999') },
+  { name: 'an evidence value in quotes', field: 'runs[0].termination.decision.evidence.value', rule: 'must be a number (NaN and ±Infinity', got: '"0.15"', edit: (d) => set(d, 'runs[0].termination.decision.evidence.value', '0.15') },
+  { name: 'an evidence threshold "nan"', field: 'decisions[0].decision.evidence.threshold', rule: 'must be a number (NaN and ±Infinity', got: '"nan"', edit: (d) => set(d, 'decisions[0].decision.evidence.threshold', 'nan') },
+  { name: 'a metric count "Infinity"', field: 'runs[4].checkpoint.metricCounts.accuracy', rule: 'must be an integer >= 0', got: '"Infinity"', edit: (d) => set(d, 'runs[4].checkpoint.metricCounts.accuracy', 'Infinity') },
+  { name: 'a resumed-from sequence NaN', field: 'runs[0].resumedFrom.sequence', rule: 'must be an integer >= 0', got: '"NaN"', edit: (d) => set(d, 'runs[0].resumedFrom', { sweepId: 'HD_prior', runId: 'HD_prior_0', sequence: 'NaN' }) },
+  { name: 'a resumeFrom sweep id as a number', field: 'sweep.config.resumeFrom[0]', rule: 'must be a non-empty string', got: '1', edit: (d) => set(d, 'sweep.config.resumeFrom', [1]) },
+
   // -- decisions -----------------------------------------------------------------------------
   { name: 'a decision about a run not in the document', field: 'decisions[0].runId', rule: 'must name a run of the document', got: '"HD_rich0_77"', edit: (d) => set(d, 'decisions[0].runId', 'HD_rich0_77') },
   { name: 'a decision of another sweep', field: 'decisions[0].sweepId', rule: 'must be the id of the document\'s sweep', got: '"HD_x"', edit: (d) => set(d, 'decisions[0].sweepId', 'HD_x') },
@@ -204,6 +227,7 @@ describe('malformed sweep documents', () => {
   });
 
   it('has a corpus of at least 60 kinds of damage', () => {
+    console.log(`malformed sweep documents: ${CASES.length} cases`);
     expect(CASES.length).toBeGreaterThanOrEqual(60);
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
   });
@@ -262,6 +286,22 @@ describe('malformed sweep documents', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     // The over-limit cases build multi-megabyte documents.
   }, 30_000);
+
+  it('keeps NaN and ±Infinity written as the document\'s strings: SPEC §11 records them, never as a best', async () => {
+    const doc = JSON.parse(base) as Json;
+    set(doc, 'metrics[0].values[0]', 'NaN');
+    set(doc, 'metrics[0].values[1]', 'Infinity');
+    set(doc, 'metrics[0].values[2]', '-Infinity');
+    const parsed = parseSweepDocument(JSON.stringify(doc));
+    expect(parsed.metrics[0]?.values.slice(0, 3)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    const target = new MemoryStore();
+    const { sweepId, runIds } = await importSweep(target, parsed, { workspace: 'imported' });
+    const series = parsed.metrics[0];
+    const runId = runIds.get(series?.runId ?? '');
+    const points = (await target.listMetrics(sweepId)).filter((p) => p.runId === runId && p.name === series?.metric && p.attempt === series.attempt);
+    expect(points.slice(0, 3).map((p) => p.value)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    for (const run of await target.listRuns(sweepId)) expect(run.bestMetric === null || Number.isFinite(run.bestMetric)).toBe(true);
+  });
 
   it('says on which line and column a field error is', () => {
     const lines = base.split('\n');
