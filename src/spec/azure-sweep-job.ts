@@ -15,6 +15,7 @@ import {
   type SpecSearchSpace,
   type SpecSubSpace,
   type SpecTrial,
+  type SpecWarning,
   type SweepSpec,
 } from './sweep-spec.js';
 
@@ -65,11 +66,7 @@ export interface AzureExportOptions {
   readonly compute?: string;
 }
 
-/** Something an export or import could not carry over exactly, in words, with the field it concerns. */
-export interface SpecWarning {
-  readonly field: string;
-  readonly message: string;
-}
+export type { SpecWarning } from './sweep-spec.js';
 
 export type AzureSweepJob = Readonly<Record<string, SpecJsonValue>>;
 

@@ -47,7 +47,7 @@ export {
   type SpecHyperDriveConfigOptions,
   type SpecTrialDefinition,
 } from './parse-sweep-spec.js';
-export { minutesToSeconds, toSweepSpec, type SweepSpecExtras } from './to-sweep-spec.js';
+export { minutesToSeconds, toSweepSpec, type SweepSpecExport, type SweepSpecExtras } from './to-sweep-spec.js';
 export { MAX_NESTING_DEPTH } from './parse-search-space.js';
 export { JsonTextError, MAX_JSON_DEPTH, parseLocatedJson, type JsonPosition, type LocatedJson } from './json-text.js';
 export {

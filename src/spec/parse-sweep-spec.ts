@@ -50,6 +50,7 @@ import {
   type SpecSamplingAlgorithm,
   type SpecSearchSpace,
   type SpecTrial,
+  type SpecWarning,
   type SweepSpec,
 } from './sweep-spec.js';
 
@@ -71,6 +72,8 @@ export interface ParsedSweepSpec {
   readonly backend?: SpecBackend;
   /** The spec normalised: shorthands expanded and defaults written out. */
   readonly spec: SweepSpec;
+  /** What the spec says that this runtime accepts but does not act on (`limits.trial_timeout`). */
+  readonly warnings: readonly SpecWarning[];
 }
 
 export interface ParseSweepSpecOptions {
@@ -204,7 +207,25 @@ function parse(input: unknown, options: ParseSweepSpecOptions): ParsedSweepSpec 
     hyperDriveConfigOptions,
     ...(spec.backend === undefined ? {} : { backend: spec.backend }),
     spec,
+    warnings: Object.freeze(unenforced(spec)),
   });
+}
+
+/**
+ * Fields kept for the way back to Azure ML but not acted on here. Said out loud because a
+ * limit that is silently ignored reads as a limit that holds.
+ */
+function unenforced(spec: SweepSpec): SpecWarning[] {
+  const seconds = spec.limits.trial_timeout;
+  if (seconds === undefined) return [];
+  return [
+    {
+      field: 'limits.trial_timeout',
+      message:
+        `is not enforced here: no trial is stopped for running longer than ${seconds} s ` +
+        '(limits.timeout still ends the whole sweep); it is kept for an Azure ML export, which enforces it',
+    },
+  ];
 }
 
 function toTrialDefinition(trial: SpecTrial): SpecTrialDefinition {

@@ -43,7 +43,10 @@ export interface ParseSweepJobOptions extends ParseSweepSpecOptions {
 export interface ParsedSweepJob extends ParsedSweepSpec {
   /** `azure`: an Azure ML sweep job (command trial); `overdrive`: Overdrive's own spec form. */
   readonly origin: 'azure' | 'overdrive';
-  /** Overlay entries not applied because the Azure field was edited, and the like. */
+  /**
+   * Overlay entries not applied because the Azure field was edited, and the like, then what the
+   * spec says but this runtime does not act on (see `ParsedSweepSpec.warnings`).
+   */
   readonly warnings: readonly SpecWarning[];
 }
 
@@ -180,12 +183,12 @@ function interpret(value: unknown, options: ParseSweepJobOptions): ParsedSweepJo
       if (!(error instanceof ConfigError)) throw error;
       throw renamed(error, jobPathOf(error.field));
     }
-    return Object.freeze({ ...parsed, origin: 'azure' as const, warnings });
+    return Object.freeze({ ...parsed, origin: 'azure' as const, warnings: Object.freeze([...warnings, ...parsed.warnings]) });
   }
   const input = isPlainObject(value) && field(value, 'trial') === undefined && options.trial !== undefined
     ? { ...value, trial: options.trial }
     : value;
-  return Object.freeze({ ...parseSweepSpec(input, specOptions), origin: 'overdrive' as const, warnings: [] });
+  return Object.freeze({ ...parseSweepSpec(input, specOptions), origin: 'overdrive' as const });
 }
 
 function renamed(error: ConfigError, fieldName: string): ConfigError {

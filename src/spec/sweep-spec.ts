@@ -12,6 +12,12 @@
 
 export type SpecPrimitive = number | string | boolean;
 
+/** Something an export or import could not carry over exactly, or a field accepted but not acted on: in words, with the field it concerns. */
+export interface SpecWarning {
+  readonly field: string;
+  readonly message: string;
+}
+
 export type SpecGoal = 'maximize' | 'minimize';
 
 export const SPEC_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -168,8 +174,8 @@ export interface SpecLimits {
   /** Seconds (Azure v2 counts seconds); becomes `maxDurationMinutes = timeout / 60`. */
   readonly timeout: number;
   /**
-   * Seconds each trial may run. Kept so that it survives an export, but not enforced yet: no
-   * trial is cancelled for running long.
+   * Seconds each trial may run. Kept so that it survives an export (Azure ML enforces it), but
+   * not enforced here: no trial is cancelled for running long, and parsing says so in a warning.
    */
   readonly trial_timeout?: number;
 }

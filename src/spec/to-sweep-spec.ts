@@ -13,13 +13,14 @@ import type {
   SpecPrimitive,
   SpecSearchSpace,
   SpecTrial,
+  SpecWarning,
   SweepSpec,
 } from './sweep-spec.js';
 
 /**
  * What a stored sweep config does not hold but the spec can: Azure's bookkeeping fields, the
  * experiment, the backend, the trial timeout. A parsed `SweepSpec` fits here as it is, so
- * `toSweepSpec(config.toSpec(), parsed.spec)` restores everything the spec said.
+ * `toSweepSpec(config.toSpec(), parsed.spec).spec` restores everything the spec said.
  */
 export interface SweepSpecExtras {
   readonly $schema?: string;
@@ -65,14 +66,28 @@ const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
   brackets: 'brackets',
 };
 
+/** A stored sweep config as a spec, and what the spec leaves out (never silently). */
+export interface SweepSpecExport {
+  readonly spec: SweepSpec;
+  /**
+   * Parts of the config the spec format has no field for and that the export therefore drops:
+   * `resumeFrom` (warm start) and `resumeChildRuns` (resumed runs) name sweeps and runs of this
+   * browser's store, which mean nothing to another machine. Shown beside whatever is made from
+   * `spec` (Azure job, Optuna script, share link), since each of those starts from the spec alone.
+   */
+  readonly warnings: readonly SpecWarning[];
+}
+
 /**
  * The reverse of `parseSweepSpec`: a stored sweep config (`HyperDriveConfig.toSpec()`) as a
  * normalised sweep spec, for export. The result is validated by the same rules as an imported
- * spec, so anything the spec format cannot say (a parameter name with a space, a trained
- * function with no `extras.trial`, an option it has no field for) is refused with a
- * ConfigError naming the spec field, rather than exported lossily.
+ * spec, so anything the spec format cannot say about the search itself (a parameter name with a
+ * space, a trained function with no `extras.trial`, an option it has no field for) is refused
+ * with a ConfigError naming the spec field, rather than exported lossily. What it cannot say
+ * about where the sweep started from (warm start, resumed runs) is dropped with a warning: the
+ * same search can still run elsewhere, only from scratch.
  */
-export function toSweepSpec(config: SweepConfigSpec, extras: SweepSpecExtras = {}): SweepSpec {
+export function toSweepSpec(config: SweepConfigSpec, extras: SweepSpecExtras = {}): SweepSpecExport {
   const raw: Record<string, unknown> = {};
   for (const key of EXTRA_KEYS) {
     if (extras[key] !== undefined) raw[key] = extras[key];
@@ -90,7 +105,35 @@ export function toSweepSpec(config: SweepConfigSpec, extras: SweepSpecExtras = {
     ...(extras.limits?.trial_timeout === undefined ? {} : { trial_timeout: extras.limits.trial_timeout }),
   };
   raw['trial'] = extras.trial ?? trialOf(config.trial);
-  return normalizeSweepSpec(raw);
+  const spec = normalizeSweepSpec(raw);
+  return { spec, warnings: Object.freeze(droppedStarts(config)) };
+}
+
+function droppedStarts(config: SweepConfigSpec): SpecWarning[] {
+  const warnings: SpecWarning[] = [];
+  const parents = config.resumeFrom ?? [];
+  if (parents.length > 0) {
+    warnings.push({
+      field: 'resumeFrom',
+      message:
+        'is not exported (the sweep spec has no field for warm start): the exported sweep starts without ' +
+        `the results of ${plural(parents.length, 'earlier sweep')} ${parents.join(', ')}`,
+    });
+  }
+  const resumed = config.resumeChildRuns ?? [];
+  if (resumed.length > 0) {
+    warnings.push({
+      field: 'resumeChildRuns',
+      message:
+        'is not exported (the sweep spec has no field for resumed runs): the exported sweep does not continue ' +
+        `${plural(resumed.length, 'run')} ${resumed.map((r) => `${r.runId} (sweep ${r.sweepId})`).join(', ')} from their checkpoints`,
+    });
+  }
+  return warnings;
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }
 
 function searchSpaceOf(stored: unknown): SpecSearchSpace {

@@ -114,31 +114,34 @@ test('maxDurationMinutes cancels the running trial in its worker and ends the sw
   expect(runs[0]?.intervals).toBeGreaterThan(10);
 });
 
-test('a page reload mid-sweep loses no flushed metric, and the sweep continues with an exact budget', async ({ page }) => {
-  await openHarness(page);
-  const dbName = `reload-${Date.now()}`;
-  const sweepId = await page.evaluate(async (name) => {
-    const r = window.runtime;
-    const ws = await r.BrowserWorkspace.open({ name });
-    const config = new r.HyperDriveConfig({
-      hyperparameterSampling: new r.GridParameterSampling({
-        quality: r.choice(0.9, 0.8, 0.7, 0.6, 0.5, 0.4),
-        intervals: 10,
-        delay_ms: 120,
-      }),
-      primaryMetricName: 'accuracy',
-      primaryMetricGoal: r.PrimaryMetricGoal.MAXIMIZE,
-      maxTotalRuns: 6,
-      maxConcurrentRuns: 2,
-      trial: { kind: 'module', url: window.scriptedTrialUrl },
-    });
-    const { sweep } = await ws.submit('reload', config, { backend: 'cpu' });
-    window.currentSweep = sweep;
-    window.currentWorkspace = ws;
-    return sweep.id;
-  }, dbName);
-
-  // Mid-sweep: two runs finished, others part-way through.
+/**
+ * Starts a 6-run grid sweep (2 at a time, `intervals` reports `delayMs` apart) in workspace
+ * `name` and waits until it is mid-way: two runs completed, another part-way through.
+ */
+async function startMidSweep(page: Page, name: string, delayMs: number): Promise<string> {
+  const sweepId = await page.evaluate(
+    async ({ name, delayMs }) => {
+      const r = window.runtime;
+      const ws = await r.BrowserWorkspace.open({ name });
+      const config = new r.HyperDriveConfig({
+        hyperparameterSampling: new r.GridParameterSampling({
+          quality: r.choice(0.9, 0.8, 0.7, 0.6, 0.5, 0.4),
+          intervals: 10,
+          delay_ms: delayMs,
+        }),
+        primaryMetricName: 'accuracy',
+        primaryMetricGoal: r.PrimaryMetricGoal.MAXIMIZE,
+        maxTotalRuns: 6,
+        maxConcurrentRuns: 2,
+        trial: { kind: 'module', url: window.scriptedTrialUrl },
+      });
+      const { sweep } = await ws.submit('interrupted', config, { backend: 'cpu' });
+      window.currentSweep = sweep;
+      window.currentWorkspace = ws;
+      return sweep.id;
+    },
+    { name, delayMs },
+  );
   await page.waitForFunction(
     () => {
       const runs = window.currentSweep?.getChildren() ?? [];
@@ -147,21 +150,28 @@ test('a page reload mid-sweep loses no flushed metric, and the sweep continues w
     undefined,
     { timeout: 60_000 },
   );
-  const flushed: MetricPoint[] = await page.evaluate(async (id) => {
-    const ws = window.currentWorkspace!;
-    await ws.store.flush();
-    return ws.store.listMetrics(id);
-  }, sweepId);
-  expect(flushed.length).toBeGreaterThan(20);
+  return sweepId;
+}
 
-  await page.reload();
-  await page.waitForFunction(() => window.runtime !== undefined);
+interface AfterInterruption {
+  interrupted: string[];
+  /** Status of each stored run as the interruption left it, before anything continued. */
+  leftStatuses: string[];
+  beforeContinue: MetricPoint[];
+  record: SweepRecord;
+  runs: RunRecord[];
+  stillInterrupted: string[];
+  metrics: MetricPoint[];
+}
 
-  const after = await page.evaluate(
+/** On a freshly opened harness page: lists what was interrupted, then continues the sweep to its end. */
+async function continueInterrupted(page: Page, name: string, id: string): Promise<AfterInterruption> {
+  return page.evaluate(
     async ({ name, id }) => {
       const r = window.runtime;
       const ws = await r.BrowserWorkspace.open({ name });
       const interrupted = (await ws.listInterruptedSweeps()).map((s) => s.id);
+      const leftStatuses = (await ws.store.listRuns(id)).map((run) => run.status);
       const beforeContinue = await ws.store.listMetrics(id);
       const { sweep } = await ws.continueSweep(id, { backend: 'cpu' });
       const record = await sweep.waitForCompletion();
@@ -169,14 +179,17 @@ test('a page reload mid-sweep loses no flushed metric, and the sweep continues w
       const stillInterrupted = (await ws.listInterruptedSweeps()).map((s) => s.id);
       const metrics = await ws.store.listMetrics(id);
       await ws.close();
-      return { interrupted, beforeContinue, record, runs, stillInterrupted, metrics };
+      return { interrupted, leftStatuses, beforeContinue, record, runs, stillInterrupted, metrics };
     },
-    { name: dbName, id: sweepId },
+    { name, id },
   );
+}
 
+/** What must hold after any interruption: nothing flushed lost, and an exact budget on continuing. */
+function expectRecovered(after: AfterInterruption, sweepId: string, flushed: readonly MetricPoint[]): void {
   expect(after.interrupted).toEqual([sweepId]);
   const key = (p: MetricPoint): string => `${p.runId}|${p.attempt}|${p.name}|${p.step}|${p.value}`;
-  // Every point that was flushed before the reload is still stored.
+  // Every point that was flushed before the interruption is still stored.
   const kept = new Set(after.beforeContinue.map(key));
   expect(flushed.filter((p) => !kept.has(key(p)))).toEqual([]);
   const final = new Set(after.metrics.map(key));
@@ -190,4 +203,64 @@ test('a page reload mid-sweep loses no flushed metric, and the sweep continues w
   expect(after.runs.map((r) => r.params['quality'])).toEqual([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]);
   expect(after.runs.some((r) => r.attempt === 2)).toBe(true);
   expect(after.stillInterrupted).toEqual([]);
+}
+
+test('a page reload mid-sweep loses no flushed metric, and the sweep continues with an exact budget', async ({ page }) => {
+  await openHarness(page);
+  const dbName = `reload-${Date.now()}`;
+  const sweepId = await startMidSweep(page, dbName, 120);
+  const flushed: MetricPoint[] = await page.evaluate(async (id) => {
+    const ws = window.currentWorkspace!;
+    await ws.store.flush();
+    return ws.store.listMetrics(id);
+  }, sweepId);
+  expect(flushed.length).toBeGreaterThan(20);
+
+  await page.reload();
+  await page.waitForFunction(() => window.runtime !== undefined);
+
+  expectRecovered(await continueInterrupted(page, dbName, sweepId), sweepId, flushed);
+});
+
+test('a renderer crash mid-sweep loses no flushed metric, and the sweep continues with an exact budget', async ({ page }) => {
+  await openHarness(page);
+  const dbName = `crash-${Date.now()}`;
+  // Slower reports than the reload test: the crash must land while runs are still going.
+  const sweepId = await startMidSweep(page, dbName, 300);
+  // What the store's own periodic flush has committed, read through a second connection: the
+  // live store would commit its buffer first, which a crash gives it no chance to do.
+  const committed = async (): Promise<MetricPoint[]> =>
+    page.evaluate(
+      async ({ name, id }) => {
+        const reader = await window.runtime.IndexedDbStore.open({ name });
+        try {
+          return await reader.listMetrics(id);
+        } finally {
+          await reader.close();
+        }
+      },
+      { name: dbName, id: sweepId },
+    );
+  let flushed: MetricPoint[] = [];
+  await expect
+    .poll(async () => {
+      flushed = await committed();
+      return flushed.length;
+    })
+    .toBeGreaterThan(20);
+  // No pagehide, no unload, no last flush: the renderer and its workers die at once.
+  const crashed = page.waitForEvent('crash');
+  const cdp = await page.context().newCDPSession(page);
+  // Not awaited: the renderer dies before it can answer, so the command never resolves; it
+  // rejects once the page is closed at the end of the test.
+  void cdp.send('Page.crash').catch(() => undefined);
+  await crashed;
+
+  const fresh = await page.context().newPage();
+  await openHarness(fresh);
+  const after = await continueInterrupted(fresh, dbName, sweepId);
+  // The crash caught runs mid-way: the store still says they run.
+  expect(after.leftStatuses).toContain('Running');
+  expectRecovered(after, sweepId, flushed);
+  await fresh.close();
 });

@@ -140,6 +140,44 @@ describe('resumeFrom rules (SPEC §8), each with its own message', () => {
     expect(evidence !== null && 'best' in evidence && evidence.best).toBeCloseTo(0.3);
   });
 
+  it('with random sampling too, the policy judges new runs against the parents’ runs', async () => {
+    // Random draws of quality in [0.46, 0.5]: at interval 1 a run logs at most 0.5/3 ≈ 0.167, and
+    // Bandit's bar beside the parent's 0.9 run is 0.3/(1+0.1) ≈ 0.273. Two draws are never more
+    // than 10% apart (0.5/0.46 < 1.1), so without the parent no run is cut.
+    const child = (resumeFrom: PriorSweep[]): HyperDriveConfig =>
+      new HyperDriveConfig(
+        base({
+          hyperparameterSampling: new RandomParameterSampling({ quality: uniform(0.46, 0.5) }, { seed: 7 }),
+          maxTotalRuns: 2,
+          maxConcurrentRuns: 1,
+          policy: new BanditPolicy({ slackFactor: 0.1, evaluationInterval: 1, delayEvaluation: 1 }),
+          resumeFrom,
+        }),
+      );
+    const ws = workspace();
+    const prior = await finishedSweep(ws, [0.9]);
+    const warm = new Experiment(ws, 'child').submit(child([prior]));
+    await warm.waitForCompletion();
+    const runs = warm.getChildren();
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      expect(run.status).toBe('Canceled');
+      expect(run.termination?.kind === 'policy' && run.termination.decision.interval).toBe(1);
+      const evidence = run.termination?.kind === 'policy' ? run.termination.decision.evidence : null;
+      expect(evidence).toMatchObject({ policy: 'bandit' });
+      // The best it is measured against is the parent's, not any run of its own sweep.
+      expect(evidence !== null && 'best' in evidence && evidence.best).toBeCloseTo(0.3);
+    }
+
+    // The same sweep without the parent: both run to the end.
+    const cold = new Experiment(workspace(), 'child').submit(child([]));
+    await cold.waitForCompletion();
+    expect(cold.getChildren().map((r) => [r.status, r.intervals])).toEqual([
+      ['Completed', 3],
+      ['Completed', 3],
+    ]);
+  });
+
   it('a grid skips configurations the parents completed (Beyond)', async () => {
     const ws = workspace();
     const prior = await finishedSweep(ws, [0.1, 0.3]);

@@ -97,7 +97,7 @@ describe('early_termination: asha and hyperband (Overdrive extensions)', () => {
     ]) {
       const parsed = parseSweepSpec({ ...base, early_termination: early });
       const stored = JSON.parse(JSON.stringify(new HyperDriveConfig(parsed.hyperDriveConfigOptions).toSpec())) as SweepConfigSpec;
-      expect(toSweepSpec(stored, parsed.spec)).toEqual(parsed.spec);
+      expect(toSweepSpec(stored, parsed.spec)).toEqual({ spec: parsed.spec, warnings: [] });
     }
   });
 
@@ -110,7 +110,7 @@ describe('early_termination: asha and hyperband (Overdrive extensions)', () => {
       policy: new HyperbandPolicy({ maxInterval: 9, reductionFactor: 3 }),
       trial: { kind: 'builtin', name: 'spiral' },
     });
-    expect(toSweepSpec(config.toSpec()).early_termination).toEqual({
+    expect(toSweepSpec(config.toSpec()).spec.early_termination).toEqual({
       type: 'hyperband',
       reduction_factor: 3,
       min_interval: 1,

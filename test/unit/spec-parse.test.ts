@@ -5,7 +5,18 @@ import { PrimaryMetricGoal } from '../../src/metric/goal.js';
 import { BanditPolicy, MedianStoppingPolicy, NoTerminationPolicy, TruncationSelectionPolicy } from '../../src/policy/index.js';
 import { SeededRandom } from '../../src/random/seeded-random.js';
 import { BayesianParameterSampling, GridParameterSampling, RandomParameterSampling } from '../../src/sampling/index.js';
-import { normalizeSweepSpec, parseSweepSpec, SweepSpecError, toSweepSpec, type SweepSpecInput } from '../../src/spec/index.js';
+import {
+  decodeShareLink,
+  encodeShareLink,
+  exportSweepJobYaml,
+  normalizeSweepSpec,
+  parseSweepJobText,
+  parseSweepSpec,
+  parseSweepSpecText,
+  SweepSpecError,
+  toSweepSpec,
+  type SweepSpecInput,
+} from '../../src/spec/index.js';
 
 /** A small valid spec; tests change one thing at a time. */
 function base(): Record<string, unknown> {
@@ -203,7 +214,7 @@ describe('sampling_algorithm', () => {
     expect(seeded.spec.sampling_algorithm).toEqual({ type: 'bayesian', seed: 7 });
     expect((seeded.hyperDriveConfigOptions.hyperparameterSampling as BayesianParameterSampling).seed).toBe(7);
     const config = new HyperDriveConfig(seeded.hyperDriveConfigOptions);
-    expect(toSweepSpec(config.toSpec(), seeded.spec).sampling_algorithm).toEqual({ type: 'bayesian', seed: 7 });
+    expect(toSweepSpec(config.toSpec(), seeded.spec).spec.sampling_algorithm).toEqual({ type: 'bayesian', seed: 7 });
     expect(() => parseSweepSpec({ ...base(), sampling_algorithm: { type: 'bayesian', seed: 1.5 } })).toThrow(
       'sampling_algorithm.seed: must be an integer (at most 2^53 - 1 in magnitude) or a non-empty string (got 1.5)',
     );
@@ -287,10 +298,35 @@ describe('limits', () => {
     expect(options({ max_total_trials: 4 }, grid).hyperDriveConfigOptions.maxTotalRuns).toBe(4);
   });
 
-  it('keeps trial_timeout in the spec only (it is not enforced yet)', () => {
+  it('keeps trial_timeout in the spec only, and warns that it is not enforced', () => {
     const parsed = options({ max_total_trials: 5, trial_timeout: 120 });
     expect(parsed.spec.limits.trial_timeout).toBe(120);
     expect(JSON.stringify(parsed.hyperDriveConfigOptions)).not.toContain('120');
+    expect(parsed.warnings).toEqual([
+      {
+        field: 'limits.trial_timeout',
+        message:
+          'is not enforced here: no trial is stopped for running longer than 120 s (limits.timeout still ends the whole sweep); ' +
+          'it is kept for an Azure ML export, which enforces it',
+      },
+    ]);
+    // Without it, nothing to say.
+    expect(options({ max_total_trials: 5 }).warnings).toEqual([]);
+  });
+
+  it('the trial_timeout warning reaches every way a spec is read: text, Azure job, share link', async () => {
+    const spec = { ...base(), limits: { trial_timeout: 30 } };
+    const fields = (warnings: readonly { field: string }[]): string[] => warnings.map((w) => w.field);
+    expect(fields(parseSweepSpecText(JSON.stringify(spec)).warnings)).toEqual(['limits.trial_timeout']);
+    expect(fields(parseSweepJobText(JSON.stringify(spec)).warnings)).toEqual(['limits.trial_timeout']);
+    // An Azure job carries it as Azure's own limit; the import still says it is not enforced here.
+    const azure = exportSweepJobYaml(parseSweepSpec(spec).spec).text;
+    const imported = parseSweepJobText(azure);
+    expect(imported.origin).toBe('azure');
+    expect(imported.spec.limits.trial_timeout).toBe(30);
+    expect(fields(imported.warnings)).toEqual(['limits.trial_timeout']);
+    const shared = await decodeShareLink(await encodeShareLink(parseSweepSpec(spec).spec, 'https://example.org/'));
+    expect(fields(shared.warnings)).toEqual(['limits.trial_timeout']);
   });
 
   it('accepts the extremes of each range', () => {

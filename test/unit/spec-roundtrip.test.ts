@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { HyperDriveConfig } from '../../src/experiment/config.js';
+import { HyperDriveConfig, type HyperDriveConfigOptions } from '../../src/experiment/config.js';
+import { Experiment, MemoryStore, SeededRandom, Workspace, type PriorRun, type PriorSweep } from '../../src/index.js';
 import { BUILTIN_EXAMPLES } from '../../src/models/registry.js';
 import { BanditPolicy } from '../../src/policy/index.js';
 import { GridParameterSampling, RandomParameterSampling } from '../../src/sampling/index.js';
@@ -16,6 +17,7 @@ import {
   type SweepSpec,
 } from '../../src/spec/index.js';
 import type { SweepConfigSpec } from '../../src/store/records.js';
+import { sequentialIds, tick } from './helpers.js';
 
 const examplesDir = join(import.meta.dirname, '../../examples');
 const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
@@ -23,7 +25,9 @@ const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.json'))
 /** Spec → config → stored config → spec → config: everything must come back the same. */
 function roundTrip(parsed: ParsedSweepSpec): { spec: SweepSpec; stored: SweepConfigSpec; again: SweepConfigSpec } {
   const stored = new HyperDriveConfig(parsed.hyperDriveConfigOptions).toSpec();
-  const exported = toSweepSpec(JSON.parse(JSON.stringify(stored)) as SweepConfigSpec, parsed.spec);
+  const { spec: exported, warnings } = toSweepSpec(JSON.parse(JSON.stringify(stored)) as SweepConfigSpec, parsed.spec);
+  // Nothing in a sweep made from a spec is beyond the spec.
+  expect(warnings).toEqual([]);
   const reparsed = parseSweepSpec(JSON.parse(JSON.stringify(exported)));
   return { spec: reparsed.spec, stored, again: new HyperDriveConfig(reparsed.hyperDriveConfigOptions).toSpec() };
 }
@@ -40,7 +44,7 @@ describe('examples/*.json', () => {
     const { spec, stored, again } = roundTrip(parsed);
     expect(spec).toEqual(parsed.spec);
     expect(again).toEqual(stored);
-    expect(toSweepSpec(stored, parsed.spec)).toEqual(parsed.spec);
+    expect(toSweepSpec(stored, parsed.spec)).toEqual({ spec: parsed.spec, warnings: [] });
   });
 
   it('digits-mlp: seeded random sampling, Bandit, 12 trials 2 at a time, few epochs', () => {
@@ -130,7 +134,8 @@ describe('toSweepSpec', () => {
     });
     expect(() => toSweepSpec(config.toSpec())).toThrow(ConfigError);
     expect(() => toSweepSpec(config.toSpec())).toThrow(/^trial: is a training function.*\(got "trainToy"\)$/);
-    const spec = toSweepSpec(config.toSpec(), { trial: { module: './toy.js' }, experiment_name: 'toy' });
+    const { spec, warnings } = toSweepSpec(config.toSpec(), { trial: { module: './toy.js' }, experiment_name: 'toy' });
+    expect(warnings).toEqual([]);
     expect(spec).toEqual({
       type: 'sweep',
       experiment_name: 'toy',
@@ -144,6 +149,71 @@ describe('toSweepSpec', () => {
       early_termination: { type: 'bandit', slack_factor: 0.2, evaluation_interval: 1, delay_evaluation: 0 },
       limits: { max_total_trials: 5, max_concurrent_trials: 5, timeout: 30 },
       trial: { module: './toy.js' },
+    });
+  });
+
+  describe('a warm-started sweep: the spec has no field for where it started, so the export says what it drops', () => {
+    /** A real finished parent sweep whose runs checkpoint each epoch, in an in-memory workspace. */
+    async function parent(): Promise<{ prior: PriorSweep; runs: PriorRun[] }> {
+      const ws = new Workspace({ store: new MemoryStore(), createSweepId: sequentialIds('HD_parent'), random: new SeededRandom(1) });
+      const sweep = new Experiment(ws, 'parent').submit(
+        new HyperDriveConfig({
+          hyperparameterSampling: new GridParameterSampling({ lr: choice(0.01, 0.02) }),
+          primaryMetricName: 'val_accuracy',
+          primaryMetricGoal: 'MAXIMIZE',
+          maxTotalRuns: 2,
+          train: async (params, run) => {
+            for (let epoch = 1; epoch <= 2; epoch++) {
+              run.log('val_accuracy', Number(params['lr']) * epoch);
+              await run.checkpoint(null, { epoch });
+              await tick();
+            }
+          },
+        }),
+      );
+      await sweep.waitForCompletion();
+      return { prior: await sweep.toPrior(), runs: await ws.loadPriorRuns(sweep.id) };
+    }
+    const options = (patch: Partial<HyperDriveConfigOptions>): HyperDriveConfigOptions => ({
+      hyperparameterSampling: new RandomParameterSampling({ lr: uniform(0.001, 0.1) }, { seed: 5 }),
+      primaryMetricName: 'val_accuracy',
+      primaryMetricGoal: 'MAXIMIZE',
+      maxTotalRuns: 6,
+      trial: { kind: 'builtin', name: 'digits-mlp' },
+      ...patch,
+    });
+
+    it('resumeFrom: dropped with a warning naming the field and the parent sweeps', async () => {
+      const { prior } = await parent();
+      const warm = new HyperDriveConfig(options({ resumeFrom: [prior] })).toSpec();
+      expect(warm.resumeFrom).toEqual(['HD_parent0']);
+      const exported = toSweepSpec(warm);
+      // The search itself is exported whole: the same spec as the cold sweep's.
+      expect(exported.spec).toEqual(toSweepSpec(new HyperDriveConfig(options({})).toSpec()).spec);
+      expect(exported.warnings).toEqual([
+        {
+          field: 'resumeFrom',
+          message:
+            'is not exported (the sweep spec has no field for warm start): the exported sweep starts without the results of 1 earlier sweep HD_parent0',
+        },
+      ]);
+    });
+
+    it('resumeChildRuns: dropped with a warning naming the field and each run', async () => {
+      const { prior, runs } = await parent();
+      const warm = new HyperDriveConfig(options({ resumeFrom: [prior], resumeChildRuns: runs })).toSpec();
+      expect(warm.resumeChildRuns).toHaveLength(2);
+      const { warnings } = toSweepSpec(JSON.parse(JSON.stringify(warm)) as SweepConfigSpec);
+      expect(warnings.map((w) => w.field)).toEqual(['resumeFrom', 'resumeChildRuns']);
+      expect(warnings[1]?.message).toBe(
+        'is not exported (the sweep spec has no field for resumed runs): the exported sweep does not continue ' +
+          '2 runs HD_parent0_0 (sweep HD_parent0), HD_parent0_1 (sweep HD_parent0) from their checkpoints',
+      );
+    });
+
+    it('empty lists are nothing dropped', () => {
+      const stored = new HyperDriveConfig(options({})).toSpec();
+      expect(toSweepSpec({ ...stored, resumeFrom: [], resumeChildRuns: [] }).warnings).toEqual([]);
     });
   });
 
