@@ -49,7 +49,7 @@ async function run(specInput: unknown, options: HeadlessOptions): Promise<Headle
     if (timer !== null) clearTimeout(timer);
     await report();
     const runs = sweep.getChildren();
-    const details = pool === null ? null : { size: pool.sizeReport, calibrations: pool.calibrations(), stats: pool.stats() };
+    const details = { size: pool.sizeReport, calibrations: pool.calibrations(), stats: pool.stats() };
     const model = options.exportModel === true ? await bestModel(workspace, record.id) : null;
     return { kind: 'done', sweep: record, runs, backend: backendSummary(backend, runs, details), model };
   } catch (error) {

@@ -7,10 +7,10 @@ import type { SweepBackendReport, SweepRecord } from '../store/records.js';
 import { SweepModel } from './model/sweep-model.js';
 import { backendReportOf, changesBackendReport } from './pages/backend-report-record.js';
 
-/** A sweep this page runs: the handle, its pool (null for in-page function trials) and its model. */
+/** A sweep this page runs: the handle, the worker pool that trains it, and its model. */
 export interface LiveSweep {
   readonly sweep: Sweep;
-  readonly pool: WorkerPool | null;
+  readonly pool: WorkerPool;
   readonly model: SweepModel;
 }
 
@@ -137,7 +137,6 @@ export class StudioSession {
       this.queueBroadcast(sweep.id, event);
     };
     const refreshReport = (): void => {
-      if (pool === null) return;
       const next = backendReportOf(pool, previous, Date.now());
       // updatedAt alone changing is not news.
       const text = JSON.stringify({ ...next, updatedAt: 0 });
@@ -149,16 +148,13 @@ export class StudioSession {
       this.workspace.store.putBackendReport(sweep.id, next).catch(() => {});
     };
     let reportTimer: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribePool =
-      pool === null
-        ? () => {}
-        : pool.subscribe((diagnostic) => {
-            if (!changesBackendReport(diagnostic)) return;
-            reportTimer ??= setTimeout(() => {
-              reportTimer = null;
-              refreshReport();
-            }, REPORT_EVERY_MS);
-          });
+    const unsubscribePool = pool.subscribe((diagnostic) => {
+      if (!changesBackendReport(diagnostic)) return;
+      reportTimer ??= setTimeout(() => {
+        reportTimer = null;
+        refreshReport();
+      }, REPORT_EVERY_MS);
+    });
     refreshReport();
     const unsubscribe = sweep.subscribe((event) => deliver(event.kind === 'sweep' ? { kind: 'sweep', sweep: withReport(event.sweep) } : event));
     void sweep.waitForCompletion().then((record) => {

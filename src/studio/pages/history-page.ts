@@ -41,7 +41,13 @@ export class HistoryPage {
   }
 
   async mount(): Promise<void> {
-    this.unsubscribe = this.context.session.onChange(() => void this.render());
+    // A change can arrive after the store closed (another tab upgrading the database): say so on
+    // the page rather than leave the rejection unhandled.
+    this.unsubscribe = this.context.session.onChange(() => {
+      this.render().catch((error: unknown) => {
+        this.message.textContent = `Could not list the stored sweeps: ${error instanceof Error ? error.message : String(error)}`;
+      });
+    });
     await Promise.all([this.render(), this.storage.render()]);
   }
 
