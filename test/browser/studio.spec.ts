@@ -1,24 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { SHOTS, openStudio, tabTo } from './studio-fixtures.js';
 
 // The Studio as a person uses it, in real Chromium: build a sweep with the form, watch it train
 // real TF.js models in workers, cancel a run, reload, export and import it again. Screenshots
 // of every page go to test-results/studio/ for a human look.
-
-const SHOTS = join(process.env['OVERDRIVE_TEST_RESULTS'] ?? 'test-results', 'studio');
-
-async function openStudio(page: Page, workspace: string, hash = '#/'): Promise<string[]> {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('dialog', (dialog) => {
-    errors.push(`unexpected dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  await page.goto(`/?workspace=${encodeURIComponent(workspace)}${hash}`);
-  await page.waitForFunction(() => window.studioSession !== undefined);
-  return errors;
-}
 
 /** Fills the builder from the spiral example and shapes a small, quick sweep. */
 async function buildSpiralSweep(page: Page, options: { epochs: number; runs: number }): Promise<void> {
@@ -68,10 +54,20 @@ test('build a sweep with the form, watch it train, cancel a run, reload, export 
   for (const id of ['metric-chart', 'parallel-coordinates', 'scatter-2d', 'scatter-3d', 'best-so-far']) {
     await expect(page.getByTestId(id)).toBeVisible();
   }
-  const intervals = async (): Promise<number> =>
-    page.evaluate((id) => window.studioSession?.liveSweep(id)?.sweep.getChildren().reduce((n, r) => n + r.intervals, 0) ?? 0, sweepId);
+  // What the page shows, not the engine's state: the table's Intervals cells and the version of
+  // the data the metric chart last drew.
+  const intervals = (): Promise<number> =>
+    page.evaluate(() => {
+      const column = [...document.querySelectorAll('[data-testid="run-table"] thead th')].findIndex((th) => th.textContent?.trim().startsWith('Intervals'));
+      if (column < 0) throw new Error('the run table has no Intervals column');
+      return [...document.querySelectorAll('[data-testid="run-table"] tbody tr[data-run-id]')].reduce((n, row) => n + Number(row.children[column]?.textContent ?? 0), 0);
+    });
+  const chartVersion = async (): Promise<number> => Number((await page.getByTestId('metric-chart').getAttribute('data-version')) ?? -1);
   const before = await intervals();
+  const drawnBefore = await chartVersion();
   await expect.poll(intervals, { timeout: 60_000 }).toBeGreaterThan(before + 2);
+  await expect.poll(chartVersion, { timeout: 60_000, message: 'the metric chart redraws newer data' }).toBeGreaterThan(drawnBefore);
+  await expect(page.getByTestId('sweep-status')).toHaveText('Running');
   await expect(page.getByTestId('metric-chart').locator('canvas').first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/sweep-live.png`, fullPage: true });
 
@@ -112,9 +108,9 @@ test('build a sweep with the form, watch it train, cancel a run, reload, export 
   // Export as JSON and CSV, then import the JSON into the same workspace as a new sweep.
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
   const jsonPath = await json.path();
-  const document = JSON.parse(await readFile(jsonPath, 'utf8')) as { format: string; runs: unknown[] };
-  expect(document.format).toBe('overdrive-sweep');
-  expect(document.runs).toHaveLength(4);
+  const exported = JSON.parse(await readFile(jsonPath, 'utf8')) as { format: string; runs: unknown[] };
+  expect(exported.format).toBe('overdrive-sweep');
+  expect(exported.runs).toHaveLength(4);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export runs CSV' }).click()]);
   const csvText = await readFile(await csv.path(), 'utf8');
   expect(csvText.split(/\r?\n/)[0]).toMatch(/^run,run_id,status,/);
@@ -143,11 +139,20 @@ test('build a sweep with the form, watch it train, cancel a run, reload, export 
   expect(errors).toEqual([]);
 });
 
+// Training code runs only in workers, as an ES module (here a blob: URL made in the page).
+const XSS_TRIAL = `
+export default async function train(params, run) {
+  if (String(params['<img src=x onerror=alert(1)>']).includes('svg')) throw new Error('<img src=y onerror=alert(4)> failed');
+  run.log('acc<script>alert(3)</script>', 0.5);
+  run.log('<iframe src=javascript:alert(5)>', 1);
+}`;
+
 test('every user string renders as text: an HTML parameter name, values, metric name and error', async ({ page }) => {
   const workspace = `studio-xss-${Date.now()}`;
   const errors = await openStudio(page, workspace, '#/history');
-  const id = await page.evaluate(async () => {
+  const id = await page.evaluate(async (source) => {
     const od = window.overdrive;
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     const config = new od.HyperDriveConfig({
       hyperparameterSampling: new od.GridParameterSampling({
         '<img src=x onerror=alert(1)>': od.choice('<b>bold</b>', '"><svg onload=alert(2)>'),
@@ -155,16 +160,12 @@ test('every user string renders as text: an HTML parameter name, values, metric 
       primaryMetricName: 'acc<script>alert(3)</script>',
       primaryMetricGoal: od.PrimaryMetricGoal.MAXIMIZE,
       maxTotalRuns: 2,
-      train: async (params, run) => {
-        if (String(params['<img src=x onerror=alert(1)>']).includes('svg')) throw new Error('<img src=y onerror=alert(4)> failed');
-        run.log('acc<script>alert(3)</script>', 0.5);
-        run.log('<iframe src=javascript:alert(5)>', 1);
-      },
+      trial: { kind: 'module', url },
     });
-    const live = await window.studioSession!.submit('<h1>xss</h1>', config, {});
+    const live = await window.studioSession!.submit('<h1>xss</h1>', config, { backend: 'cpu' });
     await live.sweep.waitForCompletion();
     return live.sweep.id;
-  });
+  }, XSS_TRIAL);
   await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/sweep/${encodeURIComponent(id)}`);
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed');
   const table = page.getByTestId('run-table');
@@ -319,4 +320,82 @@ test('the run-details element embeds one sweep in another page, live while it ru
   await expect(page.getByTestId('embed').locator('textarea')).toHaveValue(new RegExp(`<overdrive-run-details sweep="${id}"`));
   expect(errors).toEqual([]);
   expect(embedErrors).toEqual([]);
+});
+
+const KEYBOARD_TRIAL = `
+export default async function train(params, run) {
+  if (params.speed !== 'slow') {
+    run.log('score', params.speed === 'fast-a' ? 0.4 : 0.9);
+    return;
+  }
+  for (let i = 0; i < 2000 && !run.isCanceled; i++) {
+    run.log('score', 0.1);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}`;
+
+test('keyboard only: sort a column, tick a run, cancel a running run, open and dismiss the delete dialog', async ({ page }) => {
+  const workspace = `studio-keys-${Date.now()}`;
+  const errors = await openStudio(page, workspace);
+  // Two runs finish at once with different scores; the third runs until canceled, reporting the
+  // same low score, so the order of the rows holds still while keys are pressed.
+  const id = await page.evaluate(async (source) => {
+    const od = window.overdrive;
+    // Training code runs only in workers, as an ES module: this one, as a blob: URL.
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const config = new od.HyperDriveConfig({
+      hyperparameterSampling: new od.GridParameterSampling({ speed: od.choice('fast-a', 'fast-b', 'slow') }),
+      primaryMetricName: 'score',
+      primaryMetricGoal: od.PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: 3,
+      maxConcurrentRuns: 3,
+      trial: { kind: 'module', url },
+    });
+    return (await window.studioSession!.submit('keyboard', config, { backend: 'cpu' })).sweep.id;
+  }, KEYBOARD_TRIAL);
+  // A hash change, not a reload: the sweep runs in this page.
+  await page.evaluate((sid) => (location.hash = `#/sweep/${encodeURIComponent(sid)}`), id);
+  const table = page.getByTestId('run-table');
+  const row = (index: number) => table.locator(`tbody tr[data-run-id="${id}_${index}"]`);
+  await expect(row(0)).toHaveAttribute('data-status', 'Completed');
+  await expect(row(1)).toHaveAttribute('data-status', 'Completed');
+  await expect(row(2)).toHaveAttribute('data-status', 'Running');
+
+  // Sort by the metric: Tab to its header button, Enter. Best first.
+  const sort = table.getByRole('button', { name: /^best score/ });
+  await tabTo(page, sort);
+  await page.keyboard.press('Enter');
+  await expect(table.locator('thead th', { has: page.getByRole('button', { name: /^best score/ }) })).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(() => table.locator('tbody tr[data-run-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual([`${id}_1`, `${id}_0`, `${id}_2`]);
+
+  // Tick the best run's checkbox with Space.
+  const box = row(1).getByRole('checkbox', { name: 'Select run 2' });
+  await tabTo(page, box);
+  await page.keyboard.press('Space');
+  await expect(box).toBeChecked();
+  await expect(page.getByTestId('compare')).toContainText('Comparing 1 selected run');
+
+  // Cancel the running run from its row's button.
+  const cancel = row(2).getByRole('button', { name: 'Cancel run 3' });
+  await tabTo(page, cancel);
+  await expect(cancel).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(row(2)).toHaveAttribute('data-status', 'Canceled', { timeout: 30_000 });
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 30_000 });
+
+  // History: the delete button opens the confirmation, Escape dismisses it and keeps the sweep.
+  await page.evaluate(() => (location.hash = '#/history'));
+  const remove = page.locator(`tr[data-sweep-id="${id}"] [data-action="delete-sweep"]`);
+  await expect(remove).toBeVisible();
+  await tabTo(page, remove);
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('dialog.confirm');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('history').locator(`tr[data-sweep-id="${id}"]`)).toHaveCount(1);
+  // Focus goes back to where the person was.
+  await expect(remove).toBeFocused();
+  expect(errors).toEqual([]);
 });
