@@ -31,6 +31,7 @@ export function configFromSpec(
     maxTotalRuns: spec.maxTotalRuns,
     maxConcurrentRuns: spec.maxConcurrentRuns,
     maxDurationMinutes: spec.maxDurationMinutes,
+    ...(spec.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: spec.trialTimeoutSeconds }),
     policy: policyFromSpec(spec.policy),
   };
   const trial = spec.trial;

@@ -32,6 +32,12 @@ export interface HyperDriveConfigOptions {
   readonly maxConcurrentRuns?: number;
   /** Defaults to 10080 (one week). */
   readonly maxDurationMinutes?: number;
+  /**
+   * Seconds each run may run (Azure ML's `limits.trial_timeout`): a run still going when its
+   * running time reaches this is cancelled, and the sweep goes on. A finite number > 0; absent
+   * (the default): no per-run limit.
+   */
+  readonly trialTimeoutSeconds?: number;
   /** Defaults to `NoTerminationPolicy`. */
   readonly policy?: EarlyTerminationPolicy | null;
   /** The training function (HyperDrive's `run_config` / estimator), for the in-process runner. */
@@ -60,6 +66,7 @@ const KNOWN_OPTIONS = [
   'maxTotalRuns',
   'maxConcurrentRuns',
   'maxDurationMinutes',
+  'trialTimeoutSeconds',
   'policy',
   'train',
   'trial',
@@ -78,6 +85,8 @@ export class HyperDriveConfig {
   readonly maxTotalRuns: number;
   readonly maxConcurrentRuns: number;
   readonly maxDurationMinutes: number;
+  /** Seconds each run may run; undefined when there is no per-run limit. */
+  readonly trialTimeoutSeconds: number | undefined;
   readonly policy: EarlyTerminationPolicy;
   readonly trial: TrialDefinition;
   readonly resumeFrom: readonly PriorSweep[];
@@ -107,6 +116,8 @@ export class HyperDriveConfig {
       raw['maxDurationMinutes'] === undefined
         ? DEFAULT_MAX_DURATION_MINUTES
         : expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']);
+    this.trialTimeoutSeconds =
+      raw['trialTimeoutSeconds'] === undefined ? undefined : expectPositiveNumber('trialTimeoutSeconds', raw['trialTimeoutSeconds']);
     this.policy = expectPolicy(raw['policy']);
     this.trial = expectTrial(raw['train'], raw['trial']);
     const rules = {
@@ -147,6 +158,7 @@ export class HyperDriveConfig {
       maxTotalRuns: this.maxTotalRuns,
       maxConcurrentRuns: this.maxConcurrentRuns,
       maxDurationMinutes: this.maxDurationMinutes,
+      ...(this.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: this.trialTimeoutSeconds }),
       policy: this.policy.toSpec(),
       trial: describeTrial(this.trial),
       ...(this.resumeFrom.length === 0 ? {} : { resumeFrom: this.resumeFrom.map((p) => p.record.id) }),

@@ -107,6 +107,8 @@ export class Orchestrator {
   private durationMs: number;
   /** Stored points by run, kept from `restore` to continue re-run runs from their checkpoints. */
   private previousAttempts = new Map<string, MetricPoint[]>();
+  /** Each running run's `trialTimeoutSeconds` timer (its cancel function), cleared when the run ends. */
+  private readonly trialTimers = new Map<RunState, () => void>();
 
   constructor(identity: SweepIdentity, config: HyperDriveConfig, deps: OrchestratorDeps, restored?: RestoredSweep) {
     this.config = config;
@@ -308,6 +310,7 @@ export class Orchestrator {
       }
     } finally {
       stopTimer();
+      for (const run of [...this.trialTimers.keys()]) this.clearTrialTimeout(run);
       await this.finish();
     }
   }
@@ -464,6 +467,7 @@ export class Orchestrator {
       if (event.kind === 'started' || run.status === 'Queued') {
         run.status = 'Running';
         run.startedAt ??= event.time;
+        this.armTrialTimeout(run);
         if (event.kind === 'started') {
           run.backend = event.backend;
           continue;
@@ -542,8 +546,31 @@ export class Orchestrator {
     });
   }
 
+  /**
+   * `trialTimeoutSeconds`: once the run has been running that long (the injected clock, from
+   * its `startedAt`), it is cancelled like a policy cancels it, and the sweep goes on.
+   */
+  private armTrialTimeout(run: RunState): void {
+    const seconds = this.config.trialTimeoutSeconds;
+    if (seconds === undefined || run.startedAt === null || this.trialTimers.has(run)) return;
+    const elapsed = Math.max(0, this.deps.clock.now() - run.startedAt);
+    const stop = this.deps.clock.setTimer(Math.max(0, seconds * 1000 - elapsed), () => {
+      this.trialTimers.delete(run);
+      this.requestRunCancel(run, { kind: 'trial-timeout', seconds });
+    });
+    this.trialTimers.set(run, stop);
+  }
+
+  private clearTrialTimeout(run: RunState): void {
+    const stop = this.trialTimers.get(run);
+    if (stop === undefined) return;
+    this.trialTimers.delete(run);
+    stop();
+  }
+
   private onOutcome(run: RunState, outcome: TrialOutcome): void {
     if (run.finished) return;
+    this.clearTrialTimeout(run);
     this.active -= 1;
     if (run.cancelRequest !== null) {
       // The trial stopped because we asked, whatever it threw on the way out.

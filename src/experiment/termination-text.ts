@@ -7,6 +7,8 @@ export function terminationText(termination: TerminationRecord): string {
       return termination.decision.explanation;
     case 'max-duration':
       return `maxDurationMinutes (${termination.minutes}) reached`;
+    case 'trial-timeout':
+      return `stopped after ${termination.seconds} s: trial timeout (limits.trial_timeout)`;
     case 'sweep-canceled':
       return 'the sweep was canceled';
     case 'run-canceled':

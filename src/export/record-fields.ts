@@ -191,7 +191,7 @@ function readConfig(path: string, value: unknown): SweepConfigSpec {
     value,
     'a sweep configuration',
     ['sampling', 'primaryMetricName', 'primaryMetricGoal', 'maxTotalRuns', 'maxConcurrentRuns', 'maxDurationMinutes', 'policy', 'trial'],
-    ['resumeFrom', 'resumeChildRuns'],
+    ['trialTimeoutSeconds', 'resumeFrom', 'resumeChildRuns'],
   );
   const config: SweepConfigSpec = {
     sampling: readSampling(at(path, 'sampling'), o['sampling']),
@@ -200,6 +200,9 @@ function readConfig(path: string, value: unknown): SweepConfigSpec {
     maxTotalRuns: readInteger(at(path, 'maxTotalRuns'), o['maxTotalRuns'], 1, L.maxRuns),
     maxConcurrentRuns: readInteger(at(path, 'maxConcurrentRuns'), o['maxConcurrentRuns'], 1, MAX_CONCURRENT_RUNS),
     maxDurationMinutes: readPositive(at(path, 'maxDurationMinutes'), o['maxDurationMinutes']),
+    ...(o['trialTimeoutSeconds'] === undefined
+      ? {}
+      : { trialTimeoutSeconds: readPositive(at(path, 'trialTimeoutSeconds'), o['trialTimeoutSeconds']) }),
     policy: readPolicySpec(at(path, 'policy'), o['policy']),
     trial: readTrial(at(path, 'trial'), o['trial']),
   };
@@ -425,6 +428,7 @@ function readTermination(path: string, value: unknown): TerminationRecord {
   const kinds = [
     'policy',
     'max-duration',
+    'trial-timeout',
     'sweep-canceled',
     'run-canceled',
     'sweep-failed',
@@ -445,6 +449,10 @@ function readTermination(path: string, value: unknown): TerminationRecord {
     case 'max-duration': {
       const o = readFields(path, value, what, ['kind', 'minutes']);
       return { kind, minutes: readPositive(at(path, 'minutes'), o['minutes']) };
+    }
+    case 'trial-timeout': {
+      const o = readFields(path, value, what, ['kind', 'seconds']);
+      return { kind, seconds: readPositive(at(path, 'seconds'), o['seconds']) };
     }
     case 'sweep-failed': {
       const o = readFields(path, value, what, ['kind', 'message']);

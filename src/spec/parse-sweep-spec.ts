@@ -72,7 +72,11 @@ export interface ParsedSweepSpec {
   readonly backend?: SpecBackend;
   /** The spec normalised: shorthands expanded and defaults written out. */
   readonly spec: SweepSpec;
-  /** What the spec says that this runtime accepts but does not act on (`limits.trial_timeout`). */
+  /**
+   * What the spec says that this runtime accepts but does not act on. Empty for any spec
+   * `parseSweepSpec` accepts (every field, `limits.trial_timeout` included, is acted on); an
+   * Azure job import adds its own (`ParsedSweepJob.warnings`).
+   */
   readonly warnings: readonly SpecWarning[];
 }
 
@@ -110,7 +114,8 @@ export const SPEC_ROOT_FIELD = 'spec';
 /**
  * Validates a sweep spec (already parsed from JSON, or built in code) and maps it onto
  * Overdrive's objects: the search space through the expression constructors, the sampling,
- * the policy, and the limits (`timeout` seconds become `maxDurationMinutes`).
+ * the policy, and the limits (`timeout` seconds become `maxDurationMinutes`, `trial_timeout`
+ * seconds become `trialTimeoutSeconds`).
  *
  * Every malformed input is refused with a ConfigError whose field is the spec path
  * (`search_space.lr.min_value`), whose rule is in words, and whose message shows the value.
@@ -199,6 +204,7 @@ function parse(input: unknown, options: ParseSweepSpecOptions): ParsedSweepSpec 
     maxTotalRuns: limits.max_total_trials,
     maxConcurrentRuns: limits.max_concurrent_trials,
     maxDurationMinutes: limits.timeout / 60,
+    ...(limits.trial_timeout === undefined ? {} : { trialTimeoutSeconds: limits.trial_timeout }),
     ...(policy === undefined ? {} : { policy }),
     trial: toTrialDefinition(trial),
   });
@@ -207,26 +213,12 @@ function parse(input: unknown, options: ParseSweepSpecOptions): ParsedSweepSpec 
     hyperDriveConfigOptions,
     ...(spec.backend === undefined ? {} : { backend: spec.backend }),
     spec,
-    warnings: Object.freeze(unenforced(spec)),
+    warnings: NO_WARNINGS,
   });
 }
 
-/**
- * Fields kept for the way back to Azure ML but not acted on here. Said out loud because a
- * limit that is silently ignored reads as a limit that holds.
- */
-function unenforced(spec: SweepSpec): SpecWarning[] {
-  const seconds = spec.limits.trial_timeout;
-  if (seconds === undefined) return [];
-  return [
-    {
-      field: 'limits.trial_timeout',
-      message:
-        `is not enforced here: no trial is stopped for running longer than ${seconds} s ` +
-        '(limits.timeout still ends the whole sweep); it is kept for an Azure ML export, which enforces it',
-    },
-  ];
-}
+/** Every field of a valid spec is acted on, so parsing itself has nothing to warn about. */
+const NO_WARNINGS: readonly SpecWarning[] = Object.freeze([]);
 
 function toTrialDefinition(trial: SpecTrial): SpecTrialDefinition {
   return 'builtin' in trial ? { kind: 'builtin', name: trial.builtin } : { kind: 'module', url: trial.module };

@@ -174,8 +174,8 @@ export interface SpecLimits {
   /** Seconds (Azure v2 counts seconds); becomes `maxDurationMinutes = timeout / 60`. */
   readonly timeout: number;
   /**
-   * Seconds each trial may run. Kept so that it survives an export (Azure ML enforces it), but
-   * not enforced here: no trial is cancelled for running long, and parsing says so in a warning.
+   * Seconds each trial may run (Azure v2 counts seconds); becomes `trialTimeoutSeconds`: a
+   * trial still running when it is reached is cancelled, and the sweep goes on. Absent: no limit.
    */
   readonly trial_timeout?: number;
 }

@@ -83,7 +83,10 @@ export function toOptunaScript(spec: SweepSpec, options: OptunaScriptOptions = {
     '# study.optimize for threads if train() is thread-safe.',
   );
   if (spec.limits.trial_timeout !== undefined) {
-    emit(`# limits.trial_timeout = ${spec.limits.trial_timeout} s is not enforced (nor is it in Overdrive yet).`);
+    emit(
+      `# limits.trial_timeout = ${spec.limits.trial_timeout} s: Overdrive cancels a trial that runs this long; Optuna has no`,
+      '# per-trial time limit, so this script does not enforce it (stop slow trials inside train()).',
+    );
   }
   emit(
     '',

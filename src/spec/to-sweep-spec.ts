@@ -19,7 +19,7 @@ import type {
 
 /**
  * What a stored sweep config does not hold but the spec can: Azure's bookkeeping fields, the
- * experiment, the backend, the trial timeout. A parsed `SweepSpec` fits here as it is, so
+ * experiment, the backend. A parsed `SweepSpec` fits here as it is, so
  * `toSweepSpec(config.toSpec(), parsed.spec).spec` restores everything the spec said.
  */
 export interface SweepSpecExtras {
@@ -34,7 +34,6 @@ export interface SweepSpecExtras {
   readonly backend?: SweepSpec['backend'];
   /** The Azure job fields an imported Azure job carried (command, code, environment, inputs...). */
   readonly azure?: SweepSpec['azure'];
-  readonly limits?: { readonly trial_timeout?: number };
   /**
    * Replaces the stored trial. Needed when the sweep trained a function, which can be stored
    * by name only: the export must say where the same code lives.
@@ -102,7 +101,7 @@ export function toSweepSpec(config: SweepConfigSpec, extras: SweepSpecExtras = {
     max_total_trials: config.maxTotalRuns,
     max_concurrent_trials: config.maxConcurrentRuns,
     timeout: minutesToSeconds(config.maxDurationMinutes),
-    ...(extras.limits?.trial_timeout === undefined ? {} : { trial_timeout: extras.limits.trial_timeout }),
+    ...(config.trialTimeoutSeconds === undefined ? {} : { trial_timeout: config.trialTimeoutSeconds }),
   };
   raw['trial'] = extras.trial ?? trialOf(config.trial);
   const spec = normalizeSweepSpec(raw);

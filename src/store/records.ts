@@ -20,6 +20,8 @@ export interface ErrorRecord {
 export type TerminationRecord =
   | { readonly kind: 'policy'; readonly decision: PolicyDecision & { kind: 'cancel' } }
   | { readonly kind: 'max-duration'; readonly minutes: number }
+  /** The run reached `trialTimeoutSeconds` (Azure's `limits.trial_timeout`); the sweep went on. */
+  | { readonly kind: 'trial-timeout'; readonly seconds: number }
   | { readonly kind: 'sweep-canceled' }
   | { readonly kind: 'run-canceled' }
   | { readonly kind: 'sweep-failed'; readonly message: string }
@@ -56,6 +58,8 @@ export interface SweepConfigSpec {
   readonly maxTotalRuns: number;
   readonly maxConcurrentRuns: number;
   readonly maxDurationMinutes: number;
+  /** Seconds each run may run before it is cancelled; absent when runs have no time limit. */
+  readonly trialTimeoutSeconds?: number;
   readonly policy: PolicySpec;
   readonly trial: TrialSpec;
   /** Ids of the sweeps it warm-started from (SPEC §8), when any. */

@@ -44,6 +44,15 @@ describe('HyperDriveConfig defaults', () => {
     expect(new HyperDriveConfig({ ...base, maxTotalRuns: 1000 }).maxConcurrentRuns).toBe(100);
   });
 
+  it('has no trial timeout unless given one, and stores it only when given', () => {
+    const none = new HyperDriveConfig(base);
+    expect(none.trialTimeoutSeconds).toBeUndefined();
+    expect(none.toSpec()).not.toHaveProperty('trialTimeoutSeconds');
+    const timed = new HyperDriveConfig({ ...base, trialTimeoutSeconds: 7.5 });
+    expect(timed.trialTimeoutSeconds).toBe(7.5);
+    expect(timed.toSpec().trialTimeoutSeconds).toBe(7.5);
+  });
+
   it('accepts the limits at their bounds', () => {
     const low = new HyperDriveConfig({ ...base, maxTotalRuns: 1, maxConcurrentRuns: 1 });
     expect([low.maxTotalRuns, low.maxConcurrentRuns]).toEqual([1, 1]);
@@ -80,13 +89,19 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     ['maxDurationMinutes 0', { maxDurationMinutes: 0 }, 'maxDurationMinutes: must be a finite number > 0 (got 0)'],
     ['maxDurationMinutes -5', { maxDurationMinutes: -5 }, 'maxDurationMinutes: must be a finite number > 0 (got -5)'],
     ['maxDurationMinutes Infinity', { maxDurationMinutes: Number.POSITIVE_INFINITY }, 'maxDurationMinutes: must be a finite number > 0 (got Infinity)'],
+    ['trialTimeoutSeconds 0', { trialTimeoutSeconds: 0 }, 'trialTimeoutSeconds: must be a finite number > 0 (got 0)'],
+    ['trialTimeoutSeconds -1', { trialTimeoutSeconds: -1 }, 'trialTimeoutSeconds: must be a finite number > 0 (got -1)'],
+    ['trialTimeoutSeconds NaN', { trialTimeoutSeconds: Number.NaN }, 'trialTimeoutSeconds: must be a finite number > 0 (got NaN)'],
+    ['trialTimeoutSeconds Infinity', { trialTimeoutSeconds: Number.POSITIVE_INFINITY }, 'trialTimeoutSeconds: must be a finite number > 0 (got Infinity)'],
+    ['trialTimeoutSeconds "60"', { trialTimeoutSeconds: '60' }, 'trialTimeoutSeconds: must be a finite number > 0 (got "60")'],
+    ['trialTimeoutSeconds null', { trialTimeoutSeconds: null }, 'trialTimeoutSeconds: must be a finite number > 0 (got null)'],
     ['empty metric name', { primaryMetricName: '' }, 'primaryMetricName: must be a non-empty string (got "")'],
     ['metric name not a string', { primaryMetricName: 3 }, 'primaryMetricName: must be a non-empty string (got 3)'],
     ['goal lowercase', { primaryMetricGoal: 'maximize' }, 'primaryMetricGoal: must be one of "MAXIMIZE", "MINIMIZE" (got "maximize")'],
     ['train missing', { train: undefined }, 'train: must be a training function train(params, run) (got undefined)'],
     ['sampling missing', { hyperparameterSampling: { lr: 1 } }, 'hyperparameterSampling: must be a RandomParameterSampling, GridParameterSampling or BayesianParameterSampling (got {"lr":1})'],
     ['policy not a policy', { policy: { slackFactor: 0.1 } }, 'policy: must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy (got {"slackFactor":0.1})'],
-    ['unknown option', { maxTotalRun: 5 }, 'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, policy, train, trial, resumeFrom, resumeChildRuns (got 5)'],
+    ['unknown option', { maxTotalRun: 5 }, 'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, trialTimeoutSeconds, policy, train, trial, resumeFrom, resumeChildRuns (got 5)'],
   ];
   it.each(cases)('%s', (_name, patch, message) => {
     const error = configError({ ...base, ...patch });
@@ -149,12 +164,14 @@ describe('configFromSpec', () => {
       maxTotalRuns: 30,
       maxConcurrentRuns: 3,
       maxDurationMinutes: 12,
+      trialTimeoutSeconds: 90,
       policy: new BanditPolicy({ slackAmount: 0.05, delayEvaluation: 4 }),
       trial: { kind: 'builtin', name: 'digits-mlp' },
     });
     const stored = JSON.parse(JSON.stringify(original.toSpec()));
     const rebuilt = configFromSpec(stored);
     expect(rebuilt.toSpec()).toEqual(original.toSpec());
+    expect(rebuilt.trialTimeoutSeconds).toBe(90);
     const a = original.hyperparameterSampling.createSampler({ next: () => 0.5 });
     const b = rebuilt.hyperparameterSampling.createSampler({ next: () => 0.5 });
     for (let i = 0; i < 5; i++) expect(await b.next({ observations: [] })).toEqual(await a.next({ observations: [] }));

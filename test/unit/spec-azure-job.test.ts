@@ -202,8 +202,7 @@ describe('export to an Azure ML v2 sweep job', () => {
     expect(azureProblems(job)).toEqual([]);
     // And all of it comes back, with the command given at export kept in azure.trial.
     const back = parseSweepJob(JSON.parse(JSON.stringify(job)));
-    // Nothing lost on the way back; only the note that trial_timeout is not enforced in the browser.
-    expect(back.warnings.map((w) => w.field)).toEqual(['limits.trial_timeout']);
+    expect(back.warnings).toEqual([]);
     expect(back.spec).toEqual({ ...spec, azure: { trial: { command: 'python t.py', code: 'src', environment: 'env' } } });
     expect(toAzureSweepJob(back.spec).job).toEqual(job);
     const trunc = toAzureSweepJob(
@@ -236,8 +235,7 @@ describe('lossless round trips', () => {
     const fromYaml = parseSweepJobText(exportSweepJobYaml(spec).text, { source: 'job.yml' });
     expect(fromYaml.spec).toEqual(spec);
     expect(fromYaml.origin).toBe('azure');
-    // The import adds no warning of its own: only what the spec itself says (trial_timeout).
-    expect(fromYaml.warnings).toEqual(parseSweepSpec(spec).warnings);
+    expect(fromYaml.warnings).toEqual([]);
     // Parameter order is part of the sweep (seeded draws depend on it).
     expect(Object.keys(fromYaml.spec.search_space)).toEqual(Object.keys(spec.search_space));
     const fromJson = parseSweepJobText(exportSweepJobJson(spec).text);
@@ -280,8 +278,7 @@ describe('import of real Azure sweep jobs', () => {
     const original = parseYaml(text) as Record<string, unknown>;
     const parsed = parseSweepJobText(text, { source: file, trial: 'digits-mlp' });
     expect(parsed.origin).toBe('azure');
-    // Every field applied; the lightgbm job's trial_timeout is kept but, in the browser, not enforced.
-    expect(parsed.warnings.map((w) => w.field)).toEqual(file === 'lightgbm-sweep-bandit.yml' ? ['limits.trial_timeout'] : []);
+    expect(parsed.warnings).toEqual([]);
     expect(parsed.spec.trial).toEqual({ builtin: 'digits-mlp' });
     expect(parsed.spec.azure?.trial).toEqual(original['trial']);
     expect(parsed.spec.azure?.['inputs']).toEqual(original['inputs']);
@@ -306,6 +303,7 @@ describe('import of real Azure sweep jobs', () => {
     expect(parsed.spec.sampling_algorithm).toEqual({ type: 'random', rule: 'sobol', seed: 123 });
     expect(parsed.spec.objective).toEqual({ primary_metric: 'test-accuracy', goal: 'maximize' });
     expect(parsed.spec.limits).toEqual({ max_total_trials: 20, max_concurrent_trials: 10, timeout: 7200, trial_timeout: 900 });
+    expect(parsed.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(900);
     expect(parsed.hyperDriveConfigOptions.policy).toBeInstanceOf(BanditPolicy);
     expect(parsed.spec.tags).toEqual({ team: 'tabular', stage: '2' });
     expect(parsed.spec.search_space['boosting']).toEqual({

@@ -298,35 +298,36 @@ describe('limits', () => {
     expect(options({ max_total_trials: 4 }, grid).hyperDriveConfigOptions.maxTotalRuns).toBe(4);
   });
 
-  it('keeps trial_timeout in the spec only, and warns that it is not enforced', () => {
+  it('maps trial_timeout (seconds) to trialTimeoutSeconds, with nothing to warn about', () => {
     const parsed = options({ max_total_trials: 5, trial_timeout: 120 });
     expect(parsed.spec.limits.trial_timeout).toBe(120);
-    expect(JSON.stringify(parsed.hyperDriveConfigOptions)).not.toContain('120');
-    expect(parsed.warnings).toEqual([
-      {
-        field: 'limits.trial_timeout',
-        message:
-          'is not enforced here: no trial is stopped for running longer than 120 s (limits.timeout still ends the whole sweep); ' +
-          'it is kept for an Azure ML export, which enforces it',
-      },
-    ]);
-    // Without it, nothing to say.
-    expect(options({ max_total_trials: 5 }).warnings).toEqual([]);
+    expect(parsed.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(120);
+    expect(new HyperDriveConfig(parsed.hyperDriveConfigOptions).trialTimeoutSeconds).toBe(120);
+    expect(parsed.warnings).toEqual([]);
+    expect(options({ max_total_trials: 5, trial_timeout: 7.5 }).hyperDriveConfigOptions.trialTimeoutSeconds).toBe(7.5);
+    // Without it, no per-trial limit.
+    const none = options({ max_total_trials: 5 });
+    expect(none.hyperDriveConfigOptions).not.toHaveProperty('trialTimeoutSeconds');
+    expect(new HyperDriveConfig(none.hyperDriveConfigOptions).trialTimeoutSeconds).toBeUndefined();
+    expect(() => options({ trial_timeout: 0 })).toThrow('limits.trial_timeout: must be a finite number of seconds > 0 (got 0)');
   });
 
-  it('the trial_timeout warning reaches every way a spec is read: text, Azure job, share link', async () => {
+  it('trial_timeout comes through every way a spec is read, without a warning: text, Azure job, share link', async () => {
     const spec = { ...base(), limits: { trial_timeout: 30 } };
-    const fields = (warnings: readonly { field: string }[]): string[] => warnings.map((w) => w.field);
-    expect(fields(parseSweepSpecText(JSON.stringify(spec)).warnings)).toEqual(['limits.trial_timeout']);
-    expect(fields(parseSweepJobText(JSON.stringify(spec)).warnings)).toEqual(['limits.trial_timeout']);
-    // An Azure job carries it as Azure's own limit; the import still says it is not enforced here.
+    expect(parseSweepSpecText(JSON.stringify(spec)).warnings).toEqual([]);
+    expect(parseSweepJobText(JSON.stringify(spec)).warnings).toEqual([]);
+    // An Azure job carries it as Azure's own limit.
     const azure = exportSweepJobYaml(parseSweepSpec(spec).spec).text;
+    expect(azure).toContain('trial_timeout: 30');
     const imported = parseSweepJobText(azure);
     expect(imported.origin).toBe('azure');
     expect(imported.spec.limits.trial_timeout).toBe(30);
-    expect(fields(imported.warnings)).toEqual(['limits.trial_timeout']);
+    expect(imported.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(30);
+    expect(imported.warnings).toEqual([]);
     const shared = await decodeShareLink(await encodeShareLink(parseSweepSpec(spec).spec, 'https://example.org/'));
-    expect(fields(shared.warnings)).toEqual(['limits.trial_timeout']);
+    expect(shared.spec.limits.trial_timeout).toBe(30);
+    expect(shared.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(30);
+    expect(shared.warnings).toEqual([]);
   });
 
   it('accepts the extremes of each range', () => {

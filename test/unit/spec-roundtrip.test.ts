@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { HyperDriveConfig, type HyperDriveConfigOptions } from '../../src/experiment/config.js';
+import { configFromSpec } from '../../src/experiment/config-from-spec.js';
 import { Experiment, MemoryStore, SeededRandom, Workspace, type PriorRun, type PriorSweep } from '../../src/index.js';
 import { BUILTIN_EXAMPLES } from '../../src/models/registry.js';
 import { BanditPolicy } from '../../src/policy/index.js';
@@ -117,6 +118,22 @@ describe('toSweepSpec', () => {
     const { spec, stored, again } = roundTrip(parsed);
     expect(spec).toEqual(parsed.spec);
     expect(again).toEqual(stored);
+  });
+
+  it('limits.trial_timeout is stored in the config as trialTimeoutSeconds and exported from it alone', () => {
+    const parsed = parseSweepSpec({ ...base, limits: { max_total_trials: 4, trial_timeout: 7.5 } });
+    const stored = JSON.parse(JSON.stringify(new HyperDriveConfig(parsed.hyperDriveConfigOptions).toSpec())) as SweepConfigSpec;
+    expect(stored.trialTimeoutSeconds).toBe(7.5);
+    // No extras: the stored config says it all.
+    const { spec, warnings } = toSweepSpec(stored, { experiment_name: parsed.spec.experiment_name });
+    expect(warnings).toEqual([]);
+    expect(spec.limits).toEqual({ max_total_trials: 4, max_concurrent_trials: 4, timeout: 604800, trial_timeout: 7.5 });
+    expect(configFromSpec(stored).trialTimeoutSeconds).toBe(7.5);
+    // Without a trial timeout, none appears anywhere.
+    const plain = new HyperDriveConfig(parseSweepSpec({ ...base, limits: { max_total_trials: 4 } }).hyperDriveConfigOptions).toSpec();
+    expect(plain).not.toHaveProperty('trialTimeoutSeconds');
+    expect(toSweepSpec(plain).spec.limits).not.toHaveProperty('trial_timeout');
+    expect(configFromSpec(plain).trialTimeoutSeconds).toBeUndefined();
   });
 
   it('exports a sweep configured in code: ranges expanded, dashes kept, a function trial replaced', () => {

@@ -157,7 +157,31 @@ describe('the builder form state', () => {
       expect(again.objective, file).toEqual(spec.objective);
       expect(again.limits.max_total_trials, file).toBe(spec.limits.max_total_trials);
       expect(again.limits.timeout, file).toBe(spec.limits.timeout);
+      expect(again.limits.trial_timeout, file).toBe(spec.limits.trial_timeout);
     }
+  });
+
+  it('trial timeout (s): optional, written as limits.trial_timeout, read back, and checked by the parser', () => {
+    const builtins = { builtinTrials: ['spiral'] };
+    const spec = normalizeSweepSpec(
+      { trial: 'spiral', search_space: { lr: { type: 'uniform', min_value: 0, max_value: 1 } }, sampling_algorithm: 'random', objective: { primary_metric: 'val_accuracy', goal: 'maximize' } },
+      builtins,
+    );
+    const state = fromSpec(spec);
+    // Empty: no limit, and none in the spec.
+    expect(state.limits.trialTimeoutSeconds).toBe('');
+    expect(toSpecInput(state)['limits']).not.toHaveProperty('trial_timeout');
+    expect(parseSweepSpec(toSpecInput(state), builtins).hyperDriveConfigOptions).not.toHaveProperty('trialTimeoutSeconds');
+    const timed: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: ' 600 ' } };
+    expect(toSpecInput(timed)['limits']).toMatchObject({ trial_timeout: 600 });
+    const parsed = parseSweepSpec(toSpecInput(timed), builtins);
+    expect(parsed.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(600);
+    expect(fromSpec(parsed.spec).limits.trialTimeoutSeconds).toBe('600');
+    // Bad text reaches the parser as text, which names the field, the rule and the value.
+    const typo: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: '10s' } };
+    expect(() => parseSweepSpec(toSpecInput(typo), builtins)).toThrow('limits.trial_timeout: must be a finite number of seconds > 0 (got "10s")');
+    const zero: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: '0' } };
+    expect(() => parseSweepSpec(toSpecInput(zero), builtins)).toThrow('limits.trial_timeout: must be a finite number of seconds > 0 (got 0)');
   });
 
   it('a typo reaches the parser as text, so its message names the field, the rule and the value', () => {

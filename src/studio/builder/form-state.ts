@@ -12,7 +12,13 @@ export interface BuilderState {
   readonly sampling: { readonly type: 'random' | 'grid' | 'bayesian'; readonly seed: string; readonly rule: 'random' | 'sobol' };
   readonly policy: PolicyState;
   readonly objective: { readonly metric: string; readonly goal: 'maximize' | 'minimize' };
-  readonly limits: { readonly maxTotal: string; readonly maxConcurrent: string; readonly timeoutMinutes: string };
+  /** `trialTimeoutSeconds` empty: no per-trial time limit. */
+  readonly limits: {
+    readonly maxTotal: string;
+    readonly maxConcurrent: string;
+    readonly timeoutMinutes: string;
+    readonly trialTimeoutSeconds: string;
+  };
   readonly backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 }
 
@@ -171,9 +177,11 @@ export function toSpecInput(state: BuilderState): Record<string, unknown> {
   const total = numberField(state.limits.maxTotal);
   const concurrent = numberField(state.limits.maxConcurrent);
   const minutes = numberField(state.limits.timeoutMinutes);
+  const trialSeconds = numberField(state.limits.trialTimeoutSeconds);
   if (total !== undefined) limits['max_total_trials'] = total;
   if (concurrent !== undefined) limits['max_concurrent_trials'] = concurrent;
   if (minutes !== undefined) limits['timeout'] = typeof minutes === 'number' ? Math.round(minutes * 60) : minutes;
+  if (trialSeconds !== undefined) limits['trial_timeout'] = trialSeconds;
   return {
     type: 'sweep',
     experiment_name: state.experiment,
@@ -235,6 +243,7 @@ export function fromSpec(spec: SweepSpec): BuilderState {
       maxTotal: String(spec.limits.max_total_trials),
       maxConcurrent: String(spec.limits.max_concurrent_trials),
       timeoutMinutes: String(Number((spec.limits.timeout / 60).toFixed(4))),
+      trialTimeoutSeconds: spec.limits.trial_timeout === undefined ? '' : String(spec.limits.trial_timeout),
     },
     backend: spec.backend ?? 'auto',
   };

@@ -377,6 +377,7 @@ export class SweepBuilder {
       labelled('max total runs (1–1000)', input(l.maxTotal, 'limits.max_total_trials', 'maxTotal')),
       labelled('max concurrent runs (1–100)', input(l.maxConcurrent, 'limits.max_concurrent_trials', 'maxConcurrent')),
       labelled('max duration (minutes)', input(l.timeoutMinutes, 'limits.timeout', 'timeoutMinutes')),
+      labelled('trial timeout (s)', input(l.trialTimeoutSeconds, 'limits.trial_timeout', 'trialTimeoutSeconds')),
       h('p', { className: 'field-error', attrs: { 'data-error-for': 'limits' } }),
     );
   }
@@ -462,7 +463,7 @@ export class SweepBuilder {
       const c = this.config;
       replaceChildren(
         this.summary,
-        h('p', { className: 'ok', text: c === null ? '' : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy.` }),
+        h('p', { className: 'ok', text: c === null ? '' : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.` }),
       );
       this.startButton.disabled = this.starting;
       return;
