@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright';
 import { build } from 'vite';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.js';
 import type { OverdriveBench } from '../pages/bench-page.js';
-import { cpuTimeAvailable, findBrowserPid, treeCpuMs } from './cpu-time.js';
+import { cpuTimeAvailable, findBrowserPid, threadCpuByName, treeCpuMs } from './cpu-time.js';
 
 export const BENCH_DIR = resolve(import.meta.dirname, '..');
 export const DIST_DIR = resolve(BENCH_DIR, 'dist');
@@ -30,9 +30,11 @@ export interface BenchBrowser {
   readonly page: Page;
   readonly browserVersion: string;
   readonly url: string;
-  /** Calls one function of the page's `window.overdriveBench` with plain-data arguments. */
   /** CPU time (ms) our Chromium's processes have used so far; null where /proc is unavailable. */
   cpuMs(): number | null;
+  /** CPU time (ms) of our Chromium's live threads by thread name; null where /proc is unavailable. */
+  threadCpuMs(): Map<string, number> | null;
+  /** Calls one function of the page's `window.overdriveBench` with plain-data arguments. */
   call<K extends keyof OverdriveBench>(name: K, ...args: Parameters<OverdriveBench[K]>): Promise<Awaited<ReturnType<OverdriveBench[K]>>>;
   close(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function openBenchBrowser(port: number, log: (line: string) => void
     if (browserPid === null) log('CPU time unavailable: wall time only');
     return {
       cpuMs: () => (browserPid === null ? null : treeCpuMs(browserPid)),
+      threadCpuMs: () => (browserPid === null ? null : threadCpuByName(browserPid)),
       page,
       browserVersion: version.product,
       url: server.url,

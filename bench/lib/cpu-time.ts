@@ -1,10 +1,11 @@
 /**
- * CPU time consumed by a process tree, from Linux's /proc (nanosecond `schedstat` of every live
- * thread). On a shared machine wall time measures the other tenants as much as the code; the CPU
+ * CPU time consumed by a process tree, from Linux's /proc (each process's utime + stime, ended
+ * threads included). On a shared machine wall time measures the other tenants as much as the code; the CPU
  * time our Chromium's processes (page, workers, browser process with IndexedDB, GPU process with
  * SwiftShader) spend on a run does not depend on how many others compete for the cores.
  * Elsewhere than Linux it is unavailable and the bench reports wall time only.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 function read(path: string): string | null {
@@ -69,15 +70,51 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** CPU time (ms) of every live thread of the tree rooted at `root`. */
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux we run on). */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (ms) of every live process of the tree rooted at `root`, from each process's own
+ * utime + stime. Those include the threads that already ended: the pool terminates workers
+ * (threads of the renderer), and summing live threads only made a run's CPU time shrink when a
+ * pool was disposed during it (negative "cores used").
+ */
 export function treeCpuMs(root: number): number {
-  let ns = 0;
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    const stat = read(`/proc/${pid}/stat`);
+    if (stat === null) continue;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of stat.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const used = Number(rest[11]) + Number(rest[12]);
+    if (Number.isFinite(used)) ticks += used;
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time (ms) of the tree's live threads, summed by thread name (`DedicatedWorker`,
+ * `ThreadPoolForeg` for V8's background GC and compiler threads, the processes' main threads,
+ * ...). Differences of two snapshots taken while the same threads live say where a run's cores
+ * went.
+ */
+export function threadCpuByName(root: number): Map<string, number> {
+  const byName = new Map<string, number>();
   for (const pid of processTree(root)) {
     for (const tid of numericEntries(`/proc/${pid}/task`)) {
-      const schedstat = read(`/proc/${pid}/task/${tid}/schedstat`);
-      const onCpu = schedstat === null ? Number.NaN : Number(schedstat.split(' ')[0]);
-      if (Number.isFinite(onCpu)) ns += onCpu;
+      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+      if (stat === null) continue;
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const used = Number(rest[11]) + Number(rest[12]);
+      if (Number.isFinite(used)) byName.set(name, (byName.get(name) ?? 0) + (used * 1000) / TICKS_PER_SECOND);
     }
   }
-  return ns / 1e6;
+  return byName;
 }

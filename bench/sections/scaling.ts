@@ -2,6 +2,7 @@
  * 2. Pool scaling: a fixed 8-trial digits-MLP sweep at concurrency 1, 2 and 4 on wasm, each on a
  * fresh pool (so worker start-up is part of the wall time, as for a user's sweep).
  */
+import type { BenchBrowser } from '../lib/browser.js';
 import { type BenchContext, type Check, fixed, mark, ms, table } from '../lib/context.js';
 import { median } from '../lib/stats.js';
 import type { SweepOutcome } from '../lib/types.js';
@@ -28,6 +29,12 @@ export interface ScalingLevel {
    * Below the worker count the machine was busy with other work, and no speed-up can show.
    */
   readonly coresUsed: number | null;
+  /**
+   * Cores each kind of thread used over 2 s in the middle of the sweep (first round), by thread
+   * name: the trial workers (DedicatedWorker), V8's background GC and compiler threads
+   * (ThreadPoolForeg), the page's and the browser's main threads, ... Null where /proc is missing.
+   */
+  readonly threads: Readonly<Record<string, number>> | null;
 }
 
 export interface ScalingResult {
@@ -48,12 +55,13 @@ export async function runScaling(ctx: BenchContext): Promise<ScalingResult> {
   const cores = ctx.machine.cores;
   const outcomes = new Map<number, SweepOutcome[]>();
   const coreUse = new Map<number, number[]>();
+  const threadUse = new Map<number, Record<string, number> | null>();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? LEVELS : [...LEVELS].reverse();
     for (const concurrency of order) {
       const c0 = browser.cpuMs();
       const t0 = performance.now();
-      const outcome = await browser.call('sweep', {
+      const running = browser.call('sweep', {
         name: `scaling-${concurrency}`,
         space: 'mlp-scaling',
         epochs,
@@ -67,6 +75,8 @@ export async function runScaling(ctx: BenchContext): Promise<ScalingResult> {
         policy: null,
         trial: 'digits-mlp',
       });
+      if (round === 0) threadUse.set(concurrency, await sampleThreads(browser, running));
+      const outcome = await running;
       const c1 = browser.cpuMs();
       if (c0 !== null && c1 !== null) coreUse.set(concurrency, [...(coreUse.get(concurrency) ?? []), (c1 - c0) / (performance.now() - t0)]);
       ctx.log(`scaling: round ${round + 1}, concurrency ${concurrency}: ${ms(outcome.wallMs, 0)} (${outcome.status}, ${outcome.poolSize} workers)`);
@@ -99,9 +109,39 @@ export async function runScaling(ctx: BenchContext): Promise<ScalingResult> {
       allCompleted: list.every((o) => o.status === 'Completed' && o.runs.every((r) => r.status === 'Completed')),
       backends: [...new Set(list.flatMap((o) => o.runs.map((r) => r.backend ?? 'none')))],
       coresUsed: coreUse.has(concurrency) ? median(coreUse.get(concurrency) ?? []) : null,
+      threads: threadUse.get(concurrency) ?? null,
     };
   });
   return { trials, epochs, trainSamples, rounds, cores, levels };
+}
+
+const SAMPLE_AFTER_MS = 2_000;
+const SAMPLE_FOR_MS = 2_000;
+
+/**
+ * Cores used by each kind of thread over SAMPLE_FOR_MS, from SAMPLE_AFTER_MS into the sweep (pool
+ * started, trials training); null when the sweep ends first or /proc is unavailable.
+ */
+async function sampleThreads(browser: BenchBrowser, running: Promise<unknown>): Promise<Record<string, number> | null> {
+  let done = false;
+  void running.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(SAMPLE_AFTER_MS);
+  const a = browser.threadCpuMs();
+  const t0 = performance.now();
+  await sleep(SAMPLE_FOR_MS);
+  const b = browser.threadCpuMs();
+  const elapsed = performance.now() - t0;
+  if (done || a === null || b === null) return null;
+  const cores: Record<string, number> = {};
+  for (const [name, ms] of b) {
+    const used = (ms - (a.get(name) ?? 0)) / elapsed;
+    if (used >= 0.01) cores[name] = used;
+  }
+  return cores;
 }
 
 export function scalingChecks(result: ScalingResult): Check[] {
@@ -121,6 +161,16 @@ export function scalingChecks(result: ScalingResult): Check[] {
       target: '—',
       pass: null,
     },
+  ];
+}
+
+/** What the machine allows: one worker's whole footprint (training plus V8's helpers) vs the cores. */
+function ceilingNote(result: ScalingResult): string[] {
+  const one = result.levels.find((l) => l.concurrency === 1);
+  if (one === undefined || one.coresUsed === null || !(one.coresUsed > 0)) return [];
+  const ceiling = result.cores / Math.max(1, one.coresUsed);
+  return [
+    `- One worker's sweep already kept ${fixed(one.coresUsed, 2)} cores busy (its training thread plus the V8 background threads below), so on ${result.cores} cores no number of workers can be more than ${fixed(ceiling, 2)}x as fast as one: the ${SCALING_TARGET}x target needs each worker to cost at most ${fixed(result.cores / SCALING_TARGET, 2)} cores.`,
   ];
 }
 
@@ -149,8 +199,27 @@ export function renderScaling(result: ScalingResult): string[] {
     '',
     `- GPU (webgpu on real hardware): **not measured** — no GPU machine was available in this session.`,
     '- "Cores used" is the CPU time all of this Chromium\'s threads spent during the sweep divided by its wall time. Two workers can only be twice as fast as one if the sweep gets two cores; when the figure stays near or below the one-worker figure, the other tenants of the machine took the second core, and the speed-up measures them, not the pool.',
+    ...ceilingNote(result),
     `- At concurrency 4 the pool would, by default, hold ${result.cores} workers (one per core, \`navigator.hardwareConcurrency\`); the run overrides the clamp to show what oversubscribing does.`,
   );
+  const sampled = result.levels.filter((l) => l.threads !== null);
+  if (sampled.length > 0) {
+    const names = [...new Set(sampled.flatMap((l) => Object.keys(l.threads ?? {})))].sort(
+      (x, y) => Math.max(...sampled.map((l) => l.threads?.[y] ?? 0)) - Math.max(...sampled.map((l) => l.threads?.[x] ?? 0)),
+    );
+    lines.push(
+      '',
+      `Where the cores went: CPU time per wall second of each kind of thread in all of this Chromium's processes, over ${SAMPLE_FOR_MS / 1000} s from ${SAMPLE_AFTER_MS / 1000} s into the sweep (first round). \`DedicatedWorker\` threads are the trial workers training; \`ThreadPoolForeg\` threads are V8's and Blink's background threads (concurrent garbage collection of the tensors' JavaScript objects, wasm and JavaScript compilation), which TF.js keeps busy alongside every worker.`,
+      '',
+      ...table(
+        ['thread', ...sampled.map((l) => `concurrency ${l.concurrency}`)],
+        [
+          ...names.map((name) => [name, ...sampled.map((l) => fixed(l.threads?.[name] ?? 0, 2))]),
+          ['all', ...sampled.map((l) => fixed(Object.values(l.threads ?? {}).reduce((a, b) => a + b, 0), 2))],
+        ],
+      ),
+    );
+  }
   const failed = result.levels.filter((l) => !l.allCompleted);
   if (failed.length > 0) lines.push(`- Not every trial completed at concurrency ${failed.map((l) => l.concurrency).join(', ')}.`);
   return lines;
