@@ -366,6 +366,8 @@ test('keyboard only: sort a column, tick a run, cancel a running run, open and d
   await tabTo(page, sort);
   await page.keyboard.press('Enter');
   await expect(table.locator('thead th', { has: page.getByRole('button', { name: /^best score/ }) })).toHaveAttribute('aria-sort', 'descending');
+  // The header is rebuilt by the sort; focus stays on the button the user pressed.
+  await expect(table.getByRole('button', { name: /^best score/ })).toBeFocused();
   await expect.poll(() => table.locator('tbody tr[data-run-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))).toEqual([`${id}_1`, `${id}_0`, `${id}_2`]);
 
   // Tick the best run's checkbox with Space.
@@ -379,6 +381,13 @@ test('keyboard only: sort a column, tick a run, cancel a running run, open and d
   const cancel = row(2).getByRole('button', { name: 'Cancel run 3' });
   await tabTo(page, cancel);
   await expect(cancel).toBeFocused();
+  // The status chips refresh with every batch of the running sweep without taking focus away.
+  const chip = table.locator('.status-filter button[data-status="Running"]');
+  for (let presses = 0; presses < 60 && !(await chip.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press('Shift+Tab');
+  await expect(chip).toBeFocused();
+  await page.waitForTimeout(1500);
+  await expect(chip).toBeFocused();
+  await tabTo(page, cancel);
   await page.keyboard.press('Enter');
   await expect(row(2)).toHaveAttribute('data-status', 'Canceled', { timeout: 30_000 });
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 30_000 });

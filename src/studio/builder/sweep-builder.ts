@@ -421,7 +421,12 @@ export class SweepBuilder {
       this.specText,
       this.specError,
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
-      this.options.specActions?.(() => this.parsed) ?? null,
+      // Validated now, not on the debounce: "Copy share link" pressed right after typing must
+      // carry what was typed, not the spec of a moment ago.
+      this.options.specActions?.(() => {
+        this.validateNow();
+        return this.parsed;
+      }) ?? null,
     );
     return details;
   }
@@ -443,6 +448,7 @@ export class SweepBuilder {
   // Validation
 
   private validateNow(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     for (const el of this.form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
     for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for], [data-row-error]')) el.textContent = '';

@@ -36,7 +36,11 @@ export class PoolReport {
         'p',
         { attrs: { 'data-part': 'runs' } },
         h('strong', { text: 'Runs trained on: ' }),
-        used.size === 0 ? 'no run has started yet' : [...used].map(([b, n]) => `${b} (${n} run${n === 1 ? '' : 's'})`).join(', '),
+        used.size > 0
+          ? [...used].map(([b, n]) => `${b} (${n} run${n === 1 ? '' : 's'})`).join(', ')
+          : this.model.rows().some(({ run }) => run.startedAt !== null)
+            ? 'not recorded (these runs were trained outside the worker pool, or before backends were recorded)'
+            : 'no run has started yet',
       ),
     );
     if (report !== null) {

@@ -40,6 +40,7 @@ export class RunTable {
   private readonly head: HTMLTableSectionElement;
   private readonly body: HTMLTableSectionElement;
   private readonly filterBar: HTMLElement;
+  private readonly filterButtons = new Map<RunStatus, HTMLButtonElement>();
   private readonly summary: HTMLElement;
   private rows: readonly RunRow[] = [];
   private visible: RunRow[] = [];
@@ -148,7 +149,11 @@ export class RunTable {
       h('th', { attrs: { scope: 'col' }, className: 'reason', text: 'Termination reason' }),
       h('th', { attrs: { scope: 'col' }, className: 'actions' }, h('span', { className: 'visually-hidden', text: 'Actions' })),
     ];
+    // Rebuilt on every sort: a keyboard user who sorted keeps focus on the same column's button.
+    const sortButtons = (): Element[] => [...this.head.querySelectorAll('button.sort')];
+    const focused = sortButtons().findIndex((button) => button === document.activeElement);
     replaceChildren(this.head, h('tr', null, ...cells));
+    if (focused >= 0) (sortButtons()[focused] as HTMLElement | undefined)?.focus();
   }
 
   private selectAllBox(): HTMLInputElement {
@@ -166,15 +171,17 @@ export class RunTable {
     return box;
   }
 
+  /**
+   * The status chips are built once and updated in place: they refresh with every batch of a
+   * running sweep, and a rebuilt button would drop the keyboard focus (and a press in progress).
+   */
   private renderFilter(): void {
     const counts = new Map<RunStatus, number>();
     for (const row of this.rows) counts.set(row.run.status, (counts.get(row.run.status) ?? 0) + 1);
-    const buttons = RUN_STATUSES.map((status) => {
-      const shown = !this.hidden.has(status);
-      return h(
-        'button',
-        {
-          attrs: { type: 'button', 'aria-pressed': shown ? 'true' : 'false', 'data-status': status },
+    if (this.filterButtons.size === 0) {
+      for (const status of RUN_STATUSES) {
+        const button = h('button', {
+          attrs: { type: 'button', 'data-status': status },
           className: `chip status-${status.toLowerCase()}`,
           on: {
             click: () => {
@@ -184,11 +191,17 @@ export class RunTable {
               this.applyView();
             },
           },
-        },
-        `${status} ${counts.get(status) ?? 0}`,
-      );
-    });
-    replaceChildren(this.filterBar, h('span', { className: 'filter-label', text: 'Show:' }), ...buttons);
+        });
+        this.filterButtons.set(status, button);
+      }
+      replaceChildren(this.filterBar, h('span', { className: 'filter-label', text: 'Show:' }), ...this.filterButtons.values());
+    }
+    for (const [status, button] of this.filterButtons) {
+      const pressed = this.hidden.has(status) ? 'false' : 'true';
+      if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed);
+      const text = `${status} ${counts.get(status) ?? 0}`;
+      if (button.textContent !== text) button.textContent = text;
+    }
   }
 
   private sortBy(key: SortKey): void {
