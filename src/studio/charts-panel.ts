@@ -27,7 +27,7 @@ export class ChartsPanel {
   private readonly charts = new Map<ChartKind, StudioChart>();
   private highlighted: ReadonlySet<string> = new Set();
   private disposed = false;
-  private drawnVersion = -1;
+  private readonly drawnVersion = new Map<ChartKind, number>();
 
   constructor(
     private readonly model: SweepModel,
@@ -50,31 +50,38 @@ export class ChartsPanel {
       for (const slot of this.slots.values()) replaceChildren(slot, h('p', { className: 'error', text: `The charts could not be loaded: ${error instanceof Error ? error.message : String(error)}` }));
       return;
     }
-    for (const { kind } of CHARTS) {
-      const slot = this.slots.get(kind);
-      if (slot === undefined || this.disposed) continue;
-      replaceChildren(slot);
-      try {
-        const chart = await module.createChart(kind, slot, { onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection) });
-        if (this.disposed) {
-          chart.dispose();
-          continue;
+    // Created side by side, each drawn the moment it exists: the 3-D scatter's WebGL start-up
+    // (long on a software GPU) no longer holds back the curves, the table's neighbours.
+    await Promise.all(
+      CHARTS.map(async ({ kind }) => {
+        const slot = this.slots.get(kind);
+        if (slot === undefined || this.disposed) return;
+        replaceChildren(slot);
+        try {
+          const chart = await module.createChart(kind, slot, { onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection) });
+          if (this.disposed) {
+            chart.dispose();
+            return;
+          }
+          this.charts.set(kind, chart);
+          this.draw(kind, chart);
+          chart.highlight(this.highlighted);
+        } catch (error) {
+          replaceChildren(slot, h('p', { className: 'error', text: `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
         }
-        this.charts.set(kind, chart);
-      } catch (error) {
-        replaceChildren(slot, h('p', { className: 'error', text: `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
-      }
-    }
-    this.drawnVersion = -1;
-    this.update();
-    this.highlight(this.highlighted);
+      }),
+    );
   }
 
+  /** Feeds every chart that has not drawn the model's current version. */
   update(): void {
-    if (this.charts.size === 0 || this.model.version === this.drawnVersion) return;
-    this.drawnVersion = this.model.version;
-    const data = this.model.chartData();
-    for (const chart of this.charts.values()) chart.update(data);
+    for (const [kind, chart] of this.charts) this.draw(kind, chart);
+  }
+
+  private draw(kind: ChartKind, chart: StudioChart): void {
+    if (this.drawnVersion.get(kind) === this.model.version) return;
+    this.drawnVersion.set(kind, this.model.version);
+    chart.update(this.model.chartData());
   }
 
   highlight(runIds: ReadonlySet<string>): void {
