@@ -53,6 +53,13 @@ export interface IndexedDbStoreStats {
 export const DEFAULT_DATABASE_NAME = 'overdrive';
 const DEFAULT_FLUSH_INTERVAL_MS = 100;
 const MAX_FLUSH_INTERVAL_MS = 250;
+/**
+ * How long experiment, sweep and run records wait for company before they are committed. A
+ * transaction per update (one task later) cost about 2 ms per trial of a sweep of short trials
+ * (three run updates each; bench/results/bench.md, "Orchestration cost"); 20 ms gathers the
+ * updates of many trials into one, and is still far below what a person or another tab notices.
+ */
+const RECORD_DELAY_MS = 20;
 const DEFAULT_BLOCKED_TIMEOUT_MS = 10_000;
 /** Appended records that start a batch at once, bounding the buffer's memory in a burst. */
 const MAX_BUFFERED_APPENDS = 20_000;
@@ -65,8 +72,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * Writes of experiments, sweeps, runs, metrics and decisions are buffered and committed together
  * in one transaction with relaxed durability: within `flushIntervalMs` of the first buffered
- * write, at once for experiment/sweep/run updates (on the next task, so a burst of updates
- * coalesces), when the page is hidden or unloaded, and on `flush()`. Their promises resolve once
+ * write, within RECORD_DELAY_MS for experiment/sweep/run updates, when the page is hidden or
+ * unloaded, and on `flush()`. Their promises resolve once
  * the records are buffered (and cloned: later mutation by the caller changes nothing); `flush()`
  * resolves once everything written before it is committed. Up to `flushIntervalMs` of writes can
  * therefore be lost if the page dies; flushed writes never are.
@@ -165,7 +172,7 @@ export class IndexedDbStore implements Store {
     const copy = this.cloneIn('putExperiment', record);
     this.checkKey('putExperiment', [copy.workspace, copy.name]);
     this.buffer.addExperiment(copy);
-    this.schedule(0);
+    this.schedule(RECORD_DELAY_MS);
   }
 
   async putSweep(record: SweepRecord): Promise<void> {
@@ -173,7 +180,7 @@ export class IndexedDbStore implements Store {
     const copy = this.cloneIn('putSweep', record);
     this.checkKey('putSweep', copy.id);
     this.buffer.addSweep(copy);
-    this.schedule(0);
+    this.schedule(RECORD_DELAY_MS);
   }
 
   /**
@@ -186,7 +193,7 @@ export class IndexedDbStore implements Store {
     const copy = this.cloneIn('putBackendReport', report);
     this.checkKey('putBackendReport', sweepId);
     this.buffer.addBackendReport(sweepId, copy);
-    this.schedule(0);
+    this.schedule(RECORD_DELAY_MS);
   }
 
   async putRun(record: RunRecord): Promise<void> {
@@ -194,7 +201,7 @@ export class IndexedDbStore implements Store {
     const copy = this.cloneIn('putRun', record);
     this.checkKey('putRun', copy.id);
     this.buffer.addRun(copy);
-    this.schedule(0);
+    this.schedule(RECORD_DELAY_MS);
   }
 
   async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
@@ -220,6 +227,11 @@ export class IndexedDbStore implements Store {
 
   async putCheckpoint(record: CheckpointRecord): Promise<void> {
     this.admit('putCheckpoint');
+    // Everything written before the checkpoint is committed before it: its transaction covers
+    // other object stores than the batches, so IndexedDB would not order the two, and a reload
+    // could find a checkpoint at epoch N with the metrics of epoch N still unwritten.
+    this.startBatch();
+    await Promise.all([...this.inflight]);
     await new Promise<void>((resolve, reject) => {
       let tx: IDBTransaction | undefined;
       try {

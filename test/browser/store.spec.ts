@@ -273,6 +273,33 @@ test.describe('IndexedDbStore', () => {
     expect(result.stored).toBe(2);
   });
 
+  test('a checkpoint is committed only after every write made before it (no checkpoint ahead of its metrics)', async ({ page }) => {
+    await openHarness(page);
+    const name = uniqueName();
+    await page.evaluate(async (dbName) => {
+      const h = window.storeHarness;
+      const f = h.fixtures;
+      // A long flush interval: without the ordering these would still sit in the buffer.
+      const store = await h.IndexedDbStore.open({ name: dbName, flushIntervalMs: 250 });
+      await store.putSweep(f.sweep('C', 'w', 'e', 1));
+      await store.putRun(f.run('C', 0));
+      for (let i = 0; i < 30; i++) await store.appendMetrics([f.point('C', 'C_0', i, i)]);
+      await store.putCheckpoint(f.checkpoint('C', 'C_0', 1));
+      // Nothing flushed or closed: the page goes away as a reload or crash would take it.
+    }, name);
+    await page.reload();
+    await page.waitForFunction(() => 'storeHarness' in window);
+    const counts = await page.evaluate(async (dbName) => {
+      const h = window.storeHarness;
+      const store = await h.IndexedDbStore.open({ name: dbName });
+      const metrics = (await store.listMetrics('C')).length;
+      const runs = (await store.listRuns('C')).length;
+      await store.close();
+      return { metrics, runs, checkpoints: await h.countRecords(dbName, 'checkpoints') };
+    }, name);
+    expect(counts).toEqual({ metrics: 30, runs: 1, checkpoints: 1 });
+  });
+
   test('deleteSweep removes the sweep with its runs, metrics, decisions and checkpoints, buffered writes included', async ({ page }) => {
     await openHarness(page);
     const result = await page.evaluate(async (dbName) => {
