@@ -4,7 +4,9 @@
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
 //   npm run bench -- --only=overhead,scaling,orchestration,studio,savings
-//   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu
+//   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
+//            --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
+//            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: String(DEFAULT_PORT) },
     out: { type: 'string', default: 'bench/results' },
     'cnn-backend': { type: 'string', default: 'cpu' },
+    'scaling-backend': { type: 'string', default: 'wasm' },
+    'scaling-levels': { type: 'string', default: '1,2,4' },
   },
 });
 
@@ -57,8 +61,14 @@ async function main(): Promise<void> {
   const build = args['no-build'] !== true;
   let browser: BenchBrowser | null = null;
   let opening: Promise<BenchBrowser> | null = null;
+  const levels = args['scaling-levels'].split(',').map(Number);
+  if (!levels.every((l) => Number.isInteger(l) && l >= 1) || !levels.includes(1)) {
+    process.stderr.write(`--scaling-levels must be positive integers including 1 (got ${args['scaling-levels']})\n`);
+    process.exit(2);
+  }
   const ctx: BenchContext = {
     quick,
+    scaling: { backend: args['scaling-backend'] as BenchBackend, levels },
     machine,
     log,
     browser: () => {

@@ -52,7 +52,8 @@ export async function openBenchBrowser(port: number, log: (line: string) => void
     context = await chromium.launchPersistentContext(profile, {
       executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
       headless: true,
-      args: CHROMIUM_ARGS,
+      // Extra flags for a machine with a real GPU (e.g. Vulkan for WebGPU), space-separated.
+      args: [...CHROMIUM_ARGS, ...(process.env['OVERDRIVE_CHROMIUM_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')],
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => log(`page error: ${error.message}`));

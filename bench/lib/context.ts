@@ -1,3 +1,4 @@
+import type { BenchBackend } from './types.js';
 import type { BenchBrowser } from './browser.js';
 import type { MachineInfo } from './machine.js';
 
@@ -13,6 +14,8 @@ export interface Check {
 
 export interface BenchContext {
   readonly quick: boolean;
+  /** Pool scaling: the backend and the concurrency levels (default wasm at 1, 2, 4). */
+  readonly scaling: { readonly backend: BenchBackend; readonly levels: readonly number[] };
   readonly machine: MachineInfo;
   /** The bench page in Chromium, opened on first use. */
   browser(): Promise<BenchBrowser>;
