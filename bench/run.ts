@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       loadAtEnd: Number.NaN,
       durationSeconds: Number.NaN,
       sharedMachineNote:
-        'Measured on a shared 2-core machine while other engineers ran test suites on it: timings are noisy and the scaling and overhead figures in particular are pessimistic. Rerun on a quiet machine for reference figures.',
+        "Wall times on a 2-core machine are noisy (±5 % between repetitions is common): read the medians with their quartiles, and the CPU-time ratios where given. The load average below counts every process on the machine; the bench's own Chromium keeps one to two cores busy, so a load well above the core count means other work competed and the timings are pessimistic.",
     },
     sections: {},
   };
