@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './scripts/chromium-flags.js';
 
 // Browsers cannot be downloaded here: use Debian's Chromium (or CHROME_PATH when set).
 const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
@@ -24,14 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--enable-unsafe-webgpu',
-      ],
+      args: [...CHROMIUM_FLAGS],
     },
   },
   webServer: {

@@ -13,18 +13,11 @@ import { parseSweepJobText } from '../src/spec/index.js';
 import type { RunRecord, SweepRecord } from '../src/store/records.js';
 import type { HeadlessResult } from '../src/app/headless-api.js';
 import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
+import { CHROMIUM_FLAGS } from './chromium-flags.js';
 import { startStaticServer } from './static-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-];
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -87,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const server = await startStaticServer(resolve(root, 'dist'), mounts);
   const browser = await chromium.launch({
     executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS],
   });
   let canceled = false;
   try {

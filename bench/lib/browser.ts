@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { build } from 'vite';
+import { CHROMIUM_FLAGS } from '../../scripts/chromium-flags.js';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.js';
 import type { OverdriveBench } from '../pages/bench-page.js';
 import { cpuTimeAvailable, findBrowserPid, threadCpuByName, treeCpuMs } from './cpu-time.js';
@@ -12,14 +13,6 @@ export const DIST_DIR = resolve(BENCH_DIR, 'dist');
 /** The bench's own port: never the app's preview (4173) or the tests' (4317). */
 export const DEFAULT_PORT = 4420;
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-webgpu',
-];
 
 /** Builds bench/pages/*.html with bench/vite.config.ts into bench/dist/. */
 export async function buildBenchPages(): Promise<void> {
@@ -53,7 +46,7 @@ export async function openBenchBrowser(port: number, log: (line: string) => void
       executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
       headless: true,
       // Extra flags for a machine with a real GPU (e.g. Vulkan for WebGPU), space-separated.
-      args: [...CHROMIUM_ARGS, ...(process.env['OVERDRIVE_CHROMIUM_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')],
+      args: [...CHROMIUM_FLAGS, ...(process.env['OVERDRIVE_CHROMIUM_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '')],
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => log(`page error: ${error.message}`));

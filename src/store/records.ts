@@ -1,6 +1,6 @@
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicySpec } from '../policy/policy.js';
-import type { AdapterSummary, BackendName, BackendRequest } from '../pool/protocol.js';
+import type { BackendName, BackendRequest, CandidateMeasurement } from '../pool/protocol.js';
 import type { SamplingSpec } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 
@@ -147,18 +147,8 @@ export interface BackendCalibrationRecord {
   readonly candidates: readonly BackendMeasurementRecord[];
 }
 
-export interface BackendMeasurementRecord {
-  readonly backend: BackendName;
-  readonly available: boolean;
-  /** False when the backend initialised but could not run a training step of this model. */
-  readonly canTrain: boolean;
-  readonly warmupMs: number | null;
-  /** Median time of the measured steps after warm-up. */
-  readonly stepMs: number | null;
-  readonly steps: number;
-  readonly error: string | null;
-  readonly adapter: AdapterSummary | null;
-}
+/** One backend's calibration, stored as the pool measured it. */
+export type BackendMeasurementRecord = CandidateMeasurement;
 
 export interface BackendNoteRecord {
   readonly time: number;
