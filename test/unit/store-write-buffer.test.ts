@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IndexedDbStore } from '../../src/store/index.js';
-import type { MetricPoint, RunRecord, SweepRecord } from '../../src/store/index.js';
+import type { MetricPoint, RunRecord } from '../../src/store/index.js';
+import { sweepRecord } from './helpers.js';
 import {
   WriteBuffer,
   contiguousRanges,
@@ -28,31 +29,6 @@ function run(id: string, status: RunRecord['status'], index = 0): RunRecord {
   };
 }
 
-function sweep(id: string, status: SweepRecord['status']): SweepRecord {
-  return {
-    id,
-    workspace: 'w',
-    experiment: 'e',
-    status,
-    config: {
-      sampling: { kind: 'random', space: {}, options: {} },
-      primaryMetricName: 'acc',
-      primaryMetricGoal: 'MAXIMIZE',
-      maxTotalRuns: 1,
-      maxConcurrentRuns: 1,
-      maxDurationMinutes: 10080,
-      policy: { kind: 'no-termination', options: {} },
-      trial: { kind: 'builtin', name: 'x' },
-    },
-    concurrency: 1,
-    warnings: [],
-    createdAt: 1,
-    startedAt: null,
-    endedAt: null,
-    endReason: null,
-    error: null,
-  };
-}
 
 function point(step: number, value = step): MetricPoint {
   return { sweepId: 'S', runId: 'R', attempt: 1, name: 'acc', step, value, time: step };
@@ -65,9 +41,9 @@ describe('WriteBuffer', () => {
     buffer.addRun(run('a', 'Queued'));
     buffer.addRun(run('b', 'Queued', 1));
     buffer.addRun(run('a', 'Running'));
-    buffer.addSweep(sweep('S', 'Running'));
+    buffer.addSweep(sweepRecord('S', 'Running'));
     buffer.addRun(run('a', 'Completed'));
-    buffer.addSweep(sweep('S', 'Completed'));
+    buffer.addSweep(sweepRecord('S', 'Completed'));
     buffer.addExperiment({ workspace: 'w', name: 'e', createdAt: 1 });
     buffer.addExperiment({ workspace: 'w', name: 'e', createdAt: 2 });
     const batch = buffer.take();

@@ -17,7 +17,7 @@ import type { SweepBackendReport, SweepRecord } from '../../src/store/records.js
 import { describeBatch, WriteBuffer } from '../../src/store/write-buffer.js';
 import { backendReportOf } from '../../src/studio/pages/backend-report-record.js';
 import { richSweep } from './export-fixtures.js';
-import { sequentialIds, tick } from './helpers.js';
+import { sequentialIds, sweepRecord, tick } from './helpers.js';
 
 // The backend report a page keeps on a sweep record: written beside the orchestrator's own
 // writes of that record without either losing the other's, built from a real worker pool, and
@@ -48,29 +48,7 @@ function report(overrides: Partial<SweepBackendReport> = {}): SweepBackendReport
 }
 
 function sweep(id: string, status: SweepRecord['status'], backendReport?: SweepBackendReport): SweepRecord {
-  const record: SweepRecord = {
-    id,
-    workspace: 'w',
-    experiment: 'e',
-    status,
-    config: {
-      sampling: { kind: 'random', space: {}, options: {} },
-      primaryMetricName: 'acc',
-      primaryMetricGoal: 'MAXIMIZE',
-      maxTotalRuns: 1,
-      maxConcurrentRuns: 1,
-      maxDurationMinutes: 10080,
-      policy: { kind: 'no-termination', options: {} },
-      trial: { kind: 'builtin', name: 'x' },
-    },
-    concurrency: 1,
-    warnings: [],
-    createdAt: 1,
-    startedAt: null,
-    endedAt: null,
-    endReason: null,
-    error: null,
-  };
+  const record = sweepRecord(id, status);
   return backendReport === undefined ? record : { ...record, backendReport };
 }
 
