@@ -64,10 +64,8 @@ class TargetSession {
   }
 }
 
-/** Inclusive time of every function named in `names` (recursion counted once). */
-function inclusive(profile: CpuProfile, names: readonly string[]): string[] {
-  if (names.length === 0) return [];
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** Self time (ms) of each profile node: a sample's time is the gap to the next sample. */
+function selfTimeByNode(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -75,6 +73,14 @@ function inclusive(profile: CpuProfile, names: readonly string[]): string[] {
     const id = samples[i] as number;
     self.set(id, (self.get(id) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
   }
+  return self;
+}
+
+/** Inclusive time of every function named in `names` (recursion counted once). */
+function inclusive(profile: CpuProfile, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = selfTimeByNode(profile);
   const totals = new Map<string, number>(names.map((n) => [n, 0]));
   const visit = (id: number, open: ReadonlySet<string>): void => {
     const node = byId.get(id);
@@ -93,28 +99,20 @@ function inclusive(profile: CpuProfile, names: readonly string[]): string[] {
 /** Self time by function (name, script, line). */
 function selfByFunction(profile: CpuProfile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
   const out = new Map<string, number>();
-  for (let i = 0; i < samples.length; i++) {
-    const node = byId.get(samples[i] as number);
+  for (const [id, ms] of selfTimeByNode(profile)) {
+    const node = byId.get(id);
     if (node === undefined) continue;
     const { functionName, url } = node.callFrame;
     const key = `${functionName || '(anonymous)'} ${(url.split('/').pop() ?? url).replace(/-[A-Za-z0-9_]{8}\.js$/, '.js')}`;
-    out.set(key, (out.get(key) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
+    out.set(key, (out.get(key) ?? 0) + ms);
   }
   return out;
 }
 
 function summarize(profile: CpuProfile, top: number): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) {
-    const id = samples[i] as number;
-    self.set(id, (self.get(id) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000);
-  }
+  const self = selfTimeByNode(profile);
   const byFunction = new Map<string, number>();
   const byScript = new Map<string, number>();
   let total = 0;
