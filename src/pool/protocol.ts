@@ -129,6 +129,14 @@ export interface CalibrationResult {
   readonly totalMs: number;
 }
 
+/** A measurement behind a `backend: 'auto'` decision, for one trial definition. */
+export interface CalibrationReport extends CalibrationResult {
+  /** `builtin:NAME` or `module:URL`. */
+  readonly trial: string;
+  /** Set when calibration itself failed and the fallback chain was used instead. */
+  readonly failure: string | null;
+}
+
 export interface CalibrationBudget {
   readonly steps: number;
   readonly maxMsPerBackend: number;

@@ -25,7 +25,7 @@ import {
   type AdapterSummary,
   type BackendName,
   type BackendRequest,
-  type CalibrationResult,
+  type CalibrationReport,
   type HygieneReport,
   type TrialResult,
   type TrialWorkerApi,
@@ -80,13 +80,6 @@ export interface WorkerPoolOptions {
   };
 }
 
-/** A measurement behind a `backend: 'auto'` decision, for one trial definition. */
-export interface CalibrationReport extends CalibrationResult {
-  /** `builtin:NAME` or `module:URL`. */
-  readonly trial: string;
-  /** Set when calibration itself failed and the fallback chain was used instead. */
-  readonly failure: string | null;
-}
 
 export type RetireCause =
   | 'crashed'

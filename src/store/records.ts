@@ -1,6 +1,7 @@
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicySpec } from '../policy/policy.js';
-import type { BackendName, BackendRequest, CandidateMeasurement } from '../pool/protocol.js';
+import type { PoolSizeReport } from '../pool/device-limits.js';
+import type { BackendRequest, CalibrationReport, CandidateMeasurement } from '../pool/protocol.js';
 import type { SamplingSpec } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 
@@ -123,29 +124,11 @@ export interface SweepBackendReport {
 export const MAX_BACKEND_NOTES = 50;
 export const MAX_BACKEND_CALIBRATIONS = 20;
 
-/** How the pool size came about (the pool's `PoolSizeReport`). */
-export interface PoolSizeRecord {
-  readonly requested: number;
-  readonly size: number;
-  /** What the device holds for the requested backend. */
-  readonly deviceLimit: number;
-  /** Why `size < requested`, in words; null when not clamped. */
-  readonly clampedBecause: string | null;
-}
+/** How the pool size came about, stored as the pool reported it. */
+export type PoolSizeRecord = PoolSizeReport;
 
-/** One 'auto' decision: each backend's figures, the one chosen and why. */
-export interface BackendCalibrationRecord {
-  /** `builtin:NAME` or `module:URL`. */
-  readonly trial: string;
-  /** What was trained to measure: the trial's own model, or a representative one. */
-  readonly workload: string;
-  readonly chosen: BackendName;
-  readonly reason: string;
-  /** Set when calibration itself failed and the fallback chain was used instead. */
-  readonly failure: string | null;
-  readonly totalMs: number;
-  readonly candidates: readonly BackendMeasurementRecord[];
-}
+/** One 'auto' decision (each backend's figures, the one chosen and why), stored as the pool made it. */
+export type BackendCalibrationRecord = CalibrationReport;
 
 /** One backend's calibration, stored as the pool measured it. */
 export type BackendMeasurementRecord = CandidateMeasurement;
