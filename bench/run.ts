@@ -106,43 +106,29 @@ async function main(): Promise<void> {
     (results.sections as Record<string, unknown>)[name] = outcome;
   };
 
+  // Each section: measure, then render its part of the report and its figures against targets.
+  const section =
+    <T>(run: (c: BenchContext) => Promise<T>, render: (r: T) => string[], checksOf: (r: T) => Check[]) =>
+    async (c: BenchContext): Promise<{ result: T; markdown: string[]; checks: Check[] }> => {
+      const result = await run(c);
+      return { result, markdown: render(result), checks: checksOf(result) };
+    };
+  const runners: Record<SectionName, (c: BenchContext) => Promise<{ result: unknown; markdown: string[]; checks: Check[] }>> = {
+    overhead: section(runOverhead, renderOverhead, overheadChecks),
+    scaling: section(runScaling, renderScaling, scalingChecks),
+    orchestration: section(runOrchestration, renderOrchestration, orchestrationChecks),
+    studio: section(runStudioAtScale, renderStudio, studioChecks),
+    savings: section((c) => runSavings(c, { cnnBackend }), renderSavings, savingsChecks),
+  };
+
   try {
     for (const name of sections) {
       const t0 = performance.now();
       log(`section ${name}: start`);
       try {
-        switch (name) {
-          case 'overhead': {
-            const r = await runOverhead(ctx);
-            record(name, { ok: true, result: r, markdown: renderOverhead(r), seconds: 0 });
-            checks.push(...overheadChecks(r));
-            break;
-          }
-          case 'scaling': {
-            const r = await runScaling(ctx);
-            record(name, { ok: true, result: r, markdown: renderScaling(r), seconds: 0 });
-            checks.push(...scalingChecks(r));
-            break;
-          }
-          case 'orchestration': {
-            const r = await runOrchestration(ctx);
-            record(name, { ok: true, result: r, markdown: renderOrchestration(r), seconds: 0 });
-            checks.push(...orchestrationChecks(r));
-            break;
-          }
-          case 'studio': {
-            const r = await runStudioAtScale(ctx);
-            record(name, { ok: true, result: r, markdown: renderStudio(r), seconds: 0 });
-            checks.push(...studioChecks(r));
-            break;
-          }
-          case 'savings': {
-            const r = await runSavings(ctx, { cnnBackend });
-            record(name, { ok: true, result: r, markdown: renderSavings(r), seconds: 0 });
-            checks.push(...savingsChecks(r));
-            break;
-          }
-        }
+        const measured = await runners[name](ctx);
+        record(name, { ok: true, result: measured.result, markdown: measured.markdown, seconds: 0 });
+        checks.push(...measured.checks);
       } catch (error) {
         log(`section ${name} failed: ${errorText(error)}`);
         if (error instanceof Error && error.stack !== undefined) log(error.stack);
