@@ -230,8 +230,7 @@ export class IndexedDbStore implements Store {
     // Everything written before the checkpoint is committed before it: its transaction covers
     // other object stores than the batches, so IndexedDB would not order the two, and a reload
     // could find a checkpoint at epoch N with the metrics of epoch N still unwritten.
-    this.startBatch();
-    await Promise.all([...this.inflight]);
+    await this.commitBuffered();
     await new Promise<void>((resolve, reject) => {
       let tx: IDBTransaction | undefined;
       try {
@@ -349,10 +348,15 @@ export class IndexedDbStore implements Store {
 
   async flush(): Promise<void> {
     if (this.closedError !== null) throw this.closedError;
-    this.startBatch();
-    await Promise.all([...this.inflight]);
+    await this.commitBuffered();
     const failure = this.takeFailure();
     if (failure !== null) throw failure;
+  }
+
+  /** Hands what is buffered to a transaction and waits for every batch in flight to settle. */
+  private async commitBuffered(): Promise<void> {
+    this.startBatch();
+    await Promise.all([...this.inflight]);
   }
 
   /** Flushes, then closes the connection; later calls reject. Closing twice is harmless. */
