@@ -25,7 +25,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
       output: {
-        entryFileNames: (chunk) => (chunk.name === 'overdrive-run-details' ? 'overdrive-run-details.js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) =>
+          chunk.name === 'overdrive-run-details' ? 'overdrive-run-details.js' : 'assets/[name]-[hash].js',
       },
       input: {
         main: resolve(import.meta.dirname, 'index.html'),

@@ -59,7 +59,10 @@ class TargetSession {
     const id = this.next++;
     return new Promise((resolveSend) => {
       this.pending.set(id, resolveSend);
-      void this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+      void this.cdp.send('Target.sendMessageToTarget', {
+        sessionId: this.sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
     });
   }
 }
@@ -132,7 +135,14 @@ function summarize(profile: CpuProfile, top: number): string[] {
       .slice(0, top)
       .map(([k, v]) => `    ${v.toFixed(1).padStart(9)} ms  ${k}`);
   const names = (args.inclusive ?? '').split(',').filter((n) => n !== '');
-  return [...inclusive(profile, names), `  busy ${total.toFixed(0)} ms of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`, '  by script:', ...sorted(byScript), '  by function:', ...sorted(byFunction)];
+  return [
+    ...inclusive(profile, names),
+    `  busy ${total.toFixed(0)} ms of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`,
+    '  by script:',
+    ...sorted(byScript),
+    '  by function:',
+    ...sorted(byFunction),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -149,10 +159,15 @@ async function main(): Promise<void> {
     cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
       sessions.find((s) => s.sessionId === event.sessionId)?.onMessage(event.message);
     });
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+      targetInfos: { targetId: string; type: string; url: string }[];
+    };
     const workers = targetInfos.filter((t) => t.type === 'worker');
     for (const target of workers) {
-      const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false })) as { sessionId: string };
+      const { sessionId } = (await cdp.send('Target.attachToTarget', {
+        targetId: target.targetId,
+        flatten: false,
+      })) as { sessionId: string };
       sessions.push(new TargetSession(cdp, sessionId));
     }
     await cdp.send('Profiler.enable');
@@ -171,7 +186,9 @@ async function main(): Promise<void> {
     mkdirSync(outDir, { recursive: true });
     const page = ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile;
     writeFileSync(resolve(outDir, `${backend}-${variant}-page.cpuprofile`), JSON.stringify(page));
-    process.stdout.write(`${variant} on ${backend}, ${args.epochs} epochs: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+    process.stdout.write(
+      `${variant} on ${backend}, ${args.epochs} epochs: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`,
+    );
     process.stdout.write(`page main thread:\n${summarize(page, Number(args.top)).join('\n')}\n`);
     const maps: Map<string, number>[] = [];
     const labels: string[] = [];
@@ -182,22 +199,38 @@ async function main(): Promise<void> {
       labels.push(workers[i]?.url.split('/').pop() ?? `worker ${i}`);
       const name = `${backend}-${variant}-worker-${i}`;
       writeFileSync(resolve(outDir, `${name}.cpuprofile`), JSON.stringify(result.profile));
-      process.stdout.write(`worker ${i} (${workers[i]?.url.split('/').pop() ?? ''}):\n${summarize(result.profile, Number(args.top)).join('\n')}\n`);
+      process.stdout.write(
+        `worker ${i} (${workers[i]?.url.split('/').pop() ?? ''}):\n${summarize(result.profile, Number(args.top)).join('\n')}\n`,
+      );
     }
-    const busyIndex = maps.map((m, i) => ([...m.entries()].some(([k, v]) => !k.startsWith('(idle)') && v > 100) ? i : -1)).filter((i) => i >= 0);
+    const busyIndex = maps
+      .map((m, i) => ([...m.entries()].some(([k, v]) => !k.startsWith('(idle)') && v > 100) ? i : -1))
+      .filter((i) => i >= 0);
     const busy = busyIndex.map((i) => maps[i] as Map<string, number>);
     if (busy.length === 2) {
-      process.stdout.write(`A = ${labels[busyIndex[0] as number] ?? '?'}, B = ${labels[busyIndex[1] as number] ?? '?'}\n`);
+      process.stdout.write(
+        `A = ${labels[busyIndex[0] as number] ?? '?'}, B = ${labels[busyIndex[1] as number] ?? '?'}\n`,
+      );
       // Per repetition, which functions the two workers spend different time in.
       const [a, b] = busy as [Map<string, number>, Map<string, number>];
       const reps = Number(args.reps);
       const keys = new Set([...a.keys(), ...b.keys()].map((k) => k.replace(/ [^ ]*\.js$/, '')));
       const sum = (m: Map<string, number>, name: string): number =>
         [...m.entries()].filter(([k]) => k.replace(/ [^ ]*\.js$/, '') === name).reduce((t, [, v]) => t + v, 0);
-      const diffs = [...keys].map((k) => [k, (sum(a, k) - sum(b, k)) / reps] as const).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
-      const total = (m: Map<string, number>): number => [...m.entries()].filter(([k]) => !k.startsWith('(idle)')).reduce((t, [, v]) => t + v, 0);
-      process.stdout.write(`busy per repetition: worker A ${(total(a) / reps).toFixed(1)} ms, worker B ${(total(b) / reps).toFixed(1)} ms\n`);
-      process.stdout.write(`largest differences A − B per repetition:\n${diffs.slice(0, Number(args.top)).map(([k, v]) => `  ${v.toFixed(2).padStart(9)} ms  ${k}`).join('\n')}\n`);
+      const diffs = [...keys]
+        .map((k) => [k, (sum(a, k) - sum(b, k)) / reps] as const)
+        .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
+      const total = (m: Map<string, number>): number =>
+        [...m.entries()].filter(([k]) => !k.startsWith('(idle)')).reduce((t, [, v]) => t + v, 0);
+      process.stdout.write(
+        `busy per repetition: worker A ${(total(a) / reps).toFixed(1)} ms, worker B ${(total(b) / reps).toFixed(1)} ms\n`,
+      );
+      process.stdout.write(
+        `largest differences A − B per repetition:\n${diffs
+          .slice(0, Number(args.top))
+          .map(([k, v]) => `  ${v.toFixed(2).padStart(9)} ms  ${k}`)
+          .join('\n')}\n`,
+      );
     }
     await browser.call('overheadClose');
   } finally {

@@ -39,7 +39,10 @@ const { values: args } = parseArgs({
 
 function selectedSections(): SectionName[] {
   if (args.only === undefined) return [...SECTIONS];
-  const wanted = args.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const wanted = args.only
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) {
     process.stderr.write(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}\n`);
@@ -113,7 +116,10 @@ async function main(): Promise<void> {
       const result = await run(c);
       return { result, markdown: render(result), checks: checksOf(result) };
     };
-  const runners: Record<SectionName, (c: BenchContext) => Promise<{ result: unknown; markdown: string[]; checks: Check[] }>> = {
+  const runners: Record<
+    SectionName,
+    (c: BenchContext) => Promise<{ result: unknown; markdown: string[]; checks: Check[] }>
+  > = {
     overhead: section(runOverhead, renderOverhead, overheadChecks),
     scaling: section(runScaling, renderScaling, scalingChecks),
     orchestration: section(runOrchestration, renderOrchestration, orchestrationChecks),
@@ -132,7 +138,12 @@ async function main(): Promise<void> {
       } catch (error) {
         log(`section ${name} failed: ${errorText(error)}`);
         if (error instanceof Error && error.stack !== undefined) log(error.stack);
-        record(name, { ok: false, error: errorText(error), markdown: [`**This section failed:** ${errorText(error)}`], seconds: 0 });
+        record(name, {
+          ok: false,
+          error: errorText(error),
+          markdown: [`**This section failed:** ${errorText(error)}`],
+          seconds: 0,
+        });
       }
       const outcome = (results.sections as Record<string, SectionOutcome<unknown>>)[name];
       if (outcome !== undefined) outcome.seconds = (performance.now() - t0) / 1000;
@@ -156,9 +167,13 @@ async function main(): Promise<void> {
 
   process.stdout.write('\nOverdrive benchmark: figures against targets\n');
   for (const check of checks) {
-    process.stdout.write(`  ${mark(check.pass)} [${check.section}] ${check.what}: ${check.figure} (target ${check.target})\n`);
+    process.stdout.write(
+      `  ${mark(check.pass)} [${check.section}] ${check.what}: ${check.figure} (target ${check.target})\n`,
+    );
   }
-  process.stdout.write(`\nwrote ${resolve(outDir, 'bench.md')} and bench.json in ${results.meta.durationSeconds.toFixed(0)} s\n`);
+  process.stdout.write(
+    `\nwrote ${resolve(outDir, 'bench.md')} and bench.json in ${results.meta.durationSeconds.toFixed(0)} s\n`,
+  );
 }
 
 /** NaN and Infinity are not JSON: written as null. */

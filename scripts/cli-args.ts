@@ -38,7 +38,8 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
   let trial: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new CliUsageError(`${flag} needs a value`);
@@ -73,7 +74,10 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' {
         break;
       default:
         if (flag.startsWith('-')) throw new CliUsageError(`unknown option ${JSON.stringify(flag)}`);
-        if (specPath !== undefined) throw new CliUsageError(`only one spec file may be given (got ${JSON.stringify(specPath)} and ${JSON.stringify(flag)})`);
+        if (specPath !== undefined)
+          throw new CliUsageError(
+            `only one spec file may be given (got ${JSON.stringify(specPath)} and ${JSON.stringify(flag)})`,
+          );
         specPath = flag;
     }
   }

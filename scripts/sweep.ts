@@ -8,8 +8,8 @@ import { chromium } from 'playwright';
 import { build } from 'vite';
 import { ConfigError, NotImplementedError } from '../src/errors.js';
 import { buildSweepReport, progressLine, renderSweepReport } from '../src/report/index.js';
-import { BUILTIN_EXAMPLES } from '../src/models/registry.js';
-import { parseSweepJobText } from '../src/spec/index.js';
+import { BUILTIN_EXAMPLES } from '../src/examples/registry.js';
+import { parseSweepJobText } from '../src/sweep-file/index.js';
 import type { RunRecord, SweepRecord } from '../src/store/records.js';
 import type { HeadlessResult } from '../src/app/headless-api.js';
 import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
@@ -17,7 +17,6 @@ import { CHROMIUM_FLAGS } from './chromium-flags.js';
 import { startStaticServer } from './static-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -51,7 +50,9 @@ async function main(argv: readonly string[]): Promise<number> {
     // No `source`: the message below already names the file, so positions read "line L, column C".
     parsed = parseSweepJobText(text, {
       builtinTrials: BUILTIN_EXAMPLES,
-      ...(args.trial === undefined ? {} : { trial: /[/\\]|\.m?js$/.test(args.trial) ? { module: resolve(args.trial) } : args.trial }),
+      ...(args.trial === undefined
+        ? {}
+        : { trial: /[/\\]|\.m?js$/.test(args.trial) ? { module: resolve(args.trial) } : args.trial }),
     });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof NotImplementedError || error instanceof SyntaxError) {
@@ -104,7 +105,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await page.goto(`${server.url}/src/app/headless.html`);
     await page.waitForFunction(() => window.overdriveHeadless !== undefined);
     const result: HeadlessResult = await page.evaluate(
-      ({ spec, backend, workspace, exportModel }) => window.overdriveHeadless!.run(spec, { backend, workspace, exportModel }),
+      ({ spec, backend, workspace, exportModel }) =>
+        window.overdriveHeadless!.run(spec, { backend, workspace, exportModel }),
       { spec, backend: args.backend, workspace: args.workspace, exportModel: args.exportModel !== undefined },
     );
     process.off('SIGINT', onSigint);
@@ -123,7 +125,9 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const message of consoleErrors) process.stderr.write(`page error: ${message}\n`);
     if (args.exportModel !== undefined) {
       if (result.model === null || 'error' in result.model) {
-        process.stderr.write(`error: no model exported: ${result.model === null ? 'none returned' : result.model.error}\n`);
+        process.stderr.write(
+          `error: no model exported: ${result.model === null ? 'none returned' : result.model.error}\n`,
+        );
         return 1;
       }
       const dir = resolve(args.exportModel);

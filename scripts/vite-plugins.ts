@@ -12,7 +12,16 @@ export function contentSecurityPolicy(options: { readonly only?: (htmlPath: stri
   return {
     name: 'overdrive-content-security-policy',
     apply: 'build',
-    transformIndexHtml: (_html, context) => (options.only !== undefined && !options.only(context.filename) ? [] : [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }]),
+    transformIndexHtml: (_html, context) =>
+      options.only !== undefined && !options.only(context.filename)
+        ? []
+        : [
+            {
+              tag: 'meta',
+              attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+              injectTo: 'head-prepend',
+            },
+          ],
   };
 }
 
@@ -28,9 +37,9 @@ export function noEvalInCharts(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!id.replace(/\\/g, '/').endsWith('claygl/src/createCompositor.js')) return null;
-      if (!code.includes(unsafe)) this.error('claygl changed: its compositor no longer reads size expressions as expected');
+      if (!code.includes(unsafe))
+        this.error('claygl changed: its compositor no longer reads size expressions as expected');
       return `import { compileSizeExpression as __compileSizeExpression } from ${JSON.stringify(safe)};\n${code.replace(unsafe, 'var func = __compileSizeExpression(exprRes[1]);')}`;
     },
   };
 }
-

@@ -59,10 +59,10 @@ export {
   type PriorRun,
 } from './experiment/index.js';
 
-export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } from './run/index.js';
-export { RunCanceledError } from './run/index.js';
-export { InProcessRunner } from './runner/index.js';
-export type { TrialRunner, TrialEvent, TrialOutcome } from './runner/index.js';
+export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } from './run-logger/index.js';
+export { RunCanceledError } from './run-logger/index.js';
+export { InProcessRunner } from './trial-runner/index.js';
+export type { TrialRunner, TrialEvent, TrialOutcome } from './trial-runner/index.js';
 export { MemoryStore } from './store/index.js';
 export type { Store, RunRecord, SweepRecord, RunStatus, SweepStatus, MetricPoint } from './store/index.js';
 export { SystemClock, ManualClock, type Clock } from './clock/index.js';

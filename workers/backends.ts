@@ -31,7 +31,9 @@ interface GpuLike {
 function gpu(): GpuLike | null {
   const candidate: unknown = (navigator as unknown as { gpu?: unknown }).gpu;
   if (typeof candidate !== 'object' || candidate === null) return null;
-  return typeof (candidate as { requestAdapter?: unknown }).requestAdapter === 'function' ? (candidate as GpuLike) : null;
+  return typeof (candidate as { requestAdapter?: unknown }).requestAdapter === 'function'
+    ? (candidate as GpuLike)
+    : null;
 }
 
 export function hasWebGpu(): boolean {
@@ -149,6 +151,7 @@ export function memorySnapshot(): MemorySnapshot | null {
       : current === 'webgl'
         ? (m.numBytesInGPUAllocated ?? m.numBytesInGPU ?? null)
         : null;
-  const whole = (n: number | null): number | null => (n === null || !Number.isFinite(n) ? null : Math.max(0, Math.round(n)));
+  const whole = (n: number | null): number | null =>
+    n === null || !Number.isFinite(n) ? null : Math.max(0, Math.round(n));
   return { backend: current, numTensors: m.numTensors, numBytes: whole(m.numBytes) ?? 0, gpuBytes: whole(gpuBytes) };
 }

@@ -3,11 +3,11 @@ import * as Comlink from 'comlink';
 import { loadedDatasets } from '../src/datasets/cache.js';
 import { loadDigitsSplit } from '../src/datasets/digits.js';
 import { loadSpiralSplit } from '../src/datasets/spiral.js';
-import { classifierWorkload } from '../src/models/common.js';
-import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/models/env.js';
-import { loadBuiltinModule } from '../src/models/registry.js';
-import { restoreModel } from '../src/models/restore.js';
-import { serializeModelInScope } from '../src/models/serialize.js';
+import { classifierWorkload } from '../src/examples/common.js';
+import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/examples/env.js';
+import { loadBuiltinModule } from '../src/examples/registry.js';
+import { restoreModel } from '../src/examples/restore.js';
+import { serializeModelInScope } from '../src/examples/serialize.js';
 import {
   PROTOCOL_VERSION,
   type AdapterSummary,
@@ -27,9 +27,9 @@ import {
   type WorkerNotice,
   type WorkerStatus,
 } from '../src/pool/protocol.js';
-import { createRunContext } from '../src/run/run-context.js';
-import { RunCanceledError } from '../src/run/run.js';
-import { toErrorRecord } from '../src/runner/in-process-runner.js';
+import { createRunContext } from '../src/run-logger/run-context.js';
+import { RunCanceledError } from '../src/run-logger/run.js';
+import { toErrorRecord } from '../src/trial-runner/in-process-runner.js';
 import type { ErrorRecord } from '../src/store/records.js';
 import {
   currentBackend,
@@ -187,7 +187,11 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     return { ...result, hygiene: report };
   }
 
-  async calibrate(trial: WireTrial, candidates: readonly BackendName[], budget: CalibrationBudget): Promise<CalibrationResult> {
+  async calibrate(
+    trial: WireTrial,
+    candidates: readonly BackendName[],
+    budget: CalibrationBudget,
+  ): Promise<CalibrationResult> {
     const started = performance.now();
     const module = await this.loadModule(trial);
     const measurements: CandidateMeasurement[] = [];
@@ -196,7 +200,16 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
       const problem = await trySetBackend(backend);
       const adapter = backend === 'webgpu' && problem === null ? await webgpuAdapter() : null;
       if (problem !== null) {
-        measurements.push({ backend, available: false, canTrain: false, warmupMs: null, stepMs: null, steps: 0, error: problem, adapter });
+        measurements.push({
+          backend,
+          available: false,
+          canTrain: false,
+          warmupMs: null,
+          stepMs: null,
+          steps: 0,
+          error: problem,
+          adapter,
+        });
         continue;
       }
       let workload: CalibrationWorkload | null = null;
@@ -216,10 +229,28 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
           await workload.step();
           times.push(performance.now() - s);
         }
-        measurements.push({ backend, available: true, canTrain: true, warmupMs, stepMs: median(times), steps: times.length, error: null, adapter });
+        measurements.push({
+          backend,
+          available: true,
+          canTrain: true,
+          warmupMs,
+          stepMs: median(times),
+          steps: times.length,
+          error: null,
+          adapter,
+        });
       } catch (error) {
         const record = toErrorRecord(error);
-        measurements.push({ backend, available: true, canTrain: false, warmupMs, stepMs: null, steps: times.length, error: record.message, adapter });
+        measurements.push({
+          backend,
+          available: true,
+          canTrain: false,
+          warmupMs,
+          stepMs: null,
+          steps: times.length,
+          error: record.message,
+          adapter,
+        });
       } finally {
         try {
           workload?.dispose();
@@ -231,7 +262,9 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     const trainable = measurements.filter((m) => m.canTrain && m.stepMs !== null);
     trainable.sort((a, b) => (a.stepMs ?? Infinity) - (b.stepMs ?? Infinity));
     const best = trainable[0];
-    const cannot = measurements.filter((m) => m.available && !m.canTrain).map((m) => `${m.backend} cannot train it (${m.error ?? 'error'})`);
+    const cannot = measurements
+      .filter((m) => m.available && !m.canTrain)
+      .map((m) => `${m.backend} cannot train it (${m.error ?? 'error'})`);
     const unavailable = measurements.filter((m) => !m.available).map((m) => `${m.backend} is unavailable`);
     let chosen: BackendName;
     let reason: string;
@@ -291,7 +324,10 @@ function representativeWorkload(): CalibrationWorkload {
     'a representative dense network (64-64-10, batch 32)',
     () => {
       const model = tf.sequential({
-        layers: [tf.layers.dense({ inputShape: [64], units: 64, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })],
+        layers: [
+          tf.layers.dense({ inputShape: [64], units: 64, activation: 'relu' }),
+          tf.layers.dense({ units: 10, activation: 'softmax' }),
+        ],
       });
       const optimizer = tf.train.adam(0.01);
       model.compile({ optimizer, loss: 'categoricalCrossentropy' });
@@ -379,7 +415,9 @@ function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function formatMs(ms: number | null): string {

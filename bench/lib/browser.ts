@@ -13,7 +13,6 @@ export const DIST_DIR = resolve(BENCH_DIR, 'dist');
 /** The bench's own port: never the app's preview (4173) or the tests' (4317). */
 export const DEFAULT_PORT = 4420;
 
-
 /** Builds bench/pages/*.html with bench/vite.config.ts into bench/dist/. */
 export async function buildBenchPages(): Promise<void> {
   await build({ configFile: resolve(BENCH_DIR, 'vite.config.ts'), logLevel: 'warn' });
@@ -28,7 +27,10 @@ export interface BenchBrowser {
   /** CPU time (ms) of our Chromium's live threads by thread name; null where /proc is unavailable. */
   threadCpuMs(): Map<string, number> | null;
   /** Calls one function of the page's `window.overdriveBench` with plain-data arguments. */
-  call<K extends keyof OverdriveBench>(name: K, ...args: Parameters<OverdriveBench[K]>): Promise<Awaited<ReturnType<OverdriveBench[K]>>>;
+  call<K extends keyof OverdriveBench>(
+    name: K,
+    ...args: Parameters<OverdriveBench[K]>
+  ): Promise<Awaited<ReturnType<OverdriveBench[K]>>>;
   close(): Promise<void>;
 }
 

@@ -37,7 +37,9 @@ export function fixed(value: number | null | undefined, digits = 3): string {
 }
 
 export function pct(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : `${(value * 100).toFixed(digits)} %`;
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? 'n/a'
+    : `${(value * 100).toFixed(digits)} %`;
 }
 
 export function signedPct(value: number | null | undefined, digits = 1): string {
@@ -47,11 +49,11 @@ export function signedPct(value: number | null | undefined, digits = 1): string 
 }
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const escape = (cell: string): string => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const escapeCell = (cell: string): string => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
   return [
-    `| ${header.map(escape).join(' | ')} |`,
+    `| ${header.map(escapeCell).join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
   ];
 }
 

@@ -34,7 +34,7 @@ export function cpuTimeAvailable(): boolean {
 export function findBrowserPid(profileDir: string): number | null {
   const candidates = numericEntries('/proc').filter((pid) => {
     const cmdline = read(`/proc/${pid}/cmdline`);
-    return cmdline !== null && cmdline.includes(`--user-data-dir=${profileDir}`);
+    return cmdline?.includes(`--user-data-dir=${profileDir}`);
   });
   const set = new Set(candidates);
   // The browser process is the one whose parent does not also carry the flag.

@@ -10,11 +10,11 @@ import { Experiment } from '../../src/experiment/experiment.js';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import { Workspace } from '../../src/experiment/workspace.js';
 import { PrimaryMetricGoal } from '../../src/metric/goal.js';
-import { policyFromSpec } from '../../src/policy/from-spec.js';
-import type { PolicySpec } from '../../src/policy/policy.js';
+import { policyFromRecord } from '../../src/policy/from-record.js';
+import type { PolicyRecord } from '../../src/policy/policy.js';
 import { SeededRandom } from '../../src/random/seeded-random.js';
-import type { Run } from '../../src/run/run.js';
-import { InProcessRunner } from '../../src/runner/in-process-runner.js';
+import type { Run } from '../../src/run-logger/run.js';
+import { InProcessRunner } from '../../src/trial-runner/in-process-runner.js';
 import { RandomParameterSampling } from '../../src/sampling/random.js';
 import type { ParamSet } from '../../src/space/expression.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -59,7 +59,11 @@ export interface ReplayResult {
 }
 
 export function stableKey(params: ParamSet): string {
-  return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
+  return JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  );
 }
 
 /**
@@ -73,7 +77,8 @@ export function sameParams(a: ParamSet, b: ParamSet): boolean {
   return keys.every((k) => {
     const x = a[k];
     const y = b[k];
-    if (typeof x === 'number' && typeof y === 'number') return x === y || Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
+    if (typeof x === 'number' && typeof y === 'number')
+      return x === y || Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
     if (typeof x === 'object' && typeof y === 'object') return sameParams(x, y);
     return x === y;
   });
@@ -104,7 +109,7 @@ function runIndex(run: Run): number {
 
 export async function replay(
   recording: Recording,
-  policy: PolicySpec | null,
+  policy: PolicyRecord | null,
   options: { readonly concurrency: number; readonly schedule: ReplaySchedule },
 ): Promise<ReplayResult> {
   const clock = new VirtualClock();
@@ -123,7 +128,11 @@ export async function replay(
     for (let epoch = 0; epoch < epochs; epoch++) {
       // Like trainEpochs: a cancelled run stops before its next epoch.
       if (run.isCanceled) return;
-      await clock.sleep(options.schedule === 'recorded' ? (durations[epoch] ?? 1) : perEpochSteps /* 'steps': 1 virtual ms per training step */);
+      await clock.sleep(
+        options.schedule === 'recorded'
+          ? (durations[epoch] ?? 1)
+          : perEpochSteps /* 'steps': 1 virtual ms per training step */,
+      );
       for (const name of EPOCH_METRICS) {
         const value = recorded.metrics[name]?.[epoch];
         if (value !== undefined) run.log(name, value);
@@ -140,13 +149,16 @@ export async function replay(
     createSweepId: () => 'HD_replay',
   });
   const config = new HyperDriveConfig({
-    hyperparameterSampling: new RandomParameterSampling(searchSpace(recording.space, recording.epochs, recording.trainSamples), { seed: recording.seed }),
+    hyperparameterSampling: new RandomParameterSampling(
+      searchSpace(recording.space, recording.epochs, recording.trainSamples),
+      { seed: recording.seed },
+    ),
     primaryMetricName: PRIMARY_METRIC,
     primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
     maxTotalRuns: recording.runs.length,
     maxConcurrentRuns: options.concurrency,
     train,
-    ...(policy === null ? {} : { policy: policyFromSpec(policy) }),
+    ...(policy === null ? {} : { policy: policyFromRecord(policy) }),
   });
   const sweep = new Experiment(workspace, 'replay').submit(config);
   let finished = false;
@@ -160,7 +172,8 @@ export async function replay(
     await drain();
     await drain();
     if (finished) break;
-    if (!clock.step(horizon)) throw new Error('the replay stalled: no trial is waiting on the clock and the sweep did not end');
+    if (!clock.step(horizon))
+      throw new Error('the replay stalled: no trial is waiting on the clock and the sweep did not end');
   }
   const record = await sweep.waitForCompletion();
   let cancelledByPolicy = 0;
@@ -191,7 +204,9 @@ export async function replay(
 }
 
 /** The run with the highest best metric (the lowest index among ties), or null. */
-export function bestOf<T extends { readonly index: number; readonly bestMetric: number | null }>(runs: readonly T[]): T | null {
+export function bestOf<T extends { readonly index: number; readonly bestMetric: number | null }>(
+  runs: readonly T[],
+): T | null {
   let best: T | null = null;
   for (const run of runs) {
     if (run.bestMetric === null || !Number.isFinite(run.bestMetric)) continue;

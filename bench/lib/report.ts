@@ -43,9 +43,15 @@ export function renderReport(results: BenchResults, checks: readonly Check[]): s
       [
         ['machine', `${m.cpuModel}, ${m.cores} logical cores, ${m.memoryGiB} GiB memory, ${m.os}`],
         ['load average (1 min)', `${m.loadAtStart.toFixed(2)} at the start, ${meta.loadAtEnd.toFixed(2)} at the end`],
-        ['browser', `${meta.browserVersion ?? 'not started'} (Debian's Chromium, headless, through Playwright; persistent profile on disk)`],
+        [
+          'browser',
+          `${meta.browserVersion ?? 'not started'} (Debian's Chromium, headless, through Playwright; persistent profile on disk)`,
+        ],
         ['Node', m.node],
-        ['backends', 'TF.js 4.22.0: wasm (SIMD, single-threaded: the page is not cross-origin isolated), cpu, webgl and webgpu where Chromium provides them (see section 1); no GPU'],
+        [
+          'backends',
+          'TF.js 4.22.0: wasm (SIMD, single-threaded: the page is not cross-origin isolated), cpu, webgl and webgpu where Chromium provides them (see section 1); no GPU',
+        ],
         ['sections', meta.sections.join(', ')],
       ],
     ),

@@ -43,5 +43,10 @@ export interface Tail {
 }
 
 export function tail(values: readonly number[]): Tail {
-  return { n: values.length, p50: quantile(values, 0.5), p95: quantile(values, 0.95), max: values.length === 0 ? Number.NaN : Math.max(...values) };
+  return {
+    n: values.length,
+    p50: quantile(values, 0.5),
+    p95: quantile(values, 0.95),
+    max: values.length === 0 ? Number.NaN : Math.max(...values),
+  };
 }

@@ -3,7 +3,7 @@
  * (bench/pages/bench-page.ts) through Playwright's `page.evaluate`: nothing here may hold a
  * function, a class instance or a symbol.
  */
-import type { PolicySpec } from '../../src/policy/policy.js';
+import type { PolicyRecord } from '../../src/policy/policy.js';
 import type { ParamSet } from '../../src/space/expression.js';
 
 export type BenchBackend = 'wasm' | 'cpu' | 'webgl' | 'webgpu';
@@ -81,7 +81,7 @@ export interface SweepPlan {
   readonly backend: BenchBackend;
   /** Overrides navigator.hardwareConcurrency when sizing the pool (to run more workers than cores). */
   readonly hardwareConcurrency?: number;
-  readonly policy: PolicySpec | null;
+  readonly policy: PolicyRecord | null;
   readonly trial: 'digits-mlp' | 'digits-cnn';
 }
 

@@ -2,12 +2,12 @@
  * What the benchmark trains, shared by the Node driver and the bench page so both sides sample
  * exactly the same configurations from the same seeds.
  */
-import type { PolicySpec } from '../../src/policy/policy.js';
+import type { PolicyRecord } from '../../src/policy/policy.js';
 import { choice, loguniform, uniform } from '../../src/space/constructors.js';
 import type { SearchSpaceDefinition } from '../../src/space/expression.js';
 import type { FixedMlp, SpaceName } from './types.js';
 
-/** The digits-MLP built-in's defaults (src/models/digits-mlp.ts), trained on the whole training split. */
+/** The digits-MLP built-in's defaults (src/examples/digits-mlp.ts), trained on the whole training split. */
 export function overheadConfig(epochs: number): FixedMlp {
   return {
     learning_rate: 0.01,
@@ -57,7 +57,7 @@ export const PRIMARY_METRIC = 'val_accuracy';
 export interface PolicyCase {
   readonly id: string;
   readonly label: string;
-  readonly spec: PolicySpec | null;
+  readonly spec: PolicyRecord | null;
 }
 
 /** The policies of the early-termination section, in report order. `epochs` bounds ASHA. */
@@ -77,7 +77,10 @@ export function policyCases(epochs: number): PolicyCase[] {
     {
       id: 'truncation',
       label: 'Truncation(20,1,5)',
-      spec: { kind: 'truncation-selection', options: { truncationPercentage: 20, evaluationInterval: 1, delayEvaluation: 5 } },
+      spec: {
+        kind: 'truncation-selection',
+        options: { truncationPercentage: 20, evaluationInterval: 1, delayEvaluation: 5 },
+      },
     },
     {
       id: 'asha',
@@ -87,7 +90,10 @@ export function policyCases(epochs: number): PolicyCase[] {
     {
       id: 'asha-s1',
       label: `ASHA(η=3, r_min=1, s=1, R=${epochs})`,
-      spec: { kind: 'asha', options: { reductionFactor: 3, minInterval: 1, earlyStoppingRate: 1, maxInterval: epochs } },
+      spec: {
+        kind: 'asha',
+        options: { reductionFactor: 3, minInterval: 1, earlyStoppingRate: 1, maxInterval: epochs },
+      },
     },
   ];
 }

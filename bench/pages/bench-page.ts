@@ -5,12 +5,12 @@ import { Experiment } from '../../src/experiment/experiment.js';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import { Workspace } from '../../src/experiment/workspace.js';
 import { PrimaryMetricGoal } from '../../src/metric/goal.js';
-import { policyFromSpec } from '../../src/policy/from-spec.js';
+import { policyFromRecord } from '../../src/policy/from-record.js';
 import { WorkerPool } from '../../src/pool/worker-pool.js';
 import { GridParameterSampling } from '../../src/sampling/grid.js';
 import { RandomParameterSampling } from '../../src/sampling/random.js';
 import { choice, loguniform, uniform } from '../../src/space/constructors.js';
-import { InProcessRunner } from '../../src/runner/in-process-runner.js';
+import { InProcessRunner } from '../../src/trial-runner/in-process-runner.js';
 import { terminationText } from '../../src/experiment/termination-text.js';
 import { IndexedDbStore } from '../../src/store/indexeddb-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -50,7 +50,10 @@ function errorText(error: unknown): string {
 // The plain TF.js worker.
 
 class PlainWorker {
-  private readonly worker = new Worker(new URL('./plain-worker.ts', import.meta.url), { type: 'module', name: 'bench-plain' });
+  private readonly worker = new Worker(new URL('./plain-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'bench-plain',
+  });
   private readonly pending = new Map<number, (reply: PlainReply) => void>();
   private next = 1;
 
@@ -67,7 +70,9 @@ class PlainWorker {
   }
 
   train(params: FixedMlp, cancelHook: boolean): Promise<Extract<PlainReply, { kind: 'train' }>> {
-    return this.send({ id: this.next++, kind: 'train', params, cancelHook }) as Promise<Extract<PlainReply, { kind: 'train' }>>;
+    return this.send({ id: this.next++, kind: 'train', params, cancelHook }) as Promise<
+      Extract<PlainReply, { kind: 'train' }>
+    >;
   }
 
   terminate(): void {
@@ -114,7 +119,14 @@ async function probe(backend: BenchBackend): Promise<BackendProbe> {
       worker.init(backend),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('did not initialise within 60 s')), 60_000)),
     ]);
-    return { backend, available: reply.ok, settledOn: reply.settledOn, error: reply.error, adapter: reply.adapter, stepMs: reply.stepMs };
+    return {
+      backend,
+      available: reply.ok,
+      settledOn: reply.settledOn,
+      error: reply.error,
+      adapter: reply.adapter,
+      stepMs: reply.stepMs,
+    };
   } catch (error) {
     return { backend, available: false, settledOn: null, error: errorText(error), adapter: null, stepMs: null };
   } finally {
@@ -195,11 +207,18 @@ async function overdriveTrial(state: OverheadState): Promise<OverheadSample> {
   unsubscribe();
   const run = sweep.getChildren()[0];
   if (record.status !== 'Completed' || run?.status !== 'Completed') {
-    throw new Error(`the Overdrive trial ended ${record.status}/${run?.status ?? 'no run'}: ${record.error?.message ?? run?.error?.message ?? ''}`);
+    throw new Error(
+      `the Overdrive trial ended ${record.status}/${run?.status ?? 'no run'}: ${record.error?.message ?? run?.error?.message ?? ''}`,
+    );
   }
   const values = sweep.getMetrics()[run.id]?.[PRIMARY_METRIC];
   const last = Array.isArray(values) ? values[values.length - 1] : values;
-  return { variant: 'overdrive', ms, finalValAccuracy: last ?? null, phases: { started, lastMetric, runCompleted, done: ms, checkpointWriteMs: state.store.checkpointMs } };
+  return {
+    variant: 'overdrive',
+    ms,
+    finalValAccuracy: last ?? null,
+    phases: { started, lastMetric, runCompleted, done: ms, checkpointWriteMs: state.store.checkpointMs },
+  };
 }
 
 async function plainTrial(state: OverheadState, cancelHook: boolean): Promise<OverheadSample> {
@@ -228,7 +247,12 @@ async function overheadOpen(backend: BenchBackend, params: FixedMlp): Promise<Ov
     const plainCold = performance.now() - p0;
     const overdriveCold = (await overdriveTrial(state)).ms;
     if (state.pool.workers().some((w) => w.backend !== backend)) {
-      throw new Error(`the pool's worker runs on ${state.pool.workers().map((w) => w.backend).join(', ')}, not ${backend}`);
+      throw new Error(
+        `the pool's worker runs on ${state.pool
+          .workers()
+          .map((w) => w.backend)
+          .join(', ')}, not ${backend}`,
+      );
     }
     return { ok: true, error: null, coldMs: { plain: plainCold, overdrive: overdriveCold } };
   } catch (error) {
@@ -271,13 +295,15 @@ async function sweep(plan: SweepPlan): Promise<SweepOutcome> {
   try {
     const workspace = new Workspace({ name: 'bench-sweeps', store, runner: pool });
     const config = new HyperDriveConfig({
-      hyperparameterSampling: new RandomParameterSampling(searchSpace(plan.space, plan.epochs, plan.trainSamples), { seed: plan.seed }),
+      hyperparameterSampling: new RandomParameterSampling(searchSpace(plan.space, plan.epochs, plan.trainSamples), {
+        seed: plan.seed,
+      }),
       primaryMetricName: PRIMARY_METRIC,
       primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
       maxTotalRuns: plan.maxTotalRuns,
       maxConcurrentRuns: plan.concurrency,
       trial: { kind: 'builtin', name: plan.trial },
-      ...(plan.policy === null ? {} : { policy: policyFromSpec(plan.policy) }),
+      ...(plan.policy === null ? {} : { policy: policyFromRecord(plan.policy) }),
     });
     const t0 = performance.now();
     const handle = new Experiment(workspace, plan.name).submit(config);
@@ -365,7 +391,8 @@ async function trivial(plan: TrivialPlan): Promise<TrivialOutcome> {
     let firstTrialMs = Number.NaN;
     const handle = new Experiment(workspace, 'trivial').submit(config);
     const unsubscribe = handle.subscribe((event) => {
-      if (Number.isNaN(firstTrialMs) && event.kind === 'run' && event.run.status === 'Completed') firstTrialMs = performance.now() - t0;
+      if (Number.isNaN(firstTrialMs) && event.kind === 'run' && event.run.status === 'Completed')
+        firstTrialMs = performance.now() - t0;
     });
     const record = await handle.waitForCompletion();
     const wallMs = performance.now() - t0;
@@ -380,7 +407,9 @@ async function trivial(plan: TrivialPlan): Promise<TrivialOutcome> {
     const phases = {
       dispatch: med(later.map((r) => (r.startedAt ?? Number.NaN) - r.createdAt)),
       run: med(later.map((r) => (r.endedAt ?? Number.NaN) - (r.startedAt ?? Number.NaN))),
-      gap: med(later.slice(1).map((r, i) => r.createdAt - ((later[i] as (typeof later)[number]).endedAt ?? Number.NaN))),
+      gap: med(
+        later.slice(1).map((r, i) => r.createdAt - ((later[i] as (typeof later)[number]).endedAt ?? Number.NaN)),
+      ),
     };
     return {
       plan,
@@ -462,7 +491,12 @@ async function studioSeed(plan: StudioSeedPlan): Promise<StudioSeed> {
   try {
     const config = new HyperDriveConfig({
       hyperparameterSampling: new RandomParameterSampling(
-        { learning_rate: loguniform(-9, -3), units: choice(16, 32, 64, 128), dropout: uniform(0, 0.5), optimizer: choice('adam', 'sgd', 'rmsprop') },
+        {
+          learning_rate: loguniform(-9, -3),
+          units: choice(16, 32, 64, 128),
+          dropout: uniform(0, 0.5),
+          optimizer: choice('adam', 'sgd', 'rmsprop'),
+        },
         { seed: 11 },
       ),
       primaryMetricName: 'val_accuracy',
@@ -471,7 +505,8 @@ async function studioSeed(plan: StudioSeedPlan): Promise<StudioSeed> {
       maxConcurrentRuns: 20,
       train: (params, run) => {
         const rate = Number(params['learning_rate']);
-        const ceiling = 0.55 + 0.4 * Math.min(1, Math.max(0, (Math.log(rate) + 9) / 6)) - Number(params['dropout']) * 0.1;
+        const ceiling =
+          0.55 + 0.4 * Math.min(1, Math.max(0, (Math.log(rate) + 9) / 6)) - Number(params['dropout']) * 0.1;
         const speed = 8 + (Number(params['units']) % 48);
         for (let i = 1; i <= plan.intervals; i++) {
           const progress = 1 - Math.exp(-i / speed);
@@ -486,7 +521,14 @@ async function studioSeed(plan: StudioSeedPlan): Promise<StudioSeed> {
     await store.flush();
     const seedMs = performance.now() - t0;
     const points = (await store.listMetrics(sweep.id)).length;
-    return { workspace: STUDIO_WORKSPACE, sweepId: sweep.id, status: record.status, runs: sweep.getChildren().length, points, seedMs };
+    return {
+      workspace: STUDIO_WORKSPACE,
+      sweepId: sweep.id,
+      status: record.status,
+      runs: sweep.getChildren().length,
+      points,
+      seedMs,
+    };
   } finally {
     await store.close();
   }
@@ -502,7 +544,19 @@ async function resetStorage(): Promise<void> {
   for (const name of [OVERHEAD_DB, SWEEP_DB, TRIVIAL_DB, IDB_DB, STUDIO_WORKSPACE]) await deleteDatabase(name);
 }
 
-const overdriveBench = { info, probe, overheadOpen, overheadRep, overheadClose, sweep, trivial, idb, studioSeed, streamingTrialUrl, resetStorage };
+const overdriveBench = {
+  info,
+  probe,
+  overheadOpen,
+  overheadRep,
+  overheadClose,
+  sweep,
+  trivial,
+  idb,
+  studioSeed,
+  streamingTrialUrl,
+  resetStorage,
+};
 
 export type OverdriveBench = typeof overdriveBench;
 

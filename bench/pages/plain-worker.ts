@@ -7,12 +7,18 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { DIGITS_CLASSES, DIGITS_FEATURES, loadDigitsSplit, takeDigits, type DigitsSet } from '../../src/datasets/digits.js';
+import {
+  DIGITS_CLASSES,
+  DIGITS_FEATURES,
+  loadDigitsSplit,
+  takeDigits,
+  type DigitsSet,
+} from '../../src/datasets/digits.js';
 import type { PlainReply, PlainRequest } from './plain-protocol.js';
 
 /*
  * The "plain TF.js" side of the engine-overhead measurement: a dedicated worker that trains the
- * digits MLP exactly as the built-in example does (src/models/digits-mlp.ts, common.ts: the same
+ * digits MLP exactly as the built-in example does (src/examples/digits-mlp.ts, common.ts: the same
  * rows of the same split, the same layers, optimizer and loss, one `fit` call per epoch with the
  * same options) and nothing else: no pool, no run logger, no metric batching, no orchestrator, no
  * store, no checkpoint. Only the data loader is shared with Overdrive, so that the rows are the same.
@@ -34,7 +40,9 @@ async function adapterText(): Promise<string | null> {
   try {
     const info = (await gpu.requestAdapter())?.info;
     if (info === undefined) return null;
-    const parts = [info.vendor, info.architecture, info.description].filter((p): p is string => typeof p === 'string' && p !== '');
+    const parts = [info.vendor, info.architecture, info.description].filter(
+      (p): p is string => typeof p === 'string' && p !== '',
+    );
     return parts.join(' / ');
   } catch {
     return null;
@@ -49,7 +57,10 @@ async function data(samples: number): Promise<{ xs: tf.Tensor; ys: tf.Tensor; vx
   return { xs: toX(train), ys: toY(train), vxs: toX(split.validation), vys: toY(split.validation) };
 }
 
-function build(p: Extract<PlainRequest, { kind: 'train' }>['params']): { model: tf.Sequential; optimizer: tf.Optimizer } {
+function build(p: Extract<PlainRequest, { kind: 'train' }>['params']): {
+  model: tf.Sequential;
+  optimizer: tf.Optimizer;
+} {
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape: [DIGITS_FEATURES] }));
   for (let i = 0; i < p.hidden_layers; i++) {
@@ -77,7 +88,7 @@ async function train(request: Extract<PlainRequest, { kind: 'train' }>): Promise
         yieldEvery: 'never',
         verbose: 0,
         // The per-batch cancellation check the built-in examples used before StopWhenCanceled
-        // (src/models/common.ts), to show what it cost: a function callback makes TF.js resolve
+        // (src/examples/common.ts), to show what it cost: a function callback makes TF.js resolve
         // the batch's loss and accuracy, a read back, after every batch.
         ...(request.cancelHook ? { callbacks: { onBatchEnd: async () => {} } } : {}),
       });
@@ -98,10 +109,27 @@ async function handle(request: PlainRequest): Promise<PlainReply> {
       await tf.ready();
       const settledOn = tf.getBackend();
       if (!ok || settledOn !== request.backend) {
-        return { id: request.id, kind: 'init', ok: false, settledOn, adapter: null, stepMs: null, error: `tf.setBackend('${request.backend}') failed (TF.js is on ${settledOn})` };
+        return {
+          id: request.id,
+          kind: 'init',
+          ok: false,
+          settledOn,
+          adapter: null,
+          stepMs: null,
+          error: `tf.setBackend('${request.backend}') failed (TF.js is on ${settledOn})`,
+        };
       }
       // One training step, to tell "initialises" from "can train".
-      const params = { learning_rate: 0.01, batch_size: 32, hidden_layers: 1, hidden_units: 64, dropout: 0, optimizer: 'adam' as const, epochs: 1, train_samples: 32 };
+      const params = {
+        learning_rate: 0.01,
+        batch_size: 32,
+        hidden_layers: 1,
+        hidden_units: 64,
+        dropout: 0,
+        optimizer: 'adam' as const,
+        epochs: 1,
+        train_samples: 32,
+      };
       const { model, optimizer } = build(params);
       const x = tf.randomUniform([32, DIGITS_FEATURES]);
       const y = tf.tidy(() => tf.oneHot(tf.randomUniform([32], 0, DIGITS_CLASSES, 'int32'), DIGITS_CLASSES));
@@ -117,7 +145,15 @@ async function handle(request: PlainRequest): Promise<PlainReply> {
         optimizer.dispose();
       }
       await loadDigitsSplit();
-      return { id: request.id, kind: 'init', ok: true, settledOn, adapter: request.backend === 'webgpu' ? await adapterText() : null, stepMs, error: null };
+      return {
+        id: request.id,
+        kind: 'init',
+        ok: true,
+        settledOn,
+        adapter: request.backend === 'webgpu' ? await adapterText() : null,
+        stepMs,
+        error: null,
+      };
     }
     const t0 = performance.now();
     const valAccuracy = await train(request);

@@ -39,7 +39,10 @@ export interface Contender {
 }
 
 /** Our samplings, driven exactly as the orchestrator drives them (one run at a time). */
-export function ours(name: string, build: (definition: SearchSpaceDefinition, seed: number) => ParameterSampling): Contender {
+export function ours(
+  name: string,
+  build: (definition: SearchSpaceDefinition, seed: number) => ParameterSampling,
+): Contender {
   return {
     name,
     async run(task, seeds, budget) {
@@ -65,9 +68,15 @@ export function ours(name: string, build: (definition: SearchSpaceDefinition, se
   };
 }
 
-export const BAYESIAN = ours('Overdrive Bayesian (GP, log EI)', (definition, seed) => new BayesianParameterSampling(definition, { seed }));
+export const BAYESIAN = ours(
+  'Overdrive Bayesian (GP, log EI)',
+  (definition, seed) => new BayesianParameterSampling(definition, { seed }),
+);
 export const RANDOM = ours('Overdrive random', (definition, seed) => new RandomParameterSampling(definition, { seed }));
-export const SOBOL = ours('Overdrive Sobol', (definition, seed) => new RandomParameterSampling(definition, { seed, rule: 'sobol' }));
+export const SOBOL = ours(
+  'Overdrive Sobol',
+  (definition, seed) => new RandomParameterSampling(definition, { seed, rule: 'sobol' }),
+);
 
 /** hpjs (`hyperparameters` on npm) random search through its own `fmin`. */
 export const HPJS_RANDOM: Contender = {
@@ -97,15 +106,23 @@ const PYTHON = '/usr/bin/python3';
 const DRIVER = fileURLToPath(new URL('./optuna_driver.py', import.meta.url));
 
 /** Optuna's version, or why it cannot be used. */
-export function optunaStatus(): { readonly available: true; readonly version: string } | { readonly available: false; readonly reason: string } {
+export function optunaStatus():
+  | { readonly available: true; readonly version: string }
+  | { readonly available: false; readonly reason: string } {
   const probe = spawnSync(PYTHON, ['-c', 'import optuna; print(optuna.__version__)'], { encoding: 'utf8' });
-  if (probe.error !== undefined) return { available: false, reason: `${PYTHON} could not be started (${probe.error.message})` };
-  if (probe.status !== 0) return { available: false, reason: `${PYTHON} has no optuna module (apt-get install python3-optuna)` };
+  if (probe.error !== undefined)
+    return { available: false, reason: `${PYTHON} could not be started (${probe.error.message})` };
+  if (probe.status !== 0)
+    return { available: false, reason: `${PYTHON} has no optuna module (apt-get install python3-optuna)` };
   return { available: true, version: probe.stdout.trim() };
 }
 
 function runDriver(mode: 'synthetic' | 'check', request: unknown): unknown {
-  const result = spawnSync(PYTHON, [DRIVER, mode], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(PYTHON, [DRIVER, mode], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`optuna_driver.py ${mode} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as unknown;
 }
@@ -121,14 +138,21 @@ export const OPTUNA_TPE: Contender = {
   name: 'Optuna TPE',
   async run(task, seeds, budget) {
     if (task.evaluatedInPython) {
-      const answer = runDriver('synthetic', { problem: task.id, seeds, budget }) as { runs: { seed: number; values: number[] }[] };
+      const answer = runDriver('synthetic', { problem: task.id, seeds, budget }) as {
+        runs: { seed: number; values: number[] }[];
+      };
       return answer.runs.map((run) => ({ seed: run.seed, values: run.values, suggestMs: [] }));
     }
     const traces: Trace[] = [];
     for (const seed of seeds) {
       const driver = new AskTell();
       try {
-        await driver.call({ cmd: 'init', problem: task.id, seed, direction: task.goal === 'MAXIMIZE' ? 'maximize' : 'minimize' });
+        await driver.call({
+          cmd: 'init',
+          problem: task.id,
+          seed,
+          direction: task.goal === 'MAXIMIZE' ? 'maximize' : 'minimize',
+        });
         const values: number[] = [];
         for (let i = 0; i < budget; i += 1) {
           const { params } = (await driver.call({ cmd: 'ask' })) as { params: ParamSet };

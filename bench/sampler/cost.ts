@@ -42,7 +42,11 @@ const WINDOWS = [
  * page would freeze for. Each call sees every earlier configuration as completed, plus
  * `pending` of them still running (the last ones suggested), as at that concurrency.
  */
-export async function measureSuggestionCost(problem: SyntheticProblem, seeds: readonly number[], pending: number): Promise<CostReport> {
+export async function measureSuggestionCost(
+  problem: SyntheticProblem,
+  seeds: readonly number[],
+  pending: number,
+): Promise<CostReport> {
   const last = WINDOWS[WINDOWS.length - 1]![1];
   const byCall: number[][] = Array.from({ length: last }, () => []);
   const cpuByCall: number[][] = Array.from({ length: last }, () => []);
@@ -83,5 +87,12 @@ export async function measureSuggestionCost(problem: SyntheticProblem, seeds: re
     };
   });
   const load: [number, number] = [loadBefore, loadavg()[0] ?? Number.NaN];
-  return { problem: problem.title, parameters: Object.keys(problem.definition).length, seeds: seeds.length, pending, windows, load };
+  return {
+    problem: problem.title,
+    parameters: Object.keys(problem.definition).length,
+    seeds: seeds.length,
+    pending,
+    windows,
+    load,
+  };
 }

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as hpjs from 'hyperparameters';
 import { choice, loguniform, SeededRandom, uniform, type ParamSet } from '../../src/index.js';
-import { resolveBuiltin } from '../../src/models/registry.js';
-import { createRunContext } from '../../src/run/run-context.js';
+import { resolveBuiltin } from '../../src/examples/registry.js';
+import { createRunContext } from '../../src/run-logger/run-context.js';
 import { paramsKey } from '../../src/space/flatten.js';
 import type { Task } from './contenders.js';
 
@@ -26,7 +26,7 @@ export interface DigitsSetup {
 }
 
 /**
- * The built-in digits MLP (src/models/digits-mlp.ts) trained in this process on TF.js, as a
+ * The built-in digits MLP (src/examples/digits-mlp.ts) trained in this process on TF.js, as a
  * real objective: best validation accuracy over its epochs, to maximise.
  *
  * Weight initialisation and batch shuffling draw from Math.random, which is seeded here per

@@ -99,7 +99,12 @@ function mixed(p: ParamSet): number {
   const lr = Math.log10(num(p, 'learning_rate'));
   const layers = num(p, 'layers');
   const dropout = num(p, 'dropout');
-  return MIXED_BASE[o] + MIXED_CURVATURE[o] * (lr - MIXED_CENTRE[o]) ** 2 + 4 * (dropout - 0.1 * layers + 0.1) ** 2 + 0.1 * (layers - 3) ** 2;
+  return (
+    MIXED_BASE[o] +
+    MIXED_CURVATURE[o] * (lr - MIXED_CENTRE[o]) ** 2 +
+    4 * (dropout - 0.1 * layers + 0.1) ** 2 +
+    0.1 * (layers - 3) ** 2
+  );
 }
 
 export const SYNTHETIC_PROBLEMS: readonly SyntheticProblem[] = [
@@ -110,7 +115,11 @@ export const SYNTHETIC_PROBLEMS: readonly SyntheticProblem[] = [
     hpjsSpace: () => ({ x1: hpjs.uniform(-5, 10), x2: hpjs.uniform(0, 15) }),
     evaluate: branin,
     optimum: 0.397887357729738,
-    checkPoints: [{ x1: -Math.PI, x2: 12.275 }, { x1: 0, x2: 0 }, { x1: 7.3, x2: 4.1 }],
+    checkPoints: [
+      { x1: -Math.PI, x2: 12.275 },
+      { x1: 0, x2: 0 },
+      { x1: 7.3, x2: 4.1 },
+    ],
   },
   {
     id: 'hartmann6',
@@ -131,7 +140,10 @@ export const SYNTHETIC_PROBLEMS: readonly SyntheticProblem[] = [
     hpjsSpace: () => hpjsBox(names(4), -5, 10),
     evaluate: rosenbrock4,
     optimum: 0,
-    checkPoints: [{ x0: 1, x1: 1, x2: 1, x3: 1 }, { x0: -2, x1: 3.5, x2: 0.1, x3: 9 }],
+    checkPoints: [
+      { x0: 1, x1: 1, x2: 1, x3: 1 },
+      { x0: -2, x1: 3.5, x2: 0.1, x3: 9 },
+    ],
   },
   {
     id: 'ackley5',
@@ -140,7 +152,10 @@ export const SYNTHETIC_PROBLEMS: readonly SyntheticProblem[] = [
     hpjsSpace: () => hpjsBox(names(5), -32.768, 32.768),
     evaluate: ackley5,
     optimum: 0,
-    checkPoints: [{ x0: 0, x1: 0, x2: 0, x3: 0, x4: 0 }, { x0: 1.5, x1: -20, x2: 3.3, x3: 30, x4: -7 }],
+    checkPoints: [
+      { x0: 0, x1: 0, x2: 0, x3: 0, x4: 0 },
+      { x0: 1.5, x1: -20, x2: 3.3, x3: 30, x4: -7 },
+    ],
   },
   {
     id: 'mixed',

@@ -67,13 +67,18 @@ async function main(): Promise<void> {
   const contenders: Contender[] = [BAYESIAN, RANDOM, SOBOL, HPJS_RANDOM];
   if (optuna.available) {
     contenders.push(OPTUNA_TPE);
-    notes.push(`Optuna ${optuna.version} TPESampler with its defaults (10 random start-up trials, univariate), through /usr/bin/python3; synthetic problems are evaluated in Python (checked against the TypeScript formulas below).`);
+    notes.push(
+      `Optuna ${optuna.version} TPESampler with its defaults (10 random start-up trials, univariate), through /usr/bin/python3; synthetic problems are evaluated in Python (checked against the TypeScript formulas below).`,
+    );
   } else {
     notes.push(`Optuna skipped: ${optuna.reason}.`);
     log(`note: Optuna skipped: ${optuna.reason}`);
   }
 
-  const selected = args.problems === undefined ? SYNTHETIC_PROBLEMS : SYNTHETIC_PROBLEMS.filter((p) => args.problems!.split(',').includes(p.id));
+  const selected =
+    args.problems === undefined
+      ? SYNTHETIC_PROBLEMS
+      : SYNTHETIC_PROBLEMS.filter((p) => args.problems!.split(',').includes(p.id));
   if (optuna.available) checkPython(selected);
 
   const results: ProblemResult[] = [];
@@ -87,7 +92,16 @@ async function main(): Promise<void> {
       evaluatedInPython: true,
     };
     results.push(
-      await runProblem(task, problem.title, contenders, SEEDS, BUDGET, CHECKPOINTS, (trace, k) => bestAfter(trace, k, 'MINIMIZE') - problem.optimum, 'regret'),
+      await runProblem(
+        task,
+        problem.title,
+        contenders,
+        SEEDS,
+        BUDGET,
+        CHECKPOINTS,
+        (trace, k) => bestAfter(trace, k, 'MINIMIZE') - problem.optimum,
+        'regret',
+      ),
     );
   }
 
@@ -95,8 +109,10 @@ async function main(): Promise<void> {
   if (!args['skip-digits'] && (args.problems === undefined || args.problems.split(',').includes('digits'))) {
     const { setUpDigits, DIGITS_FIXED } = await import('./digits-task.js');
     const setup = await setUpDigits();
-    const timings = Object.entries(setup.timings).map(([backend, seconds]) => `${backend} ${seconds.toFixed(2)} s`).join(', ');
-    digitsNote = `Digits MLP: the built-in \`digits-mlp\` (src/models/digits-mlp.ts) trained in Node on TF.js, ${DIGITS_FIXED.epochs} epochs with ${DIGITS_FIXED.optimizer}, on the ${setup.backend} backend (one reference training took ${timings}). A small budget: ${DIGITS_BUDGET} evaluations per seed instead of 50, reported after ${DIGITS_CHECKPOINTS.join(', ')}. Measure: best validation accuracy (higher is better). Weight initialisation and shuffling are seeded per (seed, configuration), so a configuration scores the same for every sampler.`;
+    const timings = Object.entries(setup.timings)
+      .map(([backend, seconds]) => `${backend} ${seconds.toFixed(2)} s`)
+      .join(', ');
+    digitsNote = `Digits MLP: the built-in \`digits-mlp\` (src/examples/digits-mlp.ts) trained in Node on TF.js, ${DIGITS_FIXED.epochs} epochs with ${DIGITS_FIXED.optimizer}, on the ${setup.backend} backend (one reference training took ${timings}). A small budget: ${DIGITS_BUDGET} evaluations per seed instead of 50, reported after ${DIGITS_CHECKPOINTS.join(', ')}. Measure: best validation accuracy (higher is better). Weight initialisation and shuffling are seeded per (seed, configuration), so a configuration scores the same for every sampler.`;
     log(digitsNote);
     results.push(
       await runProblem(
@@ -145,10 +161,18 @@ async function runProblem(
     const traces = await contender.run(task, seeds, budget);
     const elapsed = (performance.now() - started) / 1000;
     seconds.set(contender.name, elapsed);
-    rows.set(contender.name, checkpoints.map((k) => summarize(traces.map((trace) => measure(trace, k)))));
-    suggestMs.set(contender.name, traces.flatMap((trace) => trace.suggestMs));
+    rows.set(
+      contender.name,
+      checkpoints.map((k) => summarize(traces.map((trace) => measure(trace, k)))),
+    );
+    suggestMs.set(
+      contender.name,
+      traces.flatMap((trace) => trace.suggestMs),
+    );
     const last = rows.get(contender.name)!.at(-1)!;
-    log(`${task.id.padEnd(12)} ${contender.name.padEnd(32)} ${kind} after ${checkpoints.at(-1)}: ${formatSummary(last)}  (${elapsed.toFixed(1)} s)`);
+    log(
+      `${task.id.padEnd(12)} ${contender.name.padEnd(32)} ${kind} after ${checkpoints.at(-1)}: ${formatSummary(last)}  (${elapsed.toFixed(1)} s)`,
+    );
   }
   return { id: task.id, title, measure: kind, seeds: seeds.length, checkpoints, rows, seconds, suggestMs };
 }
@@ -173,7 +197,13 @@ function machine(): string {
   return `nproc ${nproc}, ${model}, Node ${process.version}, ${new Date().toISOString()}`;
 }
 
-function render(results: readonly ProblemResult[], cost: readonly CostReport[], notes: readonly string[], digitsNote: string | undefined, seconds: number): string {
+function render(
+  results: readonly ProblemResult[],
+  cost: readonly CostReport[],
+  notes: readonly string[],
+  digitsNote: string | undefined,
+  seconds: number,
+): string {
   const lines: string[] = [];
   lines.push('# Sampler benchmark', '');
   lines.push(`Machine: ${machine()}. Whole run: ${(seconds / 60).toFixed(1)} min.`, '');
@@ -187,10 +217,14 @@ function render(results: readonly ProblemResult[], cost: readonly CostReport[], 
   for (const result of results) {
     lines.push(`## ${result.title}, ${result.seeds} seed${result.seeds === 1 ? '' : 's'}`, '');
     const unit = result.measure === 'regret' ? 'regret' : 'best val accuracy';
-    lines.push(`| sampler | ${result.checkpoints.map((k) => `${unit} after ${k}`).join(' | ')} | seconds (all seeds) |`);
+    lines.push(
+      `| sampler | ${result.checkpoints.map((k) => `${unit} after ${k}`).join(' | ')} | seconds (all seeds) |`,
+    );
     lines.push(`| --- | ${result.checkpoints.map(() => '---').join(' | ')} | --- |`);
     for (const [name, summaries] of result.rows) {
-      lines.push(`| ${name} | ${summaries.map(formatSummary).join(' | ')} | ${(result.seconds.get(name) ?? 0).toFixed(1)} |`);
+      lines.push(
+        `| ${name} | ${summaries.map(formatSummary).join(' | ')} | ${(result.seconds.get(name) ?? 0).toFixed(1)} |`,
+      );
     }
     lines.push('');
   }
@@ -205,7 +239,9 @@ function targets(results: readonly ProblemResult[]): string[] {
   const synthetic = results.filter((r) => r.measure === 'regret');
   let beatsOptuna = 0;
   let comparedWithOptuna = 0;
-  lines.push('| problem | Bayesian / random (median regret at the last checkpoint; target ≤ 0.5) | Bayesian vs Optuna TPE |');
+  lines.push(
+    '| problem | Bayesian / random (median regret at the last checkpoint; target ≤ 0.5) | Bayesian vs Optuna TPE |',
+  );
   lines.push('| --- | --- | --- |');
   for (const result of synthetic) {
     const ours = result.rows.get(bayes)?.at(-1)?.median ?? Number.NaN;
@@ -213,7 +249,9 @@ function targets(results: readonly ProblemResult[]): string[] {
     const optuna = result.rows.get(OPTUNA_TPE.name)?.at(-1)?.median;
     const ratio = ours / random;
     const versus =
-      optuna === undefined ? 'Optuna not run' : `${formatNumber(ours)} vs ${formatNumber(optuna)}: ${ours <= optuna ? 'no worse' : 'worse'}`;
+      optuna === undefined
+        ? 'Optuna not run'
+        : `${formatNumber(ours)} vs ${formatNumber(optuna)}: ${ours <= optuna ? 'no worse' : 'worse'}`;
     if (optuna !== undefined) {
       comparedWithOptuna += 1;
       if (ours <= optuna) beatsOptuna += 1;
@@ -221,7 +259,9 @@ function targets(results: readonly ProblemResult[]): string[] {
     lines.push(`| ${result.id} | ${formatNumber(ratio)} ${ratio <= 0.5 ? '(met)' : '(missed)'} | ${versus} |`);
   }
   lines.push('');
-  lines.push(`No worse than Optuna TPE on ${beatsOptuna} of ${comparedWithOptuna} synthetic problems (target: at least 4 of 5).`);
+  lines.push(
+    `No worse than Optuna TPE on ${beatsOptuna} of ${comparedWithOptuna} synthetic problems (target: at least 4 of 5).`,
+  );
   const digits = results.find((r) => r.measure === 'accuracy');
   if (digits !== undefined) {
     const ours = digits.rows.get(bayes)?.at(-1)?.median ?? Number.NaN;
@@ -244,7 +284,10 @@ function costSection(cost: readonly CostReport[], results: readonly ProblemResul
       `${report.problem}, ${report.parameters} parameters, ${report.seeds} seed(s), ${report.pending} pending at each call (1-minute load average ${report.load[0].toFixed(1)} before, ${report.load[1].toFixed(1)} after):`,
       '',
     );
-    lines.push('| observations | calls | wall p50 ms | wall p95 ms | wall max ms | CPU p50 ms | CPU p95 ms |', '| --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| observations | calls | wall p50 ms | wall p95 ms | wall max ms | CPU p50 ms | CPU p95 ms |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
     for (const w of report.windows) {
       lines.push(
         `| ${w.from}–${w.to - 1} | ${w.calls} | ${w.p50.toFixed(1)} | ${w.p95.toFixed(1)} | ${w.max.toFixed(1)} | ${w.cpuP50.toFixed(1)} | ${w.cpuP95.toFixed(1)} |`,

@@ -18,7 +18,12 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75), count: sorted.length };
+  return {
+    median: quantile(sorted, 0.5),
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+    count: sorted.length,
+  };
 }
 
 /** The best value among the first `k` evaluations (NaN values, failed runs, never count). */
@@ -46,5 +51,8 @@ export function formatSummary(summary: Summary): string {
 
 /** p-th percentile of durations, in the same unit. */
 export function percentile(values: readonly number[], p: number): number {
-  return quantile([...values].sort((a, b) => a - b), p);
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }

@@ -7,11 +7,11 @@ import { Experiment } from '../../src/experiment/experiment.js';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import { Workspace } from '../../src/experiment/workspace.js';
 import { PrimaryMetricGoal } from '../../src/metric/goal.js';
-import { policyFromSpec } from '../../src/policy/from-spec.js';
-import type { EarlyTerminationPolicy, PolicySpec, RunHistory } from '../../src/policy/policy.js';
+import { policyFromRecord } from '../../src/policy/from-record.js';
+import type { EarlyTerminationPolicy, PolicyRecord, RunHistory } from '../../src/policy/policy.js';
 import { SeededRandom } from '../../src/random/seeded-random.js';
-import type { Run } from '../../src/run/run.js';
-import { InProcessRunner } from '../../src/runner/in-process-runner.js';
+import type { Run } from '../../src/run-logger/run.js';
+import { InProcessRunner } from '../../src/trial-runner/in-process-runner.js';
 import { RandomParameterSampling } from '../../src/sampling/random.js';
 import { uniform } from '../../src/space/constructors.js';
 import type { ParamSet } from '../../src/space/expression.js';
@@ -33,7 +33,7 @@ export interface NodeTrivial {
 
 export interface PolicyCost {
   readonly label: string;
-  readonly spec: PolicySpec;
+  readonly spec: PolicyRecord;
   readonly decisions: Tail | null;
   readonly skipped: number;
   readonly cancels: number;
@@ -69,7 +69,8 @@ async function nodeTrivial(trials: number, concurrency: number): Promise<number>
   const sweep = new Experiment(workspace, 'trivial').submit(config);
   const record = await sweep.waitForCompletion();
   const wall = performance.now() - t0;
-  if (record.status !== 'Completed') throw new Error(`the trivial sweep ended ${record.status}: ${record.error?.message ?? ''}`);
+  if (record.status !== 'Completed')
+    throw new Error(`the trivial sweep ended ${record.status}: ${record.error?.message ?? ''}`);
   return wall;
 }
 
@@ -81,12 +82,20 @@ function syntheticHistories(runs: number, intervals: number): RunHistory[] {
   return Array.from({ length: runs }, (_, index) => {
     const ceiling = 0.3 + 0.68 * random.next();
     const rate = 0.02 + 0.3 * random.next();
-    const values = Array.from({ length: intervals }, (_, n) => ceiling * (1 - Math.exp(-rate * (n + 1))) + 0.02 * (random.next() - 0.5));
+    const values = Array.from(
+      { length: intervals },
+      (_, n) => ceiling * (1 - Math.exp(-rate * (n + 1))) + 0.02 * (random.next() - 0.5),
+    );
     return { runId: `HD_synthetic_${index}`, values, finished: true, index };
   });
 }
 
-function policyCost(policy: EarlyTerminationPolicy, histories: readonly RunHistory[], intervals: number, samples: number): Omit<PolicyCost, 'label' | 'spec' | 'error'> {
+function policyCost(
+  policy: EarlyTerminationPolicy,
+  histories: readonly RunHistory[],
+  intervals: number,
+  samples: number,
+): Omit<PolicyCost, 'label' | 'spec' | 'error'> {
   const random = new SeededRandom(`decisions-${policy.kind}`);
   const pick = (): number => Math.floor(random.next() * histories.length);
   const inputFor = (index: number, interval: number) => {
@@ -119,23 +128,45 @@ function policyCost(policy: EarlyTerminationPolicy, histories: readonly RunHisto
   return { decisions: tail(times), skipped, cancels };
 }
 
-const COST_POLICIES: readonly { label: string; spec: PolicySpec }[] = [
-  { label: 'Bandit(0.1,1,5)', spec: { kind: 'bandit', options: { slackFactor: 0.1, evaluationInterval: 1, delayEvaluation: 5 } } },
+const COST_POLICIES: readonly { label: string; spec: PolicyRecord }[] = [
+  {
+    label: 'Bandit(0.1,1,5)',
+    spec: { kind: 'bandit', options: { slackFactor: 0.1, evaluationInterval: 1, delayEvaluation: 5 } },
+  },
   { label: 'Median(1,5)', spec: { kind: 'median-stopping', options: { evaluationInterval: 1, delayEvaluation: 5 } } },
-  { label: 'Truncation(20,1,5)', spec: { kind: 'truncation-selection', options: { truncationPercentage: 20, evaluationInterval: 1, delayEvaluation: 5 } } },
-  { label: 'ASHA(η=3, r_min=1, R=100)', spec: { kind: 'asha', options: { reductionFactor: 3, minInterval: 1, maxInterval: 100 } } },
-  { label: 'Hyperband(η=3, r_min=1, R=100)', spec: { kind: 'hyperband', options: { reductionFactor: 3, minInterval: 1, maxInterval: 100 } } },
+  {
+    label: 'Truncation(20,1,5)',
+    spec: {
+      kind: 'truncation-selection',
+      options: { truncationPercentage: 20, evaluationInterval: 1, delayEvaluation: 5 },
+    },
+  },
+  {
+    label: 'ASHA(η=3, r_min=1, R=100)',
+    spec: { kind: 'asha', options: { reductionFactor: 3, minInterval: 1, maxInterval: 100 } },
+  },
+  {
+    label: 'Hyperband(η=3, r_min=1, R=100)',
+    spec: { kind: 'hyperband', options: { reductionFactor: 3, minInterval: 1, maxInterval: 100 } },
+  },
 ];
 
 /** Times `decide` of every policy of COST_POLICIES on `runs` synthetic runs × `intervals` intervals. */
-export function policyDecisionCosts(runs: number, intervals: number, samples: number, log: (line: string) => void): PolicyCost[] {
+export function policyDecisionCosts(
+  runs: number,
+  intervals: number,
+  samples: number,
+  log: (line: string) => void,
+): PolicyCost[] {
   const histories = syntheticHistories(runs, intervals);
   const policies: PolicyCost[] = [];
   for (const { label, spec } of COST_POLICIES) {
     try {
-      const cost = policyCost(policyFromSpec(spec), histories, intervals, samples);
+      const cost = policyCost(policyFromRecord(spec), histories, intervals, samples);
       policies.push({ label, spec, ...cost, error: null });
-      log(`orchestration: ${label}: p50 ${fixed(cost.decisions?.p50, 3)} ms, p95 ${fixed(cost.decisions?.p95, 3)} ms, max ${fixed(cost.decisions?.max, 3)} ms`);
+      log(
+        `orchestration: ${label}: p50 ${fixed(cost.decisions?.p50, 3)} ms, p95 ${fixed(cost.decisions?.p95, 3)} ms, max ${fixed(cost.decisions?.max, 3)} ms`,
+      );
     } catch (error) {
       policies.push({ label, spec, decisions: null, skipped: 0, cancels: 0, error: errorText(error) });
     }
@@ -155,7 +186,9 @@ export async function runOrchestration(ctx: BenchContext): Promise<Orchestration
     const wallMs: number[] = [];
     for (let r = 0; r < repeats; r++) wallMs.push(await nodeTrivial(trials, concurrency));
     node.push({ trials, concurrency, wallMs, perTrialMs: median(wallMs) / trials });
-    ctx.log(`orchestration: Node, ${trials} trivial trials at concurrency ${concurrency}: ${fixed(median(wallMs) / trials, 3)} ms/trial`);
+    ctx.log(
+      `orchestration: Node, ${trials} trivial trials at concurrency ${concurrency}: ${fixed(median(wallMs) / trials, 3)} ms/trial`,
+    );
   }
 
   const policyRuns = ctx.quick ? 200 : 1000;
@@ -170,7 +203,9 @@ export async function runOrchestration(ctx: BenchContext): Promise<Orchestration
     { trials, concurrency: 1, store: 'memory' as const, recycleAfterTrials: trials },
   ]) {
     const outcome = await browser.call('trivial', plan);
-    ctx.log(`orchestration: browser, ${trials} trivial trials, ${JSON.stringify(plan)}: ${fixed(outcome.perTrialMs, 2)} ms/trial`);
+    ctx.log(
+      `orchestration: browser, ${trials} trivial trials, ${JSON.stringify(plan)}: ${fixed(outcome.perTrialMs, 2)} ms/trial`,
+    );
     browserRuns.push(outcome);
   }
 
@@ -182,7 +217,9 @@ export async function runOrchestration(ctx: BenchContext): Promise<Orchestration
         { runs: 10, pointsPerRun: 10_000, pointsPerCall: 1000 },
       ]) {
     const outcome = await browser.call('idb', plan);
-    ctx.log(`orchestration: IndexedDB ${outcome.points} points in calls of ${plan.pointsPerCall}: ${Math.round(outcome.pointsPerSecond)} points/s`);
+    ctx.log(
+      `orchestration: IndexedDB ${outcome.points} points in calls of ${plan.pointsPerCall}: ${Math.round(outcome.pointsPerSecond)} points/s`,
+    );
     idb.push(outcome);
   }
   return { node, browser: browserRuns, policyRuns, policyIntervals, policies, idb };
@@ -218,7 +255,10 @@ export function orchestrationChecks(result: OrchestrationResult): Check[] {
     checks.push({
       section: 'Orchestration',
       what: `policy decision at ${result.policyRuns} runs × ${result.policyIntervals} intervals, ${p.label} (p95)`,
-      figure: p.decisions === null ? `n/a${p.error === null ? '' : `: ${p.error}`}` : `p50 ${fixed(p.decisions.p50, 3)} / p95 ${fixed(p.decisions.p95, 3)} / max ${fixed(p.decisions.max, 3)} ms`,
+      figure:
+        p.decisions === null
+          ? `n/a${p.error === null ? '' : `: ${p.error}`}`
+          : `p50 ${fixed(p.decisions.p50, 3)} / p95 ${fixed(p.decisions.p95, 3)} / max ${fixed(p.decisions.max, 3)} ms`,
       target: `≤ ${DECISION_TARGET_MS} ms`,
       pass: p.decisions === null ? null : p.decisions.p95 <= DECISION_TARGET_MS,
     });
@@ -244,7 +284,16 @@ export function renderOrchestration(result: OrchestrationResult): string[] {
   ];
   lines.push(
     ...table(
-      ['where', 'trials', 'concurrency', 'wall (median of runs)', 'per trial', 'target', 'per trial after the first (pool up)', 'median per trial (ms clocks): created → started / started → ended / ended → next created'],
+      [
+        'where',
+        'trials',
+        'concurrency',
+        'wall (median of runs)',
+        'per trial',
+        'target',
+        'per trial after the first (pool up)',
+        'median per trial (ms clocks): created → started / started → ended / ended → next created',
+      ],
       [
         ...result.node.map((n) => [
           'Node: InProcessRunner + MemoryStore',
@@ -297,7 +346,17 @@ export function renderOrchestration(result: OrchestrationResult): string[] {
     '`IndexedDbStore` on the page (persistent profile on disk): points from many runs appended the way the orchestrator does it (interleaved across runs, awaited one call at a time), then `flush()`; throughput = points / (first append → flush resolved). Read back and counted afterwards.',
     '',
     ...table(
-      ['points', 'runs', 'points per call', 'append', 'to flushed', 'transactions', 'read back', 'throughput', 'target'],
+      [
+        'points',
+        'runs',
+        'points per call',
+        'append',
+        'to flushed',
+        'transactions',
+        'read back',
+        'throughput',
+        'target',
+      ],
       result.idb.map((i) => [
         String(i.points),
         String(i.plan.runs),

@@ -115,7 +115,10 @@ export async function runOverhead(ctx: BenchContext): Promise<OverheadResult> {
           const c1 = browser.cpuMs();
           samples.push({ ...sample, cpuMs: c0 === null || c1 === null ? null : c1 - c0 });
         }
-        const last = samples.slice(-3).map((s) => `${s.variant} ${ms(s.ms, 0)}`).join(', ');
+        const last = samples
+          .slice(-3)
+          .map((s) => `${s.variant} ${ms(s.ms, 0)}`)
+          .join(', ');
         ctx.log(`overhead: ${backend} repetition ${rep + 1}/${repetitions}: ${last}`);
       }
     } finally {
@@ -125,12 +128,22 @@ export async function runOverhead(ctx: BenchContext): Promise<OverheadResult> {
     const cpuOf = (variant: OverheadVariant): number[] =>
       samples.filter((s) => s.variant === variant && s.cpuMs !== null).map((s) => s.cpuMs as number);
     const spreads = Object.fromEntries(VARIANTS.map((v) => [v, spread(of(v))])) as Record<OverheadVariant, Spread>;
-    const cpuSpreads = Object.fromEntries(VARIANTS.map((v) => [v, spread(cpuOf(v))])) as Record<OverheadVariant, Spread>;
+    const cpuSpreads = Object.fromEntries(VARIANTS.map((v) => [v, spread(cpuOf(v))])) as Record<
+      OverheadVariant,
+      Spread
+    >;
     const plain = of('plain');
     const overdrive = of('overdrive');
     const paired = plain.map((p, i) => (overdrive[i] ?? Number.NaN) / p);
     const accuracy = Object.fromEntries(
-      VARIANTS.map((v) => [v, median(samples.filter((s) => s.variant === v && s.finalValAccuracy !== null).map((s) => s.finalValAccuracy as number))]),
+      VARIANTS.map((v) => [
+        v,
+        median(
+          samples
+            .filter((s) => s.variant === v && s.finalValAccuracy !== null)
+            .map((s) => s.finalValAccuracy as number),
+        ),
+      ]),
     ) as Record<OverheadVariant, number>;
     results.push({
       backend,
@@ -221,7 +234,19 @@ export function renderOverhead(result: OverheadResult): string[] {
     return x === undefined || x.n === 0 ? 'n/a' : ms(x.median, 0);
   };
   const rows = result.backends.map((b) => {
-    if (b.ratio === null) return [b.backend, String(b.epochs), '0', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', `${mark(null)} ${b.error ?? ''}`];
+    if (b.ratio === null)
+      return [
+        b.backend,
+        String(b.epochs),
+        '0',
+        'n/a',
+        'n/a',
+        'n/a',
+        'n/a',
+        'n/a',
+        'n/a',
+        `${mark(null)} ${b.error ?? ''}`,
+      ];
     return [
       b.backend + (b.probe.adapter !== null ? ` (${b.probe.adapter})` : ''),
       String(b.epochs),
@@ -235,7 +260,18 @@ export function renderOverhead(result: OverheadResult): string[] {
       `wall ${mark(b.ratio <= OVERHEAD_TARGET)}, CPU ${mark(b.cpuRatio === null ? null : b.cpuRatio <= OVERHEAD_TARGET)} (≤ ${OVERHEAD_TARGET})`,
     ];
   });
-  rows.push(['webgpu on a GPU', '—', '—', '—', '—', '—', 'not measured', '—', '—', `${mark(null)} no GPU machine was available in this session`]);
+  rows.push([
+    'webgpu on a GPU',
+    '—',
+    '—',
+    '—',
+    '—',
+    '—',
+    'not measured',
+    '—',
+    '—',
+    `${mark(null)} no GPU machine was available in this session`,
+  ]);
   lines.push(
     ...table(
       [
@@ -263,11 +299,21 @@ export function renderOverhead(result: OverheadResult): string[] {
       fixed(b.hookRatio),
       `${fixed(b.finalValAccuracy.plain)} / ${fixed(b.finalValAccuracy.overdrive)}`,
       b.probe.stepMs === null ? 'n/a' : ms(b.probe.stepMs, 2),
-      b.phases === null ? 'n/a' : `${ms(b.phases.startMs)} / ${ms(b.phases.tailMs)} (checkpoint write ${ms(b.phases.checkpointWriteMs)})`,
+      b.phases === null
+        ? 'n/a'
+        : `${ms(b.phases.startMs)} / ${ms(b.phases.tailMs)} (checkpoint write ${ms(b.phases.checkpointWriteMs)})`,
     ]);
   lines.push(
     ...table(
-      ['backend', 'cold plain (new worker)', 'cold overdrive (first trial of a new pool)', 'wall hook / plain', 'final val_accuracy plain / overdrive', 'one training step (batch 32)', 'overdrive: submit → trial started / last metric → sweep done'],
+      [
+        'backend',
+        'cold plain (new worker)',
+        'cold overdrive (first trial of a new pool)',
+        'wall hook / plain',
+        'final val_accuracy plain / overdrive',
+        'one training step (batch 32)',
+        'overdrive: submit → trial started / last metric → sweep done',
+      ],
       coldRows,
     ),
   );

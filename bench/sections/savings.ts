@@ -81,7 +81,10 @@ export interface SavingsResult {
   readonly models: readonly ModelSavings[];
 }
 
-function stepsOf(recording: { trainSamples: number }, runs: readonly { intervals: number; params: RecordedRun['params'] }[]): number {
+function stepsOf(
+  recording: { trainSamples: number },
+  runs: readonly { intervals: number; params: RecordedRun['params'] }[],
+): number {
   return runs.reduce((sum, r) => sum + r.intervals * stepsPerEpoch(recording.trainSamples, batchSizeOf(r.params)), 0);
 }
 
@@ -126,7 +129,13 @@ async function replayPolicy(recording: Recording, c: PolicyCase, base: ReplayRes
   }
 }
 
-function liveComparison(recording: Recording, base: ReplayResult, live: SweepOutcome, replayed: ReplayResult, policyLabel: string): LiveOutcome {
+function liveComparison(
+  recording: Recording,
+  base: ReplayResult,
+  live: SweepOutcome,
+  replayed: ReplayResult,
+  policyLabel: string,
+): LiveOutcome {
   const steps = stepsOf(recording, live.runs);
   const best = bestOf(live.runs);
   const noneBest = base.bestIndex;
@@ -135,11 +144,14 @@ function liveComparison(recording: Recording, base: ReplayResult, live: SweepOut
   for (const run of live.runs) {
     const rec = recorded.get(run.index)?.metrics[PRIMARY_METRIC] ?? [];
     const mine = run.metrics[PRIMARY_METRIC] ?? [];
-    for (let e = 0; e < Math.min(rec.length, mine.length); e++) diffs.push(Math.abs((mine[e] as number) - (rec[e] as number)));
+    for (let e = 0; e < Math.min(rec.length, mine.length); e++)
+      diffs.push(Math.abs((mine[e] as number) - (rec[e] as number)));
   }
   const liveCancelled = new Set(live.runs.filter((r) => r.decisionInterval !== null).map((r) => r.index));
   const replayCancelled = new Set(replayed.runs.filter((r) => r.status === 'Canceled').map((r) => r.index));
-  const lags = live.runs.filter((r) => r.decisionInterval !== null).map((r) => r.intervals - (r.decisionInterval as number));
+  const lags = live.runs
+    .filter((r) => r.decisionInterval !== null)
+    .map((r) => r.intervals - (r.decisionInterval as number));
   return {
     policy: policyLabel,
     wallMs: live.wallMs,
@@ -147,7 +159,10 @@ function liveComparison(recording: Recording, base: ReplayResult, live: SweepOut
     steps,
     saved: 1 - steps / base.steps,
     best: best?.bestMetric ?? null,
-    bestDelta: best?.bestMetric === undefined || best.bestMetric === null || base.best === null ? null : best.bestMetric - base.best,
+    bestDelta:
+      best?.bestMetric === undefined || best.bestMetric === null || base.best === null
+        ? null
+        : best.bestMetric - base.best,
     noPolicyBestSurvived: noneBest !== null && live.runs.find((r) => r.index === noneBest)?.status === 'Completed',
     cancelled: liveCancelled.size,
     replaySaved: 1 - replayed.steps / base.steps,
@@ -161,16 +176,45 @@ function liveComparison(recording: Recording, base: ReplayResult, live: SweepOut
   };
 }
 
-export async function runSavings(ctx: BenchContext, options: { readonly cnnBackend: BenchBackend }): Promise<SavingsResult> {
+export async function runSavings(
+  ctx: BenchContext,
+  options: { readonly cnnBackend: BenchBackend },
+): Promise<SavingsResult> {
   const browser = await ctx.browser();
   const models: ModelSavings[] = [];
-  const plans: { model: 'mlp' | 'cnn'; trial: 'digits-mlp' | 'digits-cnn'; space: SpaceName; backend: BenchBackend; runs: number; epochs: number; trainSamples: number }[] = [
-    { model: 'mlp', trial: 'digits-mlp', space: 'mlp-savings', backend: 'wasm', runs: ctx.quick ? 8 : 50, epochs: ctx.quick ? 6 : 20, trainSamples: ctx.quick ? 200 : 600 },
+  const plans: {
+    model: 'mlp' | 'cnn';
+    trial: 'digits-mlp' | 'digits-cnn';
+    space: SpaceName;
+    backend: BenchBackend;
+    runs: number;
+    epochs: number;
+    trainSamples: number;
+  }[] = [
+    {
+      model: 'mlp',
+      trial: 'digits-mlp',
+      space: 'mlp-savings',
+      backend: 'wasm',
+      runs: ctx.quick ? 8 : 50,
+      epochs: ctx.quick ? 6 : 20,
+      trainSamples: ctx.quick ? 200 : 600,
+    },
     // The CNN trains on the cpu backend (wasm has no conv2d gradients): fewer epochs and rows keep it affordable.
-    { model: 'cnn', trial: 'digits-cnn', space: 'cnn-savings', backend: options.cnnBackend, runs: ctx.quick ? 6 : 50, epochs: ctx.quick ? 6 : 15, trainSamples: ctx.quick ? 200 : 400 },
+    {
+      model: 'cnn',
+      trial: 'digits-cnn',
+      space: 'cnn-savings',
+      backend: options.cnnBackend,
+      runs: ctx.quick ? 6 : 50,
+      epochs: ctx.quick ? 6 : 15,
+      trainSamples: ctx.quick ? 200 : 400,
+    },
   ];
   for (const plan of plans) {
-    ctx.log(`savings: recording ${plan.runs} ${plan.trial} runs × ${plan.epochs} epochs on ${plan.backend} (no policy, to the end)`);
+    ctx.log(
+      `savings: recording ${plan.runs} ${plan.trial} runs × ${plan.epochs} epochs on ${plan.backend} (no policy, to the end)`,
+    );
     const sweepPlan = {
       name: `record-${plan.model}`,
       space: plan.space,
@@ -185,15 +229,24 @@ export async function runSavings(ctx: BenchContext, options: { readonly cnnBacke
     } as const;
     const recorded = await browser.call('sweep', sweepPlan);
     ctx.log(`savings: recorded ${plan.trial} in ${ms(recorded.wallMs, 0)} (${recorded.status})`);
-    const recording: Recording = { space: plan.space, epochs: plan.epochs, trainSamples: plan.trainSamples, seed: SAVINGS_SEED, runs: recorded.runs };
+    const recording: Recording = {
+      space: plan.space,
+      epochs: plan.epochs,
+      trainSamples: plan.trainSamples,
+      seed: SAVINGS_SEED,
+      runs: recorded.runs,
+    };
     const base = await replay(recording, null, { concurrency: CONCURRENCY, schedule: 'recorded' });
     const recordedBest = bestOf(recorded.runs);
-    const replayFaithful = base.steps === stepsOf(recording, recorded.runs) && base.best === (recordedBest?.bestMetric ?? null);
+    const replayFaithful =
+      base.steps === stepsOf(recording, recorded.runs) && base.best === (recordedBest?.bestMetric ?? null);
     const policies: PolicyOutcome[] = [];
     for (const c of policyCases(plan.epochs)) {
       const outcome = await replayPolicy(recording, c, base);
       policies.push(outcome);
-      ctx.log(`savings: ${plan.model} ${c.label}: saved ${pct(outcome.saved)}, best ${fixed(outcome.best)} (${signedPct(outcome.bestDelta, 2)})${outcome.error === null ? '' : ` error ${outcome.error}`}`);
+      ctx.log(
+        `savings: ${plan.model} ${c.label}: saved ${pct(outcome.saved)}, best ${fixed(outcome.best)} (${signedPct(outcome.bestDelta, 2)})${outcome.error === null ? '' : ` error ${outcome.error}`}`,
+      );
     }
     let live: LiveOutcome | null = null;
     if (plan.model === 'mlp') {
@@ -203,7 +256,9 @@ export async function runSavings(ctx: BenchContext, options: { readonly cnnBacke
         const liveRun = await browser.call('sweep', { ...sweepPlan, name: 'live-median', policy: median5.spec });
         const replayed = await replay(recording, median5.spec, { concurrency: CONCURRENCY, schedule: 'recorded' });
         live = liveComparison(recording, base, liveRun, replayed, median5.label);
-        ctx.log(`savings: live ${median5.label}: saved ${pct(live.saved)} vs replay ${pct(live.replaySaved)}; best ${fixed(live.best)} vs replay ${fixed(live.replayBest)}`);
+        ctx.log(
+          `savings: live ${median5.label}: saved ${pct(live.saved)} vs replay ${pct(live.replaySaved)}; best ${fixed(live.best)} vs replay ${fixed(live.replayBest)}`,
+        );
       }
     }
     models.push({
@@ -216,7 +271,9 @@ export async function runSavings(ctx: BenchContext, options: { readonly cnnBacke
       recordingWallMs: recorded.wallMs,
       recordingStatus: recorded.status,
       completedRuns: recorded.runs.filter((r) => r.status === 'Completed').length,
-      failedRuns: recorded.runs.filter((r) => r.status === 'Failed').map((r) => `run ${r.index}: ${r.error ?? 'failed'}`),
+      failedRuns: recorded.runs
+        .filter((r) => r.status === 'Failed')
+        .map((r) => `run ${r.index}: ${r.error ?? 'failed'}`),
       noPolicySteps: base.steps,
       noPolicyBest: base.best,
       noPolicyBestIndex: base.bestIndex,
@@ -233,8 +290,17 @@ function medianVerdict(p: PolicyOutcome | undefined): { text: string; pass: bool
   if (p === undefined || !Number.isFinite(p.saved)) return { text: 'not measured', pass: null };
   const inRange = p.saved >= CLAIM.low && p.saved <= CLAIM.high;
   const noLoss = p.bestDelta !== null && p.bestDelta >= -0.005;
-  const savedText = inRange ? 'within the claimed 25–35 %' : p.saved > CLAIM.high ? 'more than the claimed 25–35 %' : 'less than the claimed 25–35 %';
-  const lossText = p.bestDelta === null ? 'best n/a' : noLoss ? `no loss (best ${signedPct(p.bestDelta, 2)})` : `a loss of ${signedPct(p.bestDelta, 2)} in the best val_accuracy`;
+  const savedText = inRange
+    ? 'within the claimed 25–35 %'
+    : p.saved > CLAIM.high
+      ? 'more than the claimed 25–35 %'
+      : 'less than the claimed 25–35 %';
+  const lossText =
+    p.bestDelta === null
+      ? 'best n/a'
+      : noLoss
+        ? `no loss (best ${signedPct(p.bestDelta, 2)})`
+        : `a loss of ${signedPct(p.bestDelta, 2)} in the best val_accuracy`;
   return { text: `saved ${pct(p.saved)}: ${savedText}; ${lossText}`, pass: p.saved >= CLAIM.low && noLoss };
 }
 
@@ -253,14 +319,14 @@ export function savingsChecks(result: SavingsResult): Check[] {
 
 export function renderSavings(result: SavingsResult): string[] {
   const lines: string[] = [
-    '**Method.** Each model\'s configurations are sampled with `RandomParameterSampling` (seed ' +
+    "**Method.** Each model's configurations are sampled with `RandomParameterSampling` (seed " +
       `${result.seed}) over learning rate (log-uniform 1e-4–3e-2), hidden layers (1–3), hidden units, dropout (0–0.5) and batch size (16–128); the CNN also over filters (4, 8, 16) and kernel size (2, 3, 5). ` +
       `They are trained **once, for real, to the end** in Chromium's workers (a no-policy Overdrive sweep at concurrency ${result.concurrency}, TF.js, every epoch's metrics stored with their times). ` +
       'The recorded curves are then **replayed through the real orchestrator and each real policy** in Node: `InProcessRunner`, `MemoryStore` and a virtual clock; ' +
       'each replayed trial waits (in virtual time) as long as its real epoch took, logs what the real epoch logged in the same order, and stops as the built-in examples do when cancelled; ' +
       `the same concurrency (${result.concurrency}), the same sampling seed (the replay checks every configuration against the recording), the same report order.`,
     '',
-    '**Why this is equivalent for the decisions:** a policy sees only the primary metric values each run has reported and which runs reported what before the decision (SPEC §5; `decide` is pure). ' +
+    '**Why this is equivalent for the decisions:** a policy sees only the primary metric values each run has reported and which runs reported what before the decision (semantics §5; `decide` is pure). ' +
       'The replay feeds the orchestrator the identical values in the recorded order of reports, so each policy takes the decision it would take on those curves live. What it leaves out is training noise (a live run of the same configuration gives a slightly different curve) and the live decision latency (metrics reach the page in batches while the worker trains on); the live run below measures both.',
     '',
     '"Training steps" = epochs a run reported × ceil(train_samples / batch_size), summed over the runs; saved = 1 − steps / steps without a policy. "Best" = the best val_accuracy any run reported (cancelled runs count with what they reached).',
@@ -278,10 +344,21 @@ export function renderSavings(result: SavingsResult): string[] {
     const sensitivityKeys = [...new Set(m.policies.flatMap((p) => Object.keys(p.sensitivity)))];
     lines.push(
       ...table(
-        ['policy', 'steps trained', 'saved vs no policy', 'runs cancelled', 'best val_accuracy', 'Δ best', 'no-policy best run survived', ...sensitivityKeys.map((k) => `saved (${k})`)],
+        [
+          'policy',
+          'steps trained',
+          'saved vs no policy',
+          'runs cancelled',
+          'best val_accuracy',
+          'Δ best',
+          'no-policy best run survived',
+          ...sensitivityKeys.map((k) => `saved (${k})`),
+        ],
         m.policies.map((p) =>
           p.error !== null
-            ? [p.label, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', ...sensitivityKeys.map(() => ''), ].map((c, i) => (i === 1 ? `error: ${p.error}` : c))
+            ? [p.label, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', ...sensitivityKeys.map(() => '')].map((c, i) =>
+                i === 1 ? `error: ${p.error}` : c,
+              )
             : [
                 p.label,
                 p.steps.toLocaleString('en-US'),
@@ -297,7 +374,10 @@ export function renderSavings(result: SavingsResult): string[] {
       '',
     );
     const verdict = medianVerdict(m.policies.find((p) => p.id === 'median'));
-    lines.push(`**HyperDrive's Median(1,5) claim (25–35 % saved, no loss) on ${m.trial}:** ${mark(verdict.pass)} ${verdict.text}.`, '');
+    lines.push(
+      `**HyperDrive's Median(1,5) claim (25–35 % saved, no loss) on ${m.trial}:** ${mark(verdict.pass)} ${verdict.text}.`,
+      '',
+    );
     if (m.live !== null) {
       const l = m.live;
       lines.push(

@@ -79,8 +79,11 @@ export async function runScaling(ctx: BenchContext): Promise<ScalingResult> {
       if (round === 0) threadUse.set(concurrency, await sampleThreads(browser, running));
       const outcome = await running;
       const c1 = browser.cpuMs();
-      if (c0 !== null && c1 !== null) coreUse.set(concurrency, [...(coreUse.get(concurrency) ?? []), (c1 - c0) / (performance.now() - t0)]);
-      ctx.log(`scaling: round ${round + 1}, concurrency ${concurrency}: ${ms(outcome.wallMs, 0)} (${outcome.status}, ${outcome.poolSize} workers)`);
+      if (c0 !== null && c1 !== null)
+        coreUse.set(concurrency, [...(coreUse.get(concurrency) ?? []), (c1 - c0) / (performance.now() - t0)]);
+      ctx.log(
+        `scaling: round ${round + 1}, concurrency ${concurrency}: ${ms(outcome.wallMs, 0)} (${outcome.status}, ${outcome.poolSize} workers)`,
+      );
       const list = outcomes.get(concurrency) ?? [];
       list.push(outcome);
       outcomes.set(concurrency, list);
@@ -167,7 +170,10 @@ export function scalingChecks(result: ScalingResult): Check[] {
     {
       section: 'Pool scaling',
       what: `speed-up at 2 workers vs 1 (${result.backend}, ${result.cores} cores)`,
-      figure: two === undefined ? 'n/a' : `${fixed(two.speedup, 2)}x (${fixed(two.spanSpeedup, 2)}x without the pool start-up)`,
+      figure:
+        two === undefined
+          ? 'n/a'
+          : `${fixed(two.speedup, 2)}x (${fixed(two.spanSpeedup, 2)}x without the pool start-up)`,
       target: `≥ ${SCALING_TARGET}x on a 2-core machine`,
       pass: two === undefined || !Number.isFinite(two.speedup) ? null : two.speedup >= SCALING_TARGET,
     },
@@ -194,7 +200,17 @@ export function renderScaling(result: ScalingResult): string[] {
   ];
   lines.push(
     ...table(
-      ['concurrency', 'workers', 'wall time (median; all rounds)', 'throughput', 'speed-up vs 1', 'target', 'first trial started → last ended', 'speed-up on that span', 'cores used (CPU time / wall)'],
+      [
+        'concurrency',
+        'workers',
+        'wall time (median; all rounds)',
+        'throughput',
+        'speed-up vs 1',
+        'target',
+        'first trial started → last ended',
+        'speed-up on that span',
+        'cores used (CPU time / wall)',
+      ],
       result.levels.map((l) => [
         String(l.concurrency),
         `${l.workers}${l.oversubscribed ? ` (oversubscribed: ${result.cores} cores; pool clamp overridden)` : ''}`,
@@ -209,7 +225,9 @@ export function renderScaling(result: ScalingResult): string[] {
     ),
     '',
     ...(result.backend === 'wasm' || result.backend === 'cpu'
-      ? ['- GPU (webgpu on real hardware): **not measured**: no GPU machine was available in this session; `npm run bench -- --only=scaling --scaling-backend=webgpu --scaling-levels=1,2,4,8` measures it on one.']
+      ? [
+          '- GPU (webgpu on real hardware): **not measured**: no GPU machine was available in this session; `npm run bench -- --only=scaling --scaling-backend=webgpu --scaling-levels=1,2,4,8` measures it on one.',
+        ]
       : []),
     '- "Cores used" is the CPU time all of this Chromium\'s threads spent during the sweep divided by its wall time. Two workers can only be twice as fast as one if the sweep gets two cores; when the figure stays near or below the one-worker figure, the other tenants of the machine took the second core, and the speed-up measures them, not the pool.',
     ...ceilingNote(result),
@@ -218,7 +236,8 @@ export function renderScaling(result: ScalingResult): string[] {
   const sampled = result.levels.filter((l) => l.threads !== null);
   if (sampled.length > 0) {
     const names = [...new Set(sampled.flatMap((l) => Object.keys(l.threads ?? {})))].sort(
-      (x, y) => Math.max(...sampled.map((l) => l.threads?.[y] ?? 0)) - Math.max(...sampled.map((l) => l.threads?.[x] ?? 0)),
+      (x, y) =>
+        Math.max(...sampled.map((l) => l.threads?.[y] ?? 0)) - Math.max(...sampled.map((l) => l.threads?.[x] ?? 0)),
     );
     lines.push(
       '',
@@ -228,12 +247,21 @@ export function renderScaling(result: ScalingResult): string[] {
         ['thread', ...sampled.map((l) => `concurrency ${l.concurrency}`)],
         [
           ...names.map((name) => [name, ...sampled.map((l) => fixed(l.threads?.[name] ?? 0, 2))]),
-          ['all', ...sampled.map((l) => fixed(Object.values(l.threads ?? {}).reduce((a, b) => a + b, 0), 2))],
+          [
+            'all',
+            ...sampled.map((l) =>
+              fixed(
+                Object.values(l.threads ?? {}).reduce((a, b) => a + b, 0),
+                2,
+              ),
+            ),
+          ],
         ],
       ),
     );
   }
   const failed = result.levels.filter((l) => !l.allCompleted);
-  if (failed.length > 0) lines.push(`- Not every trial completed at concurrency ${failed.map((l) => l.concurrency).join(', ')}.`);
+  if (failed.length > 0)
+    lines.push(`- Not every trial completed at concurrency ${failed.map((l) => l.concurrency).join(', ')}.`);
   return lines;
 }

@@ -56,7 +56,13 @@ export interface StudioResult {
   readonly open: readonly OpenSample[];
   readonly stream: StreamSample;
   readonly figures: readonly StudioFigure[];
-  readonly plan: { readonly runs: number; readonly intervals: number; readonly streamRuns: number; readonly streamSeconds: number; readonly delayMs: number };
+  readonly plan: {
+    readonly runs: number;
+    readonly intervals: number;
+    readonly streamRuns: number;
+    readonly streamSeconds: number;
+    readonly delayMs: number;
+  };
 }
 
 const OPEN_TARGET_MS = 1500;
@@ -162,7 +168,8 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
   ctx.log(`studio: stored ${seed.runs} runs, ${seed.points} points in ${ms(seed.seedMs, 0)}`);
   const trialUrl = await bench.call('streamingTrialUrl');
   const origin = new URL(bench.url).origin;
-  const studioUrl = (hash: string): string => `${origin}/index.html?workspace=${encodeURIComponent(seed.workspace)}${hash}`;
+  const studioUrl = (hash: string): string =>
+    `${origin}/index.html?workspace=${encodeURIComponent(seed.workspace)}${hash}`;
 
   const context = bench.page.context();
   const open: OpenSample[] = [];
@@ -175,7 +182,9 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
     page.on('pageerror', (error) => ctx.log(`studio page error: ${error.message}`));
     try {
       const sample = await openOnce(page, studioUrl(`#/sweep/${encodeURIComponent(seed.sweepId)}`), seed.runs);
-      ctx.log(`studio: open ${i + 1}/${reps}: table ${ms(sample.tableMs, 0)}, all drawn ${ms(sample.drawnMs, 0)}, longest task ${ms(sample.longestTaskMs, 0)}`);
+      ctx.log(
+        `studio: open ${i + 1}/${reps}: table ${ms(sample.tableMs, 0)}, all drawn ${ms(sample.drawnMs, 0)}, longest task ${ms(sample.longestTaskMs, 0)}`,
+      );
       open.push(sample);
     } finally {
       await page.close();
@@ -196,7 +205,12 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
         const o = window.overdrive;
         const config = new o.HyperDriveConfig({
           hyperparameterSampling: new o.RandomParameterSampling(
-            { learning_rate: o.loguniform(-9, -3), units: o.choice(16, 32, 64, 128), intervals: o.choice(intervals), delay_ms: o.choice(delayMs) },
+            {
+              learning_rate: o.loguniform(-9, -3),
+              units: o.choice(16, 32, 64, 128),
+              intervals: o.choice(intervals),
+              delay_ms: o.choice(delayMs),
+            },
             { seed: 5 },
           ),
           primaryMetricName: 'val_accuracy',
@@ -214,9 +228,17 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
       { url: trialUrl, runs: plan.streamRuns, intervals: plan.intervals, delayMs: plan.delayMs },
     );
     // Measured once all 4 workers have started (pool start-up is not streaming).
-    await page.waitForFunction((id) => (window.studioSession?.liveSweep(id)?.sweep.getChildren().filter((r) => r.status === 'Running').length ?? 0) >= 4, sweepId, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      (id) =>
+        (window.studioSession
+          ?.liveSweep(id)
+          ?.sweep.getChildren()
+          .filter((r) => r.status === 'Running').length ?? 0) >= 4,
+      sweepId,
+      {
+        timeout: 60_000,
+      },
+    );
     const from = await page.evaluate(() => performance.now());
     await page.waitForTimeout(plan.streamSeconds * 1000);
     const state = await page.evaluate(
@@ -248,7 +270,9 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
       return (await live.sweep.waitForCompletion()).status;
     }, sweepId);
     stream = { seconds: (state.now - from) / 1000, ...state, status };
-    ctx.log(`studio: streaming ${stream.seconds.toFixed(0)} s, ${stream.workers} workers, ${stream.points} intervals, longest task ${ms(stream.longestTaskMs, 0)} (${stream.longTasks} long tasks)`);
+    ctx.log(
+      `studio: streaming ${stream.seconds.toFixed(0)} s, ${stream.workers} workers, ${stream.points} intervals, longest task ${ms(stream.longestTaskMs, 0)} (${stream.longTasks} long tasks)`,
+    );
   } finally {
     await page.close();
   }
@@ -287,7 +311,13 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
 }
 
 export function studioChecks(result: StudioResult): Check[] {
-  return result.figures.map((f) => ({ section: 'Studio at scale', what: f.what, figure: `${f.value} ${f.unit}`, target: f.target, pass: f.pass }));
+  return result.figures.map((f) => ({
+    section: 'Studio at scale',
+    what: f.what,
+    figure: `${f.value} ${f.unit}`,
+    target: f.target,
+    pass: f.pass,
+  }));
 }
 
 export function renderStudio(result: StudioResult): string[] {
@@ -312,7 +342,16 @@ export function renderStudio(result: StudioResult): string[] {
     `**Stream.** On the Studio page, a sweep of ${plan.streamRuns} runs at concurrency 4 (the pool's core clamp lifted: ${stream.workers} workers on this machine) whose trial module streams \`val_accuracy\` and \`loss\` every ${plan.delayMs} ms for ${plan.intervals} intervals, shown live on its sweep page (table, 5 charts). Measured for ${stream.seconds.toFixed(0)} s once all 4 workers were running, then cancelled (${stream.status}).`,
     '',
     ...table(
-      ['workers', 'runs on the page at the end', 'intervals reported (primary metric; 2 metrics each)', 'longest main-thread task', 'tasks ≥ 50 ms (total)', 'longest gap between frames', 'frames', 'target'],
+      [
+        'workers',
+        'runs on the page at the end',
+        'intervals reported (primary metric; 2 metrics each)',
+        'longest main-thread task',
+        'tasks ≥ 50 ms (total)',
+        'longest gap between frames',
+        'frames',
+        'target',
+      ],
       [
         [
           String(stream.workers),

@@ -1,11 +1,17 @@
 import { BrowserWorkspace } from '../browser/browser-workspace.js';
 import { HyperDriveConfig } from '../experiment/config.js';
 import type { Sweep } from '../experiment/sweep.js';
-import { BUILTIN_EXAMPLES } from '../models/registry.js';
+import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type { BackendRequest } from '../pool/protocol.js';
-import { parseSweepSpec } from '../spec/parse-sweep-spec.js';
+import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
 import type { RunRecord } from '../store/records.js';
-import type { BackendSummary, ExportedModelFiles, HeadlessApi, HeadlessOptions, HeadlessResult } from './headless-api.js';
+import type {
+  BackendSummary,
+  ExportedModelFiles,
+  HeadlessApi,
+  HeadlessOptions,
+  HeadlessResult,
+} from './headless-api.js';
 
 const PROGRESS_EVERY_MS = 500;
 const status = document.getElementById('status');
@@ -23,7 +29,7 @@ function backendSummary(requested: string, runs: readonly RunRecord[], details: 
 async function run(specInput: unknown, options: HeadlessOptions): Promise<HeadlessResult> {
   let parsed;
   try {
-    parsed = parseSweepSpec(specInput, { builtinTrials: BUILTIN_EXAMPLES });
+    parsed = parseSweepFile(specInput, { builtinTrials: BUILTIN_EXAMPLES });
   } catch (error) {
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }
@@ -60,10 +66,18 @@ async function run(specInput: unknown, options: HeadlessOptions): Promise<Headle
   }
 }
 
-async function bestModel(workspace: BrowserWorkspace, sweepId: string): Promise<ExportedModelFiles | { error: string }> {
+async function bestModel(
+  workspace: BrowserWorkspace,
+  sweepId: string,
+): Promise<ExportedModelFiles | { error: string }> {
   try {
     const files = await workspace.modelFiles({ bestOf: sweepId });
-    return { runId: files.runId, json: files.json, weightsFile: files.weightsFile, weightsBase64: toBase64(files.weights) };
+    return {
+      runId: files.runId,
+      json: files.json,
+      weightsFile: files.weightsFile,
+      weightsBase64: toBase64(files.weights),
+    };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }

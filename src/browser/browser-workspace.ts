@@ -1,4 +1,4 @@
-import { configFromSpec } from '../experiment/config-from-spec.js';
+import { configFromRecord } from '../experiment/config-from-record.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import { Experiment } from '../experiment/experiment.js';
 import { loadConfigPriors, loadPriorRuns, loadPriorSweep } from '../experiment/prior-loader.js';
@@ -7,10 +7,10 @@ import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
 import type { ModelFiles } from '../export/model-files.js';
 import { ConfigError } from '../errors.js';
-import { BUILTIN_EXAMPLES } from '../models/registry.js';
+import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type { BackendRequest } from '../pool/protocol.js';
 import { WorkerPool } from '../pool/worker-pool.js';
-import type { TrialRunner } from '../runner/runner.js';
+import type { TrialRunner } from '../trial-runner/runner.js';
 import type { UpgradeStep } from '../store/idb-schema.js';
 import { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 import type { SweepRecord } from '../store/records.js';
@@ -45,7 +45,7 @@ export interface RunningSweep {
  * `Workspace` with its in-process runner still takes functions, in Node and for its own tests.
  */
 export const FUNCTION_TRIAL_RULE =
-  "must not be a function in the browser runtime: user training code runs only in Web Workers, and a function cannot be sent to one; " +
+  'must not be a function in the browser runtime: user training code runs only in Web Workers, and a function cannot be sent to one; ' +
   `pass trial: { kind: 'module', url } (an ES module whose default export is train(params, run, env)) or trial: { kind: 'builtin', name } (one of ${BUILTIN_EXAMPLES.join(', ')})`;
 
 /**
@@ -63,7 +63,10 @@ export class BrowserWorkspace {
   static async open(options: BrowserWorkspaceOptions = {}): Promise<BrowserWorkspace> {
     const name = options.name ?? 'overdrive';
     const storeOptions = { ...options.store, name };
-    const store = options.schema === undefined ? await IndexedDbStore.open(storeOptions) : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
+    const store =
+      options.schema === undefined
+        ? await IndexedDbStore.open(storeOptions)
+        : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
     return new BrowserWorkspace(name, store);
   }
 
@@ -92,11 +95,13 @@ export class BrowserWorkspace {
    */
   async continueSweep(sweepId: string, options: SubmitOptions = {}): Promise<RunningSweep> {
     const record = await this.store.getSweep(sweepId);
-    if (record === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
-    if (record.config.trial.kind === 'function') throw new ConfigError('trial', FUNCTION_TRIAL_RULE, record.config.trial);
+    if (record === undefined)
+      throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
+    if (record.config.trial.kind === 'function')
+      throw new ConfigError('trial', FUNCTION_TRIAL_RULE, record.config.trial);
     const busy = new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
     const start = async (): Promise<RunningSweep> => {
-      const config = configFromSpec(record.config, undefined, await loadConfigPriors(this.store, record.config));
+      const config = configFromRecord(record.config, undefined, await loadConfigPriors(this.store, record.config));
       const pool = await this.poolFor(config, options);
       const sweep = await new Experiment(this.workspaceWith(pool), record.experiment).continueSweep(sweepId, config);
       return { sweep, pool };
@@ -130,7 +135,7 @@ export class BrowserWorkspace {
     });
   }
 
-  /** An earlier sweep stored here, for `resumeFrom` (SPEC §8 warm start). */
+  /** An earlier sweep stored here, for `resumeFrom` (semantics §8 warm start). */
   loadPriorSweep(sweepId: string): Promise<PriorSweep> {
     return loadPriorSweep(this.store, sweepId);
   }
@@ -144,27 +149,35 @@ export class BrowserWorkspace {
   async listInterruptedSweeps(): Promise<SweepRecord[]> {
     const sweeps = await this.store.listSweeps(this.name);
     const held = await this.heldLocks();
-    return sweeps.filter((s) => (s.status === 'Queued' || s.status === 'Running') && !held.has(lockName(this.name, s.id)));
+    return sweeps.filter(
+      (s) => (s.status === 'Queued' || s.status === 'Running') && !held.has(lockName(this.name, s.id)),
+    );
   }
 
   /**
    * Saves a run's model to `indexeddb://NAME`, `downloads://NAME` (model.json + weights) or
    * `localstorage://NAME`: a given run's, or `{ bestOf: sweepId }` for the sweep's best run.
    */
-  async exportModel(target: { readonly runId: string } | { readonly bestOf: string }, destination: string): Promise<ModelExport> {
+  async exportModel(
+    target: { readonly runId: string } | { readonly bestOf: string },
+    destination: string,
+  ): Promise<ModelExport> {
     const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
     return exportRunModel(this.store, runId, destination);
   }
 
   /** A run's model as `model.json` text and weight bytes. */
-  async modelFiles(target: { readonly runId: string } | { readonly bestOf: string }): Promise<ModelFiles & { readonly runId: string }> {
+  async modelFiles(
+    target: { readonly runId: string } | { readonly bestOf: string },
+  ): Promise<ModelFiles & { readonly runId: string }> {
     const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
     return { ...(await runModelFiles(this.store, runId)), runId };
   }
 
   private async bestRunId(sweepId: string): Promise<string> {
     const sweep = await this.store.getSweep(sweepId);
-    if (sweep === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
+    if (sweep === undefined)
+      throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
     return bestRunWithModel(sweep, await this.store.listRuns(sweepId)).id;
   }
 

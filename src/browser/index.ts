@@ -1,6 +1,26 @@
 // The browser runtime: IndexedDB persistence and the Web Worker pool, on top of the engine core.
-export { BrowserWorkspace, FUNCTION_TRIAL_RULE, type BrowserWorkspaceOptions, type RunningSweep, type SubmitOptions } from './browser-workspace.js';
+export {
+  BrowserWorkspace,
+  FUNCTION_TRIAL_RULE,
+  type BrowserWorkspaceOptions,
+  type RunningSweep,
+  type SubmitOptions,
+} from './browser-workspace.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 export { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
-export { bestRunWithModel, exportRunModel, runModelFiles, type ModelDestination, type ModelExport } from './model-export.js';
-export { listSavedModels, removeSavedModel, requestPersistence, savedModelExists, storageReport, type SavedModel, type StorageReport } from './storage.js';
+export {
+  bestRunWithModel,
+  exportRunModel,
+  runModelFiles,
+  type ModelDestination,
+  type ModelExport,
+} from './model-export.js';
+export {
+  listSavedModels,
+  removeSavedModel,
+  requestPersistence,
+  savedModelExists,
+  storageReport,
+  type SavedModel,
+  type StorageReport,
+} from './storage.js';

@@ -31,7 +31,9 @@ export async function exportRunModel(store: Store, runId: string, destination: s
   }
   const checkpoint = await store.latestCheckpoint(runId);
   if (checkpoint === undefined) {
-    throw new Error(`run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`);
+    throw new Error(
+      `run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`,
+    );
   }
   const artifacts = exportArtifacts(checkpoint);
   const tf: typeof tfjs = await import('@tensorflow/tfjs');
@@ -57,7 +59,9 @@ export async function exportRunModel(store: Store, runId: string, destination: s
 export async function runModelFiles(store: Store, runId: string): Promise<ModelFiles> {
   const checkpoint = await store.latestCheckpoint(runId);
   if (checkpoint === undefined) {
-    throw new Error(`run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`);
+    throw new Error(
+      `run ${runId} has no checkpoint to export: its training function never called run.checkpoint(model)`,
+    );
   }
   return modelFiles(checkpoint, modelFileStem(runId));
 }

@@ -1,6 +1,6 @@
 /**
  * Per-thread dataset cache. In a worker this is what makes a dataset load once per worker
- * rather than once per trial (SPEC §7): module state outlives trials, not workers.
+ * rather than once per trial (semantics §7): module state outlives trials, not workers.
  */
 const entries = new Map<string, Promise<unknown>>();
 const loaded = new Set<string>();

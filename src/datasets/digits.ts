@@ -73,14 +73,21 @@ export function selectDigits(set: DigitsSet, indices: readonly number[]): Digits
 /** The first `n` rows (all of them when `n` is larger). */
 export function takeDigits(set: DigitsSet, n: number): DigitsSet {
   if (n >= set.size) return set;
-  return selectDigits(set, Array.from({ length: Math.max(0, n) }, (_, i) => i));
+  return selectDigits(
+    set,
+    Array.from({ length: Math.max(0, n) }, (_, i) => i),
+  );
 }
 
 /**
  * A fixed, stratified split: each class contributes the same fraction to validation, so a
  * small validation set still holds every digit, and the same seed always gives the same rows.
  */
-export function splitDigits(set: DigitsSet, validationFraction = 0.2, seed: string | number = 'digits-split'): DigitsSplit {
+export function splitDigits(
+  set: DigitsSet,
+  validationFraction = 0.2,
+  seed: string | number = 'digits-split',
+): DigitsSplit {
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new RangeError(`validationFraction must be between 0 and 1 exclusive (got ${validationFraction})`);
   }

@@ -33,7 +33,11 @@ export function spiral(pointsPerClass: number, noise: number, random: RandomSour
 }
 
 /** Splits deterministically by shuffling indices with `random`. */
-export function split(set: PointSet, validationFraction: number, random: RandomSource): { train: PointSet; validation: PointSet } {
+export function split(
+  set: PointSet,
+  validationFraction: number,
+  random: RandomSource,
+): { train: PointSet; validation: PointSet } {
   const order = Array.from({ length: set.size }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random.next() * (i + 1));

@@ -2,10 +2,10 @@ import { ConfigError } from '../errors.js';
 import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { NoTerminationPolicy } from '../policy/no-termination.js';
-import type { TrainFunction } from '../run/run.js';
-import type { TrialDefinition } from '../runner/runner.js';
+import type { TrainFunction } from '../run-logger/run.js';
+import type { TrialDefinition } from '../trial-runner/runner.js';
 import type { ParameterSampling } from '../sampling/sampler.js';
-import type { SweepConfigSpec, TrialSpec } from '../store/records.js';
+import type { SweepConfigRecord, TrialSpec } from '../store/records.js';
 import {
   expectIntegerInRange,
   expectName,
@@ -48,12 +48,12 @@ export interface HyperDriveConfigOptions {
    */
   readonly trial?: TrialDefinition;
   /**
-   * Earlier sweeps to warm-start from (SPEC §8): their results inform the sampler (Bayesian)
+   * Earlier sweeps to warm-start from (semantics §8): their results inform the sampler (Bayesian)
    * and the early-termination policy. From `workspace.loadPriorSweep(id)` or `sweep.toPrior()`.
    */
   readonly resumeFrom?: readonly PriorSweep[];
   /**
-   * Earlier runs to resume from their latest checkpoints with the same hyperparameters (SPEC
+   * Earlier runs to resume from their latest checkpoints with the same hyperparameters (semantics
    * §8); they are this sweep's first runs. From `workspace.loadPriorRuns(...)` or `sweep.priorRun(id)`.
    */
   readonly resumeChildRuns?: readonly PriorRun[];
@@ -75,7 +75,7 @@ const KNOWN_OPTIONS = [
 ] as const;
 
 /**
- * Everything a sweep needs (SPEC §7), validated when constructed so that an invalid combination
+ * Everything a sweep needs (semantics §7), validated when constructed so that an invalid combination
  * fails before any training starts, with a message naming the field.
  */
 export class HyperDriveConfig {
@@ -117,7 +117,9 @@ export class HyperDriveConfig {
         ? DEFAULT_MAX_DURATION_MINUTES
         : expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']);
     this.trialTimeoutSeconds =
-      raw['trialTimeoutSeconds'] === undefined ? undefined : expectPositiveNumber('trialTimeoutSeconds', raw['trialTimeoutSeconds']);
+      raw['trialTimeoutSeconds'] === undefined
+        ? undefined
+        : expectPositiveNumber('trialTimeoutSeconds', raw['trialTimeoutSeconds']);
     this.policy = expectPolicy(raw['policy']);
     this.trial = expectTrial(raw['train'], raw['trial']);
     const rules = {
@@ -137,7 +139,7 @@ export class HyperDriveConfig {
       );
     }
     if (this.hyperparameterSampling.kind === 'bayesian') {
-      // HyperDrive's advice (SPEC §3), as a warning: counted over the sampled parameters, so
+      // HyperDrive's advice (semantics §3), as a warning: counted over the sampled parameters, so
       // constants do not count and the parameters of nested choices do.
       const dims = this.hyperparameterSampling.space.dimensions.length;
       if (this.maxTotalRuns < 20 * dims) {
@@ -150,16 +152,16 @@ export class HyperDriveConfig {
     Object.freeze(this);
   }
 
-  toSpec(): SweepConfigSpec {
+  toRecord(): SweepConfigRecord {
     return {
-      sampling: this.hyperparameterSampling.toSpec(),
+      sampling: this.hyperparameterSampling.toRecord(),
       primaryMetricName: this.primaryMetricName,
       primaryMetricGoal: this.primaryMetricGoal,
       maxTotalRuns: this.maxTotalRuns,
       maxConcurrentRuns: this.maxConcurrentRuns,
       maxDurationMinutes: this.maxDurationMinutes,
       ...(this.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: this.trialTimeoutSeconds }),
-      policy: this.policy.toSpec(),
+      policy: this.policy.toRecord(),
       trial: describeTrial(this.trial),
       ...(this.resumeFrom.length === 0 ? {} : { resumeFrom: this.resumeFrom.map((p) => p.record.id) }),
       ...(this.resumeChildRuns.length === 0
@@ -200,7 +202,7 @@ function expectSampling(value: unknown): ParameterSampling {
     typeof candidate !== 'object' ||
     candidate === null ||
     typeof candidate.createSampler !== 'function' ||
-    typeof candidate.toSpec !== 'function' ||
+    typeof candidate.toRecord !== 'function' ||
     candidate.space === undefined
   ) {
     throw new ConfigError(
@@ -215,7 +217,11 @@ function expectSampling(value: unknown): ParameterSampling {
 function expectPolicy(value: unknown): EarlyTerminationPolicy {
   if (value === undefined || value === null) return new NoTerminationPolicy();
   const candidate = value as Partial<EarlyTerminationPolicy>;
-  if (typeof candidate !== 'object' || typeof candidate.decide !== 'function' || typeof candidate.toSpec !== 'function') {
+  if (
+    typeof candidate !== 'object' ||
+    typeof candidate.decide !== 'function' ||
+    typeof candidate.toRecord !== 'function'
+  ) {
     throw new ConfigError(
       'policy',
       'must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy',

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { SweepConfigSpec, SweepRecord } from '../store/records.js';
+import type { SweepConfigRecord, SweepRecord } from '../store/records.js';
 import { expectName } from '../validate.js';
 import { HyperDriveConfig } from './config.js';
 import { Orchestrator } from './orchestrator.js';
@@ -54,7 +54,7 @@ export class Experiment {
       throw new ConfigError('sweepId', `must name an interrupted sweep; this one is ${record.status}`, sweepId);
     }
     const stored = JSON.stringify(comparable(record.config));
-    const given = JSON.stringify(comparable(config.toSpec()));
+    const given = JSON.stringify(comparable(config.toRecord()));
     if (stored !== given) {
       throw new ConfigError('config', `must describe the same sweep as the stored one: ${stored}`, JSON.parse(given));
     }
@@ -81,7 +81,7 @@ export class Experiment {
 }
 
 /** The parts of a sweep's definition that must match to continue it (not the function's name). */
-function comparable(spec: SweepConfigSpec): Omit<SweepConfigSpec, 'trial' | 'maxConcurrentRuns'> {
+function comparable(spec: SweepConfigRecord): Omit<SweepConfigRecord, 'trial' | 'maxConcurrentRuns'> {
   const { trial: _trial, maxConcurrentRuns: _concurrency, ...rest } = spec;
   return rest;
 }

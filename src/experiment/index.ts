@@ -9,9 +9,16 @@ export { Workspace, type WorkspaceOptions } from './workspace.js';
 export { Experiment } from './experiment.js';
 export { Sweep } from './sweep.js';
 export { Orchestrator, type SweepEvent, type OrchestratorDeps, type RestoredSweep } from './orchestrator.js';
-export { bestRun, sortedRuns, metricsByRun, type RankedRun, type BestRunOptions, type SortedChildrenOptions } from './run-queries.js';
+export {
+  bestRun,
+  sortedRuns,
+  metricsByRun,
+  type RankedRun,
+  type BestRunOptions,
+  type SortedChildrenOptions,
+} from './run-queries.js';
 export { terminationText } from './termination-text.js';
-export { configFromSpec } from './config-from-spec.js';
+export { configFromRecord } from './config-from-record.js';
 export { priorRunOf, priorSweepOf, historyAtCheckpoint, type PriorRun, type PriorSweep } from './prior.js';
 export { loadConfigPriors, loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 export { MAX_RESUME_SOURCES } from './resume-rules.js';

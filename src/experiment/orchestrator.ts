@@ -1,10 +1,16 @@
 import type { Clock } from '../clock/clock.js';
 import type { PolicyDecision } from '../policy/policy.js';
 import type { RandomSource } from '../random/random-source.js';
-import { toErrorRecord } from '../runner/in-process-runner.js';
+import { toErrorRecord } from '../trial-runner/in-process-runner.js';
 import type { RunHistory } from '../policy/policy.js';
-import { checkArtifacts, MODEL_JSON, MODEL_WEIGHTS, type CheckpointData, type ResumePoint } from '../run/checkpoint.js';
-import type { TrialEvent, TrialOutcome, TrialRunner } from '../runner/runner.js';
+import {
+  checkArtifacts,
+  MODEL_JSON,
+  MODEL_WEIGHTS,
+  type CheckpointData,
+  type ResumePoint,
+} from '../run-logger/checkpoint.js';
+import type { TrialEvent, TrialOutcome, TrialRunner } from '../trial-runner/runner.js';
 import type { Sampler, SamplerContext, TrialObservation } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 import type {
@@ -129,7 +135,7 @@ export class Orchestrator {
       workspace: identity.workspace,
       experiment: identity.experiment,
       status: 'Queued',
-      config: config.toSpec(),
+      config: config.toRecord(),
       concurrency: this.concurrency,
       warnings,
       createdAt: deps.clock.now(),
@@ -141,7 +147,9 @@ export class Orchestrator {
     this.durationMs = config.maxDurationMinutes * 60_000;
     this.pendingResumes = [...config.resumeChildRuns];
     this.priorHistories = config.resumeFrom.flatMap((prior) =>
-      prior.runs.map((r): RunHistory => ({ runId: r.id, index: r.index, values: prior.primaryValues[r.id] ?? [], finished: true })),
+      prior.runs.map(
+        (r): RunHistory => ({ runId: r.id, index: r.index, values: prior.primaryValues[r.id] ?? [], finished: true }),
+      ),
     );
     this.priorObservations = config.resumeFrom.flatMap((prior) => prior.runs.map(observationOf));
     if (restored !== undefined) this.restore(restored);
@@ -199,7 +207,11 @@ export class Orchestrator {
     // Resumed runs were not drawn from the sampler; the ones already created are not pending.
     this.replay = this.runs.filter((r) => r.resumedFrom === null).length;
     const started = new Set(this.runs.map((r) => r.resumedFrom?.runId));
-    this.pendingResumes.splice(0, this.pendingResumes.length, ...this.pendingResumes.filter((p) => !started.has(p.run.id)));
+    this.pendingResumes.splice(
+      0,
+      this.pendingResumes.length,
+      ...this.pendingResumes.filter((p) => !started.has(p.run.id)),
+    );
     this.previousAttempts = byRun;
     // Time spent while no page ran the sweep does not count against maxDurationMinutes.
     const elapsed = Math.max(0, lastActivity - (record.startedAt ?? record.createdAt));
@@ -321,7 +333,11 @@ export class Orchestrator {
       try {
         await this.sampler.next(this.samplerContext());
       } catch (error) {
-        this.requestStop({ kind: 'fatal', reason: { kind: 'sampler-error' }, error: prefixError('the sampler failed', error) });
+        this.requestStop({
+          kind: 'fatal',
+          reason: { kind: 'sampler-error' },
+          error: prefixError('the sampler failed', error),
+        });
         return false;
       }
     }
@@ -366,7 +382,13 @@ export class Orchestrator {
    */
   private async launchResumed(prior: PriorRun): Promise<void> {
     const index = this.runs.length;
-    const run = new RunState(`${this.sweep.id}_${index}`, this.sweep.id, index, prior.run.params, this.deps.clock.now());
+    const run = new RunState(
+      `${this.sweep.id}_${index}`,
+      this.sweep.id,
+      index,
+      prior.run.params,
+      this.deps.clock.now(),
+    );
     this.runs.push(run);
     this.byId.set(run.runId, run);
     let checkpoint: CheckpointRecord | undefined;
@@ -374,14 +396,20 @@ export class Orchestrator {
       checkpoint = await this.deps.store.latestCheckpoint(prior.run.id);
     } catch (error) {
       this.active += 1;
-      this.onOutcome(run, { kind: 'failed', error: prefixError(`the checkpoint of run ${prior.run.id} could not be read`, error) });
+      this.onOutcome(run, {
+        kind: 'failed',
+        error: prefixError(`the checkpoint of run ${prior.run.id} could not be read`, error),
+      });
       return;
     }
     if (checkpoint === undefined) {
       this.active += 1;
       this.onOutcome(run, {
         kind: 'failed',
-        error: { message: `ResumeError: the checkpoint of run ${prior.run.id} is no longer stored (its sweep may have been deleted)`, stack: null },
+        error: {
+          message: `ResumeError: the checkpoint of run ${prior.run.id} is no longer stored (its sweep may have been deleted)`,
+          stack: null,
+        },
       });
       return;
     }
@@ -514,14 +542,22 @@ export class Orchestrator {
    * writes queued before it, so a stored checkpoint never refers to intervals the store lacks.
    */
   private async saveCheckpoint(run: RunState, attempt: number, data: CheckpointData): Promise<void> {
-    if (run.finished || run.attempt !== attempt) throw new Error(`run ${run.runId} has ended; its checkpoint was not stored`);
+    if (run.finished || run.attempt !== attempt)
+      throw new Error(`run ${run.runId} has ended; its checkpoint was not stored`);
     const bytes = checkArtifacts(data.artifacts);
     const sequence = (run.checkpoint?.sequence ?? 0) + 1;
     const time = this.deps.clock.now();
     const intervals = run.values.length;
     // Claimed before the write, so two checkpoints in flight never share a sequence.
     const metricCounts = Object.fromEntries([...run.metrics].map(([name, values]) => [name, values.length]));
-    run.checkpoint = { sequence, time, intervals, metricCounts, bytes, model: MODEL_JSON in data.artifacts && MODEL_WEIGHTS in data.artifacts };
+    run.checkpoint = {
+      sequence,
+      time,
+      intervals,
+      metricCounts,
+      bytes,
+      model: MODEL_JSON in data.artifacts && MODEL_WEIGHTS in data.artifacts,
+    };
     await this.writes;
     await this.deps.store.putCheckpoint({
       sweepId: this.sweep.id,
@@ -611,7 +647,10 @@ export class Orchestrator {
           ? { kind: 'max-duration', minutes: this.config.maxDurationMinutes }
           : request.kind === 'paused'
             ? { kind: 'sweep-paused', message: request.message }
-            : { kind: 'sweep-failed', message: request.kind === 'fatal' ? request.error.message : this.neverLoggedMessage() };
+            : {
+                kind: 'sweep-failed',
+                message: request.kind === 'fatal' ? request.error.message : this.neverLoggedMessage(),
+              };
     for (const run of this.runs) this.requestRunCancel(run, termination);
     this.notify();
   }
@@ -636,7 +675,11 @@ export class Orchestrator {
     const stop = this.stopRequest;
     if (stop?.kind === 'canceled') return { status: 'Canceled', endReason: { kind: 'canceled' }, error: null };
     if (stop?.kind === 'paused') {
-      return { status: 'Canceled', endReason: { kind: 'storage-full', message: stop.message }, error: { message: stop.message, stack: null } };
+      return {
+        status: 'Canceled',
+        endReason: { kind: 'storage-full', message: stop.message },
+        error: { message: stop.message, stack: null },
+      };
     }
     if (stop?.kind === 'fatal') return { status: 'Failed', endReason: stop.reason, error: stop.error };
     const failed = this.runs.filter((r) => r.status === 'Failed');
@@ -651,7 +694,11 @@ export class Orchestrator {
     // Time running out before any run reported proves nothing about the metric's name: only a
     // run that completed without it (or a sweep that ran to its end) does.
     if (stop?.kind === 'max-duration' && !this.awaitingMetric()) {
-      return { status: 'Completed', endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes }, error: null };
+      return {
+        status: 'Completed',
+        endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes },
+        error: null,
+      };
     }
     // Reached under max-duration only while launching was held for the metric: a run did
     // complete without it, which is the evidence the message needs.
@@ -666,7 +713,8 @@ export class Orchestrator {
         error: { message: this.neverLoggedMessage(), stack: null },
       };
     }
-    if (this.exhausted) return { status: 'Completed', endReason: { kind: 'space-exhausted', runs: this.runs.length }, error: null };
+    if (this.exhausted)
+      return { status: 'Completed', endReason: { kind: 'space-exhausted', runs: this.runs.length }, error: null };
     return { status: 'Completed', endReason: { kind: 'max-total-runs', runs: this.runs.length }, error: null };
   }
 
@@ -710,7 +758,11 @@ export class Orchestrator {
         });
         return;
       }
-      this.requestStop({ kind: 'fatal', reason: { kind: 'store-error' }, error: prefixError('the store failed', error) });
+      this.requestStop({
+        kind: 'fatal',
+        reason: { kind: 'store-error' },
+        error: prefixError('the store failed', error),
+      });
     });
   }
 
@@ -749,12 +801,22 @@ function observationOf(r: Pick<RunRecord, 'params' | 'bestMetric' | 'status'>): 
   return {
     params: r.params,
     best: r.bestMetric ?? undefined,
-    state: r.status === 'Completed' ? 'completed' : r.status === 'Canceled' ? 'canceled' : r.status === 'Failed' ? 'failed' : 'running',
+    state:
+      r.status === 'Completed'
+        ? 'completed'
+        : r.status === 'Canceled'
+          ? 'canceled'
+          : r.status === 'Failed'
+            ? 'failed'
+            : 'running',
   };
 }
 
 /** How many values of each metric a checkpoint covers; older records fall back to the run's summary. */
-function checkpointCounts(checkpoint: CheckpointRecord, summary: CheckpointSummary | null): Readonly<Record<string, number>> {
+function checkpointCounts(
+  checkpoint: CheckpointRecord,
+  summary: CheckpointSummary | null,
+): Readonly<Record<string, number>> {
   return checkpoint.metricCounts ?? (summary?.sequence === checkpoint.sequence ? summary.metricCounts : {});
 }
 

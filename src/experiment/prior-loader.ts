@@ -32,10 +32,16 @@ export async function loadPriorRuns(store: Store, sweepId: string, runIds?: read
 /** The priors a stored sweep's config names, read again (to continue that sweep after a reload). */
 export async function loadConfigPriors(
   store: Store,
-  spec: { readonly resumeFrom?: readonly string[]; readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[] },
+  spec: {
+    readonly resumeFrom?: readonly string[];
+    readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[];
+  },
 ): Promise<{ resumeFrom: PriorSweep[]; resumeChildRuns: PriorRun[] }> {
-  const resumeFrom = await Promise.all((spec.resumeFrom ?? []).map((id, i) => loadPriorSweep(store, id, `resumeFrom[${i}]`)));
+  const resumeFrom = await Promise.all(
+    (spec.resumeFrom ?? []).map((id, i) => loadPriorSweep(store, id, `resumeFrom[${i}]`)),
+  );
   const resumeChildRuns: PriorRun[] = [];
-  for (const { sweepId, runId } of spec.resumeChildRuns ?? []) resumeChildRuns.push(...(await loadPriorRuns(store, sweepId, [runId])));
+  for (const { sweepId, runId } of spec.resumeChildRuns ?? [])
+    resumeChildRuns.push(...(await loadPriorRuns(store, sweepId, [runId])));
   return { resumeFrom, resumeChildRuns };
 }

@@ -1,7 +1,7 @@
 import type { MetricPoint, RunRecord, SweepRecord } from '../store/records.js';
 
 /**
- * An earlier sweep to warm-start from (`resumeFrom`, SPEC §8), as a snapshot of what the store
+ * An earlier sweep to warm-start from (`resumeFrom`, semantics §8), as a snapshot of what the store
  * holds, so `HyperDriveConfig` can check every rule when it is constructed, before anything
  * runs. Made by `workspace.loadPriorSweep(id)` or `sweep.toPrior()`.
  */
@@ -14,7 +14,7 @@ export interface PriorSweep {
 }
 
 /**
- * An earlier run to resume from its latest checkpoint (`resumeChildRuns`, SPEC §8), with the
+ * An earlier run to resume from its latest checkpoint (`resumeChildRuns`, semantics §8), with the
  * metric history up to that checkpoint so the resumed run's curves continue where it stopped.
  * The checkpoint's data itself is read from the store when the run starts.
  */
@@ -27,7 +27,11 @@ export interface PriorRun {
 }
 
 /** Builds a snapshot from stored records; points of other attempts than a run's last are ignored. */
-export function priorSweepOf(record: SweepRecord, runs: readonly RunRecord[], metrics: readonly MetricPoint[]): PriorSweep {
+export function priorSweepOf(
+  record: SweepRecord,
+  runs: readonly RunRecord[],
+  metrics: readonly MetricPoint[],
+): PriorSweep {
   const attempts = new Map(runs.map((r) => [r.id, r.attempt]));
   const primaryValues: Record<string, number[]> = {};
   for (const run of runs) primaryValues[run.id] = [];
@@ -35,7 +39,12 @@ export function priorSweepOf(record: SweepRecord, runs: readonly RunRecord[], me
     if (point.name !== record.config.primaryMetricName || attempts.get(point.runId) !== point.attempt) continue;
     primaryValues[point.runId]?.push(point.value);
   }
-  return Object.freeze({ kind: 'prior-sweep', record, runs: [...runs].sort((a, b) => a.index - b.index), primaryValues });
+  return Object.freeze({
+    kind: 'prior-sweep',
+    record,
+    runs: [...runs].sort((a, b) => a.index - b.index),
+    primaryValues,
+  });
 }
 
 export function priorRunOf(sweep: SweepRecord, run: RunRecord, metrics: readonly MetricPoint[]): PriorRun {
@@ -51,7 +60,10 @@ export function priorRunOf(sweep: SweepRecord, run: RunRecord, metrics: readonly
  * The part of a prior run's history a resumed run takes over: for each metric, the values
  * logged before its latest checkpoint was taken.
  */
-export function historyAtCheckpoint(prior: PriorRun, counts: Readonly<Record<string, number>> = prior.run.checkpoint?.metricCounts ?? {}): MetricPoint[] {
+export function historyAtCheckpoint(
+  prior: PriorRun,
+  counts: Readonly<Record<string, number>> = prior.run.checkpoint?.metricCounts ?? {},
+): MetricPoint[] {
   const seen = new Map<string, number>();
   const kept: MetricPoint[] = [];
   for (const point of prior.metrics) {

@@ -60,7 +60,9 @@ export function sortedRuns(
   const discardNoMetric = expectBoolean('discardNoMetric', options.discardNoMetric, false);
 
   const withMetric = runs.filter((r) => r.bestMetric !== null);
-  withMetric.sort((a, b) => compareBestFirst(goal, a.bestMetric ?? undefined, b.bestMetric ?? undefined) || a.index - b.index);
+  withMetric.sort(
+    (a, b) => compareBestFirst(goal, a.bestMetric ?? undefined, b.bestMetric ?? undefined) || a.index - b.index,
+  );
   if (reverse) withMetric.reverse();
   const ordered = discardNoMetric ? withMetric : [...withMetric, ...runs.filter((r) => r.bestMetric === null)];
   const chosen = top === 0 ? ordered : ordered.slice(0, top);
@@ -72,7 +74,7 @@ export function sortedRuns(
   }));
 }
 
-/** SPEC §10: per run, metric name → the value when logged once, the list when logged more. */
+/** semantics §10: per run, metric name → the value when logged once, the list when logged more. */
 export function metricsByRun(
   metrics: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>,
 ): Record<string, Record<string, number | number[]>> {

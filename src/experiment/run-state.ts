@@ -1,7 +1,7 @@
 import { isBetter, type PrimaryMetricGoal } from '../metric/goal.js';
 import type { RunHistory } from '../policy/policy.js';
-import type { ResumePoint } from '../run/checkpoint.js';
-import type { TrialExecution } from '../runner/runner.js';
+import type { ResumePoint } from '../run-logger/checkpoint.js';
+import type { TrialExecution } from '../trial-runner/runner.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   TERMINAL_STATUSES,

@@ -2,8 +2,8 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { MathRandom } from '../random/math-random.js';
 import type { RandomSource } from '../random/random-source.js';
-import { InProcessRunner } from '../runner/in-process-runner.js';
-import type { TrialRunner } from '../runner/runner.js';
+import { InProcessRunner } from '../trial-runner/in-process-runner.js';
+import type { TrialRunner } from '../trial-runner/runner.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { expectName, expectPlainObject, rejectUnknownKeys } from '../validate.js';
@@ -11,7 +11,7 @@ import type { PriorRun, PriorSweep } from './prior.js';
 import { loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 
 export interface WorkspaceOptions {
-  /** Defaults to `overdrive` (SPEC §1: the IndexedDB database name in the browser). */
+  /** Defaults to `overdrive` (semantics §1: the IndexedDB database name in the browser). */
   readonly name?: string;
   readonly store?: Store;
   readonly runner?: TrialRunner;
@@ -44,7 +44,7 @@ export class Workspace {
     this.createSweepId = options.createSweepId ?? (() => `HD_${globalThis.crypto.randomUUID()}`);
   }
 
-  /** An earlier sweep of this workspace's store, for `resumeFrom` (SPEC §8 warm start). */
+  /** An earlier sweep of this workspace's store, for `resumeFrom` (semantics §8 warm start). */
   loadPriorSweep(sweepId: string): Promise<PriorSweep> {
     return loadPriorSweep(this.store, sweepId);
   }

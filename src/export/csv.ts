@@ -32,7 +32,11 @@ export function csvCell(value: CsvValue): string {
 }
 
 /** A whole CSV text from a header and rows (each row as long as the header). */
-export function csvText(header: readonly string[], rows: Iterable<readonly CsvValue[]>, options: CsvOptions = {}): string {
+export function csvText(
+  header: readonly string[],
+  rows: Iterable<readonly CsvValue[]>,
+  options: CsvOptions = {},
+): string {
   const newline = options.newline ?? '\r\n';
   const lines: string[] = [header.map(csvCell).join(',')];
   for (const row of rows) lines.push(row.map(csvCell).join(','));

@@ -38,8 +38,12 @@ export function readObject(path: string, value: unknown, what: string): Record<s
   if (prototype !== Object.prototype && prototype !== null) {
     throw fieldError(path === '' ? DOCUMENT_FIELD : path, `must be a plain object (${what})`, value);
   }
-  if (Object.prototype.hasOwnProperty.call(value, RESERVED_KEY)) {
-    throw fieldError(at(path, RESERVED_KEY), 'must not be used as a key (it would replace an object prototype)', RESERVED_KEY);
+  if (Object.hasOwn(value, RESERVED_KEY)) {
+    throw fieldError(
+      at(path, RESERVED_KEY),
+      'must not be used as a key (it would replace an object prototype)',
+      RESERVED_KEY,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -58,11 +62,15 @@ export function readFields(
   const object = readObject(path, value, what);
   for (const key of Object.keys(object)) {
     if (!required.includes(key) && !optional.includes(key)) {
-      throw fieldError(at(path, key), `is not a field of ${what}; its fields are ${[...required, ...optional].join(', ')}`, object[key]);
+      throw fieldError(
+        at(path, key),
+        `is not a field of ${what}; its fields are ${[...required, ...optional].join(', ')}`,
+        object[key],
+      );
     }
   }
   for (const key of required) {
-    if (!Object.prototype.hasOwnProperty.call(object, key)) throw fieldError(at(path, key), `is required in ${what}`, undefined);
+    if (!Object.hasOwn(object, key)) throw fieldError(at(path, key), `is required in ${what}`, undefined);
   }
   return object;
 }

@@ -23,7 +23,11 @@ export const DEFAULT_GENERATOR = 'Overdrive';
  * attempt and every policy decision. Checkpoints and model weights are not read (see
  * SweepDocument). Rejects with a ConfigError when the store holds no such sweep.
  */
-export async function exportSweep(store: Store, sweepId: string, options: ExportSweepOptions = {}): Promise<SweepDocument> {
+export async function exportSweep(
+  store: Store,
+  sweepId: string,
+  options: ExportSweepOptions = {},
+): Promise<SweepDocument> {
   // Buffered writes of a sweep that just ended must be in the export too.
   await store.flush();
   const sweep = await store.getSweep(sweepId);
@@ -140,7 +144,9 @@ function seriesJson(series: MetricSeries): string {
 function decisionJson(record: DecisionRecord): string {
   const { decision } = record;
   const numbers = decision.kind === 'skip' ? [] : Object.values(decision.evidence).filter((v) => typeof v === 'number');
-  return allFinite(numbers) && Number.isFinite(decision.interval) && Number.isFinite(record.time) ? JSON.stringify(record) : json(record);
+  return allFinite(numbers) && Number.isFinite(decision.interval) && Number.isFinite(record.time)
+    ? JSON.stringify(record)
+    : json(record);
 }
 
 /**

@@ -28,7 +28,12 @@ export type ImportChange =
   | { readonly kind: 'experiment'; readonly from: string; readonly to: string }
   /** The sweep was unfinished when exported: stored as Canceled, nothing will continue it. */
   | { readonly kind: 'sweep-status'; readonly from: 'Queued' | 'Running'; readonly to: 'Canceled' }
-  | { readonly kind: 'run-status'; readonly runId: string; readonly from: 'Queued' | 'Running'; readonly to: 'Canceled' };
+  | {
+      readonly kind: 'run-status';
+      readonly runId: string;
+      readonly from: 'Queued' | 'Running';
+      readonly to: 'Canceled';
+    };
 
 export interface ImportResult {
   /** The id the sweep is stored under (the document's, unless it was taken). */
@@ -80,18 +85,25 @@ async function importOnce(store: Store, doc: SweepDocument, options: ImportSweep
   rejectUnknownKeys('options', given, ['workspace', 'experiment', 'onConflict', 'createSweepId']);
   const workspace = expectName('options.workspace', options.workspace);
   const valid = validateSweepDocument(doc);
-  const experiment = options.experiment === undefined ? valid.sweep.experiment : expectName('options.experiment', options.experiment);
+  const experiment =
+    options.experiment === undefined ? valid.sweep.experiment : expectName('options.experiment', options.experiment);
   const onConflict = expectOneOf('options.onConflict', options.onConflict ?? 'new-id', ['new-id', 'error']);
   if (options.createSweepId !== undefined && typeof options.createSweepId !== 'function') {
-    throw new ConfigError('options.createSweepId', 'must be a function returning a new sweep id', options.createSweepId);
+    throw new ConfigError(
+      'options.createSweepId',
+      'must be a function returning a new sweep id',
+      options.createSweepId,
+    );
   }
   const createSweepId = options.createSweepId ?? (() => `HD_${globalThis.crypto.randomUUID()}`);
 
   const changes: ImportChange[] = [];
   const sweepId = await freeSweepId(store, valid.sweep.id, onConflict, createSweepId);
   if (sweepId !== valid.sweep.id) changes.push({ kind: 'sweep-id', from: valid.sweep.id, to: sweepId });
-  if (workspace !== valid.sweep.workspace) changes.push({ kind: 'workspace', from: valid.sweep.workspace, to: workspace });
-  if (experiment !== valid.sweep.experiment) changes.push({ kind: 'experiment', from: valid.sweep.experiment, to: experiment });
+  if (workspace !== valid.sweep.workspace)
+    changes.push({ kind: 'workspace', from: valid.sweep.workspace, to: workspace });
+  if (experiment !== valid.sweep.experiment)
+    changes.push({ kind: 'experiment', from: valid.sweep.experiment, to: experiment });
 
   const runIds = new Map(valid.runs.map((run) => [run.id, `${sweepId}_${run.index}`]));
   const newRunId = (id: string): string => runIds.get(id) ?? id;
@@ -114,7 +126,8 @@ async function importOnce(store: Store, doc: SweepDocument, options: ImportSweep
       }
     }
     if (slice.length > 0) await store.appendMetrics(slice);
-    for (let i = 0; i < decisions.length; i += WRITE_SLICE) await store.appendDecisions(decisions.slice(i, i + WRITE_SLICE));
+    for (let i = 0; i < decisions.length; i += WRITE_SLICE)
+      await store.appendDecisions(decisions.slice(i, i + WRITE_SLICE));
     // The sweep after its runs: a page listing sweeps never sees it without them.
     await store.putSweep(sweep);
     await store.flush();
@@ -173,7 +186,14 @@ function importedSweep(
     id,
     workspace,
     experiment,
-    ...(report === undefined ? {} : { backendReport: { ...report, notes: report.notes.map((n) => ({ ...n, runId: n.runId === null ? null : newRunId(n.runId) })) } }),
+    ...(report === undefined
+      ? {}
+      : {
+          backendReport: {
+            ...report,
+            notes: report.notes.map((n) => ({ ...n, runId: n.runId === null ? null : newRunId(n.runId) })),
+          },
+        }),
   };
   const { status } = doc.sweep;
   if (!isUnfinished(status)) return base;
@@ -187,7 +207,13 @@ function importedSweep(
   };
 }
 
-function importedRun(run: RunRecord, sweepId: string, id: string, exportedAt: string, changes: ImportChange[]): RunRecord {
+function importedRun(
+  run: RunRecord,
+  sweepId: string,
+  id: string,
+  exportedAt: string,
+  changes: ImportChange[],
+): RunRecord {
   const base = { ...run, id, sweepId };
   const { status } = run;
   if (!isUnfinished(status)) return base;

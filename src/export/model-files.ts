@@ -1,4 +1,4 @@
-import { decodeModelArtifacts, withoutOptimizer, type ModelArtifactsData } from '../run/checkpoint.js';
+import { decodeModelArtifacts, withoutOptimizer, type ModelArtifactsData } from '../run-logger/checkpoint.js';
 import type { CheckpointRecord } from '../store/records.js';
 
 /** A run's model as the two files TF.js's `tf.loadLayersModel('…/model.json')` reads. */
@@ -15,7 +15,9 @@ export interface ModelFiles {
 export function exportArtifacts(checkpoint: CheckpointRecord): ModelArtifactsData {
   const full = decodeModelArtifacts(checkpoint.artifacts);
   if (full === null) {
-    throw new Error(`run ${checkpoint.runId}'s latest checkpoint holds no model (it was saved with run.checkpoint(null, state))`);
+    throw new Error(
+      `run ${checkpoint.runId}'s latest checkpoint holds no model (it was saved with run.checkpoint(null, state))`,
+    );
   }
   return withoutOptimizer(full);
 }

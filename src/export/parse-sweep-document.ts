@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { JsonTextError, parseLocatedJson, type JsonPosition } from '../spec/json-text.js';
+import { JsonTextError, parseLocatedJson, type JsonPosition } from '../sweep-file/json-text.js';
 import type { DecisionRecord, RunRecord } from '../store/records.js';
 import {
   DOCUMENT_FIELD,
@@ -39,7 +39,6 @@ export class SweepDocumentError extends ConfigError {
   }
 }
 
-
 /**
  * Locating a field error re-reads the text with the position-keeping parser, which is several
  * times slower than JSON.parse; above this size the error names the field without a line.
@@ -62,12 +61,26 @@ const L = SWEEP_DOCUMENT_LIMITS;
  */
 export function parseSweepDocument(text: string): SweepDocument {
   if (typeof text !== 'string') {
-    throw new SweepDocumentError(DOCUMENT_FIELD, 'must be the text of a JSON file', text, `${DOCUMENT_FIELD}: must be the text of a JSON file`, undefined, undefined);
+    throw new SweepDocumentError(
+      DOCUMENT_FIELD,
+      'must be the text of a JSON file',
+      text,
+      `${DOCUMENT_FIELD}: must be the text of a JSON file`,
+      undefined,
+      undefined,
+    );
   }
   if (text.length > L.maxTextLength) {
     const rule = `must be at most ${L.maxTextLength} characters long`;
     const got = `${text.length} characters`;
-    throw new SweepDocumentError(DOCUMENT_FIELD, rule, got, `${DOCUMENT_FIELD}: ${rule} (got ${got})`, undefined, undefined);
+    throw new SweepDocumentError(
+      DOCUMENT_FIELD,
+      rule,
+      got,
+      `${DOCUMENT_FIELD}: ${rule} (got ${got})`,
+      undefined,
+      undefined,
+    );
   }
   let value: unknown;
   try {
@@ -93,12 +106,26 @@ function syntaxError(text: string, parseError: unknown): SweepDocumentError {
       const rule = `must be valid JSON: ${error.problem}`;
       const found = error.found ?? 'the end of the text';
       const { line, column } = error.position;
-      return new SweepDocumentError(field, rule, error.found, `line ${line}, column ${column}: ${field}: ${rule} (got ${found})`, line, column);
+      return new SweepDocumentError(
+        field,
+        rule,
+        error.found,
+        `line ${line}, column ${column}: ${field}: ${rule} (got ${found})`,
+        line,
+        column,
+      );
     }
   }
   // The two parsers disagree only on what JSON.parse refuses and the strict reader does not.
   const problem = parseError instanceof Error ? parseError.message : String(parseError);
-  return new SweepDocumentError(DOCUMENT_FIELD, `must be valid JSON: ${problem}`, undefined, `${DOCUMENT_FIELD}: must be valid JSON: ${problem}`, undefined, undefined);
+  return new SweepDocumentError(
+    DOCUMENT_FIELD,
+    `must be valid JSON: ${problem}`,
+    undefined,
+    `${DOCUMENT_FIELD}: must be valid JSON: ${problem}`,
+    undefined,
+    undefined,
+  );
 }
 
 function fieldPosition(text: string, field: string): JsonPosition | undefined {
@@ -124,7 +151,14 @@ function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: str
 
 function rethrowAt(error: ConfigError, position: JsonPosition | undefined): never {
   const where = position === undefined ? '' : `line ${position.line}, column ${position.column}: `;
-  throw new SweepDocumentError(error.field, error.rule, error.value, where + error.message, position?.line, position?.column);
+  throw new SweepDocumentError(
+    error.field,
+    error.rule,
+    error.value,
+    where + error.message,
+    position?.line,
+    position?.column,
+  );
 }
 
 /**
@@ -139,14 +173,33 @@ const validated = new WeakSet<SweepDocument>();
  * ConfigError naming the first problem.
  */
 export function validateSweepDocument(value: unknown): SweepDocument {
-  if (typeof value === 'object' && value !== null && validated.has(value as SweepDocument)) return value as SweepDocument;
+  if (typeof value === 'object' && value !== null && validated.has(value as SweepDocument))
+    return value as SweepDocument;
   const root = readObject('', value, 'an Overdrive sweep document');
   // Format and version first, so that some other JSON file is named for what it is.
-  readLiteral('format', root['format'], SWEEP_DOCUMENT_FORMAT, `must be "${SWEEP_DOCUMENT_FORMAT}" (the file is not an Overdrive sweep export)`);
-  if (typeof root['version'] === 'number' && Number.isInteger(root['version']) && root['version'] > SWEEP_DOCUMENT_VERSION) {
-    throw fieldError('version', `must be ${SWEEP_DOCUMENT_VERSION}: the document was written by a newer Overdrive, which this one cannot read`, root['version']);
+  readLiteral(
+    'format',
+    root['format'],
+    SWEEP_DOCUMENT_FORMAT,
+    `must be "${SWEEP_DOCUMENT_FORMAT}" (the file is not an Overdrive sweep export)`,
+  );
+  if (
+    typeof root['version'] === 'number' &&
+    Number.isInteger(root['version']) &&
+    root['version'] > SWEEP_DOCUMENT_VERSION
+  ) {
+    throw fieldError(
+      'version',
+      `must be ${SWEEP_DOCUMENT_VERSION}: the document was written by a newer Overdrive, which this one cannot read`,
+      root['version'],
+    );
   }
-  readLiteral('version', root['version'], SWEEP_DOCUMENT_VERSION, `must be ${SWEEP_DOCUMENT_VERSION} (the only version of the format)`);
+  readLiteral(
+    'version',
+    root['version'],
+    SWEEP_DOCUMENT_VERSION,
+    `must be ${SWEEP_DOCUMENT_VERSION} (the only version of the format)`,
+  );
   const o = readFields('', value, 'an Overdrive sweep document', [
     'format',
     'version',
@@ -160,13 +213,22 @@ export function validateSweepDocument(value: unknown): SweepDocument {
   ]);
   const exportedAt = readIsoTime('exportedAt', o['exportedAt']);
   const generator = readText('generator', o['generator'], L.maxNameLength, false);
-  readLiteral('models', o['models'], MODELS_NOT_INCLUDED, `must be "${MODELS_NOT_INCLUDED}" (this version of the format holds no models)`);
+  readLiteral(
+    'models',
+    o['models'],
+    MODELS_NOT_INCLUDED,
+    `must be "${MODELS_NOT_INCLUDED}" (this version of the format holds no models)`,
+  );
   const sweep = readSweepRecord('sweep', o['sweep']);
   const runs = readRuns(o['runs'], sweep.id);
   const runsById = new Map(runs.map((run) => [run.id, run]));
   sweep.backendReport?.notes.forEach((note, i) => {
     if (note.runId !== null && !runsById.has(note.runId)) {
-      throw fieldError(at(item('sweep.backendReport.notes', i), 'runId'), 'must name a run of the document, or be null', note.runId);
+      throw fieldError(
+        at(item('sweep.backendReport.notes', i), 'runId'),
+        'must name a run of the document, or be null',
+        note.runId,
+      );
     }
   });
   const metrics = readMetrics(o['metrics'], runsById);
@@ -197,13 +259,23 @@ function readRuns(value: unknown, sweepId: string): RunRecord[] {
   return list.map((entry, i) => {
     const path = item('runs', i);
     const run = readRunRecord(path, entry);
-    if (run.sweepId !== sweepId) throw fieldError(at(path, 'sweepId'), `must be the id of the document's sweep (${JSON.stringify(sweepId)})`, run.sweepId);
+    if (run.sweepId !== sweepId)
+      throw fieldError(
+        at(path, 'sweepId'),
+        `must be the id of the document's sweep (${JSON.stringify(sweepId)})`,
+        run.sweepId,
+      );
     const earlier = byIndex.get(run.index);
-    if (earlier !== undefined) throw fieldError(at(path, 'index'), `must be unique, but runs[${earlier}] has it too`, run.index);
+    if (earlier !== undefined)
+      throw fieldError(at(path, 'index'), `must be unique, but runs[${earlier}] has it too`, run.index);
     byIndex.set(run.index, i);
     const expected = `${sweepId}_${run.index}`;
     if (run.id !== expected) {
-      throw fieldError(at(path, 'id'), `must be the sweep id, "_" and the run index (${JSON.stringify(expected)})`, run.id);
+      throw fieldError(
+        at(path, 'id'),
+        `must be the sweep id, "_" and the run index (${JSON.stringify(expected)})`,
+        run.id,
+      );
     }
     return run;
   });
@@ -217,7 +289,13 @@ function readMetrics(value: unknown, runs: ReadonlyMap<string, RunRecord>): Metr
   let budget = L.maxMetricPoints;
   return list.map((entry, i): MetricSeries => {
     const path = item('metrics', i);
-    const o = readFields(path, entry, 'a metric series', ['runId', 'attempt', 'metric', 'firstStep', 'values', 'times'], ['steps']);
+    const o = readFields(
+      path,
+      entry,
+      'a metric series',
+      ['runId', 'attempt', 'metric', 'firstStep', 'values', 'times'],
+      ['steps'],
+    );
     const runId = readName(at(path, 'runId'), o['runId']);
     const run = runs.get(runId);
     if (run === undefined) throw fieldError(at(path, 'runId'), 'must name a run of the document', runId);
@@ -226,7 +304,11 @@ function readMetrics(value: unknown, runs: ReadonlyMap<string, RunRecord>): Metr
     const key = `${runId}\u0000${attempt}\u0000${metric}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw fieldError(path, `must not repeat the run, attempt and metric of metrics[${earlier}]`, `${runId}, attempt ${attempt}, ${metric}`);
+      throw fieldError(
+        path,
+        `must not repeat the run, attempt and metric of metrics[${earlier}]`,
+        `${runId}, attempt ${attempt}, ${metric}`,
+      );
     }
     seen.set(key, i);
     const firstStep = readInteger(at(path, 'firstStep'), o['firstStep'], 0);
@@ -234,7 +316,12 @@ function readMetrics(value: unknown, runs: ReadonlyMap<string, RunRecord>): Metr
     const given = readArray(valuesPath, o['values'], 'values', Math.max(budget, 0));
     if (given.length === 0) throw fieldError(valuesPath, 'must hold at least one value', given);
     budget -= given.length;
-    if (budget < 0) throw fieldError(valuesPath, `must keep the document within ${L.maxMetricPoints} metric points in all`, given.length);
+    if (budget < 0)
+      throw fieldError(
+        valuesPath,
+        `must keep the document within ${L.maxMetricPoints} metric points in all`,
+        given.length,
+      );
     // The hot loop of an import: hundreds of thousands of values, so no helper call per value.
     const values = new Array<number>(given.length);
     for (let k = 0; k < given.length; k++) {
@@ -247,17 +334,39 @@ function readMetrics(value: unknown, runs: ReadonlyMap<string, RunRecord>): Metr
       if (decoded === undefined) throw fieldError(item(valuesPath, k), NUMBER_RULE, v);
       values[k] = decoded;
     }
-    const times = readColumn(at(path, 'times'), o['times'], given.length, 'times', (v) => typeof v === 'number' && Number.isFinite(v), 'must be a time in milliseconds since the epoch (a finite number)');
+    const times = readColumn(
+      at(path, 'times'),
+      o['times'],
+      given.length,
+      'times',
+      (v) => typeof v === 'number' && Number.isFinite(v),
+      'must be a time in milliseconds since the epoch (a finite number)',
+    );
     const series: MetricSeries = { runId, attempt, metric, firstStep, values, times };
     if (o['steps'] === undefined) return series;
-    const steps = readColumn(at(path, 'steps'), o['steps'], given.length, 'steps', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0, 'must be an integer >= 0');
+    const steps = readColumn(
+      at(path, 'steps'),
+      o['steps'],
+      given.length,
+      'steps',
+      (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0,
+      'must be an integer >= 0',
+    );
     return { ...series, steps };
   });
 }
 
-function readColumn(path: string, value: unknown, length: number, what: string, valid: (v: unknown) => boolean, rule: string): number[] {
+function readColumn(
+  path: string,
+  value: unknown,
+  length: number,
+  what: string,
+  valid: (v: unknown) => boolean,
+  rule: string,
+): number[] {
   const given = readArray(path, value, what, length);
-  if (given.length !== length) throw fieldError(path, `must hold one entry per value (${length})`, `an array of ${given.length}`);
+  if (given.length !== length)
+    throw fieldError(path, `must hold one entry per value (${length})`, `an array of ${given.length}`);
   for (let k = 0; k < given.length; k++) {
     if (!valid(given[k])) throw fieldError(item(path, k), rule, given[k]);
   }
@@ -270,9 +379,14 @@ function readDecisions(value: unknown, sweepId: string, runs: ReadonlyMap<string
     const path = item('decisions', i);
     const decision = readDecisionRecord(path, entry);
     if (decision.sweepId !== sweepId) {
-      throw fieldError(at(path, 'sweepId'), `must be the id of the document's sweep (${JSON.stringify(sweepId)})`, decision.sweepId);
+      throw fieldError(
+        at(path, 'sweepId'),
+        `must be the id of the document's sweep (${JSON.stringify(sweepId)})`,
+        decision.sweepId,
+      );
     }
-    if (!runs.has(decision.runId)) throw fieldError(at(path, 'runId'), 'must name a run of the document', decision.runId);
+    if (!runs.has(decision.runId))
+      throw fieldError(at(path, 'runId'), 'must name a run of the document', decision.runId);
     return decision;
   });
 }

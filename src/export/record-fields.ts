@@ -1,6 +1,6 @@
 import { PrimaryMetricGoal } from '../metric/goal.js';
-import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicySpec } from '../policy/policy.js';
-import type { SamplingKind, SamplingSpec } from '../sampling/sampler.js';
+import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicyRecord } from '../policy/policy.js';
+import type { SamplingKind, SamplingRecord } from '../sampling/sampler.js';
 import { BACKEND_CHAIN, type AdapterSummary, type BackendRequest } from '../pool/protocol.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import {
@@ -15,7 +15,7 @@ import {
   type RunRecord,
   type RunStatus,
   type SweepBackendReport,
-  type SweepConfigSpec,
+  type SweepConfigRecord,
   type SweepEndReason,
   type SweepRecord,
   type TerminationRecord,
@@ -51,7 +51,7 @@ import { SWEEP_DOCUMENT_LIMITS } from './sweep-document.js';
  */
 
 const L = SWEEP_DOCUMENT_LIMITS;
-/** SPEC §6. */
+/** semantics §6. */
 const MAX_CONCURRENT_RUNS = 100;
 const STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Canceled', 'Failed'];
 const POLICY_KINDS: readonly PolicyKind[] = [
@@ -83,20 +83,26 @@ export function readErrorRecord(path: string, value: unknown): ErrorRecord {
 // ---- the sweep ------------------------------------------------------------------------------
 
 export function readSweepRecord(path: string, value: unknown): SweepRecord {
-  const o = readFields(path, value, 'a sweep', [
-    'id',
-    'workspace',
-    'experiment',
-    'status',
-    'config',
-    'concurrency',
-    'warnings',
-    'createdAt',
-    'startedAt',
-    'endedAt',
-    'endReason',
-    'error',
-  ], ['backendReport']);
+  const o = readFields(
+    path,
+    value,
+    'a sweep',
+    [
+      'id',
+      'workspace',
+      'experiment',
+      'status',
+      'config',
+      'concurrency',
+      'warnings',
+      'createdAt',
+      'startedAt',
+      'endedAt',
+      'endReason',
+      'error',
+    ],
+    ['backendReport'],
+  );
   const record: SweepRecord = {
     id: readName(at(path, 'id'), o['id']),
     workspace: readName(at(path, 'workspace'), o['workspace']),
@@ -114,7 +120,9 @@ export function readSweepRecord(path: string, value: unknown): SweepRecord {
     error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
   };
   // Absent in documents exported before reports were kept, or of sweeps no worker pool ran.
-  return o['backendReport'] === undefined ? record : { ...record, backendReport: readBackendReport(at(path, 'backendReport'), o['backendReport']) };
+  return o['backendReport'] === undefined
+    ? record
+    : { ...record, backendReport: readBackendReport(at(path, 'backendReport'), o['backendReport']) };
 }
 
 const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_CHAIN];
@@ -122,7 +130,12 @@ const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_CHAIN];
 function readBackendReport(path: string, value: unknown): SweepBackendReport {
   const o = readFields(path, value, 'a backend report', ['requested', 'pool', 'calibrations', 'notes', 'updatedAt']);
   const poolPath = at(path, 'pool');
-  const pool = readFields(poolPath, o['pool'], 'a worker pool size', ['requested', 'size', 'deviceLimit', 'clampedBecause']);
+  const pool = readFields(poolPath, o['pool'], 'a worker pool size', [
+    'requested',
+    'size',
+    'deviceLimit',
+    'clampedBecause',
+  ]);
   const calibrationsPath = at(path, 'calibrations');
   const notesPath = at(path, 'notes');
   return {
@@ -133,20 +146,32 @@ function readBackendReport(path: string, value: unknown): SweepBackendReport {
       deviceLimit: readInteger(at(poolPath, 'deviceLimit'), pool['deviceLimit'], 1),
       clampedBecause: readNullable(at(poolPath, 'clampedBecause'), pool['clampedBecause'], message),
     },
-    calibrations: readArray(calibrationsPath, o['calibrations'], 'calibrations', MAX_BACKEND_CALIBRATIONS).map((entry, i) =>
-      readCalibration(item(calibrationsPath, i), entry),
+    calibrations: readArray(calibrationsPath, o['calibrations'], 'calibrations', MAX_BACKEND_CALIBRATIONS).map(
+      (entry, i) => readCalibration(item(calibrationsPath, i), entry),
     ),
     notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i): BackendNoteRecord => {
       const p = item(notesPath, i);
       const note = readFields(p, entry, 'a backend note', ['time', 'runId', 'message']);
-      return { time: readTime(at(p, 'time'), note['time']), runId: readNullable(at(p, 'runId'), note['runId'], readName), message: message(at(p, 'message'), note['message']) };
+      return {
+        time: readTime(at(p, 'time'), note['time']),
+        runId: readNullable(at(p, 'runId'), note['runId'], readName),
+        message: message(at(p, 'message'), note['message']),
+      };
     }),
     updatedAt: readTime(at(path, 'updatedAt'), o['updatedAt']),
   };
 }
 
 function readCalibration(path: string, value: unknown): BackendCalibrationRecord {
-  const o = readFields(path, value, 'a backend calibration', ['trial', 'workload', 'chosen', 'reason', 'failure', 'totalMs', 'candidates']);
+  const o = readFields(path, value, 'a backend calibration', [
+    'trial',
+    'workload',
+    'chosen',
+    'reason',
+    'failure',
+    'totalMs',
+    'candidates',
+  ]);
   const candidatesPath = at(path, 'candidates');
   return {
     // `builtin:NAME` or `module:URL`.
@@ -156,12 +181,23 @@ function readCalibration(path: string, value: unknown): BackendCalibrationRecord
     reason: message(at(path, 'reason'), o['reason']),
     failure: readNullable(at(path, 'failure'), o['failure'], message),
     totalMs: readDuration(at(path, 'totalMs'), o['totalMs']),
-    candidates: readArray(candidatesPath, o['candidates'], 'backends', BACKEND_CHAIN.length).map((entry, i) => readMeasurement(item(candidatesPath, i), entry)),
+    candidates: readArray(candidatesPath, o['candidates'], 'backends', BACKEND_CHAIN.length).map((entry, i) =>
+      readMeasurement(item(candidatesPath, i), entry),
+    ),
   };
 }
 
 function readMeasurement(path: string, value: unknown): BackendMeasurementRecord {
-  const o = readFields(path, value, 'a backend measurement', ['backend', 'available', 'canTrain', 'warmupMs', 'stepMs', 'steps', 'error', 'adapter']);
+  const o = readFields(path, value, 'a backend measurement', [
+    'backend',
+    'available',
+    'canTrain',
+    'warmupMs',
+    'stepMs',
+    'steps',
+    'error',
+    'adapter',
+  ]);
   return {
     backend: readOneOf(at(path, 'backend'), o['backend'], BACKEND_CHAIN),
     available: readBoolean(at(path, 'available'), o['available']),
@@ -185,15 +221,24 @@ function readDuration(path: string, value: unknown): number {
   return readFinite(path, value, 'must be a duration in milliseconds (a finite number)');
 }
 
-function readConfig(path: string, value: unknown): SweepConfigSpec {
+function readConfig(path: string, value: unknown): SweepConfigRecord {
   const o = readFields(
     path,
     value,
     'a sweep configuration',
-    ['sampling', 'primaryMetricName', 'primaryMetricGoal', 'maxTotalRuns', 'maxConcurrentRuns', 'maxDurationMinutes', 'policy', 'trial'],
+    [
+      'sampling',
+      'primaryMetricName',
+      'primaryMetricGoal',
+      'maxTotalRuns',
+      'maxConcurrentRuns',
+      'maxDurationMinutes',
+      'policy',
+      'trial',
+    ],
     ['trialTimeoutSeconds', 'resumeFrom', 'resumeChildRuns'],
   );
-  const config: SweepConfigSpec = {
+  const config: SweepConfigRecord = {
     sampling: readSampling(at(path, 'sampling'), o['sampling']),
     primaryMetricName: readName(at(path, 'primaryMetricName'), o['primaryMetricName']),
     primaryMetricGoal: readOneOf(at(path, 'primaryMetricGoal'), o['primaryMetricGoal'], GOALS),
@@ -224,10 +269,14 @@ function readConfig(path: string, value: unknown): SweepConfigSpec {
   };
 }
 
-function readSampling(path: string, value: unknown): SamplingSpec {
+function readSampling(path: string, value: unknown): SamplingRecord {
   const o = readFields(path, value, 'a sampling', ['kind', 'space', 'options']);
   const budget = { nodes: L.maxSpaceNodes };
-  const options = readJson(at(path, 'options'), readObject(at(path, 'options'), o['options'], 'sampling options'), budget);
+  const options = readJson(
+    at(path, 'options'),
+    readObject(at(path, 'options'), o['options'], 'sampling options'),
+    budget,
+  );
   return {
     kind: readOneOf(at(path, 'kind'), o['kind'], SAMPLING_KINDS),
     space: readJson(at(path, 'space'), o['space'], budget),
@@ -235,7 +284,7 @@ function readSampling(path: string, value: unknown): SamplingSpec {
   };
 }
 
-function readPolicySpec(path: string, value: unknown): PolicySpec {
+function readPolicySpec(path: string, value: unknown): PolicyRecord {
   const o = readFields(path, value, 'a policy', ['kind', 'options']);
   const optionsPath = at(path, 'options');
   const given = readObject(optionsPath, o['options'], 'policy options');
@@ -244,14 +293,22 @@ function readPolicySpec(path: string, value: unknown): PolicySpec {
     const p = at(optionsPath, key);
     readName(p, key);
     const option = given[key];
-    defineData(options, key, typeof option === 'boolean' ? option : readFinite(p, option, 'must be a finite number or true/false'));
+    defineData(
+      options,
+      key,
+      typeof option === 'boolean' ? option : readFinite(p, option, 'must be a finite number or true/false'),
+    );
   }
   return { kind: readOneOf(at(path, 'kind'), o['kind'], POLICY_KINDS), options };
 }
 
 /** A trial module's URL is kept as text: importing a document never loads or runs anything. */
 function readTrial(path: string, value: unknown): TrialSpec {
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a trial')['kind'], ['function', 'builtin', 'module'] as const);
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a trial')['kind'], [
+    'function',
+    'builtin',
+    'module',
+  ] as const);
   if (kind === 'module') {
     const o = readFields(path, value, 'a module trial', ['kind', 'url']);
     const url = readText(at(path, 'url'), o['url'], L.maxUrlLength, false);
@@ -366,7 +423,9 @@ export function readRunRecord(path: string, value: unknown): RunRecord {
   const checkpoint =
     o['checkpoint'] === undefined ? undefined : readNullable(at(path, 'checkpoint'), o['checkpoint'], readCheckpoint);
   const resumedFrom =
-    o['resumedFrom'] === undefined ? undefined : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], readResumedFrom);
+    o['resumedFrom'] === undefined
+      ? undefined
+      : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], readResumedFrom);
   return {
     ...run,
     ...(checkpoint === undefined ? {} : { checkpoint }),
@@ -397,7 +456,14 @@ function readParams(path: string, value: unknown, depth: number): ParamSet {
 }
 
 function readCheckpoint(path: string, value: unknown): CheckpointSummary {
-  const o = readFields(path, value, 'a checkpoint summary', ['sequence', 'time', 'intervals', 'metricCounts', 'bytes', 'model']);
+  const o = readFields(path, value, 'a checkpoint summary', [
+    'sequence',
+    'time',
+    'intervals',
+    'metricCounts',
+    'bytes',
+    'model',
+  ]);
   const countsPath = at(path, 'metricCounts');
   const givenCounts = readObject(countsPath, o['metricCounts'], 'values logged per metric');
   const metricCounts: Record<string, number> = {};
@@ -483,7 +549,11 @@ export function readDecisionRecord(path: string, value: unknown): DecisionRecord
 }
 
 function readDecision(path: string, value: unknown): PolicyDecision {
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a policy decision')['kind'], ['skip', 'continue', 'cancel'] as const);
+  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a policy decision')['kind'], [
+    'skip',
+    'continue',
+    'cancel',
+  ] as const);
   if (kind === 'skip') {
     const o = readFields(path, value, 'a skip decision', ['kind', 'policy', 'interval', 'why', 'explanation']);
     return {
@@ -511,7 +581,8 @@ function readEvidence(path: string, value: unknown): PolicyEvidence {
   const fields = (names: readonly string[]): Record<string, unknown> =>
     readFields(path, value, `${policy} evidence`, ['policy', 'value', ...names]);
   const num = (o: Record<string, unknown>, key: string): number => readNumber(at(path, key), o[key]);
-  const maybe = (o: Record<string, unknown>, key: string): number | null => readNullable(at(path, key), o[key], readNumber);
+  const maybe = (o: Record<string, unknown>, key: string): number | null =>
+    readNullable(at(path, key), o[key], readNumber);
   const int = (o: Record<string, unknown>, key: string): number => count(at(path, key), o[key]);
   switch (policy) {
     case 'bandit': {
@@ -543,7 +614,16 @@ function readEvidence(path: string, value: unknown): PolicyEvidence {
       };
     }
     case 'asha': {
-      const o = fields(['rung', 'resource', 'reductionFactor', 'earlyStoppingRate', 'comparedRuns', 'keepCount', 'rank', 'cutoff']);
+      const o = fields([
+        'rung',
+        'resource',
+        'reductionFactor',
+        'earlyStoppingRate',
+        'comparedRuns',
+        'keepCount',
+        'rank',
+        'cutoff',
+      ]);
       return {
         policy,
         value: maybe(o, 'value'),
@@ -558,7 +638,17 @@ function readEvidence(path: string, value: unknown): PolicyEvidence {
       };
     }
     case 'hyperband': {
-      const o = fields(['bracket', 'brackets', 'rung', 'resource', 'reductionFactor', 'comparedRuns', 'keepCount', 'rank', 'cutoff']);
+      const o = fields([
+        'bracket',
+        'brackets',
+        'rung',
+        'resource',
+        'reductionFactor',
+        'comparedRuns',
+        'keepCount',
+        'rank',
+        'cutoff',
+      ]);
       return {
         policy,
         value: maybe(o, 'value'),

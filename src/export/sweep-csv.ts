@@ -65,7 +65,7 @@ export function sweepRunsCsv(doc: SweepDocument, options: CsvOptions = {}): stri
       run.index + 1,
       run.id,
       run.status,
-      ...paramNames.map((name) => (Object.prototype.hasOwnProperty.call(params, name) ? (params[name] ?? null) : null)),
+      ...paramNames.map((name) => (Object.hasOwn(params, name) ? (params[name] ?? null) : null)),
       run.bestMetric,
       run.intervals,
       isoTime(run.startedAt),

@@ -1,7 +1,7 @@
 import type { DecisionRecord, RunRecord, SweepRecord } from '../store/records.js';
 
 /**
- * A whole sweep as one portable, versioned document (SPEC §10 "the whole sweep can be exported
+ * A whole sweep as one portable, versioned document (semantics §10 "the whole sweep can be exported
  * as JSON"): the sweep record, every run, every metric point of every attempt and every policy
  * decision with its numbers, so that a page can show the sweep again with all its charts.
  *
@@ -55,7 +55,7 @@ export const SWEEP_DOCUMENT_VERSION = 1;
 export const MODELS_NOT_INCLUDED = 'not included';
 
 /**
- * What `parseSweepDocument` accepts at most. The run cap is SPEC §6's 1000-run ceiling; the
+ * What `parseSweepDocument` accepts at most. The run cap is semantics §6's 1000-run ceiling; the
  * others keep a hostile or corrupt file from exhausting a tab's memory while staying far above
  * what a real sweep produces (1000 runs x 1000 intervals x 4 metrics is 4 000 000 points).
  */

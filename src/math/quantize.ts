@@ -2,7 +2,7 @@
 const MAX_DECIMALS = 15;
 
 /**
- * `round(x / q) * q` (SPEC §2), with the binary noise of the product removed: `3 * 0.1` is
+ * `round(x / q) * q` (semantics §2), with the binary noise of the product removed: `3 * 0.1` is
  * 0.30000000000000004, which a user who asked for steps of 0.1 would rightly call a bug. The
  * result is rounded to as many decimals as q itself has.
  *
@@ -10,7 +10,8 @@ const MAX_DECIMALS = 15;
  * exact ties, which continuous draws hit with probability zero.
  */
 export function quantize(x: number, q: number): number {
-  if (!(q > 0) || !Number.isFinite(q)) throw new RangeError(`quantize: q must be a finite number > 0 (got ${String(q)})`);
+  if (!(q > 0) || !Number.isFinite(q))
+    throw new RangeError(`quantize: q must be a finite number > 0 (got ${String(q)})`);
   if (!Number.isFinite(x)) return x;
   const raw = Math.round(x / q) * q;
   const decimals = decimalsOf(q);

@@ -14,7 +14,7 @@ export function isBetter(goal: PrimaryMetricGoal, a: number, b: number): boolean
 
 /**
  * The best finite value of `values` under `goal`, or `undefined` when none is finite.
- * NaN and ±Infinity are recorded as logged but can never be a run's best (SPEC §11).
+ * NaN and ±Infinity are recorded as logged but can never be a run's best (semantics §11).
  */
 export function bestOf(goal: PrimaryMetricGoal, values: Iterable<number>): number | undefined {
   let best: number | undefined;
@@ -26,11 +26,7 @@ export function bestOf(goal: PrimaryMetricGoal, values: Iterable<number>): numbe
 }
 
 /** Compares for sorting best-first; `undefined` (no finite metric) sorts last. */
-export function compareBestFirst(
-  goal: PrimaryMetricGoal,
-  a: number | undefined,
-  b: number | undefined,
-): number {
+export function compareBestFirst(goal: PrimaryMetricGoal, a: number | undefined, b: number | undefined): number {
   if (a === undefined && b === undefined) return 0;
   if (a === undefined) return 1;
   if (b === undefined) return -1;

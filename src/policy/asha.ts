@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { otherRuns } from './history.js';
-import type { AshaEvidence, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicySpec } from './policy.js';
+import type { AshaEvidence, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
 import {
   describeRungs,
@@ -32,7 +32,7 @@ const LABEL = 'ASHA';
 const KNOWN_OPTIONS = ['reductionFactor', 'minInterval', 'maxInterval', 'earlyStoppingRate'] as const;
 
 /**
- * ASHA, asynchronous successive halving, in its stopping form (SPEC §5 Beyond; the rules and
+ * ASHA, asynchronous successive halving, in its stopping form (semantics §5 Beyond; the rules and
  * their Decisions are in successive-halving.ts). At a rung a run continues only if its best
  * value so far is in the top 1/reductionFactor of the values every run recorded at that rung.
  *
@@ -122,7 +122,7 @@ export class AshaPolicy implements EarlyTerminationPolicy {
     );
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     return {
       kind: this.kind,
       options: {

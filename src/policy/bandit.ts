@@ -2,13 +2,7 @@ import { ConfigError } from '../errors.js';
 import { isBetter } from '../metric/goal.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns } from './history.js';
-import type {
-  BanditEvidence,
-  EarlyTerminationPolicy,
-  PolicyDecision,
-  PolicyInput,
-  PolicySpec,
-} from './policy.js';
+import type { BanditEvidence, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -37,7 +31,7 @@ interface Threshold {
 }
 
 /**
- * SPEC §5 Bandit: cancel a run whose best so far falls outside the slack allowed from the
+ * semantics §5 Bandit: cancel a run whose best so far falls outside the slack allowed from the
  * best of all runs at the same interval.
  */
 export class BanditPolicy implements EarlyTerminationPolicy {
@@ -53,11 +47,10 @@ export class BanditPolicy implements EarlyTerminationPolicy {
     const slackAmount = readPositiveNumber(OWNER, record, 'slackAmount');
     if ((slackFactor === undefined) === (slackAmount === undefined)) {
       const given = slackFactor === undefined ? 'neither was given' : 'both were given';
-      throw new ConfigError(
-        OWNER,
-        `needs exactly one of slackFactor and slackAmount; ${given}`,
-        { slackFactor, slackAmount },
-      );
+      throw new ConfigError(OWNER, `needs exactly one of slackFactor and slackAmount; ${given}`, {
+        slackFactor,
+        slackAmount,
+      });
     }
     const schedule = readSchedule(OWNER, record);
     this.slackFactor = slackFactor ?? null;
@@ -95,8 +88,7 @@ export class BanditPolicy implements EarlyTerminationPolicy {
 
     const threshold = this.threshold(goal, best);
     // Strict comparison: a run exactly at the threshold is still within the slack.
-    const cancel =
-      value === undefined || (goal === 'MAXIMIZE' ? value < threshold.value : value > threshold.value);
+    const cancel = value === undefined || (goal === 'MAXIMIZE' ? value < threshold.value : value > threshold.value);
     const evidence: BanditEvidence = {
       policy: 'bandit',
       value: value ?? null,
@@ -129,7 +121,7 @@ export class BanditPolicy implements EarlyTerminationPolicy {
     return { kind: cancel ? 'cancel' : 'continue', policy: this.kind, interval, evidence, explanation };
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     const slack: Record<string, number> = {};
     if (this.slackFactor !== null) slack['slackFactor'] = this.slackFactor;
     if (this.slackAmount !== null) slack['slackAmount'] = this.slackAmount;
@@ -144,7 +136,7 @@ export class BanditPolicy implements EarlyTerminationPolicy {
   }
 
   /**
-   * SPEC §5 Decision: with a negative best the slack is taken on |best| so the threshold
+   * semantics §5 Decision: with a negative best the slack is taken on |best| so the threshold
    * always lies on the worse side of best. The MAXIMIZE factor form
    * `best − |best|·sf/(1+sf)` reduces to HyperDrive's `best/(1+sf)` for best ≥ 0, and that
    * literal form is used there so the documented numbers come out exactly.

@@ -2,20 +2,16 @@ import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyInput, RunHistory } from './policy.js';
 
 /*
- * Decision (SPEC §5 is silent; applies to every policy): a run whose values up to interval N
+ * Decision (semantics §5 is silent; applies to every policy): a run whose values up to interval N
  * hold no finite number (it diverged: NaN or ±Infinity only) has no best, and counts as the
  * worst possible run in every comparison. Bandit, median stopping and truncation selection
  * cancel it whenever something finite exists to compare it with, because such a run can
- * never become the sweep's best (SPEC §11: non-finite values are never best) and further
+ * never become the sweep's best (semantics §11: non-finite values are never best) and further
  * training only burns compute. Its evidence `value` is null.
  */
 
 /** The run's best finite value over its first `interval` reports, or `undefined` if none. */
-export function bestUpTo(
-  goal: PrimaryMetricGoal,
-  run: RunHistory,
-  interval: number,
-): number | undefined {
+export function bestUpTo(goal: PrimaryMetricGoal, run: RunHistory, interval: number): number | undefined {
   // An index loop, not bestOf(values.slice(...)): a decision visits every other run, and at
   // 1000 runs x 100 intervals the copies were most of its cost (bench/results/bench.md).
   // The goal is read once, outside the loop: this loop is most of a decision's cost.
@@ -27,7 +23,7 @@ export function bestUpTo(
   for (let i = 0; i < end; i++) {
     const v = values[i] as number;
     // NaN fails either comparison, and so does the infinity on the sentinel's side; the other
-    // infinity passes it and is skipped here (non-finite values are never a best, SPEC §11).
+    // infinity passes it and is skipped here (non-finite values are never a best, semantics §11).
     if ((maximize ? v > best : v < best) && v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) {
       best = v;
       found = true;

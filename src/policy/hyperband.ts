@@ -6,7 +6,7 @@ import type {
   HyperbandEvidence,
   PolicyDecision,
   PolicyInput,
-  PolicySpec,
+  PolicyRecord,
   RunHistory,
 } from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
@@ -43,7 +43,7 @@ const KNOWN_OPTIONS = ['reductionFactor', 'minInterval', 'maxInterval', 'bracket
 const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
 
 /**
- * Hyperband on ASHA (SPEC §5 Beyond; Li et al. 2020, §3.3): several ASHA brackets, bracket s
+ * Hyperband on ASHA (semantics §5 Beyond; Li et al. 2020, §3.3): several ASHA brackets, bracket s
  * with early-stopping rate s, so that some runs are judged early and often and others late or
  * never. Each run belongs to one bracket and is compared only with the runs of its bracket.
  *
@@ -91,14 +91,18 @@ export class HyperbandPolicy implements EarlyTerminationPolicy {
     );
     const total = weights.reduce((a, b) => a + b, 0);
     let sum = 0;
-    this.cumulative = weights.map((w) => (sum += w) / total);
+    this.cumulative = weights.map((w) => {
+      sum += w;
+      return sum / total;
+    });
   }
 
   /** The bracket (0-based, = its early-stopping rate) a run belongs to. */
   bracketOf(run: Pick<RunHistory, 'runId' | 'index'>): number {
-    const u = run.index !== undefined && Number.isSafeInteger(run.index) && run.index >= 0
-      ? (run.index * GOLDEN_FRACTION) % 1
-      : fnv1a32(run.runId) / 2 ** 32;
+    const u =
+      run.index !== undefined && Number.isSafeInteger(run.index) && run.index >= 0
+        ? (run.index * GOLDEN_FRACTION) % 1
+        : fnv1a32(run.runId) / 2 ** 32;
     const found = this.cumulative.findIndex((edge) => u < edge);
     return found === -1 ? this.brackets - 1 : found;
   }
@@ -154,7 +158,7 @@ export class HyperbandPolicy implements EarlyTerminationPolicy {
     );
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     return {
       kind: this.kind,
       options: {

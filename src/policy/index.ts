@@ -8,7 +8,7 @@ export type {
   PolicyEvidence,
   PolicyInput,
   PolicyKind,
-  PolicySpec,
+  PolicyRecord,
   RunHistory,
   TruncationSelectionEvidence,
 } from './policy.js';
@@ -34,4 +34,4 @@ export type { HyperbandPolicyOptions } from './hyperband.js';
 export { maxBrackets, MAX_RUNG_INTERVAL } from './successive-halving.js';
 export { NoTerminationPolicy } from './no-termination.js';
 export type { NoTerminationPolicyOptions } from './no-termination.js';
-export { POLICY_KINDS, policyFromSpec } from './from-spec.js';
+export { POLICY_KINDS, policyFromRecord } from './from-record.js';

@@ -5,7 +5,7 @@ import type {
   MedianStoppingEvidence,
   PolicyDecision,
   PolicyInput,
-  PolicySpec,
+  PolicyRecord,
 } from './policy.js';
 import {
   assertValidInput,
@@ -34,7 +34,7 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * SPEC §5 Median stopping: cancel a run whose best so far is worse than the median of the
+ * semantics §5 Median stopping: cancel a run whose best so far is worse than the median of the
  * other runs' running averages at the same interval.
  */
 export class MedianStoppingPolicy implements EarlyTerminationPolicy {
@@ -96,7 +96,7 @@ export class MedianStoppingPolicy implements EarlyTerminationPolicy {
     return { kind: cancel ? 'cancel' : 'continue', policy: this.kind, interval, evidence, explanation };
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     return {
       kind: this.kind,
       options: { evaluationInterval: this.evaluationInterval, delayEvaluation: this.delayEvaluation },

@@ -1,10 +1,10 @@
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicySpec } from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readOptionsObject } from './schedule.js';
 
 /** Takes no options; an empty object is accepted so specs can always carry `options`. */
 export type NoTerminationPolicyOptions = Readonly<Record<string, never>>;
 
-/** SPEC §5: the default when no policy is given; every run trains to the end. */
+/** semantics §5: the default when no policy is given; every run trains to the end. */
 export class NoTerminationPolicy implements EarlyTerminationPolicy {
   readonly kind = 'no-termination';
   // Fixed at the defaults: there is nothing to schedule, but the interface asks for them.
@@ -26,7 +26,7 @@ export class NoTerminationPolicy implements EarlyTerminationPolicy {
     };
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     return { kind: this.kind, options: {} };
   }
 }

@@ -66,7 +66,7 @@ export interface TruncationSelectionEvidence {
   readonly cutoff: number | null;
 }
 
-/** The numbers behind an ASHA decision at one rung (SPEC §5 Beyond; see asha.ts). */
+/** The numbers behind an ASHA decision at one rung (semantics §5 Beyond; see asha.ts). */
 export interface AshaEvidence {
   readonly policy: 'asha';
   /** The run's best value over intervals 1..resource (null when it logged no finite value). */
@@ -138,16 +138,16 @@ export type PolicyDecision =
       readonly explanation: string;
     };
 
-export interface PolicySpec {
+export interface PolicyRecord {
   readonly kind: PolicyKind;
   readonly options: Readonly<Record<string, number | boolean>>;
 }
 
-/** An early-termination policy (SPEC §5). `decide` is pure: same input, same decision. */
+/** An early-termination policy (semantics §5). `decide` is pure: same input, same decision. */
 export interface EarlyTerminationPolicy {
   readonly kind: PolicyKind;
   readonly evaluationInterval: number;
   readonly delayEvaluation: number;
   decide(input: PolicyInput): PolicyDecision;
-  toSpec(): PolicySpec;
+  toRecord(): PolicyRecord;
 }

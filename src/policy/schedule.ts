@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { PolicyDecision, PolicyInput, PolicyKind } from './policy.js';
 
-/** The options every early-termination policy shares (SPEC §5). */
+/** The options every early-termination policy shares (semantics §5). */
 export interface ScheduleOptions {
   readonly evaluationInterval?: number;
   readonly delayEvaluation?: number;
@@ -19,15 +19,11 @@ export const DEFAULT_DELAY_EVALUATION = 0;
 export const SCHEDULE_OPTION_NAMES = ['evaluationInterval', 'delayEvaluation'] as const;
 
 /**
- * SPEC §5: applied at interval N when `N % evaluationInterval == 0 && N >= delayEvaluation`.
+ * semantics §5: applied at interval N when `N % evaluationInterval == 0 && N >= delayEvaluation`.
  * The delay is compared with `>=`, not `>`, so "interval 1, delay 5" first evaluates at the
  * 5th report, as HyperDrive's documented example says.
  */
-export function isScheduled(
-  interval: number,
-  evaluationInterval: number,
-  delayEvaluation: number,
-): boolean {
+export function isScheduled(interval: number, evaluationInterval: number, delayEvaluation: number): boolean {
   return interval % evaluationInterval === 0 && interval >= delayEvaluation;
 }
 
@@ -52,11 +48,7 @@ export function readOptionsObject(
   const knownList = known.length > 0 ? known.join(', ') : '(none)';
   for (const key of Object.keys(record)) {
     if (!known.includes(key)) {
-      throw new ConfigError(
-        `${owner}.${key}`,
-        `is not a known option; known: ${knownList}`,
-        record[key],
-      );
+      throw new ConfigError(`${owner}.${key}`, `is not a known option; known: ${knownList}`, record[key]);
     }
   }
   return record;
@@ -72,14 +64,8 @@ export function readInteger(
 ): number | undefined {
   const value = record[key];
   if (value === undefined) return undefined;
-  const rule =
-    max === undefined ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < min ||
-    (max !== undefined && value > max)
-  ) {
+  const rule = max === undefined ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     throw new ConfigError(`${owner}.${key}`, rule, value);
   }
   return value;
@@ -116,8 +102,7 @@ export function readBoolean(
 /** Reads and validates `evaluationInterval` and `delayEvaluation`, filling in the defaults. */
 export function readSchedule(owner: string, record: Readonly<Record<string, unknown>>): Schedule {
   return {
-    evaluationInterval:
-      readInteger(owner, record, 'evaluationInterval', 1) ?? DEFAULT_EVALUATION_INTERVAL,
+    evaluationInterval: readInteger(owner, record, 'evaluationInterval', 1) ?? DEFAULT_EVALUATION_INTERVAL,
     delayEvaluation: readInteger(owner, record, 'delayEvaluation', 0) ?? DEFAULT_DELAY_EVALUATION,
   };
 }
@@ -146,8 +131,7 @@ export function notScheduledDecision(
   interval: number,
   schedule: Schedule,
 ): PolicyDecision {
-  const every =
-    schedule.evaluationInterval === 1 ? 'every interval' : `every ${schedule.evaluationInterval} intervals`;
+  const every = schedule.evaluationInterval === 1 ? 'every interval' : `every ${schedule.evaluationInterval} intervals`;
   const from = schedule.delayEvaluation > 0 ? ` from interval ${schedule.delayEvaluation}` : '';
   return {
     kind: 'skip',

@@ -5,7 +5,7 @@ import type { PolicyDecision, PolicyEvidence, PolicyInput, RunHistory } from './
 import { readInteger } from './schedule.js';
 
 /*
- * The rung arithmetic and the rung judgment that ASHA and Hyperband share (SPEC §5 Beyond;
+ * The rung arithmetic and the rung judgment that ASHA and Hyperband share (semantics §5 Beyond;
  * Li et al. 2020, "A System for Massively Parallel Hyperparameter Tuning", Algorithm 2).
  *
  * Overdrive can only stop runs, never pause and promote them, so ASHA is used in its stopping
@@ -61,10 +61,18 @@ export function rungAt(schedule: RungSchedule, earlyStoppingRate: number, interv
 }
 
 /** The rung intervals of a bracket, at most `limit` of them (the explanations show a few). */
-export function rungIntervals(schedule: RungSchedule, earlyStoppingRate: number, limit = Number.POSITIVE_INFINITY): number[] {
+export function rungIntervals(
+  schedule: RungSchedule,
+  earlyStoppingRate: number,
+  limit = Number.POSITIVE_INFINITY,
+): number[] {
   const top = Math.min(schedule.maxInterval ?? Number.POSITIVE_INFINITY, MAX_RUNG_INTERVAL + 1);
   const result: number[] = [];
-  for (let r = firstRung(schedule, earlyStoppingRate); r < top && result.length < limit; r *= schedule.reductionFactor) {
+  for (
+    let r = firstRung(schedule, earlyStoppingRate);
+    r < top && result.length < limit;
+    r *= schedule.reductionFactor
+  ) {
     result.push(r);
   }
   return result;

@@ -5,7 +5,7 @@ import type {
   EarlyTerminationPolicy,
   PolicyDecision,
   PolicyInput,
-  PolicySpec,
+  PolicyRecord,
   TruncationSelectionEvidence,
 } from './policy.js';
 import {
@@ -33,7 +33,7 @@ const KNOWN_OPTIONS = ['truncationPercentage', 'excludeFinishedJobs', ...SCHEDUL
 const PERCENTAGE_RULE = 'must be an integer between 1 and 99';
 
 /**
- * SPEC §5 Truncation selection: at each evaluation cancel the run if it ranks among the worst
+ * semantics §5 Truncation selection: at each evaluation cancel the run if it ranks among the worst
  * `floor(n * truncationPercentage / 100)` of the n runs that have reached the same interval.
  */
 export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
@@ -47,11 +47,7 @@ export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
     const record = readOptionsObject(OWNER, options, KNOWN_OPTIONS);
     const percentage = readInteger(OWNER, record, 'truncationPercentage', 1, 99);
     if (percentage === undefined) {
-      throw new ConfigError(
-        `${OWNER}.truncationPercentage`,
-        `is required and ${PERCENTAGE_RULE}`,
-        undefined,
-      );
+      throw new ConfigError(`${OWNER}.truncationPercentage`, `is required and ${PERCENTAGE_RULE}`, undefined);
     }
     const schedule = readSchedule(OWNER, record);
     this.truncationPercentage = percentage;
@@ -90,9 +86,7 @@ export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
     const comparedRuns = othersBest.length + 1;
     const cutCount = Math.floor((comparedRuns * this.truncationPercentage) / 100);
     const strictlyBetter =
-      value === undefined
-        ? finiteOthers
-        : othersBest.filter((b) => b !== undefined && isBetter(goal, b, value)).length;
+      value === undefined ? finiteOthers : othersBest.filter((b) => b !== undefined && isBetter(goal, b, value)).length;
     const rank = strictlyBetter + 1;
     // Ties favour the run: it is cut only when at least n − cutCount runs beat it outright.
     // A diverged run is cut even when the floor leaves cutCount at 0 (Decision, history.ts).
@@ -129,7 +123,7 @@ export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
     return { kind: cancel ? 'cancel' : 'continue', policy: this.kind, interval, evidence, explanation };
   }
 
-  toSpec(): PolicySpec {
+  toRecord(): PolicyRecord {
     return {
       kind: this.kind,
       options: {

@@ -24,7 +24,11 @@ export interface PoolSizeReport {
  * The pool size for a request: one worker per logical core (each trains on one thread), and
  * for GPU backends (or 'auto', which may pick one) at most `MAX_GPU_WORKERS`.
  */
-export function poolSize(requested: number, backend: BackendRequest, hardwareConcurrency: number | undefined): PoolSizeReport {
+export function poolSize(
+  requested: number,
+  backend: BackendRequest,
+  hardwareConcurrency: number | undefined,
+): PoolSizeReport {
   if (!Number.isInteger(requested) || requested < 1) {
     throw new RangeError(`pool size must be a positive integer (got ${String(requested)})`);
   }
@@ -49,6 +53,9 @@ export function poolSize(requested: number, backend: BackendRequest, hardwareCon
     requested,
     size,
     deviceLimit,
-    clampedBecause: size < requested ? `requested ${requested} workers, this device holds ${deviceLimit}: ${binding.join('; ')}` : null,
+    clampedBecause:
+      size < requested
+        ? `requested ${requested} workers, this device holds ${deviceLimit}: ${binding.join('; ')}`
+        : null,
   };
 }

@@ -1,4 +1,4 @@
-import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run/checkpoint.js';
+import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run-logger/checkpoint.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import type { ErrorRecord } from '../store/records.js';
 
@@ -160,7 +160,11 @@ export type WorkerNotice = { readonly kind: 'unhealthy'; readonly reason: string
 /** The API a trial worker exposes through comlink. */
 export interface TrialWorkerApi {
   hello(init: WorkerInit, notify?: (notice: WorkerNotice) => unknown): Promise<WorkerHello>;
-  calibrate(trial: WireTrial, candidates: readonly BackendName[], budget: CalibrationBudget): Promise<CalibrationResult>;
+  calibrate(
+    trial: WireTrial,
+    candidates: readonly BackendName[],
+    budget: CalibrationBudget,
+  ): Promise<CalibrationResult>;
   runTrial(request: WireTrialRequest, sink: EventSink, checkpoint?: CheckpointSink): Promise<TrialResult>;
   cancel(runId: string, reason: string): void;
   status(): Promise<WorkerStatus>;
@@ -269,12 +273,16 @@ function parseEvent(path: string, value: unknown): WorkerEvent {
       const name = text(`${path}.name`, r['name'], MAX_NAME);
       if (name.trim() === '') throw new ProtocolError(`${path}.name must be a non-empty string`);
       const metric = r['value'];
-      // Non-finite values are legitimate: the run logger records them (SPEC §11).
+      // Non-finite values are legitimate: the run logger records them (semantics §11).
       if (typeof metric !== 'number') throw new ProtocolError(`${path}.value must be a number (got ${kindOf(metric)})`);
       return { kind: 'metric', name, value: metric, time: finite(`${path}.time`, r['time']) };
     }
     case 'warning':
-      return { kind: 'warning', message: text(`${path}.message`, r['message']), time: finite(`${path}.time`, r['time']) };
+      return {
+        kind: 'warning',
+        message: text(`${path}.message`, r['message']),
+        time: finite(`${path}.time`, r['time']),
+      };
     default:
       throw new ProtocolError(`${path}.kind must be started, metric or warning (got ${kindOf(r['kind'])})`);
   }

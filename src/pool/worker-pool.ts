@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { isBuiltinExample, BUILTIN_EXAMPLES } from '../models/registry.js';
+import { isBuiltinExample, BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type {
   TrialEvent,
   TrialExecution,
@@ -7,7 +7,7 @@ import type {
   TrialOutcome,
   TrialRequest,
   TrialRunner,
-} from '../runner/runner.js';
+} from '../trial-runner/runner.js';
 import type { ErrorRecord } from '../store/records.js';
 import { poolSize, type PoolSizeReport } from './device-limits.js';
 import {
@@ -80,7 +80,6 @@ export interface WorkerPoolOptions {
   };
 }
 
-
 export type RetireCause =
   | 'crashed'
   | 'hung'
@@ -135,7 +134,8 @@ const DEFAULTS = {
 
 const MAX_DIAGNOSTICS = 500;
 /** How engines word a failed allocation: V8's RangeError, TF.js's backends, WebGPU's. */
-const OUT_OF_MEMORY = /allocation failed|out of memory|OutOfMemory|Invalid typed array length|Invalid array buffer length|Array buffer allocation/i;
+const OUT_OF_MEMORY =
+  /allocation failed|out of memory|OutOfMemory|Invalid typed array length|Invalid array buffer length|Array buffer allocation/i;
 
 const ERROR_NAMES: Record<RetireCause, string> = {
   crashed: 'WorkerCrashedError',
@@ -254,11 +254,22 @@ export class WorkerPool implements TrialRunner {
   readonly backend: BackendRequest;
 
   private readonly options: Required<
-    Pick<WorkerPoolOptions, 'recycleAfterTrials' | 'recycleMinLifetimeMs' | 'cancelGraceMs' | 'maxGpuBytesGrowth' | 'maxTensorGrowth' | 'flushMs' | 'startTimeoutMs' | 'watchdogMs'>
+    Pick<
+      WorkerPoolOptions,
+      | 'recycleAfterTrials'
+      | 'recycleMinLifetimeMs'
+      | 'cancelGraceMs'
+      | 'maxGpuBytesGrowth'
+      | 'maxTensorGrowth'
+      | 'flushMs'
+      | 'startTimeoutMs'
+      | 'watchdogMs'
+    >
   >;
   private readonly calibrationBudget: { steps: number; maxMsPerBackend: number; timeoutMs: number };
   private readonly factory: () => PoolWorker;
-  private readonly poolId = `${Date.now().toString(36)}-${(poolCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  private readonly poolId =
+    `${Date.now().toString(36)}-${(poolCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly slots: Slot[] = [];
   private readonly waiters: { execution: Execution; resolve: (slot: Slot) => void }[] = [];
   private readonly decisions = new Map<string, Promise<BackendName>>();
@@ -290,7 +301,9 @@ export class WorkerPool implements TrialRunner {
   private constructor(options: WorkerPoolOptions, factory: () => PoolWorker) {
     const backend = options.backend ?? DEFAULTS.backend;
     if (backend !== 'auto' && !isBackendName(backend)) {
-      throw new RangeError(`backend must be 'auto' or one of ${BACKEND_CHAIN.join(', ')} (got ${JSON.stringify(backend)})`);
+      throw new RangeError(
+        `backend must be 'auto' or one of ${BACKEND_CHAIN.join(', ')} (got ${JSON.stringify(backend)})`,
+      );
     }
     this.backend = backend;
     const hardwareConcurrency =
@@ -300,12 +313,20 @@ export class WorkerPool implements TrialRunner {
     this.capacityNote = this.sizeReport.clampedBecause;
     const positive = (name: string, value: number | undefined, fallback: number, min = 1): number => {
       if (value === undefined) return fallback;
-      if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min} (got ${value})`);
+      if (!Number.isFinite(value) || value < min)
+        throw new RangeError(`${name} must be a number >= ${min} (got ${value})`);
       return value;
     };
     this.options = {
-      recycleAfterTrials: Math.floor(positive('recycleAfterTrials', options.recycleAfterTrials, DEFAULTS.recycleAfterTrials)),
-      recycleMinLifetimeMs: positive('recycleMinLifetimeMs', options.recycleMinLifetimeMs, DEFAULTS.recycleMinLifetimeMs, 0),
+      recycleAfterTrials: Math.floor(
+        positive('recycleAfterTrials', options.recycleAfterTrials, DEFAULTS.recycleAfterTrials),
+      ),
+      recycleMinLifetimeMs: positive(
+        'recycleMinLifetimeMs',
+        options.recycleMinLifetimeMs,
+        DEFAULTS.recycleMinLifetimeMs,
+        0,
+      ),
       cancelGraceMs: positive('cancelGraceMs', options.cancelGraceMs, DEFAULTS.cancelGraceMs, 0),
       maxGpuBytesGrowth: positive('maxGpuBytesGrowth', options.maxGpuBytesGrowth, DEFAULTS.maxGpuBytesGrowth, 0),
       maxTensorGrowth: positive('maxTensorGrowth', options.maxTensorGrowth, DEFAULTS.maxTensorGrowth, 0),
@@ -315,7 +336,12 @@ export class WorkerPool implements TrialRunner {
     };
     this.calibrationBudget = {
       steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),
-      maxMsPerBackend: positive('calibration.maxMsPerBackend', options.calibration?.maxMsPerBackend, DEFAULTS.calibrationMaxMsPerBackend, 0),
+      maxMsPerBackend: positive(
+        'calibration.maxMsPerBackend',
+        options.calibration?.maxMsPerBackend,
+        DEFAULTS.calibrationMaxMsPerBackend,
+        0,
+      ),
       timeoutMs: positive('calibration.timeoutMs', options.calibration?.timeoutMs, DEFAULTS.calibrationTimeoutMs),
     };
     this.factory = factory;
@@ -350,7 +376,8 @@ export class WorkerPool implements TrialRunner {
     for (const slot of [...this.slots]) this.retire(slot, 'the pool was disposed', 'disposed', false);
     for (const worker of this.calibrators) worker.terminate();
     this.calibrators.clear();
-    for (const waiter of this.waiters.splice(0)) waiter.execution.settle({ kind: 'canceled', reason: 'the worker pool was disposed' });
+    for (const waiter of this.waiters.splice(0))
+      waiter.execution.settle({ kind: 'canceled', reason: 'the worker pool was disposed' });
   }
 
   /** The backend measurements behind 'auto' decisions so far. */
@@ -441,7 +468,10 @@ export class WorkerPool implements TrialRunner {
 
   private acquire(execution: Execution): Promise<Slot> {
     const free = this.slots.filter((s) => s.execution === null && s.state !== 'retired');
-    const slot = free.find((s) => s.state === 'ready') ?? free[0] ?? (this.slots.length < this.capacity ? this.spawn() : undefined);
+    const slot =
+      free.find((s) => s.state === 'ready') ??
+      free[0] ??
+      (this.slots.length < this.capacity ? this.spawn() : undefined);
     if (slot !== undefined) {
       // Assigned now, not when `drive` runs: two starts in one turn must not share a worker,
       // and a worker dying in between must take this trial down with it.
@@ -499,7 +529,8 @@ export class WorkerPool implements TrialRunner {
     worker.addEventListener('error', (event) => {
       const e = event as ErrorEvent;
       const where = typeof e.filename === 'string' && e.filename !== '' ? ` (${e.filename}:${e.lineno})` : '';
-      const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'the worker script failed to load or threw';
+      const message =
+        typeof e.message === 'string' && e.message !== '' ? e.message : 'the worker script failed to load or threw';
       e.preventDefault?.();
       this.onCrash(slot, `uncaught error in worker ${id}: ${message}${where}`);
     });
@@ -508,7 +539,8 @@ export class WorkerPool implements TrialRunner {
     });
 
     const lockName = `overdrive-pool-${this.poolId}-worker-${id}`;
-    const locks = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
+    const locks =
+      typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
     const notify = Comlink.proxy((notice: unknown) => {
       try {
         const parsed = parseNotice(notice);
@@ -521,7 +553,10 @@ export class WorkerPool implements TrialRunner {
     slot.ready = slot
       .unlessGone(
         withTimeout(
-          api.hello({ workerId: id, lockName: locks === undefined ? null : lockName, flushMs: this.options.flushMs }, notify),
+          api.hello(
+            { workerId: id, lockName: locks === undefined ? null : lockName, flushMs: this.options.flushMs },
+            notify,
+          ),
           this.options.startTimeoutMs,
           `worker ${id} start`,
         ),
@@ -548,7 +583,8 @@ export class WorkerPool implements TrialRunner {
     if (slot.state === 'retired') return;
     // A worker that dies before answering is not replaced at once: if its script cannot load,
     // replacing it would respawn forever. The next trial tries a new one.
-    if (slot.state === 'starting') this.retire(slot, `worker ${slot.id} could not start: ${reason}`, 'start-failed', false);
+    if (slot.state === 'starting')
+      this.retire(slot, `worker ${slot.id} could not start: ${reason}`, 'start-failed', false);
     else this.retire(slot, reason, 'crashed', true);
   }
 
@@ -577,7 +613,10 @@ export class WorkerPool implements TrialRunner {
     const execution = slot.execution;
     if (execution !== null && !execution.settled) {
       if (execution.cancelReason !== null || cause === 'disposed') {
-        execution.settle({ kind: 'canceled', reason: `${execution.cancelReason ?? 'canceled'} (worker ended: ${reason})` });
+        execution.settle({
+          kind: 'canceled',
+          reason: `${execution.cancelReason ?? 'canceled'} (worker ended: ${reason})`,
+        });
       } else {
         execution.settle({ kind: 'failed', error: { message: `${ERROR_NAMES[cause]}: ${reason}`, stack: null } });
       }
@@ -608,7 +647,10 @@ export class WorkerPool implements TrialRunner {
     execution.graceTimer = setTimeout(() => {
       if (execution.settled) return;
       const grace = this.options.cancelGraceMs;
-      execution.settle({ kind: 'canceled', reason: `${reason} (worker ${slot.id} terminated after ignoring cancellation for ${grace} ms)` });
+      execution.settle({
+        kind: 'canceled',
+        reason: `${reason} (worker ${slot.id} terminated after ignoring cancellation for ${grace} ms)`,
+      });
       this.retire(slot, `run ${execution.request.runId} ignored cancellation for ${grace} ms`, 'cancel-timeout', true);
     }, this.options.cancelGraceMs);
   }
@@ -699,7 +741,8 @@ export class WorkerPool implements TrialRunner {
 
   /** A checkpoint from the worker: checked, then stored by whoever started the trial. */
   private async onCheckpoint(slot: Slot, execution: Execution, raw: unknown): Promise<void> {
-    if (execution.settled || slot.state === 'retired') throw new Error(`run ${execution.request.runId} has ended; its checkpoint was not stored`);
+    if (execution.settled || slot.state === 'retired')
+      throw new Error(`run ${execution.request.runId} has ended; its checkpoint was not stored`);
     let data;
     try {
       data = parseCheckpoint(raw);
@@ -720,25 +763,28 @@ export class WorkerPool implements TrialRunner {
   private watch(slot: Slot, execution: Execution): void {
     const limit = this.options.watchdogMs;
     execution.lastSign = Date.now();
-    execution.watchdog = setInterval(() => {
-      if (execution.settled || slot.state === 'retired') {
-        if (execution.watchdog !== null) clearInterval(execution.watchdog);
-        return;
-      }
-      const silent = Date.now() - execution.lastSign;
-      if (silent > limit) {
-        const reason = `worker ${slot.id} gave no sign of life for ${Math.round(silent / 1000)} s while running ${execution.request.runId} (an endless loop, or a step that never returns)`;
-        execution.settle({ kind: 'failed', error: { message: `WorkerHungError: ${reason}`, stack: null } });
-        this.retire(slot, reason, 'hung', true);
-        return;
-      }
-      void slot.api.status().then(
-        () => {
-          execution.lastSign = Date.now();
-        },
-        () => {},
-      );
-    }, Math.max(50, Math.min(5_000, limit / 4)));
+    execution.watchdog = setInterval(
+      () => {
+        if (execution.settled || slot.state === 'retired') {
+          if (execution.watchdog !== null) clearInterval(execution.watchdog);
+          return;
+        }
+        const silent = Date.now() - execution.lastSign;
+        if (silent > limit) {
+          const reason = `worker ${slot.id} gave no sign of life for ${Math.round(silent / 1000)} s while running ${execution.request.runId} (an endless loop, or a step that never returns)`;
+          execution.settle({ kind: 'failed', error: { message: `WorkerHungError: ${reason}`, stack: null } });
+          this.retire(slot, reason, 'hung', true);
+          return;
+        }
+        void slot.api.status().then(
+          () => {
+            execution.lastSign = Date.now();
+          },
+          () => {},
+        );
+      },
+      Math.max(50, Math.min(5_000, limit / 4)),
+    );
   }
 
   private finish(slot: Slot, execution: Execution, result: TrialResult): void {
@@ -755,7 +801,12 @@ export class WorkerPool implements TrialRunner {
     }
     if (result.kind === 'failed' && OUT_OF_MEMORY.test(result.error.message)) {
       // After an allocation failure the worker's heap may be fragmented or near its limit.
-      this.retire(slot, `worker ${slot.id} ran out of memory in ${execution.request.runId}: ${result.error.message}`, 'memory', true);
+      this.retire(
+        slot,
+        `worker ${slot.id} ran out of memory in ${execution.request.runId}: ${result.error.message}`,
+        'memory',
+        true,
+      );
       return;
     }
     const hygiene = result.hygiene;
@@ -763,13 +814,23 @@ export class WorkerPool implements TrialRunner {
       slot.firstBaselineTensors ??= hygiene.baselineTensors;
       const growth = hygiene.tensorsAfterCleanup - slot.firstBaselineTensors;
       if (growth > this.options.maxTensorGrowth) {
-        this.retire(slot, `worker ${slot.id} holds ${growth} more tensor(s) than at its first trial after cleanup`, 'memory', false);
+        this.retire(
+          slot,
+          `worker ${slot.id} holds ${growth} more tensor(s) than at its first trial after cleanup`,
+          'memory',
+          false,
+        );
         return;
       }
       const gpu = hygiene.memory.gpuBytes;
       // A worker starts holding no GPU memory, so what it holds now is what it grew by.
       if (gpu !== null && gpu > this.options.maxGpuBytesGrowth) {
-        this.retire(slot, `worker ${slot.id} holds ${formatBytes(gpu)} of GPU memory (limit ${formatBytes(this.options.maxGpuBytesGrowth)})`, 'memory', false);
+        this.retire(
+          slot,
+          `worker ${slot.id} holds ${formatBytes(gpu)} of GPU memory (limit ${formatBytes(this.options.maxGpuBytesGrowth)})`,
+          'memory',
+          false,
+        );
         return;
       }
     }
@@ -801,7 +862,12 @@ export class WorkerPool implements TrialRunner {
   private noteUnhealthy(slot: Slot, reason: string): void {
     if (!/WebGPU device lost/.test(reason) || slot.backend !== 'webgpu' || this.demoted.has('webgpu')) return;
     this.demoted.add('webgpu');
-    this.note('backend', slot.id, slot.execution?.request.runId ?? null, `WebGPU lost its device; later trials start on ${this.fallbackOf('webgpu')}`);
+    this.note(
+      'backend',
+      slot.id,
+      slot.execution?.request.runId ?? null,
+      `WebGPU lost its device; later trials start on ${this.fallbackOf('webgpu')}`,
+    );
   }
 
   /** `backend`, or the first one after it in the chain that has not lost its device. */
@@ -834,7 +900,11 @@ export class WorkerPool implements TrialRunner {
           maxMsPerBackend: this.calibrationBudget.maxMsPerBackend,
         });
       };
-      const raw = await withTimeout(Promise.race([measure(), crashed]), this.calibrationBudget.timeoutMs, 'calibration');
+      const raw = await withTimeout(
+        Promise.race([measure(), crashed]),
+        this.calibrationBudget.timeoutMs,
+        'calibration',
+      );
       const result = parseCalibration(raw);
       const report: CalibrationReport = { ...result, trial: key, failure: null };
       this.reports.push(report);
@@ -890,4 +960,3 @@ function errorRecord(error: unknown): ErrorRecord {
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
-

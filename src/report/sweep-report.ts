@@ -1,7 +1,14 @@
 import { terminationText } from '../experiment/termination-text.js';
 import { compareBestFirst } from '../metric/goal.js';
 import type { ParamSet } from '../space/expression.js';
-import type { ErrorRecord, RunRecord, RunStatus, SweepEndReason, SweepRecord, TerminationRecord } from '../store/records.js';
+import type {
+  ErrorRecord,
+  RunRecord,
+  RunStatus,
+  SweepEndReason,
+  SweepRecord,
+  TerminationRecord,
+} from '../store/records.js';
 
 /** One run in the CLI's `--json` document. */
 export interface RunReport {
@@ -34,7 +41,11 @@ export interface SweepReport {
   };
   readonly objective: { readonly primaryMetric: string; readonly goal: SweepRecord['config']['primaryMetricGoal'] };
   readonly counts: Readonly<Record<RunStatus, number>>;
-  readonly best: { readonly runId: string; readonly bestPrimaryMetric: number; readonly hyperparameters: ParamSet } | null;
+  readonly best: {
+    readonly runId: string;
+    readonly bestPrimaryMetric: number;
+    readonly hyperparameters: ParamSet;
+  } | null;
   readonly runs: readonly RunReport[];
 }
 

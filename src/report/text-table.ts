@@ -20,7 +20,15 @@ const cellText = (value: Primitive | undefined): string =>
 export function renderSweepReport(report: SweepReport): string {
   const flat = report.runs.map((r) => flattenParams(r.hyperparameters));
   const paramNames = [...new Set(flat.flatMap((f) => Object.keys(f)))];
-  const header = ['run', 'status', ...paramNames, `best ${report.objective.primaryMetric}`, 'intervals', 'backend', 'reason'];
+  const header = [
+    'run',
+    'status',
+    ...paramNames,
+    `best ${report.objective.primaryMetric}`,
+    'intervals',
+    'backend',
+    'reason',
+  ];
   const rows = report.runs.map((run, i) => [
     String(run.index),
     run.status,

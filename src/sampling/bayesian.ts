@@ -5,7 +5,7 @@ import type { SearchSpaceDefinition } from '../space/expression.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { definitionToJson } from '../space/serialize.js';
 import { BayesianSampler } from './bayesian/bayesian-sampler.js';
-import type { ParameterSampling, Sampler, SamplingSpec } from './sampler.js';
+import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 
 export interface BayesianSamplingOptions {
   /** Replays the same suggestions for the same space and the same results. */
@@ -19,7 +19,7 @@ const MIN_INITIAL_POINTS = 4;
 const MAX_INITIAL_POINTS = 10;
 
 /**
- * Bayesian sampling (SPEC §3): each configuration is chosen from the results so far by a
+ * Bayesian sampling (semantics §3): each configuration is chosen from the results so far by a
  * Gaussian-process model and log expected improvement (see `BayesianSampler`).
  *
  * **Beyond** HyperDrive, which allows only choice, uniform and quniform and no early
@@ -51,8 +51,12 @@ export class BayesianParameterSampling implements ParameterSampling {
     return new BayesianSampler({ space: this.space, seed, initialPoints: this.initialPoints });
   }
 
-  toSpec(): SamplingSpec {
-    return { kind: 'bayesian', space: this.definitionJson, options: this.seed === undefined ? {} : { seed: this.seed } };
+  toRecord(): SamplingRecord {
+    return {
+      kind: 'bayesian',
+      space: this.definitionJson,
+      options: this.seed === undefined ? {} : { seed: this.seed },
+    };
   }
 }
 
@@ -64,7 +68,11 @@ function validateOptions(options: unknown): { seed: number | string | undefined 
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      throw new ConfigError(`BayesianParameterSampling.${key}`, `is not an option (the options are ${OPTION_NAMES.join(', ')})`, given[key]);
+      throw new ConfigError(
+        `BayesianParameterSampling.${key}`,
+        `is not an option (the options are ${OPTION_NAMES.join(', ')})`,
+        given[key],
+      );
     }
   }
   const { seed } = given;

@@ -5,7 +5,7 @@ import type { ParamSet, ParamValue, Primitive, SearchSpaceDefinition } from '../
 import type { SearchSpace } from '../space/search-space.js';
 import { paramsKey } from '../space/flatten.js';
 import { definitionToJson } from '../space/serialize.js';
-import type { ParameterSampling, Sampler, SamplingSpec } from './sampler.js';
+import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 
 /*
  * The grid is never materialised: configuration i is decoded from i in a mixed radix whose
@@ -25,7 +25,7 @@ type GridOption =
   | { readonly kind: 'space'; readonly space: GridSpace; readonly count: bigint };
 
 /**
- * Grid sampling (SPEC §3): every combination of the choice values, in a stable order with the
+ * Grid sampling (semantics §3): every combination of the choice values, in a stable order with the
  * first parameter varying slowest. Only `choice` expressions and constants are allowed; a
  * nested choice's sub-spaces are expanded, each option contributing its own combinations.
  */
@@ -41,10 +41,18 @@ export class GridParameterSampling implements ParameterSampling {
   /** `options` exists for symmetry with the other samplings; the grid has none, so any key is an error. */
   constructor(definition: SearchSpaceDefinition, options: Readonly<Record<string, never>> = {}) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new ConfigError('GridParameterSampling.options', 'must be an object (GridParameterSampling takes no options)', options);
+      throw new ConfigError(
+        'GridParameterSampling.options',
+        'must be an object (GridParameterSampling takes no options)',
+        options,
+      );
     }
     for (const key of Object.keys(options)) {
-      throw new ConfigError(`GridParameterSampling.${key}`, 'is not an option (GridParameterSampling takes none)', options[key]);
+      throw new ConfigError(
+        `GridParameterSampling.${key}`,
+        'is not an option (GridParameterSampling takes none)',
+        options[key],
+      );
     }
     this.space = createSearchSpace(definition);
     this.grid = toGrid(this.space);
@@ -62,7 +70,7 @@ export class GridParameterSampling implements ParameterSampling {
 
   /**
    * Configurations in order, then `null`, skipping those a warm-start parent already completed
-   * (SPEC §8 Beyond). Only the priors are read, never this sweep's runs: the sweep replays a
+   * (semantics §8 Beyond). Only the priors are read, never this sweep's runs: the sweep replays a
    * sampler by calling it again after an interruption, so its answers must not depend on them.
    */
   createSampler(): Sampler {
@@ -81,7 +89,7 @@ export class GridParameterSampling implements ParameterSampling {
     };
   }
 
-  toSpec(): SamplingSpec {
+  toRecord(): SamplingRecord {
     return { kind: 'grid', space: this.definitionJson, options: {} };
   }
 }
@@ -122,7 +130,8 @@ function decodeSpace(space: GridSpace, index: bigint): ParamSet {
   }
   const params: Record<string, ParamValue> = {};
   space.parameters.forEach((parameter, i) => {
-    params[parameter.name] = parameter.kind === 'constant' ? parameter.value : decodeChoice(parameter.options, digits[i] as bigint);
+    params[parameter.name] =
+      parameter.kind === 'constant' ? parameter.value : decodeChoice(parameter.options, digits[i] as bigint);
   });
   return Object.freeze(params);
 }

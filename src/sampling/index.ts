@@ -1,7 +1,14 @@
-export type { ParameterSampling, Sampler, SamplerContext, SamplingKind, SamplingSpec, TrialObservation } from './sampler.js';
+export type {
+  ParameterSampling,
+  Sampler,
+  SamplerContext,
+  SamplingKind,
+  SamplingRecord,
+  TrialObservation,
+} from './sampler.js';
 export { RandomParameterSampling, type RandomSamplingOptions, type RandomSamplingRule } from './random.js';
 export { GridParameterSampling } from './grid.js';
 export { BayesianParameterSampling, type BayesianSamplingOptions } from './bayesian.js';
 export { SobolSequence, type SobolOptions } from './sobol-sequence.js';
 export { SOBOL_MAX_DIMENSIONS } from './joe-kuo-directions.js';
-export { samplingFromSpec } from './from-spec.js';
+export { samplingFromRecord } from './from-record.js';

@@ -6,7 +6,7 @@ import { decodePoint, sampleSpace } from '../space/decode.js';
 import type { SearchSpaceDefinition } from '../space/expression.js';
 import type { SearchSpace } from '../space/search-space.js';
 import { definitionToJson } from '../space/serialize.js';
-import type { ParameterSampling, Sampler, SamplingSpec } from './sampler.js';
+import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 import { SobolSequence } from './sobol-sequence.js';
 
 export type RandomSamplingRule = 'random' | 'sobol';
@@ -22,7 +22,7 @@ const OPTION_NAMES = ['seed', 'rule'] as const;
 const TWO_POW_32 = 4_294_967_296;
 
 /**
- * Random sampling (SPEC §3): every parameter drawn independently, or with `rule: 'sobol'` a
+ * Random sampling (semantics §3): every parameter drawn independently, or with `rule: 'sobol'` a
  * scrambled Sobol sequence over the unit cube mapped through each distribution, which covers
  * the space more evenly than independent draws for the same budget.
  */
@@ -62,7 +62,7 @@ export class RandomParameterSampling implements ParameterSampling {
     return { next: () => sampleSpace(space, source) };
   }
 
-  toSpec(): SamplingSpec {
+  toRecord(): SamplingRecord {
     return {
       kind: 'random',
       space: this.definitionJson,
@@ -74,12 +74,20 @@ export class RandomParameterSampling implements ParameterSampling {
 function validateOptions(options: unknown): { seed: number | string | undefined; rule: RandomSamplingRule } {
   if (options === undefined) return { seed: undefined, rule: 'random' };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('RandomParameterSampling.options', 'must be an object such as { seed: 42, rule: "sobol" }', options);
+    throw new ConfigError(
+      'RandomParameterSampling.options',
+      'must be an object such as { seed: 42, rule: "sobol" }',
+      options,
+    );
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      throw new ConfigError(`RandomParameterSampling.${key}`, `is not an option (the options are ${OPTION_NAMES.join(', ')})`, given[key]);
+      throw new ConfigError(
+        `RandomParameterSampling.${key}`,
+        `is not an option (the options are ${OPTION_NAMES.join(', ')})`,
+        given[key],
+      );
     }
   }
   const { seed, rule } = given;

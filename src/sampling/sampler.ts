@@ -22,7 +22,7 @@ export interface SamplerContext {
    */
   readonly goal?: PrimaryMetricGoal;
   /**
-   * Runs of the sweeps this one warm-starts from (`resumeFrom`, SPEC §8), finished: prior
+   * Runs of the sweeps this one warm-starts from (`resumeFrom`, semantics §8), finished: prior
    * knowledge for a model-based sampler, configurations a grid need not train again.
    */
   readonly priors?: readonly TrialObservation[];
@@ -35,13 +35,13 @@ export interface Sampler {
 }
 
 /** A JSON description of a sampling, stored with the sweep. */
-export interface SamplingSpec {
+export interface SamplingRecord {
   readonly kind: SamplingKind;
   readonly space: unknown;
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-/** The `hyperparameterSampling` of a `HyperDriveConfig` (SPEC §3). */
+/** The `hyperparameterSampling` of a `HyperDriveConfig` (semantics §3). */
 export interface ParameterSampling {
   readonly kind: SamplingKind;
   readonly space: SearchSpace;
@@ -52,5 +52,5 @@ export interface ParameterSampling {
    * built with its own seed ignores it so that the same seed replays the same sequence.
    */
   createSampler(random: RandomSource): Sampler;
-  toSpec(): SamplingSpec;
+  toRecord(): SamplingRecord;
 }

@@ -26,7 +26,9 @@ export class SobolSequence {
 
   constructor(dimensions: number, options: SobolOptions) {
     if (!Number.isInteger(dimensions) || dimensions < 0 || dimensions > SOBOL_MAX_DIMENSIONS) {
-      throw new RangeError(`SobolSequence supports 0 to ${SOBOL_MAX_DIMENSIONS} dimensions (got ${String(dimensions)})`);
+      throw new RangeError(
+        `SobolSequence supports 0 to ${SOBOL_MAX_DIMENSIONS} dimensions (got ${String(dimensions)})`,
+      );
     }
     this.dimensions = dimensions;
     this.directions = directionTable().slice(0, dimensions);
@@ -35,7 +37,9 @@ export class SobolSequence {
     } else {
       const seed = options.seed >>> 0;
       // One independent scramble per axis: a shared one would tie the axes together.
-      this.seeds = Uint32Array.from({ length: dimensions }, (_, d) => hash32((seed ^ hash32((d + 1) * 0x9e3779b9)) >>> 0));
+      this.seeds = Uint32Array.from({ length: dimensions }, (_, d) =>
+        hash32((seed ^ hash32((d + 1) * 0x9e3779b9)) >>> 0),
+      );
     }
   }
 

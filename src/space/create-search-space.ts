@@ -4,7 +4,14 @@ import { isRangeSpec } from './constructors.js';
 import { NORMAL_DRAW_SIGMAS } from './decode.js';
 import { describeExpression, describeRange } from './describe.js';
 import { isExpression, type Expression, type Primitive, type RangeSpec } from './expression.js';
-import type { Dimension, NormalizedExpression, NormalizedOption, NormalizedValue, SearchSpace, SpaceParameter } from './search-space.js';
+import type {
+  Dimension,
+  NormalizedExpression,
+  NormalizedOption,
+  NormalizedValue,
+  SearchSpace,
+  SpaceParameter,
+} from './search-space.js';
 
 /** The most values a `range(...)` may expand to: beyond this a choice is surely a mistake. */
 export const MAX_RANGE_VALUES = 100_000;
@@ -18,7 +25,7 @@ const K = NORMAL_DRAW_SIGMAS.toFixed(2);
 const DEFINITION_FIELD = 'searchSpace';
 
 /**
- * Validates a search space definition (SPEC §2) and normalises it: leading dashes stripped
+ * Validates a search space definition (semantics §2) and normalises it: leading dashes stripped
  * from names, ranges expanded, nested choice options turned into sub-spaces, and every sampled
  * quantity given a dimension of the unit cube in depth-first order.
  *
@@ -28,7 +35,11 @@ const DEFINITION_FIELD = 'searchSpace';
  */
 export function createSearchSpace(definition: unknown): SearchSpace {
   if (!isPlainObject(definition) || isExpression(definition)) {
-    throw new ConfigError(DEFINITION_FIELD, 'must be an object mapping parameter names to expressions or constants', definition);
+    throw new ConfigError(
+      DEFINITION_FIELD,
+      'must be an object mapping parameter names to expressions or constants',
+      definition,
+    );
   }
   if (Object.keys(definition).length === 0) {
     throw new ConfigError(DEFINITION_FIELD, 'must define at least one parameter', definition);
@@ -128,7 +139,9 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
     if (typeof q !== 'number' || !Number.isFinite(q) || q <= 0) throw fail('q must be a finite number > 0');
     for (const x of extremes) {
       if (!Number.isFinite(quantize(x, q))) {
-        throw fail(`round(x / q) * q must be finite for every draw x: q is too small for draws that reach ${describeValue(x)}`);
+        throw fail(
+          `round(x / q) * q must be finite for every draw x: q is too small for draws that reach ${describeValue(x)}`,
+        );
       }
     }
   };
@@ -139,10 +152,14 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
     if (!(low < high)) throw fail('low must be < high');
     // Draws are low + u * (high - low): an infinite width would make them ±Infinity or NaN.
     if (!Number.isFinite(high - low)) {
-      throw fail(`high - low must be finite: draws are low + u * (high - low), and here high - low is ${describeValue(high - low)}`);
+      throw fail(
+        `high - low must be finite: draws are low + u * (high - low), and here high - low is ${describeValue(high - low)}`,
+      );
     }
     if (logSpace && !(high <= MAX_LOG)) {
-      throw fail(`exp(high) must be finite: low and high are in log space, so high must be at most ${MAX_LOG.toFixed(2)}`);
+      throw fail(
+        `exp(high) must be finite: low and high are in log space, so high must be at most ${MAX_LOG.toFixed(2)}`,
+      );
     }
     return logSpace ? [Math.exp(low), Math.exp(high)] : [low, high];
   };
@@ -154,10 +171,13 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
   const checkNormal = (logSpace: boolean): [number, number] => {
     const mu = finite('mu');
     const sigma = field('sigma');
-    if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0) throw fail('sigma must be a finite number >= 0');
+    if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0)
+      throw fail('sigma must be a finite number >= 0');
     const reach = Math.abs(mu) + NORMAL_DRAW_SIGMAS * sigma;
     if (!Number.isFinite(reach)) {
-      throw fail(`|mu| + ${K} * sigma must be finite: draws reach mu ± ${K} * sigma (the sampler's clamp), which overflows`);
+      throw fail(
+        `|mu| + ${K} * sigma must be finite: draws reach mu ± ${K} * sigma (the sampler's clamp), which overflows`,
+      );
     }
     const lowest = mu - NORMAL_DRAW_SIGMAS * sigma;
     const highest = mu + NORMAL_DRAW_SIGMAS * sigma;
@@ -175,7 +195,8 @@ function normalizeExpression(expression: Expression, path: string, dimensions: D
       return normalizeChoice(expression.options, path, dimensions, fail);
     case 'randint': {
       const upper = field('upper');
-      if (typeof upper !== 'number' || !Number.isSafeInteger(upper) || upper < 1) throw fail('upper must be a positive integer');
+      if (typeof upper !== 'number' || !Number.isSafeInteger(upper) || upper < 1)
+        throw fail('upper must be a positive integer');
       return expression;
     }
     case 'uniform':
@@ -213,7 +234,11 @@ function normalizeChoice(
 
   const firstIndexOf = new Map<string, number>();
   const normalized = options.map((option, i): NormalizedOption => {
-    if (typeof option === 'string' || typeof option === 'boolean' || (typeof option === 'number' && Number.isFinite(option))) {
+    if (
+      typeof option === 'string' ||
+      typeof option === 'boolean' ||
+      (typeof option === 'number' && Number.isFinite(option))
+    ) {
       // 1, "1" and true are different options; 0 and -0 are the same one.
       const key = `${typeof option}:${String(option)}`;
       const earlier = firstIndexOf.get(key);
@@ -231,10 +256,13 @@ function normalizeChoice(
       );
     }
     if (isPlainObject(option)) {
-      if (Object.keys(option).length === 0) throw fail(`options[${i}] is an empty sub-space; give it at least one parameter`);
+      if (Object.keys(option).length === 0)
+        throw fail(`options[${i}] is an empty sub-space; give it at least one parameter`);
       return Object.freeze({ kind: 'space', space: buildSpace(option, `${path}[${i}].`, dimensions) });
     }
-    throw fail(`options[${i}] must be a finite number, a string, a boolean or a sub-space object (got ${describeValue(option)})`);
+    throw fail(
+      `options[${i}] must be a finite number, a string, a boolean or a sub-space object (got ${describeValue(option)})`,
+    );
   });
   return Object.freeze({ kind: 'choice', options: Object.freeze(normalized) });
 }
@@ -243,15 +271,21 @@ function normalizeChoice(
 function expandRange(spec: RangeSpec, fail: (rule: string) => ConfigError): number[] {
   const { start, stop, step } = spec as { start: unknown; stop: unknown; step: unknown };
   const described = describeRange(spec);
-  for (const [name, value] of [['start', start], ['stop', stop], ['step', step]] as const) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw fail(`${described}: ${name} must be a finite number`);
+  for (const [name, value] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw fail(`${described}: ${name} must be a finite number`);
   }
   const [from, to, by] = [start, stop, step] as [number, number, number];
   if (by === 0) throw fail(`${described}: step must not be 0`);
   const span = (to - from) / by;
   if (!(span > 0)) throw fail(`${described} is empty`);
   // One extra value is allowed for here because the span itself carries rounding error.
-  if (span > MAX_RANGE_VALUES + 1) throw fail(`${described} has ${Math.ceil(span)} values; at most ${MAX_RANGE_VALUES} are allowed`);
+  if (span > MAX_RANGE_VALUES + 1)
+    throw fail(`${described} has ${Math.ceil(span)} values; at most ${MAX_RANGE_VALUES} are allowed`);
   const decimals = Math.max(decimalsOf(from), decimalsOf(by));
   const values: number[] = [];
   for (let i = 0; i < Math.ceil(span); i += 1) {
@@ -261,7 +295,8 @@ function expandRange(spec: RangeSpec, fail: (rule: string) => ConfigError): numb
     values.push(value === 0 ? 0 : value);
   }
   if (values.length === 0) throw fail(`${described} is empty`);
-  if (values.length > MAX_RANGE_VALUES) throw fail(`${described} has ${values.length} values; at most ${MAX_RANGE_VALUES} are allowed`);
+  if (values.length > MAX_RANGE_VALUES)
+    throw fail(`${described} has ${values.length} values; at most ${MAX_RANGE_VALUES} are allowed`);
   return values;
 }
 

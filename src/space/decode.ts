@@ -18,7 +18,7 @@ export const NORMAL_DRAW_SIGMAS = Math.max(-normalQuantile(OPEN_EPSILON), normal
 /**
  * Maps a point of the unit cube to a configuration by inverse-CDF transforms, one coordinate
  * per dimension (`u[dimension.index]`). Random, quasi-random and model-based samplers all go
- * through here, so every expression is sampled by exactly one formula (SPEC §2):
+ * through here, so every expression is sampled by exactly one formula (semantics §2):
  *
  * - choice: option `floor(u * n)`; a sub-space option decodes its own dimensions
  * - randint: `floor(u * upper)`
@@ -33,7 +33,9 @@ export function decodePoint(space: SearchSpace, u: readonly number[]): ParamSet 
   for (const { index, path } of space.dimensions) {
     const value = u[index];
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-      throw new RangeError(`decodePoint: coordinate ${index} (${path}) must be a number in [0, 1] (got ${String(value)})`);
+      throw new RangeError(
+        `decodePoint: coordinate ${index} (${path}) must be a number in [0, 1] (got ${String(value)})`,
+      );
     }
   }
   return decodeSpace(space, u);
@@ -54,7 +56,8 @@ export function sampleSpace(space: SearchSpace, random: RandomSource): ParamSet 
 function decodeSpace(space: SearchSpace, u: readonly number[]): ParamSet {
   const params: Record<string, ParamValue> = {};
   for (const { name, value } of space.parameters) {
-    params[name] = value.kind === 'constant' ? value.value : decodeExpression(value.expression, u[value.dimension] as number, u);
+    params[name] =
+      value.kind === 'constant' ? value.value : decodeExpression(value.expression, u[value.dimension] as number, u);
   }
   return Object.freeze(params);
 }

@@ -27,7 +27,9 @@ export function describeExpression(expression: Expression | NormalizedExpression
   if (expression.kind === 'choice') {
     return `choice(${describeOptions(expression)})`;
   }
-  const names: readonly string[] | undefined = (EXPRESSION_ARGUMENTS as Record<string, readonly string[]>)[expression.kind];
+  const names: readonly string[] | undefined = (EXPRESSION_ARGUMENTS as Record<string, readonly string[]>)[
+    expression.kind
+  ];
   if (names === undefined) return `${String(expression.kind)}(?)`;
   const fields = expression as unknown as Record<string, unknown>;
   return `${expression.kind}(${names.map((name) => `${name}=${describeValue(fields[name])}`).join(', ')})`;
@@ -48,9 +50,11 @@ function describeOptions(expression: Expression | NormalizedExpression): string 
   }
   // A choice straight from `choice()` is branded; the normalised one wraps each option.
   const normalized = !isExpression(expression);
-  const shown = options.slice(0, MAX_LISTED_OPTIONS).map((option: unknown) =>
-    normalized ? describeNormalizedOption(option as NormalizedOption) : describeOption(option as ChoiceOption),
-  );
+  const shown = options
+    .slice(0, MAX_LISTED_OPTIONS)
+    .map((option: unknown) =>
+      normalized ? describeNormalizedOption(option as NormalizedOption) : describeOption(option as ChoiceOption),
+    );
   if (options.length > MAX_LISTED_OPTIONS) shown.push(`... ${options.length - MAX_LISTED_OPTIONS} more`);
   return shown.join(', ');
 }
@@ -72,7 +76,9 @@ export function describeSpace(space: SearchSpace): string {
   const entries = space.parameters.map(
     (parameter) =>
       `${parameter.name}: ${
-        parameter.value.kind === 'constant' ? describeValue(parameter.value.value) : describeExpression(parameter.value.expression)
+        parameter.value.kind === 'constant'
+          ? describeValue(parameter.value.value)
+          : describeExpression(parameter.value.expression)
       }`,
   );
   return `{${entries.join(', ')}}`;
@@ -81,4 +87,3 @@ export function describeSpace(space: SearchSpace): string {
 function describeParameterValue(value: unknown): string {
   return isExpression(value) ? describeExpression(value) : describeValue(value);
 }
-

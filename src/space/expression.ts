@@ -1,5 +1,5 @@
 /**
- * The parameter expressions of SPEC §2 as a discriminated union of plain, frozen data.
+ * The parameter expressions of semantics §2 as a discriminated union of plain, frozen data.
  *
  * Expressions carry a symbol brand instead of relying on `kind` alone: a nested sub-space may
  * legitimately hold a constant parameter called `kind` (e.g. `{ kind: 'svm', C: uniform(...) }`),

@@ -21,7 +21,14 @@ export {
   type SubSpaceDefinition,
   type UniformExpression,
 } from './expression.js';
-export type { Dimension, NormalizedExpression, NormalizedOption, NormalizedValue, SearchSpace, SpaceParameter } from './search-space.js';
+export type {
+  Dimension,
+  NormalizedExpression,
+  NormalizedOption,
+  NormalizedValue,
+  SearchSpace,
+  SpaceParameter,
+} from './search-space.js';
 export {
   choice,
   isRangeSpec,

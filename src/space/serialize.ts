@@ -35,7 +35,8 @@ function reviveValue(value: unknown): unknown {
   if (kind === 'choice' && sameKeys(fields, ['kind', 'options'])) {
     const options = fields['options'];
     if (isRangeSpec(options)) return choice(range(options.start, options.stop, options.step));
-    if (Array.isArray(options)) return choice(options.map((option: unknown) => reviveDefinition(option)) as ChoiceOption[]);
+    if (Array.isArray(options))
+      return choice(options.map((option: unknown) => reviveDefinition(option)) as ChoiceOption[]);
     return value;
   }
   if (typeof kind !== 'string' || !Object.hasOwn(EXPRESSION_ARGUMENTS, kind)) return value;

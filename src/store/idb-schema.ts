@@ -23,7 +23,13 @@ export interface OverdriveDbSchema extends DBSchema {
 export type OverdriveStoreName = 'experiments' | 'sweeps' | 'runs' | 'metrics' | 'decisions' | 'checkpoints';
 
 /** What a write batch touches. Every batch names all of them so batches always overlap and commit in order. */
-export const BATCH_STORES = ['experiments', 'sweeps', 'runs', 'metrics', 'decisions'] as const satisfies readonly OverdriveStoreName[];
+export const BATCH_STORES = [
+  'experiments',
+  'sweeps',
+  'runs',
+  'metrics',
+  'decisions',
+] as const satisfies readonly OverdriveStoreName[];
 
 export const ALL_STORES = [...BATCH_STORES, 'checkpoints'] as const satisfies readonly OverdriveStoreName[];
 

@@ -20,10 +20,17 @@ import type {
 } from './records.js';
 import { packMetrics, unpackRunMetrics, unpackSweepMetrics } from './metric-chunks.js';
 import type { Store } from './store.js';
-import { WriteBuffer, contiguousRanges, copyMetricPoint, describeBatch, errorText, type WriteBatch } from './write-buffer.js';
+import {
+  WriteBuffer,
+  contiguousRanges,
+  copyMetricPoint,
+  describeBatch,
+  errorText,
+  type WriteBatch,
+} from './write-buffer.js';
 
 export interface IndexedDbStoreOptions {
-  /** The database, i.e. the workspace's storage (SPEC §1). Default `overdrive`. */
+  /** The database, i.e. the workspace's storage (semantics §1). Default `overdrive`. */
   readonly name?: string;
   /** Longest time a buffered write waits for its transaction, 0 to 250 ms. Default 100. */
   readonly flushIntervalMs?: number;
@@ -104,18 +111,27 @@ export class IndexedDbStore implements Store {
    * Opens with an explicit schema history instead of the built-in one. Applications use `open`;
    * this lets tests exercise migrations and blocked upgrades with versions the app has not shipped.
    */
-  static async openWithSteps(steps: readonly UpgradeStep[], options: IndexedDbStoreOptions = {}): Promise<IndexedDbStore> {
+  static async openWithSteps(
+    steps: readonly UpgradeStep[],
+    options: IndexedDbStoreOptions = {},
+  ): Promise<IndexedDbStore> {
     const name = options.name ?? DEFAULT_DATABASE_NAME;
     const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     if (!Number.isFinite(flushIntervalMs) || flushIntervalMs < 0 || flushIntervalMs > MAX_FLUSH_INTERVAL_MS) {
-      throw new ConfigError('flushIntervalMs', `must be a number of milliseconds from 0 to ${MAX_FLUSH_INTERVAL_MS}`, flushIntervalMs);
+      throw new ConfigError(
+        'flushIntervalMs',
+        `must be a number of milliseconds from 0 to ${MAX_FLUSH_INTERVAL_MS}`,
+        flushIntervalMs,
+      );
     }
     const blockedTimeoutMs = options.blockedTimeoutMs ?? DEFAULT_BLOCKED_TIMEOUT_MS;
     if (!Number.isFinite(blockedTimeoutMs) || blockedTimeoutMs < 0) {
       throw new ConfigError('blockedTimeoutMs', 'must be a non-negative number of milliseconds', blockedTimeoutMs);
     }
     if (typeof indexedDB === 'undefined') {
-      throw new Error('IndexedDbStore needs IndexedDB, which this environment does not have (use MemoryStore outside the browser)');
+      throw new Error(
+        'IndexedDbStore needs IndexedDB, which this environment does not have (use MemoryStore outside the browser)',
+      );
     }
     const db = await openDatabase(name, steps, blockedTimeoutMs, options.onBlocked);
     const missing = ALL_STORES.filter((store) => !db.objectStoreNames.contains(store));
@@ -411,7 +427,8 @@ export class IndexedDbStore implements Store {
     this.raw.removeEventListener('versionchange', this.handleVersionChange);
     this.raw.removeEventListener('close', this.handleTerminated);
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.handleHidden);
-    if (typeof globalThis.removeEventListener === 'function') globalThis.removeEventListener('pagehide', this.handleHidden);
+    if (typeof globalThis.removeEventListener === 'function')
+      globalThis.removeEventListener('pagehide', this.handleHidden);
   }
 
   /** Refuses a write on a closed store, and reports a failed batch to the first write after it. */
@@ -493,7 +510,7 @@ export class IndexedDbStore implements Store {
   /** Never rejects: a failure is kept for the next write or flush to report. */
   private writeBatch(batch: WriteBatch): Promise<void> {
     return new Promise<void>((resolve) => {
-      let thrown: unknown = undefined;
+      let thrown: unknown;
       let tx: IDBTransaction;
       try {
         tx = this.raw.transaction([...BATCH_STORES], 'readwrite', { durability: 'relaxed' });
@@ -506,7 +523,8 @@ export class IndexedDbStore implements Store {
         this.counters.batches += 1;
         this.counters.metricPoints += batch.metrics.length;
         this.counters.decisions += batch.decisions.length;
-        this.counters.records += batch.experiments.length + batch.sweeps.length + batch.backendReports.length + batch.runs.length;
+        this.counters.records +=
+          batch.experiments.length + batch.sweeps.length + batch.backendReports.length + batch.runs.length;
         resolve();
       };
       tx.onabort = () => {
@@ -546,7 +564,10 @@ export class IndexedDbStore implements Store {
         };
         for (const record of batch.sweeps) {
           if (record.backendReport !== undefined) sweeps.put(record);
-          else merge(record.id, (stored) => (stored?.backendReport === undefined ? record : { ...record, backendReport: stored.backendReport }));
+          else
+            merge(record.id, (stored) =>
+              stored?.backendReport === undefined ? record : { ...record, backendReport: stored.backendReport },
+            );
         }
         for (const { sweepId, report } of batch.backendReports) {
           merge(sweepId, (stored) => (stored === undefined ? undefined : { ...stored, backendReport: report }));
@@ -584,7 +605,7 @@ function openDatabase(
   return new Promise<Db>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gaveUp = false;
-    let upgradeError: unknown = undefined;
+    let upgradeError: unknown;
     const opening = openDB<OverdriveDbSchema>(name, version, {
       upgrade(database, oldVersion, newVersion, transaction) {
         const db = unwrap(database);
@@ -638,7 +659,8 @@ function openDatabase(
               { cause: error },
             ),
           );
-        } else reject(new Error(`IndexedDB database "${name}" could not be opened: ${errorText(error)}`, { cause: error }));
+        } else
+          reject(new Error(`IndexedDB database "${name}" could not be opened: ${errorText(error)}`, { cause: error }));
       },
     );
   });

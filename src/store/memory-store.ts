@@ -30,7 +30,10 @@ export class MemoryStore implements Store {
   async putSweep(record: SweepRecord): Promise<void> {
     const stored = this.sweeps.get(record.id)?.backendReport;
     const copy = structuredClone(record);
-    this.sweeps.set(record.id, copy.backendReport === undefined && stored !== undefined ? { ...copy, backendReport: stored } : copy);
+    this.sweeps.set(
+      record.id,
+      copy.backendReport === undefined && stored !== undefined ? { ...copy, backendReport: stored } : copy,
+    );
   }
 
   /** Replaces a stored sweep's backend report; a sweep that is not stored gets none. */
@@ -90,9 +93,7 @@ export class MemoryStore implements Store {
   }
 
   async listExperiments(workspace: string): Promise<ExperimentRecord[]> {
-    return [...this.experiments.values()]
-      .filter((e) => e.workspace === workspace)
-      .map((e) => structuredClone(e));
+    return [...this.experiments.values()].filter((e) => e.workspace === workspace).map((e) => structuredClone(e));
   }
 
   async getSweep(id: string): Promise<SweepRecord | undefined> {

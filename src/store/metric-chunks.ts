@@ -56,7 +56,16 @@ export function packMetrics(points: readonly MetricPoint[], maxPoints = MAX_CHUN
     }
     let builder = builders[builders.length - 1];
     if (builder === undefined || builder.order.length >= maxPoints) {
-      builder = { sweepId: point.sweepId, runId: point.runId, order: [], attempt: [], name: [], step: [], value: [], time: [] };
+      builder = {
+        sweepId: point.sweepId,
+        runId: point.runId,
+        order: [],
+        attempt: [],
+        name: [],
+        step: [],
+        value: [],
+        time: [],
+      };
       builders.push(builder);
     }
     builder.order.push(sweep.next++);

@@ -1,8 +1,8 @@
 import type { PrimaryMetricGoal } from '../metric/goal.js';
-import type { PolicyDecision, PolicySpec } from '../policy/policy.js';
+import type { PolicyDecision, PolicyRecord } from '../policy/policy.js';
 import type { PoolSizeReport } from '../pool/device-limits.js';
 import type { BackendRequest, CalibrationReport, CandidateMeasurement } from '../pool/protocol.js';
-import type { SamplingSpec } from '../sampling/sampler.js';
+import type { SamplingRecord } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 
 /** HyperDrive's child-run states. */
@@ -52,8 +52,8 @@ export type SweepEndReason =
   | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running'; readonly exportedAt: string };
 
 /** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
-export interface SweepConfigSpec {
-  readonly sampling: SamplingSpec;
+export interface SweepConfigRecord {
+  readonly sampling: SamplingRecord;
   readonly primaryMetricName: string;
   readonly primaryMetricGoal: PrimaryMetricGoal;
   readonly maxTotalRuns: number;
@@ -61,9 +61,9 @@ export interface SweepConfigSpec {
   readonly maxDurationMinutes: number;
   /** Seconds each run may run before it is cancelled; absent when runs have no time limit. */
   readonly trialTimeoutSeconds?: number;
-  readonly policy: PolicySpec;
+  readonly policy: PolicyRecord;
   readonly trial: TrialSpec;
-  /** Ids of the sweeps it warm-started from (SPEC §8), when any. */
+  /** Ids of the sweeps it warm-started from (semantics §8), when any. */
   readonly resumeFrom?: readonly string[];
   /** The runs it resumed from their checkpoints, when any. */
   readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[];
@@ -86,7 +86,7 @@ export interface SweepRecord {
   readonly workspace: string;
   readonly experiment: string;
   readonly status: SweepStatus;
-  readonly config: SweepConfigSpec;
+  readonly config: SweepConfigRecord;
   /** Concurrency actually used: the requested one clamped to the runner's capacity. */
   readonly concurrency: number;
   readonly warnings: readonly string[];
@@ -155,7 +155,7 @@ export interface RunRecord {
   readonly createdAt: number;
   readonly startedAt: number | null;
   readonly endedAt: number | null;
-  /** How many times the primary metric was logged (SPEC §4 intervals). */
+  /** How many times the primary metric was logged (semantics §4 intervals). */
   readonly intervals: number;
   /** Best finite primary-metric value so far, per the goal. */
   readonly bestMetric: number | null;
@@ -165,7 +165,7 @@ export interface RunRecord {
   readonly backend: string | null;
   /** The run's latest checkpoint; absent in records stored before checkpoints existed. */
   readonly checkpoint?: CheckpointSummary | null;
-  /** The checkpoint this run was resumed from (SPEC §8 `resumeChildRuns`), if any. */
+  /** The checkpoint this run was resumed from (semantics §8 `resumeChildRuns`), if any. */
   readonly resumedFrom?: { readonly sweepId: string; readonly runId: string; readonly sequence: number } | null;
 }
 
@@ -203,7 +203,7 @@ export interface DecisionRecord {
 }
 
 /**
- * A run's saved training state (SPEC §8), written atomically with strict durability. `state` is
+ * A run's saved training state (semantics §8), written atomically with strict durability. `state` is
  * the training function's own JSON (e.g. the epoch reached); `artifacts` hold binary parts such
  * as model weights and optimizer state, by name.
  */

@@ -1,4 +1,11 @@
-import type { DecisionRecord, ExperimentRecord, MetricPoint, RunRecord, SweepBackendReport, SweepRecord } from './records.js';
+import type {
+  DecisionRecord,
+  ExperimentRecord,
+  MetricPoint,
+  RunRecord,
+  SweepBackendReport,
+  SweepRecord,
+} from './records.js';
 
 /** Everything one write transaction stores. */
 export interface WriteBatch {
@@ -58,9 +65,13 @@ export class WriteBuffer {
 
   /** A record without a backend report keeps the one buffered for it, as the store keeps a stored one. */
   addSweep(record: SweepRecord): void {
-    const report = record.backendReport ?? this.backendReports.get(record.id) ?? this.sweeps.get(record.id)?.backendReport;
+    const report =
+      record.backendReport ?? this.backendReports.get(record.id) ?? this.sweeps.get(record.id)?.backendReport;
     this.backendReports.delete(record.id);
-    this.sweeps.set(record.id, report === undefined || record.backendReport !== undefined ? record : { ...record, backendReport: report });
+    this.sweeps.set(
+      record.id,
+      report === undefined || record.backendReport !== undefined ? record : { ...record, backendReport: report },
+    );
   }
 
   addBackendReport(sweepId: string, report: SweepBackendReport): void {

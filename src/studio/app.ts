@@ -1,8 +1,8 @@
 import { HyperDriveConfig } from '../experiment/config.js';
-import { BUILTIN_EXAMPLES } from '../models/registry.js';
-import { parseSweepSpec } from '../spec/parse-sweep-spec.js';
-import { SHARE_LINK_PARAMETER, decodeShareLink } from '../spec/share-link.js';
-import { fromSpec } from './builder/form-state.js';
+import { BUILTIN_EXAMPLES } from '../examples/registry.js';
+import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
+import { SHARE_LINK_PARAMETER, decodeShareLink } from '../sweep-file/share-link.js';
+import { fromRecord } from './builder/form-state.js';
 import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { BuilderPage } from './pages/builder-page.js';
@@ -42,7 +42,12 @@ export class StudioApp {
       h(
         'header',
         { className: 'app-header' },
-        h('a', { attrs: { href: '#/' }, className: 'brand' }, h('span', { className: 'logo', attrs: { 'aria-hidden': 'true' }, text: '◢' }), ' Overdrive'),
+        h(
+          'a',
+          { attrs: { href: '#/' }, className: 'brand' },
+          h('span', { className: 'logo', attrs: { 'aria-hidden': 'true' }, text: '◢' }),
+          ' Overdrive',
+        ),
         h('p', { className: 'tagline', text: 'Hyperparameter tuning that runs entirely in your browser' }),
         nav,
         new ThemeToggle().element,
@@ -92,7 +97,7 @@ export class StudioApp {
       intro.textContent = `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser.`;
       // The link's data is kept in the form; the address goes back to the builder's own.
       history.replaceState(null, '', '#/');
-      return new BuilderPage(this.context, fromSpec(parsed.spec), intro);
+      return new BuilderPage(this.context, fromRecord(parsed.spec), intro);
     } catch (error) {
       intro.classList.add('error');
       intro.textContent = `This share link cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
@@ -103,13 +108,19 @@ export class StudioApp {
   /** The built-in demo: a small digits sweep, started at once, shown live. */
   private async startDemo(): Promise<void> {
     replaceChildren(this.main, h('p', { className: 'muted', text: 'Starting the demo sweep…' }));
-    const running = this.session.liveSweeps().find((l) => l.sweep.getDetails().experiment === 'demo' && l.sweep.getStatus() === 'Running');
+    const running = this.session
+      .liveSweeps()
+      .find((l) => l.sweep.getDetails().experiment === 'demo' && l.sweep.getStatus() === 'Running');
     if (running !== undefined) {
       this.navigate(`#/sweep/${encodeURIComponent(running.sweep.id)}`);
       return;
     }
-    const parsed = parseSweepSpec(demoSpec(), { builtinTrials: BUILTIN_EXAMPLES });
-    const live = await this.session.submit(parsed.experimentName, new HyperDriveConfig(parsed.hyperDriveConfigOptions), { backend: parsed.backend ?? 'auto' });
+    const parsed = parseSweepFile(demoSpec(), { builtinTrials: BUILTIN_EXAMPLES });
+    const live = await this.session.submit(
+      parsed.experimentName,
+      new HyperDriveConfig(parsed.hyperDriveConfigOptions),
+      { backend: parsed.backend ?? 'auto' },
+    );
     history.replaceState(null, '', `#/sweep/${encodeURIComponent(live.sweep.id)}`);
     await this.route();
   }

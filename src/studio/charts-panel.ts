@@ -1,6 +1,6 @@
 import { h, replaceChildren } from './dom.js';
-import type { ChartSelection, StudioChart } from './model/chart-data.js';
-import type { SweepModel } from './model/sweep-model.js';
+import type { ChartSelection, StudioChart } from './view-model/chart-data.js';
+import type { SweepModel } from './view-model/sweep-model.js';
 
 type ChartKind = 'metric' | 'best-so-far' | 'parallel' | 'scatter-2d' | 'scatter-3d';
 
@@ -34,10 +34,19 @@ export class ChartsPanel {
     private readonly options: ChartsPanelOptions = {},
   ) {
     const sections = CHARTS.map(({ kind, title, wide }) => {
-      const slot = h('div', { className: 'chart-slot', attrs: { 'data-chart': kind } }, h('p', { className: 'muted', text: 'Loading chart…' }));
+      const slot = h(
+        'div',
+        { className: 'chart-slot', attrs: { 'data-chart': kind } },
+        h('p', { className: 'muted', text: 'Loading chart…' }),
+      );
       this.slots.set(kind, slot);
       const id = `chart-${kind}-title`;
-      return h('section', { className: `panel chart ${wide ? 'wide' : ''}`, attrs: { 'aria-labelledby': id } }, h('h3', { attrs: { id }, text: title }), slot);
+      return h(
+        'section',
+        { className: `panel chart ${wide ? 'wide' : ''}`, attrs: { 'aria-labelledby': id } },
+        h('h3', { attrs: { id }, text: title }),
+        slot,
+      );
     });
     this.element = h('div', { className: 'charts' }, ...sections);
   }
@@ -47,7 +56,14 @@ export class ChartsPanel {
     try {
       module = await import('./charts/index.js');
     } catch (error) {
-      for (const slot of this.slots.values()) replaceChildren(slot, h('p', { className: 'error', text: `The charts could not be loaded: ${error instanceof Error ? error.message : String(error)}` }));
+      for (const slot of this.slots.values())
+        replaceChildren(
+          slot,
+          h('p', {
+            className: 'error',
+            text: `The charts could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+          }),
+        );
       return;
     }
     // Created side by side, each drawn the moment it exists: the 3-D scatter's WebGL start-up
@@ -58,7 +74,9 @@ export class ChartsPanel {
         if (slot === undefined || this.disposed) return;
         replaceChildren(slot);
         try {
-          const chart = await module.createChart(kind, slot, { onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection) });
+          const chart = await module.createChart(kind, slot, {
+            onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection),
+          });
           if (this.disposed) {
             chart.dispose();
             return;
@@ -67,7 +85,13 @@ export class ChartsPanel {
           this.draw(kind, chart);
           chart.highlight(this.highlighted);
         } catch (error) {
-          replaceChildren(slot, h('p', { className: 'error', text: `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
+          replaceChildren(
+            slot,
+            h('p', {
+              className: 'error',
+              text: `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+            }),
+          );
         }
       }),
     );

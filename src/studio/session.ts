@@ -4,7 +4,7 @@ import type { SweepEvent } from '../experiment/orchestrator.js';
 import type { Sweep } from '../experiment/sweep.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { SweepBackendReport, SweepRecord } from '../store/records.js';
-import { SweepModel } from './model/sweep-model.js';
+import { SweepModel } from './view-model/sweep-model.js';
 import { backendReportOf, changesBackendReport } from './pages/backend-report-record.js';
 
 /** A sweep this page runs: the handle, the worker pool that trains it, and its model. */
@@ -15,7 +15,9 @@ export interface LiveSweep {
 }
 
 /** What tabs of the same workspace tell each other. */
-type TabMessage = { readonly kind: 'events'; readonly sweepId: string; readonly events: readonly SweepEvent[] } | { readonly kind: 'deleted'; readonly sweepId: string };
+type TabMessage =
+  | { readonly kind: 'events'; readonly sweepId: string; readonly events: readonly SweepEvent[] }
+  | { readonly kind: 'deleted'; readonly sweepId: string };
 
 const BROADCAST_EVERY_MS = 200;
 /** Pool news arrives in bursts (a worker skipping three backends): one report write per burst. */
@@ -47,7 +49,9 @@ export class StudioSession {
       name,
       store: {
         onVersionChange: () =>
-          onClosed('A newer version of Overdrive opened in another tab has upgraded this browser’s data. This tab stopped using it so nothing is corrupted: reload the page to continue.'),
+          onClosed(
+            'A newer version of Overdrive opened in another tab has upgraded this browser’s data. This tab stopped using it so nothing is corrupted: reload the page to continue.',
+          ),
       },
     });
     return new StudioSession(workspace);
@@ -131,7 +135,8 @@ export class StudioSession {
     this.live.set(sweep.id, entry);
     let report: SweepBackendReport | null = null;
     let reportText = '';
-    const withReport = (record: SweepRecord): SweepRecord => (report === null ? record : { ...record, backendReport: report });
+    const withReport = (record: SweepRecord): SweepRecord =>
+      report === null ? record : { ...record, backendReport: report };
     const deliver = (event: SweepEvent): void => {
       model.apply([event]);
       this.queueBroadcast(sweep.id, event);
@@ -156,7 +161,9 @@ export class StudioSession {
       }, REPORT_EVERY_MS);
     });
     refreshReport();
-    const unsubscribe = sweep.subscribe((event) => deliver(event.kind === 'sweep' ? { kind: 'sweep', sweep: withReport(event.sweep) } : event));
+    const unsubscribe = sweep.subscribe((event) =>
+      deliver(event.kind === 'sweep' ? { kind: 'sweep', sweep: withReport(event.sweep) } : event),
+    );
     void sweep.waitForCompletion().then((record) => {
       unsubscribe();
       unsubscribePool();
@@ -229,7 +236,12 @@ function isSweepEvent(value: unknown): value is SweepEvent {
       return typeof (e['run'] as { id?: unknown } | undefined)?.id === 'string';
     case 'metric': {
       const p = e['point'] as Record<string, unknown> | undefined;
-      return typeof p?.['runId'] === 'string' && typeof p['name'] === 'string' && typeof p['value'] === 'number' && typeof p['step'] === 'number';
+      return (
+        typeof p?.['runId'] === 'string' &&
+        typeof p['name'] === 'string' &&
+        typeof p['value'] === 'number' &&
+        typeof p['step'] === 'number'
+      );
     }
     case 'decision':
       return typeof (e['record'] as { runId?: unknown } | undefined)?.runId === 'string';

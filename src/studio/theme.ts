@@ -9,7 +9,12 @@ export class ThemeToggle {
 
   constructor() {
     const select = h('select', { attrs: { 'aria-label': 'Colour scheme', 'data-testid': 'theme' } });
-    for (const [value, label] of [['system', 'System colours'], ['light', 'Light'], ['dark', 'Dark']] as const) select.append(h('option', { attrs: { value }, text: label }));
+    for (const [value, label] of [
+      ['system', 'System colours'],
+      ['light', 'Light'],
+      ['dark', 'Dark'],
+    ] as const)
+      select.append(h('option', { attrs: { value }, text: label }));
     const stored = readScheme();
     select.value = stored;
     apply(stored);

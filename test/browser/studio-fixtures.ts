@@ -63,7 +63,13 @@ export function exportedSweep(runs: number): Promise<ExportedSweep> {
 async function buildExportedSweep(runs: number): Promise<ExportedSweep> {
   const clock = new ManualClock(Date.UTC(2024, 5, 1, 12));
   const store = new MemoryStore();
-  const workspace = new Workspace({ name: 'lab', store, clock, runner: new InProcessRunner({ clock, capacity: 25 }), random: new SeededRandom(5) });
+  const workspace = new Workspace({
+    name: 'lab',
+    store,
+    clock,
+    runner: new InProcessRunner({ clock, capacity: 25 }),
+    random: new SeededRandom(5),
+  });
   const train: TrainFunction = async (params, run) => {
     const lr = Number(params['learning_rate']);
     const units = Number(params['hidden_units']);
@@ -92,12 +98,14 @@ async function buildExportedSweep(runs: number): Promise<ExportedSweep> {
   await sweep.waitForCompletion();
   const document = await exportSweep(store, sweep.id);
   const scored = document.runs.map((run) => ({ index: run.index, best: run.bestMetric ?? Number.NaN }));
-  if (document.runs.length !== runs || scored.some((r) => !Number.isFinite(r.best))) throw new Error(`the fixture sweep made ${document.runs.length} runs, not ${runs} scored ones`);
+  if (document.runs.length !== runs || scored.some((r) => !Number.isFinite(r.best)))
+    throw new Error(`the fixture sweep made ${document.runs.length} runs, not ${runs} scored ones`);
   scored.sort((a, b) => b.best - a.best);
   const [first, second] = scored;
   const last = scored.at(-1);
   // A tie at the top would make "the right run first" ambiguous.
-  if (first === undefined || second === undefined || last === undefined || first.best === second.best) throw new Error('the fixture sweep has no single best run');
+  if (first === undefined || second === undefined || last === undefined || first.best === second.best)
+    throw new Error('the fixture sweep has no single best run');
   return { text: sweepDocumentText(document), document, bestIndex: first.index, worstIndex: last.index };
 }
 
@@ -105,7 +113,9 @@ async function buildExportedSweep(runs: number): Promise<ExportedSweep> {
 export async function importThroughUi(page: Page, workspace: string, sweep: ExportedSweep): Promise<string> {
   await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/history`);
   await page.waitForFunction(() => window.studioSession !== undefined);
-  await page.getByTestId('import-sweep').setInputFiles({ name: 'scale-sweep.json', mimeType: 'application/json', buffer: Buffer.from(sweep.text, 'utf8') });
+  await page
+    .getByTestId('import-sweep')
+    .setInputFiles({ name: 'scale-sweep.json', mimeType: 'application/json', buffer: Buffer.from(sweep.text, 'utf8') });
   await expect(page).toHaveURL(/#\/sweep\//);
   const id = decodeURIComponent(new URL(page.url()).hash.replace('#/sweep/', ''));
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed');

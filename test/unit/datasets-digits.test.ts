@@ -42,10 +42,14 @@ describe('the shipped digits CSV', () => {
       return c;
     };
     const all = counts(set.labels);
-    counts(validation.labels).forEach((n, label) => expect(Math.abs(n - (all[label] ?? 0) * 0.2)).toBeLessThanOrEqual(0.5));
+    for (const [label, n] of counts(validation.labels).entries())
+      expect(Math.abs(n - (all[label] ?? 0) * 0.2)).toBeLessThanOrEqual(0.5);
     // Every row lands in exactly one part: compare row fingerprints as multisets.
     const rows = (s: { features: Float32Array; labels: Int32Array; size: number }): string[] =>
-      Array.from({ length: s.size }, (_, i) => `${Array.from(s.features.subarray(i * 64, i * 64 + 64)).join(',')}|${s.labels[i]}`);
+      Array.from(
+        { length: s.size },
+        (_, i) => `${Array.from(s.features.subarray(i * 64, i * 64 + 64)).join(',')}|${s.labels[i]}`,
+      );
     expect([...rows(train), ...rows(validation)].sort()).toEqual(rows(set).sort());
   });
 
@@ -70,18 +74,27 @@ describe('parseDigitsCsv rejects malformed rows with the line number', () => {
   const zeros = new Array<number>(64).fill(0);
 
   it('accepts blank lines and CRLF endings', () => {
-    const set = parseDigitsCsv(`${row(zeros, 3)}\r\n\r\n${row(zeros.map(() => 16), 9)}\n`);
+    const set = parseDigitsCsv(
+      `${row(zeros, 3)}\r\n\r\n${row(
+        zeros.map(() => 16),
+        9,
+      )}\n`,
+    );
     expect(set.size).toBe(2);
     expect(Array.from(set.labels)).toEqual([3, 9]);
     expect(set.features[64]).toBe(1);
   });
 
   it('a row with the wrong number of values', () => {
-    expect(() => parseDigitsCsv(`${row(zeros, 1)}\n${row(zeros.slice(1), 1)}`)).toThrow(/line 2: expected 65 values, got 64/);
+    expect(() => parseDigitsCsv(`${row(zeros, 1)}\n${row(zeros.slice(1), 1)}`)).toThrow(
+      /line 2: expected 65 values, got 64/,
+    );
   });
 
   it('a pixel out of range or not an integer', () => {
-    expect(() => parseDigitsCsv(row([17, ...zeros.slice(1)], 1))).toThrow(/line 1: pixel 0 must be an integer 0\.\.16 \(got "17"\)/);
+    expect(() => parseDigitsCsv(row([17, ...zeros.slice(1)], 1))).toThrow(
+      /line 1: pixel 0 must be an integer 0\.\.16 \(got "17"\)/,
+    );
     expect(() => parseDigitsCsv(row([0.5, ...zeros.slice(1)], 1))).toThrow(/pixel 0 must be an integer/);
   });
 

@@ -47,10 +47,10 @@ describe('HyperDriveConfig defaults', () => {
   it('has no trial timeout unless given one, and stores it only when given', () => {
     const none = new HyperDriveConfig(base);
     expect(none.trialTimeoutSeconds).toBeUndefined();
-    expect(none.toSpec()).not.toHaveProperty('trialTimeoutSeconds');
+    expect(none.toRecord()).not.toHaveProperty('trialTimeoutSeconds');
     const timed = new HyperDriveConfig({ ...base, trialTimeoutSeconds: 7.5 });
     expect(timed.trialTimeoutSeconds).toBe(7.5);
-    expect(timed.toSpec().trialTimeoutSeconds).toBe(7.5);
+    expect(timed.toRecord().trialTimeoutSeconds).toBe(7.5);
   });
 
   it('accepts the limits at their bounds', () => {
@@ -61,7 +61,7 @@ describe('HyperDriveConfig defaults', () => {
   });
 
   it('describes itself as JSON for the store', () => {
-    const spec = new HyperDriveConfig({ ...base, policy: new BanditPolicy({ slackFactor: 0.1 }) }).toSpec();
+    const spec = new HyperDriveConfig({ ...base, policy: new BanditPolicy({ slackFactor: 0.1 }) }).toRecord();
     expect(spec).toMatchObject({
       primaryMetricName: 'accuracy',
       primaryMetricGoal: 'MAXIMIZE',
@@ -83,25 +83,77 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     ['maxTotalRuns 2.5', { maxTotalRuns: 2.5 }, 'maxTotalRuns: must be an integer between 1 and 1000 (got 2.5)'],
     ['maxTotalRuns "5"', { maxTotalRuns: '5' }, 'maxTotalRuns: must be an integer between 1 and 1000 (got "5")'],
     ['maxTotalRuns NaN', { maxTotalRuns: Number.NaN }, 'maxTotalRuns: must be an integer between 1 and 1000 (got NaN)'],
-    ['maxTotalRuns missing', { maxTotalRuns: undefined }, 'maxTotalRuns: is required: an integer between 1 and 1000 (got undefined)'],
-    ['maxConcurrentRuns 0', { maxConcurrentRuns: 0 }, 'maxConcurrentRuns: must be an integer between 1 and 100 (got 0)'],
-    ['maxConcurrentRuns 101', { maxConcurrentRuns: 101 }, 'maxConcurrentRuns: must be an integer between 1 and 100 (got 101)'],
+    [
+      'maxTotalRuns missing',
+      { maxTotalRuns: undefined },
+      'maxTotalRuns: is required: an integer between 1 and 1000 (got undefined)',
+    ],
+    [
+      'maxConcurrentRuns 0',
+      { maxConcurrentRuns: 0 },
+      'maxConcurrentRuns: must be an integer between 1 and 100 (got 0)',
+    ],
+    [
+      'maxConcurrentRuns 101',
+      { maxConcurrentRuns: 101 },
+      'maxConcurrentRuns: must be an integer between 1 and 100 (got 101)',
+    ],
     ['maxDurationMinutes 0', { maxDurationMinutes: 0 }, 'maxDurationMinutes: must be a finite number > 0 (got 0)'],
     ['maxDurationMinutes -5', { maxDurationMinutes: -5 }, 'maxDurationMinutes: must be a finite number > 0 (got -5)'],
-    ['maxDurationMinutes Infinity', { maxDurationMinutes: Number.POSITIVE_INFINITY }, 'maxDurationMinutes: must be a finite number > 0 (got Infinity)'],
+    [
+      'maxDurationMinutes Infinity',
+      { maxDurationMinutes: Number.POSITIVE_INFINITY },
+      'maxDurationMinutes: must be a finite number > 0 (got Infinity)',
+    ],
     ['trialTimeoutSeconds 0', { trialTimeoutSeconds: 0 }, 'trialTimeoutSeconds: must be a finite number > 0 (got 0)'],
-    ['trialTimeoutSeconds -1', { trialTimeoutSeconds: -1 }, 'trialTimeoutSeconds: must be a finite number > 0 (got -1)'],
-    ['trialTimeoutSeconds NaN', { trialTimeoutSeconds: Number.NaN }, 'trialTimeoutSeconds: must be a finite number > 0 (got NaN)'],
-    ['trialTimeoutSeconds Infinity', { trialTimeoutSeconds: Number.POSITIVE_INFINITY }, 'trialTimeoutSeconds: must be a finite number > 0 (got Infinity)'],
-    ['trialTimeoutSeconds "60"', { trialTimeoutSeconds: '60' }, 'trialTimeoutSeconds: must be a finite number > 0 (got "60")'],
-    ['trialTimeoutSeconds null', { trialTimeoutSeconds: null }, 'trialTimeoutSeconds: must be a finite number > 0 (got null)'],
+    [
+      'trialTimeoutSeconds -1',
+      { trialTimeoutSeconds: -1 },
+      'trialTimeoutSeconds: must be a finite number > 0 (got -1)',
+    ],
+    [
+      'trialTimeoutSeconds NaN',
+      { trialTimeoutSeconds: Number.NaN },
+      'trialTimeoutSeconds: must be a finite number > 0 (got NaN)',
+    ],
+    [
+      'trialTimeoutSeconds Infinity',
+      { trialTimeoutSeconds: Number.POSITIVE_INFINITY },
+      'trialTimeoutSeconds: must be a finite number > 0 (got Infinity)',
+    ],
+    [
+      'trialTimeoutSeconds "60"',
+      { trialTimeoutSeconds: '60' },
+      'trialTimeoutSeconds: must be a finite number > 0 (got "60")',
+    ],
+    [
+      'trialTimeoutSeconds null',
+      { trialTimeoutSeconds: null },
+      'trialTimeoutSeconds: must be a finite number > 0 (got null)',
+    ],
     ['empty metric name', { primaryMetricName: '' }, 'primaryMetricName: must be a non-empty string (got "")'],
     ['metric name not a string', { primaryMetricName: 3 }, 'primaryMetricName: must be a non-empty string (got 3)'],
-    ['goal lowercase', { primaryMetricGoal: 'maximize' }, 'primaryMetricGoal: must be one of "MAXIMIZE", "MINIMIZE" (got "maximize")'],
+    [
+      'goal lowercase',
+      { primaryMetricGoal: 'maximize' },
+      'primaryMetricGoal: must be one of "MAXIMIZE", "MINIMIZE" (got "maximize")',
+    ],
     ['train missing', { train: undefined }, 'train: must be a training function train(params, run) (got undefined)'],
-    ['sampling missing', { hyperparameterSampling: { lr: 1 } }, 'hyperparameterSampling: must be a RandomParameterSampling, GridParameterSampling or BayesianParameterSampling (got {"lr":1})'],
-    ['policy not a policy', { policy: { slackFactor: 0.1 } }, 'policy: must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy (got {"slackFactor":0.1})'],
-    ['unknown option', { maxTotalRun: 5 }, 'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, trialTimeoutSeconds, policy, train, trial, resumeFrom, resumeChildRuns (got 5)'],
+    [
+      'sampling missing',
+      { hyperparameterSampling: { lr: 1 } },
+      'hyperparameterSampling: must be a RandomParameterSampling, GridParameterSampling or BayesianParameterSampling (got {"lr":1})',
+    ],
+    [
+      'policy not a policy',
+      { policy: { slackFactor: 0.1 } },
+      'policy: must be a BanditPolicy, MedianStoppingPolicy, TruncationSelectionPolicy, AshaPolicy, HyperbandPolicy or NoTerminationPolicy (got {"slackFactor":0.1})',
+    ],
+    [
+      'unknown option',
+      { maxTotalRun: 5 },
+      'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, trialTimeoutSeconds, policy, train, trial, resumeFrom, resumeChildRuns (got 5)',
+    ],
   ];
   it.each(cases)('%s', (_name, patch, message) => {
     const error = configError({ ...base, ...patch });
@@ -113,7 +165,7 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     const { train: _train, ...rest } = base;
     const builtin = new HyperDriveConfig({ ...rest, trial: { kind: 'builtin', name: 'digits-mlp' } });
     expect(builtin.trial).toEqual({ kind: 'builtin', name: 'digits-mlp' });
-    expect(builtin.toSpec().trial).toEqual({ kind: 'builtin', name: 'digits-mlp' });
+    expect(builtin.toRecord().trial).toEqual({ kind: 'builtin', name: 'digits-mlp' });
     expect(configError({ ...base, trial: { kind: 'builtin', name: 'x' } }).message).toBe(
       'trial: must not be given together with train: give exactly one (got {"kind":"builtin","name":"x"})',
     );
@@ -135,7 +187,11 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
   });
 
   it('warns, without refusing, when Bayesian sampling has fewer than 20 runs per sampled parameter', () => {
-    const sampling = new BayesianParameterSampling({ lr: uniform(0.01, 0.1), model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree'), epochs: 5 });
+    const sampling = new BayesianParameterSampling({
+      lr: uniform(0.01, 0.1),
+      model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree'),
+      epochs: 5,
+    });
     expect(new HyperDriveConfig({ ...base, hyperparameterSampling: sampling, maxTotalRuns: 59 }).warnings).toEqual([
       'Bayesian sampling works best with maxTotalRuns >= 20 x the number of parameters (60); got 59',
     ]);
@@ -151,12 +207,16 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
   });
 });
 
-describe('configFromSpec', () => {
+describe('configFromRecord', () => {
   it('rebuilds an equivalent config from its stored spec', async () => {
-    const { configFromSpec } = await import('../../src/experiment/config-from-spec.js');
+    const { configFromRecord } = await import('../../src/experiment/config-from-record.js');
     const original = new HyperDriveConfig({
       hyperparameterSampling: new RandomParameterSampling(
-        { '--lr': uniform(0.01, 0.1), layers: choice(1, 2, 3), model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree') },
+        {
+          '--lr': uniform(0.01, 0.1),
+          layers: choice(1, 2, 3),
+          model: choice({ kind: 'svm', C: uniform(0.1, 1) }, 'tree'),
+        },
         { seed: 9, rule: 'sobol' },
       ),
       primaryMetricName: 'val_loss',
@@ -168,9 +228,9 @@ describe('configFromSpec', () => {
       policy: new BanditPolicy({ slackAmount: 0.05, delayEvaluation: 4 }),
       trial: { kind: 'builtin', name: 'digits-mlp' },
     });
-    const stored = JSON.parse(JSON.stringify(original.toSpec()));
-    const rebuilt = configFromSpec(stored);
-    expect(rebuilt.toSpec()).toEqual(original.toSpec());
+    const stored = JSON.parse(JSON.stringify(original.toRecord()));
+    const rebuilt = configFromRecord(stored);
+    expect(rebuilt.toRecord()).toEqual(original.toRecord());
     expect(rebuilt.trialTimeoutSeconds).toBe(90);
     const a = original.hyperparameterSampling.createSampler({ next: () => 0.5 });
     const b = rebuilt.hyperparameterSampling.createSampler({ next: () => 0.5 });
@@ -178,9 +238,11 @@ describe('configFromSpec', () => {
   });
 
   it('asks for the training function of a function sweep', async () => {
-    const { configFromSpec } = await import('../../src/experiment/config-from-spec.js');
-    const spec = new HyperDriveConfig(base).toSpec();
-    expect(() => configFromSpec(spec)).toThrow('train: is required: this sweep trained the function "train", which cannot be stored (got undefined)');
-    expect(configFromSpec(spec, () => {}).maxTotalRuns).toBe(20);
+    const { configFromRecord } = await import('../../src/experiment/config-from-record.js');
+    const spec = new HyperDriveConfig(base).toRecord();
+    expect(() => configFromRecord(spec)).toThrow(
+      'train: is required: this sweep trained the function "train", which cannot be stored (got undefined)',
+    );
+    expect(configFromRecord(spec, () => {}).maxTotalRuns).toBe(20);
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Experiment, GridParameterSampling, HyperDriveConfig, MemoryStore, PrimaryMetricGoal, Workspace, choice, type TrainFunction } from '../../src/index.js';
+import {
+  Experiment,
+  GridParameterSampling,
+  HyperDriveConfig,
+  MemoryStore,
+  PrimaryMetricGoal,
+  Workspace,
+  choice,
+  type TrainFunction,
+} from '../../src/index.js';
 import type { MetricPoint } from '../../src/store/records.js';
 import { isStorageFull } from '../../src/store/storage-full.js';
 import { sequentialIds, tick } from './helpers.js';
@@ -23,7 +32,11 @@ class FillingStore extends MemoryStore {
 describe('a full store pauses the sweep', () => {
   it('recognises a quota error however it is wrapped', () => {
     expect(isStorageFull(new DOMException('x', 'QuotaExceededError'))).toBe(true);
-    expect(isStorageFull(new Error('outer', { cause: new Error('inner', { cause: new DOMException('q', 'QuotaExceededError') }) }))).toBe(true);
+    expect(
+      isStorageFull(
+        new Error('outer', { cause: new Error('inner', { cause: new DOMException('q', 'QuotaExceededError') }) }),
+      ),
+    ).toBe(true);
     expect(isStorageFull(new Error('disk on fire'))).toBe(false);
   });
 
@@ -54,6 +67,7 @@ describe('a full store pauses the sweep', () => {
     expect(stored?.status).toBe('Running');
     const storedRuns = await store.listRuns(sweep.id);
     expect(storedRuns.every((r) => r.status !== 'Canceled')).toBe(true);
-    for (const run of sweep.getChildren().filter((r) => r.status === 'Canceled')) expect(run.termination?.kind).toBe('sweep-paused');
+    for (const run of sweep.getChildren().filter((r) => r.status === 'Canceled'))
+      expect(run.termination?.kind).toBe('sweep-paused');
   });
 });

@@ -83,31 +83,66 @@ function withStatus(prior: PriorSweep, status: RunRecord['status']): PriorSweep 
   return { ...prior, record: { ...prior.record, status } };
 }
 
-describe('resumeFrom rules (SPEC §8), each with its own message', () => {
+describe('resumeFrom rules (semantics §8), each with its own message', () => {
   it('accepts up to 5 finished sweeps with the same metric and goal', async () => {
     const ws = workspace();
     const priors = [await finishedSweep(ws, [0.5]), await finishedSweep(ws, [0.6])];
     const config = new HyperDriveConfig(base({ resumeFrom: priors }));
     expect(config.resumeFrom).toHaveLength(2);
-    expect(config.toSpec().resumeFrom).toEqual([priors[0]?.record.id, priors[1]?.record.id]);
+    expect(config.toRecord().resumeFrom).toEqual([priors[0]?.record.id, priors[1]?.record.id]);
   });
 
   it('refuses each broken rule naming the field, the rule and the value', async () => {
     const ws = workspace();
     const prior = await finishedSweep(ws, [0.5, 0.6]);
     const minimize = await finishedSweep(ws, [0.5], { primaryMetricGoal: PrimaryMetricGoal.MINIMIZE });
-    const other = await finishedSweep(ws, [0.5], { primaryMetricName: 'val_accuracy', train: async (_p, run) => run.log('val_accuracy', 1) });
+    const other = await finishedSweep(ws, [0.5], {
+      primaryMetricName: 'val_accuracy',
+      train: async (_p, run) => run.log('val_accuracy', 1),
+    });
     const six = await Promise.all(Array.from({ length: 6 }, () => finishedSweep(ws, [0.1])));
     const cases: [string, Partial<HyperDriveConfigOptions>, string][] = [
-      ['not an array', { resumeFrom: 'HD_0' as never }, 'resumeFrom: must be an array of earlier sweeps (workspace.loadPriorSweep(id) or sweep.toPrior()) (got "HD_0")'],
-      ['an id instead of a sweep', { resumeFrom: ['HD_0'] as never }, 'resumeFrom[0]: must be an earlier sweep from workspace.loadPriorSweep(id) or sweep.toPrior() (got "HD_0")'],
+      [
+        'not an array',
+        { resumeFrom: 'HD_0' as never },
+        'resumeFrom: must be an array of earlier sweeps (workspace.loadPriorSweep(id) or sweep.toPrior()) (got "HD_0")',
+      ],
+      [
+        'an id instead of a sweep',
+        { resumeFrom: ['HD_0'] as never },
+        'resumeFrom[0]: must be an earlier sweep from workspace.loadPriorSweep(id) or sweep.toPrior() (got "HD_0")',
+      ],
       ['more than 5', { resumeFrom: six }, 'resumeFrom: may name at most 5 earlier sweeps (got "6 sweeps")'],
-      ['twice the same', { resumeFrom: [prior, prior] }, `resumeFrom[1]: must not name a sweep already listed (got "${prior.record.id}")`],
-      ['still running', { resumeFrom: [withStatus(prior, 'Running')] }, `resumeFrom[0].status: must be Completed or Canceled to warm-start from sweep ${prior.record.id} (got "Running")`],
-      ['failed', { resumeFrom: [withStatus(prior, 'Failed')] }, `resumeFrom[0].status: must be Completed or Canceled to warm-start from sweep ${prior.record.id} (got "Failed")`],
-      ['another metric', { resumeFrom: [other] }, `resumeFrom[0].primaryMetricName: must be this sweep's primary metric "accuracy" (sweep ${other.record.id}) (got "val_accuracy")`],
-      ['another goal', { resumeFrom: [minimize] }, `resumeFrom[0].primaryMetricGoal: must be this sweep's goal MAXIMIZE (sweep ${minimize.record.id}) (got "MINIMIZE")`],
-      ['over the ceiling', { resumeFrom: [prior], maxTotalRuns: 999 }, 'maxTotalRuns: together with the 2 runs of the resumeFrom sweeps must not exceed 1000 (at most 998 here) (got 999)'],
+      [
+        'twice the same',
+        { resumeFrom: [prior, prior] },
+        `resumeFrom[1]: must not name a sweep already listed (got "${prior.record.id}")`,
+      ],
+      [
+        'still running',
+        { resumeFrom: [withStatus(prior, 'Running')] },
+        `resumeFrom[0].status: must be Completed or Canceled to warm-start from sweep ${prior.record.id} (got "Running")`,
+      ],
+      [
+        'failed',
+        { resumeFrom: [withStatus(prior, 'Failed')] },
+        `resumeFrom[0].status: must be Completed or Canceled to warm-start from sweep ${prior.record.id} (got "Failed")`,
+      ],
+      [
+        'another metric',
+        { resumeFrom: [other] },
+        `resumeFrom[0].primaryMetricName: must be this sweep's primary metric "accuracy" (sweep ${other.record.id}) (got "val_accuracy")`,
+      ],
+      [
+        'another goal',
+        { resumeFrom: [minimize] },
+        `resumeFrom[0].primaryMetricGoal: must be this sweep's goal MAXIMIZE (sweep ${minimize.record.id}) (got "MINIMIZE")`,
+      ],
+      [
+        'over the ceiling',
+        { resumeFrom: [prior], maxTotalRuns: 999 },
+        'maxTotalRuns: together with the 2 runs of the resumeFrom sweeps must not exceed 1000 (at most 998 here) (got 999)',
+      ],
     ];
     for (const [name, patch, message] of cases) {
       const error = configError(base(patch));
@@ -196,7 +231,7 @@ describe('resumeFrom rules (SPEC §8), each with its own message', () => {
       kind: 'random',
       space: inner.space,
       size: undefined,
-      toSpec: () => inner.toSpec(),
+      toRecord: () => inner.toRecord(),
       createSampler: (random): Sampler => {
         const sampler = inner.createSampler(random);
         return {
@@ -207,7 +242,9 @@ describe('resumeFrom rules (SPEC §8), each with its own message', () => {
         };
       },
     };
-    const sweep = new Experiment(ws, 'child').submit(new HyperDriveConfig(base({ hyperparameterSampling: recording, maxTotalRuns: 1, resumeFrom: [prior] })));
+    const sweep = new Experiment(ws, 'child').submit(
+      new HyperDriveConfig(base({ hyperparameterSampling: recording, maxTotalRuns: 1, resumeFrom: [prior] })),
+    );
     await sweep.waitForCompletion();
     expect(seen[0]?.priors?.map((p) => [p.params['quality'], p.best, p.state])).toEqual([
       [0.1, 0.1, 'completed'],
@@ -231,19 +268,34 @@ function epochTrial(epochs: number, trained: string[]): TrainFunction {
   };
 }
 
-describe('resumeChildRuns (SPEC §8)', () => {
+describe('resumeChildRuns (semantics §8)', () => {
   async function canceledParent(ws: Workspace, trained: string[]): Promise<{ id: string; runs: RunRecord[] }> {
     const clock = new ManualClock(0);
-    const runnerWs = new Workspace({ store: ws.store, clock, runner: new InProcessRunner({ clock }), createSweepId: sequentialIds('HD_parent') });
+    const runnerWs = new Workspace({
+      store: ws.store,
+      clock,
+      runner: new InProcessRunner({ clock }),
+      createSweepId: sequentialIds('HD_parent'),
+    });
     // Six epochs wanted; the sweep's time runs out after the third.
     const train: TrainFunction = async (params, run) => {
       await epochTrial(3, trained)(params, run);
       await untilCanceled(run);
     };
     const sweep = new Experiment(runnerWs, 'parent').submit(
-      new HyperDriveConfig(base({ hyperparameterSampling: new GridParameterSampling({ quality: choice(0.1, 0.2) }), maxTotalRuns: 2, maxDurationMinutes: 1, train })),
+      new HyperDriveConfig(
+        base({
+          hyperparameterSampling: new GridParameterSampling({ quality: choice(0.1, 0.2) }),
+          maxTotalRuns: 2,
+          maxDurationMinutes: 1,
+          train,
+        }),
+      ),
     );
-    await waitFor(() => sweep.getChildren().length === 2 && sweep.getChildren().every((r) => r.checkpoint?.sequence === 3), 'three checkpoints per run');
+    await waitFor(
+      () => sweep.getChildren().length === 2 && sweep.getChildren().every((r) => r.checkpoint?.sequence === 3),
+      'three checkpoints per run',
+    );
     clock.advance(60_000);
     await sweep.waitForCompletion();
     return { id: sweep.id, runs: sweep.getChildren() };
@@ -296,19 +348,46 @@ describe('resumeChildRuns (SPEC §8)', () => {
     const first = priors[0] as PriorRun;
     const running: PriorRun = { ...first, run: { ...first.run, status: 'Running' } };
     const noCheckpoint: PriorRun = { ...first, run: { ...first.run, checkpoint: null } };
-    const fromSweeps = Array.from({ length: 6 }, (_, i): PriorRun => ({
-      ...first,
-      sweep: { ...first.sweep, id: `HD_other${i}` },
-      run: { ...first.run, id: `HD_other${i}_0` },
-    }));
+    const fromSweeps = Array.from(
+      { length: 6 },
+      (_, i): PriorRun => ({
+        ...first,
+        sweep: { ...first.sweep, id: `HD_other${i}` },
+        run: { ...first.run, id: `HD_other${i}_0` },
+      }),
+    );
     const cases: [string, Partial<HyperDriveConfigOptions>, string][] = [
       ['not an array', { resumeChildRuns: first as never }, 'resumeChildRuns: must be an array of earlier runs'],
-      ['an id', { resumeChildRuns: ['HD_0_1'] as never }, 'resumeChildRuns[0]: must be an earlier run from workspace.loadPriorRuns(sweepId, runIds) or sweep.priorRun(id) (got "HD_0_1")'],
-      ['twice', { resumeChildRuns: [first, first] }, `resumeChildRuns[1]: must not name a run already listed (got "${first.run.id}")`],
-      ['not ended', { resumeChildRuns: [running] }, `resumeChildRuns[0].status: must be Completed, Canceled or Failed to resume run ${first.run.id} (got "Running")`],
-      ['no checkpoint', { resumeChildRuns: [noCheckpoint] }, `resumeChildRuns[0].checkpoint: is required: run ${first.run.id} saved no checkpoint to resume from (run.checkpoint was never called) (got null)`],
-      ['from 6 sweeps', { resumeChildRuns: fromSweeps, maxTotalRuns: 10 }, 'resumeChildRuns: may take runs from at most 5 sweeps'],
-      ['more than maxTotalRuns', { resumeChildRuns: priors, maxTotalRuns: 1 }, "resumeChildRuns: must not hold more runs than maxTotalRuns (1): resumed runs are this sweep's first runs (got \"2 runs\")"],
+      [
+        'an id',
+        { resumeChildRuns: ['HD_0_1'] as never },
+        'resumeChildRuns[0]: must be an earlier run from workspace.loadPriorRuns(sweepId, runIds) or sweep.priorRun(id) (got "HD_0_1")',
+      ],
+      [
+        'twice',
+        { resumeChildRuns: [first, first] },
+        `resumeChildRuns[1]: must not name a run already listed (got "${first.run.id}")`,
+      ],
+      [
+        'not ended',
+        { resumeChildRuns: [running] },
+        `resumeChildRuns[0].status: must be Completed, Canceled or Failed to resume run ${first.run.id} (got "Running")`,
+      ],
+      [
+        'no checkpoint',
+        { resumeChildRuns: [noCheckpoint] },
+        `resumeChildRuns[0].checkpoint: is required: run ${first.run.id} saved no checkpoint to resume from (run.checkpoint was never called) (got null)`,
+      ],
+      [
+        'from 6 sweeps',
+        { resumeChildRuns: fromSweeps, maxTotalRuns: 10 },
+        'resumeChildRuns: may take runs from at most 5 sweeps',
+      ],
+      [
+        'more than maxTotalRuns',
+        { resumeChildRuns: priors, maxTotalRuns: 1 },
+        'resumeChildRuns: must not hold more runs than maxTotalRuns (1): resumed runs are this sweep\'s first runs (got "2 runs")',
+      ],
     ];
     for (const [name, patch, message] of cases) {
       const error = configError(base(patch));
@@ -324,12 +403,21 @@ describe('resumeChildRuns (SPEC §8)', () => {
     const priors = await ws.loadPriorRuns(parent.id);
     await store.deleteSweep(parent.id);
     const sweep = new Experiment(ws, 'child').submit(
-      new HyperDriveConfig(base({ hyperparameterSampling: new GridParameterSampling({ quality: choice(0.7) }), maxTotalRuns: 3, resumeChildRuns: priors, train: epochTrial(2, []) })),
+      new HyperDriveConfig(
+        base({
+          hyperparameterSampling: new GridParameterSampling({ quality: choice(0.7) }),
+          maxTotalRuns: 3,
+          resumeChildRuns: priors,
+          train: epochTrial(2, []),
+        }),
+      ),
     );
     await sweep.waitForCompletion();
     const runs = sweep.getChildren();
     expect(runs.map((r) => r.status)).toEqual(['Failed', 'Failed', 'Completed']);
-    expect(runs[0]?.error?.message).toBe(`ResumeError: the checkpoint of run ${priors[0]?.run.id} is no longer stored (its sweep may have been deleted)`);
+    expect(runs[0]?.error?.message).toBe(
+      `ResumeError: the checkpoint of run ${priors[0]?.run.id} is no longer stored (its sweep may have been deleted)`,
+    );
   });
 });
 
@@ -338,20 +426,31 @@ describe('continuing an interrupted sweep resumes unfinished runs from their own
     const store = new MemoryStore();
     const trained: string[] = [];
     const clock = new ManualClock(0);
-    const first = new Workspace({ store, clock, runner: new InProcessRunner({ clock }), createSweepId: sequentialIds('HD_int') });
+    const first = new Workspace({
+      store,
+      clock,
+      runner: new InProcessRunner({ clock }),
+      createSweepId: sequentialIds('HD_int'),
+    });
     // The page "goes away" after epoch 2: the trial never reports again and nothing ends it.
     const stall: TrainFunction = async (params, run) => {
       await epochTrial(2, trained)(params, run);
       await new Promise(() => {});
     };
-    const options = base({ hyperparameterSampling: new GridParameterSampling({ quality: choice(0.5) }), maxTotalRuns: 1 });
+    const options = base({
+      hyperparameterSampling: new GridParameterSampling({ quality: choice(0.5) }),
+      maxTotalRuns: 1,
+    });
     const sweep = new Experiment(first, 'int').submit(new HyperDriveConfig({ ...options, train: stall }));
     await waitFor(() => sweep.getChildren()[0]?.checkpoint?.sequence === 2, 'two checkpoints');
     await store.flush();
 
     trained.length = 0;
     const second = new Workspace({ store, createSweepId: sequentialIds('unused') });
-    const continued = await new Experiment(second, 'int').continueSweep(sweep.id, new HyperDriveConfig({ ...options, train: epochTrial(5, trained) }));
+    const continued = await new Experiment(second, 'int').continueSweep(
+      sweep.id,
+      new HyperDriveConfig({ ...options, train: epochTrial(5, trained) }),
+    );
     await continued.waitForCompletion();
     const [run] = continued.getChildren();
     expect(trained).toEqual(['0.5@3', '0.5@4', '0.5@5']);
@@ -408,8 +507,12 @@ describe('Bayesian warm start', () => {
     const { BayesianParameterSampling } = await import('../../src/index.js');
     const ws = workspace();
     const prior = await finishedSweep(ws, [0.5]);
-    const error = configError(base({ hyperparameterSampling: new BayesianParameterSampling({ x: uniform(0, 1) }), resumeFrom: [prior] }));
+    const error = configError(
+      base({ hyperparameterSampling: new BayesianParameterSampling({ x: uniform(0, 1) }), resumeFrom: [prior] }),
+    );
     expect(error.field).toBe('resumeFrom[0].searchSpace');
-    expect(error.message).toMatch(/^resumeFrom\[0\]\.searchSpace: must be this sweep's search space: Bayesian sampling warm-starts only from sweeps over the same space/);
+    expect(error.message).toMatch(
+      /^resumeFrom\[0\]\.searchSpace: must be this sweep's search space: Bayesian sampling warm-starts only from sweeps over the same space/,
+    );
   });
 });

@@ -61,7 +61,9 @@ describe('scheduling and limits', () => {
       }
       running -= 1;
     };
-    const sweep = new Experiment(workspace(), 'limits').submit(config(train, { maxTotalRuns: 10, maxConcurrentRuns: 3 }));
+    const sweep = new Experiment(workspace(), 'limits').submit(
+      config(train, { maxTotalRuns: 10, maxConcurrentRuns: 3 }),
+    );
     const result = await sweep.waitForCompletion();
     expect(peak).toBe(3);
     expect(sweep.getChildren()).toHaveLength(10);
@@ -74,9 +76,12 @@ describe('scheduling and limits', () => {
   it('returns the handle immediately, before any training starts', async () => {
     let started = false;
     const sweep = new Experiment(workspace(), 'async').submit(
-      config(() => {
-        started = true;
-      }, { maxTotalRuns: 1 }),
+      config(
+        () => {
+          started = true;
+        },
+        { maxTotalRuns: 1 },
+      ),
     );
     expect(started).toBe(false);
     expect(['Queued', 'Running']).toContain(sweep.getStatus());
@@ -84,7 +89,7 @@ describe('scheduling and limits', () => {
     expect(started).toBe(true);
   });
 
-  it('ends after an exhausted grid, in grid order (SPEC 6-configuration example)', async () => {
+  it('ends after an exhausted grid, in grid order (semantics §3 6-configuration example)', async () => {
     const seen: ParamSet[] = [];
     const grid = new GridParameterSampling({ num_hidden_layers: choice(1, 2, 3), batch_size: choice(16, 32) });
     const sweep = new Experiment(workspace(), 'grid').submit(
@@ -167,7 +172,9 @@ describe('scheduling and limits', () => {
     const train: TrainFunction = async (_p, run) => {
       await untilCanceled(run);
     };
-    const sweep = new Experiment(ws, 'slow-start').submit(config(train, { maxConcurrentRuns: 2, maxDurationMinutes: 1 }));
+    const sweep = new Experiment(ws, 'slow-start').submit(
+      config(train, { maxConcurrentRuns: 2, maxDurationMinutes: 1 }),
+    );
     await waitFor(() => sweep.getChildren().filter((r) => r.status === 'Running').length === 2, 'two running trials');
     clock.advance(60_000);
     const result = await sweep.waitForCompletion();
@@ -211,11 +218,14 @@ describe('scheduling and limits', () => {
     const clock = new ManualClock(5_000);
     const ws = workspace({ clock, runner: new InProcessRunner({ clock }) });
     const sweep = new Experiment(ws, 'times').submit(
-      config(async (_p, run) => {
-        run.log('accuracy', 1);
-        await tick();
-        clock.advance(250);
-      }, { maxTotalRuns: 1 }),
+      config(
+        async (_p, run) => {
+          run.log('accuracy', 1);
+          await tick();
+          clock.advance(250);
+        },
+        { maxTotalRuns: 1 },
+      ),
     );
     const result = await sweep.waitForCompletion();
     const [run] = sweep.getChildren();
@@ -238,13 +248,18 @@ describe('cancellation', () => {
         await tick();
       }
     };
-    const sweep = new Experiment(workspace(), 'cancel').submit(config(train, { maxTotalRuns: 10, maxConcurrentRuns: 2 }));
+    const sweep = new Experiment(workspace(), 'cancel').submit(
+      config(train, { maxTotalRuns: 10, maxConcurrentRuns: 2 }),
+    );
     await waitFor(() => sweep.getChildren().filter((r) => r.intervals >= 2).length === 2, 'two runs reporting');
     const result = await sweep.cancel();
     expect(result.status).toBe('Canceled');
     expect(result.endReason).toEqual({ kind: 'canceled' });
     expect(sweep.getChildren()).toHaveLength(2);
-    expect(sweep.getChildren().map((r) => r.termination)).toEqual([{ kind: 'sweep-canceled' }, { kind: 'sweep-canceled' }]);
+    expect(sweep.getChildren().map((r) => r.termination)).toEqual([
+      { kind: 'sweep-canceled' },
+      { kind: 'sweep-canceled' },
+    ]);
     expect(errors.length).toBe(2);
     expect(errors.every((e) => e instanceof RunCanceledError)).toBe(true);
   });
@@ -256,7 +271,9 @@ describe('cancellation', () => {
         await tick();
       }
     };
-    const sweep = new Experiment(workspace(), 'cancel-one').submit(config(train, { maxTotalRuns: 3, maxConcurrentRuns: 3 }));
+    const sweep = new Experiment(workspace(), 'cancel-one').submit(
+      config(train, { maxTotalRuns: 3, maxConcurrentRuns: 3 }),
+    );
     await waitFor(() => sweep.getChildren().length === 3, 'three runs');
     expect(sweep.cancelRun('HD_test0_1')).toBe(true);
     expect(sweep.cancelRun('nope')).toBe(false);
@@ -305,7 +322,9 @@ describe('metrics, intervals and the run logger', () => {
       if (n++ === 1) run.log('accuracy', 'high' as unknown as number);
       else run.log('accuracy', 0.7);
     };
-    const sweep = new Experiment(workspace(), 'bad-log').submit(config(train, { maxTotalRuns: 3, maxConcurrentRuns: 1 }));
+    const sweep = new Experiment(workspace(), 'bad-log').submit(
+      config(train, { maxTotalRuns: 3, maxConcurrentRuns: 1 }),
+    );
     const result = await sweep.waitForCompletion();
     expect(result.status).toBe('Completed');
     const runs = sweep.getChildren();
@@ -315,10 +334,13 @@ describe('metrics, intervals and the run logger', () => {
 
   it('records nothing from a logList with a bad element', async () => {
     const sweep = new Experiment(workspace(), 'bad-list').submit(
-      config((_p, run) => {
-        run.log('accuracy', 1);
-        run.logList('accuracy', [0.5, Number('x'), 'y' as unknown as number]);
-      }, { maxTotalRuns: 1 }),
+      config(
+        (_p, run) => {
+          run.log('accuracy', 1);
+          run.logList('accuracy', [0.5, Number('x'), 'y' as unknown as number]);
+        },
+        { maxTotalRuns: 1 },
+      ),
     );
     await sweep.waitForCompletion();
     expect(sweep.getChildren()[0]?.intervals).toBe(1);
@@ -352,9 +374,12 @@ describe('failure isolation', () => {
 
   it('a sweep whose every run failed is Failed and says why', async () => {
     const sweep = new Experiment(workspace(), 'all-fail').submit(
-      config(() => {
-        throw new Error('no GPU');
-      }, { maxTotalRuns: 3 }),
+      config(
+        () => {
+          throw new Error('no GPU');
+        },
+        { maxTotalRuns: 3 },
+      ),
     );
     const result = await sweep.waitForCompletion();
     expect(result.status).toBe('Failed');
@@ -363,10 +388,13 @@ describe('failure isolation', () => {
 
   it('a primary metric that no run logs ends the sweep naming it and listing what was logged', async () => {
     const sweep = new Experiment(workspace(), 'never').submit(
-      config((_p, run) => {
-        run.log('val_acc', 0.9);
-        run.log('loss', 0.1);
-      }, { maxTotalRuns: 50, maxConcurrentRuns: 1 }),
+      config(
+        (_p, run) => {
+          run.log('val_acc', 0.9);
+          run.log('loss', 0.1);
+        },
+        { maxTotalRuns: 50, maxConcurrentRuns: 1 },
+      ),
     );
     const result = await sweep.waitForCompletion();
     expect(result.status).toBe('Failed');
@@ -381,7 +409,9 @@ describe('failure isolation', () => {
   it('says so when no metric at all was logged', async () => {
     const sweep = new Experiment(workspace(), 'silent').submit(config(() => {}, { maxTotalRuns: 2 }));
     const result = await sweep.waitForCompletion();
-    expect(result.error?.message).toBe('primary metric "accuracy" was never logged by any run, and no run logged any metric');
+    expect(result.error?.message).toBe(
+      'primary metric "accuracy" was never logged by any run, and no run logged any metric',
+    );
   });
 });
 
@@ -682,17 +712,34 @@ describe('finding the best run', () => {
     expect(sweep.getBestRunByPrimaryMetric({ includeFailed: false })?.params).toEqual({ k: 'b' });
     const sorted = sweep.getChildrenSortedByPrimaryMetric();
     expect(sorted.map((r) => r.hyperparameters['k'])).toEqual(['c', 'b', 'a', 'e', 'd']);
-    expect(sorted[0]).toEqual({ runId: 'HD_test0_2', hyperparameters: { k: 'c' }, bestPrimaryMetric: 0.95, status: 'Failed' });
+    expect(sorted[0]).toEqual({
+      runId: 'HD_test0_2',
+      hyperparameters: { k: 'c' },
+      bestPrimaryMetric: 0.95,
+      status: 'Failed',
+    });
     expect(sweep.getChildrenSortedByPrimaryMetric({ top: 2 }).map((r) => r.hyperparameters['k'])).toEqual(['c', 'b']);
-    expect(sweep.getChildrenSortedByPrimaryMetric({ reverse: true }).map((r) => r.hyperparameters['k'])).toEqual(['e', 'a', 'b', 'c', 'd']);
-    expect(sweep.getChildrenSortedByPrimaryMetric({ discardNoMetric: true }).map((r) => r.hyperparameters['k'])).toEqual(['c', 'b', 'a', 'e']);
-    expect(() => sweep.getChildrenSortedByPrimaryMetric({ top: -1 })).toThrow('top: must be an integer >= 0 (0 returns all runs) (got -1)');
+    expect(sweep.getChildrenSortedByPrimaryMetric({ reverse: true }).map((r) => r.hyperparameters['k'])).toEqual([
+      'e',
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
+    expect(
+      sweep.getChildrenSortedByPrimaryMetric({ discardNoMetric: true }).map((r) => r.hyperparameters['k']),
+    ).toEqual(['c', 'b', 'a', 'e']);
+    expect(() => sweep.getChildrenSortedByPrimaryMetric({ top: -1 })).toThrow(
+      'top: must be an integer >= 0 (0 returns all runs) (got -1)',
+    );
   });
 
   it('MINIMIZE: the smallest value wins', async () => {
     const sweep = await finished(PrimaryMetricGoal.MINIMIZE);
     expect(sweep.getBestRunByPrimaryMetric()?.params).toEqual({ k: 'a' });
-    expect(sweep.getChildrenSortedByPrimaryMetric({ discardNoMetric: true }).map((r) => r.bestPrimaryMetric)).toEqual([0.2, 0.4, 0.9, 0.95]);
+    expect(sweep.getChildrenSortedByPrimaryMetric({ discardNoMetric: true }).map((r) => r.bestPrimaryMetric)).toEqual([
+      0.2, 0.4, 0.9, 0.95,
+    ]);
   });
 
   it('includeCanceled: false leaves out a Canceled run holding the best value', async () => {
@@ -749,7 +796,10 @@ describe('reproducibility and live events', () => {
   it('emits sweep, run, metric and decision events while running', async () => {
     const kinds = new Set<string>();
     const sweep = new Experiment(workspace(), 'events').submit(
-      config(curveTrial(4, () => 0.5), { policy: new BanditPolicy({ slackFactor: 0.1 }), maxTotalRuns: 2 }),
+      config(
+        curveTrial(4, () => 0.5),
+        { policy: new BanditPolicy({ slackFactor: 0.1 }), maxTotalRuns: 2 },
+      ),
     );
     sweep.subscribe((event) => {
       kinds.add(event.kind);
@@ -808,7 +858,9 @@ describe('continuing an interrupted sweep', () => {
     const after = await store.listMetrics(first.id);
     for (const point of pointsBefore) expect(after).toContainEqual(point);
     expect(after.filter((p) => p.runId === `${first.id}_2`).map((p) => p.attempt)).toEqual([1, 2, 2]);
-    expect(result.warnings.at(-1)).toBe('continued after an interruption: 2 unfinished run(s) re-run, 2 finished run(s) kept');
+    expect(result.warnings.at(-1)).toBe(
+      'continued after an interruption: 2 unfinished run(s) re-run, 2 finished run(s) kept',
+    );
   });
 
   it('refuses to continue a finished sweep or a different configuration', async () => {
@@ -816,11 +868,17 @@ describe('continuing an interrupted sweep', () => {
     const done = new Experiment(workspace({ store }), 'x').submit(config((_p, run) => run.log('accuracy', 1)));
     await done.waitForCompletion();
     const experiment = new Experiment(workspace({ store }), 'x');
-    await expect(experiment.continueSweep(done.id, config(() => {}))).rejects.toThrow(
-      `sweepId: must name an interrupted sweep; this one is Completed (got "${done.id}")`,
-    );
-    await expect(experiment.continueSweep('nope', config(() => {}))).rejects.toThrow(
-      'sweepId: must name a stored sweep of experiment "x" (got "nope")',
-    );
+    await expect(
+      experiment.continueSweep(
+        done.id,
+        config(() => {}),
+      ),
+    ).rejects.toThrow(`sweepId: must name an interrupted sweep; this one is Completed (got "${done.id}")`);
+    await expect(
+      experiment.continueSweep(
+        'nope',
+        config(() => {}),
+      ),
+    ).rejects.toThrow('sweepId: must name a stored sweep of experiment "x" (got "nope")');
   });
 });

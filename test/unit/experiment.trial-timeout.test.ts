@@ -15,9 +15,15 @@ import {
   type HyperDriveConfigOptions,
   type TrainFunction,
 } from '../../src/index.js';
-import { exportSweep, importSweep, parseSweepDocument, sweepDocumentText, sweepRunsCsv } from '../../src/export/index.js';
+import {
+  exportSweep,
+  importSweep,
+  parseSweepDocument,
+  sweepDocumentText,
+  sweepRunsCsv,
+} from '../../src/export/index.js';
 import { terminationText } from '../../src/experiment/termination-text.js';
-import { exportSweepJobYaml, parseSweepJobText, parseSweepSpec, toOptunaScript } from '../../src/spec/index.js';
+import { exportSweepJobYaml, parseSweepJobText, parseSweepFile, toOptunaScript } from '../../src/sweep-file/index.js';
 import { buildSweepReport } from '../../src/report/sweep-report.js';
 import type { Store } from '../../src/store/store.js';
 import { sequentialIds, tick, untilCanceled, waitFor } from './helpers.js';
@@ -35,7 +41,11 @@ function workspace(clock: ManualClock, store: Store = new MemoryStore(), cancelG
 }
 
 /** A grid whose runs are `kinds` in order: `slow` runs until cancelled, `fast` completes at once. */
-function config(kinds: readonly string[], train: TrainFunction, patch: Partial<HyperDriveConfigOptions> = {}): HyperDriveConfig {
+function config(
+  kinds: readonly string[],
+  train: TrainFunction,
+  patch: Partial<HyperDriveConfigOptions> = {},
+): HyperDriveConfig {
   return new HyperDriveConfig({
     hyperparameterSampling: new GridParameterSampling({ i: choice(...kinds.map((_, i) => i)) }),
     primaryMetricName: 'accuracy',
@@ -61,7 +71,10 @@ describe('trialTimeoutSeconds (limits.trial_timeout) in the orchestrator', () =>
     const kinds = ['slow', 'fast', 'fast', 'slow', 'fast'];
     const sweep = new Experiment(workspace(clock), 'timeout').submit(config(kinds, byKind(kinds)));
     // Run 0 hangs; runs 1 and 2 complete; run 3 (slow) takes the second slot.
-    await waitFor(() => sweep.getChildren().length === 4 && sweep.getChildren()[3]?.status === 'Running', 'run 3 running');
+    await waitFor(
+      () => sweep.getChildren().length === 4 && sweep.getChildren()[3]?.status === 'Running',
+      'run 3 running',
+    );
     expect(sweep.getChildren().map((r) => r.status)).toEqual(['Running', 'Completed', 'Completed', 'Running']);
 
     clock.advance(TIMEOUT_S * 1000 - 1);
@@ -79,11 +92,13 @@ describe('trialTimeoutSeconds (limits.trial_timeout) in the orchestrator', () =>
     for (const run of [runs[0], runs[3]]) {
       expect(run?.termination).toEqual({ kind: 'trial-timeout', seconds: TIMEOUT_S });
       expect(run?.endedAt).toBe(1_000 + TIMEOUT_S * 1000);
-      expect(run?.endedAt! - run?.startedAt!).toBe(TIMEOUT_S * 1000);
+      expect(run!.endedAt! - run!.startedAt!).toBe(TIMEOUT_S * 1000);
       expect(run?.intervals).toBe(1);
     }
     for (const run of [runs[1], runs[2], runs[4]]) expect(run?.termination).toBeNull();
-    expect(terminationText({ kind: 'trial-timeout', seconds: 600 })).toBe('stopped after 600 s: trial timeout (limits.trial_timeout)');
+    expect(terminationText({ kind: 'trial-timeout', seconds: 600 })).toBe(
+      'stopped after 600 s: trial timeout (limits.trial_timeout)',
+    );
     const report = buildSweepReport(result, runs);
     expect(report.runs[0]?.terminationReason).toBe('stopped after 10 s: trial timeout (limits.trial_timeout)');
     expect(clock.pendingTimers).toBe(0);
@@ -149,7 +164,10 @@ describe('trialTimeoutSeconds (limits.trial_timeout) in the orchestrator', () =>
     clock.advance(2_000);
     const result = await sweep.waitForCompletion();
     expect(result.status).toBe('Completed');
-    expect(sweep.getChildren()[0]).toMatchObject({ status: 'Canceled', termination: { kind: 'trial-timeout', seconds: TIMEOUT_S } });
+    expect(sweep.getChildren()[0]).toMatchObject({
+      status: 'Canceled',
+      termination: { kind: 'trial-timeout', seconds: TIMEOUT_S },
+    });
     release();
   });
 
@@ -223,7 +241,13 @@ describe('trialTimeoutSeconds (limits.trial_timeout) in the orchestrator', () =>
 
 describe('trialTimeoutSeconds in the config', () => {
   it('is validated at construction, naming the field, the rule and the value', () => {
-    const base = { hyperparameterSampling: new GridParameterSampling({ i: choice(0) }), primaryMetricName: 'a', primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE, maxTotalRuns: 1, train: () => {} };
+    const base = {
+      hyperparameterSampling: new GridParameterSampling({ i: choice(0) }),
+      primaryMetricName: 'a',
+      primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: 1,
+      train: () => {},
+    };
     for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '60', null]) {
       let error: unknown;
       try {
@@ -265,7 +289,9 @@ describe('a sweep with trial timeouts, exported and imported', () => {
     expect(csv).toContain('stopped after 10 s: trial timeout (limits.trial_timeout)');
 
     // The document's rules for the new kind and field.
+    // biome-ignore lint/suspicious/noExplicitAny: the cases below edit arbitrary paths of a parsed document
     const broken = (edit: (d: Record<string, any>) => void): string => {
+      // biome-ignore lint/suspicious/noExplicitAny: as above
       const d = JSON.parse(text) as Record<string, any>;
       edit(d);
       try {
@@ -275,17 +301,25 @@ describe('a sweep with trial timeouts, exported and imported', () => {
       }
       return 'accepted';
     };
-    expect(broken((d) => (d['runs'][0].termination.seconds = 0))).toContain('runs[0].termination.seconds: must be a finite number > 0 (got 0)');
-    expect(broken((d) => delete d['runs'][0].termination.seconds)).toContain('runs[0].termination.seconds: is required');
-    expect(broken((d) => (d['runs'][0].termination.minutes = 1))).toContain('runs[0].termination.minutes: is not a field of a "trial-timeout" termination');
-    expect(broken((d) => (d['sweep'].config.trialTimeoutSeconds = -5))).toContain('sweep.config.trialTimeoutSeconds: must be a finite number > 0 (got -5)');
+    expect(broken((d) => (d['runs'][0].termination.seconds = 0))).toContain(
+      'runs[0].termination.seconds: must be a finite number > 0 (got 0)',
+    );
+    expect(broken((d) => delete d['runs'][0].termination.seconds)).toContain(
+      'runs[0].termination.seconds: is required',
+    );
+    expect(broken((d) => (d['runs'][0].termination.minutes = 1))).toContain(
+      'runs[0].termination.minutes: is not a field of a "trial-timeout" termination',
+    );
+    expect(broken((d) => (d['sweep'].config.trialTimeoutSeconds = -5))).toContain(
+      'sweep.config.trialTimeoutSeconds: must be a finite number > 0 (got -5)',
+    );
     expect(broken((d) => delete d['sweep'].config.trialTimeoutSeconds)).toBe('accepted');
   });
 });
 
 describe('limits.trial_timeout in the exports made from a spec', () => {
   it('the Azure job carries it as Azure’s own limit; the Optuna script says in a comment that Optuna has no equivalent', () => {
-    const { spec } = parseSweepSpec({
+    const { spec } = parseSweepFile({
       trial: 'spiral',
       search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
       sampling_algorithm: 'random',
@@ -297,7 +331,9 @@ describe('limits.trial_timeout in the exports made from a spec', () => {
     expect(azure.warnings.map((w) => w.field)).not.toContain('limits.trial_timeout');
     expect(parseSweepJobText(azure.text).hyperDriveConfigOptions.trialTimeoutSeconds).toBe(600);
     const optuna = toOptunaScript(spec).text;
-    expect(optuna).toContain('# limits.trial_timeout = 600 s: Overdrive cancels a trial that runs this long; Optuna has no');
+    expect(optuna).toContain(
+      '# limits.trial_timeout = 600 s: Overdrive cancels a trial that runs this long; Optuna has no',
+    );
     expect(optuna).not.toContain('not enforced (nor is it in Overdrive yet)');
   });
 });

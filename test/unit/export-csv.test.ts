@@ -56,7 +56,7 @@ const RUNS_CSV = [
   '1,HD_csv0_0,Completed,mlp,8,"a,b ""q""",-0.5,0.95,2,2024-01-02T03:04:05.000Z,2024-01-02T03:04:08.000Z,3,,,',
   '2,HD_csv0_1,Canceled,mlp,8,\'=1+2,-0.5,0.5,1,2024-01-02T03:04:08.000Z,2024-01-02T03:04:10.000Z,2,,"stopped at interval 1: best 0.5 < 0.9/(1+0.1) = 0.8182 (Bandit, slack factor 0.1)",',
   '3,HD_csv0_2,Failed,linear,,"a,b ""q""",-0.5,,0,2024-01-02T03:04:10.000Z,2024-01-02T03:04:10.500Z,0.5,,,"Error: diverged, ""badly""\nsee the log"',
-  '4,HD_csv0_3,Completed,linear,,\'=1+2,-0.5,0.92,1,2024-01-02T03:04:10.500Z,2024-01-02T03:04:12.500Z,2,,,',
+  "4,HD_csv0_3,Completed,linear,,'=1+2,-0.5,0.92,1,2024-01-02T03:04:10.500Z,2024-01-02T03:04:12.500Z,2,,,",
   '',
 ].join('\r\n');
 
@@ -107,7 +107,18 @@ describe('runs CSV', () => {
       'run,run_id,status,model.kind,model.units,note,offset,status_2,accuracy_2,accuracy,intervals,started,ended,duration_s,backend,termination_reason,error',
     );
     const last = parseCsv(sweepRunsCsv(changed)).at(-1);
-    expect(last?.slice(0, 10)).toEqual(['10', 'HD_csv0_0', 'Completed', 'mlp', '8', 'a,b "q"', '-0.5', 'shadow', '1', '0.95']);
+    expect(last?.slice(0, 10)).toEqual([
+      '10',
+      'HD_csv0_0',
+      'Completed',
+      'mlp',
+      '8',
+      'a,b "q"',
+      '-0.5',
+      'shadow',
+      '1',
+      '0.95',
+    ]);
   });
 });
 

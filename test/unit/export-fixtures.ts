@@ -25,7 +25,10 @@ export const T0 = Date.UTC(2024, 0, 2, 3, 4, 5);
  * NaN and ±Infinity, logList, a failing run, runs cancelled by a Bandit policy, checkpoint
  * summaries and a sweep warning. Concurrency 2 on a manual clock, so it is reproducible.
  */
-export async function richSweep(store: Store = new MemoryStore(), prefix = 'HD_rich'): Promise<{ store: Store; sweepId: string }> {
+export async function richSweep(
+  store: Store = new MemoryStore(),
+  prefix = 'HD_rich',
+): Promise<{ store: Store; sweepId: string }> {
   const clock = new ManualClock(T0);
   const workspace = new Workspace({
     name: 'lab',

@@ -22,7 +22,13 @@ import {
   sweepDocumentText,
   type SweepDocument,
 } from '../../src/export/index.js';
-import type { CheckpointRecord, DecisionRecord, ExperimentRecord, RunRecord, SweepRecord } from '../../src/store/records.js';
+import type {
+  CheckpointRecord,
+  DecisionRecord,
+  ExperimentRecord,
+  RunRecord,
+  SweepRecord,
+} from '../../src/store/records.js';
 import { richSweep, storeSnapshot } from './export-fixtures.js';
 import { sequentialIds, tick, waitFor } from './helpers.js';
 
@@ -34,7 +40,8 @@ function docPoints(doc: SweepDocument): MetricPoint[] {
 }
 
 function sortPoints(points: readonly MetricPoint[]): MetricPoint[] {
-  const key = (p: MetricPoint): string => `${p.runId}\u0000${p.attempt}\u0000${p.name}\u0000${String(p.step).padStart(8, '0')}`;
+  const key = (p: MetricPoint): string =>
+    `${p.runId}\u0000${p.attempt}\u0000${p.name}\u0000${String(p.step).padStart(8, '0')}`;
   return [...points].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
@@ -114,7 +121,13 @@ describe('round trip', () => {
 
     const target = new MemoryStore();
     const result = await importSweep(target, parsed, { workspace: 'lab' });
-    expect(result).toMatchObject({ sweepId, workspace: 'lab', experiment: 'export-rich', experimentCreated: true, changes: [] });
+    expect(result).toMatchObject({
+      sweepId,
+      workspace: 'lab',
+      experiment: 'export-rich',
+      experimentCreated: true,
+      changes: [],
+    });
     expect(result.counts).toEqual({
       runs: original.runs.length,
       metricPoints: original.metrics.reduce((n, s) => n + s.values.length, 0),
@@ -127,12 +140,27 @@ describe('round trip', () => {
     // Point by point, in each series' logged order, attempts and non-finite values included.
     expect(await target.listMetrics(sweepId)).toHaveLength(result.counts.metricPoints);
     for (const run of original.runs) {
-      const before = (await store.listMetrics(sweepId, run.id)).map(({ name, attempt, step, value, time }) => ({ name, attempt, step, value, time }));
-      const after = (await target.listMetrics(sweepId, run.id)).map(({ name, attempt, step, value, time }) => ({ name, attempt, step, value, time }));
+      const before = (await store.listMetrics(sweepId, run.id)).map(({ name, attempt, step, value, time }) => ({
+        name,
+        attempt,
+        step,
+        value,
+        time,
+      }));
+      const after = (await target.listMetrics(sweepId, run.id)).map(({ name, attempt, step, value, time }) => ({
+        name,
+        attempt,
+        step,
+        value,
+        time,
+      }));
       const byName = (points: typeof before, name: string): typeof before => points.filter((p) => p.name === name);
-      for (const name of ['accuracy', 'loss', 'grad_norm']) expect(byName(after, name)).toStrictEqual(byName(before, name));
+      for (const name of ['accuracy', 'loss', 'grad_norm'])
+        expect(byName(after, name)).toStrictEqual(byName(before, name));
     }
-    expect(await target.listExperiments('lab')).toEqual([{ workspace: 'lab', name: 'export-rich', createdAt: original.sweep.createdAt }]);
+    expect(await target.listExperiments('lab')).toEqual([
+      { workspace: 'lab', name: 'export-rich', createdAt: original.sweep.createdAt },
+    ]);
   });
 
   it('keeps each run checkpoint summary, though the checkpoint itself stays behind', async () => {
@@ -154,7 +182,7 @@ describe('round trip', () => {
     const target = new MemoryStore();
     await importSweep(target, parseSweepDocument(text), { workspace: 'lab' });
     const run = (await target.listRuns(sweepId))[0];
-    expect(Object.prototype.hasOwnProperty.call(run?.params, 'constructor')).toBe(true);
+    expect(Object.hasOwn(run!.params, 'constructor')).toBe(true);
     expect(run?.params['constructor']).toBe('data only');
     expect(({} as Record<string, unknown>)['constructor']).toBe(Object);
   });
@@ -235,7 +263,9 @@ describe('importing', () => {
     const { store, sweepId } = await richSweep();
     const doc = await exportSweep(store, sweepId);
     const target = new MemoryStore();
-    await expect(importSweep(target, doc, { workspace: '' })).rejects.toThrow('options.workspace: must be a non-empty string (got "")');
+    await expect(importSweep(target, doc, { workspace: '' })).rejects.toThrow(
+      'options.workspace: must be a non-empty string (got "")',
+    );
     await expect(importSweep(target, doc, { workspace: 'lab', onConflict: 'merge' as 'error' })).rejects.toThrow(
       'options.onConflict: must be one of "new-id", "error" (got "merge")',
     );
@@ -244,7 +274,12 @@ describe('importing', () => {
 
   it('stores a sweep exported while it ran as Canceled, its unfinished runs too', async () => {
     const store = new MemoryStore();
-    const workspace = new Workspace({ name: 'lab', store, random: new SeededRandom(2), createSweepId: sequentialIds('HD_live') });
+    const workspace = new Workspace({
+      name: 'lab',
+      store,
+      random: new SeededRandom(2),
+      createSweepId: sequentialIds('HD_live'),
+    });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -278,14 +313,29 @@ describe('importing', () => {
     // A run queued when exported is imported the same way.
     const queued: SweepDocument = {
       ...doc,
-      runs: [...doc.runs, { ...(doc.runs[0] as RunRecord), id: `${sweep.id}_2`, index: 2, status: 'Queued', startedAt: null, intervals: 0, bestMetric: null }],
+      runs: [
+        ...doc.runs,
+        {
+          ...(doc.runs[0] as RunRecord),
+          id: `${sweep.id}_2`,
+          index: 2,
+          status: 'Queued',
+          startedAt: null,
+          intervals: 0,
+          bestMetric: null,
+        },
+      ],
     };
 
     const target = new MemoryStore();
     const result = await importSweep(target, parseSweepDocument(sweepDocumentText(queued)), { workspace: 'lab' });
     const stored = await target.getSweep(result.sweepId);
     expect(stored?.status).toBe('Canceled');
-    expect(stored?.endReason).toEqual({ kind: 'imported-unfinished', status: 'Running', exportedAt: '2024-06-01T00:00:00.000Z' });
+    expect(stored?.endReason).toEqual({
+      kind: 'imported-unfinished',
+      status: 'Running',
+      exportedAt: '2024-06-01T00:00:00.000Z',
+    });
     expect(stored?.endedAt).toBe(EXPORTED_AT);
     const runs = await target.listRuns(result.sweepId);
     expect(runs.map((r) => [r.status, r.termination])).toEqual([
@@ -348,7 +398,8 @@ class FailingStore implements Store {
   }
   listExperiments = (workspace: string): Promise<ExperimentRecord[]> => this.inner.listExperiments(workspace);
   getSweep = (id: string): Promise<SweepRecord | undefined> => this.inner.getSweep(id);
-  listSweeps = (workspace: string, experiment?: string): Promise<SweepRecord[]> => this.inner.listSweeps(workspace, experiment);
+  listSweeps = (workspace: string, experiment?: string): Promise<SweepRecord[]> =>
+    this.inner.listSweeps(workspace, experiment);
   listRuns = (sweepId: string): Promise<RunRecord[]> => this.inner.listRuns(sweepId);
   listMetrics = (sweepId: string, runId?: string): Promise<MetricPoint[]> => this.inner.listMetrics(sweepId, runId);
   listDecisions = (sweepId: string): Promise<DecisionRecord[]> => this.inner.listDecisions(sweepId);
@@ -373,9 +424,11 @@ describe('all or nothing', () => {
       await richSweep(inner);
       const store = new FailingStore(inner, failAt);
       const before = await storeSnapshot(inner, ['lab']);
-      const error = await importSweep(store, doc, { workspace: 'lab', experiment: 'new-one', createSweepId: () => 'HD_new' }).catch(
-        (e: unknown) => e,
-      );
+      const error = await importSweep(store, doc, {
+        workspace: 'lab',
+        experiment: 'new-one',
+        createSweepId: () => 'HD_new',
+      }).catch((e: unknown) => e);
       expect((error as Error).message, `write ${failAt}`).toBe(`disk full at write ${failAt}`);
       expect(await inner.getSweep('HD_new')).toBeUndefined();
       expect(await inner.listRuns('HD_new')).toEqual([]);
@@ -387,7 +440,9 @@ describe('all or nothing', () => {
         // The last write is the flush after the experiment record. A buffered store that fails
         // it has lost that record with its batch; this double wrote it through already, and the
         // Store interface has no way to delete an experiment. The sweep is gone all the same.
-        expect(await inner.listSweeps('lab')).toStrictEqual(await Promise.resolve((before as { lab: { sweeps: { sweep: unknown }[] } }).lab.sweeps.map((s) => s.sweep)));
+        expect(await inner.listSweeps('lab')).toStrictEqual(
+          await Promise.resolve((before as { lab: { sweeps: { sweep: unknown }[] } }).lab.sweeps.map((s) => s.sweep)),
+        );
       }
     }
   });
@@ -396,7 +451,12 @@ describe('all or nothing', () => {
 describe('a large sweep', () => {
   it('1000 runs x 100 intervals x 4 metrics export and import quickly (times printed)', async () => {
     const store = new MemoryStore();
-    const workspace = new Workspace({ name: 'lab', store, random: new SeededRandom(3), createSweepId: sequentialIds('HD_big') });
+    const workspace = new Workspace({
+      name: 'lab',
+      store,
+      random: new SeededRandom(3),
+      createSweepId: sequentialIds('HD_big'),
+    });
     const train: TrainFunction = async (params, run) => {
       const lr = Number(params['lr']);
       for (let i = 1; i <= 100; i++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import type { PrimaryMetricGoal } from '../../src/metric/goal.js';
-import { AshaPolicy, policyFromSpec } from '../../src/policy/index.js';
+import { AshaPolicy, policyFromRecord } from '../../src/policy/index.js';
 import type { AshaEvidence, AshaPolicyOptions, PolicyDecision, RunHistory } from '../../src/policy/index.js';
 
 function run(runId: string, values: readonly number[], finished = false): RunHistory {
@@ -52,17 +52,22 @@ describe('AshaPolicy rungs', () => {
 
   it('decides only at rungs, saying which they are', () => {
     const policy = new AshaPolicy({ maxInterval: 27 });
-    const skipped = [2, 4, 5, 8, 10, 26, 27, 28].map((n) => judge(policy, 'MAXIMIZE', new Array<number>(n).fill(0.5), []));
+    const skipped = [2, 4, 5, 8, 10, 26, 27, 28].map((n) =>
+      judge(policy, 'MAXIMIZE', new Array<number>(n).fill(0.5), []),
+    );
     for (const decision of skipped) {
       expect(decision.kind).toBe('skip');
       if (decision.kind === 'skip') expect(decision.why).toBe('not-scheduled');
     }
-    expect(skipped[1]?.explanation).toBe('not evaluated at interval 4: ASHA decides only at its rungs, intervals 1, 3, 9 (ASHA)');
+    expect(skipped[1]?.explanation).toBe(
+      'not evaluated at interval 4: ASHA decides only at its rungs, intervals 1, 3, 9 (ASHA)',
+    );
     expect(judge(new AshaPolicy(), 'MAXIMIZE', [1, 1], []).explanation).toBe(
       'not evaluated at interval 2: ASHA decides only at its rungs, intervals 1, 3, 9, 27, 81, ... (ASHA)',
     );
     // At rung intervals it is evaluated (here: compared with itself only, so it continues).
-    for (const n of [1, 3, 9]) expect(judge(policy, 'MAXIMIZE', new Array<number>(n).fill(0.5), []).kind).toBe('continue');
+    for (const n of [1, 3, 9])
+      expect(judge(policy, 'MAXIMIZE', new Array<number>(n).fill(0.5), []).kind).toBe('continue');
   });
 });
 
@@ -119,7 +124,14 @@ describe('AshaPolicy: the top 1/eta at a rung', () => {
     const y = run('y', [0.1, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.6]);
     const early = judge(new AshaPolicy(), 'MAXIMIZE', [0.1, 0.2, 0.3], [curve('x', 0.5, 3), y, curve('z', 0.7, 3)]);
     // y's best up to 3 is 0.3 (its 0.6 came at 9): 0.7, 0.5, then the judged run tied with y.
-    expect(evidenceOf(early)).toMatchObject({ rung: 1, resource: 3, value: 0.3, comparedRuns: 4, keepCount: 1, rank: 3 });
+    expect(evidenceOf(early)).toMatchObject({
+      rung: 1,
+      resource: 3,
+      value: 0.3,
+      comparedRuns: 4,
+      keepCount: 1,
+      rank: 3,
+    });
     expect(evidenceOf(early).cutoff).toBe(0.7);
     expect(early.kind).toBe('cancel');
   });
@@ -132,7 +144,13 @@ describe('AshaPolicy: the top 1/eta at a rung', () => {
       curve('d', 0.35, 9),
       curve('e', 0.5, 9),
       curve('f', 0.7, 9),
-    ].map((r) => run(r.runId, r.values.map((v, i) => (i === r.values.length - 1 ? v : v * 2)), r.finished));
+    ].map((r) =>
+      run(
+        r.runId,
+        r.values.map((v, i) => (i === r.values.length - 1 ? v : v * 2)),
+        r.finished,
+      ),
+    );
     const stopped = judge(new AshaPolicy(), 'MINIMIZE', [0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.42, 0.4, 0.39], losses);
     expect(stopped.kind).toBe('cancel');
     expect(evidenceOf(stopped)).toMatchObject({ value: 0.39, comparedRuns: 7, keepCount: 2, rank: 5, cutoff: 0.26 });
@@ -173,14 +191,27 @@ describe('AshaPolicy: the top 1/eta at a rung', () => {
     const others = [curve('a', 0.9, 4), curve('b', 0.8, 4), curve('c', 0.3, 4)];
     const decision = judge(policy, 'MAXIMIZE', [0.1, 0.2, 0.4, 0.5], others);
     expect(decision.kind).toBe('cancel');
-    expect(evidenceOf(decision)).toMatchObject({ rung: 1, resource: 4, reductionFactor: 2, comparedRuns: 4, keepCount: 2, rank: 3, cutoff: 0.8 });
+    expect(evidenceOf(decision)).toMatchObject({
+      rung: 1,
+      resource: 4,
+      reductionFactor: 2,
+      comparedRuns: 4,
+      keepCount: 2,
+      rank: 3,
+      cutoff: 0.8,
+    });
     expect(decision.explanation).toContain('is not in the top 1/2 of 4 runs at this rung');
   });
 });
 
 describe('AshaPolicy and non-finite values', () => {
   it('stops a diverged run whenever a run at the rung has a finite value, even with too few runs', () => {
-    const decision = judge(new AshaPolicy(), 'MAXIMIZE', [Number.NaN, Number.POSITIVE_INFINITY, Number.NaN], [curve('a', 0.2, 3)]);
+    const decision = judge(
+      new AshaPolicy(),
+      'MAXIMIZE',
+      [Number.NaN, Number.POSITIVE_INFINITY, Number.NaN],
+      [curve('a', 0.2, 3)],
+    );
     expect(decision.kind).toBe('cancel');
     expect(evidenceOf(decision)).toMatchObject({ value: null, comparedRuns: 2, keepCount: 0, rank: 2, cutoff: null });
     expect(decision.explanation).toBe(
@@ -206,7 +237,12 @@ describe('AshaPolicy and non-finite values', () => {
 
   it('does not count the judged run twice when others carries its own id', () => {
     const me = run('me', [0.1, 0.1, 0.1]);
-    const decision = new AshaPolicy().decide({ goal: 'MAXIMIZE', run: me, interval: 3, others: [me, curve('a', 0.5, 3)] });
+    const decision = new AshaPolicy().decide({
+      goal: 'MAXIMIZE',
+      run: me,
+      interval: 3,
+      others: [me, curve('a', 0.5, 3)],
+    });
     expect(evidenceOf(decision).comparedRuns).toBe(2);
   });
 });
@@ -226,9 +262,15 @@ describe('AshaPolicy options', () => {
       expect(error.rule).toBe('must be an integer between 2 and 100');
       expect(error.value).toBe(bad);
     }
-    expect(configError(asha({ minInterval: 0 })).message).toBe('AshaPolicy.minInterval: must be an integer between 1 and 1000000 (got 0)');
-    expect(configError(asha({ earlyStoppingRate: -1 })).message).toBe('AshaPolicy.earlyStoppingRate: must be an integer between 0 and 30 (got -1)');
-    expect(configError(asha({ minInterval: 5, maxInterval: 5 })).message).toBe('AshaPolicy.maxInterval: must be greater than minInterval (5) (got 5)');
+    expect(configError(asha({ minInterval: 0 })).message).toBe(
+      'AshaPolicy.minInterval: must be an integer between 1 and 1000000 (got 0)',
+    );
+    expect(configError(asha({ earlyStoppingRate: -1 })).message).toBe(
+      'AshaPolicy.earlyStoppingRate: must be an integer between 0 and 30 (got -1)',
+    );
+    expect(configError(asha({ minInterval: 5, maxInterval: 5 })).message).toBe(
+      'AshaPolicy.maxInterval: must be greater than minInterval (5) (got 5)',
+    );
     expect(configError(asha({ maxInterval: 27, earlyStoppingRate: 3 })).message).toBe(
       'AshaPolicy.maxInterval: must be greater than the first rung, minInterval·reductionFactor^earlyStoppingRate = 1·3^3 = 27, so that at least one rung lies below it (got 27)',
     );
@@ -237,14 +279,25 @@ describe('AshaPolicy options', () => {
     );
   });
 
-  it('round-trips through toSpec and policyFromSpec, decisions included', () => {
-    for (const policy of [new AshaPolicy(), new AshaPolicy({ reductionFactor: 4, minInterval: 2, maxInterval: 64, earlyStoppingRate: 1 })]) {
-      const rebuilt = policyFromSpec(JSON.parse(JSON.stringify(policy.toSpec())));
+  it('round-trips through toRecord and policyFromRecord, decisions included', () => {
+    for (const policy of [
+      new AshaPolicy(),
+      new AshaPolicy({ reductionFactor: 4, minInterval: 2, maxInterval: 64, earlyStoppingRate: 1 }),
+    ]) {
+      const rebuilt = policyFromRecord(JSON.parse(JSON.stringify(policy.toRecord())));
       expect(rebuilt).toBeInstanceOf(AshaPolicy);
-      expect(rebuilt.toSpec()).toEqual(policy.toSpec());
-      const input = { goal: 'MAXIMIZE' as const, run: run('me', new Array<number>(8).fill(0.2)), interval: 8, others: [curve('a', 0.9, 8), curve('b', 0.8, 8), curve('c', 0.1, 8)] };
+      expect(rebuilt.toRecord()).toEqual(policy.toRecord());
+      const input = {
+        goal: 'MAXIMIZE' as const,
+        run: run('me', new Array<number>(8).fill(0.2)),
+        interval: 8,
+        others: [curve('a', 0.9, 8), curve('b', 0.8, 8), curve('c', 0.1, 8)],
+      };
       expect(rebuilt.decide(input)).toEqual(policy.decide(input));
     }
-    expect(new AshaPolicy().toSpec()).toEqual({ kind: 'asha', options: { reductionFactor: 3, minInterval: 1, earlyStoppingRate: 0 } });
+    expect(new AshaPolicy().toRecord()).toEqual({
+      kind: 'asha',
+      options: { reductionFactor: 3, minInterval: 1, earlyStoppingRate: 0 },
+    });
   });
 });

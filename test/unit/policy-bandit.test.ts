@@ -28,7 +28,7 @@ function ending(best: number, n: number, filler: number): number[] {
   return [...Array.from({ length: n - 1 }, () => filler), best];
 }
 
-describe('BanditPolicy, SPEC §5 worked examples (MAXIMIZE)', () => {
+describe('BanditPolicy, semantics §5 worked examples (MAXIMIZE)', () => {
   const leader = run('leader', [0.8]);
 
   it('best 0.8, slackFactor 0.2 → cut-off 0.6667', () => {
@@ -58,9 +58,7 @@ describe('BanditPolicy, SPEC §5 worked examples (MAXIMIZE)', () => {
     expect(evidenceOf(stopped).threshold).toBeCloseTo(0.6, 10);
     expect(evidenceOf(stopped).slackAmount).toBe(0.2);
     expect(evidenceOf(stopped).slackFactor).toBeNull();
-    expect(stopped.explanation).toBe(
-      'stopped at interval 1: best 0.59 < 0.8 - 0.2 = 0.6 (Bandit, slack amount 0.2)',
-    );
+    expect(stopped.explanation).toBe('stopped at interval 1: best 0.59 < 0.8 - 0.2 = 0.6 (Bandit, slack amount 0.2)');
     expect(judge(policy, 'MAXIMIZE', [0.61], [leader]).kind).toBe('continue');
   });
 
@@ -94,9 +92,7 @@ describe('BanditPolicy, MINIMIZE mirrored', () => {
     const stopped = judge(policy, 'MINIMIZE', [0.61], [leader]);
     expect(stopped.kind).toBe('cancel');
     expect(evidenceOf(stopped).threshold).toBeCloseTo(0.6, 12);
-    expect(stopped.explanation).toBe(
-      'stopped at interval 1: best 0.61 > 0.5*(1+0.2) = 0.6 (Bandit, slack factor 0.2)',
-    );
+    expect(stopped.explanation).toBe('stopped at interval 1: best 0.61 > 0.5*(1+0.2) = 0.6 (Bandit, slack factor 0.2)');
     const kept = judge(policy, 'MINIMIZE', [0.55], [leader]);
     expect(kept.kind).toBe('continue');
     expect(kept.explanation).toBe('continues at interval 1: best 0.55 ≤ threshold 0.6 (Bandit)');
@@ -109,9 +105,7 @@ describe('BanditPolicy, MINIMIZE mirrored', () => {
     const stopped = judge(policy, 'MINIMIZE', [0.8], [leader]);
     expect(stopped.kind).toBe('cancel');
     expect(evidenceOf(stopped).threshold).toBe(0.75);
-    expect(stopped.explanation).toBe(
-      'stopped at interval 1: best 0.8 > 0.5 + 0.25 = 0.75 (Bandit, slack amount 0.25)',
-    );
+    expect(stopped.explanation).toBe('stopped at interval 1: best 0.8 > 0.5 + 0.25 = 0.75 (Bandit, slack amount 0.25)');
     expect(judge(policy, 'MINIMIZE', [0.75], [leader]).kind).toBe('continue');
     expect(judge(policy, 'MINIMIZE', [0.7], [leader]).kind).toBe('continue');
   });
@@ -234,7 +228,10 @@ describe('BanditPolicy, which values make best_N', () => {
 });
 
 describe('BanditPolicy schedule', () => {
-  const leader = run('leader', Array.from({ length: 10 }, () => 1));
+  const leader = run(
+    'leader',
+    Array.from({ length: 10 }, () => 1),
+  );
 
   it('evaluationInterval 2, delay 0: evaluates even intervals only', () => {
     const policy = new BanditPolicy({ slackAmount: 0.1, evaluationInterval: 2 });

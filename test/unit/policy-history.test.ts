@@ -30,7 +30,9 @@ describe('bestUpTo and runningAverage (no copies of the history)', () => {
     for (const values of histories) {
       for (const interval of intervals) {
         for (const goal of [PrimaryMetricGoal.MAXIMIZE, PrimaryMetricGoal.MINIMIZE]) {
-          expect(bestUpTo(goal, run(values), interval), `${goal} ${JSON.stringify(values)} @ ${interval}`).toBe(sliceBest(goal, values, interval));
+          expect(bestUpTo(goal, run(values), interval), `${goal} ${JSON.stringify(values)} @ ${interval}`).toBe(
+            sliceBest(goal, values, interval),
+          );
         }
         const average = runningAverage(run(values), interval);
         const expected = sliceAverage(values, interval);

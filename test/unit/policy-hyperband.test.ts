@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { HyperbandPolicy, maxBrackets, policyFromSpec } from '../../src/policy/index.js';
+import { HyperbandPolicy, maxBrackets, policyFromRecord } from '../../src/policy/index.js';
 import type { HyperbandEvidence, HyperbandPolicyOptions, PolicyDecision, RunHistory } from '../../src/policy/index.js';
 
 const indexed = (index: number, values: readonly number[], finished = false): RunHistory => ({
@@ -9,7 +9,8 @@ const indexed = (index: number, values: readonly number[], finished = false): Ru
   values,
   finished,
 });
-const flat = (index: number, value: number, length: number): RunHistory => indexed(index, new Array<number>(length).fill(value));
+const flat = (index: number, value: number, length: number): RunHistory =>
+  indexed(index, new Array<number>(length).fill(value));
 
 function evidenceOf(decision: PolicyDecision): HyperbandEvidence {
   if (decision.kind === 'skip') throw new Error(`expected an evaluated decision, got skip: ${decision.explanation}`);
@@ -38,12 +39,14 @@ describe('HyperbandPolicy brackets', () => {
     const policy = new HyperbandPolicy({ maxInterval: 27 });
     expect(policy.brackets).toBe(4);
     expect([0, 1, 2, 3].map((b) => policy.rungs(b))).toEqual([[1, 3, 9], [3, 9], [9], []]);
-    expect(new HyperbandPolicy({ maxInterval: 100, minInterval: 2, reductionFactor: 2 }).rungs(1)).toEqual([4, 8, 16, 32, 64]);
+    expect(new HyperbandPolicy({ maxInterval: 100, minInterval: 2, reductionFactor: 2 }).rungs(1)).toEqual([
+      4, 8, 16, 32, 64,
+    ]);
   });
 
   it('weighs brackets as the Hyperband paper does: ceil(B·eta^(B-1-s) / (B-s)) shares', () => {
     const shares = new HyperbandPolicy({ maxInterval: 27 }).bracketShares();
-    [27, 12, 6, 4].forEach((w, s) => expect(shares[s]).toBeCloseTo(w / 49, 12));
+    for (const [s, w] of [27, 12, 6, 4].entries()) expect(shares[s]).toBeCloseTo(w / 49, 12);
     const two = new HyperbandPolicy({ maxInterval: 27, brackets: 2 }).bracketShares();
     // B = 2: ceil(2·3/2) = 3 and ceil(2·1/1) = 2.
     expect(two[0]).toBeCloseTo(3 / 5, 12);
@@ -53,13 +56,16 @@ describe('HyperbandPolicy brackets', () => {
   it('assigns runs by creation index, interleaved: frac(i·0.618…) against the shares', () => {
     const policy = new HyperbandPolicy({ maxInterval: 27 });
     // Cumulative shares 27/49 = .551, 39/49 = .796, 45/49 = .918: frac(i·φ⁻¹) = 0, .618, .236, .854, ...
-    expect(Array.from({ length: 10 }, (_, i) => policy.bracketOf({ runId: 'x', index: i }))).toEqual([0, 1, 0, 2, 0, 0, 1, 0, 3, 1]);
+    expect(Array.from({ length: 10 }, (_, i) => policy.bracketOf({ runId: 'x', index: i }))).toEqual([
+      0, 1, 0, 2, 0, 0, 1, 0, 3, 1,
+    ]);
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 4900; i += 1) {
       const bracket = policy.bracketOf({ runId: 'x', index: i });
       counts[bracket] = (counts[bracket] ?? 0) + 1;
     }
-    [2700, 1200, 600, 400].forEach((expected, s) => expect(Math.abs((counts[s] ?? 0) - expected)).toBeLessThan(15));
+    for (const [s, expected] of [2700, 1200, 600, 400].entries())
+      expect(Math.abs((counts[s] ?? 0) - expected)).toBeLessThan(15);
   });
 
   it('falls back to a hash of the run id without an index: deterministic, and spread by the shares', () => {
@@ -70,7 +76,8 @@ describe('HyperbandPolicy brackets', () => {
       const bracket = policy.bracketOf({ runId: `parent-sweep_${i}` });
       counts[bracket] = (counts[bracket] ?? 0) + 1;
     }
-    [2700, 1200, 600, 400].forEach((expected, s) => expect(Math.abs((counts[s] ?? 0) - expected)).toBeLessThan(200));
+    for (const [s, expected] of [2700, 1200, 600, 400].entries())
+      expect(Math.abs((counts[s] ?? 0) - expected)).toBeLessThan(200);
   });
 });
 
@@ -100,7 +107,12 @@ describe('HyperbandPolicy decisions', () => {
       'stopped at interval 3 (rung 0 of bracket 1, resource 3): best 0.2 is not in the top 1/3 of 3 runs at this rung (rank 3; the top 1 continues, cut-off 0.9) (Hyperband, bracket 1 of 4)',
     );
     // The best of bracket 1 continues although bracket 0 holds better runs.
-    const best = policy.decide({ goal: 'MAXIMIZE', run: flat(6, 0.9, 3), interval: 3, others: [me, ...others.slice(1)] });
+    const best = policy.decide({
+      goal: 'MAXIMIZE',
+      run: flat(6, 0.9, 3),
+      interval: 3,
+      others: [me, ...others.slice(1)],
+    });
     expect(best.kind).toBe('continue');
     expect(evidenceOf(best)).toMatchObject({ bracket: 1, rank: 1, comparedRuns: 3 });
   });
@@ -112,12 +124,18 @@ describe('HyperbandPolicy decisions', () => {
       policy: 'hyperband',
       interval: 1,
       why: 'not-scheduled',
-      explanation: 'not evaluated at interval 1: bracket 1 decides only at its rungs, intervals 3, 9 (Hyperband, bracket 1 of 4)',
+      explanation:
+        'not evaluated at interval 1: bracket 1 decides only at its rungs, intervals 3, 9 (Hyperband, bracket 1 of 4)',
     });
     // Bracket 0 decides at interval 1.
     expect(policy.decide({ goal: 'MAXIMIZE', run: indexed(0, [0.5]), interval: 1, others: [] }).kind).toBe('continue');
     // Index 8 is bracket 3, whose first rung would be 27 = maxInterval: it trains to the end.
-    const last = policy.decide({ goal: 'MINIMIZE', run: indexed(8, new Array<number>(9).fill(1)), interval: 9, others: [] });
+    const last = policy.decide({
+      goal: 'MINIMIZE',
+      run: indexed(8, new Array<number>(9).fill(1)),
+      interval: 9,
+      others: [],
+    });
     expect(last.kind).toBe('skip');
     expect(last.explanation).toBe(
       'not evaluated at interval 9: bracket 3 has no rung below maxInterval 27, so its runs train to the end (Hyperband, bracket 3 of 4)',
@@ -129,12 +147,22 @@ describe('HyperbandPolicy decisions', () => {
     const stopped = policy.decide({ goal: 'MINIMIZE', run: indexed(1, [0.9, 0.8, 0.7]), interval: 3, others });
     expect(stopped.kind).toBe('cancel');
     expect(evidenceOf(stopped)).toMatchObject({ value: 0.7, rank: 3, keepCount: 1, cutoff: 0.1 });
-    const few = policy.decide({ goal: 'MINIMIZE', run: indexed(1, [0.9, 0.8, 0.7]), interval: 3, others: [flat(6, 0.1, 3)] });
+    const few = policy.decide({
+      goal: 'MINIMIZE',
+      run: indexed(1, [0.9, 0.8, 0.7]),
+      interval: 3,
+      others: [flat(6, 0.1, 3)],
+    });
     expect(few.kind).toBe('continue');
     expect(few.explanation).toBe(
       'continues at interval 3 (rung 0 of bracket 1, resource 3): best 0.7; only 2 runs at this rung, too few to keep the top 1/3 (at least 3 needed) (Hyperband, bracket 1 of 4)',
     );
-    const diverged = policy.decide({ goal: 'MINIMIZE', run: indexed(1, [Number.NaN, Number.NaN, Number.NaN]), interval: 3, others: [flat(6, 0.1, 3)] });
+    const diverged = policy.decide({
+      goal: 'MINIMIZE',
+      run: indexed(1, [Number.NaN, Number.NaN, Number.NaN]),
+      interval: 3,
+      others: [flat(6, 0.1, 3)],
+    });
     expect(diverged.kind).toBe('cancel');
     expect(evidenceOf(diverged)).toMatchObject({ value: null, rank: 2 });
   });
@@ -148,20 +176,34 @@ describe('HyperbandPolicy options', () => {
     expect(configError(hyperband({ maxInterval: 27, brackets: 5 })).message).toBe(
       'HyperbandPolicy.brackets: must be at most floor(log_3(maxInterval / minInterval)) + 1 = 4 for minInterval 1 and maxInterval 27 (got 5)',
     );
-    expect(configError(hyperband({ maxInterval: 27, brackets: 0 })).message).toBe('HyperbandPolicy.brackets: must be an integer >= 1 (got 0)');
-    expect(configError(hyperband({ maxInterval: 3, minInterval: 3 })).message).toBe('HyperbandPolicy.maxInterval: must be greater than minInterval (3) (got 3)');
+    expect(configError(hyperband({ maxInterval: 27, brackets: 0 })).message).toBe(
+      'HyperbandPolicy.brackets: must be an integer >= 1 (got 0)',
+    );
+    expect(configError(hyperband({ maxInterval: 3, minInterval: 3 })).message).toBe(
+      'HyperbandPolicy.maxInterval: must be greater than minInterval (3) (got 3)',
+    );
     expect(configError(hyperband({ maxInterval: 27, slackFactor: 0.1 })).message).toBe(
       'HyperbandPolicy.slackFactor: is not a known option; known: reductionFactor, minInterval, maxInterval, brackets (got 0.1)',
     );
-    expect(configError(hyperband({ maxInterval: 27, reductionFactor: 1 })).field).toBe('HyperbandPolicy.reductionFactor');
+    expect(configError(hyperband({ maxInterval: 27, reductionFactor: 1 })).field).toBe(
+      'HyperbandPolicy.reductionFactor',
+    );
   });
 
-  it('round-trips through toSpec and policyFromSpec', () => {
+  it('round-trips through toRecord and policyFromRecord', () => {
     const policy = new HyperbandPolicy({ maxInterval: 81, minInterval: 1, reductionFactor: 3, brackets: 3 });
-    expect(policy.toSpec()).toEqual({ kind: 'hyperband', options: { reductionFactor: 3, minInterval: 1, maxInterval: 81, brackets: 3 } });
-    const rebuilt = policyFromSpec(JSON.parse(JSON.stringify(policy.toSpec())));
+    expect(policy.toRecord()).toEqual({
+      kind: 'hyperband',
+      options: { reductionFactor: 3, minInterval: 1, maxInterval: 81, brackets: 3 },
+    });
+    const rebuilt = policyFromRecord(JSON.parse(JSON.stringify(policy.toRecord())));
     expect(rebuilt).toBeInstanceOf(HyperbandPolicy);
-    const input = { goal: 'MAXIMIZE' as const, run: indexed(1, [0.1, 0.2, 0.3]), interval: 3, others: [flat(6, 0.9, 3), flat(9, 0.5, 3)] };
+    const input = {
+      goal: 'MAXIMIZE' as const,
+      run: indexed(1, [0.1, 0.2, 0.3]),
+      interval: 3,
+      others: [flat(6, 0.9, 3), flat(9, 0.5, 3)],
+    };
     expect(rebuilt.decide(input)).toEqual(policy.decide(input));
   });
 });

@@ -98,7 +98,7 @@ describe('MedianStoppingPolicy', () => {
     expect(decision.kind).toBe('continue');
   });
 
-  it("averages only intervals 1..N, and only the finite values", () => {
+  it('averages only intervals 1..N, and only the finite values', () => {
     // 1..2 of [0.5, NaN, 100] → finite mean 0.5 (not 50, not NaN).
     const others = [run('a', [0.5, Number.NaN, 100])];
     const decision = judge(policy, 'MAXIMIZE', [0.4, 0.45], others);

@@ -32,8 +32,7 @@ function configError(build: () => unknown): ConfigError {
 
 describe('isScheduled', () => {
   it('applies at N when N % evaluationInterval == 0 and N >= delayEvaluation', () => {
-    const at = (every: number, delay: number) =>
-      [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => isScheduled(n, every, delay));
+    const at = (every: number, delay: number) => [1, 2, 3, 4, 5, 6, 7, 8].filter((n) => isScheduled(n, every, delay));
     expect(at(1, 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(at(1, 5)).toEqual([5, 6, 7, 8]);
     expect(at(2, 0)).toEqual([2, 4, 6, 8]);
@@ -46,7 +45,9 @@ describe('option validation messages', () => {
   it('rejects an unknown key, naming it and the known ones (exact message)', () => {
     const error = configError(bandit({ slackFactr: 0.2 }));
     expect(error.field).toBe('BanditPolicy.slackFactr');
-    expect(error.rule).toBe('is not a known option; known: slackFactor, slackAmount, evaluationInterval, delayEvaluation');
+    expect(error.rule).toBe(
+      'is not a known option; known: slackFactor, slackAmount, evaluationInterval, delayEvaluation',
+    );
     expect(error.value).toBe(0.2);
     expect(error.message).toBe(
       'BanditPolicy.slackFactr: is not a known option; known: slackFactor, slackAmount, evaluationInterval, delayEvaluation (got 0.2)',
@@ -68,7 +69,9 @@ describe('option validation messages', () => {
       expect(error.field).toBe('BanditPolicy');
       expect(error.rule).toBe('options must be an object');
     }
-    expect(configError(medianStopping(null)).message).toBe('MedianStoppingPolicy: options must be an object (got null)');
+    expect(configError(medianStopping(null)).message).toBe(
+      'MedianStoppingPolicy: options must be an object (got null)',
+    );
   });
 
   it('Bandit needs exactly one of slackFactor and slackAmount', () => {
@@ -155,7 +158,10 @@ describe('option validation messages', () => {
   it('treats an option explicitly set to undefined as absent', () => {
     const policy = new BanditPolicy({ slackFactor: 0.2, slackAmount: undefined } as unknown as BanditPolicyOptions);
     expect(policy.slackAmount).toBeNull();
-    expect(new MedianStoppingPolicy({ delayEvaluation: undefined } as unknown as MedianStoppingPolicyOptions).delayEvaluation).toBe(0);
+    expect(
+      new MedianStoppingPolicy({ delayEvaluation: undefined } as unknown as MedianStoppingPolicyOptions)
+        .delayEvaluation,
+    ).toBe(0);
   });
 });
 
@@ -194,7 +200,12 @@ describe('NoTerminationPolicy', () => {
         interval: values.length,
         others: [{ runId: 'x', values: [1, 1, 1, 1, 1], finished: false }],
       });
-      expect(decision).toMatchObject({ kind: 'skip', why: 'no-policy', policy: 'no-termination', interval: values.length });
+      expect(decision).toMatchObject({
+        kind: 'skip',
+        why: 'no-policy',
+        policy: 'no-termination',
+        interval: values.length,
+      });
     }
   });
 });

@@ -210,7 +210,12 @@ describe('TruncationSelectionPolicy, which runs are compared', () => {
 });
 
 describe('TruncationSelectionPolicy schedule', () => {
-  const others = [run('a', Array.from({ length: 10 }, () => 1))];
+  const others = [
+    run(
+      'a',
+      Array.from({ length: 10 }, () => 1),
+    ),
+  ];
   const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
 
   it('interval 1, delay 5', () => {

@@ -36,7 +36,9 @@ describe('EventBatcher', () => {
     batcher.push(metric(1000));
     await batcher.close();
     expect(batches.map((b) => b.length)).toEqual([1000, 1]);
-    expect(batches.flat().map((e) => (e.kind === 'metric' ? e.value : -1))).toEqual(Array.from({ length: 1001 }, (_, i) => i));
+    expect(batches.flat().map((e) => (e.kind === 'metric' ? e.value : -1))).toEqual(
+      Array.from({ length: 1001 }, (_, i) => i),
+    );
     expect(timers.pending()).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TrialEvent, TrialRequest } from '../../src/runner/runner.js';
+import type { TrialEvent, TrialRequest } from '../../src/trial-runner/runner.js';
 import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
 import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
 
@@ -44,7 +44,16 @@ class FakeWorker extends EventTarget implements PoolWorker {
         this.cancels.push({ runId, reason });
         this.dispatchEvent(new Event('cancel'));
       },
-      status: async () => ({ workerId: id, backend: 'cpu', unhealthy: null, busy: false, trials: 0, memory: null, adapter: null, datasets: [] }),
+      status: async () => ({
+        workerId: id,
+        backend: 'cpu',
+        unhealthy: null,
+        busy: false,
+        trials: 0,
+        memory: null,
+        adapter: null,
+        datasets: [],
+      }),
       calibrate: () => script.calibrate?.() ?? Promise.reject(new Error('no calibration scripted')),
     };
     Comlink.expose(api, port2);
@@ -81,7 +90,7 @@ function completeWith(epochs: number): NonNullable<Script['runTrial']> {
   };
 }
 
-const never = <T,>(): Promise<T> => new Promise<T>(() => {});
+const never = <T>(): Promise<T> => new Promise<T>(() => {});
 const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const pools: WorkerPool[] = [];
@@ -110,7 +119,13 @@ async function makePool(scripts: Script | ((index: number) => Script), options: 
 let runCounter = 0;
 function request(overrides: Partial<TrialRequest> = {}): TrialRequest {
   runCounter += 1;
-  return { sweepId: 'HD_1', runId: `HD_1_${runCounter}`, params: { lr: 0.1 }, trial: { kind: 'builtin', name: 'spiral' }, ...overrides };
+  return {
+    sweepId: 'HD_1',
+    runId: `HD_1_${runCounter}`,
+    params: { lr: 0.1 },
+    trial: { kind: 'builtin', name: 'spiral' },
+    ...overrides,
+  };
 }
 
 function collect(): { events: TrialEvent[]; batches: number; listener: (batch: readonly TrialEvent[]) => void } {
@@ -138,7 +153,11 @@ describe('WorkerPool', () => {
       { kind: 'metric', name: 'acc', value: 0.1, time: 3 },
     ]);
     expect(workers).toHaveLength(1);
-    expect(workers[0]?.requests[0]).toMatchObject({ trial: { kind: 'builtin', name: 'spiral' }, backend: 'cpu', params: { lr: 0.1 } });
+    expect(workers[0]?.requests[0]).toMatchObject({
+      trial: { kind: 'builtin', name: 'spiral' },
+      backend: 'cpu',
+      params: { lr: 0.1 },
+    });
   });
 
   it('reuses an idle worker, and gives two trials started in the same turn two workers', async () => {
@@ -157,12 +176,25 @@ describe('WorkerPool', () => {
   it('refuses function trials, unknown built-ins and unclonable parameters with a clear error', async () => {
     const { pool, workers } = await makePool({});
     const fn = await pool.start(request({ trial: { kind: 'function', train: () => {} } }), () => {}).outcome;
-    expect(fn).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('functions cannot be sent to a worker') } });
+    expect(fn).toMatchObject({
+      kind: 'failed',
+      error: { message: expect.stringContaining('functions cannot be sent to a worker') },
+    });
     const unknown = await pool.start(request({ trial: { kind: 'builtin', name: 'alexnet' } }), () => {}).outcome;
-    expect(unknown).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('unknown built-in example "alexnet"; built-in examples: digits-mlp, digits-cnn, spiral') } });
+    expect(unknown).toMatchObject({
+      kind: 'failed',
+      error: {
+        message: expect.stringContaining(
+          'unknown built-in example "alexnet"; built-in examples: digits-mlp, digits-cnn, spiral',
+        ),
+      },
+    });
     const params = { cb: Symbol('x') } as unknown as TrialRequest['params'];
     const bad = await pool.start(request({ params }), () => {}).outcome;
-    expect(bad).toMatchObject({ kind: 'failed', error: { message: 'TypeError: parameter cb cannot be sent to a worker (got symbol)' } });
+    expect(bad).toMatchObject({
+      kind: 'failed',
+      error: { message: 'TypeError: parameter cb cannot be sent to a worker (got symbol)' },
+    });
     expect(workers).toHaveLength(0);
   });
 
@@ -180,7 +212,10 @@ describe('WorkerPool', () => {
     const outcome = await pool.start(request(), () => {}).outcome;
     expect(outcome).toEqual({
       kind: 'failed',
-      error: { message: 'ProtocolError: worker 1 broke the protocol: event batch[0].value must be a number (got "high")', stack: null },
+      error: {
+        message: 'ProtocolError: worker 1 broke the protocol: event batch[0].value must be a number (got "high")',
+        stack: null,
+      },
     });
     expect(workers[0]?.terminated).toBe(true);
     expect(pool.stats().retired.protocol).toBe(1);
@@ -192,7 +227,14 @@ describe('WorkerPool', () => {
   it('fails the run when the trial result is malformed', async () => {
     const { pool } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: { tensors: 'many' } }) });
     const outcome = await pool.start(request(), () => {}).outcome;
-    expect(outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringMatching(/^ProtocolError: worker 1 broke the protocol: trial result\.hygiene\.baselineTensors/) } });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: {
+        message: expect.stringMatching(
+          /^ProtocolError: worker 1 broke the protocol: trial result\.hygiene\.baselineTensors/,
+        ),
+      },
+    });
   });
 
   it('fails the run with the reason when its worker crashes, and heals', async () => {
@@ -209,7 +251,10 @@ describe('WorkerPool', () => {
     );
     const sink = collect();
     const outcome = await pool.start(request(), sink.listener).outcome;
-    expect(outcome).toEqual({ kind: 'failed', error: { message: 'WorkerCrashedError: uncaught error in worker 1: out of memory', stack: null } });
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: { message: 'WorkerCrashedError: uncaught error in worker 1: out of memory', stack: null },
+    });
     expect(sink.events[0]).toMatchObject({ kind: 'started' });
     expect(pool.stats()).toMatchObject({ spawned: 2, live: 1, retired: { crashed: 1 } });
     expect(workers[0]?.terminated).toBe(true);
@@ -234,14 +279,19 @@ describe('WorkerPool', () => {
   });
 
   it('terminates a worker whose trial ignores cancellation after the grace period, and spawns a fresh one', async () => {
-    const { pool, workers } = await makePool((index) => (index === 0 ? { runTrial: () => never() } : {}), { cancelGraceMs: 30 });
+    const { pool, workers } = await makePool((index) => (index === 0 ? { runTrial: () => never() } : {}), {
+      cancelGraceMs: 30,
+    });
     const execution = pool.start(request(), () => {});
     await tick(10);
     const t0 = Date.now();
     execution.cancel('max duration');
     const outcome = await execution.outcome;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
-    expect(outcome).toEqual({ kind: 'canceled', reason: 'max duration (worker 1 terminated after ignoring cancellation for 30 ms)' });
+    expect(outcome).toEqual({
+      kind: 'canceled',
+      reason: 'max duration (worker 1 terminated after ignoring cancellation for 30 ms)',
+    });
     expect(workers[0]?.terminated).toBe(true);
     expect(workers).toHaveLength(2);
     expect(pool.stats().retired['cancel-timeout']).toBe(1);
@@ -253,12 +303,15 @@ describe('WorkerPool', () => {
     const helloGate = new Promise<void>((resolve) => {
       releaseHello = resolve;
     });
-    const { pool, workers } = await makePool({
-      hello: async () => {
-        await helloGate;
-        return { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+    const { pool, workers } = await makePool(
+      {
+        hello: async () => {
+          await helloGate;
+          return { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+        },
       },
-    }, { size: 1 });
+      { size: 1 },
+    );
     const execution = pool.start(request(), () => {});
     execution.cancel('sweep canceled');
     expect(await execution.outcome).toEqual({ kind: 'canceled', reason: 'sweep canceled' });
@@ -309,7 +362,11 @@ describe('WorkerPool', () => {
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
     expect(workers).toHaveLength(2);
     expect(workers.map((w) => w.requests.length)).toEqual([2, 1]);
-    expect(pool.diagnostics().some((d) => d.kind === 'spawned' && d.message === 'worker 2 spawned ahead of recycling worker 1')).toBe(true);
+    expect(
+      pool
+        .diagnostics()
+        .some((d) => d.kind === 'spawned' && d.message === 'worker 2 spawned ahead of recycling worker 1'),
+    ).toBe(true);
   });
 
   it('recycles a worker whose GPU memory or leftover tensors grew too much', async () => {
@@ -323,14 +380,22 @@ describe('WorkerPool', () => {
       memory: memory(gpuBytes),
     });
     const results = [hygiene(1_000), hygiene(5_000), hygiene(10, 3)];
-    const { pool, workers } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: results.shift() }) }, {
-      size: 1,
-      maxGpuBytesGrowth: 4_096,
-    });
+    const { pool, workers } = await makePool(
+      { runTrial: async () => ({ kind: 'completed', hygiene: results.shift() }) },
+      {
+        size: 1,
+        maxGpuBytesGrowth: 4_096,
+      },
+    );
     for (let i = 0; i < 3; i++) await pool.start(request(), () => {}).outcome;
     expect(workers.map((w) => w.requests.length)).toEqual([2, 1]);
     expect(pool.stats().retired.memory).toBe(2);
-    expect(pool.diagnostics().filter((d) => d.kind === 'retired').map((d) => d.message)).toEqual([
+    expect(
+      pool
+        .diagnostics()
+        .filter((d) => d.kind === 'retired')
+        .map((d) => d.message),
+    ).toEqual([
       'worker 1 holds 5 KiB of GPU memory (limit 4 KiB) [memory]',
       'worker 2 holds 3 more tensor(s) than at its first trial after cleanup [memory]',
     ]);
@@ -339,7 +404,14 @@ describe('WorkerPool', () => {
   it('replaces a worker that reports itself unhealthy, during a trial or while idle', async () => {
     const { pool, workers } = await makePool((index) =>
       index === 0
-        ? { runTrial: async () => ({ kind: 'failed', error: { message: 'WorkerUnhealthyError: WebGPU device lost (reason destroyed)', stack: null }, hygiene: null, unhealthy: 'WebGPU device lost (reason destroyed)' }) }
+        ? {
+            runTrial: async () => ({
+              kind: 'failed',
+              error: { message: 'WorkerUnhealthyError: WebGPU device lost (reason destroyed)', stack: null },
+              hygiene: null,
+              unhealthy: 'WebGPU device lost (reason destroyed)',
+            }),
+          }
         : {},
     );
     const outcome = await pool.start(request(), () => {}).outcome;
@@ -354,9 +426,18 @@ describe('WorkerPool', () => {
   });
 
   it('fails the run clearly when a worker never answers its start', async () => {
-    const { pool } = await makePool((index) => (index === 0 ? { hello: () => never() } : {}), { startTimeoutMs: 20, size: 1 });
+    const { pool } = await makePool((index) => (index === 0 ? { hello: () => never() } : {}), {
+      startTimeoutMs: 20,
+      size: 1,
+    });
     const outcome = await pool.start(request(), () => {}).outcome;
-    expect(outcome).toEqual({ kind: 'failed', error: { message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 20 ms', stack: null } });
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: {
+        message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 20 ms',
+        stack: null,
+      },
+    });
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
   });
 
@@ -367,7 +448,11 @@ describe('WorkerPool', () => {
     workers[0]?.crash('the worker script failed to load or threw');
     expect(await outcome).toEqual({
       kind: 'failed',
-      error: { message: 'WorkerStartError: worker 1 could not start: uncaught error in worker 1: the worker script failed to load or threw', stack: null },
+      error: {
+        message:
+          'WorkerStartError: worker 1 could not start: uncaught error in worker 1: the worker script failed to load or threw',
+        stack: null,
+      },
     });
     await tick(20);
     expect(pool.stats()).toMatchObject({ spawned: 1, live: 0, retired: { 'start-failed': 1, crashed: 0 } });
@@ -375,19 +460,33 @@ describe('WorkerPool', () => {
 
   it('with backend auto, calibrates once per trial definition on a throwaway worker and uses its choice', async () => {
     let calibrations = 0;
-    const { pool, workers } = await makePool({
-      calibrate: async () => {
-        calibrations += 1;
-        await tick(10);
-        return {
-          workload: 'digits-cnn',
-          candidates: [{ backend: 'wasm', available: true, canTrain: false, warmupMs: null, stepMs: null, steps: 0, error: 'no conv kernels', adapter: null }],
-          chosen: 'webgl',
-          reason: 'webgl was fastest',
-          totalMs: 10,
-        };
+    const { pool, workers } = await makePool(
+      {
+        calibrate: async () => {
+          calibrations += 1;
+          await tick(10);
+          return {
+            workload: 'digits-cnn',
+            candidates: [
+              {
+                backend: 'wasm',
+                available: true,
+                canTrain: false,
+                warmupMs: null,
+                stepMs: null,
+                steps: 0,
+                error: 'no conv kernels',
+                adapter: null,
+              },
+            ],
+            chosen: 'webgl',
+            reason: 'webgl was fastest',
+            totalMs: 10,
+          };
+        },
       },
-    }, { backend: 'auto' });
+      { backend: 'auto' },
+    );
     const a = pool.start(request({ trial: { kind: 'builtin', name: 'digits-cnn' } }), () => {});
     const b = pool.start(request({ trial: { kind: 'builtin', name: 'digits-cnn' } }), () => {});
     await Promise.all([a.outcome, b.outcome]);
@@ -395,14 +494,19 @@ describe('WorkerPool', () => {
     const calibrator = workers.find((w) => w.requests.length === 0);
     expect(calibrator?.terminated).toBe(true);
     expect(workers.flatMap((w) => w.requests.map((r) => r.backend))).toEqual(['webgl', 'webgl']);
-    expect(pool.calibrations()).toEqual([expect.objectContaining({ trial: 'builtin:digits-cnn', chosen: 'webgl', failure: null })]);
+    expect(pool.calibrations()).toEqual([
+      expect.objectContaining({ trial: 'builtin:digits-cnn', chosen: 'webgl', failure: null }),
+    ]);
   });
 
   it('falls back to the backend chain when calibration fails', async () => {
     const { pool, workers } = await makePool({ calibrate: async () => ({ chosen: 'quantum' }) }, { backend: 'auto' });
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
     expect(workers.flatMap((w) => w.requests.map((r) => r.backend))).toEqual(['webgpu']);
-    expect(pool.calibrations()[0]).toMatchObject({ chosen: 'webgpu', failure: expect.stringContaining('calibration.workload must be a string') });
+    expect(pool.calibrations()[0]).toMatchObject({
+      chosen: 'webgpu',
+      failure: expect.stringContaining('calibration.workload must be a string'),
+    });
   });
 
   it('reports its size, clamped to the device with the reason', async () => {
@@ -413,7 +517,8 @@ describe('WorkerPool', () => {
       requested: 64,
       size: 2,
       deviceLimit: 2,
-      clampedBecause: 'requested 64 workers, this device holds 2: navigator.hardwareConcurrency is 2: one worker per core',
+      clampedBecause:
+        'requested 64 workers, this device holds 2: navigator.hardwareConcurrency is 2: one worker per core',
     });
   });
 
@@ -426,12 +531,20 @@ describe('WorkerPool', () => {
     expect(await a.outcome).toMatchObject({ kind: 'canceled' });
     expect(await b.outcome).toMatchObject({ kind: 'canceled' });
     expect(workers.every((w) => w.terminated)).toBe(true);
-    expect(await pool.start(request(), () => {}).outcome).toMatchObject({ kind: 'failed', error: { message: 'PoolDisposedError: the worker pool was disposed' } });
+    expect(await pool.start(request(), () => {}).outcome).toMatchObject({
+      kind: 'failed',
+      error: { message: 'PoolDisposedError: the worker pool was disposed' },
+    });
   });
 
   it('passes the training function result of a failed trial through, message and stack', async () => {
     const { pool } = await makePool({
-      runTrial: async () => ({ kind: 'failed', error: { message: 'Error: boom', stack: 'Error: boom\n    at train (trial.js:3:9)' }, hygiene: null, unhealthy: null }),
+      runTrial: async () => ({
+        kind: 'failed',
+        error: { message: 'Error: boom', stack: 'Error: boom\n    at train (trial.js:3:9)' },
+        hygiene: null,
+        unhealthy: null,
+      }),
     });
     expect(await pool.start(request(), () => {}).outcome).toEqual({
       kind: 'failed',

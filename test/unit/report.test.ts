@@ -37,7 +37,11 @@ describe('sweep report', () => {
   it('summarises status, counts, the best run and each run with its reason', async () => {
     const sweep = await finishedSweep();
     const report = buildSweepReport(sweep.getDetails(), sweep.getChildren());
-    expect(report.sweep).toMatchObject({ id: 'HD_r0', status: 'Completed', endReason: { kind: 'space-exhausted', runs: 3 } });
+    expect(report.sweep).toMatchObject({
+      id: 'HD_r0',
+      status: 'Completed',
+      endReason: { kind: 'space-exhausted', runs: 3 },
+    });
     expect(report.objective).toEqual({ primaryMetric: 'val_accuracy', goal: 'MAXIMIZE' });
     expect(report.counts).toEqual({ Queued: 0, Running: 0, Completed: 1, Canceled: 1, Failed: 1 });
     expect(report.best).toEqual({ runId: 'HD_r0_0', bestPrimaryMetric: 0.9, hyperparameters: { q: 0.9, opt: 'adam' } });
@@ -46,7 +50,9 @@ describe('sweep report', () => {
       ['HD_r0_1', 'Canceled', 2],
       ['HD_r0_2', 'Failed', 0],
     ]);
-    expect(report.runs[1]?.terminationReason).toMatch(/^stopped at interval 2: best 0\.15 < 0\.45\/\(1\+0\.2\) = 0\.375/);
+    expect(report.runs[1]?.terminationReason).toMatch(
+      /^stopped at interval 2: best 0\.15 < 0\.45\/\(1\+0\.2\) = 0\.375/,
+    );
     expect(report.runs[2]?.error?.message).toBe('Error: out of memory');
     // The document is plain JSON.
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
@@ -68,7 +74,9 @@ describe('sweep report', () => {
     const sweep = await finishedSweep();
     const details = sweep.getDetails();
     const line = progressLine(details, sweep.getChildren(), (details.startedAt ?? 0) + 1500);
-    expect(line).toBe('[1.5s] Completed: 3/4 runs — 0 running, 1 done, 1 terminated, 1 failed; best val_accuracy 0.9 (run HD_r0_0)');
+    expect(line).toBe(
+      '[1.5s] Completed: 3/4 runs — 0 running, 1 done, 1 terminated, 1 failed; best val_accuracy 0.9 (run HD_r0_0)',
+    );
   });
 
   it('pads columns to the widest cell', () => {

@@ -14,9 +14,9 @@ import {
   choice,
   type TrainFunction,
 } from '../../src/index.js';
-import { resolveBuiltin } from '../../src/models/registry.js';
-import { restoreModel } from '../../src/models/restore.js';
-import { serializeModelInScope } from '../../src/models/serialize.js';
+import { resolveBuiltin } from '../../src/examples/registry.js';
+import { restoreModel } from '../../src/examples/restore.js';
+import { serializeModelInScope } from '../../src/examples/serialize.js';
 import {
   CHECKPOINT_LIMITS,
   MODEL_JSON,
@@ -26,8 +26,8 @@ import {
   withoutOptimizer,
   type CheckpointData,
   type ResumePoint,
-} from '../../src/run/checkpoint.js';
-import { createRunContext } from '../../src/run/run-context.js';
+} from '../../src/run-logger/checkpoint.js';
+import { createRunContext } from '../../src/run-logger/run-context.js';
 import { sequentialIds } from './helpers.js';
 
 const csv = readFileSync(resolve(import.meta.dirname, '../../public/datasets/digits.csv'), 'utf8');
@@ -42,17 +42,35 @@ afterAll(() => {
 
 function smallModel(): { model: tf.Sequential; optimizer: tf.Optimizer } {
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+    layers: [
+      tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ],
   });
   const optimizer = tf.train.adam(0.05);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return { model, optimizer };
 }
 
-async function trainedModel(): Promise<{ model: tf.Sequential; optimizer: tf.Optimizer; xs: tf.Tensor; ys: tf.Tensor }> {
+async function trainedModel(): Promise<{
+  model: tf.Sequential;
+  optimizer: tf.Optimizer;
+  xs: tf.Tensor;
+  ys: tf.Tensor;
+}> {
   const { model, optimizer } = smallModel();
-  const xs = tf.tensor2d([[0, 1, 2], [1, 0, 1], [2, 2, 0], [0, 0, 1]]);
-  const ys = tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]);
+  const xs = tf.tensor2d([
+    [0, 1, 2],
+    [1, 0, 1],
+    [2, 2, 0],
+    [0, 0, 1],
+  ]);
+  const ys = tf.tensor2d([
+    [1, 0],
+    [0, 1],
+    [1, 0],
+    [0, 1],
+  ]);
   await model.fit(xs, ys, { epochs: 3, verbose: 0, yieldEvery: 'never' });
   return { model, optimizer, xs, ys };
 }
@@ -116,8 +134,12 @@ describe('model checkpoints (real TF.js models)', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     await expect(run.checkpoint(null, cyclic)).rejects.toThrow(/run.checkpoint: state must be JSON/);
-    await expect(run.checkpoint(null, { big: 'x'.repeat(CHECKPOINT_LIMITS.stateBytes) })).rejects.toThrow(/at most 1048576 are kept/);
-    await expect(run.checkpoint({} as never, { epoch: 1 })).rejects.toThrow('run.checkpoint: model must be a TF.js layers model or null (got {})');
+    await expect(run.checkpoint(null, { big: 'x'.repeat(CHECKPOINT_LIMITS.stateBytes) })).rejects.toThrow(
+      /at most 1048576 are kept/,
+    );
+    await expect(run.checkpoint({} as never, { epoch: 1 })).rejects.toThrow(
+      'run.checkpoint: model must be a TF.js layers model or null (got {})',
+    );
     await run.checkpoint(null, { epoch: 2 });
     expect(stored).toEqual([{ state: { epoch: 2 }, artifacts: {} }]);
 
@@ -140,7 +162,11 @@ describe('model checkpoints (real TF.js models)', () => {
         order.push(epoch);
       },
     });
-    await Promise.all([run.checkpoint(null, { epoch: 1 }), run.checkpoint(null, { epoch: 2 }), run.checkpoint(null, { epoch: 3 })]);
+    await Promise.all([
+      run.checkpoint(null, { epoch: 1 }),
+      run.checkpoint(null, { epoch: 2 }),
+      run.checkpoint(null, { epoch: 3 }),
+    ]);
     expect(order).toEqual([1, 2, 3]);
   });
 });
@@ -175,7 +201,14 @@ describe('checkpoints through a sweep', () => {
       expect(run.checkpoint).toMatchObject({ sequence: 2, intervals: 3, metricCounts: { accuracy: 3 }, model: true });
       expect(run.checkpoint?.bytes).toBeGreaterThan(100);
       const stored = await store.latestCheckpoint(run.id);
-      expect(stored).toMatchObject({ sweepId: sweep.id, runId: run.id, attempt: 1, sequence: 2, intervals: 3, state: { epoch: 3 } });
+      expect(stored).toMatchObject({
+        sweepId: sweep.id,
+        runId: run.id,
+        attempt: 1,
+        sequence: 2,
+        intervals: 3,
+        state: { epoch: 3 },
+      });
       expect(decodeModelArtifacts(stored?.artifacts ?? {})?.weightSpecs.length).toBeGreaterThan(0);
       expect((await store.listRuns(sweep.id)).find((r) => r.id === run.id)?.checkpoint?.sequence).toBe(2);
     }
@@ -197,7 +230,9 @@ describe('checkpoints through a sweep', () => {
       }),
     );
     await sweep.waitForCompletion();
-    await expect((late as unknown as () => Promise<void>)()).rejects.toThrow(/has ended; its checkpoint was not stored/);
+    await expect((late as unknown as () => Promise<void>)()).rejects.toThrow(
+      /has ended; its checkpoint was not stored/,
+    );
   });
 });
 

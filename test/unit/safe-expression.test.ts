@@ -10,7 +10,17 @@ describe('chart size expressions without eval', () => {
   });
 
   it('refuses anything but arithmetic on width, height and dpr', () => {
-    for (const bad of ['alert(1)', 'width; fetch("x")', 'window', '[width, ', '(width', 'width height', 'this.constructor', '1 ** 2', '']) {
+    for (const bad of [
+      'alert(1)',
+      'width; fetch("x")',
+      'window',
+      '[width, ',
+      '(width',
+      'width height',
+      'this.constructor',
+      '1 ** 2',
+      '',
+    ]) {
       expect(() => compileSizeExpression(bad), bad).toThrow(/Invalid expression/);
     }
   });

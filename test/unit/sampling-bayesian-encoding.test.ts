@@ -19,9 +19,15 @@ import {
   type SearchSpaceDefinition,
 } from '../../src/space/index.js';
 
-function encodingOf(definition: SearchSpaceDefinition): { encoding: SpaceEncoding; encode: (params: ParamSet) => number[] | null } {
+function encodingOf(definition: SearchSpaceDefinition): {
+  encoding: SpaceEncoding;
+  encode: (params: ParamSet) => number[] | null;
+} {
   const encoding = new SpaceEncoding(createSearchSpace(definition));
-  return { encoding, encode: (params) => (encoding.encode(params) === null ? null : Array.from(encoding.encode(params) as Float64Array)) };
+  return {
+    encoding,
+    encode: (params) => (encoding.encode(params) === null ? null : Array.from(encoding.encode(params) as Float64Array)),
+  };
 }
 
 describe('unit-cube encoding of each expression', () => {
@@ -67,17 +73,39 @@ describe('unit-cube encoding of each expression', () => {
     });
     expect(encode({ r: 2, units: 64, shuffled: 3, act: true, one: 7 })).toEqual([0.5, 2 / 3, 1, 2, 0]);
     expect(encode({ r: 4, units: 16, shuffled: 1, act: 'relu', one: 7 })).toEqual([1, 0, 0, 0, 0]);
-    expect(encoding.dimensions.map((d) => d.kind)).toEqual(['continuous', 'continuous', 'continuous', 'categorical', 'continuous']);
+    expect(encoding.dimensions.map((d) => d.kind)).toEqual([
+      'continuous',
+      'continuous',
+      'continuous',
+      'categorical',
+      'continuous',
+    ]);
     expect([0, 1, 2, 3, 4].map((i) => encoding.levels(i))).toEqual([5, 4, 3, 3, 1]);
   });
 
   it('marks the dimensions of a nested branch not taken as inactive', () => {
     const { encoding, encode } = encodingOf({
       lr: uniform(0, 1),
-      model: choice({ kind: 'svm', C: loguniform(-3, 3) }, { kind: 'tree', depth: randint(10), criterion: choice('gini', 'entropy') }, 'linear'),
+      model: choice(
+        { kind: 'svm', C: loguniform(-3, 3) },
+        { kind: 'tree', depth: randint(10), criterion: choice('gini', 'entropy') },
+        'linear',
+      ),
     });
-    expect(encoding.dimensions.map((d) => d.path)).toEqual(['lr', 'model', 'model[0].C', 'model[1].depth', 'model[1].criterion']);
-    expect(encode({ lr: 0.25, model: { kind: 'tree', depth: 3, criterion: 'entropy' } })).toEqual([0.25, 1, INACTIVE, 3 / 9, 1]);
+    expect(encoding.dimensions.map((d) => d.path)).toEqual([
+      'lr',
+      'model',
+      'model[0].C',
+      'model[1].depth',
+      'model[1].criterion',
+    ]);
+    expect(encode({ lr: 0.25, model: { kind: 'tree', depth: 3, criterion: 'entropy' } })).toEqual([
+      0.25,
+      1,
+      INACTIVE,
+      3 / 9,
+      1,
+    ]);
     expect(encode({ lr: 0.25, model: { kind: 'svm', C: 1 } })).toEqual([0.25, 0, 0.5, INACTIVE, INACTIVE]);
     expect(encode({ lr: 0.25, model: 'linear' })).toEqual([0.25, 2, INACTIVE, INACTIVE, INACTIVE]);
   });
@@ -89,7 +117,11 @@ describe('unit-cube encoding of each expression', () => {
   });
 
   it('refuses configurations that do not belong to the space', () => {
-    const { encode } = encodingOf({ lr: uniform(0, 1), bs: choice(16, 32), model: choice({ kind: 'svm', C: uniform(0, 1) }, 'tree') });
+    const { encode } = encodingOf({
+      lr: uniform(0, 1),
+      bs: choice(16, 32),
+      model: choice({ kind: 'svm', C: uniform(0, 1) }, 'tree'),
+    });
     expect(encode({ lr: 0.5, bs: 64, model: 'tree' })).toBeNull();
     expect(encode({ lr: 0.5, model: 'tree' })).toBeNull();
     expect(encode({ lr: 0.5, bs: 16, model: 'tree', extra: 1 })).toBeNull();
@@ -110,7 +142,8 @@ function expectSame(actual: ParamSet, expected: ParamSet): void {
   for (const [name, value] of Object.entries(expected)) {
     const got = actual[name];
     if (typeof value === 'object') expectSame(got as ParamSet, value);
-    else if (typeof value === 'number' && !EXACT.has(name)) expect(Math.abs((got as number) - value)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value)));
+    else if (typeof value === 'number' && !EXACT.has(name))
+      expect(Math.abs((got as number) - value)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value)));
     else expect(got).toBe(value);
   }
 }
@@ -128,7 +161,11 @@ describe('encoding and decodePoint meet in the unit cube', () => {
     r: randint(7),
     bs: choice(256, 16, 64, 32),
     opt: choice('adam', 'sgd', false),
-    model: choice({ kind: 'mlp', layers: randint(4), act: choice('relu', 'tanh') }, { kind: 'linear', l2: loguniform(-8, -1) }, 'none'),
+    model: choice(
+      { kind: 'mlp', layers: randint(4), act: choice('relu', 'tanh') },
+      { kind: 'linear', l2: loguniform(-8, -1) },
+      'none',
+    ),
     epochs: 10,
   };
   const space = createSearchSpace(definition);
@@ -141,13 +178,19 @@ describe('encoding and decodePoint meet in the unit cube', () => {
       const params = decodePoint(space, point);
       const features = encoding.encode(params);
       expect(features).not.toBeNull();
-      const back = decodePoint(space, encoding.toUnitCube(features as Float64Array, () => random.next()));
+      const back = decodePoint(
+        space,
+        encoding.toUnitCube(features as Float64Array, () => random.next()),
+      );
       expectSame(back, params);
     }
   });
 
   it('gives inactive coordinates the fill value and every other one a point inside the cube', () => {
-    const params = decodePoint(space, space.dimensions.map(() => 0.999));
+    const params = decodePoint(
+      space,
+      space.dimensions.map(() => 0.999),
+    );
     const features = encoding.encode(params) as Float64Array;
     const point = encoding.toUnitCube(features, () => -1);
     space.dimensions.forEach((dimension) => {

@@ -28,7 +28,12 @@ import {
 } from '../../src/sampling/bayesian/index.js';
 
 /** Training data from plain arrays; features row by row. */
-function dataOf(rows: readonly (readonly number[])[], targets: readonly number[], kinds?: readonly number[], extra?: readonly number[]): TrainingData {
+function dataOf(
+  rows: readonly (readonly number[])[],
+  targets: readonly number[],
+  kinds?: readonly number[],
+  extra?: readonly number[],
+): TrainingData {
   const d = rows[0]?.length ?? 0;
   return {
     features: Float64Array.from(rows.flat()),
@@ -202,7 +207,7 @@ describe('log expected improvement', () => {
   it('uses an erfcx that matches exp(x²) erfc(x) and its asymptote', () => {
     expect(erfcx(0)).toBe(1);
     expect(erfcx(5)).toBeCloseTo(0.1107046377330686, 14);
-    expect(erfcx(10)).toBeCloseTo(0.056140992743822585, 14);
+    expect(erfcx(10)).toBeCloseTo(0.05614099274382259, 14);
     expect(erfcx(1e9)).toBeCloseTo(1 / (Math.sqrt(Math.PI) * 1e9), 20);
     expect(() => erfcx(-1)).toThrow(RangeError);
   });
@@ -212,8 +217,15 @@ describe('marginal likelihood and the hyperparameter fit', () => {
   const random = new SeededRandom('gp-fit');
   const rows = Array.from({ length: 25 }, () => [random.next(), random.next(), Math.floor(random.next() * 3)]);
   // Depends strongly on x0, weakly on x1, and on the category.
-  const targets = standardizeTargets(rows.map(([x0, x1, c]) => Math.sin(6 * (x0 as number)) + 0.1 * (x1 as number) + 0.5 * (c as number)));
-  const data = dataOf(rows, Array.from(targets), [CONTINUOUS, CONTINUOUS, CATEGORICAL], rows.map((_, i) => (i % 5 === 0 ? 0.1 : 0)));
+  const targets = standardizeTargets(
+    rows.map(([x0, x1, c]) => Math.sin(6 * (x0 as number)) + 0.1 * (x1 as number) + 0.5 * (c as number)),
+  );
+  const data = dataOf(
+    rows,
+    Array.from(targets),
+    [CONTINUOUS, CONTINUOUS, CATEGORICAL],
+    rows.map((_, i) => (i % 5 === 0 ? 0.1 : 0)),
+  );
 
   it('has the analytic gradient of its finite differences', () => {
     const likelihood = new MarginalLikelihood(data);
@@ -267,7 +279,12 @@ describe('bounded L-BFGS', () => {
         return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
       },
       Float64Array.from([-1.2, 1]),
-      { lower: Float64Array.from([-5, -5]), upper: Float64Array.from([5, 5]), maxIterations: 200, relativeTolerance: 0 },
+      {
+        lower: Float64Array.from([-5, -5]),
+        upper: Float64Array.from([5, 5]),
+        maxIterations: 200,
+        relativeTolerance: 0,
+      },
     );
     expect(result.x[0]).toBeCloseTo(1, 4);
     expect(result.x[1]).toBeCloseTo(1, 4);

@@ -13,7 +13,7 @@ import {
   type TrainFunction,
 } from '../../src/index.js';
 import { BayesianSampler, roleOf, SpaceEncoding } from '../../src/sampling/bayesian/index.js';
-import { samplingFromSpec, type Sampler, type TrialObservation } from '../../src/sampling/index.js';
+import { samplingFromRecord, type Sampler, type TrialObservation } from '../../src/sampling/index.js';
 import {
   choice,
   createSearchSpace,
@@ -37,13 +37,22 @@ const num = (params: ParamSet, name: string): number => params[name] as number;
 function branin(p: ParamSet): number {
   const x1 = num(p, 'x1');
   const x2 = num(p, 'x2');
-  return (x2 - (5.1 / (4 * Math.PI ** 2)) * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) + 10;
+  return (
+    (x2 - (5.1 / (4 * Math.PI ** 2)) * x1 ** 2 + (5 / Math.PI) * x1 - 6) ** 2 +
+    10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x1) +
+    10
+  );
 }
 const BRANIN_SPACE = { x1: uniform(-5, 10), x2: uniform(0, 15) };
 const BRANIN_MIN = 0.397887357729738;
 
 /** Runs a sampler one configuration at a time on `f`, as a sweep with concurrency 1 would. */
-async function drive(sampler: Sampler, f: (p: ParamSet) => number, n: number, goal: Goal = 'MINIMIZE'): Promise<{ params: ParamSet[]; values: number[] }> {
+async function drive(
+  sampler: Sampler,
+  f: (p: ParamSet) => number,
+  n: number,
+  goal: Goal = 'MINIMIZE',
+): Promise<{ params: ParamSet[]; values: number[] }> {
   const observations: TrialObservation[] = [];
   const values: number[] = [];
   for (let i = 0; i < n; i += 1) {
@@ -73,14 +82,19 @@ describe('BayesianParameterSampling', () => {
     expect(sampling.size).toBeUndefined();
     expect(sampling.space.parameters.map((p) => p.name)).toEqual(['lr', 'bs', 'epochs']);
     expect(sampling.initialPoints).toBe(4);
-    expect(new BayesianParameterSampling(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x${i}`, uniform(0, 1)]))).initialPoints).toBe(10);
+    expect(
+      new BayesianParameterSampling(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x${i}`, uniform(0, 1)])))
+        .initialPoints,
+    ).toBe(10);
   });
 
   it('rejects bad options naming the field, the rule and the value', () => {
     expect(rejection(() => new BayesianParameterSampling({ x: uniform(0, 1) }, { seed: 1.5 })).message).toBe(
       'BayesianParameterSampling.seed: must be a finite integer or a non-empty string (got 1.5)',
     );
-    expect(rejection(() => new BayesianParameterSampling({ x: uniform(0, 1) }, { seed: '' })).field).toBe('BayesianParameterSampling.seed');
+    expect(rejection(() => new BayesianParameterSampling({ x: uniform(0, 1) }, { seed: '' })).field).toBe(
+      'BayesianParameterSampling.seed',
+    );
     const unknown = rejection(() => new BayesianParameterSampling({ x: uniform(0, 1) }, { seed: 1, xi: 0.1 } as never));
     expect(unknown.message).toBe('BayesianParameterSampling.xi: is not an option (the options are seed) (got 0.1)');
     expect(unknown.rule).toBe('is not an option (the options are seed)');
@@ -91,28 +105,44 @@ describe('BayesianParameterSampling', () => {
     expect(rejection(() => new BayesianParameterSampling({ x: uniform(1, 0) })).field).toBe('x');
   });
 
-  it('round-trips through toSpec and samplingFromSpec, replaying the same suggestions', async () => {
+  it('round-trips through toRecord and samplingFromRecord, replaying the same suggestions', async () => {
     const definition = { lr: loguniform(-7, -2), model: choice({ kind: 'mlp', layers: randint(4) }, 'linear') };
     const original = new BayesianParameterSampling(definition, { seed: 'spec' });
-    const stored = JSON.parse(JSON.stringify(original.toSpec()));
-    expect(stored).toEqual({ kind: 'bayesian', space: JSON.parse(JSON.stringify(definition)), options: { seed: 'spec' } });
-    const rebuilt = samplingFromSpec(stored);
+    const stored = JSON.parse(JSON.stringify(original.toRecord()));
+    expect(stored).toEqual({
+      kind: 'bayesian',
+      space: JSON.parse(JSON.stringify(definition)),
+      options: { seed: 'spec' },
+    });
+    const rebuilt = samplingFromRecord(stored);
     expect(rebuilt).toBeInstanceOf(BayesianParameterSampling);
-    expect(rebuilt.toSpec()).toEqual(original.toSpec());
+    expect(rebuilt.toRecord()).toEqual(original.toRecord());
     const f = (p: ParamSet) => (Math.log(num(p, 'lr')) + 4) ** 2 + (p['model'] === 'linear' ? 1 : 0);
     const a = await drive(original.createSampler(new SeededRandom(1)), f, 12);
     const b = await drive(rebuilt.createSampler(new SeededRandom(2)), f, 12);
     expect(b.params).toEqual(a.params);
-    expect(new BayesianParameterSampling(definition).toSpec().options).toEqual({});
+    expect(new BayesianParameterSampling(definition).toRecord().options).toEqual({});
   });
 });
 
 describe('reproducibility', () => {
   it('gives the same sequence for the same seed, whatever source is injected', async () => {
-    const a = await drive(new BayesianParameterSampling(BRANIN_SPACE, { seed: 42 }).createSampler(new SeededRandom('x')), branin, 15);
-    const b = await drive(new BayesianParameterSampling(BRANIN_SPACE, { seed: 42 }).createSampler(new SeededRandom('y')), branin, 15);
+    const a = await drive(
+      new BayesianParameterSampling(BRANIN_SPACE, { seed: 42 }).createSampler(new SeededRandom('x')),
+      branin,
+      15,
+    );
+    const b = await drive(
+      new BayesianParameterSampling(BRANIN_SPACE, { seed: 42 }).createSampler(new SeededRandom('y')),
+      branin,
+      15,
+    );
     expect(b.params).toEqual(a.params);
-    const c = await drive(new BayesianParameterSampling(BRANIN_SPACE, { seed: 43 }).createSampler(new SeededRandom('x')), branin, 15);
+    const c = await drive(
+      new BayesianParameterSampling(BRANIN_SPACE, { seed: 43 }).createSampler(new SeededRandom('x')),
+      branin,
+      15,
+    );
     expect(c.params).not.toEqual(a.params);
   });
 
@@ -141,8 +171,16 @@ describe('reproducibility', () => {
 describe('search quality', () => {
   it('on Branin, finds a clearly better best than random search with the same budget and seeds', async () => {
     for (const seed of [1, 2, 3]) {
-      const bayes = await drive(new BayesianParameterSampling(BRANIN_SPACE, { seed }).createSampler(new SeededRandom(0)), branin, 30);
-      const random = await drive(new RandomParameterSampling(BRANIN_SPACE, { seed }).createSampler(new SeededRandom(0)), branin, 30);
+      const bayes = await drive(
+        new BayesianParameterSampling(BRANIN_SPACE, { seed }).createSampler(new SeededRandom(0)),
+        branin,
+        30,
+      );
+      const random = await drive(
+        new RandomParameterSampling(BRANIN_SPACE, { seed }).createSampler(new SeededRandom(0)),
+        branin,
+        30,
+      );
       const bayesRegret = Math.min(...bayes.values) - BRANIN_MIN;
       const randomRegret = Math.min(...random.values) - BRANIN_MIN;
       expect(bayesRegret).toBeLessThan(0.05);
@@ -162,7 +200,10 @@ describe('search quality', () => {
       qln: qlognormal(1, 0.5, 0.25),
       r: randint(6),
       opt: choice('adam', 'sgd'),
-      model: choice({ kind: 'mlp', layers: randint(4), width: quniform(16, 128, 16) }, { kind: 'linear', l2: loguniform(-8, -1) }),
+      model: choice(
+        { kind: 'mlp', layers: randint(4), width: quniform(16, 128, 16) },
+        { kind: 'linear', l2: loguniform(-8, -1) },
+      ),
       epochs: 3,
     };
     const space = createSearchSpace(definition);
@@ -173,7 +214,11 @@ describe('search quality', () => {
       const branch = model['kind'] === 'mlp' ? Math.abs(num(model, 'layers') - 2) : 2;
       return (num(p, 'u') - 0.5) ** 2 + branch + (p['opt'] === 'adam' ? 0 : 0.5) + 0.01 * num(p, 'r');
     };
-    const { params, values } = await drive(new BayesianParameterSampling(definition, { seed: 3 }).createSampler(new SeededRandom(0)), f, 30);
+    const { params, values } = await drive(
+      new BayesianParameterSampling(definition, { seed: 3 }).createSampler(new SeededRandom(0)),
+      f,
+      30,
+    );
     for (const p of params) {
       expect(encoding.encode(p)).not.toBeNull();
       expect(p['epochs']).toBe(3);
@@ -186,7 +231,8 @@ describe('search quality', () => {
 describe('what the observations say', () => {
   const space = createSearchSpace({ x: uniform(0, 1), y: uniform(0, 1) });
   const bowl = (p: ParamSet): number => (num(p, 'x') - 0.3) ** 2 + (num(p, 'y') - 0.6) ** 2;
-  const distance = (a: ParamSet, b: ParamSet): number => Math.hypot(num(a, 'x') - num(b, 'x'), num(a, 'y') - num(b, 'y'));
+  const distance = (a: ParamSet, b: ParamSet): number =>
+    Math.hypot(num(a, 'x') - num(b, 'x'), num(a, 'y') - num(b, 'y'));
 
   function completed(sampler: BayesianSampler, n: number): TrialObservation[] {
     const observations: TrialObservation[] = [];
@@ -214,8 +260,14 @@ describe('what the observations say', () => {
     const observations = completed(sampler, 10);
     const first = sampler.suggest(observations, 'MINIMIZE').params;
     // Same number of observations (so the same random draws); only the state of `first` differs.
-    const pending = sampler.suggest([...observations, { params: first, best: undefined, state: 'running' }], 'MINIMIZE').params;
-    const forgotten = sampler.suggest([...observations, { params: first, best: undefined, state: 'canceled' }], 'MINIMIZE').params;
+    const pending = sampler.suggest(
+      [...observations, { params: first, best: undefined, state: 'running' }],
+      'MINIMIZE',
+    ).params;
+    const forgotten = sampler.suggest(
+      [...observations, { params: first, best: undefined, state: 'canceled' }],
+      'MINIMIZE',
+    ).params;
     expect(distance(forgotten, first)).toBeLessThan(0.01);
     expect(distance(pending, first)).toBeGreaterThan(0.03);
     expect(distance(pending, first)).toBeGreaterThan(10 * distance(forgotten, first));
@@ -247,7 +299,8 @@ describe('what the observations say', () => {
     const sampler = new BayesianSampler({ space, seed: 'd', initialPoints: 4 });
     const observations = completed(sampler, 6);
     // Everything with x > 0.5 crashes.
-    for (let i = 0; i < 8; i += 1) observations.push({ params: { x: 0.55 + 0.05 * i, y: (i * 0.37) % 1 }, best: undefined, state: 'failed' });
+    for (let i = 0; i < 8; i += 1)
+      observations.push({ params: { x: 0.55 + 0.05 * i, y: (i * 0.37) % 1 }, best: undefined, state: 'failed' });
     for (let i = 0; i < 6; i += 1) {
       const params = sampler.suggest(observations, 'MINIMIZE').params;
       expect(num(params, 'x')).toBeLessThan(0.55);
@@ -257,7 +310,11 @@ describe('what the observations say', () => {
 
   it('keeps sampling quasi-randomly while no run has a value', () => {
     const sampler = new BayesianSampler({ space, seed: 'e', initialPoints: 2 });
-    const failed: TrialObservation[] = Array.from({ length: 6 }, (_, i) => ({ params: { x: i / 6, y: 0.5 }, best: undefined, state: 'failed' }));
+    const failed: TrialObservation[] = Array.from({ length: 6 }, (_, i) => ({
+      params: { x: i / 6, y: 0.5 },
+      best: undefined,
+      state: 'failed',
+    }));
     const suggestion = sampler.suggest(failed, 'MINIMIZE');
     expect(suggestion.kind).toBe('initial');
   });
@@ -278,9 +335,19 @@ describe('what the observations say', () => {
       { params: { x: 'a', y: 0.1 }, best: -100, state: 'completed' },
     ];
     // As many observations that carry nothing (so the same random draws), for comparison.
-    const empty: TrialObservation[] = foreign.map(() => ({ params: { x: 0.5, y: 0.5 }, best: undefined, state: 'canceled' }));
-    const withForeign = new BayesianSampler({ space, seed: 'f', initialPoints: 4 }).suggest([...observations, ...foreign], 'MINIMIZE');
-    const withEmpty = new BayesianSampler({ space, seed: 'f', initialPoints: 4 }).suggest([...observations, ...empty], 'MINIMIZE');
+    const empty: TrialObservation[] = foreign.map(() => ({
+      params: { x: 0.5, y: 0.5 },
+      best: undefined,
+      state: 'canceled',
+    }));
+    const withForeign = new BayesianSampler({ space, seed: 'f', initialPoints: 4 }).suggest(
+      [...observations, ...foreign],
+      'MINIMIZE',
+    );
+    const withEmpty = new BayesianSampler({ space, seed: 'f', initialPoints: 4 }).suggest(
+      [...observations, ...empty],
+      'MINIMIZE',
+    );
     expect(withForeign.kind).toBe('model');
     expect(withForeign.params).toEqual(withEmpty.params);
   });
@@ -301,7 +368,8 @@ describe('a sweep with Bayesian sampling', () => {
   it('runs through Experiment and Workspace with a Bandit policy, learning from stopped runs', async () => {
     const definition = { lr: loguniform(Math.log(1e-4), Math.log(1)), momentum: uniform(0, 1) };
     // Accuracy climbs towards a ceiling set by how close lr is to 1e-2 and momentum to 0.9.
-    const ceiling = (p: ParamSet): number => 1 - 0.08 * (Math.log10(num(p, 'lr')) + 2) ** 2 - 0.5 * (num(p, 'momentum') - 0.9) ** 2;
+    const ceiling = (p: ParamSet): number =>
+      1 - 0.08 * (Math.log10(num(p, 'lr')) + 2) ** 2 - 0.5 * (num(p, 'momentum') - 0.9) ** 2;
     const train: TrainFunction = async (params, run) => {
       for (let epoch = 1; epoch <= 6 && !run.isCanceled; epoch += 1) {
         run.log('accuracy', ceiling(params) * (1 - Math.exp(-epoch)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { GridParameterSampling, samplingFromSpec, type Sampler } from '../../src/sampling/index.js';
+import { GridParameterSampling, samplingFromRecord, type Sampler } from '../../src/sampling/index.js';
 import { choice, range, uniform, type ParamSet } from '../../src/space/index.js';
 import { SeededRandom } from '../../src/random/index.js';
 
@@ -108,33 +108,44 @@ describe('GridParameterSampling', () => {
     expect(sampling.configurationAt(0)).toEqual(zeros);
     expect(sampling.configurationAt(1)).toEqual({ ...zeros, p11: 1 });
     expect(sampling.configurationAt(100)).toEqual({ ...zeros, p10: 1 });
-    expect(sampling.configurationAt(10n ** 24n - 1n)).toEqual(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`p${i}`, 99])));
+    expect(sampling.configurationAt(10n ** 24n - 1n)).toEqual(
+      Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`p${i}`, 99])),
+    );
     expect(sampling.configurationAt(10n ** 24n)).toBeNull();
     expect(sampling.configurationAt(-1)).toBeNull();
   });
 
   it('rejects anything but choice, naming the parameter', () => {
     const error = rejection(() => new GridParameterSampling({ batch: choice(16, 32), '--lr': uniform(0.01, 0.1) }));
-    expect(error.message).toBe('GridParameterSampling accepts only choice expressions: "lr" is uniform(low=0.01, high=0.1)');
+    expect(error.message).toBe(
+      'GridParameterSampling accepts only choice expressions: "lr" is uniform(low=0.01, high=0.1)',
+    );
     expect(error.field).toBe('lr');
     const nested = rejection(() => new GridParameterSampling({ model: choice('none', { C: uniform(0, 1) }) }));
-    expect(nested.message).toBe('GridParameterSampling accepts only choice expressions: "model[1].C" is uniform(low=0, high=1)');
+    expect(nested.message).toBe(
+      'GridParameterSampling accepts only choice expressions: "model[1].C" is uniform(low=0, high=1)',
+    );
     expect(nested.field).toBe('model[1].C');
   });
 
   it('rejects options: it has none', () => {
-    expect(rejection(() => new GridParameterSampling({ a: choice(1) }, { seed: 1 } as never)).field).toBe('GridParameterSampling.seed');
+    expect(rejection(() => new GridParameterSampling({ a: choice(1) }, { seed: 1 } as never)).field).toBe(
+      'GridParameterSampling.seed',
+    );
   });
 
   it('stores a JSON spec that rebuilds the same grid', async () => {
     const sampling = new GridParameterSampling({ a: choice(1, 2), b: choice({ c: choice('x', 'y') }, 'none') });
-    const spec = JSON.parse(JSON.stringify(sampling.toSpec())) as ReturnType<typeof sampling.toSpec>;
+    const spec = JSON.parse(JSON.stringify(sampling.toRecord())) as ReturnType<typeof sampling.toRecord>;
     expect(spec).toEqual({
       kind: 'grid',
-      space: { a: { kind: 'choice', options: [1, 2] }, b: { kind: 'choice', options: [{ c: { kind: 'choice', options: ['x', 'y'] } }, 'none'] } },
+      space: {
+        a: { kind: 'choice', options: [1, 2] },
+        b: { kind: 'choice', options: [{ c: { kind: 'choice', options: ['x', 'y'] } }, 'none'] },
+      },
       options: {},
     });
-    const rebuilt = samplingFromSpec(spec);
+    const rebuilt = samplingFromRecord(spec);
     expect(rebuilt.size).toBe(6);
     expect(await drain(rebuilt.createSampler(new SeededRandom(0)))).toEqual(await drain(sampling.createSampler()));
   });

@@ -94,7 +94,9 @@ describe('describeExpression', () => {
     const space = createSearchSpace({ '--model': choice({ '--C': loguniform(-1, 1), kind: 'svm' }, 'none') });
     const [model] = space.parameters;
     if (model?.value.kind !== 'expression') throw new Error('not an expression');
-    expect(describeExpression(model.value.expression)).toBe('choice({C: loguniform(low=-1, high=1), kind: "svm"}, "none")');
+    expect(describeExpression(model.value.expression)).toBe(
+      'choice({C: loguniform(low=-1, high=1), kind: "svm"}, "none")',
+    );
     expect(describeSpace(space)).toBe('{model: choice({C: loguniform(low=-1, high=1), kind: "svm"}, "none")}');
   });
 });

@@ -68,7 +68,12 @@ describe('decodePoint', () => {
   });
 
   it('matches round(base / q) * q for every q-variant on fixed points', () => {
-    const bases = createSearchSpace({ a: uniform(-3, 7), b: loguniform(-1, 4), c: normal(2, 5), d: lognormal(0.5, 0.8) });
+    const bases = createSearchSpace({
+      a: uniform(-3, 7),
+      b: loguniform(-1, 4),
+      c: normal(2, 5),
+      d: lognormal(0.5, 0.8),
+    });
     const quantised = createSearchSpace({
       a: quniform(-3, 7, 0.5),
       b: qloguniform(-1, 4, 2),
@@ -77,7 +82,7 @@ describe('decodePoint', () => {
     });
     const qs = { a: 0.5, b: 2, c: 0.1, d: 0.05 } as const;
     for (let i = 0; i <= 200; i += 1) {
-      const u = [i / 200, (i * 7919) % 201 / 200, (i * 104_729) % 201 / 200, (i * 31) % 201 / 200];
+      const u = [i / 200, ((i * 7919) % 201) / 200, ((i * 104_729) % 201) / 200, ((i * 31) % 201) / 200];
       const base = decodePoint(bases, u);
       const rounded = decodePoint(quantised, u);
       for (const name of ['a', 'b', 'c', 'd'] as const) {
@@ -93,11 +98,18 @@ describe('decodePoint', () => {
   it('decodes a nested choice into the chosen sub-configuration from its own dimensions', () => {
     const nested = createSearchSpace({
       lr: uniform(0, 1),
-      model: choice({ kind: 'svm', C: uniform(1, 3) }, { kind: 'rf', trees: randint(100), depth: choice(3, 5) }, 'none'),
+      model: choice(
+        { kind: 'svm', C: uniform(1, 3) },
+        { kind: 'rf', trees: randint(100), depth: choice(3, 5) },
+        'none',
+      ),
     });
     // dimensions: 0 lr, 1 model, 2 model[0].C, 3 model[1].trees, 4 model[1].depth
     expect(decodePoint(nested, [0.5, 0.1, 0.5, 0.9, 0.9])).toEqual({ lr: 0.5, model: { kind: 'svm', C: 2 } });
-    expect(decodePoint(nested, [0.5, 0.5, 0.5, 0.9, 0.9])).toEqual({ lr: 0.5, model: { kind: 'rf', trees: 90, depth: 5 } });
+    expect(decodePoint(nested, [0.5, 0.5, 0.5, 0.9, 0.9])).toEqual({
+      lr: 0.5,
+      model: { kind: 'rf', trees: 90, depth: 5 },
+    });
     expect(decodePoint(nested, [0.5, 0.9, 0.5, 0.9, 0.9])).toEqual({ lr: 0.5, model: 'none' });
   });
 
@@ -145,7 +157,9 @@ describe('sampleSpace', () => {
 
 describe('flattenParams and paramsKey', () => {
   it('flattens nested configurations into dotted keys', () => {
-    expect(flattenParams({ lr: 0.1, model: { kind: 'svm', C: 2, opt: { name: 'adam', beta: 0.9 } }, on: true })).toEqual({
+    expect(
+      flattenParams({ lr: 0.1, model: { kind: 'svm', C: 2, opt: { name: 'adam', beta: 0.9 } }, on: true }),
+    ).toEqual({
       lr: 0.1,
       'model.kind': 'svm',
       'model.C': 2,

@@ -183,7 +183,11 @@ describe('choice(...)', () => {
       const key = typeof value === 'object' ? String(value['kind']) : String(value);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    const probabilities = new Map<ParamValue, number>([['svm', 1 / 3], ['none', 1 / 3], ['rf', 1 / 3]]);
+    const probabilities = new Map<ParamValue, number>([
+      ['svm', 1 / 3],
+      ['none', 1 / 3],
+      ['rf', 1 / 3],
+    ]);
     expect(chiSquare(counts, probabilities)).toBeLessThan(chiSquareCritical(2));
   });
 });
@@ -195,7 +199,13 @@ describe('q-variants', () => {
   it('quniform rounds (not floors) uniform draws: the ends get half a step each', () => {
     const values = numbers(draw(quniform(0, 1, 0.25), 'quniform'));
     expect(values.every((x) => isMultiple(x, 0.25))).toBe(true);
-    const probabilities = new Map<ParamValue, number>([[0, 1 / 8], [0.25, 1 / 4], [0.5, 1 / 4], [0.75, 1 / 4], [1, 1 / 8]]);
+    const probabilities = new Map<ParamValue, number>([
+      [0, 1 / 8],
+      [0.25, 1 / 4],
+      [0.5, 1 / 4],
+      [0.75, 1 / 4],
+      [1, 1 / 8],
+    ]);
     expect(chiSquare(tally(values), probabilities)).toBeLessThan(chiSquareCritical(4));
   });
 

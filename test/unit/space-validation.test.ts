@@ -37,81 +37,95 @@ function rejection(definition: unknown): ConfigError {
 }
 
 describe('createSearchSpace: messages name the parameter and the rule', () => {
-  it.each([
-    [{ lr: uniform(5, 1) }, 'lr', 'uniform(low=5, high=1) for "lr": low must be < high'],
-    [{ lr: uniform(1, 1) }, 'lr', 'uniform(low=1, high=1) for "lr": low must be < high'],
-    [{ lr: uniform(Number.NaN, 1) }, 'lr', 'uniform(low=NaN, high=1) for "lr": low must be a finite number'],
-    [{ lr: uniform(0, Number.POSITIVE_INFINITY) }, 'lr', 'uniform(low=0, high=Infinity) for "lr": high must be a finite number'],
-    [{ lr: uniform('0' as unknown as number, 1) }, 'lr', 'uniform(low="0", high=1) for "lr": low must be a finite number'],
-    [{ lr: loguniform(-2, -3) }, 'lr', 'loguniform(low=-2, high=-3) for "lr": low must be < high'],
+  it.each(
     [
-      { lr: loguniform(0.001, 1000) },
-      'lr',
-      'loguniform(low=0.001, high=1000) for "lr": exp(high) must be finite: low and high are in log space, so high must be at most 709.78',
-    ],
-    [
-      { lr: qloguniform(0, 800, 1) },
-      'lr',
-      'qloguniform(low=0, high=800, q=1) for "lr": exp(high) must be finite: low and high are in log space, so high must be at most 709.78',
-    ],
-    [{ n: randint(0) }, 'n', 'randint(upper=0) for "n": upper must be a positive integer'],
-    [{ n: randint(-3) }, 'n', 'randint(upper=-3) for "n": upper must be a positive integer'],
-    [{ n: randint(2.5) }, 'n', 'randint(upper=2.5) for "n": upper must be a positive integer'],
-    [{ n: randint(2 ** 60) }, 'n', 'randint(upper=1152921504606847000) for "n": upper must be a positive integer'],
-    [{ x: normal(0, -1) }, 'x', 'normal(mu=0, sigma=-1) for "x": sigma must be a finite number >= 0'],
-    [{ x: lognormal(Number.NaN, 1) }, 'x', 'lognormal(mu=NaN, sigma=1) for "x": mu must be a finite number'],
-    [{ x: qnormal(0, 1, 0) }, 'x', 'qnormal(mu=0, sigma=1, q=0) for "x": q must be a finite number > 0'],
-    [{ x: qlognormal(0, 1, -0.5) }, 'x', 'qlognormal(mu=0, sigma=1, q=-0.5) for "x": q must be a finite number > 0'],
-    [{ x: quniform(0, 1, Number.NaN) }, 'x', 'quniform(low=0, high=1, q=NaN) for "x": q must be a finite number > 0'],
-    [{ x: quniform(3, 1, 1) }, 'x', 'quniform(low=3, high=1, q=1) for "x": low must be < high'],
-    [{ x: qnormal(0, Number.POSITIVE_INFINITY, 1) }, 'x', 'qnormal(mu=0, sigma=Infinity, q=1) for "x": sigma must be a finite number >= 0'],
-    // Finite arguments whose draws would overflow to ±Infinity (or NaN).
-    [
-      { lr: uniform(-1.7e308, 1.7e308) },
-      'lr',
-      'uniform(low=-1.7e+308, high=1.7e+308) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
-    ],
-    [
-      { lr: quniform(-1e308, 1e308, 1) },
-      'lr',
-      'quniform(low=-1e+308, high=1e+308, q=1) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
-    ],
-    [
-      { x: normal(0, 1e308) },
-      'x',
-      'normal(mu=0, sigma=1e+308) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
-    ],
-    [
-      { x: qnormal(-1.7e308, 1e307, 1) },
-      'x',
-      'qnormal(mu=-1.7e+308, sigma=1e+307, q=1) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
-    ],
-    [
-      { x: lognormal(700, 10) },
-      'x',
-      'lognormal(mu=700, sigma=10) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 782.095)',
-    ],
-    [
-      { x: qlognormal(0, 100, 1) },
-      'x',
-      'qlognormal(mu=0, sigma=100, q=1) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 820.954)',
-    ],
-    [
-      { x: quniform(0, 1e300, 1e-10) },
-      'x',
-      'quniform(low=0, high=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 1e+300',
-    ],
-    [
-      { x: qnormal(0, 1e300, 1e-10) },
-      'x',
-      'qnormal(mu=0, sigma=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach -8.209536151601386e+300',
-    ],
-    [
-      { x: qloguniform(0, 709, 1e-10) },
-      'x',
-      'qloguniform(low=0, high=709, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 8.218407461554972e+307',
-    ],
-  ].map(([definition, field, message]) => ({ definition, field, message })))('$message', ({ definition, field, message }) => {
+      [{ lr: uniform(5, 1) }, 'lr', 'uniform(low=5, high=1) for "lr": low must be < high'],
+      [{ lr: uniform(1, 1) }, 'lr', 'uniform(low=1, high=1) for "lr": low must be < high'],
+      [{ lr: uniform(Number.NaN, 1) }, 'lr', 'uniform(low=NaN, high=1) for "lr": low must be a finite number'],
+      [
+        { lr: uniform(0, Number.POSITIVE_INFINITY) },
+        'lr',
+        'uniform(low=0, high=Infinity) for "lr": high must be a finite number',
+      ],
+      [
+        { lr: uniform('0' as unknown as number, 1) },
+        'lr',
+        'uniform(low="0", high=1) for "lr": low must be a finite number',
+      ],
+      [{ lr: loguniform(-2, -3) }, 'lr', 'loguniform(low=-2, high=-3) for "lr": low must be < high'],
+      [
+        { lr: loguniform(0.001, 1000) },
+        'lr',
+        'loguniform(low=0.001, high=1000) for "lr": exp(high) must be finite: low and high are in log space, so high must be at most 709.78',
+      ],
+      [
+        { lr: qloguniform(0, 800, 1) },
+        'lr',
+        'qloguniform(low=0, high=800, q=1) for "lr": exp(high) must be finite: low and high are in log space, so high must be at most 709.78',
+      ],
+      [{ n: randint(0) }, 'n', 'randint(upper=0) for "n": upper must be a positive integer'],
+      [{ n: randint(-3) }, 'n', 'randint(upper=-3) for "n": upper must be a positive integer'],
+      [{ n: randint(2.5) }, 'n', 'randint(upper=2.5) for "n": upper must be a positive integer'],
+      [{ n: randint(2 ** 60) }, 'n', 'randint(upper=1152921504606847000) for "n": upper must be a positive integer'],
+      [{ x: normal(0, -1) }, 'x', 'normal(mu=0, sigma=-1) for "x": sigma must be a finite number >= 0'],
+      [{ x: lognormal(Number.NaN, 1) }, 'x', 'lognormal(mu=NaN, sigma=1) for "x": mu must be a finite number'],
+      [{ x: qnormal(0, 1, 0) }, 'x', 'qnormal(mu=0, sigma=1, q=0) for "x": q must be a finite number > 0'],
+      [{ x: qlognormal(0, 1, -0.5) }, 'x', 'qlognormal(mu=0, sigma=1, q=-0.5) for "x": q must be a finite number > 0'],
+      [{ x: quniform(0, 1, Number.NaN) }, 'x', 'quniform(low=0, high=1, q=NaN) for "x": q must be a finite number > 0'],
+      [{ x: quniform(3, 1, 1) }, 'x', 'quniform(low=3, high=1, q=1) for "x": low must be < high'],
+      [
+        { x: qnormal(0, Number.POSITIVE_INFINITY, 1) },
+        'x',
+        'qnormal(mu=0, sigma=Infinity, q=1) for "x": sigma must be a finite number >= 0',
+      ],
+      // Finite arguments whose draws would overflow to ±Infinity (or NaN).
+      [
+        { lr: uniform(-1.7e308, 1.7e308) },
+        'lr',
+        'uniform(low=-1.7e+308, high=1.7e+308) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
+      ],
+      [
+        { lr: quniform(-1e308, 1e308, 1) },
+        'lr',
+        'quniform(low=-1e+308, high=1e+308, q=1) for "lr": high - low must be finite: draws are low + u * (high - low), and here high - low is Infinity',
+      ],
+      [
+        { x: normal(0, 1e308) },
+        'x',
+        'normal(mu=0, sigma=1e+308) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
+      ],
+      [
+        { x: qnormal(-1.7e308, 1e307, 1) },
+        'x',
+        'qnormal(mu=-1.7e+308, sigma=1e+307, q=1) for "x": |mu| + 8.21 * sigma must be finite: draws reach mu ± 8.21 * sigma (the sampler\'s clamp), which overflows',
+      ],
+      [
+        { x: lognormal(700, 10) },
+        'x',
+        'lognormal(mu=700, sigma=10) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 782.095)',
+      ],
+      [
+        { x: qlognormal(0, 100, 1) },
+        'x',
+        'qlognormal(mu=0, sigma=100, q=1) for "x": exp(mu + 8.21 * sigma) must be finite: draws reach exp(mu + 8.21 * sigma) (the sampler\'s clamp), so mu + 8.21 * sigma must be at most 709.78 (here it is 820.954)',
+      ],
+      [
+        { x: quniform(0, 1e300, 1e-10) },
+        'x',
+        'quniform(low=0, high=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 1e+300',
+      ],
+      [
+        { x: qnormal(0, 1e300, 1e-10) },
+        'x',
+        'qnormal(mu=0, sigma=1e+300, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach -8.209536151601386e+300',
+      ],
+      [
+        { x: qloguniform(0, 709, 1e-10) },
+        'x',
+        'qloguniform(low=0, high=709, q=1e-10) for "x": round(x / q) * q must be finite for every draw x: q is too small for draws that reach 8.218407461554972e+307',
+      ],
+    ].map(([definition, field, message]) => ({ definition, field, message })),
+  )('$message', ({ definition, field, message }) => {
     const error = rejection(definition);
     expect(error.message).toBe(message);
     expect(error.field).toBe(field);
@@ -155,12 +169,17 @@ describe('createSearchSpace: messages name the parameter and the rule', () => {
       qloguniform(0, 709, 0.5),
     ];
     for (const expression of tight) {
-      for (const value of extremes(expression)) expect(Number.isFinite(value), describeExpression(expression)).toBe(true);
+      for (const value of extremes(expression))
+        expect(Number.isFinite(value), describeExpression(expression)).toBe(true);
     }
     expect(extremes(lognormal(700, sigma))[2]).toBeGreaterThan(1e308);
     // A hair further and a draw would be infinite: refused.
-    expect(rejection({ x: uniform(-Number.MAX_VALUE / 2, Number.MAX_VALUE) }).rule).toContain('high - low must be finite');
-    expect(rejection({ x: normal(0, Number.MAX_VALUE / k * 1.0001) }).rule).toContain('|mu| + 8.21 * sigma must be finite');
+    expect(rejection({ x: uniform(-Number.MAX_VALUE / 2, Number.MAX_VALUE) }).rule).toContain(
+      'high - low must be finite',
+    );
+    expect(rejection({ x: normal(0, (Number.MAX_VALUE / k) * 1.0001) }).rule).toContain(
+      '|mu| + 8.21 * sigma must be finite',
+    );
     expect(rejection({ x: lognormal(700, sigma * 1.0001) }).rule).toContain('exp(mu + 8.21 * sigma) must be finite');
   });
 
@@ -186,12 +205,18 @@ describe('createSearchSpace: choice', () => {
   });
 
   it('rejects duplicate options, saying why, but keeps 1, "1" and true apart', () => {
-    expect(rejection({ x: choice(1, 2, 1) }).message).toBe(`choice(1, 2, 1) for "x": options[2] duplicates options[0] (1)${WHY}`);
+    expect(rejection({ x: choice(1, 2, 1) }).message).toBe(
+      `choice(1, 2, 1) for "x": options[2] duplicates options[0] (1)${WHY}`,
+    );
     expect(rejection({ x: choice('a', 'b', 'b') }).message).toBe(
       `choice("a", "b", "b") for "x": options[2] duplicates options[1] ("b")${WHY}`,
     );
-    expect(rejection({ x: choice(1, 1, 2) }).message).toBe(`choice(1, 1, 2) for "x": options[1] duplicates options[0] (1)${WHY}`);
-    expect(rejection({ x: choice(0, -0) }).message).toBe(`choice(0, 0) for "x": options[1] duplicates options[0] (0)${WHY}`);
+    expect(rejection({ x: choice(1, 1, 2) }).message).toBe(
+      `choice(1, 1, 2) for "x": options[1] duplicates options[0] (1)${WHY}`,
+    );
+    expect(rejection({ x: choice(0, -0) }).message).toBe(
+      `choice(0, 0) for "x": options[1] duplicates options[0] (0)${WHY}`,
+    );
     expect(() => createSearchSpace({ x: choice(1, '1', true) })).not.toThrow();
   });
 
@@ -206,13 +231,16 @@ describe('createSearchSpace: choice', () => {
     expect(rejection({ x: choice(uniform(0, 1) as never) }).message).toBe(
       'choice(uniform(low=0, high=1)) for "x": options[0] is an expression (uniform(low=0, high=1)); a choice picks among constants or sub-spaces, so put it inside a sub-space such as { name: uniform(low=0, high=1) }',
     );
-    expect(rejection({ x: choice({}) }).message).toBe('choice({}) for "x": options[0] is an empty sub-space; give it at least one parameter');
+    expect(rejection({ x: choice({}) }).message).toBe(
+      'choice({}) for "x": options[0] is an empty sub-space; give it at least one parameter',
+    );
   });
 
   it('expands a range with Python semantics', () => {
     const values = (definition: unknown): unknown[] => {
       const [parameter] = createSearchSpace(definition).parameters;
-      if (parameter?.value.kind !== 'expression' || parameter.value.expression.kind !== 'choice') throw new Error('not a choice');
+      if (parameter?.value.kind !== 'expression' || parameter.value.expression.kind !== 'choice')
+        throw new Error('not a choice');
       return parameter.value.expression.options.map((option) => (option.kind === 'value' ? option.value : option));
     };
     expect(values({ x: choice(range(1, 5)) })).toEqual([1, 2, 3, 4]);
@@ -266,7 +294,9 @@ describe('createSearchSpace: names', () => {
     const error = rejection({ '--lr': uniform(0, 1), lr: uniform(0, 2) });
     expect(error.message).toBe('parameters "--lr" and "lr" both become "lr" once leading dashes are stripped');
     expect(error.field).toBe('lr');
-    expect(rejection({ '-x': 1, '--x': 2 }).message).toBe('parameters "-x" and "--x" both become "x" once leading dashes are stripped');
+    expect(rejection({ '-x': 1, '--x': 2 }).message).toBe(
+      'parameters "-x" and "--x" both become "x" once leading dashes are stripped',
+    );
   });
 
   it('rejects __proto__, which a plain configuration object cannot hold', () => {
@@ -283,23 +313,28 @@ describe('createSearchSpace: names', () => {
 });
 
 describe('createSearchSpace: values and the definition itself', () => {
-  it.each([
-    [{ lr: [0.1, 0.2] }, 'parameter "lr": an array is not a parameter expression; to choose among values use choice(...) (got [0.1,0.2])'],
+  it.each(
     [
-      { lr: { low: 0, high: 1 } },
-      'parameter "lr": a plain object is not a parameter expression; nested parameters go in the options of a choice(...) (got {"low":0,"high":1})',
-    ],
-    [
-      { lr: null },
-      'parameter "lr": must be a parameter expression (choice, randint, uniform, loguniform, normal, lognormal or a q-variant) or a constant number, string or boolean (got null)',
-    ],
-    [
-      { lr: () => 1 },
-      'parameter "lr": must be a parameter expression (choice, randint, uniform, loguniform, normal, lognormal or a q-variant) or a constant number, string or boolean (got a function)',
-    ],
-    [{ lr: Number.NaN }, 'parameter "lr": a constant number must be finite (got NaN)'],
-    [{ lr: Number.NEGATIVE_INFINITY }, 'parameter "lr": a constant number must be finite (got -Infinity)'],
-  ].map(([definition, message]) => ({ definition, message })))('$message', ({ definition, message }) => {
+      [
+        { lr: [0.1, 0.2] },
+        'parameter "lr": an array is not a parameter expression; to choose among values use choice(...) (got [0.1,0.2])',
+      ],
+      [
+        { lr: { low: 0, high: 1 } },
+        'parameter "lr": a plain object is not a parameter expression; nested parameters go in the options of a choice(...) (got {"low":0,"high":1})',
+      ],
+      [
+        { lr: null },
+        'parameter "lr": must be a parameter expression (choice, randint, uniform, loguniform, normal, lognormal or a q-variant) or a constant number, string or boolean (got null)',
+      ],
+      [
+        { lr: () => 1 },
+        'parameter "lr": must be a parameter expression (choice, randint, uniform, loguniform, normal, lognormal or a q-variant) or a constant number, string or boolean (got a function)',
+      ],
+      [{ lr: Number.NaN }, 'parameter "lr": a constant number must be finite (got NaN)'],
+      [{ lr: Number.NEGATIVE_INFINITY }, 'parameter "lr": a constant number must be finite (got -Infinity)'],
+    ].map(([definition, message]) => ({ definition, message })),
+  )('$message', ({ definition, message }) => {
     const error = rejection(definition);
     expect(error.message).toBe(message);
     expect(error.field).toBe('lr');
@@ -315,11 +350,14 @@ describe('createSearchSpace: values and the definition itself', () => {
     expect(space.dimensions).toEqual([]);
   });
 
-  it.each([null, [], 'lr', 42, new Map(), uniform(0, 1)].map((definition) => ({ definition })))('rejects $definition as a definition', ({ definition }) => {
-    const error = rejection(definition);
-    expect(error.field).toBe('searchSpace');
-    expect(error.rule).toBe('must be an object mapping parameter names to expressions or constants');
-  });
+  it.each([null, [], 'lr', 42, new Map(), uniform(0, 1)].map((definition) => ({ definition })))(
+    'rejects $definition as a definition',
+    ({ definition }) => {
+      const error = rejection(definition);
+      expect(error.field).toBe('searchSpace');
+      expect(error.rule).toBe('must be an object mapping parameter names to expressions or constants');
+    },
+  );
 
   it('rejects an empty definition', () => {
     expect(rejection({}).message).toBe('searchSpace: must define at least one parameter (got {})');
@@ -336,19 +374,19 @@ describe('createSearchSpace: nested spaces', () => {
     expect(rejection({ '--model': choice('none', { '--C': 1, C: 2 }) }).message).toBe(
       'parameters "model[1].--C" and "model[1].C" both become "model[1].C" once leading dashes are stripped',
     );
-    expect(
-      rejection({ outer: choice({ inner: choice({ deep: randint(0) }) }) }).message,
-    ).toBe('randint(upper=0) for "outer[0].inner[0].deep": upper must be a positive integer');
+    expect(rejection({ outer: choice({ inner: choice({ deep: randint(0) }) }) }).message).toBe(
+      'randint(upper=0) for "outer[0].inner[0].deep": upper must be a positive integer',
+    );
   });
 
   it('gives every expression a dimension in depth-first order', () => {
     const space = createSearchSpace({
       a: uniform(0, 1),
-      '--model': choice(
-        { kind: 'svm', '--C': loguniform(-3, 3) },
-        'none',
-        { kind: 'rf', trees: randint(100), depth: choice(3, 5, { d: normal(0, 1) }) },
-      ),
+      '--model': choice({ kind: 'svm', '--C': loguniform(-3, 3) }, 'none', {
+        kind: 'rf',
+        trees: randint(100),
+        depth: choice(3, 5, { d: normal(0, 1) }),
+      }),
       b: 'constant',
       c: normal(0, 1),
     });
@@ -362,7 +400,8 @@ describe('createSearchSpace: nested spaces', () => {
       [6, 'c', 'normal'],
     ]);
     const [, model] = space.parameters;
-    if (model?.value.kind !== 'expression' || model.value.expression.kind !== 'choice') throw new Error('model is not a choice');
+    if (model?.value.kind !== 'expression' || model.value.expression.kind !== 'choice')
+      throw new Error('model is not a choice');
     expect(model.value.dimension).toBe(1);
     const rf = model.value.expression.options[2];
     if (rf?.kind !== 'space') throw new Error('option 2 is not a sub-space');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_STEPS, SCHEMA_VERSION, schemaVersion, stepsToRun, type UpgradeStep } from '../../src/store/idb-schema.js';
+import {
+  SCHEMA_STEPS,
+  SCHEMA_VERSION,
+  schemaVersion,
+  stepsToRun,
+  type UpgradeStep,
+} from '../../src/store/idb-schema.js';
 
 const step = (version: number): UpgradeStep => ({ version, description: `v${version}`, apply: () => {} });
 

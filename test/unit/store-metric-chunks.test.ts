@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/random/index.js';
 import type { MetricPoint } from '../../src/store/index.js';
-import {
-  packMetrics,
-  unpackRunMetrics,
-  unpackSweepMetrics,
-  type MetricChunk,
-} from '../../src/store/metric-chunks.js';
+import { packMetrics, unpackRunMetrics, unpackSweepMetrics, type MetricChunk } from '../../src/store/metric-chunks.js';
 
 function point(sweepId: string, runId: string, step: number, value: number = step): MetricPoint {
-  return { sweepId, runId, attempt: 1 + (step % 2), name: step % 3 === 0 ? 'loss' : 'accuracy', step, value, time: 1000 + step };
+  return {
+    sweepId,
+    runId,
+    attempt: 1 + (step % 2),
+    name: step % 3 === 0 ? 'loss' : 'accuracy',
+    step,
+    value,
+    time: 1000 + step,
+  };
 }
 
 /**
@@ -66,7 +69,9 @@ describe('metric chunks', () => {
     }
     const chunks = commit(batches, 4);
     for (const sweepId of ['S1', 'S2', 'S3']) {
-      expect(unpackSweepMetrics(chunks.filter((c) => c.sweepId === sweepId))).toEqual(logged.filter((p) => p.sweepId === sweepId));
+      expect(unpackSweepMetrics(chunks.filter((c) => c.sweepId === sweepId))).toEqual(
+        logged.filter((p) => p.sweepId === sweepId),
+      );
       for (const run of [0, 1, 2]) {
         const runId = `${sweepId}_${run}`;
         expect(unpackRunMetrics(chunks.filter((c) => c.sweepId === sweepId && c.runId === runId))).toEqual(

@@ -29,7 +29,6 @@ function run(id: string, status: RunRecord['status'], index = 0): RunRecord {
   };
 }
 
-
 function point(step: number, value = step): MetricPoint {
   return { sweepId: 'S', runId: 'R', attempt: 1, name: 'acc', step, value, time: step };
 }
@@ -122,7 +121,9 @@ describe('errorText', () => {
 
 describe('IndexedDbStore outside the browser', () => {
   it('says it needs IndexedDB, and checks the flush interval first', async () => {
-    await expect(IndexedDbStore.open({ flushIntervalMs: 251 })).rejects.toThrow('flushIntervalMs: must be a number of milliseconds from 0 to 250 (got 251)');
+    await expect(IndexedDbStore.open({ flushIntervalMs: 251 })).rejects.toThrow(
+      'flushIntervalMs: must be a number of milliseconds from 0 to 250 (got 251)',
+    );
     await expect(IndexedDbStore.open()).rejects.toThrow('IndexedDbStore needs IndexedDB');
   });
 });

@@ -10,7 +10,13 @@ import {
   Workspace,
   choice,
 } from '../../src/index.js';
-import { exportSweep, importSweep, parseSweepDocument, sweepDocumentText, SweepDocumentError } from '../../src/export/index.js';
+import {
+  exportSweep,
+  importSweep,
+  parseSweepDocument,
+  sweepDocumentText,
+  SweepDocumentError,
+} from '../../src/export/index.js';
 import type { EventSink, WireTrialRequest } from '../../src/pool/protocol.js';
 import { WorkerPool, type PoolWorker } from '../../src/pool/worker-pool.js';
 import type { SweepBackendReport, SweepRecord } from '../../src/store/records.js';
@@ -36,8 +42,26 @@ function report(overrides: Partial<SweepBackendReport> = {}): SweepBackendReport
         failure: null,
         totalMs: 840,
         candidates: [
-          { backend: 'webgpu', available: false, canTrain: false, warmupMs: null, stepMs: null, steps: 0, error: 'no adapter', adapter: null },
-          { backend: 'webgl', available: true, canTrain: true, warmupMs: 300, stepMs: 1.2, steps: 5, error: null, adapter: { vendor: 'acme', architecture: 'x', description: 'GPU' } },
+          {
+            backend: 'webgpu',
+            available: false,
+            canTrain: false,
+            warmupMs: null,
+            stepMs: null,
+            steps: 0,
+            error: 'no adapter',
+            adapter: null,
+          },
+          {
+            backend: 'webgl',
+            available: true,
+            canTrain: true,
+            warmupMs: 300,
+            stepMs: 1.2,
+            steps: 5,
+            error: null,
+            adapter: { vendor: 'acme', architecture: 'x', description: 'GPU' },
+          },
         ],
       },
     ],
@@ -97,7 +121,12 @@ describe('MemoryStore and backend reports', () => {
 
   it('survives the orchestrator writing the sweep record while and after the report is written', async () => {
     const store = new MemoryStore();
-    const workspace = new Workspace({ name: 'lab', store, runner: new InProcessRunner({ capacity: 1 }), createSweepId: sequentialIds('HD_report') });
+    const workspace = new Workspace({
+      name: 'lab',
+      store,
+      runner: new InProcessRunner({ capacity: 1 }),
+      createSweepId: sequentialIds('HD_report'),
+    });
     const sweepHandle = new Experiment(workspace, 'report').submit(
       new HyperDriveConfig({
         hyperparameterSampling: new GridParameterSampling({ lr: choice(0.1, 0.2) }),
@@ -136,7 +165,9 @@ class ScriptedWorker extends EventTarget implements PoolWorker {
     this.port = port1;
     this.far = port2;
     Comlink.expose(api, port2);
-    port1.addEventListener('message', (event) => this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data })));
+    port1.addEventListener('message', (event) =>
+      this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data })),
+    );
     port1.start();
   }
   postMessage(message: unknown, transfer: Transferable[] = []): void {
@@ -165,32 +196,75 @@ describe('backendReportOf', () => {
           calibrate: async () => ({
             workload: 'spiral\u0007 MLP',
             candidates: [
-              { backend: 'webgpu', available: false, canTrain: false, warmupMs: null, stepMs: null, steps: 0, error: 'no adapter', adapter: null },
-              { backend: 'wasm', available: true, canTrain: true, warmupMs: 20, stepMs: 0.8, steps: 5, error: null, adapter: null },
+              {
+                backend: 'webgpu',
+                available: false,
+                canTrain: false,
+                warmupMs: null,
+                stepMs: null,
+                steps: 0,
+                error: 'no adapter',
+                adapter: null,
+              },
+              {
+                backend: 'wasm',
+                available: true,
+                canTrain: true,
+                warmupMs: 20,
+                stepMs: 0.8,
+                steps: 5,
+                error: null,
+                adapter: null,
+              },
             ],
             chosen: 'wasm',
             reason: 'wasm was fastest: 0.8 ms per step',
             totalMs: 120,
           }),
           runTrial: async (request: WireTrialRequest, sink: EventSink) => {
-            await sink([{ kind: 'started', time: 1, backend: request.backend, notes: ['webgl skipped: no WebGL 2'], adapter: null }]);
+            await sink([
+              {
+                kind: 'started',
+                time: 1,
+                backend: request.backend,
+                notes: ['webgl skipped: no WebGL 2'],
+                adapter: null,
+              },
+            ]);
             await sink([{ kind: 'warning', message: 'a trial warning, not about backends', time: 2 }]);
             await sink([{ kind: 'metric', name: 'acc', value: 0.5, time: 3 }]);
             return { kind: 'completed', hygiene: null };
           },
           cancel: () => {},
-          status: async () => ({ workerId: 1, backend: 'wasm', unhealthy: null, busy: false, trials: 0, memory: null, adapter: null, datasets: [] }),
+          status: async () => ({
+            workerId: 1,
+            backend: 'wasm',
+            unhealthy: null,
+            busy: false,
+            trials: 0,
+            memory: null,
+            adapter: null,
+            datasets: [],
+          }),
         }),
     });
     pools.push(pool);
-    const outcome = await pool.start({ sweepId: 'HD_1', runId: 'HD_1_0', params: { lr: 0.1 }, trial: { kind: 'builtin', name: 'spiral' } }, () => {}).outcome;
+    const outcome = await pool.start(
+      { sweepId: 'HD_1', runId: 'HD_1_0', params: { lr: 0.1 }, trial: { kind: 'builtin', name: 'spiral' } },
+      () => {},
+    ).outcome;
     expect(outcome.kind).toBe('completed');
 
     const previous = report({ notes: [{ time: 1, runId: 'HD_1_9', message: 'from the page that ran it before' }] });
     const built = backendReportOf(pool, previous, 99);
     expect(built.requested).toBe('auto');
     expect(built.updatedAt).toBe(99);
-    expect(built.pool).toEqual({ requested: 8, size: 2, deviceLimit: 2, clampedBecause: expect.stringContaining('requested 8 workers, this device holds 2') });
+    expect(built.pool).toEqual({
+      requested: 8,
+      size: 2,
+      deviceLimit: 2,
+      clampedBecause: expect.stringContaining('requested 8 workers, this device holds 2'),
+    });
     expect(built.calibrations).toHaveLength(2);
     expect(built.calibrations[0]).toEqual(previous.calibrations[0]);
     expect(built.calibrations[1]).toMatchObject({
@@ -200,7 +274,10 @@ describe('backendReportOf', () => {
       chosen: 'wasm',
       reason: 'wasm was fastest: 0.8 ms per step',
       failure: null,
-      candidates: [expect.objectContaining({ backend: 'webgpu', available: false }), expect.objectContaining({ backend: 'wasm', stepMs: 0.8, warmupMs: 20 })],
+      candidates: [
+        expect.objectContaining({ backend: 'webgpu', available: false }),
+        expect.objectContaining({ backend: 'wasm', stepMs: 0.8, warmupMs: 20 }),
+      ],
     });
     expect(built.notes.map((n) => [n.runId, n.message])).toEqual([
       ['HD_1_9', 'from the page that ran it before'],
@@ -216,7 +293,9 @@ describe('a backend report in a sweep document', () => {
   async function withReport(): Promise<{ store: MemoryStore; sweepId: string; stored: SweepBackendReport }> {
     const store = new MemoryStore();
     const { sweepId } = await richSweep(store);
-    const stored = report({ notes: [...report().notes, { time: 6, runId: `${sweepId}_1`, message: 'webgpu skipped' }] });
+    const stored = report({
+      notes: [...report().notes, { time: 6, runId: `${sweepId}_1`, message: 'webgpu skipped' }],
+    });
     await store.putBackendReport(sweepId, stored);
     return { store, sweepId, stored };
   }
@@ -264,18 +343,39 @@ describe('a backend report in a sweep document', () => {
       }
       throw new Error('the document was accepted');
     };
-    expect(refusal(edit((r) => (r['extra'] = 1)))).toMatchObject({ field: 'sweep.backendReport.extra', message: expect.stringContaining('is not a field of a backend report') });
-    expect(refusal(edit((r) => (r['requested'] = 'quantum')))).toMatchObject({ field: 'sweep.backendReport.requested', message: expect.stringContaining('must be one of auto, webgpu, webgl, wasm, cpu') });
-    expect(refusal(edit((r) => ((r['calibrations'] as { chosen: string }[])[0]!.chosen = 'auto')))).toMatchObject({ field: 'sweep.backendReport.calibrations[0].chosen' });
-    expect(refusal(edit((r) => ((r['calibrations'] as { candidates: { stepMs: unknown }[] }[])[0]!.candidates[1]!.stepMs = 'fast')))).toMatchObject({
+    expect(refusal(edit((r) => (r['extra'] = 1)))).toMatchObject({
+      field: 'sweep.backendReport.extra',
+      message: expect.stringContaining('is not a field of a backend report'),
+    });
+    expect(refusal(edit((r) => (r['requested'] = 'quantum')))).toMatchObject({
+      field: 'sweep.backendReport.requested',
+      message: expect.stringContaining('must be one of auto, webgpu, webgl, wasm, cpu'),
+    });
+    expect(refusal(edit((r) => ((r['calibrations'] as { chosen: string }[])[0]!.chosen = 'auto')))).toMatchObject({
+      field: 'sweep.backendReport.calibrations[0].chosen',
+    });
+    expect(
+      refusal(
+        edit(
+          (r) => ((r['calibrations'] as { candidates: { stepMs: unknown }[] }[])[0]!.candidates[1]!.stepMs = 'fast'),
+        ),
+      ),
+    ).toMatchObject({
       field: 'sweep.backendReport.calibrations[0].candidates[1].stepMs',
     });
-    expect(refusal(edit((r) => ((r['pool'] as { size: number }).size = 0)))).toMatchObject({ field: 'sweep.backendReport.pool.size' });
+    expect(refusal(edit((r) => ((r['pool'] as { size: number }).size = 0)))).toMatchObject({
+      field: 'sweep.backendReport.pool.size',
+    });
     expect(refusal(edit((r) => ((r['notes'] as { runId: string }[])[1]!.runId = 'HD_elsewhere_0')))).toMatchObject({
       field: 'sweep.backendReport.notes[1].runId',
       message: expect.stringContaining('must name a run of the document'),
     });
-    expect(refusal(edit((r) => ((r['notes'] as { message: string }[])[0]!.message = 'bell\u0007')))).toMatchObject({ field: 'sweep.backendReport.notes[0].message' });
-    expect(refusal(edit((r) => delete r['pool']))).toMatchObject({ field: 'sweep.backendReport.pool', message: expect.stringContaining('is required') });
+    expect(refusal(edit((r) => ((r['notes'] as { message: string }[])[0]!.message = 'bell\u0007')))).toMatchObject({
+      field: 'sweep.backendReport.notes[0].message',
+    });
+    expect(refusal(edit((r) => delete r['pool']))).toMatchObject({
+      field: 'sweep.backendReport.pool',
+      message: expect.stringContaining('is required'),
+    });
   });
 });

@@ -46,7 +46,7 @@ const REFINE_MIN_SCALE = 1e-3;
  *
  * The search moves in the unit cube and scores each point by what it decodes to, so a
  * quantised or discrete parameter is scored at the value that would really be trained, and
- * every candidate went through `decodePoint`, the one formula per expression (SPEC §2).
+ * every candidate went through `decodePoint`, the one formula per expression (semantics §2).
  * Returns every candidate seen, best first.
  */
 export function searchAcquisition(options: AcquisitionSearchOptions): Candidate[] {
@@ -58,7 +58,12 @@ export function searchAcquisition(options: AcquisitionSearchOptions): Candidate[
     const features = encoding.encode(params);
     if (features === null) return null;
     const value = options.score(features);
-    const candidate: Candidate = { point, params, features, score: Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value };
+    const candidate: Candidate = {
+      point,
+      params,
+      features,
+      score: Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value,
+    };
     seen.push(candidate);
     return candidate;
   };

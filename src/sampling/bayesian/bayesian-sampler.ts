@@ -79,7 +79,7 @@ const IMPROVEMENT_MARGIN = 0.01;
 const ANCHORS = 5;
 
 /**
- * Gaussian-process Bayesian optimisation over one search space (SPEC §3):
+ * Gaussian-process Bayesian optimisation over one search space (semantics §3):
  *
  * - the first `initialPoints` configurations come from a scrambled Sobol sequence (an even
  *   cover of the cube beats a model fitted to two points);
@@ -120,11 +120,16 @@ export class BayesianSampler implements Sampler {
   next(context: SamplerContext): ParamSet {
     const goal = context.goal;
     if (goal === undefined) {
-      throw new TypeError('BayesianParameterSampling needs SamplerContext.goal (MAXIMIZE or MINIMIZE) to learn from the observations');
+      throw new TypeError(
+        'BayesianParameterSampling needs SamplerContext.goal (MAXIMIZE or MINIMIZE) to learn from the observations',
+      );
     }
     // Warm-start parents' runs are prior knowledge like any finished run; with enough of them
     // the quasi-random start is skipped, as it should be.
-    const observations = context.priors === undefined || context.priors.length === 0 ? context.observations : [...context.priors, ...context.observations];
+    const observations =
+      context.priors === undefined || context.priors.length === 0
+        ? context.observations
+        : [...context.priors, ...context.observations];
     return this.suggest(observations, goal).params;
   }
 
@@ -140,7 +145,9 @@ export class BayesianSampler implements Sampler {
   private initialPoint(position: number, random: RandomSource): ParamSet {
     const size = this.encoding.size;
     const point =
-      this.sobol !== null && position < 2 ** 32 ? this.sobol.pointAt(position) : Array.from({ length: size }, () => random.next());
+      this.sobol !== null && position < 2 ** 32
+        ? this.sobol.pointAt(position)
+        : Array.from({ length: size }, () => random.next());
     return decodePoint(this.space, point);
   }
 
@@ -183,7 +190,9 @@ export class BayesianSampler implements Sampler {
       features.set(row.features, i * d);
       extraNoise[i] = row.partial ? PARTIAL_NOISE : 0;
     });
-    const kinds = Uint8Array.from(this.encoding.dimensions, (dim) => (dim.kind === 'categorical' ? CATEGORICAL : CONTINUOUS));
+    const kinds = Uint8Array.from(this.encoding.dimensions, (dim) =>
+      dim.kind === 'categorical' ? CATEGORICAL : CONTINUOUS,
+    );
     const data: TrainingData = { features, count: n, dimensions: d, kinds, targets, extraNoise };
     // The incumbent is the best finished observation; partial ones only when nothing finished.
     const finished = rows.map((row, i) => (row.value !== null && !row.partial ? i : -1)).filter((i) => i >= 0);
@@ -213,7 +222,9 @@ export class BayesianSampler implements Sampler {
       gp.predict(features, 0, posterior);
       return logExpectedImprovement(posterior.mean, posterior.variance, target);
     };
-    const order = Array.from({ length: data.count }, (_, i) => i).sort((a, b) => (data.targets[a] as number) - (data.targets[b] as number));
+    const order = Array.from({ length: data.count }, (_, i) => i).sort(
+      (a, b) => (data.targets[a] as number) - (data.targets[b] as number),
+    );
     const anchors = order.slice(0, ANCHORS).map((i) => data.features.slice(i * d, (i + 1) * d));
     const candidates = searchAcquisition({
       space: this.space,
@@ -228,7 +239,10 @@ export class BayesianSampler implements Sampler {
     // Every candidate is a configuration already tried (a small discrete space): any untried
     // one beats repeating, and if none turns up the best candidate is repeated.
     for (let i = 0; i < 200; i += 1) {
-      const params = decodePoint(this.space, Array.from({ length: d }, () => random.next()));
+      const params = decodePoint(
+        this.space,
+        Array.from({ length: d }, () => random.next()),
+      );
       if (!model.seen.has(paramsKey(params))) return { kind: 'exhausted', params };
     }
     const best = candidates[0];
@@ -299,10 +313,15 @@ function acquisitionBudget(n: number, d: number): AcquisitionBudget {
 function fitSubset(data: TrainingData, size: number): TrainingData {
   const n = data.count;
   const d = data.dimensions;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (data.targets[a] as number) - (data.targets[b] as number));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (data.targets[a] as number) - (data.targets[b] as number),
+  );
   const best = order.slice(0, Math.floor(size / 2));
   const rest = order.slice(best.length);
-  const spread = Array.from({ length: size - best.length }, (_, k) => rest[Math.floor((k * rest.length) / (size - best.length))] as number);
+  const spread = Array.from(
+    { length: size - best.length },
+    (_, k) => rest[Math.floor((k * rest.length) / (size - best.length))] as number,
+  );
   const chosen = [...best, ...spread].sort((a, b) => a - b);
   const features = new Float64Array(chosen.length * d);
   const targets = new Float64Array(chosen.length);

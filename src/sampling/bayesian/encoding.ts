@@ -29,10 +29,18 @@ export const INACTIVE = Number.NaN;
 type Encoder =
   | { readonly kind: 'position'; readonly index: number; readonly toPosition: (value: number) => number }
   | { readonly kind: 'randint'; readonly index: number; readonly upper: number }
-  | { readonly kind: 'ordinal'; readonly index: number; readonly values: readonly number[]; readonly rankOf: readonly number[]; readonly byRank: readonly number[] }
+  | {
+      readonly kind: 'ordinal';
+      readonly index: number;
+      readonly values: readonly number[];
+      readonly rankOf: readonly number[];
+      readonly byRank: readonly number[];
+    }
   | { readonly kind: 'categorical'; readonly index: number; readonly options: readonly OptionEncoder[] };
 
-type OptionEncoder = { readonly kind: 'value'; readonly value: Primitive } | { readonly kind: 'space'; readonly space: SpaceEncoder };
+type OptionEncoder =
+  | { readonly kind: 'value'; readonly value: Primitive }
+  | { readonly kind: 'space'; readonly space: SpaceEncoder };
 
 type ParameterEncoder =
   | { readonly name: string; readonly kind: 'constant'; readonly value: Primitive }
@@ -66,8 +74,15 @@ export class SpaceEncoding {
     for (let index = 0; index < size; index += 1) {
       const dimension = space.dimensions.find((d) => d.index === index);
       const encoder = encoders.find((e) => e.index === index);
-      if (dimension === undefined || encoder === undefined) throw new Error(`SpaceEncoding: dimension ${index} is missing from the space`);
-      dimensions.push(Object.freeze({ index, path: dimension.path, kind: encoder.kind === 'categorical' ? 'categorical' : 'continuous' }));
+      if (dimension === undefined || encoder === undefined)
+        throw new Error(`SpaceEncoding: dimension ${index} is missing from the space`);
+      dimensions.push(
+        Object.freeze({
+          index,
+          path: dimension.path,
+          kind: encoder.kind === 'categorical' ? 'categorical' : 'continuous',
+        }),
+      );
     }
     this.dimensions = Object.freeze(dimensions);
   }
@@ -136,7 +151,9 @@ function buildExpression(expression: NormalizedExpression, index: number, encode
   switch (expression.kind) {
     case 'choice': {
       const { options } = expression;
-      const numbers = options.map((option) => (option.kind === 'value' && typeof option.value === 'number' ? option.value : null));
+      const numbers = options.map((option) =>
+        option.kind === 'value' && typeof option.value === 'number' ? option.value : null,
+      );
       if (numbers.every((n): n is number => n !== null)) {
         const byRank = numbers.map((_, i) => i).sort((a, b) => (numbers[a] as number) - (numbers[b] as number));
         const rankOf = new Array<number>(numbers.length);
@@ -148,8 +165,11 @@ function buildExpression(expression: NormalizedExpression, index: number, encode
       return {
         kind: 'categorical',
         index,
-        options: options.map((option): OptionEncoder =>
-          option.kind === 'value' ? { kind: 'value', value: option.value } : { kind: 'space', space: buildSpace(option.space, encoders) },
+        options: options.map(
+          (option): OptionEncoder =>
+            option.kind === 'value'
+              ? { kind: 'value', value: option.value }
+              : { kind: 'space', space: buildSpace(option.space, encoders) },
         ),
       };
     }

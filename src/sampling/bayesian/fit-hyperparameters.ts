@@ -46,13 +46,19 @@ export function fitHyperparameters(data: TrainingData, options: FitOptions): Fit
     const result = minimizeBounded(objective, start, { lower, upper, maxIterations: options.maxIterations });
     evaluations += result.evaluations;
     const value = -result.value;
-    if (Number.isFinite(value) && value > best.logPosterior) best = { theta: result.x, logPosterior: value, evaluations: 0 };
+    if (Number.isFinite(value) && value > best.logPosterior)
+      best = { theta: result.x, logPosterior: value, evaluations: 0 };
   }
   return { ...best, evaluations };
 }
 
 /** log p(y | θ) + log p(θ), writing its gradient into `gradient`. */
-export function logPosterior(likelihood: MarginalLikelihood, priors: readonly LogPrior[], theta: Float64Array, gradient: Float64Array): number {
+export function logPosterior(
+  likelihood: MarginalLikelihood,
+  priors: readonly LogPrior[],
+  theta: Float64Array,
+  gradient: Float64Array,
+): number {
   const value = likelihood.evaluate(theta, gradient);
   if (!Number.isFinite(value)) return value;
   return value + logPrior(priors, theta, gradient);

@@ -50,7 +50,8 @@ export class GaussianProcess {
     this.x.set(data.features.subarray(0, data.count * d));
     this.y = new Float64Array(capacity);
     this.y.set(data.targets.subarray(0, data.count));
-    this.plain = data.kinds.every((kind) => kind === CONTINUOUS) && !data.features.subarray(0, data.count * d).some(Number.isNaN);
+    this.plain =
+      data.kinds.every((kind) => kind === CONTINUOUS) && !data.features.subarray(0, data.count * d).some(Number.isNaN);
     this.extraNoise = new Float64Array(capacity);
     this.extraNoise.set(data.extraNoise.subarray(0, data.count));
     this.l = new Float64Array(capacity * capacity);
@@ -94,7 +95,9 @@ export class GaussianProcess {
         }
       } else {
         for (let c = 0; c < d; c += 1) {
-          r2 += featureDelta(features[offset + c] as number, x[row + c] as number, kinds[c] as number) * (invL2[c] as number);
+          r2 +=
+            featureDelta(features[offset + c] as number, x[row + c] as number, kinds[c] as number) *
+            (invL2[c] as number);
         }
       }
       const k = this.signalVariance * matern52(r2);
@@ -132,7 +135,8 @@ export class GaussianProcess {
     this.x.set(features.subarray(0, d), n * d);
     if (features.subarray(0, d).some(Number.isNaN)) this.plain = false;
     for (let i = 0; i < n; i += 1) {
-      column[i] = this.signalVariance * matern52(scaledDistance(this.x, i, this.x, n, d, this.kinds, this.inverseLengthscales));
+      column[i] =
+        this.signalVariance * matern52(scaledDistance(this.x, i, this.x, n, d, this.kinds, this.inverseLengthscales));
     }
     const diagonal = this.signalVariance + this.noiseVariance + extraNoise + this.jitter;
     if (!choleskyAppendInPlace(this.l, n, this.capacity, column, diagonal)) return false;
@@ -152,7 +156,8 @@ export class GaussianProcess {
     for (let i = 0; i < n; i += 1) {
       l[i * stride + i] = this.signalVariance + this.noiseVariance + (extraNoise[i] as number) + this.jitter;
       for (let j = 0; j < i; j += 1) {
-        l[i * stride + j] = this.signalVariance * matern52(scaledDistance(x, i, x, j, d, this.kinds, this.inverseLengthscales));
+        l[i * stride + j] =
+          this.signalVariance * matern52(scaledDistance(x, i, x, j, d, this.kinds, this.inverseLengthscales));
       }
     }
     if (!choleskyInPlace(l, n, stride)) return false;

@@ -1,5 +1,16 @@
-export { BayesianSampler, roleOf, type BayesianSamplerSettings, type ObservationRole, type Suggestion } from './bayesian-sampler.js';
-export { searchAcquisition, type AcquisitionBudget, type AcquisitionSearchOptions, type Candidate } from './acquisition-search.js';
+export {
+  BayesianSampler,
+  roleOf,
+  type BayesianSamplerSettings,
+  type ObservationRole,
+  type Suggestion,
+} from './bayesian-sampler.js';
+export {
+  searchAcquisition,
+  type AcquisitionBudget,
+  type AcquisitionSearchOptions,
+  type Candidate,
+} from './acquisition-search.js';
 export { SpaceEncoding, INACTIVE, type FeatureDimension, type FeatureKind } from './encoding.js';
 export { fitHyperparameters, logPosterior, type FitOptions, type FitResult } from './fit-hyperparameters.js';
 export { GaussianProcess, type Posterior } from './gaussian-process.js';
@@ -14,7 +25,16 @@ export {
   type HyperparameterLayout,
   type LogPrior,
 } from './hyperparameters.js';
-export { CATEGORICAL, CONTINUOUS, featureDelta, inverseSquares, matern52, matern52Slope, pairDeltas, scaledDistance } from './kernel.js';
+export {
+  CATEGORICAL,
+  CONTINUOUS,
+  featureDelta,
+  inverseSquares,
+  matern52,
+  matern52Slope,
+  pairDeltas,
+  scaledDistance,
+} from './kernel.js';
 export { minimizeBounded, type MinimizeOptions, type MinimizeResult, type Objective } from './lbfgs.js';
 export {
   choleskyAppendInPlace,

@@ -61,7 +61,9 @@ export function scaledDistance(
   const rowA = i * d;
   const rowB = j * d;
   for (let k = 0; k < d; k += 1) {
-    r2 += featureDelta(a[rowA + k] as number, b[rowB + k] as number, kinds[k] as number) * (inverseSquaredLengthscales[k] as number);
+    r2 +=
+      featureDelta(a[rowA + k] as number, b[rowB + k] as number, kinds[k] as number) *
+      (inverseSquaredLengthscales[k] as number);
   }
   return r2;
 }
@@ -76,7 +78,8 @@ export function pairDeltas(x: Float64Array, n: number, d: number, kinds: Uint8Ar
   let p = 0;
   for (let i = 0; i < n; i += 1) {
     for (let j = i + 1; j < n; j += 1) {
-      for (let k = 0; k < d; k += 1) out[p + k] = featureDelta(x[i * d + k] as number, x[j * d + k] as number, kinds[k] as number);
+      for (let k = 0; k < d; k += 1)
+        out[p + k] = featureDelta(x[i * d + k] as number, x[j * d + k] as number, kinds[k] as number);
       p += d;
     }
   }

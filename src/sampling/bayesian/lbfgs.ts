@@ -79,7 +79,8 @@ export function minimizeBounded(objective: Objective, start: Float64Array, optio
       const s = sHistory[m - 1] as Float64Array;
       const y = yHistory[m - 1] as Float64Array;
       const gamma = dotFree(s, y, free) / Math.max(dotFree(y, y, free), 1e-300);
-      if (gamma > 0 && Number.isFinite(gamma)) for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) * gamma;
+      if (gamma > 0 && Number.isFinite(gamma))
+        for (let i = 0; i < n; i += 1) direction[i] = (direction[i] as number) * gamma;
     }
     for (let j = 0; j < m; j += 1) {
       const b = (rhoHistory[j] as number) * dotFree(yHistory[j] as Float64Array, direction, free);
@@ -146,7 +147,8 @@ export function minimizeBounded(objective: Objective, start: Float64Array, optio
 }
 
 function clampInto(x: Float64Array, lower: Float64Array, upper: Float64Array): Float64Array {
-  for (let i = 0; i < x.length; i += 1) x[i] = Math.min(Math.max(x[i] as number, lower[i] as number), upper[i] as number);
+  for (let i = 0; i < x.length; i += 1)
+    x[i] = Math.min(Math.max(x[i] as number, lower[i] as number), upper[i] as number);
   return x;
 }
 

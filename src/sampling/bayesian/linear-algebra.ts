@@ -119,7 +119,13 @@ export function inverseFromCholesky(l: Float64Array, n: number, out: Float64Arra
  * what makes conditioning on pending points cheap. Returns false when the bordered matrix is not
  * positive definite (the new point duplicates old ones and there is no noise to separate them).
  */
-export function choleskyAppendInPlace(l: Float64Array, n: number, stride: number, column: Float64Array, diagonal: number): boolean {
+export function choleskyAppendInPlace(
+  l: Float64Array,
+  n: number,
+  stride: number,
+  column: Float64Array,
+  diagonal: number,
+): boolean {
   const row = n * stride;
   for (let i = 0; i < n; i += 1) l[row + i] = column[i] as number;
   for (let i = 0; i < n; i += 1) {

@@ -1,6 +1,11 @@
 import { signalIndex, noiseIndex, type HyperparameterLayout } from './hyperparameters.js';
 import { inverseSquares, matern52, matern52Slope, pairDeltas } from './kernel.js';
-import { choleskyInPlace, choleskySolveInPlace, inverseFromCholesky, logDeterminantFromCholesky } from './linear-algebra.js';
+import {
+  choleskyInPlace,
+  choleskySolveInPlace,
+  inverseFromCholesky,
+  logDeterminantFromCholesky,
+} from './linear-algebra.js';
 
 /** Observations as the Gaussian process sees them. */
 export interface TrainingData {
@@ -95,7 +100,8 @@ export class MarginalLikelihood implements HyperparameterLayout {
     gradient.fill(0);
     let traceDiagonal = 0;
     let offDiagonalSignal = 0;
-    for (let i = 0; i < n; i += 1) traceDiagonal += (alpha[i] as number) * (alpha[i] as number) - (inv[i * n + i] as number);
+    for (let i = 0; i < n; i += 1)
+      traceDiagonal += (alpha[i] as number) * (alpha[i] as number) - (inv[i * n + i] as number);
     p = 0;
     for (let i = 0; i < n; i += 1) {
       const ai = alpha[i] as number;

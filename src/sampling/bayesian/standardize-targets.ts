@@ -43,9 +43,9 @@ export function standardizeTargets(values: readonly (number | null)[]): Float64A
 
 /** The Yeo-Johnson transform of z with exponent λ. */
 export function yeoJohnson(z: number, lambda: number): number {
-  if (z >= 0) return Math.abs(lambda) < 1e-12 ? Math.log1p(z) : (Math.pow(1 + z, lambda) - 1) / lambda;
+  if (z >= 0) return Math.abs(lambda) < 1e-12 ? Math.log1p(z) : ((1 + z) ** lambda - 1) / lambda;
   const mirrored = 2 - lambda;
-  return Math.abs(mirrored) < 1e-12 ? -Math.log1p(-z) : -(Math.pow(1 - z, mirrored) - 1) / mirrored;
+  return Math.abs(mirrored) < 1e-12 ? -Math.log1p(-z) : -((1 - z) ** mirrored - 1) / mirrored;
 }
 
 const LAMBDA_RANGE = [-1, 1] as const;

@@ -2,7 +2,7 @@ import { bestRun } from '../../experiment/run-queries.js';
 import { flattenParams } from '../../space/flatten.js';
 import type { RunRecord } from '../../store/records.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
-import type { SweepModel } from '../model/sweep-model.js';
+import type { SweepModel } from '../view-model/sweep-model.js';
 
 export interface BestRunActions {
   /** Saves the run's model through TF.js: `downloads://NAME` or `indexeddb://NAME`. */
@@ -28,13 +28,21 @@ export class BestRunPanel {
     private readonly actions: BestRunActions,
   ) {
     this.body = h('div', { className: 'best-body' });
-    this.element = h('section', { className: 'panel best-run', attrs: { 'data-testid': 'best-run', 'aria-labelledby': 'best-title' } }, h('h3', { attrs: { id: 'best-title' }, text: 'Best run' }), this.body);
+    this.element = h(
+      'section',
+      { className: 'panel best-run', attrs: { 'data-testid': 'best-run', 'aria-labelledby': 'best-title' } },
+      h('h3', { attrs: { id: 'best-title' }, text: 'Best run' }),
+      this.body,
+    );
     this.update();
   }
 
   update(): void {
     const record = this.model.record;
-    const best = bestRun(this.model.rows().map((r) => r.run), record.config.primaryMetricGoal);
+    const best = bestRun(
+      this.model.rows().map((r) => r.run),
+      record.config.primaryMetricGoal,
+    );
     if (best?.id === this.shownId && this.model.version === this.shownVersion) return;
     this.shownVersion = this.model.version;
     // Keep the controls (a half-typed model name) while the same run stays best.
@@ -44,7 +52,10 @@ export class BestRunPanel {
     }
     this.shownId = best?.id ?? null;
     if (best === null) {
-      replaceChildren(this.body, h('p', { className: 'muted', text: `No run has logged ${record.config.primaryMetricName} yet.` }));
+      replaceChildren(
+        this.body,
+        h('p', { className: 'muted', text: `No run has logged ${record.config.primaryMetricName} yet.` }),
+      );
       return;
     }
     const params = flattenParams(best.params);
@@ -52,7 +63,13 @@ export class BestRunPanel {
       'table',
       { className: 'kv' },
       h('caption', { text: 'Hyperparameters' }),
-      h('tbody', null, ...Object.entries(params).map(([name, value]) => h('tr', null, h('th', { attrs: { scope: 'row' }, text: name }), h('td', { text: formatValue(value) })))),
+      h(
+        'tbody',
+        null,
+        ...Object.entries(params).map(([name, value]) =>
+          h('tr', null, h('th', { attrs: { scope: 'row' }, text: name }), h('td', { text: formatValue(value) })),
+        ),
+      ),
     );
     const copy = h('button', {
       attrs: { type: 'button', 'data-action': 'copy-config' },
@@ -60,8 +77,12 @@ export class BestRunPanel {
       on: {
         click: () => {
           const text = JSON.stringify(best.params, null, 2);
-          void copyText(text).then(
-            (ok) => announce(ok ? 'Copied the best run’s hyperparameters as JSON' : 'Copying is not allowed here; the JSON is selected below'),
+          void copyText(text).then((ok) =>
+            announce(
+              ok
+                ? 'Copied the best run’s hyperparameters as JSON'
+                : 'Copying is not allowed here; the JSON is selected below',
+            ),
           );
           configText.hidden = false;
           configText.value = text;
@@ -69,10 +90,16 @@ export class BestRunPanel {
         },
       },
     });
-    const configText = h('textarea', { attrs: { readonly: true, rows: 6, 'aria-label': 'Best run hyperparameters as JSON' }, className: 'code' });
+    const configText = h('textarea', {
+      attrs: { readonly: true, rows: 6, 'aria-label': 'Best run hyperparameters as JSON' },
+      className: 'code',
+    });
     configText.hidden = true;
     const status = h('p', { className: 'export-status', attrs: { role: 'status' } });
-    const name = h('input', { attrs: { value: `overdrive-${best.id}`, 'aria-label': 'Model name', spellcheck: 'false' }, className: 'narrow' });
+    const name = h('input', {
+      attrs: { value: `overdrive-${best.id}`, 'aria-label': 'Model name', spellcheck: 'false' },
+      className: 'narrow',
+    });
     const hasModel = best.checkpoint?.model === true;
     const run = async (destination: string, what: string): Promise<void> => {
       status.textContent = `${what}…`;
@@ -83,8 +110,16 @@ export class BestRunPanel {
         status.textContent = `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     };
-    const download = h('button', { attrs: { type: 'button', 'data-action': 'download-model', disabled: !hasModel }, text: 'Download model', on: { click: () => void run(`downloads://${safeName(name.value)}`, 'Downloading model.json and weights') } });
-    const save = h('button', { attrs: { type: 'button', 'data-action': 'save-model', disabled: !hasModel }, text: 'Save to browser', on: { click: () => void run(`indexeddb://${safeName(name.value)}`, 'Saving to indexeddb://') } });
+    const download = h('button', {
+      attrs: { type: 'button', 'data-action': 'download-model', disabled: !hasModel },
+      text: 'Download model',
+      on: { click: () => void run(`downloads://${safeName(name.value)}`, 'Downloading model.json and weights') },
+    });
+    const save = h('button', {
+      attrs: { type: 'button', 'data-action': 'save-model', disabled: !hasModel },
+      text: 'Save to browser',
+      on: { click: () => void run(`indexeddb://${safeName(name.value)}`, 'Saving to indexeddb://') },
+    });
     if (hasModel) {
       void this.actions.modelStored(best.id).then((stored) => {
         if (stored || this.shownId !== best.id) return;
@@ -95,11 +130,22 @@ export class BestRunPanel {
     }
     replaceChildren(
       this.body,
-      h('p', { className: 'best-line' }, h('strong', { text: `Run ${best.index + 1}` }), ` (${best.status}): best ${record.config.primaryMetricName} `, h('strong', { attrs: { 'data-testid': 'best-metric' }, text: formatValue(best.bestMetric) })),
+      h(
+        'p',
+        { className: 'best-line' },
+        h('strong', { text: `Run ${best.index + 1}` }),
+        ` (${best.status}): best ${record.config.primaryMetricName} `,
+        h('strong', { attrs: { 'data-testid': 'best-metric' }, text: formatValue(best.bestMetric) }),
+      ),
       h('div', { className: 'best-metrics', attrs: { 'data-role': 'metrics' } }),
       paramTable,
       h('div', { className: 'row' }, copy, h('label', null, 'model name ', name), download, save),
-      hasModel ? null : h('p', { className: 'muted', text: 'This run saved no model (its training function never called run.checkpoint(model)).' }),
+      hasModel
+        ? null
+        : h('p', {
+            className: 'muted',
+            text: 'This run saved no model (its training function never called run.checkpoint(model)).',
+          }),
       configText,
       status,
     );
@@ -116,14 +162,28 @@ export class BestRunPanel {
         'table',
         { className: 'kv' },
         h('caption', { text: 'Last logged metrics' }),
-        h('tbody', null, ...[...metrics].map(([name, values]) => h('tr', null, h('th', { attrs: { scope: 'row' }, text: name }), h('td', { text: formatValue(values.at(-1)) })))),
+        h(
+          'tbody',
+          null,
+          ...[...metrics].map(([name, values]) =>
+            h(
+              'tr',
+              null,
+              h('th', { attrs: { scope: 'row' }, text: name }),
+              h('td', { text: formatValue(values.at(-1)) }),
+            ),
+          ),
+        ),
       ),
     );
   }
 }
 
 function safeName(name: string): string {
-  const cleaned = name.trim().replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
+  const cleaned = name
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, 100);
   return cleaned === '' ? 'overdrive-model' : cleaned;
 }
 

@@ -1,15 +1,19 @@
-import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepSpec } from '../../spec/sweep-spec.js';
+import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../../sweep-file/sweep-file.js';
 
 /**
  * The sweep builder's form as data: every field as the text a person typed, so that a half-typed
  * number is kept as it is and the spec parser (the same one the CLI uses) names what is wrong
- * with it. `toSpecInput` turns it into a sweep spec; `fromSpec` fills it from one.
+ * with it. `toSpecInput` turns it into a sweep spec; `fromRecord` fills it from one.
  */
 export interface BuilderState {
   readonly experiment: string;
   readonly trial: TrialState;
   readonly parameters: readonly ParameterRow[];
-  readonly sampling: { readonly type: 'random' | 'grid' | 'bayesian'; readonly seed: string; readonly rule: 'random' | 'sobol' };
+  readonly sampling: {
+    readonly type: 'random' | 'grid' | 'bayesian';
+    readonly seed: string;
+    readonly rule: 'random' | 'sobol';
+  };
   readonly policy: PolicyState;
   readonly objective: { readonly metric: string; readonly goal: 'maximize' | 'minimize' };
   /** `trialTimeoutSeconds` empty: no per-trial time limit. */
@@ -22,7 +26,9 @@ export interface BuilderState {
   readonly backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 }
 
-export type TrialState = { readonly kind: 'builtin'; readonly name: string } | { readonly kind: 'module'; readonly url: string; readonly label: string };
+export type TrialState =
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly label: string };
 
 export type ParameterType = SpecParameterType | 'constant';
 
@@ -148,7 +154,8 @@ export function splitList(text: string): string[] {
 }
 
 function formatLiteral(value: unknown): string {
-  if (typeof value === 'string') return /^(true|false)$|^[+-]?[\d.]|,|^\s|\s$|^["']/.test(value) || value === '' ? JSON.stringify(value) : value;
+  if (typeof value === 'string')
+    return /^(true|false)$|^[+-]?[\d.]|,|^\s|\s$|^["']/.test(value) || value === '' ? JSON.stringify(value) : value;
   return String(value);
 }
 
@@ -164,13 +171,19 @@ export function parameterSpec(row: ParameterRow): unknown {
   return spec;
 }
 
-/** The whole form as a sweep spec input, ready for `parseSweepSpec`. */
+/** The whole form as a sweep spec input, ready for `parseSweepFile`. */
 export function toSpecInput(state: BuilderState): Record<string, unknown> {
   const searchSpace: Record<string, unknown> = {};
   for (const row of state.parameters) searchSpace[row.name] = parameterSpec(row);
   const sampling =
     state.sampling.type === 'random'
-      ? { type: 'random', rule: state.sampling.rule, ...(state.sampling.seed.trim() === '' ? {} : { seed: numberField(state.sampling.seed) ?? state.sampling.seed }) }
+      ? {
+          type: 'random',
+          rule: state.sampling.rule,
+          ...(state.sampling.seed.trim() === ''
+            ? {}
+            : { seed: numberField(state.sampling.seed) ?? state.sampling.seed }),
+        }
       : { type: state.sampling.type };
   const policy = policySpec(state.policy);
   const limits: Record<string, unknown> = {};
@@ -211,15 +224,24 @@ function policySpec(policy: PolicyState): Record<string, unknown> | undefined {
 }
 
 /** Fills the form from a normalised spec (a pasted, uploaded or shared one). */
-export function fromSpec(spec: SweepSpec): BuilderState {
+export function fromRecord(spec: SweepFile): BuilderState {
   const parameters = Object.entries(spec.search_space).map(([name, value]): ParameterRow => {
-    if (typeof value !== 'object') return { key: newRowKey(), name, type: 'constant', fields: { value: formatLiteral(value) } };
+    if (typeof value !== 'object')
+      return { key: newRowKey(), name, type: 'constant', fields: { value: formatLiteral(value) } };
     if (value.type === 'choice') {
       // A nested sub-space has no form of its own: it stays editable as JSON.
-      return { key: newRowKey(), name, type: 'choice', fields: { values: value.values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : formatLiteral(v))).join(', ') } };
+      return {
+        key: newRowKey(),
+        name,
+        type: 'choice',
+        fields: {
+          values: value.values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : formatLiteral(v))).join(', '),
+        },
+      };
     }
     const fields: Record<string, string> = {};
-    for (const field of PARAMETER_FIELDS[value.type]) fields[field] = String((value as unknown as Record<string, unknown>)[field] ?? '');
+    for (const field of PARAMETER_FIELDS[value.type])
+      fields[field] = String((value as unknown as Record<string, unknown>)[field] ?? '');
     return { key: newRowKey(), name, type: value.type, fields };
   });
   const sampling = spec.sampling_algorithm;
@@ -230,7 +252,10 @@ export function fromSpec(spec: SweepSpec): BuilderState {
   }
   return {
     experiment: spec.experiment_name,
-    trial: 'builtin' in spec.trial ? { kind: 'builtin', name: spec.trial.builtin } : { kind: 'module', url: spec.trial.module, label: spec.trial.module },
+    trial:
+      'builtin' in spec.trial
+        ? { kind: 'builtin', name: spec.trial.builtin }
+        : { kind: 'module', url: spec.trial.module, label: spec.trial.module },
     parameters,
     sampling: {
       type: sampling.type,

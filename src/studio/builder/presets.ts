@@ -1,16 +1,16 @@
 import digitsCnn from '../../../examples/digits-cnn.json';
 import digitsMlp from '../../../examples/digits-mlp.json';
 import spiral from '../../../examples/spiral.json';
-import { BUILTIN_EXAMPLES } from '../../models/registry.js';
-import { normalizeSweepSpec } from '../../spec/parse-sweep-spec.js';
-import type { SweepSpec } from '../../spec/sweep-spec.js';
+import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
+import { normalizeSweepFile } from '../../sweep-file/parse-sweep-file.js';
+import type { SweepFile } from '../../sweep-file/sweep-file.js';
 
 /** What the builder offers for each built-in example: the shipped example spec, in the repo's examples/. */
 export interface ExamplePreset {
   readonly name: string;
   readonly title: string;
   readonly description: string;
-  readonly spec: SweepSpec;
+  readonly spec: SweepFile;
 }
 
 const SOURCES: Readonly<Record<string, { readonly title: string; readonly data: unknown }>> = {
@@ -23,7 +23,7 @@ const SOURCES: Readonly<Record<string, { readonly title: string; readonly data: 
 export const PRESETS: readonly ExamplePreset[] = BUILTIN_EXAMPLES.map((name) => {
   const source = SOURCES[name];
   if (source === undefined) throw new Error(`no example spec for built-in example ${name}`);
-  const spec = normalizeSweepSpec(source.data, { builtinTrials: BUILTIN_EXAMPLES });
+  const spec = normalizeSweepFile(source.data, { builtinTrials: BUILTIN_EXAMPLES });
   return { name, title: source.title, description: spec.description ?? '', spec };
 });
 
@@ -35,10 +35,10 @@ export function presetFor(name: string): ExamplePreset | undefined {
  * The demo the app starts with (`#/demo`): the digits MLP example cut down so that it finishes
  * in about a minute on a laptop CPU, and shows early termination at work.
  */
-export function demoSpec(): SweepSpec {
+export function demoSpec(): SweepFile {
   const base = presetFor('digits-mlp')?.spec;
   if (base === undefined) throw new Error('the digits-mlp example is missing');
-  return normalizeSweepSpec(
+  return normalizeSweepFile(
     {
       ...base,
       experiment_name: 'demo',

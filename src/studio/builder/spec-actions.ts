@@ -1,7 +1,7 @@
-import type { ParsedSweepSpec } from '../../spec/parse-sweep-spec.js';
-import { encodeShareLink } from '../../spec/share-link.js';
-import { exportSweepJobJson, exportSweepJobYaml } from '../../spec/sweep-job-text.js';
-import { toOptunaScript } from '../../spec/to-optuna-script.js';
+import type { ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
+import { encodeShareLink } from '../../sweep-file/share-link.js';
+import { exportSweepJobJson, exportSweepJobYaml } from '../../sweep-file/sweep-job-text.js';
+import { toOptunaScript } from '../../sweep-file/to-optuna-script.js';
 import { announce, h, replaceChildren } from '../dom.js';
 import { downloadText } from '../export-actions.js';
 
@@ -10,12 +10,15 @@ import { downloadText } from '../export-actions.js';
  * JSON, for when one machine is no longer enough), an equivalent Optuna script, and a link that
  * opens this builder with the same sweep (what a teacher hands a class).
  */
-export function specActions(current: () => ParsedSweepSpec | null): HTMLElement {
+export function specActions(current: () => ParsedSweepFile | null): HTMLElement {
   const status = h('p', { className: 'muted', attrs: { role: 'status' } });
   const warnings = h('ul', { className: 'warnings' });
-  const linkBox = h('input', { attrs: { readonly: true, 'aria-label': 'Share link', 'data-testid': 'share-link' }, className: 'wide' });
+  const linkBox = h('input', {
+    attrs: { readonly: true, 'aria-label': 'Share link', 'data-testid': 'share-link' },
+    className: 'wide',
+  });
   linkBox.hidden = true;
-  const withSpec = (action: (parsed: ParsedSweepSpec) => Promise<void> | void) => async (): Promise<void> => {
+  const withSpec = (action: (parsed: ParsedSweepFile) => Promise<void> | void) => async (): Promise<void> => {
     const parsed = current();
     if (parsed === null) {
       status.textContent = 'Fix the errors in the form first.';
@@ -30,7 +33,7 @@ export function specActions(current: () => ParsedSweepSpec | null): HTMLElement 
   const showWarnings = (list: readonly { field: string; message: string }[]): void => {
     replaceChildren(warnings, ...list.map((w) => h('li', { text: `${w.field}: ${w.message}` })));
   };
-  const stem = (parsed: ParsedSweepSpec): string => parsed.experimentName.replace(/[^A-Za-z0-9._-]+/g, '_') || 'sweep';
+  const stem = (parsed: ParsedSweepFile): string => parsed.experimentName.replace(/[^A-Za-z0-9._-]+/g, '_') || 'sweep';
   const button = (text: string, action: string, run: () => Promise<void>): HTMLButtonElement =>
     h('button', { attrs: { type: 'button', 'data-action': action }, text, on: { click: () => void run() } });
   return h(
@@ -39,41 +42,61 @@ export function specActions(current: () => ParsedSweepSpec | null): HTMLElement 
     h(
       'div',
       { className: 'row' },
-      button('Download spec (JSON)', 'download-spec', withSpec((p) => {
-        downloadText(`${JSON.stringify(p.spec, null, 2)}\n`, `${stem(p)}.sweep.json`, 'application/json');
-        showWarnings([]);
-      })),
-      button('Azure ML job (YAML)', 'download-azure-yaml', withSpec((p) => {
-        const out = exportSweepJobYaml(p.spec);
-        downloadText(out.text, `${stem(p)}.sweep-job.yml`, 'application/yaml');
-        showWarnings(out.warnings);
-      })),
-      button('Azure ML job (JSON)', 'download-azure-json', withSpec((p) => {
-        const out = exportSweepJobJson(p.spec);
-        downloadText(out.text, `${stem(p)}.sweep-job.json`, 'application/json');
-        showWarnings(out.warnings);
-      })),
-      button('Optuna script', 'download-optuna', withSpec((p) => {
-        const out = toOptunaScript(p.spec);
-        downloadText(out.text, `${stem(p)}_optuna.py`, 'text/x-python');
-        showWarnings(out.warnings);
-      })),
-      button('Copy share link', 'share-link', withSpec(async (p) => {
-        const base = `${location.origin}${location.pathname}${location.search}`;
-        const link = await encodeShareLink(p.spec, base);
-        linkBox.hidden = false;
-        linkBox.value = link;
-        linkBox.select();
-        let copied = false;
-        try {
-          await navigator.clipboard.writeText(link);
-          copied = true;
-        } catch {
-          // Clipboard access refused (permissions, insecure context): the link is selected to copy by hand.
-        }
-        status.textContent = `${copied ? 'Copied' : 'Select and copy'} a ${link.length}-character link: it opens this builder with the same sweep (definition only, no results).`;
-        announce(status.textContent);
-      })),
+      button(
+        'Download spec (JSON)',
+        'download-spec',
+        withSpec((p) => {
+          downloadText(`${JSON.stringify(p.spec, null, 2)}\n`, `${stem(p)}.sweep.json`, 'application/json');
+          showWarnings([]);
+        }),
+      ),
+      button(
+        'Azure ML job (YAML)',
+        'download-azure-yaml',
+        withSpec((p) => {
+          const out = exportSweepJobYaml(p.spec);
+          downloadText(out.text, `${stem(p)}.sweep-job.yml`, 'application/yaml');
+          showWarnings(out.warnings);
+        }),
+      ),
+      button(
+        'Azure ML job (JSON)',
+        'download-azure-json',
+        withSpec((p) => {
+          const out = exportSweepJobJson(p.spec);
+          downloadText(out.text, `${stem(p)}.sweep-job.json`, 'application/json');
+          showWarnings(out.warnings);
+        }),
+      ),
+      button(
+        'Optuna script',
+        'download-optuna',
+        withSpec((p) => {
+          const out = toOptunaScript(p.spec);
+          downloadText(out.text, `${stem(p)}_optuna.py`, 'text/x-python');
+          showWarnings(out.warnings);
+        }),
+      ),
+      button(
+        'Copy share link',
+        'share-link',
+        withSpec(async (p) => {
+          const base = `${location.origin}${location.pathname}${location.search}`;
+          const link = await encodeShareLink(p.spec, base);
+          linkBox.hidden = false;
+          linkBox.value = link;
+          linkBox.select();
+          let copied = false;
+          try {
+            await navigator.clipboard.writeText(link);
+            copied = true;
+          } catch {
+            // Clipboard access refused (permissions, insecure context): the link is selected to copy by hand.
+          }
+          status.textContent = `${copied ? 'Copied' : 'Select and copy'} a ${link.length}-character link: it opens this builder with the same sweep (definition only, no results).`;
+          announce(status.textContent);
+        }),
+      ),
     ),
     linkBox,
     status,

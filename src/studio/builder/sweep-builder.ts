@@ -1,15 +1,15 @@
 import { ConfigError } from '../../errors.js';
 import { HyperDriveConfig } from '../../experiment/config.js';
-import { BUILTIN_EXAMPLES } from '../../models/registry.js';
-import { parseSweepSpec, type ParsedSweepSpec } from '../../spec/parse-sweep-spec.js';
-import { parseSweepJobText, type ParsedSweepJob } from '../../spec/sweep-job-text.js';
+import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
+import { parseSweepFile, type ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
+import { parseSweepJobText, type ParsedSweepJob } from '../../sweep-file/sweep-job-text.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
 import {
   PARAMETER_FIELDS,
   PARAMETER_TYPES,
   POLICY_FIELDS,
-  fromSpec,
+  fromRecord,
   newRowKey,
   parameterSpec,
   toSpecInput,
@@ -22,7 +22,7 @@ import { PRESETS, presetFor } from './presets.js';
 
 /** What the builder hands over when a person starts a sweep. */
 export interface BuiltSweep {
-  readonly parsed: ParsedSweepSpec;
+  readonly parsed: ParsedSweepFile;
   readonly config: HyperDriveConfig;
   readonly backend: BuilderState['backend'];
 }
@@ -31,7 +31,7 @@ export interface SweepBuilderOptions {
   readonly initial: BuilderState;
   readonly onStart: (sweep: BuiltSweep) => Promise<void>;
   /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
-  readonly specActions?: (spec: () => ParsedSweepSpec | null) => HTMLElement;
+  readonly specActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -84,21 +84,31 @@ export class SweepBuilder {
   private readonly specText: HTMLTextAreaElement;
   private readonly specError: HTMLElement;
   private readonly backendReport = new BackendReport();
-  private parsed: ParsedSweepSpec | null = null;
+  private parsed: ParsedSweepFile | null = null;
   private config: HyperDriveConfig | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private starting = false;
 
   constructor(private readonly options: SweepBuilderOptions) {
     this.state = options.initial;
-    this.form = h('form', { className: 'builder-form', attrs: { novalidate: true, 'aria-describedby': 'builder-summary' } });
+    this.form = h('form', {
+      className: 'builder-form',
+      attrs: { novalidate: true, 'aria-describedby': 'builder-summary' },
+    });
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.start();
     });
-    this.summary = h('div', { className: 'builder-summary', attrs: { id: 'builder-summary', role: 'status', 'aria-live': 'polite' } });
+    this.summary = h('div', {
+      className: 'builder-summary',
+      attrs: { id: 'builder-summary', role: 'status', 'aria-live': 'polite' },
+    });
     this.warnings = h('ul', { className: 'warnings' });
-    this.startButton = h('button', { attrs: { type: 'submit', 'data-testid': 'start-sweep' }, className: 'primary', text: 'Start sweep' });
+    this.startButton = h('button', {
+      attrs: { type: 'submit', 'data-testid': 'start-sweep' },
+      className: 'primary',
+      text: 'Start sweep',
+    });
     this.specText = h('textarea', {
       attrs: { rows: 18, spellcheck: 'false', 'aria-label': 'Sweep spec (JSON or YAML)', 'data-testid': 'spec-json' },
       className: 'code',
@@ -141,32 +151,54 @@ export class SweepBuilder {
   // Rendering
 
   private render(): void {
-    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focusKey'] : undefined;
+    const focused =
+      document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focusKey'] : undefined;
     replaceChildren(
       this.form,
       this.trialSection(),
       this.spaceSection(),
-      h('div', { className: 'builder-grid' }, this.samplingSection(), this.policySection(), this.objectiveSection(), this.limitsSection()),
+      h(
+        'div',
+        { className: 'builder-grid' },
+        this.samplingSection(),
+        this.policySection(),
+        this.objectiveSection(),
+        this.limitsSection(),
+      ),
       this.backendSection(),
       this.specSection(),
       h('div', { className: 'builder-actions' }, this.summary, this.warnings, this.startButton),
     );
-    if (focused !== undefined) this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+    if (focused !== undefined)
+      this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
   }
 
   private trialSection(): HTMLElement {
     const trial = this.state.trial;
     const name = uid('trial');
-    const builtin = h('input', { attrs: { type: 'radio', name, value: 'builtin', id: `${name}-b`, 'data-focus-key': 'trial-builtin' } });
-    const module = h('input', { attrs: { type: 'radio', name, value: 'module', id: `${name}-m`, 'data-focus-key': 'trial-module' } });
+    const builtin = h('input', {
+      attrs: { type: 'radio', name, value: 'builtin', id: `${name}-b`, 'data-focus-key': 'trial-builtin' },
+    });
+    const module = h('input', {
+      attrs: { type: 'radio', name, value: 'module', id: `${name}-m`, 'data-focus-key': 'trial-module' },
+    });
     builtin.checked = trial.kind === 'builtin';
     module.checked = trial.kind === 'module';
-    builtin.addEventListener('change', () => this.update({ trial: { kind: 'builtin', name: BUILTIN_EXAMPLES[0] ?? 'digits-mlp' } }, true));
+    builtin.addEventListener('change', () =>
+      this.update({ trial: { kind: 'builtin', name: BUILTIN_EXAMPLES[0] ?? 'digits-mlp' } }, true),
+    );
     module.addEventListener('change', () => this.update({ trial: { kind: 'module', url: '', label: '' } }, true));
 
     let detail: HTMLElement;
     if (trial.kind === 'builtin') {
-      const select = h('select', { attrs: { id: uid('example'), 'data-field': 'trial', 'data-focus-key': 'trial-example', 'aria-label': 'Which built-in example' } });
+      const select = h('select', {
+        attrs: {
+          id: uid('example'),
+          'data-field': 'trial',
+          'data-focus-key': 'trial-example',
+          'aria-label': 'Which built-in example',
+        },
+      });
       for (const preset of PRESETS) {
         const optionElement = h('option', { attrs: { value: preset.name }, text: `${preset.name}: ${preset.title}` });
         optionElement.selected = preset.name === trial.name;
@@ -185,7 +217,7 @@ export class SweepBuilder {
           on: {
             click: () => {
               if (preset === undefined) return;
-              this.load(fromSpec(preset.spec));
+              this.load(fromRecord(preset.spec));
               announce(`Loaded the ${preset.name} example`);
             },
           },
@@ -203,8 +235,12 @@ export class SweepBuilder {
           'aria-label': 'Training module URL',
         },
       });
-      url.addEventListener('input', () => this.update({ trial: { kind: 'module', url: url.value.trim(), label: url.value.trim() } }));
-      const file = h('input', { attrs: { type: 'file', accept: '.js,.mjs,text/javascript', 'aria-label': 'Pick a training module file' } });
+      url.addEventListener('input', () =>
+        this.update({ trial: { kind: 'module', url: url.value.trim(), label: url.value.trim() } }),
+      );
+      const file = h('input', {
+        attrs: { type: 'file', accept: '.js,.mjs,text/javascript', 'aria-label': 'Pick a training module file' },
+      });
       file.addEventListener('change', () => {
         const picked = file.files?.[0];
         if (picked === undefined) return;
@@ -227,7 +263,14 @@ export class SweepBuilder {
       'fieldset',
       { className: 'trial' },
       h('legend', { text: 'What to train' }),
-      h('div', { className: 'radio-row' }, builtin, h('label', { attrs: { for: builtin.id }, text: 'Built-in example' }), module, h('label', { attrs: { for: module.id }, text: 'My training module' })),
+      h(
+        'div',
+        { className: 'radio-row' },
+        builtin,
+        h('label', { attrs: { for: builtin.id }, text: 'Built-in example' }),
+        module,
+        h('label', { attrs: { for: module.id }, text: 'My training module' }),
+      ),
       detail,
     );
   }
@@ -240,7 +283,20 @@ export class SweepBuilder {
       on: {
         click: () => {
           const key = newRowKey();
-          this.update({ parameters: [...this.state.parameters, { key, name: `param_${this.state.parameters.length + 1}`, type: 'uniform', fields: { min_value: '0', max_value: '1' } }] }, true);
+          this.update(
+            {
+              parameters: [
+                ...this.state.parameters,
+                {
+                  key,
+                  name: `param_${this.state.parameters.length + 1}`,
+                  type: 'uniform',
+                  fields: { min_value: '0', max_value: '1' },
+                },
+              ],
+            },
+            true,
+          );
           this.form.querySelector<HTMLElement>(`[data-focus-key="${key}-name"]`)?.focus();
         },
       },
@@ -249,7 +305,10 @@ export class SweepBuilder {
       'fieldset',
       { className: 'space', attrs: { 'data-field': 'search_space' } },
       h('legend', { text: 'Search space' }),
-      h('p', { className: 'muted', text: 'loguniform and qloguniform bounds are natural-log exponents (HyperDrive’s convention): min −6.9 means e^−6.9 ≈ 0.001.' }),
+      h('p', {
+        className: 'muted',
+        text: 'loguniform and qloguniform bounds are natural-log exponents (HyperDrive’s convention): min −6.9 means e^−6.9 ≈ 0.001.',
+      }),
       h('div', { className: 'param-rows', attrs: { role: 'list' } }, ...rows),
       h('p', { className: 'field-error', attrs: { 'data-error-for': 'search_space' } }),
       add,
@@ -263,20 +322,31 @@ export class SweepBuilder {
     };
     const nameId = uid('pname');
     const name = h('input', {
-      attrs: { id: nameId, value: row.name, 'data-focus-key': `${row.key}-name`, 'aria-label': `Parameter ${index + 1} name`, autocomplete: 'off', spellcheck: 'false' },
+      attrs: {
+        id: nameId,
+        value: row.name,
+        'data-focus-key': `${row.key}-name`,
+        'aria-label': `Parameter ${index + 1} name`,
+        autocomplete: 'off',
+        spellcheck: 'false',
+      },
       className: 'param-name',
     });
     name.addEventListener('input', () => {
       setRow({ name: name.value });
       this.form.querySelector(`[data-row="${row.key}"]`)?.setAttribute('data-param', name.value);
     });
-    const type = h('select', { attrs: { 'aria-label': `Parameter ${index + 1} type`, 'data-focus-key': `${row.key}-type` } });
+    const type = h('select', {
+      attrs: { 'aria-label': `Parameter ${index + 1} type`, 'data-focus-key': `${row.key}-type` },
+    });
     for (const t of PARAMETER_TYPES) {
       const o = h('option', { attrs: { value: t }, text: t });
       o.selected = t === row.type;
       type.append(o);
     }
-    type.addEventListener('change', () => setRow({ type: type.value as ParameterType, fields: carryFields(row, type.value as ParameterType) }, true));
+    type.addEventListener('change', () =>
+      setRow({ type: type.value as ParameterType, fields: carryFields(row, type.value as ParameterType) }, true),
+    );
     const fields = PARAMETER_FIELDS[row.type].map((field) => {
       const id = uid('pfield');
       const input = h('input', {
@@ -292,7 +362,12 @@ export class SweepBuilder {
         className: field === 'values' ? 'wide' : 'narrow',
       });
       input.addEventListener('input', () => setRow({ fields: { ...this.rowFields(row.key), [field]: input.value } }));
-      return h('span', { className: 'field' }, h('label', { attrs: { for: id }, text: FIELD_LABELS[field] ?? field }), input);
+      return h(
+        'span',
+        { className: 'field' },
+        h('label', { attrs: { for: id }, text: FIELD_LABELS[field] ?? field }),
+        input,
+      );
     });
     const remove = h('button', {
       attrs: { type: 'button', 'aria-label': `Remove parameter ${row.name || index + 1}`, title: 'Remove' },
@@ -319,54 +394,137 @@ export class SweepBuilder {
 
   private samplingSection(): HTMLElement {
     const s = this.state.sampling;
-    const type = selectOf('Sampling', ['random', 'grid', 'bayesian'], s.type, 'sampling_algorithm.type', { random: 'Random', grid: 'Grid (every combination)', bayesian: 'Bayesian (Gaussian process)' });
-    type.addEventListener('change', () => this.update({ sampling: { ...this.state.sampling, type: type.value as BuilderState['sampling']['type'] } }, true));
+    const type = selectOf('Sampling', ['random', 'grid', 'bayesian'], s.type, 'sampling_algorithm.type', {
+      random: 'Random',
+      grid: 'Grid (every combination)',
+      bayesian: 'Bayesian (Gaussian process)',
+    });
+    type.addEventListener('change', () =>
+      this.update({ sampling: { ...this.state.sampling, type: type.value as BuilderState['sampling']['type'] } }, true),
+    );
     const parts: HTMLElement[] = [labelled('method', type)];
     if (s.type === 'random') {
-      const rule = selectOf('Rule', ['random', 'sobol'], s.rule, 'sampling_algorithm.rule', { random: 'independent draws', sobol: 'scrambled Sobol sequence' });
-      rule.addEventListener('change', () => this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }));
-      const seed = h('input', { attrs: { value: s.seed, inputmode: 'numeric', placeholder: 'none', 'data-field': 'sampling_algorithm.seed', 'data-focus-key': 'seed' }, className: 'narrow' });
+      const rule = selectOf('Rule', ['random', 'sobol'], s.rule, 'sampling_algorithm.rule', {
+        random: 'independent draws',
+        sobol: 'scrambled Sobol sequence',
+      });
+      rule.addEventListener('change', () =>
+        this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }),
+      );
+      const seed = h('input', {
+        attrs: {
+          value: s.seed,
+          inputmode: 'numeric',
+          placeholder: 'none',
+          'data-field': 'sampling_algorithm.seed',
+          'data-focus-key': 'seed',
+        },
+        className: 'narrow',
+      });
       seed.addEventListener('input', () => this.update({ sampling: { ...this.state.sampling, seed: seed.value } }));
       parts.push(labelled('rule', rule), labelled('seed', seed));
     }
-    return h('fieldset', { className: 'sampling' }, h('legend', { text: 'Sampling' }), ...parts, h('p', { className: 'field-error', attrs: { 'data-error-for': 'sampling_algorithm' } }));
+    return h(
+      'fieldset',
+      { className: 'sampling' },
+      h('legend', { text: 'Sampling' }),
+      ...parts,
+      h('p', { className: 'field-error', attrs: { 'data-error-for': 'sampling_algorithm' } }),
+    );
   }
 
   private policySection(): HTMLElement {
     const p = this.state.policy;
     const types = Object.keys(POLICY_FIELDS) as PolicyType[];
     const type = selectOf('Early termination', types, p.type, 'early_termination.type', POLICY_LABELS);
-    type.addEventListener('change', () => this.update({ policy: { type: type.value as PolicyType, fields: defaultPolicyFields(type.value as PolicyType) } }, true));
+    type.addEventListener('change', () =>
+      this.update(
+        { policy: { type: type.value as PolicyType, fields: defaultPolicyFields(type.value as PolicyType) } },
+        true,
+      ),
+    );
     const fields = POLICY_FIELDS[p.type].map((field) => {
       const path = `early_termination.${field}`;
       if (field === 'exclude_finished_jobs') {
         const box = h('input', { attrs: { type: 'checkbox', 'data-field': path, 'data-focus-key': path } });
         box.checked = p.fields[field] === 'true';
-        box.addEventListener('change', () => this.update({ policy: { ...this.state.policy, fields: { ...this.state.policy.fields, [field]: box.checked ? 'true' : 'false' } } }));
+        box.addEventListener('change', () =>
+          this.update({
+            policy: {
+              ...this.state.policy,
+              fields: { ...this.state.policy.fields, [field]: box.checked ? 'true' : 'false' },
+            },
+          }),
+        );
         return labelled(FIELD_LABELS[field] ?? field, box);
       }
-      const input = h('input', { attrs: { value: p.fields[field] ?? '', inputmode: 'decimal', 'data-field': path, 'data-focus-key': path }, className: 'narrow' });
-      input.addEventListener('input', () => this.update({ policy: { ...this.state.policy, fields: { ...this.state.policy.fields, [field]: input.value } } }));
+      const input = h('input', {
+        attrs: { value: p.fields[field] ?? '', inputmode: 'decimal', 'data-field': path, 'data-focus-key': path },
+        className: 'narrow',
+      });
+      input.addEventListener('input', () =>
+        this.update({
+          policy: { ...this.state.policy, fields: { ...this.state.policy.fields, [field]: input.value } },
+        }),
+      );
       return labelled(FIELD_LABELS[field] ?? field, input);
     });
-    return h('fieldset', { className: 'policy' }, h('legend', { text: 'Early termination' }), labelled('policy', type), ...fields, h('p', { className: 'field-error', attrs: { 'data-error-for': 'early_termination' } }));
+    return h(
+      'fieldset',
+      { className: 'policy' },
+      h('legend', { text: 'Early termination' }),
+      labelled('policy', type),
+      ...fields,
+      h('p', { className: 'field-error', attrs: { 'data-error-for': 'early_termination' } }),
+    );
   }
 
   private objectiveSection(): HTMLElement {
     const o = this.state.objective;
     const listId = uid('metrics');
-    const metric = h('input', { attrs: { value: o.metric, list: listId, 'data-field': 'objective.primary_metric', 'data-focus-key': 'metric', autocomplete: 'off', spellcheck: 'false' } });
-    metric.addEventListener('input', () => this.update({ objective: { ...this.state.objective, metric: metric.value } }));
-    const list = h('datalist', { attrs: { id: listId } }, ...METRIC_SUGGESTIONS.map((m) => h('option', { attrs: { value: m } })));
-    const goal = selectOf('Goal', ['maximize', 'minimize'], o.goal, 'objective.goal', { maximize: 'maximize', minimize: 'minimize' });
-    goal.addEventListener('change', () => this.update({ objective: { ...this.state.objective, goal: goal.value as 'maximize' | 'minimize' } }));
-    return h('fieldset', { className: 'objective' }, h('legend', { text: 'Primary metric' }), labelled('name', metric), list, labelled('goal', goal), h('p', { className: 'field-error', attrs: { 'data-error-for': 'objective' } }));
+    const metric = h('input', {
+      attrs: {
+        value: o.metric,
+        list: listId,
+        'data-field': 'objective.primary_metric',
+        'data-focus-key': 'metric',
+        autocomplete: 'off',
+        spellcheck: 'false',
+      },
+    });
+    metric.addEventListener('input', () =>
+      this.update({ objective: { ...this.state.objective, metric: metric.value } }),
+    );
+    const list = h(
+      'datalist',
+      { attrs: { id: listId } },
+      ...METRIC_SUGGESTIONS.map((m) => h('option', { attrs: { value: m } })),
+    );
+    const goal = selectOf('Goal', ['maximize', 'minimize'], o.goal, 'objective.goal', {
+      maximize: 'maximize',
+      minimize: 'minimize',
+    });
+    goal.addEventListener('change', () =>
+      this.update({ objective: { ...this.state.objective, goal: goal.value as 'maximize' | 'minimize' } }),
+    );
+    return h(
+      'fieldset',
+      { className: 'objective' },
+      h('legend', { text: 'Primary metric' }),
+      labelled('name', metric),
+      list,
+      labelled('goal', goal),
+      h('p', { className: 'field-error', attrs: { 'data-error-for': 'objective' } }),
+    );
   }
 
   private limitsSection(): HTMLElement {
     const l = this.state.limits;
     const input = (value: string, path: string, key: keyof BuilderState['limits']): HTMLInputElement => {
-      const el = h('input', { attrs: { value, inputmode: 'numeric', 'data-field': path, 'data-focus-key': path }, className: 'narrow' });
+      const el = h('input', {
+        attrs: { value, inputmode: 'numeric', 'data-field': path, 'data-focus-key': path },
+        className: 'narrow',
+      });
       el.addEventListener('input', () => this.update({ limits: { ...this.state.limits, [key]: el.value } }));
       return el;
     };
@@ -395,7 +553,13 @@ export class SweepBuilder {
       this.backendReport.setRequested(backend.value);
     });
     this.backendReport.setRequested(this.state.backend);
-    return h('fieldset', { className: 'backend' }, h('legend', { text: 'Compute backend' }), labelled('TF.js backend in the workers', backend), this.backendReport.element);
+    return h(
+      'fieldset',
+      { className: 'backend' },
+      h('legend', { text: 'Compute backend' }),
+      labelled('TF.js backend in the workers', backend),
+      this.backendReport.element,
+    );
   }
 
   private specSection(): HTMLElement {
@@ -404,7 +568,14 @@ export class SweepBuilder {
       text: 'Apply JSON to the form',
       on: { click: () => this.applySpecText(this.specText.value, 'the JSON above') },
     });
-    const upload = h('input', { attrs: { type: 'file', accept: '.json,application/json,.yaml,.yml', 'aria-label': 'Upload a sweep spec file', 'data-testid': 'upload-spec' } });
+    const upload = h('input', {
+      attrs: {
+        type: 'file',
+        accept: '.json,application/json,.yaml,.yml',
+        'aria-label': 'Upload a sweep spec file',
+        'data-testid': 'upload-spec',
+      },
+    });
     upload.addEventListener('change', () => {
       const file = upload.files?.[0];
       if (file === undefined) return;
@@ -417,7 +588,10 @@ export class SweepBuilder {
       'details',
       { className: 'spec-panel' },
       h('summary', { text: 'Sweep spec: JSON or YAML, Overdrive’s or an Azure ML v2 sweep job' }),
-      h('p', { className: 'muted', text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.' }),
+      h('p', {
+        className: 'muted',
+        text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.',
+      }),
       this.specText,
       this.specError,
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
@@ -435,7 +609,7 @@ export class SweepBuilder {
   applySpecText(text: string, source: string): void {
     try {
       const parsed = parseSpecText(text, source, this.state.trial);
-      this.load(fromSpec(parsed.spec));
+      this.load(fromRecord(parsed.spec));
       this.specError.textContent = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
       announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
     } catch (error) {
@@ -459,7 +633,7 @@ export class SweepBuilder {
     this.config = null;
     let problem: ConfigError | Error | null = null;
     try {
-      this.parsed = parseSweepSpec(input, { builtinTrials: BUILTIN_EXAMPLES });
+      this.parsed = parseSweepFile(input, { builtinTrials: BUILTIN_EXAMPLES });
       this.config = new HyperDriveConfig(this.parsed.hyperDriveConfigOptions);
     } catch (error) {
       problem = error instanceof Error ? error : new Error(String(error));
@@ -469,14 +643,23 @@ export class SweepBuilder {
       const c = this.config;
       replaceChildren(
         this.summary,
-        h('p', { className: 'ok', text: c === null ? '' : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.` }),
+        h('p', {
+          className: 'ok',
+          text:
+            c === null
+              ? ''
+              : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.`,
+        }),
       );
       this.startButton.disabled = this.starting;
       return;
     }
     this.startButton.disabled = true;
     const field = problem instanceof ConfigError ? problem.field : null;
-    replaceChildren(this.summary, h('p', { className: 'error', attrs: { 'data-testid': 'builder-error' }, text: problem.message }));
+    replaceChildren(
+      this.summary,
+      h('p', { className: 'error', attrs: { 'data-testid': 'builder-error' }, text: problem.message }),
+    );
     if (field !== null) this.markField(field, problem.message);
   }
 
@@ -495,8 +678,13 @@ export class SweepBuilder {
       } else {
         try {
           // Alone in an otherwise valid spec, the only thing that can be wrong is this row.
-          parseSweepSpec(
-            { trial: 'spiral', search_space: { [row.name]: parameterSpec(row) }, sampling_algorithm: 'random', objective: { primary_metric: 'm', goal: 'maximize' } },
+          parseSweepFile(
+            {
+              trial: 'spiral',
+              search_space: { [row.name]: parameterSpec(row) },
+              sampling_algorithm: 'random',
+              objective: { primary_metric: 'm', goal: 'maximize' },
+            },
             { builtinTrials: BUILTIN_EXAMPLES },
           );
         } catch (e) {
@@ -518,7 +706,9 @@ export class SweepBuilder {
   private markField(field: string, message: string): void {
     const space = /^search_space\.([^.[]+)(?:\.(\w+))?/.exec(field);
     if (space !== null) {
-      const row = [...this.form.querySelectorAll<HTMLElement>('[data-row]')].find((r) => r.dataset['param'] === space[1]);
+      const row = [...this.form.querySelectorAll<HTMLElement>('[data-row]')].find(
+        (r) => r.dataset['param'] === space[1],
+      );
       if (row !== undefined) {
         const sub = space[2] === undefined ? null : row.querySelector(`[data-subfield="${space[2]}"]`);
         (sub ?? row.querySelector('input'))?.setAttribute('aria-invalid', 'true');
@@ -555,7 +745,14 @@ export class SweepBuilder {
     try {
       await this.options.onStart({ parsed: this.parsed, config: this.config, backend: this.state.backend });
     } catch (error) {
-      replaceChildren(this.summary, h('p', { className: 'error', attrs: { role: 'alert' }, text: `Could not start the sweep: ${error instanceof Error ? error.message : String(error)}` }));
+      replaceChildren(
+        this.summary,
+        h('p', {
+          className: 'error',
+          attrs: { role: 'alert' },
+          text: `Could not start the sweep: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
     } finally {
       this.starting = false;
       this.startButton.textContent = 'Start sweep';
@@ -569,10 +766,20 @@ export class SweepBuilder {
  * the browser cannot run: the form's current trial stands in for it (and the warnings say so).
  */
 function parseSpecText(text: string, source: string, trial: BuilderState['trial']): ParsedSweepJob {
-  return parseSweepJobText(text, { source, builtinTrials: BUILTIN_EXAMPLES, trial: trial.kind === 'builtin' ? trial.name : { module: trial.url } });
+  return parseSweepJobText(text, {
+    source,
+    builtinTrials: BUILTIN_EXAMPLES,
+    trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
+  });
 }
 
-function selectOf(label: string, values: readonly string[], current: string, field: string, labels: Readonly<Record<string, string>>): HTMLSelectElement {
+function selectOf(
+  label: string,
+  values: readonly string[],
+  current: string,
+  field: string,
+  labels: Readonly<Record<string, string>>,
+): HTMLSelectElement {
   // Named by the <label> that `labelled` puts beside it; `label` is its title for pointer users.
   const select = h('select', { attrs: { 'data-field': field, 'data-focus-key': field, title: label } });
   for (const value of values) {
@@ -596,7 +803,10 @@ function carryFields(row: ParameterRow, type: ParameterType): Record<string, str
     const old = row.fields[field];
     if (old !== undefined) fields[field] = old;
   }
-  if (type === 'choice' && fields['values'] === undefined) fields['values'] = Object.values(row.fields).filter((v) => v.trim() !== '').join(', ');
+  if (type === 'choice' && fields['values'] === undefined)
+    fields['values'] = Object.values(row.fields)
+      .filter((v) => v.trim() !== '')
+      .join(', ');
   if (type === 'constant' && fields['value'] === undefined) fields['value'] = Object.values(row.fields)[0] ?? '';
   return fields;
 }
@@ -608,7 +818,12 @@ function defaultPolicyFields(type: PolicyType): Record<string, string> {
     case 'median_stopping':
       return { evaluation_interval: '1', delay_evaluation: '5' };
     case 'truncation_selection':
-      return { truncation_percentage: '20', evaluation_interval: '1', delay_evaluation: '5', exclude_finished_jobs: 'false' };
+      return {
+        truncation_percentage: '20',
+        evaluation_interval: '1',
+        delay_evaluation: '5',
+        exclude_finished_jobs: 'false',
+      };
     case 'asha':
       return { reduction_factor: '3', min_interval: '1', early_stopping_rate: '0' };
     case 'hyperband':

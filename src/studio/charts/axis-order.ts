@@ -23,9 +23,7 @@ export class AxisOrderStrip {
   private signature = '';
   private dragged: string | null = null;
 
-  constructor(
-    private readonly onMove: (key: string, toIndex: number, via: 'keyboard' | 'drag') => void,
-  ) {
+  constructor(private readonly onMove: (key: string, toIndex: number, via: 'keyboard' | 'drag') => void) {
     const labelId = uniqueId('axis-label');
     this.list = h('ol', { 'aria-labelledby': labelId, 'data-testid': 'axis-order' });
     this.element = h(
@@ -33,7 +31,11 @@ export class AxisOrderStrip {
       { class: 'odc-axis-order' },
       h('span', { id: labelId }, 'Axis order'),
       this.list,
-      h('span', { id: this.hintId, class: 'odc-sr' }, 'Drag to reorder, or press the left or right arrow key to move this axis; Home and End move it to either end.'),
+      h(
+        'span',
+        { id: this.hintId, class: 'odc-sr' },
+        'Drag to reorder, or press the left or right arrow key to move this axis; Home and End move it to either end.',
+      ),
     );
   }
 

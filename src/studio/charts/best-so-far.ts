@@ -1,7 +1,7 @@
 // Best so far: the best primary metric (per goal) among runs 1..n against run number n, as a
 // step line, over each run's own best as points. Runs that set a new record are emphasised.
 import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
-import type { ChartData, ChartRun } from '../model/chart-data.js';
+import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { h } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
 import { axisStyle, textStyle, tooltipBase } from './echarts-style.js';
@@ -122,7 +122,8 @@ class BestSoFarImpl implements BestSoFarChart {
         record = true;
       }
       if (best !== null) this.steps.push({ run, bestSoFar: best });
-      if (value !== null && Number.isFinite(value) && best !== null) points.push({ run, value, bestSoFar: best, record });
+      if (value !== null && Number.isFinite(value) && best !== null)
+        points.push({ run, value, bestSoFar: best, record });
     }
     if (points.length === 0) {
       this.shell.setEmpty(`No run has reported “${data.primaryMetric}” yet.`);
@@ -132,7 +133,12 @@ class BestSoFarImpl implements BestSoFarChart {
     this.shell.setEmpty(null);
     this.renderLegend(data);
     syncSize(this.echarts, this.sizes, width, height);
-    applyOption(this.echarts, this.sizes, JSON.stringify([width, height, this.revision, data.primaryMetric, data.goal]), this.option(data, points, width));
+    applyOption(
+      this.echarts,
+      this.sizes,
+      JSON.stringify([width, height, this.revision, data.primaryMetric, data.goal]),
+      this.option(data, points, width),
+    );
     const last = this.steps[this.steps.length - 1];
     const recordRun = [...points].reverse().find((p) => p.record);
     this.shell.setLabel(
@@ -159,11 +165,15 @@ class BestSoFarImpl implements BestSoFarChart {
       } else el.style.background = color;
       return el;
     };
-    const item = (el: HTMLElement, text: string): HTMLElement => h('li', {}, h('span', { class: 'odc-legend-item' }, el, text));
+    const item = (el: HTMLElement, text: string): HTMLElement =>
+      h('li', {}, h('span', { class: 'odc-legend-item' }, el, text));
     const list = h(
       'ul',
       { class: 'odc-legend', 'aria-label': 'Legend' },
-      item(swatch(theme.accent, 'line'), `Best ${data.primaryMetric} so far (${data.goal === 'MAXIMIZE' ? 'higher' : 'lower'} is better)`),
+      item(
+        swatch(theme.accent, 'line'),
+        `Best ${data.primaryMetric} so far (${data.goal === 'MAXIMIZE' ? 'higher' : 'lower'} is better)`,
+      ),
       item(swatch(theme.accent, 'dot'), 'New best'),
       item(swatch(withAlpha(theme.muted, 0.8), 'dot'), 'Run'),
       item(swatch(withAlpha(theme.muted, 0.8), 'cross'), 'Stopped early'),
@@ -236,9 +246,22 @@ class BestSoFarImpl implements BestSoFarChart {
       series: [
         step,
         scatter(plain, { symbolSize: size, z: 2, itemStyle: { color: withAlpha(theme.muted, 0.55 * faded) } }),
-        scatter(stopped, { symbol: CROSS, symbolSize: size, z: 2, itemStyle: { color: withAlpha(theme.muted, 0.7 * faded) } }),
-        scatter(records, { symbolSize: size + 3, z: 3, itemStyle: { color: theme.accent, opacity: faded, borderColor: theme.bg, borderWidth: 1.5 } }),
-        scatter(emphasised, { symbolSize: size + 6, z: 4, itemStyle: { color: theme.accent, borderColor: theme.fg, borderWidth: 2 } }),
+        scatter(stopped, {
+          symbol: CROSS,
+          symbolSize: size,
+          z: 2,
+          itemStyle: { color: withAlpha(theme.muted, 0.7 * faded) },
+        }),
+        scatter(records, {
+          symbolSize: size + 3,
+          z: 3,
+          itemStyle: { color: theme.accent, opacity: faded, borderColor: theme.bg, borderWidth: 1.5 },
+        }),
+        scatter(emphasised, {
+          symbolSize: size + 6,
+          z: 4,
+          itemStyle: { color: theme.accent, borderColor: theme.fg, borderWidth: 2 },
+        }),
       ],
     };
   }
@@ -256,7 +279,12 @@ class BestSoFarImpl implements BestSoFarChart {
     if (point === undefined || data === null) return '';
     return runTooltip(point.run, data, {
       swatch: point.record ? this.shell.theme.accent : this.shell.theme.muted,
-      lead: [[`best so far after ${runLabel(point.run.index)}`, `${formatNumber(point.bestSoFar)}${point.record ? ' (new best)' : ''}`]],
+      lead: [
+        [
+          `best so far after ${runLabel(point.run.index)}`,
+          `${formatNumber(point.bestSoFar)}${point.record ? ' (new best)' : ''}`,
+        ],
+      ],
     });
   }
 

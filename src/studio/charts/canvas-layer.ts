@@ -124,7 +124,13 @@ export class SlicedLayer<T extends LayerItem> {
     return kept === this.drawn.size;
   }
 
-  private fullRedraw(items: readonly T[], fullKey: string, painter: Painter<T>, cssWidth: number, cssHeight: number): void {
+  private fullRedraw(
+    items: readonly T[],
+    fullKey: string,
+    painter: Painter<T>,
+    cssWidth: number,
+    cssHeight: number,
+  ): void {
     const buffer = this.buffer;
     sizeCanvas(buffer, cssWidth, cssHeight);
     const ctx = context(buffer);

@@ -1,11 +1,21 @@
 import type { Primitive } from '../../space/expression.js';
-import type { ChartData, ChartRun, ParamColumn } from '../model/chart-data.js';
+import type { ChartData, ChartRun, ParamColumn } from '../view-model/chart-data.js';
 import { categoryLabels, niceExtent } from './format.js';
 
 /** A parameter column prepared for plotting: how a run's value becomes a coordinate. */
 export type PlotColumn =
-  | { readonly kind: 'number'; readonly name: string; readonly log: boolean; readonly extent: readonly [number, number] }
-  | { readonly kind: 'category'; readonly name: string; readonly values: readonly Primitive[]; readonly labels: readonly string[] };
+  | {
+      readonly kind: 'number';
+      readonly name: string;
+      readonly log: boolean;
+      readonly extent: readonly [number, number];
+    }
+  | {
+      readonly kind: 'category';
+      readonly name: string;
+      readonly values: readonly Primitive[];
+      readonly labels: readonly string[];
+    };
 
 /** Two values are the same category only when type and value match (1, "1" and true differ). */
 function sameCategory(a: Primitive, b: Primitive): boolean {
@@ -18,7 +28,8 @@ function sameCategory(a: Primitive, b: Primitive): boolean {
  * arrive; a log axis spans whole decades' fractions and stays positive.
  */
 export function plotColumn(column: ParamColumn, runs: readonly ChartRun[]): PlotColumn {
-  if (column.kind === 'category') return { kind: 'category', name: column.name, values: column.values, labels: categoryLabels(column.values) };
+  if (column.kind === 'category')
+    return { kind: 'category', name: column.name, values: column.values, labels: categoryLabels(column.values) };
   let lo = column.min;
   let hi = column.max;
   for (const run of runs) {
@@ -96,7 +107,11 @@ export function findColumn(data: ChartData, name: string): ParamColumn | undefin
  * Picks axis names: keeps each wanted name that still exists and is not taken, then fills the
  * rest with the first unused columns. Returns null when there are fewer than `count` columns.
  */
-export function pickAxes(params: readonly ParamColumn[], wanted: ReadonlyArray<string | undefined>, count: number): string[] | null {
+export function pickAxes(
+  params: readonly ParamColumn[],
+  wanted: ReadonlyArray<string | undefined>,
+  count: number,
+): string[] | null {
   const names = params.map((c) => c.name);
   if (names.length < count) return null;
   const chosen: string[] = [];
@@ -143,7 +158,11 @@ export function groupByColour(
   highlighted: ReadonlySet<string>,
   rowOf: (run: ChartRun) => number[] | null,
 ): ColouredGroups {
-  const buckets = Array.from({ length: COLOR_BUCKETS }, (_, i) => ({ color: colorAt(i / (COLOR_BUCKETS - 1)), rows: [] as number[][], runs: [] as ChartRun[] }));
+  const buckets = Array.from({ length: COLOR_BUCKETS }, (_, i) => ({
+    color: colorAt(i / (COLOR_BUCKETS - 1)),
+    rows: [] as number[][],
+    runs: [] as ChartRun[],
+  }));
   const without: RunGroup = { rows: [], runs: [] };
   const emphasised = { rows: [] as number[][], runs: [] as ChartRun[], colors: [] as string[] };
   for (const run of runs) {

@@ -86,7 +86,8 @@ export function tooltipContent(spec: TooltipSpec): HTMLElement {
   title.append(h('span', {}, spec.title));
   if (spec.subtitle !== undefined) title.append(h('span', { class: 'odc-tip-sub' }, spec.subtitle));
   const table = h('table', {});
-  for (const [label, value] of spec.rows) table.append(h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value)));
+  for (const [label, value] of spec.rows)
+    table.append(h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value)));
   const root = h('div', { class: 'odc-tip' }, title, table);
   if (spec.note !== undefined) root.append(h('div', { class: 'odc-tip-note' }, spec.note));
   return root;

@@ -29,7 +29,10 @@ export function axisStyle(theme: ChartTheme): {
  * Tooltip frame. Callers always pass a formatter that returns DOM nodes: ECharts' default
  * formatter and string formatters go through innerHTML, which must never see a parameter name.
  */
-export function tooltipBase(theme: ChartTheme, formatter: NonNullable<TooltipComponentOption['formatter']>): TooltipComponentOption {
+export function tooltipBase(
+  theme: ChartTheme,
+  formatter: NonNullable<TooltipComponentOption['formatter']>,
+): TooltipComponentOption {
   return {
     trigger: 'item',
     confine: true,
@@ -39,7 +42,8 @@ export function tooltipBase(theme: ChartTheme, formatter: NonNullable<TooltipCom
     borderWidth: 1,
     padding: [6, 10],
     textStyle: { color: theme.fg, fontFamily: theme.fontFamily, fontSize: 13 },
-    extraCssText: 'border-radius: 6px; box-shadow: 0 4px 14px rgba(0, 0, 0, 0.18); max-width: 22rem; white-space: normal;',
+    extraCssText:
+      'border-radius: 6px; box-shadow: 0 4px 14px rgba(0, 0, 0, 0.18); max-width: 22rem; white-space: normal;',
     formatter,
   };
 }

@@ -29,7 +29,9 @@ export function categoryLabels(values: readonly Primitive[]): string[] {
   const plain = values.map((v) => formatPrimitive(v));
   const counts = new Map<string, number>();
   for (const label of plain) counts.set(label, (counts.get(label) ?? 0) + 1);
-  return plain.map((label, i) => ((counts.get(label) ?? 0) > 1 && typeof values[i] === 'string' ? JSON.stringify(values[i]) : label));
+  return plain.map((label, i) =>
+    (counts.get(label) ?? 0) > 1 && typeof values[i] === 'string' ? JSON.stringify(values[i]) : label,
+  );
 }
 
 /** Shortens long names for axes (the full name stays in tooltips and controls). */

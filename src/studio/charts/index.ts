@@ -6,7 +6,7 @@
 // metric-chart, parallel-coordinates, scatter-2d, scatter-3d, best-so-far.
 import type { ChartByKind, ChartKind, ChartOptionsByKind } from './types.js';
 
-export type { ChartData, ChartRun, ChartSelection, ParamColumn, StudioChart } from '../model/chart-data.js';
+export type { ChartData, ChartRun, ChartSelection, ParamColumn, StudioChart } from '../view-model/chart-data.js';
 export type {
   BaseChartOptions,
   BestSoFarChart,
@@ -27,11 +27,15 @@ export type {
 } from './types.js';
 export { CHART_TEST_IDS } from './types.js';
 
-type Loader<K extends ChartKind> = (container: HTMLElement, options: ChartOptionsByKind[K] | undefined) => Promise<ChartByKind[K]>;
+type Loader<K extends ChartKind> = (
+  container: HTMLElement,
+  options: ChartOptionsByKind[K] | undefined,
+) => Promise<ChartByKind[K]>;
 
 const LOADERS: { readonly [K in ChartKind]: Loader<K> } = {
   metric: async (container, options) => (await import('./metric-chart.js')).createMetricChart(container, options),
-  parallel: async (container, options) => (await import('./parallel-coordinates.js')).createParallelCoordinates(container, options),
+  parallel: async (container, options) =>
+    (await import('./parallel-coordinates.js')).createParallelCoordinates(container, options),
   'scatter-2d': async (container, options) => (await import('./scatter-2d.js')).createScatter2D(container, options),
   'scatter-3d': async (container, options) => (await import('./scatter-3d.js')).createScatter3D(container, options),
   'best-so-far': async (container, options) => (await import('./best-so-far.js')).createBestSoFar(container, options),
@@ -42,7 +46,11 @@ const LOADERS: { readonly [K in ChartKind]: Loader<K> } = {
  * follows it with a ResizeObserver). Shows "Loading chart…" in the container until the chart's
  * code has arrived; rejects, leaving an error text there, when it cannot be loaded.
  */
-export async function createChart<K extends ChartKind>(kind: K, container: HTMLElement, options?: ChartOptionsByKind[K]): Promise<ChartByKind[K]> {
+export async function createChart<K extends ChartKind>(
+  kind: K,
+  container: HTMLElement,
+  options?: ChartOptionsByKind[K],
+): Promise<ChartByKind[K]> {
   const placeholder = document.createElement('p');
   placeholder.textContent = 'Loading chart…';
   placeholder.setAttribute('data-chart-loading', kind);
@@ -60,13 +68,23 @@ export async function createChart<K extends ChartKind>(kind: K, container: HTMLE
 }
 
 /** The charts one by one, loaded the same lazy way. */
-export const createMetricChart = (container: HTMLElement, options?: ChartOptionsByKind['metric']): Promise<ChartByKind['metric']> =>
-  createChart('metric', container, options);
-export const createParallelCoordinates = (container: HTMLElement, options?: ChartOptionsByKind['parallel']): Promise<ChartByKind['parallel']> =>
-  createChart('parallel', container, options);
-export const createScatter2D = (container: HTMLElement, options?: ChartOptionsByKind['scatter-2d']): Promise<ChartByKind['scatter-2d']> =>
-  createChart('scatter-2d', container, options);
-export const createScatter3D = (container: HTMLElement, options?: ChartOptionsByKind['scatter-3d']): Promise<ChartByKind['scatter-3d']> =>
-  createChart('scatter-3d', container, options);
-export const createBestSoFar = (container: HTMLElement, options?: ChartOptionsByKind['best-so-far']): Promise<ChartByKind['best-so-far']> =>
-  createChart('best-so-far', container, options);
+export const createMetricChart = (
+  container: HTMLElement,
+  options?: ChartOptionsByKind['metric'],
+): Promise<ChartByKind['metric']> => createChart('metric', container, options);
+export const createParallelCoordinates = (
+  container: HTMLElement,
+  options?: ChartOptionsByKind['parallel'],
+): Promise<ChartByKind['parallel']> => createChart('parallel', container, options);
+export const createScatter2D = (
+  container: HTMLElement,
+  options?: ChartOptionsByKind['scatter-2d'],
+): Promise<ChartByKind['scatter-2d']> => createChart('scatter-2d', container, options);
+export const createScatter3D = (
+  container: HTMLElement,
+  options?: ChartOptionsByKind['scatter-3d'],
+): Promise<ChartByKind['scatter-3d']> => createChart('scatter-3d', container, options);
+export const createBestSoFar = (
+  container: HTMLElement,
+  options?: ChartOptionsByKind['best-so-far'],
+): Promise<ChartByKind['best-so-far']> => createChart('best-so-far', container, options);

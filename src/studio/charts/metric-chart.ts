@@ -14,7 +14,7 @@
 //   and is redrawn at once on every update.
 // Hovering, the tooltip and click-to-select hit-test the curves directly (nearest curve under the
 // pointer), which is cheaper than any scene graph over 1000 polylines.
-import type { ChartData, ChartRun, ChartSelection } from '../model/chart-data.js';
+import type { ChartData, ChartRun, ChartSelection } from '../view-model/chart-data.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
 import { axisStyle, textStyle } from './echarts-style.js';
 import { h, LabelledSelect } from './dom.js';
@@ -29,7 +29,11 @@ import type { MetricChart, MetricChartOptions } from './types.js';
 
 type Group = 'running' | 'completed' | 'stopped' | 'failed';
 
-const GROUPS: ReadonlyArray<{ readonly group: Group; readonly label: string; readonly key: 'bold' | 'solid' | 'dashed' | 'dotted' }> = [
+const GROUPS: ReadonlyArray<{
+  readonly group: Group;
+  readonly label: string;
+  readonly key: 'bold' | 'solid' | 'dashed' | 'dotted';
+}> = [
   { group: 'running', label: 'Running', key: 'bold' },
   { group: 'completed', label: 'Completed', key: 'solid' },
   { group: 'stopped', label: 'Stopped early', key: 'dashed' },
@@ -101,7 +105,11 @@ interface BulkStyle {
   readonly highlighted: ReadonlySet<string>;
 }
 
-function traceLine(ctx: CanvasRenderingContext2D, t: Transform, values: readonly number[]): { x: number; y: number } | null {
+function traceLine(
+  ctx: CanvasRenderingContext2D,
+  t: Transform,
+  values: readonly number[],
+): { x: number; y: number } | null {
   ctx.beginPath();
   let pen = false;
   let last: { x: number; y: number } | null = null;
@@ -221,7 +229,12 @@ class MetricChartImpl implements MetricChart {
     this.tooltip = new FloatingTooltip(this.shell.stage);
     this.legend = h('ul', { class: 'odc-legend', 'aria-label': 'Run status' });
     for (const { group, label, key } of GROUPS) {
-      const button = h('button', { type: 'button', 'aria-pressed': 'true', 'data-group': group }, h('span', { class: 'odc-key', 'data-style': key, 'aria-hidden': 'true' }), label);
+      const button = h(
+        'button',
+        { type: 'button', 'aria-pressed': 'true', 'data-group': group },
+        h('span', { class: 'odc-key', 'data-style': key, 'aria-hidden': 'true' }),
+        label,
+      );
       button.addEventListener('click', () => this.toggleGroup(group));
       this.legendButtons.set(group, button);
       this.legend.append(h('li', {}, button));
@@ -347,9 +360,18 @@ class MetricChartImpl implements MetricChart {
       if (range.hi > yHi) yHi = range.hi;
       maxLength = Math.max(maxLength, values.length);
       const color =
-        run.best === null || !Number.isFinite(run.best) ? theme.noMetric : colorAt(bestHi > bestLo ? (run.best - bestLo) / (bestHi - bestLo) : 1);
+        run.best === null || !Number.isFinite(run.best)
+          ? theme.noMetric
+          : colorAt(bestHi > bestLo ? (run.best - bestLo) / (bestHi - bestLo) : 1);
       const lastValue = values[values.length - 1] ?? NaN;
-      lines.push({ id: run.id, run, values, group, color, signature: `${group}|${values.length}|${lastValue}|${color}` });
+      lines.push({
+        id: run.id,
+        run,
+        values,
+        group,
+        color,
+        signature: `${group}|${values.length}|${lastValue}|${color}`,
+      });
     }
     this.updateLegend(counts, data, bestLo, bestHi);
     if (!anyValue) {
@@ -371,7 +393,10 @@ class MetricChartImpl implements MetricChart {
     if (axisKey !== this.axisKey) {
       this.axisKey = axisKey;
       this.echarts.resize();
-      this.echarts.setOption(this.frameOption(metric, isPrimary, yMin, yMax, xMax, width), { notMerge: true, lazyUpdate: false });
+      this.echarts.setOption(this.frameOption(metric, isPrimary, yMin, yMax, xMax, width), {
+        notMerge: true,
+        lazyUpdate: false,
+      });
       this.transform = this.readTransform(yMin, yMax, xMax);
     }
     const t = this.transform;
@@ -400,7 +425,13 @@ class MetricChartImpl implements MetricChart {
         const hb = highlighted.has(b.id) ? 1 : 0;
         return ha - hb || BULK_ORDER[a.group] - BULK_ORDER[b.group] || a.run.index - b.run.index;
       });
-    this.bulk.render(bulkLines, bulkKey, { prepare: (ctx) => clipTo(ctx, t), draw: (ctx, line) => drawBulkLine(ctx, t, line, style) }, width, height);
+    this.bulk.render(
+      bulkLines,
+      bulkKey,
+      { prepare: (ctx) => clipTo(ctx, t), draw: (ctx, line) => drawBulkLine(ctx, t, line, style) },
+      width,
+      height,
+    );
     this.drawLive();
     this.shell.setLabel(this.describe(data, metric, counts));
   }
@@ -416,7 +447,14 @@ class MetricChartImpl implements MetricChart {
     this.axisKey = '';
   }
 
-  private frameOption(metric: string, isPrimary: boolean, yMin: number, yMax: number, xMax: number, width: number): ChartOption {
+  private frameOption(
+    metric: string,
+    isPrimary: boolean,
+    yMin: number,
+    yMax: number,
+    xMax: number,
+    width: number,
+  ): ChartOption {
     const theme = this.shell.theme;
     const axis = axisStyle(theme);
     return {
@@ -576,15 +614,23 @@ class MetricChartImpl implements MetricChart {
 
   private describe(data: ChartData, metric: string, counts: Readonly<Record<Group, number>>): string {
     const total = counts.running + counts.completed + counts.stopped + counts.failed;
-    const parts = [`Metric curves: ${metric} against ${metric === data.primaryMetric ? 'interval' : 'report number'} for ${total} runs`];
+    const parts = [
+      `Metric curves: ${metric} against ${metric === data.primaryMetric ? 'interval' : 'report number'} for ${total} runs`,
+    ];
     if (counts.running > 0) parts.push(`${counts.running} running`);
     if (counts.stopped > 0) parts.push(`${counts.stopped} stopped early`);
     let best: ChartRun | null = null;
     for (const run of data.runs) {
       if (run.best === null) continue;
-      if (best === null || best.best === null || (data.goal === 'MAXIMIZE' ? run.best > best.best : run.best < best.best)) best = run;
+      if (
+        best === null ||
+        best.best === null ||
+        (data.goal === 'MAXIMIZE' ? run.best > best.best : run.best < best.best)
+      )
+        best = run;
     }
-    if (best !== null && best.best !== null) parts.push(`best ${data.primaryMetric} ${formatNumber(best.best)} (${runLabel(best.index)})`);
+    if (best !== null && best.best !== null)
+      parts.push(`best ${data.primaryMetric} ${formatNumber(best.best)} (${runLabel(best.index)})`);
     return `${parts.join(', ')}.`;
   }
 
@@ -678,7 +724,10 @@ class MetricChartImpl implements MetricChart {
     const content = runTooltip(line.run, data, {
       swatch: line.color,
       lead: [
-        [`${metric} @ ${metric === data.primaryMetric ? 'interval' : 'report'} ${index + 1}`, value === undefined ? '—' : formatNumber(value)],
+        [
+          `${metric} @ ${metric === data.primaryMetric ? 'interval' : 'report'} ${index + 1}`,
+          value === undefined ? '—' : formatNumber(value),
+        ],
         ['reports', String(line.values.length)],
       ],
     });

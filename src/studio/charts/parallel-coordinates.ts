@@ -6,7 +6,7 @@
 // drawn on a canvas beneath it (./canvas-layer.ts) because ECharts' parallel series costs
 // ~100 µs per line on every redraw, too slow for 1000 runs inside the 50 ms budget; the
 // hovered line is drawn on a canvas above it. Hovering and the tooltip hit-test the lines.
-import type { ChartData, ChartRun } from '../model/chart-data.js';
+import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { AxisOrderStrip, type AxisChip } from './axis-order.js';
 import { sizeCanvas, SlicedLayer } from './canvas-layer.js';
 import { coordinate, metricExtent, plotColumn, type PlotColumn } from './columns.js';
@@ -24,7 +24,10 @@ import type { ParallelCoordinatesChart, ParallelCoordinatesOptions } from './typ
 type Interval = readonly [number, number];
 
 /** One axis: a parameter, or the primary metric (always a value axis on the run's best). */
-type Column = { readonly key: string; readonly label: string } & ({ readonly kind: 'param'; readonly plot: PlotColumn } | { readonly kind: 'metric'; readonly extent: Interval });
+type Column = { readonly key: string; readonly label: string } & (
+  | { readonly kind: 'param'; readonly plot: PlotColumn }
+  | { readonly kind: 'metric'; readonly extent: Interval }
+);
 
 const METRIC_KEY = 'metric';
 
@@ -55,11 +58,14 @@ function isAreaSelectEvent(value: unknown): value is { parallelAxisId: string; i
  */
 function axisY(column: Column, value: number, top: number, bottom: number): number {
   const height = bottom - top;
-  if (column.kind === 'metric') return bottom - ((value - column.extent[0]) / (column.extent[1] - column.extent[0] || 1)) * height;
+  if (column.kind === 'metric')
+    return bottom - ((value - column.extent[0]) / (column.extent[1] - column.extent[0] || 1)) * height;
   const plot = column.plot;
   if (plot.kind === 'category') return bottom - ((value + 0.5) / Math.max(1, plot.values.length)) * height;
   const [min, max] = plot.extent;
-  const t = plot.log ? (Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min) || 1) : (value - min) / (max - min || 1);
+  const t = plot.log
+    ? (Math.log10(value) - Math.log10(min)) / (Math.log10(max) - Math.log10(min) || 1)
+    : (value - min) / (max - min || 1);
   return bottom - t * height;
 }
 
@@ -341,8 +347,15 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
 
     const extent = metricExtent(data.runs);
     this.columns = [
-      ...data.params.map((p): Column => ({ key: paramKey(p.name), label: p.name, kind: 'param', plot: plotColumn(p, data.runs) })),
-      { key: METRIC_KEY, label: data.primaryMetric, kind: 'metric', extent: extent === null ? [0, 1] : niceExtent(extent[0], extent[1]) },
+      ...data.params.map(
+        (p): Column => ({ key: paramKey(p.name), label: p.name, kind: 'param', plot: plotColumn(p, data.runs) }),
+      ),
+      {
+        key: METRIC_KEY,
+        label: data.primaryMetric,
+        kind: 'metric',
+        extent: extent === null ? [0, 1] : niceExtent(extent[0], extent[1]),
+      },
     ];
     if (this.requestedOrder !== null) {
       const requested = this.requestedOrder;
@@ -360,7 +373,10 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     // The axes change shape (order, type, categories, theme, size): rebuild without merging,
     // then restore the brushes. Otherwise merge: ECharts keeps the axes and their brushes.
     const structure = JSON.stringify([
-      ordered.map((c) => [c.key, c.kind === 'param' ? (c.plot.kind === 'category' ? c.plot.labels : [c.plot.log, ...c.plot.extent]) : c.extent]),
+      ordered.map((c) => [
+        c.key,
+        c.kind === 'param' ? (c.plot.kind === 'category' ? c.plot.labels : [c.plot.log, ...c.plot.extent]) : c.extent,
+      ]),
       width,
       height,
       this.revision,
@@ -373,16 +389,26 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     if (rebuild) {
       for (const [brushKey, intervals] of this.brushes) {
         const id = this.axisIds.get(brushKey);
-        if (id !== undefined && intervals.length > 0) this.echarts.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: id, intervals }, { silent: true });
+        if (id !== undefined && intervals.length > 0)
+          this.echarts.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: id, intervals }, { silent: true });
       }
     }
-    this.shell.setLabel(`Parallel coordinates: ${data.runs.length} runs across ${ordered.map((c) => c.label).join(', ')}.`);
+    this.shell.setLabel(
+      `Parallel coordinates: ${data.runs.length} runs across ${ordered.map((c) => c.label).join(', ')}.`,
+    );
     // New runs may fall inside a brushed range.
     this.reportSelection();
     this.drawLines(data, ordered, extent, width, height, structure);
   }
 
-  private drawLines(data: ChartData, ordered: readonly Column[], extent: Interval | null, width: number, height: number, structure: string): void {
+  private drawLines(
+    data: ChartData,
+    ordered: readonly Column[],
+    extent: Interval | null,
+    width: number,
+    height: number,
+    structure: string,
+  ): void {
     const theme = this.shell.theme;
     const top = MARGIN.top;
     const bottom = height - MARGIN.bottom;
@@ -405,7 +431,8 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
       });
       if (points.length < 2) continue;
       const hasMetric = run.best !== null && Number.isFinite(run.best);
-      const t = hasMetric && extent !== null && run.best !== null ? (run.best - extent[0]) / (extent[1] - extent[0] || 1) : 0;
+      const t =
+        hasMetric && extent !== null && run.best !== null ? (run.best - extent[0]) / (extent[1] - extent[0] || 1) : 0;
       const score = data.goal === 'MAXIMIZE' ? t : 1 - t;
       const inactive = selection !== null && !selection.has(run.id);
       const emphasised = this.highlighted.has(run.id);
@@ -414,7 +441,18 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
       const width1 = emphasised ? 2.75 : 1;
       // Drawing order: brushed-out lines, runs without a metric, then worse to better, highlighted last.
       const rank = emphasised ? 3 : inactive ? 0 : hasMetric ? 1 + score : 0.5;
-      ranked.push({ line: { id: run.id, run, points, color, alpha, width: width1, signature: `${run.best}|${color}|${alpha}|${width1}|${points.length}` }, rank });
+      ranked.push({
+        line: {
+          id: run.id,
+          run,
+          points,
+          color,
+          alpha,
+          width: width1,
+          signature: `${run.best}|${color}|${alpha}|${width1}|${points.length}`,
+        },
+        rank,
+      });
     }
     ranked.sort((a, b) => a.rank - b.rank);
     this.lines = ranked.map((r) => r.line);
@@ -487,7 +525,14 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     this.tooltip.show(runTooltip(next.run, data, { swatch: next.color }), pointer.x, pointer.y);
   }
 
-  private option(extent: Interval | null, ordered: readonly Column[], goal: ChartData['goal'], width: number, height: number, rebuild: boolean): ParallelChartOption {
+  private option(
+    extent: Interval | null,
+    ordered: readonly Column[],
+    goal: ChartData['goal'],
+    width: number,
+    height: number,
+    rebuild: boolean,
+  ): ParallelChartOption {
     const theme = this.shell.theme;
     const axis = axisStyle(theme);
     const dims = this.columns;
@@ -513,7 +558,13 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
           nameLocation: 'end',
           nameGap: 14,
           realtime: false,
-          areaSelectStyle: { width: 22, borderWidth: 1, borderColor: theme.accent, color: withAlpha(theme.accent, 0.18), opacity: 1 },
+          areaSelectStyle: {
+            width: 22,
+            borderWidth: 1,
+            borderColor: theme.accent,
+            color: withAlpha(theme.accent, 0.18),
+            opacity: 1,
+          },
         },
       };
       option.parallelAxis = ordered.map((c) => this.axisOption(c, dims.indexOf(c), axis, spacing));
@@ -521,7 +572,12 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     return option;
   }
 
-  private axisOption(column: Column, dim: number, axis: ReturnType<typeof axisStyle>, spacing: number): ParallelAxisOption {
+  private axisOption(
+    column: Column,
+    dim: number,
+    axis: ReturnType<typeof axisStyle>,
+    spacing: number,
+  ): ParallelAxisOption {
     const maxLabel = Math.max(4, Math.floor(spacing / 7));
     const theme = this.shell.theme;
     // Labels sit on the lines: a background keeps them readable under a thousand runs.
@@ -530,12 +586,22 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
       id: this.axisId(column.key),
       dim,
       name: truncate(column.label, Math.max(6, Math.floor(spacing / 7.5))),
-      nameTextStyle: { ...axis.nameTextStyle, color: column.kind === 'metric' ? theme.fg : axis.nameTextStyle.color, fontWeight: column.kind === 'metric' ? ('bold' as const) : ('normal' as const) },
+      nameTextStyle: {
+        ...axis.nameTextStyle,
+        color: column.kind === 'metric' ? theme.fg : axis.nameTextStyle.color,
+        fontWeight: column.kind === 'metric' ? ('bold' as const) : ('normal' as const),
+      },
       axisLine: axis.axisLine,
       axisTick: axis.axisTick,
     };
     if (column.kind === 'metric') {
-      return { ...common, type: 'value', min: column.extent[0], max: column.extent[1], axisLabel: { ...label, formatter: (v: number) => formatNumber(v) } };
+      return {
+        ...common,
+        type: 'value',
+        min: column.extent[0],
+        max: column.extent[1],
+        axisLabel: { ...label, formatter: (v: number) => formatNumber(v) },
+      };
     }
     const plot = column.plot;
     if (plot.kind === 'category') {
@@ -556,7 +622,9 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     if (!isAreaSelectEvent(event)) return;
     const key = [...this.axisIds].find(([, id]) => id === event.parallelAxisId)?.[0];
     if (key === undefined) return;
-    const intervals = event.intervals.filter((i): i is [number, number] => i.length === 2 && i.every((v) => typeof v === 'number')).map(([a, b]): Interval => [a, b]);
+    const intervals = event.intervals
+      .filter((i): i is [number, number] => i.length === 2 && i.every((v) => typeof v === 'number'))
+      .map(([a, b]): Interval => [a, b]);
     this.setBrush(key, intervals);
   }
 
@@ -573,9 +641,17 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     const data = this.data;
     const selected = new Set<string>();
     if (data === null) return selected;
-    const brushed = [...this.brushes].map(([key, intervals]) => ({ column: this.columns.find((c) => c.key === key), intervals }));
+    const brushed = [...this.brushes].map(([key, intervals]) => ({
+      column: this.columns.find((c) => c.key === key),
+      intervals,
+    }));
     for (const run of data.runs) {
-      if (brushed.every(({ column, intervals }) => column !== undefined && inIntervals(columnValue(column, run), intervals))) selected.add(run.id);
+      if (
+        brushed.every(
+          ({ column, intervals }) => column !== undefined && inIntervals(columnValue(column, run), intervals),
+        )
+      )
+        selected.add(run.id);
     }
     return selected;
   }
@@ -590,6 +666,9 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
   }
 }
 
-export function createParallelCoordinates(container: HTMLElement, options: ParallelCoordinatesOptions = {}): ParallelCoordinatesChart {
+export function createParallelCoordinates(
+  container: HTMLElement,
+  options: ParallelCoordinatesOptions = {},
+): ParallelCoordinatesChart {
   return new ParallelCoordinatesImpl(container, options);
 }

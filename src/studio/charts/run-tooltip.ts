@@ -1,4 +1,4 @@
-import type { ChartData, ChartRun } from '../model/chart-data.js';
+import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { tooltipContent, type TooltipRow } from './dom.js';
 import { formatNumber, formatPrimitive, runLabel } from './format.js';
 

@@ -7,7 +7,10 @@
  */
 export type SizeExpression = (width: number, height: number, dpr: number) => number | number[];
 
-type Token = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'name'; readonly value: 'width' | 'height' | 'dpr' } | { readonly kind: 'op'; readonly value: string };
+type Token =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'name'; readonly value: 'width' | 'height' | 'dpr' }
+  | { readonly kind: 'op'; readonly value: string };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];

@@ -2,7 +2,7 @@
 // Category parameters are drawn on a value axis at positions 0..n-1 with a stable per-run jitter,
 // so runs with the same choice spread into a band instead of hiding behind each other.
 import type { ScatterSeriesOption } from 'echarts/charts';
-import type { ChartData, ChartRun } from '../model/chart-data.js';
+import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { coordinate, groupByColour, jitter, metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
 import { LabelledSelect } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
@@ -153,7 +153,8 @@ class Scatter2DImpl implements Scatter2DChart {
   private pick(slot: 0 | 1, value: string): void {
     const other = slot === 0 ? 1 : 0;
     // Picking the parameter the other axis shows swaps the two.
-    if (this.axes !== null && value === (other === 0 ? this.axes.x : this.axes.y)) this.wanted[other] = slot === 0 ? this.axes.x : this.axes.y;
+    if (this.axes !== null && value === (other === 0 ? this.axes.x : this.axes.y))
+      this.wanted[other] = slot === 0 ? this.axes.x : this.axes.y;
     this.wanted[slot] = value;
     this.scheduler.request('now');
     this.scheduler.flush();
@@ -179,7 +180,9 @@ class Scatter2DImpl implements Scatter2DChart {
     this.drawnKey = key;
     if (data === null || data.runs.length === 0) {
       this.setControls(null, data);
-      this.shell.setEmpty('No runs yet. Each run becomes a point at its two hyperparameter values, coloured by the primary metric.');
+      this.shell.setEmpty(
+        'No runs yet. Each run becomes a point at its two hyperparameter values, coloured by the primary metric.',
+      );
       if (data !== null) this.shell.markDrawn(data.version);
       return;
     }
@@ -206,7 +209,9 @@ class Scatter2DImpl implements Scatter2DChart {
     syncSize(this.echarts, this.sizes, width, height);
     const frame = JSON.stringify([x, y, width, height, this.revision, metricExtent(data.runs) === null]);
     applyOption(this.echarts, this.sizes, frame, this.option(data, x, y, width, height));
-    this.shell.setLabel(`2-D scatter of ${data.runs.length} runs: ${xName} against ${yName}, coloured by ${data.primaryMetric}.`);
+    this.shell.setLabel(
+      `2-D scatter of ${data.runs.length} runs: ${xName} against ${yName}, coloured by ${data.primaryMetric}.`,
+    );
   }
 
   private setControls(axes: ScatterAxes2D | null, data: ChartData | null): void {
@@ -233,7 +238,12 @@ class Scatter2DImpl implements Scatter2DChart {
     // groups, the runs without a metric, and the highlighted runs on top.
     this.seriesRuns = [[], ...groups.buckets.map((b) => b.runs), groups.without.runs, groups.emphasised.runs];
     const border = withAlpha(theme.bg, 0.8);
-    const points = (rows: ScatterSeriesOption['data'], symbolSize: number, itemStyle: Record<string, string | number>, z: number): ScatterSeriesOption => ({
+    const points = (
+      rows: ScatterSeriesOption['data'],
+      symbolSize: number,
+      itemStyle: Record<string, string | number>,
+      z: number,
+    ): ScatterSeriesOption => ({
       type: 'scatter',
       data: rows ?? [],
       symbolSize,
@@ -249,10 +259,20 @@ class Scatter2DImpl implements Scatter2DChart {
     });
     const series: ScatterSeriesOption[] = [
       { type: 'scatter', data: [], silent: true },
-      ...groups.buckets.map((b) => points(b.rows, size, { color: b.color, opacity: 0.9 * faded, borderColor: border, borderWidth: 0.75 }, 2)),
-      points(groups.without.rows, size, { color: theme.noMetric, opacity: faded, borderColor: border, borderWidth: 0.75 }, 1),
+      ...groups.buckets.map((b) =>
+        points(b.rows, size, { color: b.color, opacity: 0.9 * faded, borderColor: border, borderWidth: 0.75 }, 2),
+      ),
       points(
-        groups.emphasised.rows.map((value, i) => ({ value, itemStyle: { color: groups.emphasised.colors[i] || theme.noMetric } })),
+        groups.without.rows,
+        size,
+        { color: theme.noMetric, opacity: faded, borderColor: border, borderWidth: 0.75 },
+        1,
+      ),
+      points(
+        groups.emphasised.rows.map((value, i) => ({
+          value,
+          itemStyle: { color: groups.emphasised.colors[i] || theme.noMetric },
+        })),
         size * 1.6,
         { opacity: 1, borderColor: theme.fg, borderWidth: 2 },
         3,
@@ -262,7 +282,14 @@ class Scatter2DImpl implements Scatter2DChart {
       animation: false,
       textStyle: textStyle(theme),
       tooltip: tooltipBase(theme, (params: unknown) => this.tooltip(params)),
-      grid: { left: 56, right: extent === null ? 24 : 84, top: 16, bottom: 44, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      grid: {
+        left: 56,
+        right: extent === null ? 24 : 84,
+        top: 16,
+        bottom: 44,
+        outerBoundsMode: 'same',
+        outerBoundsContain: 'axisLabel',
+      },
       xAxis: paramAxis(x, theme, 'x', Math.max(10, Math.floor(width / 8))),
       yAxis: paramAxis(y, theme, 'y', Math.max(10, Math.floor(height / 8))),
       series,

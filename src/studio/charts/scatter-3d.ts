@@ -3,7 +3,7 @@
 // echarts-gl is imported here only, so its code is fetched with this chart and no other.
 import { Scatter3DChart as Scatter3DInstaller } from 'echarts-gl/charts';
 import { Grid3DComponent } from 'echarts-gl/components';
-import type { ChartData, ChartRun } from '../model/chart-data.js';
+import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
 import { h, LabelledSelect } from './dom.js';
 import { initChart, use, type EChartsType } from './echarts-setup.js';
@@ -32,7 +32,11 @@ interface Axis3DOption {
   readonly max: number;
   readonly logBase?: number;
   readonly nameTextStyle: TextStyle3D;
-  readonly axisLabel: { readonly textStyle: TextStyle3D; readonly formatter: (value: number) => string; readonly customValues?: readonly number[] };
+  readonly axisLabel: {
+    readonly textStyle: TextStyle3D;
+    readonly formatter: (value: number) => string;
+    readonly customValues?: readonly number[];
+  };
   readonly axisTick?: { readonly customValues: readonly number[] };
   readonly nameGap: number;
   readonly axisPointer: { readonly label: { readonly formatter: (value: number) => string } };
@@ -42,7 +46,12 @@ interface Scatter3DSeries {
   readonly type: 'scatter3D';
   readonly data: number[][];
   readonly symbolSize: number;
-  readonly itemStyle: { readonly opacity: number; readonly color?: string; readonly borderWidth?: number; readonly borderColor?: string };
+  readonly itemStyle: {
+    readonly opacity: number;
+    readonly color?: string;
+    readonly borderWidth?: number;
+    readonly borderColor?: string;
+  };
   readonly emphasis: { readonly itemStyle: { readonly color: string } };
 }
 
@@ -82,7 +91,9 @@ function axisOption(column: PlotColumn, theme: ChartTheme): Axis3DOption {
     const labels = column.labels;
     const label = (value: number): string => {
       const index = Math.round(value);
-      return Math.abs(value - index) < 1e-6 && index >= 0 && index < labels.length ? truncate(labels[index] ?? '', 12) : '';
+      return Math.abs(value - index) < 1e-6 && index >= 0 && index < labels.length
+        ? truncate(labels[index] ?? '', 12)
+        : '';
     };
     const centres = labels.map((_, i) => i);
     return {
@@ -170,7 +181,9 @@ class Scatter3DImpl implements Scatter3DChart {
             alpha: event.alpha,
             beta: event.beta,
             distance: event.distance,
-            ...(Array.isArray(center) && center.every((v) => typeof v === 'number') ? { center: center as number[] } : {}),
+            ...(Array.isArray(center) && center.every((v) => typeof v === 'number')
+              ? { center: center as number[] }
+              : {}),
           };
         });
       } catch (error) {
@@ -266,7 +279,9 @@ class Scatter3DImpl implements Scatter3DChart {
     }
     if (data === null || data.runs.length === 0) {
       this.setControls(null);
-      this.shell.setEmpty('No runs yet. Each run becomes a point at three of its hyperparameters, coloured by the primary metric.');
+      this.shell.setEmpty(
+        'No runs yet. Each run becomes a point at three of its hyperparameters, coloured by the primary metric.',
+      );
       return;
     }
     const picked = pickAxes(data.params, this.wanted, 3);
@@ -289,7 +304,16 @@ class Scatter3DImpl implements Scatter3DChart {
     try {
       syncSize(this.echarts, this.sizes, width, height);
       const [px, py, pz] = [plotColumn(cx, data.runs), plotColumn(cy, data.runs), plotColumn(cz, data.runs)];
-      const frame = JSON.stringify([px, py, pz, width, height, this.revision, this.camera, metricExtent(data.runs) === null]);
+      const frame = JSON.stringify([
+        px,
+        py,
+        pz,
+        width,
+        height,
+        this.revision,
+        this.camera,
+        metricExtent(data.runs) === null,
+      ]);
       applyOption(this.echarts, this.sizes, frame, this.option(data, px, py, pz, height));
     } catch (error) {
       this.failed = error instanceof Error ? error.message : String(error);
@@ -297,10 +321,18 @@ class Scatter3DImpl implements Scatter3DChart {
       this.scheduler.request('now');
       return;
     }
-    this.shell.setLabel(`3-D scatter of ${data.runs.length} runs: ${x}, ${y} and ${z}, coloured by ${data.primaryMetric}. Drag to rotate.`);
+    this.shell.setLabel(
+      `3-D scatter of ${data.runs.length} runs: ${x}, ${y} and ${z}, coloured by ${data.primaryMetric}. Drag to rotate.`,
+    );
   }
 
-  private option(data: ChartData, x: PlotColumn, y: PlotColumn, z: PlotColumn, height: number): Record<string, unknown> {
+  private option(
+    data: ChartData,
+    x: PlotColumn,
+    y: PlotColumn,
+    z: PlotColumn,
+    height: number,
+  ): Record<string, unknown> {
     const theme = this.shell.theme;
     const extent = metricExtent(data.runs);
     const n = data.runs.length;
@@ -330,7 +362,11 @@ class Scatter3DImpl implements Scatter3DChart {
     // label texture atlas per series and clears it on every redraw, which costs far more than
     // resolving the colours.
     this.seriesRuns = [runsWith, runsWithout, runsEmphasised];
-    const series = (rows: number[][], symbolSize: number, itemStyle: Scatter3DSeries['itemStyle']): Scatter3DSeries => ({
+    const series = (
+      rows: number[][],
+      symbolSize: number,
+      itemStyle: Scatter3DSeries['itemStyle'],
+    ): Scatter3DSeries => ({
       type: 'scatter3D',
       data: rows,
       symbolSize,
@@ -362,8 +398,18 @@ class Scatter3DImpl implements Scatter3DChart {
         axisLine: { lineStyle: { color: lineColor, width: 1.5 } },
         axisTick: { lineStyle: { color: lineColor } },
         splitLine: { lineStyle: { color: withAlpha(theme.line, 0.55), width: 1 } },
-        axisPointer: { lineStyle: { color: theme.accent }, label: { textStyle: { color: theme.fg, backgroundColor: theme.bg } } },
-        viewControl: { ...this.camera, autoRotate: false, rotateSensitivity: 1.5, zoomSensitivity: 1, panSensitivity: 1, damping: 0.8 },
+        axisPointer: {
+          lineStyle: { color: theme.accent },
+          label: { textStyle: { color: theme.fg, backgroundColor: theme.bg } },
+        },
+        viewControl: {
+          ...this.camera,
+          autoRotate: false,
+          rotateSensitivity: 1.5,
+          zoomSensitivity: 1,
+          panSensitivity: 1,
+          damping: 0.8,
+        },
       },
       xAxis3D: axisOption(x, theme),
       yAxis3D: axisOption(y, theme),

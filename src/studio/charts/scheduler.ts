@@ -29,10 +29,11 @@ export class RedrawScheduler {
     if (this.timer !== null) return;
     const wait = this.lastDraw + this.dataIntervalMs - performance.now();
     if (wait <= 0) this.onFrame();
-    else this.timer = setTimeout(() => {
-      this.timer = null;
-      this.onFrame();
-    }, wait);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.onFrame();
+      }, wait);
   }
 
   /** Draws synchronously now if anything is pending (tests, and dispose-time flushes). */

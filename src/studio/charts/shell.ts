@@ -1,4 +1,4 @@
-import type { ChartData } from '../model/chart-data.js';
+import type { ChartData } from '../view-model/chart-data.js';
 import { ensureStyles, h } from './dom.js';
 import { readTheme, watchColorScheme, type ChartTheme } from './theme.js';
 
@@ -44,7 +44,14 @@ export class ChartShell {
     this.stage = h('div', { class: 'odc-stage' }, this.plot, this.emptyMessage);
     this.footer = h('div', { class: 'odc-controls odc-footer' });
     this.announcer = h('p', { class: 'odc-sr', 'aria-live': 'polite' });
-    this.root = h('div', { class: 'odc', 'data-testid': testId }, this.controls, this.stage, this.footer, this.announcer);
+    this.root = h(
+      'div',
+      { class: 'odc', 'data-testid': testId },
+      this.controls,
+      this.stage,
+      this.footer,
+      this.announcer,
+    );
     container.append(this.root);
     ensureStyles(this.root);
     this.themeValue = readTheme(this.root);
@@ -141,14 +148,19 @@ export function dataKey(data: ChartData | null): string {
  * custom ticks) lingers on a new one.
  */
 export function applyOption(
-  chart: { setOption(option: object, opts: { notMerge?: boolean; replaceMerge?: string[]; lazyUpdate?: boolean }): void },
+  chart: {
+    setOption(option: object, opts: { notMerge?: boolean; replaceMerge?: string[]; lazyUpdate?: boolean }): void;
+  },
   memo: { frame: string },
   frameKey: string,
   option: object,
 ): void {
   const rebuild = frameKey !== memo.frame;
   memo.frame = frameKey;
-  chart.setOption(option, rebuild ? { notMerge: true, lazyUpdate: true } : { replaceMerge: ['series'], lazyUpdate: true });
+  chart.setOption(
+    option,
+    rebuild ? { notMerge: true, lazyUpdate: true } : { replaceMerge: ['series'], lazyUpdate: true },
+  );
 }
 
 /**
@@ -158,7 +170,9 @@ export function applyOption(
  */
 export function contentKey(data: ChartData | null): string {
   if (data === null) return 'none';
-  const columns = data.params.map((c) => (c.kind === 'number' ? `${c.name}:${c.min}:${c.max}:${c.log}` : `${c.name}:${c.values.length}`)).join('\u0001');
+  const columns = data.params
+    .map((c) => (c.kind === 'number' ? `${c.name}:${c.min}:${c.max}:${c.log}` : `${c.name}:${c.values.length}`))
+    .join('\u0001');
   let runs = '';
   for (const run of data.runs) runs += `${run.id}:${run.best}:${run.terminated ? 1 : 0};`;
   return `${data.primaryMetric}|${data.goal}|${columns}|${runs}`;

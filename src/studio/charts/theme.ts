@@ -35,8 +35,26 @@ interface Palette {
 
 // The fallbacks are the app shell's own palette (src/app/demo.css) plus an accent.
 const FALLBACK: Readonly<Record<ColorScheme, Palette>> = {
-  light: { fg: '#1b1f24', bg: '#ffffff', muted: '#57606a', line: '#d0d7de', accent: '#0969da', ok: '#1a7f37', warn: '#9a6700', bad: '#cf222e' },
-  dark: { fg: '#e6edf3', bg: '#0d1117', muted: '#9198a1', line: '#30363d', accent: '#4493f8', ok: '#3fb950', warn: '#d29922', bad: '#f85149' },
+  light: {
+    fg: '#1b1f24',
+    bg: '#ffffff',
+    muted: '#57606a',
+    line: '#d0d7de',
+    accent: '#0969da',
+    ok: '#1a7f37',
+    warn: '#9a6700',
+    bad: '#cf222e',
+  },
+  dark: {
+    fg: '#e6edf3',
+    bg: '#0d1117',
+    muted: '#9198a1',
+    line: '#30363d',
+    accent: '#4493f8',
+    ok: '#3fb950',
+    warn: '#d29922',
+    bad: '#f85149',
+  },
 };
 
 // Viridis (perceptually uniform, colour-blind safe), worst to best, oriented so the best runs

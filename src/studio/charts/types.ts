@@ -1,4 +1,4 @@
-import type { ChartData, ChartSelection, StudioChart } from '../model/chart-data.js';
+import type { ChartData, ChartSelection, StudioChart } from '../view-model/chart-data.js';
 
 /** The charts `createChart` can build (the names the sweep page's charts panel uses). */
 export type ChartKind = 'metric' | 'parallel' | 'scatter-2d' | 'scatter-3d' | 'best-so-far';

@@ -18,7 +18,11 @@ const MAX_TRIAL_LENGTH = SWEEP_DOCUMENT_LIMITS.maxUrlLength + 'module:'.length;
  * where they did. `previous` is the report stored by an earlier page that ran the sweep (it was
  * interrupted and is being continued): its calibrations and notes are kept ahead of this pool's.
  */
-export function backendReportOf(pool: WorkerPool, previous: SweepBackendReport | undefined, now: number): SweepBackendReport {
+export function backendReportOf(
+  pool: WorkerPool,
+  previous: SweepBackendReport | undefined,
+  now: number,
+): SweepBackendReport {
   const calibrations: BackendCalibrationRecord[] = pool.calibrations().map((c) => ({
     trial: clean(c.trial, MAX_TRIAL_LENGTH, false),
     workload: clean(c.workload),
@@ -37,14 +41,26 @@ export function backendReportOf(pool: WorkerPool, previous: SweepBackendReport |
       adapter:
         m.adapter === null
           ? null
-          : { vendor: clean(m.adapter.vendor, MAX_TEXT, false), architecture: clean(m.adapter.architecture, MAX_TEXT, false), description: clean(m.adapter.description, MAX_TEXT, false) },
+          : {
+              vendor: clean(m.adapter.vendor, MAX_TEXT, false),
+              architecture: clean(m.adapter.architecture, MAX_TEXT, false),
+              description: clean(m.adapter.description, MAX_TEXT, false),
+            },
     })),
   }));
-  const notes: BackendNoteRecord[] = pool.diagnostics().filter(isBackendNote).map((d) => ({ time: d.time, runId: d.runId, message: clean(d.message) }));
+  const notes: BackendNoteRecord[] = pool
+    .diagnostics()
+    .filter(isBackendNote)
+    .map((d) => ({ time: d.time, runId: d.runId, message: clean(d.message) }));
   const size = pool.sizeReport;
   return {
     requested: pool.backend,
-    pool: { requested: size.requested, size: size.size, deviceLimit: size.deviceLimit, clampedBecause: size.clampedBecause === null ? null : clean(size.clampedBecause) },
+    pool: {
+      requested: size.requested,
+      size: size.size,
+      deviceLimit: size.deviceLimit,
+      clampedBecause: size.clampedBecause === null ? null : clean(size.clampedBecause),
+    },
     calibrations: [...(previous?.calibrations ?? []), ...calibrations].slice(-MAX_BACKEND_CALIBRATIONS),
     notes: [...(previous?.notes ?? []), ...notes].slice(-MAX_BACKEND_NOTES),
     updatedAt: now,

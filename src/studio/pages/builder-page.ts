@@ -1,4 +1,4 @@
-import { fromSpec, type BuilderState } from '../builder/form-state.js';
+import { fromRecord, type BuilderState } from '../builder/form-state.js';
 import { demoSpec } from '../builder/presets.js';
 import { specActions } from '../builder/spec-actions.js';
 import { SweepBuilder } from '../builder/sweep-builder.js';
@@ -12,7 +12,7 @@ export class BuilderPage {
 
   constructor(
     private readonly context: PageContext,
-    initial: BuilderState = fromSpec(demoSpec()),
+    initial: BuilderState = fromRecord(demoSpec()),
     intro: HTMLElement | null = null,
   ) {
     this.builder = new SweepBuilder({

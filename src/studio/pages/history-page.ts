@@ -18,10 +18,21 @@ export class HistoryPage {
   private unsubscribe: () => void = () => {};
 
   constructor(private readonly context: PageContext) {
-    this.list = h('div', { className: 'history-list', attrs: { 'data-testid': 'history' } }, h('p', { className: 'muted', text: 'Loading…' }));
+    this.list = h(
+      'div',
+      { className: 'history-list', attrs: { 'data-testid': 'history' } },
+      h('p', { className: 'muted', text: 'Loading…' }),
+    );
     this.message = h('p', { attrs: { role: 'status' } });
     this.dialog = h('dialog', { className: 'confirm', attrs: { 'aria-labelledby': 'confirm-title' } });
-    const file = h('input', { attrs: { type: 'file', accept: '.json,application/json', 'data-testid': 'import-sweep', 'aria-label': 'Import an exported sweep (JSON)' } });
+    const file = h('input', {
+      attrs: {
+        type: 'file',
+        accept: '.json,application/json',
+        'data-testid': 'import-sweep',
+        'aria-label': 'Import an exported sweep (JSON)',
+      },
+    });
     file.addEventListener('change', () => {
       const picked = file.files?.[0];
       if (picked !== undefined) void this.importFile(picked);
@@ -31,7 +42,10 @@ export class HistoryPage {
       'section',
       { className: 'history-page', attrs: { 'aria-labelledby': 'history-title' } },
       h('h2', { attrs: { id: 'history-title' }, text: 'Sweeps in this browser' }),
-      h('p', { className: 'muted', text: `Workspace “${context.session.name}”: everything is stored in this browser’s IndexedDB, nowhere else.` }),
+      h('p', {
+        className: 'muted',
+        text: `Workspace “${context.session.name}”: everything is stored in this browser’s IndexedDB, nowhere else.`,
+      }),
       h('div', { className: 'row' }, h('label', null, 'Import a sweep exported as JSON: ', file)),
       this.message,
       this.list,
@@ -57,10 +71,23 @@ export class HistoryPage {
 
   private async render(): Promise<void> {
     const { workspace } = this.context.session;
-    const [sweeps, interrupted] = await Promise.all([workspace.store.listSweeps(workspace.name), workspace.listInterruptedSweeps()]);
+    const [sweeps, interrupted] = await Promise.all([
+      workspace.store.listSweeps(workspace.name),
+      workspace.listInterruptedSweeps(),
+    ]);
     const interruptedIds = new Set(interrupted.map((s) => s.id));
     if (sweeps.length === 0) {
-      replaceChildren(this.list, h('p', { text: 'No sweeps yet. ' }, h('a', { attrs: { href: '#/' }, text: 'Start one' }), ' or ', h('a', { attrs: { href: '#/demo' }, text: 'run the demo' }), '.'));
+      replaceChildren(
+        this.list,
+        h(
+          'p',
+          { text: 'No sweeps yet. ' },
+          h('a', { attrs: { href: '#/' }, text: 'Start one' }),
+          ' or ',
+          h('a', { attrs: { href: '#/demo' }, text: 'run the demo' }),
+          '.',
+        ),
+      );
       return;
     }
     const byExperiment = new Map<string, SweepRecord[]>();
@@ -82,7 +109,17 @@ export class HistoryPage {
             h(
               'table',
               { className: 'history-table' },
-              h('thead', null, h('tr', null, ...['Sweep', 'Status', 'Created', 'Runs', 'Best', ''].map((t) => h('th', { attrs: { scope: 'col' }, text: t })))),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ...['Sweep', 'Status', 'Created', 'Runs', 'Best', ''].map((t) =>
+                    h('th', { attrs: { scope: 'col' }, text: t }),
+                  ),
+                ),
+              ),
               h('tbody', null, ...rows),
             ),
           ),
@@ -102,21 +139,37 @@ export class HistoryPage {
       'tr',
       { attrs: { 'data-sweep-id': sweep.id } },
       h('td', null, h('a', { attrs: { href: open }, text: sweep.id })),
-      h('td', null, h('span', { className: `badge status-${status.split(' ')[0]?.toLowerCase() ?? ''}`, text: status })),
+      h(
+        'td',
+        null,
+        h('span', { className: `badge status-${status.split(' ')[0]?.toLowerCase() ?? ''}`, text: status }),
+      ),
       h('td', { text: new Date(sweep.createdAt).toLocaleString() }),
       h('td', { className: 'num', text: `${runs.length} / ${sweep.config.maxTotalRuns}` }),
-      h('td', { className: 'num', text: best === null ? '—' : `${sweep.config.primaryMetricName} ${formatValue(best.bestMetric)}` }),
+      h('td', {
+        className: 'num',
+        text: best === null ? '—' : `${sweep.config.primaryMetricName} ${formatValue(best.bestMetric)}`,
+      }),
       h(
         'td',
         { className: 'actions' },
         h('a', { attrs: { href: open }, className: 'button small', text: interrupted ? 'Open / continue' : 'Open' }),
-        h('button', { attrs: { type: 'button', 'data-action': 'delete-sweep', 'aria-label': `Delete sweep ${sweep.id}` }, className: 'small danger', text: 'Delete', on: { click: () => this.confirmDelete(sweep, runs.length) } }),
+        h('button', {
+          attrs: { type: 'button', 'data-action': 'delete-sweep', 'aria-label': `Delete sweep ${sweep.id}` },
+          className: 'small danger',
+          text: 'Delete',
+          on: { click: () => this.confirmDelete(sweep, runs.length) },
+        }),
       ),
     );
   }
 
   private confirmDelete(sweep: SweepRecord, runs: number): void {
-    const cancel = h('button', { attrs: { type: 'button', value: 'cancel', autofocus: true }, text: 'Keep it', on: { click: () => this.dialog.close('cancel') } });
+    const cancel = h('button', {
+      attrs: { type: 'button', value: 'cancel', autofocus: true },
+      text: 'Keep it',
+      on: { click: () => this.dialog.close('cancel') },
+    });
     const confirm = h('button', {
       attrs: { type: 'button', 'data-action': 'confirm-delete' },
       className: 'danger',
@@ -140,7 +193,9 @@ export class HistoryPage {
     replaceChildren(
       this.dialog,
       h('h3', { attrs: { id: 'confirm-title' }, text: 'Delete this sweep?' }),
-      h('p', { text: `${sweep.experiment} · ${sweep.id}: its runs, metrics, decisions and saved models are removed from this browser. This cannot be undone.` }),
+      h('p', {
+        text: `${sweep.experiment} · ${sweep.id}: its runs, metrics, decisions and saved models are removed from this browser. This cannot be undone.`,
+      }),
       h('div', { className: 'row' }, cancel, confirm),
     );
     this.dialog.showModal();
@@ -149,7 +204,9 @@ export class HistoryPage {
   private async importFile(file: File): Promise<void> {
     try {
       const doc = parseSweepDocument(await file.text());
-      const result = await importSweep(this.context.session.workspace.store, doc, { workspace: this.context.session.name });
+      const result = await importSweep(this.context.session.workspace.store, doc, {
+        workspace: this.context.session.name,
+      });
       this.message.textContent = `Imported ${file.name} as sweep ${result.sweepId}.`;
       announce(`Imported sweep ${result.sweepId}`);
       this.context.navigate(`#/sweep/${encodeURIComponent(result.sweepId)}`);

@@ -1,6 +1,6 @@
 import type { BackendCalibrationRecord, SweepBackendReport } from '../../store/records.js';
 import { h, replaceChildren } from '../dom.js';
-import type { SweepModel } from '../model/sweep-model.js';
+import type { SweepModel } from '../view-model/sweep-model.js';
 
 /**
  * Which backend the sweep's runs train on and why: the backend asked for, the pool's size (and
@@ -20,7 +20,12 @@ export class PoolReport {
 
   constructor(private readonly model: SweepModel) {
     this.body = h('div');
-    this.element = h('section', { className: 'panel pool-report', attrs: { 'data-testid': 'backend-report', 'aria-labelledby': 'pool-title' } }, h('h3', { attrs: { id: 'pool-title' }, text: 'Backend' }), this.body);
+    this.element = h(
+      'section',
+      { className: 'panel pool-report', attrs: { 'data-testid': 'backend-report', 'aria-labelledby': 'pool-title' } },
+      h('h3', { attrs: { id: 'pool-title' }, text: 'Backend' }),
+      this.body,
+    );
     this.update();
   }
 
@@ -28,7 +33,8 @@ export class PoolReport {
     this.report = this.model.record.backendReport ?? this.report;
     const report = this.report;
     const used = new Map<string, number>();
-    for (const { run } of this.model.rows()) if (run.backend !== null) used.set(run.backend, (used.get(run.backend) ?? 0) + 1);
+    for (const { run } of this.model.rows())
+      if (run.backend !== null) used.set(run.backend, (used.get(run.backend) ?? 0) + 1);
     const lines: HTMLElement[] = [];
     if (report !== null) lines.push(requestedLine(report));
     lines.push(
@@ -58,12 +64,19 @@ export class PoolReport {
           h(
             'ul',
             { className: 'notes', attrs: { 'data-part': 'notes', 'aria-label': 'Why runs trained where they did' } },
-            ...notes.map((note) => h('li', { text: note.runId === null ? note.message : `${this.runLabel(note.runId)}: ${note.message}` })),
+            ...notes.map((note) =>
+              h('li', { text: note.runId === null ? note.message : `${this.runLabel(note.runId)}: ${note.message}` }),
+            ),
           ),
         );
       }
     } else if (this.model.record.config.trial.kind !== 'function') {
-      lines.push(h('p', { className: 'muted', text: 'No backend report was stored with this sweep (it was run or imported before reports were kept).' }));
+      lines.push(
+        h('p', {
+          className: 'muted',
+          text: 'No backend report was stored with this sweep (it was run or imported before reports were kept).',
+        }),
+      );
     }
     // Rebuilding identical text every frame would make screen readers repeat it.
     const text = lines.map((l) => l.textContent).join('\n');
@@ -83,7 +96,12 @@ function requestedLine(report: SweepBackendReport): HTMLElement {
     report.requested === 'auto'
       ? 'each backend was timed on a few training steps and the fastest that can train the model was used'
       : 'workers start on it and fall back along WebGPU → WebGL → WebAssembly → CPU only if it fails';
-  return h('p', { attrs: { 'data-part': 'requested' } }, h('strong', { text: 'Asked for: ' }), `${report.requested} (${explanation}).`);
+  return h(
+    'p',
+    { attrs: { 'data-part': 'requested' } },
+    h('strong', { text: 'Asked for: ' }),
+    `${report.requested} (${explanation}).`,
+  );
 }
 
 function calibrationLines(report: BackendCalibrationRecord): HTMLElement[] {

@@ -38,7 +38,11 @@ export class StoragePanel {
       on: {
         click: () =>
           void requestPersistence().then((granted) => {
-            announce(granted ? 'The browser will keep this site’s data' : 'The browser declined to make this site’s data persistent');
+            announce(
+              granted
+                ? 'The browser will keep this site’s data'
+                : 'The browser declined to make this site’s data persistent',
+            );
             return this.render();
           }),
       },
@@ -59,11 +63,23 @@ export class StoragePanel {
     try {
       saved = await listSavedModels();
     } catch (error) {
-      replaceChildren(this.models, h('p', { className: 'error', text: `Saved models could not be listed: ${error instanceof Error ? error.message : String(error)}` }));
+      replaceChildren(
+        this.models,
+        h('p', {
+          className: 'error',
+          text: `Saved models could not be listed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
       return;
     }
     if (saved.length === 0) {
-      replaceChildren(this.models, h('p', { className: 'muted', text: 'None. (A model saved earlier and missing now was evicted or cleared with the site’s data; save it again from its sweep.)' }));
+      replaceChildren(
+        this.models,
+        h('p', {
+          className: 'muted',
+          text: 'None. (A model saved earlier and missing now was evicted or cleared with the site’s data; save it again from its sweep.)',
+        }),
+      );
       return;
     }
     replaceChildren(

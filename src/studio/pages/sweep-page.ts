@@ -4,7 +4,7 @@ import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
 import { announce, formatDuration, formatValue, h, replaceChildren } from '../dom.js';
 import { downloadSweep } from '../export-actions.js';
-import type { SweepModel } from '../model/sweep-model.js';
+import type { SweepModel } from '../view-model/sweep-model.js';
 import type { LiveSweep, StudioSession } from '../session.js';
 import { RunTable } from '../table/run-table.js';
 import { ComparePanel } from './compare-panel.js';
@@ -46,13 +46,26 @@ export class SweepPage {
     this.status = h('p', { className: 'sweep-status', attrs: { 'aria-live': 'polite' } });
     this.actions = h('div', { className: 'row sweep-actions' });
     this.notes = h('div', { className: 'sweep-notes' });
-    this.element = h('section', { className: 'sweep-page', attrs: { 'aria-labelledby': 'sweep-title' } }, this.header, this.status, this.actions, this.notes, h('p', { className: 'muted', text: 'Loading…' }));
+    this.element = h(
+      'section',
+      { className: 'sweep-page', attrs: { 'aria-labelledby': 'sweep-title' } },
+      this.header,
+      this.status,
+      this.actions,
+      this.notes,
+      h('p', { className: 'muted', text: 'Loading…' }),
+    );
   }
 
   async mount(): Promise<void> {
     const loaded = await this.context.session.model(this.sweepId);
     if (loaded === null) {
-      replaceChildren(this.element, h('h2', { text: 'Sweep not found' }), h('p', { text: `No sweep ${this.sweepId} is stored in workspace ${this.context.session.name}.` }), h('a', { attrs: { href: '#/history' }, text: 'See all sweeps' }));
+      replaceChildren(
+        this.element,
+        h('h2', { text: 'Sweep not found' }),
+        h('p', { text: `No sweep ${this.sweepId} is stored in workspace ${this.context.session.name}.` }),
+        h('a', { attrs: { href: '#/history' }, text: 'See all sweeps' }),
+      );
       return;
     }
     const { model, live, release } = loaded;
@@ -75,7 +88,9 @@ export class SweepPage {
         if (destination.startsWith('indexeddb://') && !(await savedModelExists(destination))) {
           throw new Error(`${destination} was not found after saving it (the browser refused to store it)`);
         }
-        return persisted ? null : 'Saved; this browser may evict it under storage pressure (it declined persistent storage), so download it too if it matters.';
+        return persisted
+          ? null
+          : 'Saved; this browser may evict it under storage pressure (it declined persistent storage), so download it too if it matters.';
       },
       modelStored: async (runId) => (await this.context.session.workspace.store.latestCheckpoint(runId)) !== undefined,
     });
@@ -98,7 +113,12 @@ export class SweepPage {
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
       this.compare.element,
-      h('section', { className: 'panel', attrs: { 'aria-labelledby': 'runs-title' } }, h('h3', { attrs: { id: 'runs-title' }, text: 'Runs' }), this.table.element),
+      h(
+        'section',
+        { className: 'panel', attrs: { 'aria-labelledby': 'runs-title' } },
+        h('h3', { attrs: { id: 'runs-title' }, text: 'Runs' }),
+        this.table.element,
+      ),
       embedSnippet(record.id, this.context.session.name),
     );
     this.unsubscribe = model.subscribe(() => this.refresh());
@@ -161,8 +181,20 @@ export class SweepPage {
     this.header.dataset['title'] = title;
     replaceChildren(
       this.header,
-      h('p', { className: 'crumbs' }, h('a', { attrs: { href: '#/history' }, text: 'Sweeps' }), ' / ', record.experiment),
-      h('h2', { attrs: { id: 'sweep-title' } }, h('span', { text: record.experiment }), ' ', h('code', { className: 'sweep-id', text: record.id })),
+      h(
+        'p',
+        { className: 'crumbs' },
+        h('a', { attrs: { href: '#/history' }, text: 'Sweeps' }),
+        ' / ',
+        record.experiment,
+      ),
+      h(
+        'h2',
+        { attrs: { id: 'sweep-title' } },
+        h('span', { text: record.experiment }),
+        ' ',
+        h('code', { className: 'sweep-id', text: record.id }),
+      ),
     );
   }
 
@@ -174,7 +206,11 @@ export class SweepPage {
     const shownStatus = this.interrupted ? 'Interrupted' : record.status;
     replaceChildren(
       this.status,
-      h('span', { className: `badge status-${shownStatus.toLowerCase()}`, attrs: { 'data-testid': 'sweep-status' }, text: shownStatus }),
+      h('span', {
+        className: `badge status-${shownStatus.toLowerCase()}`,
+        attrs: { 'data-testid': 'sweep-status' },
+        text: shownStatus,
+      }),
       ` ${rows.length} of ${record.config.maxTotalRuns} runs: ${count((s) => s === 'Running')} running, ${count((s) => s === 'Completed')} completed, ${stopped} stopped early by the policy, ${count((s) => s === 'Failed')} failed. `,
       `Concurrency ${record.concurrency}. Elapsed ${formatDuration(elapsed)}.`,
     );
@@ -211,20 +247,47 @@ export class SweepPage {
       );
     }
     buttons.push(
-      h('button', { attrs: { type: 'button', 'data-action': 'export-json' }, text: 'Export JSON', on: { click: () => void this.download('json') } }),
-      h('button', { attrs: { type: 'button', 'data-action': 'export-csv' }, text: 'Export runs CSV', on: { click: () => void this.download('runs-csv') } }),
-      h('button', { attrs: { type: 'button', 'data-action': 'export-metrics-csv' }, text: 'Export metrics CSV', on: { click: () => void this.download('metrics-csv') } }),
+      h('button', {
+        attrs: { type: 'button', 'data-action': 'export-json' },
+        text: 'Export JSON',
+        on: { click: () => void this.download('json') },
+      }),
+      h('button', {
+        attrs: { type: 'button', 'data-action': 'export-csv' },
+        text: 'Export runs CSV',
+        on: { click: () => void this.download('runs-csv') },
+      }),
+      h('button', {
+        attrs: { type: 'button', 'data-action': 'export-metrics-csv' },
+        text: 'Export metrics CSV',
+        on: { click: () => void this.download('metrics-csv') },
+      }),
     );
     replaceChildren(this.actions, ...buttons);
   }
 
   private renderNotes(record: SweepRecord): void {
     const items: HTMLElement[] = [];
-    if (this.elsewhere) items.push(h('p', { className: 'note', attrs: { 'data-testid': 'read-only' }, text: 'This sweep is running in another tab or window: shown live, read-only here.' }));
-    if (this.interrupted) items.push(h('p', { className: 'note', text: 'The page that ran this sweep went away (reload, crash or closed tab). Finished runs are kept; continuing re-runs the unfinished ones from their last checkpoints and stays within the run budget.' }));
-    if (record.endReason !== null) items.push(h('p', { attrs: { 'data-testid': 'end-reason' }, text: `Ended: ${endReasonText(record.endReason)}` }));
+    if (this.elsewhere)
+      items.push(
+        h('p', {
+          className: 'note',
+          attrs: { 'data-testid': 'read-only' },
+          text: 'This sweep is running in another tab or window: shown live, read-only here.',
+        }),
+      );
+    if (this.interrupted)
+      items.push(
+        h('p', {
+          className: 'note',
+          text: 'The page that ran this sweep went away (reload, crash or closed tab). Finished runs are kept; continuing re-runs the unfinished ones from their last checkpoints and stays within the run budget.',
+        }),
+      );
+    if (record.endReason !== null)
+      items.push(h('p', { attrs: { 'data-testid': 'end-reason' }, text: `Ended: ${endReasonText(record.endReason)}` }));
     if (record.error !== null) items.push(h('p', { className: 'error', text: record.error.message }));
-    if (record.warnings.length > 0) items.push(h('ul', { className: 'warnings' }, ...record.warnings.map((w) => h('li', { text: w }))));
+    if (record.warnings.length > 0)
+      items.push(h('ul', { className: 'warnings' }, ...record.warnings.map((w) => h('li', { text: w }))));
     const text = items.map((i) => i.textContent).join('|');
     if (this.notes.dataset['text'] === text) return;
     this.notes.dataset['text'] = text;
@@ -238,7 +301,8 @@ export class SweepPage {
 
   private cancelRun(runId: string): void {
     const run = this.model?.run(runId);
-    if (this.live?.sweep.cancelRun(runId) === true) announce(`Canceling run ${run === undefined ? runId : run.index + 1}`);
+    if (this.live?.sweep.cancelRun(runId) === true)
+      announce(`Canceling run ${run === undefined ? runId : run.index + 1}`);
   }
 
   private async continueSweep(): Promise<void> {
@@ -251,7 +315,13 @@ export class SweepPage {
       this.dispose();
       this.context.navigate(`#/sweep/${encodeURIComponent(record.id)}`);
     } catch (error) {
-      this.notes.prepend(h('p', { className: 'error', attrs: { role: 'alert' }, text: `Could not continue: ${error instanceof Error ? error.message : String(error)}` }));
+      this.notes.prepend(
+        h('p', {
+          className: 'error',
+          attrs: { role: 'alert' },
+          text: `Could not continue: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
     }
   }
 
@@ -260,7 +330,13 @@ export class SweepPage {
       await downloadSweep(this.context.session.workspace.store, this.sweepId, kind);
       announce('Export downloaded');
     } catch (error) {
-      this.notes.prepend(h('p', { className: 'error', attrs: { role: 'alert' }, text: `Export failed: ${error instanceof Error ? error.message : String(error)}` }));
+      this.notes.prepend(
+        h('p', {
+          className: 'error',
+          attrs: { role: 'alert' },
+          text: `Export failed: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
     }
   }
 }
@@ -298,8 +374,20 @@ function embedSnippet(sweepId: string, workspace: string): HTMLElement {
     'details',
     { className: 'panel embed', attrs: { 'data-testid': 'embed' } },
     h('summary', { text: 'Embed this sweep in another page' }),
-    h('p', { className: 'muted', text: 'Shows this sweep’s status, runs and metric curves, live while it runs, on any page served from this site.' }),
+    h('p', {
+      className: 'muted',
+      text: 'Shows this sweep’s status, runs and metric curves, live while it runs, on any page served from this site.',
+    }),
     h('textarea', { attrs: { readonly: true, rows: 3, 'aria-label': 'Embed code' }, className: 'code', text: code }),
-    h('p', null, h('a', { attrs: { href: `/src/studio/run-details/embed.html?sweep=${encodeURIComponent(sweepId)}&workspace=${encodeURIComponent(workspace)}` }, text: 'Open the embedding example' })),
+    h(
+      'p',
+      null,
+      h('a', {
+        attrs: {
+          href: `/src/studio/run-details/embed.html?sweep=${encodeURIComponent(sweepId)}&workspace=${encodeURIComponent(workspace)}`,
+        },
+        text: 'Open the embedding example',
+      }),
+    ),
   );
 }

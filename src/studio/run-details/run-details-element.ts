@@ -1,7 +1,7 @@
 import studioCss from '../styles/studio.css?inline';
 import { h, replaceChildren } from '../dom.js';
-import type { StudioChart } from '../model/chart-data.js';
-import type { SweepModel } from '../model/sweep-model.js';
+import type { StudioChart } from '../view-model/chart-data.js';
+import type { SweepModel } from '../view-model/sweep-model.js';
 import { endReasonText } from '../pages/sweep-page.js';
 import { StudioSession } from '../session.js';
 import { RunTable } from '../table/run-table.js';
@@ -66,7 +66,10 @@ export class RunDetailsElement extends HTMLElement {
     const container = h('div', { className: 'run-details', attrs: { 'data-testid': 'run-details' } });
     this.root.replaceChildren(container);
     if (sweepId === null || sweepId.trim() === '') {
-      replaceChildren(container, h('p', { className: 'error', text: 'overdrive-run-details: set the sweep attribute to a sweep id.' }));
+      replaceChildren(
+        container,
+        h('p', { className: 'error', text: 'overdrive-run-details: set the sweep attribute to a sweep id.' }),
+      );
       return;
     }
     if (this.session === null || this.sessionName !== workspace) {
@@ -77,7 +80,13 @@ export class RunDetailsElement extends HTMLElement {
     try {
       loaded = await (await this.session).model(sweepId);
     } catch (error) {
-      replaceChildren(container, h('p', { className: 'error', text: `Cannot open workspace ${workspace}: ${error instanceof Error ? error.message : String(error)}` }));
+      replaceChildren(
+        container,
+        h('p', {
+          className: 'error',
+          text: `Cannot open workspace ${workspace}: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
       return;
     }
     if (generation !== this.generation) {
@@ -85,12 +94,18 @@ export class RunDetailsElement extends HTMLElement {
       return;
     }
     if (loaded === null) {
-      replaceChildren(container, h('p', { className: 'error', text: `No sweep ${sweepId} is stored in workspace ${workspace} of this site.` }));
+      replaceChildren(
+        container,
+        h('p', { className: 'error', text: `No sweep ${sweepId} is stored in workspace ${workspace} of this site.` }),
+      );
       return;
     }
     const { model, release } = loaded;
     const status = h('p', { className: 'sweep-status', attrs: { 'aria-live': 'polite' } });
-    const table = new RunTable({ primaryMetric: model.record.config.primaryMetricName, goal: model.record.config.primaryMetricGoal });
+    const table = new RunTable({
+      primaryMetric: model.record.config.primaryMetricName,
+      goal: model.record.config.primaryMetricGoal,
+    });
     const chartSlot = h('div', { className: 'chart-slot' });
     replaceChildren(
       container,

@@ -2,11 +2,19 @@ import { compareBestFirst, type PrimaryMetricGoal } from '../../metric/goal.js';
 import type { Primitive } from '../../space/expression.js';
 import type { RunStatus } from '../../store/records.js';
 import { formatDuration, formatValue, h, replaceChildren } from '../dom.js';
-import type { RunRow } from '../model/sweep-model.js';
+import type { RunRow } from '../view-model/sweep-model.js';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Canceled', 'Failed'];
 
-type SortKey = { readonly kind: 'index' } | { readonly kind: 'id' } | { readonly kind: 'status' } | { readonly kind: 'param'; readonly name: string } | { readonly kind: 'best' } | { readonly kind: 'intervals' } | { readonly kind: 'duration' } | { readonly kind: 'backend' };
+type SortKey =
+  | { readonly kind: 'index' }
+  | { readonly kind: 'id' }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'param'; readonly name: string }
+  | { readonly kind: 'best' }
+  | { readonly kind: 'intervals' }
+  | { readonly kind: 'duration' }
+  | { readonly kind: 'backend' };
 
 interface Column {
   readonly key: SortKey;
@@ -59,14 +67,27 @@ export class RunTable {
 
   constructor(private readonly options: RunTableOptions) {
     this.cancelable = options.onCancelRun ?? null;
-    this.filterBar = h('div', { className: 'status-filter', attrs: { role: 'group', 'aria-label': 'Show runs by status' } });
+    this.filterBar = h('div', {
+      className: 'status-filter',
+      attrs: { role: 'group', 'aria-label': 'Show runs by status' },
+    });
     this.summary = h('p', { className: 'table-summary', attrs: { 'aria-live': 'polite' } });
     this.head = h('thead');
     this.body = h('tbody');
     this.table = h('table', { className: 'run-table', attrs: { 'aria-label': 'Runs' } }, this.head, this.body);
-    this.scroller = h('div', { className: 'table-scroller', attrs: { tabindex: 0, 'aria-label': 'Runs table, scrollable' } }, this.table);
+    this.scroller = h(
+      'div',
+      { className: 'table-scroller', attrs: { tabindex: 0, 'aria-label': 'Runs table, scrollable' } },
+      this.table,
+    );
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
-    this.element = h('div', { className: 'run-table-wrap', attrs: { 'data-testid': 'run-table' } }, this.filterBar, this.summary, this.scroller);
+    this.element = h(
+      'div',
+      { className: 'run-table-wrap', attrs: { 'data-testid': 'run-table' } },
+      this.filterBar,
+      this.summary,
+      this.scroller,
+    );
   }
 
   /** Cancel buttons appear only while the sweep runs in this page. */
@@ -115,9 +136,19 @@ export class RunTable {
           cell: (r) => formatValue(r.params[name]),
         }),
       ),
-      { key: { kind: 'best' }, label: `best ${metric}`, className: 'num metric', cell: (r) => formatValue(r.run.bestMetric) },
+      {
+        key: { kind: 'best' },
+        label: `best ${metric}`,
+        className: 'num metric',
+        cell: (r) => formatValue(r.run.bestMetric),
+      },
       { key: { kind: 'intervals' }, label: 'Intervals', className: 'num', cell: (r) => String(r.run.intervals) },
-      { key: { kind: 'duration' }, label: 'Duration', className: 'num', cell: (r, now) => formatDuration(duration(r, now)) },
+      {
+        key: { kind: 'duration' },
+        label: 'Duration',
+        className: 'num',
+        cell: (r, now) => formatDuration(duration(r, now)),
+      },
       { key: { kind: 'backend' }, label: 'Backend', className: 'backend', cell: (r) => r.run.backend ?? '—' },
     ];
   }
@@ -141,17 +172,25 @@ export class RunTable {
               on: { click: () => this.sortBy(column.key) },
             },
             column.label,
-            h('span', { attrs: { 'aria-hidden': 'true' }, className: 'sort-mark', text: active ? (this.sort.descending ? ' ▼' : ' ▲') : '' }),
+            h('span', {
+              attrs: { 'aria-hidden': 'true' },
+              className: 'sort-mark',
+              text: active ? (this.sort.descending ? ' ▼' : ' ▲') : '',
+            }),
           ),
         );
         return th;
       }),
       h('th', { attrs: { scope: 'col' }, className: 'reason', text: 'Termination reason' }),
-      h('th', { attrs: { scope: 'col' }, className: 'actions' }, h('span', { className: 'visually-hidden', text: 'Actions' })),
+      h(
+        'th',
+        { attrs: { scope: 'col' }, className: 'actions' },
+        h('span', { className: 'visually-hidden', text: 'Actions' }),
+      ),
     ];
     // Rebuilt on every sort: a keyboard user who sorted keeps focus on the same column's button.
     const sortButtons = (): Element[] => [...this.head.querySelectorAll('button.sort')];
-    const focused = sortButtons().findIndex((button) => button === document.activeElement);
+    const focused = sortButtons().indexOf(document.activeElement as HTMLButtonElement);
     replaceChildren(this.head, h('tr', null, ...cells));
     if (focused >= 0) (sortButtons()[focused] as HTMLElement | undefined)?.focus();
   }
@@ -194,7 +233,11 @@ export class RunTable {
         });
         this.filterButtons.set(status, button);
       }
-      replaceChildren(this.filterBar, h('span', { className: 'filter-label', text: 'Show:' }), ...this.filterButtons.values());
+      replaceChildren(
+        this.filterBar,
+        h('span', { className: 'filter-label', text: 'Show:' }),
+        ...this.filterButtons.values(),
+      );
     }
     for (const [status, button] of this.filterButtons) {
       const pressed = this.hidden.has(status) ? 'false' : 'true';
@@ -205,7 +248,9 @@ export class RunTable {
   }
 
   private sortBy(key: SortKey): void {
-    this.sort = sameKey(key, this.sort.key) ? { key, descending: !this.sort.descending } : { key, descending: key.kind === 'best' };
+    this.sort = sameKey(key, this.sort.key)
+      ? { key, descending: !this.sort.descending }
+      : { key, descending: key.kind === 'best' };
     this.renderHead();
     this.applyView();
   }
@@ -219,7 +264,9 @@ export class RunTable {
     });
     this.visible = filtered;
     this.summary.textContent =
-      filtered.length === this.rows.length ? `${this.rows.length} runs` : `${filtered.length} of ${this.rows.length} runs shown`;
+      filtered.length === this.rows.length
+        ? `${this.rows.length} runs`
+        : `${filtered.length} of ${this.rows.length} runs shown`;
     this.renderRows();
   }
 
@@ -238,7 +285,8 @@ export class RunTable {
         return (a, b) => comparePrimitive(a.params[key.name], b.params[key.name]);
       case 'best':
         // Ascending means worst first, so that "descending" puts the best run on top.
-        return (a, b) => -compareBestFirst(this.options.goal, a.run.bestMetric ?? undefined, b.run.bestMetric ?? undefined);
+        return (a, b) =>
+          -compareBestFirst(this.options.goal, a.run.bestMetric ?? undefined, b.run.bestMetric ?? undefined);
       case 'intervals':
         return (a, b) => a.run.intervals - b.run.intervals;
       case 'duration':
@@ -295,12 +343,20 @@ export class RunTable {
     this.bottomSpacer.style.height = `${(total - last) * ROW_HEIGHT}px`;
     rows.push(this.bottomSpacer);
     if (total === 0) {
-      this.emptyRow.replaceChildren(h('td', { attrs: { colspan: span }, className: 'empty', text: this.rows.length === 0 ? 'No runs yet.' : 'No run has a status shown by the filter.' }));
+      this.emptyRow.replaceChildren(
+        h('td', {
+          attrs: { colspan: span },
+          className: 'empty',
+          text: this.rows.length === 0 ? 'No runs yet.' : 'No run has a status shown by the filter.',
+        }),
+      );
       rows.push(this.emptyRow);
     }
-    for (const spacerRow of [this.topSpacer, this.bottomSpacer]) spacerRow.firstElementChild?.setAttribute('colspan', String(span));
+    for (const spacerRow of [this.topSpacer, this.bottomSpacer])
+      spacerRow.firstElementChild?.setAttribute('colspan', String(span));
     const current = [...this.body.children];
-    if (current.length !== rows.length || current.some((node, i) => node !== rows[i])) this.body.replaceChildren(...rows);
+    if (current.length !== rows.length || current.some((node, i) => node !== rows[i]))
+      this.body.replaceChildren(...rows);
     this.table.setAttribute('aria-rowcount', String(total + 1));
   }
 
@@ -356,12 +412,20 @@ export class RunTable {
       'td',
       { className: 'actions' },
       cancel !== null && (row.run.status === 'Running' || row.run.status === 'Queued')
-        ? h('button', { attrs: { type: 'button', 'data-action': 'cancel-run', 'aria-label': `Cancel run ${row.run.index + 1}` }, className: 'small', text: 'Cancel', on: { click: () => cancel(id) } })
+        ? h('button', {
+            attrs: { type: 'button', 'data-action': 'cancel-run', 'aria-label': `Cancel run ${row.run.index + 1}` },
+            className: 'small',
+            text: 'Cancel',
+            on: { click: () => cancel(id) },
+          })
         : null,
     );
     const tr = h(
       'tr',
-      { attrs: { 'aria-rowindex': position + 2, 'data-run-id': id, 'data-status': row.run.status }, className: this.selected.has(id) ? 'selected' : '' },
+      {
+        attrs: { 'aria-rowindex': position + 2, 'data-run-id': id, 'data-status': row.run.status },
+        className: this.selected.has(id) ? 'selected' : '',
+      },
       h('td', { className: 'select' }, box),
       ...cells,
       reason,

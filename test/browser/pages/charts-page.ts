@@ -1,6 +1,14 @@
-// Harness for the Studio charts (test/browser/charts.spec.ts): mounts each chart on synthetic
+// Harness for the Studio charts (test/browser/charts.test.ts): mounts each chart on synthetic
 // ChartData, small or large (1000 runs x 100 intervals), and exposes what the spec drives.
-import { createChart, type ChartByKind, type ChartData, type ChartKind, type ChartRun, type ChartSelection, type ParamColumn } from '../../../src/studio/charts/index.js';
+import {
+  createChart,
+  type ChartByKind,
+  type ChartData,
+  type ChartKind,
+  type ChartRun,
+  type ChartSelection,
+  type ParamColumn,
+} from '../../../src/studio/charts/index.js';
 import type { Primitive } from '../../../src/space/expression.js';
 import type { RunStatus } from '../../../src/store/records.js';
 
@@ -66,7 +74,12 @@ export class SyntheticSweep {
       { name: 'optimizer.momentum', kind: 'number', min: 0.5, max: 0.99, log: false },
       { name: 'use_bias', kind: 'category', values: [true, false] },
     ];
-    if (options.xss === true) this.columns.push({ name: XSS_PARAM, kind: 'category', values: ['<b>bold</b>', '<img src=y onerror=alert(2)>', 1, '1'] });
+    if (options.xss === true)
+      this.columns.push({
+        name: XSS_PARAM,
+        kind: 'category',
+        values: ['<b>bold</b>', '<img src=y onerror=alert(2)>', 1, '1'],
+      });
     const running = options.running ?? 0;
     for (let i = 0; i < options.runs; i++) this.addRun(i >= options.runs - running);
   }
@@ -84,9 +97,13 @@ export class SyntheticSweep {
     };
     // A nested space: only sgd runs have a momentum leaf.
     if (optimizer === 'sgd') params['optimizer.momentum'] = 0.5 + 0.49 * r();
-    if (this.options.xss === true) params[XSS_PARAM] = ['<b>bold</b>', '<img src=y onerror=alert(2)>', 1, '1'][index % 4] ?? 1;
+    if (this.options.xss === true)
+      params[XSS_PARAM] = ['<b>bold</b>', '<img src=y onerror=alert(2)>', 1, '1'][index % 4] ?? 1;
     const lr = params['learning_rate'] as number;
-    const quality = Math.max(0.05, 1 - Math.abs(Math.log10(lr) + 2.3) / 2.2) * (optimizer === 'adam' ? 1 : 0.85) * (1 - 0.3 * (params['dropout'] as number));
+    const quality =
+      Math.max(0.05, 1 - Math.abs(Math.log10(lr) + 2.3) / 2.2) *
+      (optimizer === 'adam' ? 1 : 0.85) *
+      (1 - 0.3 * (params['dropout'] as number));
     const intervals = this.options.intervals;
     const speed = 4 + 20 * r();
     const accuracy: number[] = [];
@@ -104,7 +121,11 @@ export class SyntheticSweep {
       ['loss', loss],
       ['val_loss', valLoss],
     ]);
-    if (this.options.xss === true) planned.set(XSS_METRIC, accuracy.map((v) => v * 0.9));
+    if (this.options.xss === true)
+      planned.set(
+        XSS_METRIC,
+        accuracy.map((v) => v * 0.9),
+      );
     // Some runs are stopped early (Bandit-like), a few fail.
     const roll = r();
     let status: RunStatus = 'Completed';
@@ -173,7 +194,8 @@ export class SyntheticSweep {
       let best: number | null = null;
       for (const v of primary) {
         const value = goal === 'MAXIMIZE' ? v : 1 - v;
-        if (Number.isFinite(value) && (best === null || (goal === 'MAXIMIZE' ? value > best : value < best))) best = value;
+        if (Number.isFinite(value) && (best === null || (goal === 'MAXIMIZE' ? value > best : value < best)))
+          best = value;
       }
       // A running run's curves still grow: give this version its own copy, as a store snapshot would.
       const reported = s.status === 'Running' ? new Map([...s.reported].map(([k, v]) => [k, v.slice()])) : s.reported;
@@ -224,7 +246,12 @@ interface Mounted {
 const mounted = new Map<string, Mounted>();
 const prepared = new Map<string, ChartData[]>();
 
-async function mount<K extends ChartKind>(kind: K, slot: string, data: ChartData | null, options: Record<string, unknown> = {}): Promise<void> {
+async function mount<K extends ChartKind>(
+  kind: K,
+  slot: string,
+  data: ChartData | null,
+  options: Record<string, unknown> = {},
+): Promise<void> {
   const container = document.getElementById(slot);
   if (container === null) throw new Error(`no slot ${slot}`);
   mounted.get(slot)?.chart.dispose();
@@ -270,7 +297,9 @@ function get(slot: string): Mounted {
 }
 
 /** Longest main-thread task seen by a 'longtask' PerformanceObserver while `work` runs, and how many long tasks. */
-async function measureLongTasks(work: () => Promise<void>): Promise<{ longest: number; count: number; supported: boolean }> {
+async function measureLongTasks(
+  work: () => Promise<void>,
+): Promise<{ longest: number; count: number; supported: boolean }> {
   const supported = PerformanceObserver.supportedEntryTypes.includes('longtask');
   let longest = 0;
   let count = 0;
@@ -298,10 +327,13 @@ const harness = {
   SyntheticSweep,
   emptyData,
   mount,
-  small: (options: Partial<SweepOptions> = {}): ChartData => new SyntheticSweep({ runs: 40, intervals: 20, running: 4, xss: true, ...options }).data(),
+  small: (options: Partial<SweepOptions> = {}): ChartData =>
+    new SyntheticSweep({ runs: 40, intervals: 20, running: 4, xss: true, ...options }).data(),
   async mountAll(size: 'small' | 'large'): Promise<void> {
-    const data = size === 'small' ? harness.small() : new SyntheticSweep({ runs: 1000, intervals: 100, running: 12 }).data();
-    for (const kind of ['metric', 'parallel', 'scatter-2d', 'scatter-3d', 'best-so-far'] as const) await mount(kind, kind, data);
+    const data =
+      size === 'small' ? harness.small() : new SyntheticSweep({ runs: 1000, intervals: 100, running: 12 }).data();
+    for (const kind of ['metric', 'parallel', 'scatter-2d', 'scatter-3d', 'best-so-far'] as const)
+      await mount(kind, kind, data);
   },
   chart: (slot: string) => get(slot).chart,
   data: (slot: string): ChartData | null => get(slot).data,
@@ -314,7 +346,9 @@ const harness = {
   selections: (slot: string): ChartSelection[] => get(slot).selections,
   /** Serialisable view of the selections (sets become sorted arrays). */
   selectionLog: (slot: string): Array<{ kind: string; runIds?: string[] }> =>
-    get(slot).selections.map((s) => (s.kind === 'clear' ? { kind: 'clear' } : { kind: 'runs', runIds: [...s.runIds].sort() })),
+    get(slot).selections.map((s) =>
+      s.kind === 'clear' ? { kind: 'clear' } : { kind: 'runs', runIds: [...s.runIds].sort() },
+    ),
   /**
    * Makes `updates` successive versions of a 1000 x 100 sweep for the chart in `slot` (running
    * runs report, finish, new ones start) and shows the first. Building ChartData is the sweep
@@ -350,7 +384,11 @@ const harness = {
       await sleep(400);
     });
   },
-  async burst(slot: string, updates = 40, everyMs = 30): Promise<{ longest: number; count: number; supported: boolean }> {
+  async burst(
+    slot: string,
+    updates = 40,
+    everyMs = 30,
+  ): Promise<{ longest: number; count: number; supported: boolean }> {
     await harness.prepareBurst(slot, updates);
     return harness.runBurst(slot, everyMs);
   },
@@ -366,7 +404,9 @@ declare global {
 
 // charts.html ships a strict Content-Security-Policy; anything it blocks is recorded here.
 const violations: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`));
+document.addEventListener('securitypolicyviolation', (event) =>
+  violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
+);
 
 window.chartsHarness = harness;
 window.cspViolations = violations;

@@ -17,7 +17,7 @@ import {
   type SweepRecord,
 } from '../../../src/index.js';
 import { WorkerPool } from '../../../src/pool/index.js';
-import type { TrialDefinition } from '../../../src/runner/runner.js';
+import type { TrialDefinition } from '../../../src/trial-runner/runner.js';
 
 /** Makes an ES module the pool can load from source text, so tests can write trials inline. */
 function moduleUrl(source: string): string {

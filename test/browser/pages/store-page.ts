@@ -1,4 +1,4 @@
-// Exposes the stores to Playwright (test/browser/store.spec.ts), with fixtures and one scenario
+// Exposes the stores to Playwright (test/browser/store.test.ts), with fixtures and one scenario
 // that is written to both the IndexedDB store and the in-memory reference so their reads can be
 // compared.
 import {
@@ -13,7 +13,13 @@ import {
   type SweepRecord,
 } from '../../../src/store/index.js';
 
-function sweep(id: string, workspace: string, experiment: string, createdAt: number, status: SweepRecord['status'] = 'Running'): SweepRecord {
+function sweep(
+  id: string,
+  workspace: string,
+  experiment: string,
+  createdAt: number,
+  status: SweepRecord['status'] = 'Running',
+): SweepRecord {
   return {
     id,
     workspace,
@@ -39,7 +45,12 @@ function sweep(id: string, workspace: string, experiment: string, createdAt: num
   };
 }
 
-function run(sweepId: string, index: number, status: RunRecord['status'] = 'Running', bestMetric: number | null = null): RunRecord {
+function run(
+  sweepId: string,
+  index: number,
+  status: RunRecord['status'] = 'Running',
+  bestMetric: number | null = null,
+): RunRecord {
   return {
     id: `${sweepId}_${index}`,
     sweepId,
@@ -90,7 +101,10 @@ function checkpoint(sweepId: string, runId: string, sequence: number, fill = seq
     sequence,
     time: 7000 + sequence,
     state: { epoch: sequence, loss: Number.NaN, history: [1, Number.NEGATIVE_INFINITY] },
-    artifacts: { weights: new Float32Array([fill, fill + 0.5, Number.NaN]).buffer, optimizer: new Uint8Array([fill, 255]).buffer },
+    artifacts: {
+      weights: new Float32Array([fill, fill + 0.5, Number.NaN]).buffer,
+      optimizer: new Uint8Array([fill, 255]).buffer,
+    },
   };
 }
 

@@ -1,0 +1,34 @@
+import type { TrainFunction } from '../run-logger/run.js';
+import type { TrialModule } from './env.js';
+
+/**
+ * The built-in examples by name. Dynamic imports keep each model (and TF.js) out of any bundle
+ * until a trial asks for it; in a worker the module then stays loaded for later trials.
+ */
+const BUILTINS = {
+  'digits-mlp': () => import('./digits-mlp.js'),
+  'digits-cnn': () => import('./digits-cnn.js'),
+  spiral: () => import('./spiral-mlp.js'),
+} as const satisfies Record<string, () => Promise<TrialModule>>;
+
+export type BuiltinExampleName = keyof typeof BUILTINS;
+
+export const BUILTIN_EXAMPLES: readonly BuiltinExampleName[] = Object.keys(BUILTINS) as BuiltinExampleName[];
+
+export function isBuiltinExample(name: string): name is BuiltinExampleName {
+  return Object.hasOwn(BUILTINS, name);
+}
+
+export function loadBuiltinModule(name: string): Promise<TrialModule> {
+  if (!isBuiltinExample(name)) {
+    return Promise.reject(
+      new Error(`unknown built-in example ${JSON.stringify(name)}; built-in examples: ${BUILTIN_EXAMPLES.join(', ')}`),
+    );
+  }
+  return BUILTINS[name]();
+}
+
+/** For `InProcessRunner({ resolveBuiltin })`: the same examples, trained in the calling thread. */
+export async function resolveBuiltin(name: string): Promise<TrainFunction> {
+  return (await loadBuiltinModule(name)).default;
+}

@@ -1,0 +1,299 @@
+import { ConfigError, describeValue } from '../errors.js';
+import {
+  choice,
+  lognormal,
+  loguniform,
+  normal,
+  qlognormal,
+  qloguniform,
+  qnormal,
+  quniform,
+  randint,
+  uniform,
+} from '../space/constructors.js';
+import type { ChoiceOption, Expression, Primitive, SearchSpaceDefinition } from '../space/expression.js';
+import { childPath, indexPath } from './json-text.js';
+import {
+  field,
+  isPlainObject,
+  PARAMETER_NAME,
+  readFinite,
+  readInteger,
+  readName,
+  readOneOf,
+  rejectUnknownKeys,
+  required,
+  type Fields,
+} from './file-fields.js';
+import {
+  SPEC_PARAMETER_FIELDS,
+  SPEC_PARAMETER_TYPES,
+  type SpecChoiceValue,
+  type SpecParameter,
+  type SpecParameterType,
+  type SpecPrimitive,
+  type SpecSearchSpace,
+  type SpecSubSpace,
+} from './sweep-file.js';
+
+/** Nested choices deeper than this are surely a mistake (or a cycle in a JavaScript object). */
+export const MAX_NESTING_DEPTH = 16;
+
+// The largest x with a finite exp(x): loguniform bounds are exponents.
+const MAX_LOG = Math.log(Number.MAX_VALUE);
+
+const EXPRESSION_HINT = 'a parameter object such as {"type": "uniform", "min_value": 0, "max_value": 1}, or a constant';
+
+/**
+ * Validates `search_space` and returns it normalised (plain, frozen data). Everything the
+ * search-space constructors would refuse is refused here first, so that the error names the
+ * spec field (`search_space.lr.min_value`) rather than the constructor's argument.
+ */
+export function parseSearchSpace(path: string, value: unknown): SpecSearchSpace {
+  if (value === undefined) {
+    throw new ConfigError(path, 'is required: an object mapping parameter names to parameters', undefined);
+  }
+  if (!isPlainObject(value)) {
+    throw new ConfigError(path, 'must be an object mapping parameter names to parameters', value);
+  }
+  if (Object.keys(value).length === 0) {
+    throw new ConfigError(path, 'must define at least one parameter', value);
+  }
+  return parseSpace(path, value, 0);
+}
+
+function parseSpace(path: string, fields: Fields, depth: number): SpecSearchSpace {
+  const strippedNames = new Map<string, string>();
+  const entries: [string, SpecParameter | SpecPrimitive][] = [];
+  for (const name of Object.keys(fields)) {
+    const parameterPath = childPath(path, name);
+    readName(parameterPath, name, PARAMETER_NAME);
+    const stripped = name.replace(/^-+/, '');
+    if (stripped === '__proto__') {
+      throw new ConfigError(parameterPath, 'must not be __proto__, a name JavaScript reserves', name);
+    }
+    const earlier = strippedNames.get(stripped);
+    if (earlier !== undefined) {
+      throw new ConfigError(
+        parameterPath,
+        `must differ from ${JSON.stringify(earlier)} once leading dashes are stripped (both become ${JSON.stringify(stripped)})`,
+        name,
+      );
+    }
+    strippedNames.set(stripped, name);
+    entries.push([name, parseParameter(parameterPath, fields[name], depth)]);
+  }
+  // fromEntries defines own properties, so even an odd key could not reach the prototype.
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+function parseParameter(path: string, value: unknown, depth: number): SpecParameter | SpecPrimitive {
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ConfigError(path, 'must be a finite number when it is a constant', value);
+    return value;
+  }
+  if (Array.isArray(value)) {
+    throw new ConfigError(
+      path,
+      `must be ${EXPRESSION_HINT}; an array is neither (to choose among values write {"type": "choice", "values": [...]})`,
+      value,
+    );
+  }
+  if (!isPlainObject(value)) throw new ConfigError(path, `must be ${EXPRESSION_HINT}`, value);
+  return parseExpression(path, value, depth);
+}
+
+function parseExpression(path: string, fields: Fields, depth: number): SpecParameter {
+  const typePath = childPath(path, 'type');
+  const type = readOneOf(
+    typePath,
+    required(typePath, field(fields, 'type'), `one of ${SPEC_PARAMETER_TYPES.join(', ')}`),
+    SPEC_PARAMETER_TYPES,
+  );
+  const names: readonly string[] = SPEC_PARAMETER_FIELDS[type];
+  rejectUnknownKeys(path, fields, ['type', ...names], `a ${type} parameter`);
+  const need = (name: string, what: string): unknown =>
+    required(childPath(path, name), field(fields, name), `${what} for a ${type} parameter`);
+  const finite = (name: string): number => readFinite(childPath(path, name), need(name, 'a finite number'));
+  const positiveQ = (): number => {
+    const q = readFinite(childPath(path, 'q'), need('q', 'a finite number > 0'));
+    if (q <= 0) throw new ConfigError(childPath(path, 'q'), 'must be a finite number > 0', q);
+    return q;
+  };
+  const bounds = (): { min_value: number; max_value: number } => {
+    const min = finite('min_value');
+    const max = finite('max_value');
+    if (!(min < max))
+      throw new ConfigError(childPath(path, 'min_value'), `must be less than max_value (${describeValue(max)})`, min);
+    if ((type === 'loguniform' || type === 'qloguniform') && max > MAX_LOG) {
+      throw new ConfigError(
+        childPath(path, 'max_value'),
+        `must be at most ${MAX_LOG.toFixed(2)}: for ${type}, min_value and max_value are exponents (the sample is exp(uniform(min_value, max_value))), and exp(max_value) must be finite`,
+        max,
+      );
+    }
+    return { min_value: min, max_value: max };
+  };
+  const normalArgs = (): { mu: number; sigma: number } => {
+    const mu = finite('mu');
+    const sigma = readFinite(childPath(path, 'sigma'), need('sigma', 'a finite number >= 0'));
+    if (sigma < 0) throw new ConfigError(childPath(path, 'sigma'), 'must be a finite number >= 0', sigma);
+    return { mu, sigma };
+  };
+
+  switch (type) {
+    case 'choice':
+      return Object.freeze({
+        type,
+        values: parseChoiceValues(childPath(path, 'values'), need('values', 'a non-empty array'), depth),
+      });
+    case 'randint':
+      return Object.freeze({ type, upper: readInteger(childPath(path, 'upper'), need('upper', 'an integer >= 1'), 1) });
+    case 'uniform':
+    case 'loguniform':
+      return Object.freeze({ type, ...bounds() });
+    case 'quniform':
+    case 'qloguniform':
+      return Object.freeze({ type, ...bounds(), q: positiveQ() });
+    case 'normal':
+    case 'lognormal':
+      return Object.freeze({ type, ...normalArgs() });
+    case 'qnormal':
+    case 'qlognormal':
+      return Object.freeze({ type, ...normalArgs(), q: positiveQ() });
+  }
+}
+
+function parseChoiceValues(path: string, value: unknown, depth: number): readonly SpecChoiceValue[] {
+  const rule = 'must be a non-empty array of numbers, strings, booleans or sub-space objects';
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError(path, rule, value);
+  const firstIndexOf = new Map<string, number>();
+  const values = value.map((option: unknown, i): SpecChoiceValue => {
+    const optionPath = indexPath(path, i);
+    if (
+      typeof option === 'string' ||
+      typeof option === 'boolean' ||
+      (typeof option === 'number' && Number.isFinite(option))
+    ) {
+      // 1, "1" and true are different options; 0 and -0 are the same one.
+      const key = `${typeof option}:${String(option)}`;
+      const earlier = firstIndexOf.get(key);
+      if (earlier !== undefined) throw new ConfigError(optionPath, `must not repeat values[${earlier}]`, option);
+      firstIndexOf.set(key, i);
+      return option;
+    }
+    if (!isPlainObject(option)) {
+      throw new ConfigError(optionPath, 'must be a finite number, a string, a boolean or a sub-space object', option);
+    }
+    if (looksLikeParameter(option)) {
+      throw new ConfigError(
+        optionPath,
+        'must be a constant or a sub-space object; a choice cannot hold a parameter directly, so name it inside a sub-space such as {"x": {"type": ...}}',
+        option,
+      );
+    }
+    if (Object.keys(option).length === 0)
+      throw new ConfigError(optionPath, 'must define at least one parameter when it is a sub-space', option);
+    if (depth + 1 > MAX_NESTING_DEPTH) {
+      throw new ConfigError(optionPath, `must not nest choices more than ${MAX_NESTING_DEPTH} levels deep`, option);
+    }
+    return parseSpace(optionPath, option, depth + 1) as SpecSubSpace;
+  });
+  return Object.freeze(values);
+}
+
+/**
+ * `{"type": "uniform", "min_value": 0, "max_value": 1}` inside `values` is almost surely a
+ * parameter put where a sub-space belongs. Read as a sub-space it would silently become three
+ * constants, so it is refused. A sub-space with a constant named `type` (`{"type": "svm", ...}`)
+ * is still fine: its `type` is not a parameter type, or it has other fields.
+ */
+function looksLikeParameter(option: Fields): boolean {
+  const type = field(option, 'type');
+  if (typeof type !== 'string' || !(SPEC_PARAMETER_TYPES as readonly string[]).includes(type)) return false;
+  const names: readonly string[] = SPEC_PARAMETER_FIELDS[type as SpecParameterType];
+  return Object.keys(option).every((key) => key === 'type' || names.includes(key));
+}
+
+/**
+ * Grid sampling enumerates choice values, so every parameter, nested ones included, must be a
+ * choice or a constant. Checked on the spec so the error shows the parameter as written.
+ */
+export function checkGridSpace(path: string, space: SpecSearchSpace | SpecSubSpace): void {
+  for (const [name, parameter] of Object.entries(space)) {
+    if (typeof parameter !== 'object') continue;
+    const parameterPath = childPath(path, name);
+    if (parameter.type !== 'choice') {
+      throw new ConfigError(
+        parameterPath,
+        `must be a choice or a constant with grid sampling (grid enumerates choice values), not a ${parameter.type} parameter`,
+        parameter,
+      );
+    }
+    parameter.values.forEach((option, i) => {
+      if (typeof option === 'object') checkGridSpace(indexPath(childPath(parameterPath, 'values'), i), option);
+    });
+  }
+}
+
+/**
+ * The number of configurations grid sampling enumerates (each choice's options summed, a
+ * sub-space counting its own combinations; parameters multiplied). May be Infinity when huge.
+ */
+export function gridSize(space: SpecSearchSpace | SpecSubSpace): number {
+  let size = 1;
+  for (const parameter of Object.values(space)) {
+    if (typeof parameter !== 'object' || parameter.type !== 'choice') continue;
+    size *= parameter.values.reduce(
+      (sum: number, option) => sum + (typeof option === 'object' ? gridSize(option) : 1),
+      0,
+    );
+  }
+  return size;
+}
+
+/** The search space definition for the samplings, built with the expression constructors. */
+export function toDefinition(space: SpecSearchSpace | SpecSubSpace): SearchSpaceDefinition {
+  return Object.fromEntries(
+    Object.entries(space).map(([name, parameter]): [string, Expression | Primitive] => [
+      name,
+      typeof parameter === 'object' ? toExpression(parameter) : parameter,
+    ]),
+  );
+}
+
+function toExpression(parameter: SpecParameter): Expression {
+  switch (parameter.type) {
+    case 'choice':
+      return choice(
+        parameter.values.map((value): ChoiceOption => (typeof value === 'object' ? toDefinition(value) : value)),
+      );
+    case 'randint':
+      return randint(parameter.upper);
+    case 'uniform':
+      return uniform(parameter.min_value, parameter.max_value);
+    case 'loguniform':
+      return loguniform(parameter.min_value, parameter.max_value);
+    case 'quniform':
+      return quniform(parameter.min_value, parameter.max_value, parameter.q);
+    case 'qloguniform':
+      return qloguniform(parameter.min_value, parameter.max_value, parameter.q);
+    case 'normal':
+      return normal(parameter.mu, parameter.sigma);
+    case 'lognormal':
+      return lognormal(parameter.mu, parameter.sigma);
+    case 'qnormal':
+      return qnormal(parameter.mu, parameter.sigma, parameter.q);
+    case 'qlognormal':
+      return qlognormal(parameter.mu, parameter.sigma, parameter.q);
+  }
+}
+
+/**
+ * Turns a search-space path from `createSearchSpace` (`model[1].C`, names without their leading
+ * dashes) into a spec path (`search_space.model.values[1].C`).
+ */
+export function specPathOf(spacePath: string, root: string): string {
+  return childPath(root, spacePath.replace(/\[(\d+)\]/g, '.values[$1]'));
+}

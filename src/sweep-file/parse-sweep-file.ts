@@ -1,0 +1,784 @@
+import { ConfigError } from '../errors.js';
+import type { HyperDriveConfigOptions } from '../experiment/config.js';
+import { PrimaryMetricGoal } from '../metric/goal.js';
+import { AshaPolicy } from '../policy/asha.js';
+import { BanditPolicy } from '../policy/bandit.js';
+import { HyperbandPolicy } from '../policy/hyperband.js';
+import { MedianStoppingPolicy } from '../policy/median-stopping.js';
+import type { EarlyTerminationPolicy } from '../policy/policy.js';
+import { TruncationSelectionPolicy } from '../policy/truncation-selection.js';
+import type { TrialDefinition } from '../trial-runner/runner.js';
+import { BayesianParameterSampling } from '../sampling/bayesian.js';
+import { GridParameterSampling } from '../sampling/grid.js';
+import { RandomParameterSampling } from '../sampling/random.js';
+import type { ParameterSampling } from '../sampling/sampler.js';
+import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
+import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
+import {
+  atSpecPath,
+  BUILTIN_TRIAL_NAME,
+  EXPERIMENT_NAME,
+  field,
+  JOB_NAME,
+  METRIC_NAME,
+  readBoolean,
+  readInteger,
+  readName,
+  readObject,
+  readOneOf,
+  readPositive,
+  readText,
+  rejectUnknownKeys,
+  required,
+  type Fields,
+} from './file-fields.js';
+import {
+  DEFAULT_EXPERIMENT_NAME,
+  DEFAULT_MAX_TOTAL_TRIALS,
+  DEFAULT_TIMEOUT_SECONDS,
+  SPEC_AZURE_JOB_KEYS,
+  SPEC_AZURE_TRIAL_KEYS,
+  SPEC_BACKENDS,
+  SPEC_TOP_LEVEL_KEYS,
+  type SpecAzureFields,
+  type SpecBackend,
+  type SpecEarlyTermination,
+  type SpecJsonValue,
+  type SpecLimits,
+  type SpecObjective,
+  type SpecPrimitive,
+  type SpecSamplingAlgorithm,
+  type SpecSearchSpace,
+  type SpecTrial,
+  type SpecWarning,
+  type SweepFile,
+} from './sweep-file.js';
+
+const MAX_TOTAL_TRIALS = 1000;
+const MAX_CONCURRENT_TRIALS = 100;
+
+/** What to train, as the worker pool needs it: a function cannot come from a JSON file. */
+export type SpecTrialDefinition = Extract<TrialDefinition, { kind: 'builtin' | 'module' }>;
+
+/** Everything `new HyperDriveConfig(...)` needs; nothing here trains in this thread. */
+export type SpecHyperDriveConfigOptions = Omit<HyperDriveConfigOptions, 'train' | 'trial'> & {
+  readonly trial: SpecTrialDefinition;
+};
+
+export interface ParsedSweepFile {
+  readonly experimentName: string;
+  readonly hyperDriveConfigOptions: SpecHyperDriveConfigOptions;
+  /** Only when the spec names one; the runtime picks otherwise. */
+  readonly backend?: SpecBackend;
+  /** The spec normalised: shorthands expanded and defaults written out. */
+  readonly spec: SweepFile;
+  /**
+   * What the spec says that this runtime accepts but does not act on. Empty for any spec
+   * `parseSweepFile` accepts (every field, `limits.trial_timeout` included, is acted on); an
+   * Azure job import adds its own (`ParsedSweepJob.warnings`).
+   */
+  readonly warnings: readonly SpecWarning[];
+}
+
+export interface ParseSweepFileOptions {
+  /** The file the spec came from; error messages start with it. */
+  readonly source?: string;
+  /**
+   * The built-in examples the runtime offers. When given, a trial naming any other is refused
+   * here, before anything starts; when omitted, only the shape of the name is checked.
+   */
+  readonly builtinTrials?: readonly string[];
+}
+
+/**
+ * A spec error that knows where it is in the file. `field`, `rule` and `value` are those of
+ * the underlying ConfigError; the message starts with `source:line:column` when they are known.
+ */
+export class SweepFileError extends ConfigError {
+  constructor(
+    field: string,
+    rule: string,
+    value: unknown,
+    message: string,
+    readonly source: string | undefined,
+    readonly line: number | undefined,
+    readonly column: number | undefined,
+  ) {
+    super(field, rule, value, message);
+  }
+}
+
+/** The field named for a problem with the document as a whole. */
+export const SPEC_ROOT_FIELD = 'spec';
+
+/**
+ * Validates a sweep spec (already parsed from JSON, or built in code) and maps it onto
+ * Overdrive's objects: the search space through the expression constructors, the sampling,
+ * the policy, and the limits (`timeout` seconds become `maxDurationMinutes`, `trial_timeout`
+ * seconds become `trialTimeoutSeconds`).
+ *
+ * Every malformed input is refused with a ConfigError whose field is the spec path
+ * (`search_space.lr.min_value`), whose rule is in words, and whose message shows the value.
+ * `sampling_algorithm: "bayesian"` (optionally with a `seed`) builds a BayesianParameterSampling.
+ */
+export function parseSweepFile(input: unknown, options: ParseSweepFileOptions = {}): ParsedSweepFile {
+  try {
+    return parse(input, options);
+  } catch (error) {
+    throw withSource(error, options.source);
+  }
+}
+
+/**
+ * Parses the text of a spec file. JSON syntax errors (and duplicate keys, which `JSON.parse`
+ * silently collapses) are reported with their line and column; so are spec errors, at the
+ * field they name or the nearest enclosing one present in the file.
+ */
+export function parseSweepFileText(text: string, options: ParseSweepFileOptions = {}): ParsedSweepFile {
+  if (typeof text !== 'string') throw new ConfigError(SPEC_ROOT_FIELD, 'must be the text of a JSON file', text);
+  let value: unknown;
+  let positions: ReadonlyMap<string, JsonPosition>;
+  try {
+    ({ value, positions } = parseLocatedJson(text));
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    const fieldName = error.path === '' ? SPEC_ROOT_FIELD : error.path;
+    const rule = `must be valid JSON: ${error.problem}`;
+    const found = error.found ?? 'the end of the text';
+    const where = locationText(options.source, error.position);
+    throw new SweepFileError(
+      fieldName,
+      rule,
+      error.found,
+      `${where}: ${fieldName}: ${rule} (got ${found})`,
+      options.source,
+      error.position.line,
+      error.position.column,
+    );
+  }
+  try {
+    return parse(value, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const position = nearestPosition(positions, error.field);
+    const where = position === undefined ? options.source : locationText(options.source, position);
+    throw new SweepFileError(
+      error.field,
+      error.rule,
+      error.value,
+      where === undefined ? error.message : `${where}: ${error.message}`,
+      options.source,
+      position?.line,
+      position?.column,
+    );
+  }
+}
+
+export function locationText(source: string | undefined, position: JsonPosition): string {
+  return source === undefined
+    ? `line ${position.line}, column ${position.column}`
+    : `${source}:${position.line}:${position.column}`;
+}
+
+/** The position of `path`, or of its nearest ancestor present in the file (a missing key's object). */
+export function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
+  let current = path === SPEC_ROOT_FIELD ? '' : path;
+  for (;;) {
+    const position = positions.get(current);
+    if (position !== undefined) return position;
+    if (current === '') return undefined;
+    const cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
+    current = cut <= 0 ? '' : current.slice(0, cut);
+  }
+}
+
+function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile {
+  const spec = normalize(input, options);
+  // Objects are built only once every field has passed, so a typo anywhere is reported before
+  // any sampling or policy constructor gets the chance to throw its own error.
+  const hyperparameterSampling = buildSampling(spec.search_space, spec.sampling_algorithm);
+  const policy = spec.early_termination === undefined ? undefined : buildPolicy(spec.early_termination);
+  const { objective, limits, trial } = spec;
+  const hyperDriveConfigOptions: SpecHyperDriveConfigOptions = Object.freeze({
+    hyperparameterSampling,
+    primaryMetricName: objective.primary_metric,
+    primaryMetricGoal: objective.goal === 'maximize' ? PrimaryMetricGoal.MAXIMIZE : PrimaryMetricGoal.MINIMIZE,
+    maxTotalRuns: limits.max_total_trials,
+    maxConcurrentRuns: limits.max_concurrent_trials,
+    maxDurationMinutes: limits.timeout / 60,
+    ...(limits.trial_timeout === undefined ? {} : { trialTimeoutSeconds: limits.trial_timeout }),
+    ...(policy === undefined ? {} : { policy }),
+    trial: toTrialDefinition(trial),
+  });
+  return Object.freeze({
+    experimentName: spec.experiment_name,
+    hyperDriveConfigOptions,
+    ...(spec.backend === undefined ? {} : { backend: spec.backend }),
+    spec,
+    warnings: NO_WARNINGS,
+  });
+}
+
+/** Every field of a valid spec is acted on, so parsing itself has nothing to warn about. */
+const NO_WARNINGS: readonly SpecWarning[] = Object.freeze([]);
+
+function toTrialDefinition(trial: SpecTrial): SpecTrialDefinition {
+  return 'builtin' in trial ? { kind: 'builtin', name: trial.builtin } : { kind: 'module', url: trial.module };
+}
+
+/**
+ * Validates a spec and returns it normalised, without building any sampling or policy: usable
+ * for a spec whose sampling is not implemented yet, and for checking an exported spec.
+ */
+export function normalizeSweepFile(input: unknown, options: ParseSweepFileOptions = {}): SweepFile {
+  try {
+    return normalize(input, options);
+  } catch (error) {
+    throw withSource(error, options.source);
+  }
+}
+
+function withSource(error: unknown, source: string | undefined): unknown {
+  if (error instanceof ConfigError && source !== undefined && !(error instanceof SweepFileError)) {
+    return new SweepFileError(
+      error.field,
+      error.rule,
+      error.value,
+      `${source}: ${error.message}`,
+      source,
+      undefined,
+      undefined,
+    );
+  }
+  return error;
+}
+
+function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
+  const root = readObject(SPEC_ROOT_FIELD, input, 'must be a JSON object describing a sweep job');
+  rejectUnknownKeys('', root, SPEC_TOP_LEVEL_KEYS, 'a sweep spec');
+
+  const type = field(root, 'type');
+  if (type !== undefined && type !== 'sweep') throw new ConfigError('type', 'must be "sweep" (or left out)', type);
+
+  const metadata = parseMetadata(root);
+  const experimentName =
+    field(root, 'experiment_name') === undefined
+      ? DEFAULT_EXPERIMENT_NAME
+      : readName('experiment_name', field(root, 'experiment_name'), EXPERIMENT_NAME);
+  const searchSpace = parseSearchSpace('search_space', field(root, 'search_space'));
+  const sampling = parseSampling(field(root, 'sampling_algorithm'));
+  if (sampling.type === 'grid') checkGridSpace('search_space', searchSpace);
+  const objective = parseObjective(field(root, 'objective'));
+  const earlyTermination = parseEarlyTermination(field(root, 'early_termination'));
+  const limits = parseLimits(field(root, 'limits'));
+  const trial = parseTrial(field(root, 'trial'), options.builtinTrials);
+  const backendValue = field(root, 'backend');
+  const backend = backendValue === undefined ? undefined : readOneOf('backend', backendValue, SPEC_BACKENDS);
+  const azureValue = field(root, 'azure');
+  const azure = azureValue === undefined ? undefined : parseAzureFields(azureValue);
+
+  // Decision: without max_total_trials a grid runs to its end (capped at Azure's 1000), so it
+  // is not flagged as "smaller than maxTotalRuns"; any other sampling gets Azure's 1000.
+  const maxTotalTrials =
+    limits.max_total_trials ??
+    (sampling.type === 'grid' ? Math.min(gridSize(searchSpace), DEFAULT_MAX_TOTAL_TRIALS) : DEFAULT_MAX_TOTAL_TRIALS);
+  const normalisedLimits: SpecLimits = Object.freeze({
+    max_total_trials: maxTotalTrials,
+    max_concurrent_trials: limits.max_concurrent_trials ?? Math.min(maxTotalTrials, MAX_CONCURRENT_TRIALS),
+    timeout: limits.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+    ...(limits.trial_timeout === undefined ? {} : { trial_timeout: limits.trial_timeout }),
+  });
+
+  return Object.freeze({
+    ...metadata,
+    type: 'sweep',
+    experiment_name: experimentName,
+    search_space: searchSpace,
+    sampling_algorithm: sampling,
+    objective,
+    ...(earlyTermination === undefined ? {} : { early_termination: earlyTermination }),
+    limits: normalisedLimits,
+    trial,
+    ...(backend === undefined ? {} : { backend }),
+    ...(azure === undefined ? {} : { azure }),
+  });
+}
+
+type Metadata = Pick<
+  SweepFile,
+  '$schema' | 'name' | 'display_name' | 'description' | 'tags' | 'properties' | 'compute'
+>;
+
+/** Azure's bookkeeping fields: checked for shape, kept for the round trip, otherwise unused. */
+function parseMetadata(root: Fields): Metadata {
+  const metadata: { -readonly [K in keyof Metadata]: Metadata[K] } = {};
+  const schema = field(root, '$schema');
+  if (schema !== undefined) metadata.$schema = readText('$schema', schema, { maxLength: 2048 });
+  const name = field(root, 'name');
+  if (name !== undefined) metadata.name = readName('name', name, JOB_NAME);
+  const displayName = field(root, 'display_name');
+  if (displayName !== undefined) metadata.display_name = readText('display_name', displayName, { maxLength: 255 });
+  const description = field(root, 'description');
+  if (description !== undefined) {
+    metadata.description = readText('description', description, { maxLength: 10_000, multiline: true });
+  }
+  const tags = field(root, 'tags');
+  if (tags !== undefined) metadata.tags = readDictionary('tags', tags);
+  const properties = field(root, 'properties');
+  if (properties !== undefined) metadata.properties = readDictionary('properties', properties);
+  const compute = field(root, 'compute');
+  if (compute !== undefined) metadata.compute = readText('compute', compute, { maxLength: 1024 });
+  return metadata;
+}
+
+function readDictionary(path: string, value: unknown): Readonly<Record<string, SpecPrimitive>> {
+  const fields = readObject(path, value, 'must be an object of names to strings, numbers or booleans');
+  const entries = Object.entries(fields).map(([key, item]): [string, SpecPrimitive] => {
+    const itemPath = `${path}.${key}`;
+    readText(itemPath, key, { maxLength: 255 });
+    if (key === '') throw new ConfigError(itemPath, 'must have a non-empty name', key);
+    if (typeof item === 'string') return [key, readText(itemPath, item, { maxLength: 10_000, multiline: true })];
+    if (typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item))) return [key, item];
+    throw new ConfigError(itemPath, 'must be a string, a finite number or a boolean', item);
+  });
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+const SAMPLING_TYPES = ['random', 'grid', 'bayesian'] as const;
+
+function parseSampling(value: unknown): SpecSamplingAlgorithm {
+  const path = 'sampling_algorithm';
+  required(path, value, '"random", "grid", "bayesian", or an object such as {"type": "random", "seed": 42}');
+  if (typeof value === 'string') {
+    const type = readOneOf(path, value, SAMPLING_TYPES);
+    return Object.freeze(type === 'random' ? { type, rule: 'random' as const } : { type });
+  }
+  const fields = readObject(
+    path,
+    value,
+    'must be "random", "grid", "bayesian", or an object such as {"type": "random", "seed": 42}',
+  );
+  const typePath = `${path}.type`;
+  const type = readOneOf(
+    typePath,
+    required(typePath, field(fields, 'type'), 'one of random, grid, bayesian'),
+    SAMPLING_TYPES,
+  );
+  if (type === 'grid') {
+    rejectUnknownKeys(path, fields, ['type'], `${type} sampling (it takes no options)`);
+    return Object.freeze({ type });
+  }
+  if (type === 'bayesian') {
+    // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
+    rejectUnknownKeys(path, fields, ['type', 'seed'], 'bayesian sampling');
+    const seed = readSeed(path, field(fields, 'seed'));
+    return Object.freeze({ type, ...(seed === undefined ? {} : { seed }) });
+  }
+  rejectUnknownKeys(path, fields, ['type', 'seed', 'rule', 'logbase'], 'random sampling');
+  const seed = readSeed(path, field(fields, 'seed'));
+  const rule = field(fields, 'rule');
+  const logbase = field(fields, 'logbase');
+  // Azure's logbase changes the base of loguniform; here bounds are always natural-log exponents.
+  if (logbase !== undefined && logbase !== 'e') {
+    throw new ConfigError(
+      `${path}.logbase`,
+      'must be "e": loguniform bounds are natural-log exponents, and no other base is supported',
+      logbase,
+    );
+  }
+  return Object.freeze({
+    type,
+    ...(seed === undefined ? {} : { seed: seed as number | string }),
+    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, ['random', 'sobol'] as const),
+  });
+}
+
+function readSeed(path: string, seed: unknown): number | string | undefined {
+  if (
+    seed !== undefined &&
+    !(typeof seed === 'number' && Number.isSafeInteger(seed)) &&
+    !(typeof seed === 'string' && seed !== '' && seed.length <= 255)
+  ) {
+    throw new ConfigError(
+      `${path}.seed`,
+      'must be an integer (at most 2^53 - 1 in magnitude) or a non-empty string',
+      seed,
+    );
+  }
+  return seed as number | string | undefined;
+}
+
+function parseObjective(value: unknown): SpecObjective {
+  const path = 'objective';
+  required(path, value, 'an object such as {"primary_metric": "val_accuracy", "goal": "maximize"}');
+  const fields = readObject(
+    path,
+    value,
+    'must be an object such as {"primary_metric": "val_accuracy", "goal": "maximize"}',
+  );
+  rejectUnknownKeys(path, fields, ['primary_metric', 'goal'], 'the objective');
+  const primaryMetric = readName(
+    `${path}.primary_metric`,
+    required(
+      `${path}.primary_metric`,
+      field(fields, 'primary_metric'),
+      'the name of a metric the training function logs',
+    ),
+    METRIC_NAME,
+  );
+  const goal = required(`${path}.goal`, field(fields, 'goal'), '"maximize" or "minimize"');
+  const lower = typeof goal === 'string' ? goal.toLowerCase() : undefined;
+  if (lower !== 'maximize' && lower !== 'minimize') {
+    throw new ConfigError(`${path}.goal`, 'must be "maximize" or "minimize" (in any case)', goal);
+  }
+  return Object.freeze({ primary_metric: primaryMetric, goal: lower });
+}
+
+const POLICY_TYPES = ['bandit', 'median_stopping', 'truncation_selection', 'asha', 'hyperband'] as const;
+const SCHEDULE_KEYS = ['evaluation_interval', 'delay_evaluation'] as const;
+
+function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined {
+  const path = 'early_termination';
+  if (value === undefined) return undefined;
+  const fields = readObject(
+    path,
+    value,
+    'must be an object such as {"type": "bandit", "slack_factor": 0.1} (or left out for none)',
+  );
+  const typePath = `${path}.type`;
+  const type = readOneOf(typePath, required(typePath, field(fields, 'type'), POLICY_TYPES.join(', ')), POLICY_TYPES);
+  const optionalInteger = (key: string, min: number, max?: number): number | undefined => {
+    const item = field(fields, key);
+    return item === undefined ? undefined : readInteger(`${path}.${key}`, item, min, max);
+  };
+  const schedule = (): { evaluation_interval: number; delay_evaluation: number } => ({
+    evaluation_interval: optionalInteger('evaluation_interval', 1) ?? 1,
+    delay_evaluation: optionalInteger('delay_evaluation', 0) ?? 0,
+  });
+  switch (type) {
+    case 'bandit': {
+      rejectUnknownKeys(path, fields, ['type', 'slack_factor', 'slack_amount', ...SCHEDULE_KEYS], 'a bandit policy');
+      const factor = field(fields, 'slack_factor');
+      const amount = field(fields, 'slack_amount');
+      const slackFactor = factor === undefined ? undefined : readPositive(`${path}.slack_factor`, factor);
+      const slackAmount = amount === undefined ? undefined : readPositive(`${path}.slack_amount`, amount);
+      if ((slackFactor === undefined) === (slackAmount === undefined)) {
+        const given = slackFactor === undefined ? 'neither was given' : 'both were given';
+        throw new ConfigError(path, `needs exactly one of slack_factor and slack_amount; ${given}`, value);
+      }
+      return Object.freeze({
+        type,
+        ...(slackFactor === undefined ? {} : { slack_factor: slackFactor }),
+        ...(slackAmount === undefined ? {} : { slack_amount: slackAmount }),
+        ...schedule(),
+      });
+    }
+    case 'median_stopping':
+      rejectUnknownKeys(path, fields, ['type', ...SCHEDULE_KEYS], 'a median_stopping policy');
+      return Object.freeze({ type, ...schedule() });
+    case 'truncation_selection': {
+      rejectUnknownKeys(
+        path,
+        fields,
+        ['type', 'truncation_percentage', ...SCHEDULE_KEYS, 'exclude_finished_jobs'],
+        'a truncation_selection policy',
+      );
+      const percentagePath = `${path}.truncation_percentage`;
+      const percentage = readInteger(
+        percentagePath,
+        required(percentagePath, field(fields, 'truncation_percentage'), 'an integer between 1 and 99'),
+        1,
+        99,
+      );
+      const exclude = field(fields, 'exclude_finished_jobs');
+      return Object.freeze({
+        type,
+        truncation_percentage: percentage,
+        ...schedule(),
+        exclude_finished_jobs: exclude === undefined ? false : readBoolean(`${path}.exclude_finished_jobs`, exclude),
+      });
+    }
+    // Overdrive extensions. The constructors own the rules between fields (the rungs, the
+    // bracket count), so the policy is built here to check them and to read its defaults.
+    case 'asha': {
+      rejectUnknownKeys(path, fields, ['type', ...ASHA_KEYS], 'an asha policy (an Overdrive extension)');
+      const policy = atSpecPath(policyFieldPath, () => new AshaPolicy(camelOptions(fields, ASHA_KEYS)));
+      return Object.freeze({
+        type,
+        reduction_factor: policy.reductionFactor,
+        min_interval: policy.minInterval,
+        ...(policy.maxInterval === null ? {} : { max_interval: policy.maxInterval }),
+        early_stopping_rate: policy.earlyStoppingRate,
+      });
+    }
+    case 'hyperband': {
+      rejectUnknownKeys(path, fields, ['type', ...HYPERBAND_KEYS], 'a hyperband policy (an Overdrive extension)');
+      const options = camelOptions(fields, HYPERBAND_KEYS);
+      const policy = atSpecPath(policyFieldPath, () => new HyperbandPolicy(options as { maxInterval: number }));
+      return Object.freeze({
+        type,
+        reduction_factor: policy.reductionFactor,
+        min_interval: policy.minInterval,
+        max_interval: policy.maxInterval,
+        brackets: policy.brackets,
+      });
+    }
+  }
+}
+
+const ASHA_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'early_stopping_rate'] as const;
+const HYPERBAND_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'brackets'] as const;
+
+/** The policy options named by their spec keys, for the constructor (which validates the values). */
+function camelOptions(fields: Fields, keys: readonly string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = field(fields, key);
+    if (value !== undefined) options[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+  }
+  return options;
+}
+
+/** `AshaPolicy.maxInterval` → `early_termination.max_interval`. */
+function policyFieldPath(name: string): string {
+  const option = /^[A-Za-z]+Policy\.(.+)$/.exec(name)?.[1];
+  return option === undefined ? 'early_termination' : `early_termination.${POLICY_FIELDS[option] ?? option}`;
+}
+
+const MAX_AZURE_DEPTH = 32;
+
+/**
+ * `azure`: Azure's own job fields, kept verbatim (see SpecAzureFields). Only their shape is
+ * checked, JSON data with known keys, since Overdrive never reads them.
+ */
+function parseAzureFields(value: unknown): SpecAzureFields {
+  const path = 'azure';
+  const fields = readObject(path, value, 'must be an object of Azure job fields (trial, inputs, outputs, ...)');
+  rejectUnknownKeys(path, fields, ['trial', ...SPEC_AZURE_JOB_KEYS], 'the kept Azure job fields');
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const itemPath = `${path}.${key}`;
+    if (key === 'trial') {
+      const trial = readObject(
+        itemPath,
+        fields[key],
+        'must be an object of Azure command-job fields (command, code, environment, ...)',
+      );
+      rejectUnknownKeys(itemPath, trial, SPEC_AZURE_TRIAL_KEYS, 'an Azure trial');
+      const command = field(trial, 'command');
+      if (command !== undefined) readText(`${itemPath}.command`, command, { maxLength: 100_000, multiline: true });
+      result[key] = Object.freeze(
+        Object.fromEntries(Object.entries(trial).map(([k, v]) => [k, readJsonValue(`${itemPath}.${k}`, v, 0)])),
+      );
+    } else {
+      result[key] = readJsonValue(itemPath, fields[key], 0);
+    }
+  }
+  return Object.freeze(result) as SpecAzureFields;
+}
+
+function readJsonValue(path: string, value: unknown, depth: number): SpecJsonValue {
+  if (depth > MAX_AZURE_DEPTH)
+    throw new ConfigError(path, `must not nest deeper than ${MAX_AZURE_DEPTH} levels`, value);
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ConfigError(path, 'must be a finite number', value);
+    return value;
+  }
+  if (Array.isArray(value))
+    return Object.freeze(value.map((item: unknown, i) => readJsonValue(`${path}[${i}]`, item, depth + 1)));
+  const fields = readObject(path, value, 'must be JSON data (an object, array, string, number, boolean or null)');
+  return Object.freeze(
+    Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, readJsonValue(`${path}.${k}`, v, depth + 1)])),
+  );
+}
+
+type GivenLimits = { -readonly [K in keyof SpecLimits]?: number };
+
+function parseLimits(value: unknown): GivenLimits {
+  const path = 'limits';
+  if (value === undefined) return {};
+  const fields = readObject(
+    path,
+    value,
+    'must be an object such as {"max_total_trials": 20, "max_concurrent_trials": 2}',
+  );
+  rejectUnknownKeys(
+    path,
+    fields,
+    ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'],
+    'the limits',
+  );
+  const limits: GivenLimits = {};
+  const total = field(fields, 'max_total_trials');
+  if (total !== undefined)
+    limits.max_total_trials = readInteger(`${path}.max_total_trials`, total, 1, MAX_TOTAL_TRIALS);
+  const concurrent = field(fields, 'max_concurrent_trials');
+  if (concurrent !== undefined) {
+    limits.max_concurrent_trials = readInteger(`${path}.max_concurrent_trials`, concurrent, 1, MAX_CONCURRENT_TRIALS);
+  }
+  const timeout = field(fields, 'timeout');
+  if (timeout !== undefined) limits.timeout = readSeconds(`${path}.timeout`, timeout);
+  const trialTimeout = field(fields, 'trial_timeout');
+  if (trialTimeout !== undefined) limits.trial_timeout = readSeconds(`${path}.trial_timeout`, trialTimeout);
+  return limits;
+}
+
+function readSeconds(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(path, 'must be a finite number of seconds > 0', value);
+  }
+  return value;
+}
+
+// Azure's command-job fields: a sign that the spec was written for Azure and needs a trial here.
+const AZURE_TRIAL_KEYS = [
+  'command',
+  'code',
+  'environment',
+  'inputs',
+  'outputs',
+  'resources',
+  'distribution',
+  'environment_variables',
+];
+const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
+const MODULE_SCHEMES = ['http', 'https', 'file', 'blob', 'data'];
+
+function parseTrial(value: unknown, builtins: readonly string[] | undefined): SpecTrial {
+  const path = 'trial';
+  required(path, value, 'a built-in example name such as "digits-mlp", or {"module": "<URL or path of an ES module>"}');
+  if (typeof value === 'string') return Object.freeze({ builtin: readBuiltin(path, value, builtins) });
+  const fields = readObject(
+    path,
+    value,
+    'must be a built-in example name such as "digits-mlp", or {"builtin": name}, or {"module": "<URL or path of an ES module>"}',
+  );
+  const azureKey = AZURE_TRIAL_KEYS.find((key) => Object.hasOwn(fields, key));
+  if (azureKey !== undefined) {
+    throw new ConfigError(
+      `${path}.${azureKey}`,
+      'belongs to an Azure command job, which cannot run in the browser; give a built-in example name ("digits-mlp") or {"module": "<URL of an ES module exporting train(params, run)>"}',
+      fields[azureKey],
+    );
+  }
+  rejectUnknownKeys(path, fields, ['builtin', 'module'], 'the trial');
+  const builtin = field(fields, 'builtin');
+  const module = field(fields, 'module');
+  if ((builtin === undefined) === (module === undefined)) {
+    throw new ConfigError(path, 'needs exactly one of builtin and module', value);
+  }
+  if (builtin !== undefined) return Object.freeze({ builtin: readBuiltin(`${path}.builtin`, builtin, builtins) });
+  return Object.freeze({ module: readModule(`${path}.module`, module) });
+}
+
+function readBuiltin(path: string, value: unknown, builtins: readonly string[] | undefined): string {
+  if (typeof value === 'string' && (/[/\\]/.test(value) || /\.m?[jt]s$/.test(value))) {
+    throw new ConfigError(
+      path,
+      `must be a built-in example name; a module path goes in {"module": ${JSON.stringify(value)}}`,
+      value,
+    );
+  }
+  const name = readName(path, value, BUILTIN_TRIAL_NAME);
+  if (builtins !== undefined && !builtins.includes(name)) {
+    throw new ConfigError(path, `must be one of the built-in examples: ${builtins.join(', ')}`, name);
+  }
+  return name;
+}
+
+/**
+ * A module is kept as written: resolving a relative path against the spec file, and serving
+ * it, is the job of whoever runs the sweep (the CLI serves it next to the app).
+ */
+function readModule(path: string, value: unknown): string {
+  const rule = 'must be the URL or path of an ES module whose default export is train(params, run)';
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(path, rule, value);
+  if (value.trim() !== value) throw new ConfigError(path, `${rule}, without leading or trailing spaces`, value);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigError(path, `${rule}, without control characters`, value);
+  if (value.length > 2048) throw new ConfigError(path, 'must be at most 2048 characters', value);
+  const scheme = URL_SCHEME.exec(value)?.[1]?.toLowerCase();
+  if (scheme !== undefined && !MODULE_SCHEMES.includes(scheme)) {
+    throw new ConfigError(path, `must use one of the schemes ${MODULE_SCHEMES.join(', ')} (or be a path)`, value);
+  }
+  return value;
+}
+
+function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm): ParameterSampling {
+  const definition = toDefinition(space);
+  const rename = (name: string): string => {
+    const option = /^(?:Random|Grid|Bayesian)ParameterSampling(?:\.(.+))?$/.exec(name)?.[1];
+    if (option !== undefined) return option === 'options' ? 'sampling_algorithm' : `sampling_algorithm.${option}`;
+    if (/^(?:Random|Grid|Bayesian)ParameterSampling$/.test(name)) return 'sampling_algorithm';
+    if (name === 'searchSpace') return 'search_space';
+    return specPathOf(name, 'search_space');
+  };
+  return atSpecPath(rename, (): ParameterSampling => {
+    switch (sampling.type) {
+      case 'random':
+        return new RandomParameterSampling(definition, {
+          rule: sampling.rule,
+          ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
+        });
+      case 'grid':
+        return new GridParameterSampling(definition);
+      case 'bayesian':
+        return new BayesianParameterSampling(definition, sampling.seed === undefined ? {} : { seed: sampling.seed });
+    }
+  });
+}
+
+const POLICY_FIELDS: Readonly<Record<string, string>> = {
+  slackFactor: 'slack_factor',
+  slackAmount: 'slack_amount',
+  evaluationInterval: 'evaluation_interval',
+  delayEvaluation: 'delay_evaluation',
+  truncationPercentage: 'truncation_percentage',
+  excludeFinishedJobs: 'exclude_finished_jobs',
+  reductionFactor: 'reduction_factor',
+  minInterval: 'min_interval',
+  maxInterval: 'max_interval',
+  earlyStoppingRate: 'early_stopping_rate',
+  brackets: 'brackets',
+};
+
+function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {
+  // ASHA and Hyperband have no evaluation schedule: they decide at their rungs.
+  const scheduleOf = (s: { readonly evaluation_interval: number; readonly delay_evaluation: number }) => ({
+    evaluationInterval: s.evaluation_interval,
+    delayEvaluation: s.delay_evaluation,
+  });
+  return atSpecPath(policyFieldPath, (): EarlyTerminationPolicy => {
+    switch (spec.type) {
+      case 'bandit': {
+        const schedule = scheduleOf(spec);
+        // normalize() guarantees exactly one slack, so the NaN is never passed.
+        return spec.slack_factor !== undefined
+          ? new BanditPolicy({ slackFactor: spec.slack_factor, ...schedule })
+          : new BanditPolicy({ slackAmount: spec.slack_amount ?? Number.NaN, ...schedule });
+      }
+      case 'median_stopping':
+        return new MedianStoppingPolicy(scheduleOf(spec));
+      case 'truncation_selection':
+        return new TruncationSelectionPolicy({
+          truncationPercentage: spec.truncation_percentage,
+          excludeFinishedJobs: spec.exclude_finished_jobs,
+          ...scheduleOf(spec),
+        });
+      case 'asha':
+        return new AshaPolicy({
+          reductionFactor: spec.reduction_factor,
+          minInterval: spec.min_interval,
+          ...(spec.max_interval === undefined ? {} : { maxInterval: spec.max_interval }),
+          earlyStoppingRate: spec.early_stopping_rate,
+        });
+      case 'hyperband':
+        return new HyperbandPolicy({
+          reductionFactor: spec.reduction_factor,
+          minInterval: spec.min_interval,
+          maxInterval: spec.max_interval,
+          brackets: spec.brackets,
+        });
+    }
+  });
+}

@@ -1,0 +1,345 @@
+/**
+ * The sweep spec: a JSON document that mirrors the Azure ML v2 sweep job YAML
+ * (`type: sweep`, `search_space`, `sampling_algorithm`, `objective`, `early_termination`,
+ * `limits`, `trial`) so that a sweep written for Azure reads almost unchanged here, and one
+ * designed here can be taken back. Keys are snake_case, as in the YAML.
+ *
+ * Two shapes exist: `SweepFileInput` is what a person may write (shorthands allowed, defaults
+ * omitted); `SweepFile` is the normalised form `parseSweepFile` returns and `toSweepFile`
+ * produces, with every shorthand expanded and every default written out, so that two specs
+ * meaning the same sweep compare equal.
+ */
+
+export type SpecPrimitive = number | string | boolean;
+
+/** Something an export or import could not carry over exactly, or a field accepted but not acted on: in words, with the field it concerns. */
+export interface SpecWarning {
+  readonly field: string;
+  readonly message: string;
+}
+
+export type SpecGoal = 'maximize' | 'minimize';
+
+export const SPEC_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+/** Overdrive extension: which TF.js backend the workers use (`auto` measures and picks). */
+export type SpecBackend = (typeof SPEC_BACKENDS)[number];
+
+export const SPEC_PARAMETER_TYPES = [
+  'choice',
+  'randint',
+  'uniform',
+  'loguniform',
+  'quniform',
+  'qloguniform',
+  'normal',
+  'lognormal',
+  'qnormal',
+  'qlognormal',
+] as const;
+export type SpecParameterType = (typeof SPEC_PARAMETER_TYPES)[number];
+
+/** The fields each parameter type takes besides `type`, in the order Azure documents them. */
+export const SPEC_PARAMETER_FIELDS = Object.freeze({
+  choice: ['values'],
+  randint: ['upper'],
+  uniform: ['min_value', 'max_value'],
+  loguniform: ['min_value', 'max_value'],
+  quniform: ['min_value', 'max_value', 'q'],
+  qloguniform: ['min_value', 'max_value', 'q'],
+  normal: ['mu', 'sigma'],
+  lognormal: ['mu', 'sigma'],
+  qnormal: ['mu', 'sigma', 'q'],
+  qlognormal: ['mu', 'sigma', 'q'],
+} as const satisfies Record<SpecParameterType, readonly string[]>);
+
+export interface SpecChoice {
+  readonly type: 'choice';
+  /** Constants, or sub-space objects whose fields are parameters or constants (nested choice). */
+  readonly values: readonly SpecChoiceValue[];
+}
+export interface SpecRandint {
+  readonly type: 'randint';
+  /** Samples an integer in [0, upper). */
+  readonly upper: number;
+}
+export interface SpecUniform {
+  /** For `loguniform`, min_value and max_value are exponents: the sample is exp(uniform(min, max)). */
+  readonly type: 'uniform' | 'loguniform';
+  readonly min_value: number;
+  readonly max_value: number;
+}
+export interface SpecQUniform {
+  readonly type: 'quniform' | 'qloguniform';
+  readonly min_value: number;
+  readonly max_value: number;
+  readonly q: number;
+}
+export interface SpecNormal {
+  readonly type: 'normal' | 'lognormal';
+  readonly mu: number;
+  readonly sigma: number;
+}
+export interface SpecQNormal {
+  readonly type: 'qnormal' | 'qlognormal';
+  readonly mu: number;
+  readonly sigma: number;
+  readonly q: number;
+}
+
+export type SpecParameter = SpecChoice | SpecRandint | SpecUniform | SpecQUniform | SpecNormal | SpecQNormal;
+
+/**
+ * A sub-space offered as one option of a choice. A field whose value is an object is a
+ * parameter; a number, string or boolean is a constant passed as it is.
+ */
+export interface SpecSubSpace {
+  readonly [name: string]: SpecParameter | SpecPrimitive;
+}
+export type SpecChoiceValue = SpecPrimitive | SpecSubSpace;
+
+/**
+ * Parameter name to parameter. Overdrive extension: a constant (number, string, boolean) may
+ * stand for a parameter, because without Azure's `trial.command` there is nowhere else to pass
+ * a fixed argument such as the number of epochs.
+ */
+export interface SpecSearchSpace {
+  readonly [name: string]: SpecParameter | SpecPrimitive;
+}
+
+export type SpecRandomRule = 'random' | 'sobol';
+
+export type SpecSamplingAlgorithm =
+  | {
+      readonly type: 'random';
+      /** Azure takes an integer; a non-empty string is accepted too (the JavaScript API allows it). */
+      readonly seed?: number | string;
+      readonly rule: SpecRandomRule;
+    }
+  | { readonly type: 'grid' }
+  | {
+      readonly type: 'bayesian';
+      /** Overdrive extension (Azure's Bayesian sampling takes none): replays the same suggestions. */
+      readonly seed?: number | string;
+    };
+
+export interface SpecObjective {
+  readonly primary_metric: string;
+  readonly goal: SpecGoal;
+}
+
+export type SpecEarlyTermination =
+  | {
+      readonly type: 'bandit';
+      /** Exactly one of slack_factor and slack_amount. */
+      readonly slack_factor?: number;
+      readonly slack_amount?: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+    }
+  | {
+      readonly type: 'median_stopping';
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+    }
+  | {
+      readonly type: 'truncation_selection';
+      readonly truncation_percentage: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+      readonly exclude_finished_jobs: boolean;
+    }
+  | {
+      /** Overdrive extension: asynchronous successive halving (AshaPolicy). */
+      readonly type: 'asha';
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      /** Absent: no top rung, rungs go on while a run reports. */
+      readonly max_interval?: number;
+      readonly early_stopping_rate: number;
+    }
+  | {
+      /** Overdrive extension: Hyperband over ASHA brackets (HyperbandPolicy). */
+      readonly type: 'hyperband';
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      readonly max_interval: number;
+      readonly brackets: number;
+    };
+
+export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
+
+export interface SpecLimits {
+  readonly max_total_trials: number;
+  readonly max_concurrent_trials: number;
+  /** Seconds (Azure v2 counts seconds); becomes `maxDurationMinutes = timeout / 60`. */
+  readonly timeout: number;
+  /**
+   * Seconds each trial may run (Azure v2 counts seconds); becomes `trialTimeoutSeconds`: a
+   * trial still running when it is reached is cancelled, and the sweep goes on. Absent: no limit.
+   */
+  readonly trial_timeout?: number;
+}
+
+/** A JSON value as Azure's own job fields hold it (kept verbatim, never interpreted). */
+export type SpecJsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly SpecJsonValue[]
+  | { readonly [key: string]: SpecJsonValue };
+
+/** The command-job fields of an Azure trial, which a browser sweep keeps but does not run. */
+export const SPEC_AZURE_TRIAL_KEYS = [
+  'command',
+  'code',
+  'environment',
+  'environment_variables',
+  'resources',
+  'distribution',
+  'queue_settings',
+] as const;
+/** Top-level Azure job fields with no meaning in the browser, kept for the way back to Azure. */
+export const SPEC_AZURE_JOB_KEYS = [
+  'inputs',
+  'outputs',
+  'identity',
+  'resources',
+  'queue_settings',
+  'services',
+] as const;
+
+/**
+ * Overdrive extension: what an Azure sweep job carries that the browser cannot use (the
+ * command, code and environment of its trial, its data inputs, ...), kept verbatim so that a
+ * job imported from Azure exports back to the same job. Written by the Azure import; by hand
+ * it is the place to say which command, code and environment an export should name.
+ */
+export type SpecAzureFields = {
+  readonly trial?: { readonly [K in (typeof SPEC_AZURE_TRIAL_KEYS)[number]]?: SpecJsonValue };
+} & { readonly [K in (typeof SPEC_AZURE_JOB_KEYS)[number]]?: SpecJsonValue };
+
+/** A built-in example by name, or an ES module (URL or path) whose default export is `train(params, run)`. */
+export type SpecTrial = { readonly builtin: string } | { readonly module: string };
+
+/** The normalised spec. */
+export interface SweepFile {
+  readonly $schema?: string;
+  readonly type: 'sweep';
+  /** Azure's job name; kept, not used. */
+  readonly name?: string;
+  readonly display_name?: string;
+  readonly experiment_name: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
+  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  /** Azure's compute target; kept for the round trip, meaningless in the browser. */
+  readonly compute?: string;
+  readonly search_space: SpecSearchSpace;
+  readonly sampling_algorithm: SpecSamplingAlgorithm;
+  readonly objective: SpecObjective;
+  /** Absent: every run trains to the end. */
+  readonly early_termination?: SpecEarlyTermination;
+  readonly limits: SpecLimits;
+  readonly trial: SpecTrial;
+  readonly backend?: SpecBackend;
+  readonly azure?: SpecAzureFields;
+}
+
+/** What may be written by hand: shorthands and omitted defaults. `parseSweepFile` accepts it. */
+export interface SweepFileInput {
+  readonly $schema?: string;
+  readonly type?: 'sweep';
+  readonly name?: string;
+  readonly display_name?: string;
+  readonly experiment_name?: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
+  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly compute?: string;
+  readonly search_space: SpecSearchSpace;
+  readonly sampling_algorithm:
+    | 'random'
+    | 'grid'
+    | 'bayesian'
+    | {
+        readonly type: 'random';
+        readonly seed?: number | string;
+        readonly rule?: SpecRandomRule;
+        readonly logbase?: 'e';
+      }
+    | { readonly type: 'grid' }
+    | { readonly type: 'bayesian'; readonly seed?: number | string };
+  readonly objective: { readonly primary_metric: string; readonly goal: string };
+  readonly early_termination?:
+    | {
+        readonly type: 'bandit';
+        readonly slack_factor?: number;
+        readonly slack_amount?: number;
+        readonly evaluation_interval?: number;
+        readonly delay_evaluation?: number;
+      }
+    | { readonly type: 'median_stopping'; readonly evaluation_interval?: number; readonly delay_evaluation?: number }
+    | {
+        readonly type: 'truncation_selection';
+        readonly truncation_percentage: number;
+        readonly evaluation_interval?: number;
+        readonly delay_evaluation?: number;
+        readonly exclude_finished_jobs?: boolean;
+      }
+    | {
+        readonly type: 'asha';
+        readonly reduction_factor?: number;
+        readonly min_interval?: number;
+        readonly max_interval?: number;
+        readonly early_stopping_rate?: number;
+      }
+    | {
+        readonly type: 'hyperband';
+        readonly reduction_factor?: number;
+        readonly min_interval?: number;
+        readonly max_interval: number;
+        readonly brackets?: number;
+      };
+  readonly limits?: {
+    readonly max_total_trials?: number;
+    readonly max_concurrent_trials?: number;
+    readonly timeout?: number;
+    readonly trial_timeout?: number;
+  };
+  readonly trial: string | SpecTrial;
+  readonly backend?: SpecBackend;
+  readonly azure?: SpecAzureFields;
+}
+
+/** Top-level keys Azure specs often carry that Overdrive keeps but does not act on. */
+export const SPEC_METADATA_KEYS = [
+  '$schema',
+  'name',
+  'display_name',
+  'description',
+  'tags',
+  'properties',
+  'compute',
+] as const;
+
+export const SPEC_TOP_LEVEL_KEYS = [
+  'type',
+  'experiment_name',
+  'search_space',
+  'sampling_algorithm',
+  'objective',
+  'early_termination',
+  'limits',
+  'trial',
+  'backend',
+  'azure',
+  ...SPEC_METADATA_KEYS,
+] as const;
+
+export const DEFAULT_EXPERIMENT_NAME = 'default';
+/** Azure's documented default for `limits.max_total_trials`, and the semantics §6 ceiling. */
+export const DEFAULT_MAX_TOTAL_TRIALS = 1000;
+/** semantics §6's 10080 minutes, in seconds. */
+export const DEFAULT_TIMEOUT_SECONDS = 10080 * 60;
+export const AZURE_SWEEP_SCHEMA_URL = 'https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json';
