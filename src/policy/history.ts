@@ -2,7 +2,7 @@ import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyInput, RunHistory } from './policy.js';
 
 /*
- * Decision (semantics §5 is silent; applies to every policy): a run whose values up to interval N
+ * Decision (semantics §5, where HyperDrive is silent; applies to every policy): a run whose values up to interval N
  * hold no finite number (it diverged: NaN or ±Infinity only) has no best, and counts as the
  * worst possible run in every comparison. Bandit, median stopping and truncation selection
  * cancel it whenever something finite exists to compare it with, because such a run can
