@@ -8,7 +8,7 @@ import type { CalibrationSettings } from './options.js';
 import type { PoolWorker } from './pool-worker.js';
 import { parseCalibration, parseHello, type TrialWorkerApi, type WireTrial } from './protocol.js';
 import { wireTrial } from './requests.js';
-import type { Slot } from './slots.js';
+import type { Slot } from './slot.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface BackendChoiceDeps {

@@ -8,7 +8,8 @@ import type { PoolSettings } from './options.js';
 import { ProtocolError, parseCheckpoint, parseEventBatch, parseTrialResult, type TrialResult } from './protocol.js';
 import { retirementAfter } from './recycling.js';
 import { wireTrial } from './requests.js';
-import { WorkerGoneError, type Slot, type Slots } from './slots.js';
+import { WorkerGoneError, type Slot } from './slot.js';
+import type { Slots } from './slots.js';
 
 export interface TrialDriverDeps {
   readonly slots: Slots;
