@@ -4,7 +4,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_CHAIN, type AdapterSummary, type BackendName, type MemorySnapshot } from '../src/pool/protocol.js';
+import { BACKEND_CHAIN, type BackendName } from '../src/backend/names.js';
+import type { AdapterSummary } from '../src/backend/report.js';
+import type { MemorySnapshot } from '../src/pool/protocol.js';
 
 // The binaries are bundled with the app: nothing may be fetched from a CDN at run time.
 setWasmPaths({

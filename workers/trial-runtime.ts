@@ -8,13 +8,11 @@ import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/examples
 import { loadBuiltinModule } from '../src/examples/registry.js';
 import { restoreModel } from '../src/examples/restore.js';
 import { serializeModelInScope } from '../src/examples/serialize.js';
+import type { BackendName } from '../src/backend/names.js';
+import type { AdapterSummary, CalibrationResult, CandidateMeasurement } from '../src/backend/report.js';
 import {
   PROTOCOL_VERSION,
-  type AdapterSummary,
-  type BackendName,
   type CalibrationBudget,
-  type CalibrationResult,
-  type CandidateMeasurement,
   type CheckpointSink,
   type EventSink,
   type HygieneReport,

@@ -8,7 +8,7 @@ import { Workspace } from '../experiment/workspace.js';
 import type { ModelFiles } from '../export/model-files.js';
 import { ConfigError } from '../errors.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
-import type { BackendRequest } from '../pool/protocol.js';
+import type { BackendRequest } from '../backend/names.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import type { UpgradeStep } from '../store/idb-schema.js';

@@ -1,4 +1,4 @@
-import type { PoolWorker } from './worker-pool.js';
+import type { PoolWorker } from './pool-worker.js';
 
 let next = 1;
 

@@ -1,4 +1,8 @@
-import type { BackendRequest } from './protocol.js';
+import type { BackendRequest } from '../backend/names.js';
+import type { PoolSizeReport } from '../backend/report.js';
+
+// Declared with the stored backend report; re-exported because the pool computes it.
+export type { PoolSizeReport };
 
 /** Never more workers than this, whatever the device claims: each holds its own TF.js. */
 export const MAX_POOL_SIZE = 32;
@@ -9,16 +13,6 @@ export const MAX_POOL_SIZE = 32;
 export const MAX_GPU_WORKERS = 4;
 /** Assumed when the browser does not say (navigator.hardwareConcurrency is missing). */
 export const FALLBACK_CORES = 2;
-
-/** How the pool size came about, so a caller can say when it was clamped. */
-export interface PoolSizeReport {
-  readonly requested: number;
-  readonly size: number;
-  /** What this device holds for the requested backend. */
-  readonly deviceLimit: number;
-  /** Why `size < requested`, in words; null when not clamped. */
-  readonly clampedBecause: string | null;
-}
 
 /**
  * The pool size for a request: one worker per logical core (each trains on one thread), and

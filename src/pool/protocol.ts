@@ -1,3 +1,5 @@
+import { BACKEND_CHAIN, isBackendName, type BackendName, type BackendRequest } from '../backend/names.js';
+import type { AdapterSummary, CalibrationResult } from '../backend/report.js';
 import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run-logger/checkpoint.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import type { ErrorRecord } from '../store/records.js';
@@ -8,17 +10,17 @@ import type { ErrorRecord } from '../store/records.js';
  * because a worker runs user code and may send anything.
  */
 
+// The backend names and reports are the engine's (the store keeps them); re-exported because
+// they are part of what crosses the wire.
+export { BACKEND_CHAIN, isBackendName, type BackendName, type BackendRequest };
+export type {
+  AdapterSummary,
+  CalibrationReport,
+  CalibrationResult,
+  CandidateMeasurement,
+} from '../backend/report.js';
+
 export const PROTOCOL_VERSION = 1;
-
-/** TF.js backends a worker can train on, in the order a worker falls back through them. */
-export const BACKEND_CHAIN = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_CHAIN)[number];
-/** What a pool is asked for: one backend (the start of the fallback chain), or measure. */
-export type BackendRequest = BackendName | 'auto';
-
-export function isBackendName(value: unknown): value is BackendName {
-  return typeof value === 'string' && (BACKEND_CHAIN as readonly string[]).includes(value);
-}
 
 /** The trial as sent to a worker: functions cannot be cloned, and module URLs are absolute. */
 export type WireTrial =
@@ -55,12 +57,6 @@ export interface WireTrialRequest {
 
 /** Stores one checkpoint; resolves once it is durable. Called by the worker, answered by the pool. */
 export type CheckpointSink = (data: CheckpointData) => Promise<void>;
-
-export interface AdapterSummary {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly description: string;
-}
 
 export type WorkerEvent =
   | {
@@ -105,37 +101,6 @@ export type TrialResult =
       readonly unhealthy: string | null;
     }
   | { readonly kind: 'canceled'; readonly reason: string; readonly hygiene: HygieneReport | null };
-
-export interface CandidateMeasurement {
-  readonly backend: BackendName;
-  readonly available: boolean;
-  /** False when the backend initialised but could not run a training step of this model. */
-  readonly canTrain: boolean;
-  /** The first step: shader compilation, kernel set-up and the like. */
-  readonly warmupMs: number | null;
-  /** Median time of the measured steps after warm-up. */
-  readonly stepMs: number | null;
-  readonly steps: number;
-  readonly error: string | null;
-  readonly adapter: AdapterSummary | null;
-}
-
-export interface CalibrationResult {
-  /** What was trained to measure: the trial's own model, or a representative one. */
-  readonly workload: string;
-  readonly candidates: readonly CandidateMeasurement[];
-  readonly chosen: BackendName;
-  readonly reason: string;
-  readonly totalMs: number;
-}
-
-/** A measurement behind a `backend: 'auto'` decision, for one trial definition. */
-export interface CalibrationReport extends CalibrationResult {
-  /** `builtin:NAME` or `module:URL`. */
-  readonly trial: string;
-  /** Set when calibration itself failed and the fallback chain was used instead. */
-  readonly failure: string | null;
-}
 
 export interface CalibrationBudget {
   readonly steps: number;

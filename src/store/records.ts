@@ -1,7 +1,7 @@
+import type { BackendRequest } from '../backend/names.js';
+import type { CalibrationReport, CandidateMeasurement, PoolSizeReport } from '../backend/report.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicyRecord } from '../policy/policy.js';
-import type { PoolSizeReport } from '../pool/device-limits.js';
-import type { BackendRequest, CalibrationReport, CandidateMeasurement } from '../pool/protocol.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 

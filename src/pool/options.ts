@@ -1,0 +1,133 @@
+import { BACKEND_CHAIN, isBackendName, type BackendRequest } from '../backend/names.js';
+import type { PoolSizeReport } from '../backend/report.js';
+import { poolSize } from './device-limits.js';
+import type { PoolWorker } from './pool-worker.js';
+
+export interface WorkerPoolOptions {
+  /** Workers wanted; clamped to what the device holds (see `sizeReport`). */
+  readonly size: number;
+  /** Backend to train on, or 'auto' to measure each trial definition once. Default 'auto'. */
+  readonly backend?: BackendRequest;
+  /** A worker is replaced after this many trials (default 20), bounding slow leaks. */
+  readonly recycleAfterTrials?: number;
+  /**
+   * ...but not before it has lived this long (default 30 s). A worker's start (TF.js, backend,
+   * datasets) costs about half a second of CPU: recycling every 20 trials of a sweep whose trials
+   * take milliseconds would spend most of the sweep starting workers (measured: 20 ms per trivial
+   * trial), while a leak that matters builds up over minutes. Memory growth still recycles at once.
+   */
+  readonly recycleMinLifetimeMs?: number;
+  /** How long a cancelled trial may take to stop before its worker is terminated (default 3000). */
+  readonly cancelGraceMs?: number;
+  /** A worker holding more GPU memory than this after a trial is replaced (default 256 MiB). */
+  readonly maxGpuBytesGrowth?: number;
+  /** Tensors a worker may hold above its first baseline after cleanup before it is replaced (default 0). */
+  readonly maxTensorGrowth?: number;
+  /** Creates a worker; defaults to the bundled `workers/trial-worker.ts`. */
+  readonly workerFactory?: () => PoolWorker;
+  /** Overrides `navigator.hardwareConcurrency` when sizing the pool. */
+  readonly hardwareConcurrency?: number;
+  /** How often workers flush buffered metrics (default 75 ms). */
+  readonly flushMs?: number;
+  /** How long a new worker may take to load and answer (default 60 s). */
+  readonly startTimeoutMs?: number;
+  /**
+   * A busy worker that neither reports nor answers a ping for this long is taken for hung (an
+   * infinite loop, a step that never returns) and replaced; its run fails. Default 5 minutes:
+   * a worker is silent while one `fit` epoch runs, and big epochs are legitimately long.
+   */
+  readonly watchdogMs?: number;
+  readonly calibration?: {
+    readonly steps?: number;
+    readonly maxMsPerBackend?: number;
+    /** Past this, calibration is abandoned and the fallback chain decides (default 120 s). */
+    readonly timeoutMs?: number;
+  };
+}
+
+/** The limits the pool's parts work to, every one checked and defaulted. */
+export interface PoolSettings {
+  readonly recycleAfterTrials: number;
+  readonly recycleMinLifetimeMs: number;
+  readonly cancelGraceMs: number;
+  readonly maxGpuBytesGrowth: number;
+  readonly maxTensorGrowth: number;
+  readonly flushMs: number;
+  readonly startTimeoutMs: number;
+  readonly watchdogMs: number;
+}
+
+export interface CalibrationSettings {
+  readonly steps: number;
+  readonly maxMsPerBackend: number;
+  readonly timeoutMs: number;
+}
+
+export interface ResolvedOptions {
+  readonly backend: BackendRequest;
+  readonly sizeReport: PoolSizeReport;
+  readonly settings: PoolSettings;
+  readonly calibration: CalibrationSettings;
+}
+
+const DEFAULTS = {
+  backend: 'auto' as BackendRequest,
+  recycleAfterTrials: 20,
+  recycleMinLifetimeMs: 30_000,
+  cancelGraceMs: 3_000,
+  maxGpuBytesGrowth: 256 * 1024 * 1024,
+  maxTensorGrowth: 0,
+  flushMs: 75,
+  startTimeoutMs: 60_000,
+  watchdogMs: 300_000,
+  calibrationSteps: 5,
+  calibrationMaxMsPerBackend: 1_500,
+  calibrationTimeoutMs: 120_000,
+};
+
+/** Checks the caller's options (throwing a RangeError on the first bad one) and fills in defaults. */
+export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
+  const backend = options.backend ?? DEFAULTS.backend;
+  if (backend !== 'auto' && !isBackendName(backend)) {
+    throw new RangeError(
+      `backend must be 'auto' or one of ${BACKEND_CHAIN.join(', ')} (got ${JSON.stringify(backend)})`,
+    );
+  }
+  const hardwareConcurrency =
+    options.hardwareConcurrency ?? (typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency);
+  const sizeReport = poolSize(options.size, backend, hardwareConcurrency);
+  const positive = (name: string, value: number | undefined, fallback: number, min = 1): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < min)
+      throw new RangeError(`${name} must be a number >= ${min} (got ${value})`);
+    return value;
+  };
+  const settings: PoolSettings = {
+    recycleAfterTrials: Math.floor(
+      positive('recycleAfterTrials', options.recycleAfterTrials, DEFAULTS.recycleAfterTrials),
+    ),
+    recycleMinLifetimeMs: positive(
+      'recycleMinLifetimeMs',
+      options.recycleMinLifetimeMs,
+      DEFAULTS.recycleMinLifetimeMs,
+      0,
+    ),
+    cancelGraceMs: positive('cancelGraceMs', options.cancelGraceMs, DEFAULTS.cancelGraceMs, 0),
+    maxGpuBytesGrowth: positive('maxGpuBytesGrowth', options.maxGpuBytesGrowth, DEFAULTS.maxGpuBytesGrowth, 0),
+    maxTensorGrowth: positive('maxTensorGrowth', options.maxTensorGrowth, DEFAULTS.maxTensorGrowth, 0),
+    flushMs: positive('flushMs', options.flushMs, DEFAULTS.flushMs, 10),
+    startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULTS.startTimeoutMs),
+    watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
+  };
+  const calibration: CalibrationSettings = {
+    steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),
+    maxMsPerBackend: positive(
+      'calibration.maxMsPerBackend',
+      options.calibration?.maxMsPerBackend,
+      DEFAULTS.calibrationMaxMsPerBackend,
+      0,
+    ),
+    timeoutMs: positive('calibration.timeoutMs', options.calibration?.timeoutMs, DEFAULTS.calibrationTimeoutMs),
+  };
+  return { backend, sizeReport, settings, calibration };
+}
