@@ -132,7 +132,8 @@ export class Scheduler {
 
   /**
    * The sampler's next configuration, seeing every run so far and the priors; `null` when it
-   * has no more. The loop awaits it itself, so a sampler adds no turns of its own.
+   * has no more. Not async on purpose: the loop awaits the sampler's own result, so no extra
+   * microtask turns shift how in-process trials interleave with the sweep.
    */
   sample(runs: readonly RunState[]): ParamSet | null | Promise<ParamSet | null> {
     return this.sampler.next(this.samplerContext(runs));

@@ -92,7 +92,10 @@ export class SweepWriter {
     this.putRun(run.toRecord());
   }
 
-  /** Waits for every queued write and flushes the store's buffers, then calls `settled`. */
+  /**
+   * Waits for every queued write and flushes the store's buffers, then calls `settled` in the
+   * same turn (a callback rather than a returned promise, which would add a turn).
+   */
   async settle(settled: () => void): Promise<void> {
     await this.writes;
     try {
