@@ -8,7 +8,9 @@ export {
 export { Workspace, type WorkspaceOptions } from './workspace.js';
 export { Experiment } from './experiment.js';
 export { Sweep } from './sweep.js';
-export { Orchestrator, type SweepEvent, type OrchestratorDeps, type RestoredSweep } from './orchestrator.js';
+export { Orchestrator, type OrchestratorDeps } from './orchestrator.js';
+export type { SweepEvent } from './events.js';
+export type { RestoredSweep } from './restore.js';
 export {
   bestRun,
   sortedRuns,

@@ -64,9 +64,14 @@ export function historyAtCheckpoint(
   prior: PriorRun,
   counts: Readonly<Record<string, number>> = prior.run.checkpoint?.metricCounts ?? {},
 ): MetricPoint[] {
+  return pointsWithin(prior.metrics, counts);
+}
+
+/** The first `counts[name]` points of each metric, in logged order: what a checkpoint covers. */
+export function pointsWithin(points: readonly MetricPoint[], counts: Readonly<Record<string, number>>): MetricPoint[] {
   const seen = new Map<string, number>();
   const kept: MetricPoint[] = [];
-  for (const point of prior.metrics) {
+  for (const point of points) {
     const n = seen.get(point.name) ?? 0;
     if (n >= (counts[point.name] ?? 0)) continue;
     seen.set(point.name, n + 1);

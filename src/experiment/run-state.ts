@@ -1,7 +1,13 @@
 import { isBetter, type PrimaryMetricGoal } from '../metric/goal.js';
 import type { RunHistory } from '../policy/policy.js';
-import type { ResumePoint } from '../run-logger/checkpoint.js';
-import type { TrialExecution } from '../trial-runner/runner.js';
+import {
+  type CheckpointData,
+  checkArtifacts,
+  MODEL_JSON,
+  MODEL_WEIGHTS,
+  type ResumePoint,
+} from '../run-logger/checkpoint.js';
+import type { TrialExecution, TrialOutcome } from '../trial-runner/runner.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   TERMINAL_STATUSES,
@@ -61,6 +67,49 @@ export class RunState implements RunHistory {
       }
     }
     return list.length - 1;
+  }
+
+  /**
+   * Claims the run's next checkpoint (sequence, intervals and metric counts it covers) before
+   * it is written, so two checkpoints in flight never share a sequence.
+   */
+  claimCheckpoint(data: CheckpointData, time: number): CheckpointSummary {
+    const bytes = checkArtifacts(data.artifacts);
+    this.checkpoint = {
+      sequence: (this.checkpoint?.sequence ?? 0) + 1,
+      time,
+      intervals: this.values.length,
+      metricCounts: Object.fromEntries([...this.metrics].map(([name, values]) => [name, values.length])),
+      bytes,
+      model: MODEL_JSON in data.artifacts && MODEL_WEIGHTS in data.artifacts,
+    };
+    return this.checkpoint;
+  }
+
+  /** Ends the run with its trial's outcome; a stop the sweep asked for wins over what the trial said. */
+  settle(outcome: TrialOutcome, now: number): void {
+    if (this.cancelRequest !== null) {
+      // The trial stopped because we asked, whatever it threw on the way out.
+      this.status = 'Canceled';
+      this.termination = this.cancelRequest;
+    } else if (outcome.kind === 'completed') {
+      this.status = 'Completed';
+    } else if (outcome.kind === 'failed') {
+      this.status = 'Failed';
+      this.error = outcome.error;
+    } else {
+      this.status = 'Canceled';
+      this.termination = { kind: 'run-canceled' };
+    }
+    this.startedAt ??= now;
+    this.endedAt = now;
+  }
+
+  /** Ends a run that was to be started again but the sweep stopped first. */
+  abandon(now: number): void {
+    this.status = 'Canceled';
+    this.termination = this.cancelRequest ?? { kind: 'interrupted' };
+    this.endedAt = now;
   }
 
   toRecord(): RunRecord {

@@ -1,6 +1,7 @@
 import type { ParamSet } from '../space/expression.js';
 import type { RunRecord, SweepRecord, SweepStatus } from '../store/records.js';
-import type { Orchestrator, SweepEvent } from './orchestrator.js';
+import type { SweepEvent } from './events.js';
+import type { Orchestrator } from './orchestrator.js';
 import type { PriorRun, PriorSweep } from './prior.js';
 import { loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 import {
