@@ -1,12 +1,13 @@
-import { SWEEP_DOCUMENT_LIMITS } from '../../export/sweep-document.js';
-import type { PoolDiagnostic, WorkerPool } from '../../pool/worker-pool.js';
 import {
+  SWEEP_DOCUMENT_LIMITS,
+  type PoolDiagnostic,
+  type WorkerPool,
   MAX_BACKEND_CALIBRATIONS,
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,
   type BackendNoteRecord,
   type SweepBackendReport,
-} from '../../store/records.js';
+} from '../engine.js';
 
 const MAX_TEXT: number = SWEEP_DOCUMENT_LIMITS.maxTextFieldLength;
 /** `module:` and a module URL. */
