@@ -9,6 +9,7 @@
 // tables the views compute with, and the record types the views draw.
 import { BrowserWorkspace, type RunningSweep, type SubmitOptions } from '../browser/browser-workspace.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
 import {
   exportSweep,
   importSweep,
@@ -124,7 +125,16 @@ export class StudioEngine {
 export type { RunningSweep, SubmitOptions } from '../browser/browser-workspace.js';
 export type { SweepEvent } from '../experiment/orchestrator.js';
 export type { Sweep } from '../experiment/sweep.js';
-export type { PoolDiagnostic, WorkerPool } from '../pool/worker-pool.js';
+export type { PoolDiagnostic } from '../pool/worker-pool.js';
+/**
+ * What the Studio reads from the pool that trains a sweep: its backend news, for the sweep's
+ * backend report, and its live figures (`stats`, read by the bench from the console). Nothing
+ * else of the pool is the Studio's business.
+ */
+export type SweepPool = Pick<
+  WorkerPool,
+  'backend' | 'sizeReport' | 'calibrations' | 'diagnostics' | 'subscribe' | 'stats'
+>;
 
 // Browser storage (quota, persistence, models saved to indexeddb://).
 export {

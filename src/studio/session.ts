@@ -7,7 +7,7 @@ import {
   type SweepBackendReport,
   type SweepEvent,
   type SweepRecord,
-  type WorkerPool,
+  type SweepPool,
 } from './engine.js';
 import { SweepModel } from './view-model/sweep-model.js';
 import { backendReportOf, changesBackendReport } from './pages/backend-report-record.js';
@@ -15,7 +15,7 @@ import { backendReportOf, changesBackendReport } from './pages/backend-report-re
 /** A sweep this page runs: the handle, the worker pool that trains it, and its model. */
 export interface LiveSweep {
   readonly sweep: Sweep;
-  readonly pool: WorkerPool;
+  readonly pool: SweepPool;
   readonly model: SweepModel;
 }
 

@@ -1,7 +1,7 @@
 import {
   SWEEP_DOCUMENT_LIMITS,
   type PoolDiagnostic,
-  type WorkerPool,
+  type SweepPool,
   MAX_BACKEND_CALIBRATIONS,
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,
@@ -20,7 +20,7 @@ const MAX_TRIAL_LENGTH = SWEEP_DOCUMENT_LIMITS.maxUrlLength + 'module:'.length;
  * interrupted and is being continued): its calibrations and notes are kept ahead of this pool's.
  */
 export function backendReportOf(
-  pool: WorkerPool,
+  pool: SweepPool,
   previous: SweepBackendReport | undefined,
   now: number,
 ): SweepBackendReport {
