@@ -1,7 +1,4 @@
-import { HyperDriveConfig } from '../experiment/config.js';
-import { BUILTIN_EXAMPLES } from '../examples/registry.js';
-import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
-import { SHARE_LINK_PARAMETER, decodeShareLink } from '../sweep-file/share-link.js';
+import { HyperDriveConfig, BUILTIN_EXAMPLES, parseSweepFile, SHARE_LINK_PARAMETER, decodeShareLink } from './engine.js';
 import { fromRecord } from './builder/form-state.js';
 import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';

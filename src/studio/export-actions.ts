@@ -1,5 +1,4 @@
-import { exportSweep, sweepDocumentText, sweepMetricsCsv, sweepRunsCsv } from '../export/index.js';
-import type { Store } from '../store/store.js';
+import type { StudioEngine, SweepExportKind } from './engine.js';
 
 /** Saves text as a file through a temporary link (what a download button does in any browser). */
 export function downloadText(text: string, fileName: string, type: string): void {
@@ -15,22 +14,8 @@ export function downloadText(text: string, fileName: string, type: string): void
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export type SweepExportKind = 'json' | 'runs-csv' | 'metrics-csv';
-
 /** Exports a stored sweep as the JSON document (re-importable) or as CSV, and downloads it. */
-export async function downloadSweep(store: Store, sweepId: string, kind: SweepExportKind): Promise<void> {
-  await store.flush();
-  const doc = await exportSweep(store, sweepId);
-  const stem = sweepId.replace(/[^A-Za-z0-9._-]+/g, '_');
-  switch (kind) {
-    case 'json':
-      downloadText(sweepDocumentText(doc), `${stem}.sweep.json`, 'application/json');
-      return;
-    case 'runs-csv':
-      downloadText(sweepRunsCsv(doc), `${stem}.runs.csv`, 'text/csv');
-      return;
-    case 'metrics-csv':
-      downloadText(sweepMetricsCsv(doc), `${stem}.metrics.csv`, 'text/csv');
-      return;
-  }
+export async function downloadSweep(engine: StudioEngine, sweepId: string, kind: SweepExportKind): Promise<void> {
+  const file = await engine.exportSweep(sweepId, kind);
+  downloadText(file.text, file.fileName, file.type);
 }

@@ -1,5 +1,5 @@
-import * as overdrive from '../index.js';
 import { StudioApp } from './app.js';
+import { overdrive } from './engine.js';
 import { StudioSession } from './session.js';
 import './styles/studio.css';
 

@@ -1,16 +1,21 @@
-import { BrowserWorkspace, type RunningSweep, type SubmitOptions } from '../browser/browser-workspace.js';
-import type { HyperDriveConfig } from '../experiment/config.js';
-import type { SweepEvent } from '../experiment/orchestrator.js';
-import type { Sweep } from '../experiment/sweep.js';
-import type { WorkerPool } from '../pool/worker-pool.js';
-import type { SweepBackendReport, SweepRecord } from '../store/records.js';
+import {
+  StudioEngine,
+  type HyperDriveConfig,
+  type RunningSweep,
+  type SubmitOptions,
+  type Sweep,
+  type SweepBackendReport,
+  type SweepEvent,
+  type SweepRecord,
+  type SweepPool,
+} from './engine.js';
 import { SweepModel } from './view-model/sweep-model.js';
 import { backendReportOf, changesBackendReport } from './pages/backend-report-record.js';
 
 /** A sweep this page runs: the handle, the worker pool that trains it, and its model. */
 export interface LiveSweep {
   readonly sweep: Sweep;
-  readonly pool: WorkerPool;
+  readonly pool: SweepPool;
   readonly model: SweepModel;
 }
 
@@ -35,7 +40,7 @@ export class StudioSession {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly changeListeners = new Set<() => void>();
 
-  private constructor(readonly workspace: BrowserWorkspace) {
+  private constructor(readonly workspace: StudioEngine) {
     this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`overdrive:${workspace.name}`);
     if (this.channel !== null) this.channel.onmessage = (event: MessageEvent<unknown>) => this.onTabMessage(event.data);
   }
@@ -45,15 +50,11 @@ export class StudioSession {
    * the app): this tab's connection closes rather than block the upgrade, and must reload.
    */
   static async open(name: string, onClosed: (message: string) => void = () => {}): Promise<StudioSession> {
-    const workspace = await BrowserWorkspace.open({
-      name,
-      store: {
-        onVersionChange: () =>
-          onClosed(
-            'A newer version of Overdrive opened in another tab has upgraded this browser’s data. This tab stopped using it so nothing is corrupted: reload the page to continue.',
-          ),
-      },
-    });
+    const workspace = await StudioEngine.open(name, () =>
+      onClosed(
+        'A newer version of Overdrive opened in another tab has upgraded this browser’s data. This tab stopped using it so nothing is corrupted: reload the page to continue.',
+      ),
+    );
     return new StudioSession(workspace);
   }
 
@@ -81,7 +82,7 @@ export class StudioSession {
 
   async continueSweep(sweepId: string, options: SubmitOptions): Promise<LiveSweep> {
     // Read first: the report of the page that ran it before is carried into the new one.
-    const previous = (await this.workspace.store.getSweep(sweepId))?.backendReport;
+    const previous = (await this.workspace.getSweep(sweepId))?.backendReport;
     return this.adopt(await this.workspace.continueSweep(sweepId, options), previous);
   }
 
@@ -116,7 +117,7 @@ export class StudioSession {
       await live.sweep.cancel();
       this.live.delete(record.id);
     }
-    await this.workspace.store.deleteSweep(record.id);
+    await this.workspace.deleteSweep(record.id);
     this.post({ kind: 'deleted', sweepId: record.id });
     this.notifyChange();
   }
@@ -150,7 +151,7 @@ export class StudioSession {
       report = next;
       deliver({ kind: 'sweep', sweep: withReport(sweep.getDetails()) });
       // A failed write is the store's to report: the orchestrator's next write rejects with it.
-      this.workspace.store.putBackendReport(sweep.id, next).catch(() => {});
+      this.workspace.saveBackendReport(sweep.id, next).catch(() => {});
     };
     let reportTimer: ReturnType<typeof setTimeout> | null = null;
     const unsubscribePool = pool.subscribe((diagnostic) => {

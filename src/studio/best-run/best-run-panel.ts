@@ -1,6 +1,4 @@
-import { bestRun } from '../../experiment/run-queries.js';
-import { flattenParams } from '../../space/flatten.js';
-import type { RunRecord } from '../../store/records.js';
+import { bestRun, flattenParams, type RunRecord } from '../engine.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 

@@ -1,4 +1,4 @@
-import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../../sweep-file/sweep-file.js';
+import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../engine.js';
 
 /**
  * The sweep builder's form as data: every field as the text a person typed, so that a half-typed

@@ -1,9 +1,11 @@
-import digitsCnn from '../../../examples/digits-cnn.json';
-import digitsMlp from '../../../examples/digits-mlp.json';
-import spiral from '../../../examples/spiral.json';
-import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
-import { normalizeSweepFile } from '../../sweep-file/parse-sweep-file.js';
-import type { SweepFile } from '../../sweep-file/sweep-file.js';
+import {
+  BUILTIN_EXAMPLES,
+  digitsCnnSweepFile as digitsCnn,
+  digitsMlpSweepFile as digitsMlp,
+  normalizeSweepFile,
+  spiralSweepFile as spiral,
+  type SweepFile,
+} from '../engine.js';
 
 /** What the builder offers for each built-in example: the shipped example spec, in the repo's examples/. */
 export interface ExamplePreset {

@@ -1,7 +1,10 @@
-import type { ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
-import { encodeShareLink } from '../../sweep-file/share-link.js';
-import { exportSweepJobJson, exportSweepJobYaml } from '../../sweep-file/sweep-job-text.js';
-import { toOptunaScript } from '../../sweep-file/to-optuna-script.js';
+import {
+  type ParsedSweepFile,
+  encodeShareLink,
+  exportSweepJobJson,
+  exportSweepJobYaml,
+  toOptunaScript,
+} from '../engine.js';
 import { announce, h, replaceChildren } from '../dom.js';
 import { downloadText } from '../export-actions.js';
 

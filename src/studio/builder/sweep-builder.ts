@@ -1,8 +1,12 @@
-import { ConfigError } from '../../errors.js';
-import { HyperDriveConfig } from '../../experiment/config.js';
-import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
-import { parseSweepFile, type ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
-import { parseSweepJobText, type ParsedSweepJob } from '../../sweep-file/sweep-job-text.js';
+import {
+  ConfigError,
+  HyperDriveConfig,
+  BUILTIN_EXAMPLES,
+  parseSweepFile,
+  type ParsedSweepFile,
+  parseSweepJobText,
+  type ParsedSweepJob,
+} from '../engine.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
 import {

@@ -6,9 +6,9 @@ import { h } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
 import { axisStyle, textStyle, tooltipBase } from './echarts-style.js';
 import { formatNumber, runLabel, truncate } from './format.js';
+import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
 import { runTooltip } from './run-tooltip.js';
-import { RedrawScheduler } from './scheduler.js';
-import { applyOption, ChartShell, contentKey, syncSize } from './shell.js';
+import { applyOption, contentKey, syncSize } from './shell.js';
 import { withAlpha } from './theme.js';
 import type { BestSoFarChart, BestSoFarOptions } from './types.js';
 
@@ -22,87 +22,26 @@ interface Point {
   readonly record: boolean;
 }
 
-class BestSoFarImpl implements BestSoFarChart {
+class BestSoFarImpl extends ChartLifecycle implements BestSoFarChart {
   readonly kind = 'best-so-far' as const;
-  private readonly shell: ChartShell;
   private readonly echarts: EChartsType;
-  private readonly scheduler: RedrawScheduler;
-  private data: ChartData | null = null;
-  private highlighted: ReadonlySet<string> = new Set();
-  private highlightKey = '';
-  private drawnKey = '';
-  private revision = 0;
   /** Points per scatter series (series 1..4), to map a dataIndex back to a run. */
   private seriesPoints: Point[][] = [];
   private steps: Array<{ run: ChartRun; bestSoFar: number }> = [];
-  private selectedByChart = false;
   private readonly sizes = { last: '', frame: '' };
-  private disposed = false;
 
-  constructor(
-    container: HTMLElement,
-    private readonly options: BestSoFarOptions,
-  ) {
-    this.scheduler = new RedrawScheduler(() => this.draw());
-    this.shell = new ChartShell(container, 'best-so-far', 'Best so far', {
-      onResize: () => this.scheduler.request('now'),
-      onTheme: () => this.invalidate(),
-    });
-    this.echarts = initChart(this.shell.plot);
-    this.echarts.on('click', (params: unknown) => this.onPointClick(params));
-    this.echarts.getZr().on('click', (event: { target?: unknown }) => {
-      if (event.target == null && this.selectedByChart) {
-        this.selectedByChart = false;
-        this.options.onSelect?.({ kind: 'clear' });
-      }
-    });
-    if (options.data !== undefined) this.update(options.data);
-    else this.draw();
+  constructor(container: HTMLElement, options: BestSoFarOptions) {
+    super(container, 'best-so-far', 'Best so far');
+    this.echarts = this.own(initChart(this.shell.plot));
+    selectOnClick(this.echarts, (params) => this.pointAt(params)?.run, options.onSelect);
+    this.start(options.data);
   }
 
-  update(data: ChartData): void {
-    if (this.disposed) return;
-    this.data = data;
-    this.scheduler.request('data');
-  }
-
-  highlight(runIds: ReadonlySet<string>): void {
-    const key = [...runIds].sort().join('\u0000');
-    if (key === this.highlightKey) return;
-    this.highlighted = new Set(runIds);
-    this.highlightKey = key;
-    this.scheduler.request('now');
-  }
-
-  resize(): void {
-    this.shell.refreshTheme();
-    this.invalidate();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.scheduler.dispose();
-    this.echarts.dispose();
-    this.shell.dispose();
-  }
-
-  private invalidate(): void {
-    this.revision += 1;
-    this.scheduler.request('now');
-  }
-
-  private draw(): void {
-    if (this.disposed) return;
+  protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
-    const key = `${contentKey(data)}|${this.highlightKey}|${width}x${height}|${this.revision}`;
-    if (key === this.drawnKey) {
-      // Nothing this chart shows changed; it is up to date with this version.
-      if (data !== null) this.shell.markDrawn(data.version);
-      return;
-    }
-    this.drawnKey = key;
+    if (this.upToDate(`${contentKey(data)}|${this.highlightKey}|${width}x${height}|${this.revision}`)) return;
     if (data === null || data.runs.length === 0) {
       this.shell.setEmpty('No runs yet. The best primary metric so far is drawn here against run number.');
       this.renderLegend(null);
@@ -267,10 +206,7 @@ class BestSoFarImpl implements BestSoFarChart {
   }
 
   private pointAt(params: unknown): Point | undefined {
-    if (typeof params !== 'object' || params === null) return undefined;
-    const record = params as { seriesIndex?: unknown; dataIndex?: unknown };
-    if (typeof record.seriesIndex !== 'number' || typeof record.dataIndex !== 'number') return undefined;
-    return this.seriesPoints[record.seriesIndex - 1]?.[record.dataIndex];
+    return entryAt(this.seriesPoints, params, 1);
   }
 
   private tooltip(params: unknown): HTMLElement | string {
@@ -286,13 +222,6 @@ class BestSoFarImpl implements BestSoFarChart {
         ],
       ],
     });
-  }
-
-  private onPointClick(params: unknown): void {
-    const point = this.pointAt(params);
-    if (point === undefined) return;
-    this.selectedByChart = true;
-    this.options.onSelect?.({ kind: 'runs', runIds: new Set([point.run.id]) });
   }
 }
 

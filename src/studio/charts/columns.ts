@@ -1,4 +1,4 @@
-import type { Primitive } from '../../space/expression.js';
+import type { Primitive } from '../engine.js';
 import type { ChartData, ChartRun, ParamColumn } from '../view-model/chart-data.js';
 import { categoryLabels, niceExtent } from './format.js';
 

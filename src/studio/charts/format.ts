@@ -1,4 +1,4 @@
-import type { Primitive } from '../../space/expression.js';
+import type { Primitive } from '../engine.js';
 
 /** A metric or parameter value for people: 4 significant digits, exponent form when tiny or huge. */
 export function formatNumber(value: number): string {

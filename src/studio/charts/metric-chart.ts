@@ -19,11 +19,11 @@ import { initChart, type ChartOption, type EChartsType } from './echarts-setup.j
 import { axisStyle, textStyle } from './echarts-style.js';
 import { h, LabelledSelect } from './dom.js';
 import { formatNumber, runLabel, truncate } from './format.js';
+import { ChartLifecycle } from './lifecycle.js';
 import { runTooltip } from './run-tooltip.js';
-import { RedrawScheduler } from './scheduler.js';
 import { sizeCanvas, SlicedLayer } from './canvas-layer.js';
 import { FloatingTooltip } from './floating-tooltip.js';
-import { ChartShell, dataKey } from './shell.js';
+import { dataKey } from './shell.js';
 import { makeColorRamp, metricColorsLowToHigh, withAlpha } from './theme.js';
 import type { MetricChart, MetricChartOptions } from './types.js';
 
@@ -178,9 +178,8 @@ interface Hover {
   readonly index: number;
 }
 
-class MetricChartImpl implements MetricChart {
+class MetricChartImpl extends ChartLifecycle implements MetricChart {
   readonly kind = 'metric' as const;
-  private readonly shell: ChartShell;
   private readonly select: LabelledSelect;
   private readonly echarts: EChartsType;
   private readonly bulk = new SlicedLayer<Line>();
@@ -189,41 +188,28 @@ class MetricChartImpl implements MetricChart {
   private readonly legend: HTMLUListElement;
   private readonly legendButtons = new Map<Group, HTMLButtonElement>();
   private readonly ramp: HTMLSpanElement;
-  private readonly scheduler: RedrawScheduler;
   private readonly hidden = new Set<Group>();
-  private data: ChartData | null = null;
   private metricName: string | null;
-  private highlighted: ReadonlySet<string> = new Set();
-  private highlightKey = '';
   private lines: Line[] = [];
   private transform: Transform | null = null;
   private axisKey = '';
-  private drawnKey = '';
-  /** Bumped by anything that invalidates the picture without changing the data (theme, resize()). */
-  private revision = 0;
   private legendKey = '';
   private hover: Hover | null = null;
-  private pointer: { x: number; y: number } | null = null;
-  private hoverFrame: number | null = null;
   private selectedByChart = false;
-  private disposed = false;
 
   constructor(
     container: HTMLElement,
     private readonly options: MetricChartOptions,
   ) {
+    super(container, 'metric-chart', 'Metric curves');
     this.metricName = options.metric ?? null;
-    this.scheduler = new RedrawScheduler(() => this.draw());
-    this.shell = new ChartShell(container, 'metric-chart', 'Metric curves', {
-      onResize: () => this.scheduler.request('now'),
-      onTheme: () => this.retheme(),
-    });
     this.select = new LabelledSelect('Metric', 'metric-select', (value) => {
       this.setMetric(value);
       this.options.onMetricChange?.(value);
     });
     this.shell.controls.append(this.select.element);
-    this.echarts = initChart(this.shell.plot);
+    this.echarts = this.own(initChart(this.shell.plot));
+    this.own(this.bulk);
     this.live = h('canvas', { class: 'odc-layer', 'aria-hidden': 'true' });
     this.shell.stage.append(this.bulk.canvas, this.live);
     this.tooltip = new FloatingTooltip(this.shell.stage);
@@ -241,21 +227,13 @@ class MetricChartImpl implements MetricChart {
     }
     this.ramp = h('span', { class: 'odc-ramp' });
     this.shell.footer.append(this.legend, this.ramp);
-    this.shell.stage.addEventListener('pointermove', (event) => this.onPointerMove(event));
-    this.shell.stage.addEventListener('pointerleave', () => this.onPointerLeave());
+    this.followPointer(() => this.updateHover());
     this.shell.stage.addEventListener('click', () => this.onClick());
-    if (options.data !== undefined) this.update(options.data);
-    else this.draw();
+    this.start(options.data);
   }
 
   get metric(): string {
     return this.metricName ?? this.data?.primaryMetric ?? '';
-  }
-
-  update(data: ChartData): void {
-    if (this.disposed) return;
-    this.data = data;
-    this.scheduler.request('data');
   }
 
   setMetric(name: string): void {
@@ -265,33 +243,9 @@ class MetricChartImpl implements MetricChart {
     this.scheduler.request('now');
   }
 
-  highlight(runIds: ReadonlySet<string>): void {
-    const key = [...runIds].sort().join('\u0000');
-    if (key === this.highlightKey) return;
-    this.highlighted = new Set(runIds);
-    this.highlightKey = key;
-    this.scheduler.request('now');
-  }
-
-  resize(): void {
-    this.shell.refreshTheme();
-    this.retheme();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.scheduler.dispose();
-    this.bulk.dispose();
-    if (this.hoverFrame !== null) cancelAnimationFrame(this.hoverFrame);
-    this.echarts.dispose();
-    this.shell.dispose();
-  }
-
-  private retheme(): void {
-    this.revision += 1;
+  protected override onInvalidate(): void {
     this.axisKey = '';
     this.bulk.invalidate();
-    this.scheduler.request('now');
   }
 
   private toggleGroup(group: Group): void {
@@ -301,20 +255,14 @@ class MetricChartImpl implements MetricChart {
     this.scheduler.request('now');
   }
 
-  private draw(): void {
-    if (this.disposed) return;
+  protected draw(): void {
     const data = this.data;
     const theme = this.shell.theme;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
     const metric = this.metric;
     const key = `${dataKey(data)}|${metric}|${this.highlightKey}|${[...this.hidden].join()}|${width}x${height}|${this.revision}`;
-    if (key === this.drawnKey) {
-      // Nothing this chart shows changed; it is up to date with this version.
-      if (data !== null) this.shell.markDrawn(data.version);
-      return;
-    }
-    this.drawnKey = key;
+    if (this.upToDate(key)) return;
 
     const names = data === null ? [metric] : [...new Set([data.primaryMetric, ...data.metricNames])];
     this.select.setOptions(
@@ -632,21 +580,6 @@ class MetricChartImpl implements MetricChart {
     if (best !== null && best.best !== null)
       parts.push(`best ${data.primaryMetric} ${formatNumber(best.best)} (${runLabel(best.index)})`);
     return `${parts.join(', ')}.`;
-  }
-
-  private onPointerMove(event: PointerEvent): void {
-    const rect = this.shell.stage.getBoundingClientRect();
-    this.pointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-    if (this.hoverFrame !== null) return;
-    this.hoverFrame = requestAnimationFrame(() => {
-      this.hoverFrame = null;
-      this.updateHover();
-    });
-  }
-
-  private onPointerLeave(): void {
-    this.pointer = null;
-    this.updateHover();
   }
 
   private onClick(): void {

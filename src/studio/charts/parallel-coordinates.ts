@@ -15,9 +15,9 @@ import { initChart, type EChartsType, type ParallelAxisOption, type ParallelChar
 import { axisStyle, metricVisualMap, textStyle } from './echarts-style.js';
 import { FloatingTooltip } from './floating-tooltip.js';
 import { formatNumber, niceExtent, truncate } from './format.js';
+import { ChartLifecycle } from './lifecycle.js';
 import { runTooltip } from './run-tooltip.js';
-import { RedrawScheduler } from './scheduler.js';
-import { ChartShell, contentKey, syncSize } from './shell.js';
+import { contentKey, syncSize } from './shell.js';
 import { makeColorRamp, metricColorsLowToHigh, withAlpha } from './theme.js';
 import type { ParallelCoordinatesChart, ParallelCoordinatesOptions } from './types.js';
 
@@ -118,13 +118,10 @@ function yAt(points: readonly number[], x: number): number | null {
   return null;
 }
 
-class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
+class ParallelCoordinatesImpl extends ChartLifecycle implements ParallelCoordinatesChart {
   readonly kind = 'parallel' as const;
-  private readonly shell: ChartShell;
   private readonly strip: AxisOrderStrip;
   private readonly echarts: EChartsType;
-  private readonly scheduler: RedrawScheduler;
-  private data: ChartData | null = null;
   private columns: Column[] = [];
   /** Axis order by column key; kept across updates, new columns join at the end (before the metric). */
   private order: string[] = [];
@@ -132,11 +129,7 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
   private requestedOrder: readonly string[] | null;
   private readonly axisIds = new Map<string, string>();
   private readonly brushes = new Map<string, Interval[]>();
-  private highlighted: ReadonlySet<string> = new Set();
-  private highlightKey = '';
   private structureKey = '';
-  private drawnKey = '';
-  private revision = 0;
   private selectionKey: string | null = null;
   private readonly layer = new SlicedLayer<Polyline>();
   private readonly hoverCanvas: HTMLCanvasElement;
@@ -144,66 +137,27 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
   /** The lines as drawn last, in drawing order (hit-testing prefers the last, topmost). */
   private lines: Polyline[] = [];
   private hover: Polyline | null = null;
-  private pointer: { x: number; y: number } | null = null;
-  private hoverFrame: number | null = null;
   private pendingFocus: string | null = null;
   private readonly sizes = { last: '' };
-  private disposed = false;
 
   constructor(
     container: HTMLElement,
     private readonly options: ParallelCoordinatesOptions,
   ) {
-    this.scheduler = new RedrawScheduler(() => this.draw());
-    this.shell = new ChartShell(container, 'parallel-coordinates', 'Parallel coordinates', {
-      onResize: () => this.scheduler.request('now'),
-      onTheme: () => this.invalidate(),
-    });
+    super(container, 'parallel-coordinates', 'Parallel coordinates');
     this.strip = new AxisOrderStrip((key, to, via) => this.moveAxis(key, to, via));
     this.shell.controls.append(this.strip.element);
     this.requestedOrder = options.axisOrder ?? null;
-    this.echarts = initChart(this.shell.plot);
+    this.echarts = this.own(initChart(this.shell.plot));
+    this.own(this.layer);
     this.echarts.on('axisareaselected', (event: unknown) => this.onAreaSelect(event));
     // Lines under the ECharts canvas (its axes and labels stay readable on top), the hovered line above.
     this.shell.stage.prepend(this.layer.canvas);
     this.hoverCanvas = h('canvas', { class: 'odc-layer', 'aria-hidden': 'true' });
     this.shell.stage.append(this.hoverCanvas);
     this.tooltip = new FloatingTooltip(this.shell.stage);
-    this.shell.stage.addEventListener('pointermove', (event) => this.onPointerMove(event));
-    this.shell.stage.addEventListener('pointerleave', () => {
-      this.pointer = null;
-      this.updateHover();
-    });
-    if (options.data !== undefined) this.update(options.data);
-    else this.draw();
-  }
-
-  update(data: ChartData): void {
-    if (this.disposed) return;
-    this.data = data;
-    this.scheduler.request('data');
-  }
-
-  highlight(runIds: ReadonlySet<string>): void {
-    const key = [...runIds].sort().join('\u0000');
-    if (key === this.highlightKey) return;
-    this.highlighted = new Set(runIds);
-    this.highlightKey = key;
-    this.scheduler.request('now');
-  }
-
-  resize(): void {
-    this.shell.refreshTheme();
-    this.invalidate();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.scheduler.dispose();
-    this.layer.dispose();
-    if (this.hoverFrame !== null) cancelAnimationFrame(this.hoverFrame);
-    this.echarts.dispose();
-    this.shell.dispose();
+    this.followPointer(() => this.updateHover());
+    this.start(options.data);
   }
 
   getAxisOrder(): readonly string[] {
@@ -267,10 +221,8 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     return this.columns.find((c) => c.key === key)?.label ?? key.replace(/^param:/, '');
   }
 
-  private invalidate(): void {
-    this.revision += 1;
+  protected override onInvalidate(): void {
     this.structureKey = '';
-    this.scheduler.request('now');
   }
 
   private moveAxis(key: string, to: number, via: 'keyboard' | 'drag'): void {
@@ -312,18 +264,12 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     return id;
   }
 
-  private draw(): void {
-    if (this.disposed) return;
+  protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
     const key = `${contentKey(data)}|${this.highlightKey}|${this.order.join('\u0000')}|${width}x${height}|${this.revision}|${this.selectionKey ?? ''}|${this.structureKey === '' ? 'rebuild' : ''}`;
-    if (key === this.drawnKey) {
-      // Nothing this chart shows changed; it is up to date with this version.
-      if (data !== null) this.shell.markDrawn(data.version);
-      return;
-    }
-    this.drawnKey = key;
+    if (this.upToDate(key)) return;
     if (data === null || data.runs.length === 0 || data.params.length === 0) {
       this.lines = [];
       this.hover = null;
@@ -483,16 +429,6 @@ class ParallelCoordinatesImpl implements ParallelCoordinatesChart {
     ctx.strokeStyle = line.color;
     tracePolyline(ctx, line.points);
     ctx.stroke();
-  }
-
-  private onPointerMove(event: PointerEvent): void {
-    const rect = this.shell.stage.getBoundingClientRect();
-    this.pointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
-    if (this.hoverFrame !== null) return;
-    this.hoverFrame = requestAnimationFrame(() => {
-      this.hoverFrame = null;
-      this.updateHover();
-    });
   }
 
   private updateHover(): void {

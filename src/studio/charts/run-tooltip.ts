@@ -46,3 +46,10 @@ export function runTooltip(run: ChartRun, data: ChartData, options: RunTooltipOp
     ...(note === undefined ? {} : { note }),
   });
 }
+
+/** The tooltip of a point in a scatter: its run, with the point's own colour as the swatch. */
+export function pointTooltip(params: unknown, run: ChartRun | undefined, data: ChartData | null): HTMLElement | string {
+  if (run === undefined || data === null) return '';
+  const color = (params as { color?: unknown }).color;
+  return runTooltip(run, data, typeof color === 'string' ? { swatch: color } : {});
+}

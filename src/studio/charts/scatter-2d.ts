@@ -8,9 +8,9 @@ import { LabelledSelect } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
 import { axisStyle, metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
 import { formatNumber, truncate } from './format.js';
-import { runTooltip } from './run-tooltip.js';
-import { RedrawScheduler } from './scheduler.js';
-import { applyOption, ChartShell, contentKey, syncSize } from './shell.js';
+import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
+import { pointTooltip } from './run-tooltip.js';
+import { applyOption, contentKey, syncSize } from './shell.js';
 import { makeColorRamp, metricColorsLowToHigh, withAlpha, type ChartTheme } from './theme.js';
 import type { Scatter2DChart, Scatter2DOptions, ScatterAxes2D } from './types.js';
 
@@ -70,75 +70,28 @@ export function paramAxis(column: PlotColumn, theme: ChartTheme, position: 'x' |
   };
 }
 
-class Scatter2DImpl implements Scatter2DChart {
+class Scatter2DImpl extends ChartLifecycle implements Scatter2DChart {
   readonly kind = 'scatter-2d' as const;
-  private readonly shell: ChartShell;
   private readonly xSelect: LabelledSelect;
   private readonly ySelect: LabelledSelect;
   private readonly echarts: EChartsType;
-  private readonly scheduler: RedrawScheduler;
-  private data: ChartData | null = null;
   private wanted: [string | undefined, string | undefined];
   private axes: ScatterAxes2D | null = null;
-  private highlighted: ReadonlySet<string> = new Set();
-  private highlightKey = '';
-  private drawnKey = '';
-  private revision = 0;
   private seriesRuns: ChartRun[][] = [];
   private readonly sizes = { last: '', frame: '' };
-  private selectedByChart = false;
-  private disposed = false;
 
   constructor(
     container: HTMLElement,
     private readonly options: Scatter2DOptions,
   ) {
+    super(container, 'scatter-2d', '2-D scatter');
     this.wanted = [options.x, options.y];
-    this.scheduler = new RedrawScheduler(() => this.draw());
-    this.shell = new ChartShell(container, 'scatter-2d', '2-D scatter', {
-      onResize: () => this.scheduler.request('now'),
-      onTheme: () => this.invalidate(),
-    });
     this.xSelect = new LabelledSelect('X axis', 'scatter-x', (value) => this.pick(0, value));
     this.ySelect = new LabelledSelect('Y axis', 'scatter-y', (value) => this.pick(1, value));
     this.shell.controls.append(this.xSelect.element, this.ySelect.element);
-    this.echarts = initChart(this.shell.plot);
-    this.echarts.on('click', (params: unknown) => this.onPointClick(params));
-    // A click on the background (no point under it) clears what this chart selected.
-    this.echarts.getZr().on('click', (event: { target?: unknown }) => {
-      if (event.target == null && this.selectedByChart) {
-        this.selectedByChart = false;
-        this.options.onSelect?.({ kind: 'clear' });
-      }
-    });
-    if (options.data !== undefined) this.update(options.data);
-    else this.draw();
-  }
-
-  update(data: ChartData): void {
-    if (this.disposed) return;
-    this.data = data;
-    this.scheduler.request('data');
-  }
-
-  highlight(runIds: ReadonlySet<string>): void {
-    const key = [...runIds].sort().join('\u0000');
-    if (key === this.highlightKey) return;
-    this.highlighted = new Set(runIds);
-    this.highlightKey = key;
-    this.scheduler.request('now');
-  }
-
-  resize(): void {
-    this.shell.refreshTheme();
-    this.invalidate();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.scheduler.dispose();
-    this.echarts.dispose();
-    this.shell.dispose();
+    this.echarts = this.own(initChart(this.shell.plot));
+    selectOnClick(this.echarts, (params) => this.runAt(params), options.onSelect);
+    this.start(options.data);
   }
 
   getAxes(): ScatterAxes2D | null {
@@ -161,23 +114,12 @@ class Scatter2DImpl implements Scatter2DChart {
     if (this.axes !== null) this.options.onAxesChange?.(this.axes);
   }
 
-  private invalidate(): void {
-    this.revision += 1;
-    this.scheduler.request('now');
-  }
-
-  private draw(): void {
-    if (this.disposed) return;
+  protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
     const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
-    if (key === this.drawnKey) {
-      // Nothing this chart shows changed; it is up to date with this version.
-      if (data !== null) this.shell.markDrawn(data.version);
-      return;
-    }
-    this.drawnKey = key;
+    if (this.upToDate(key)) return;
     if (data === null || data.runs.length === 0) {
       this.setControls(null, data);
       this.shell.setEmpty(
@@ -299,25 +241,11 @@ class Scatter2DImpl implements Scatter2DChart {
   }
 
   private runAt(params: unknown): ChartRun | undefined {
-    if (typeof params !== 'object' || params === null) return undefined;
-    const record = params as { seriesIndex?: unknown; dataIndex?: unknown };
-    if (typeof record.seriesIndex !== 'number' || typeof record.dataIndex !== 'number') return undefined;
-    return this.seriesRuns[record.seriesIndex]?.[record.dataIndex];
+    return entryAt(this.seriesRuns, params);
   }
 
   private tooltip(params: unknown): HTMLElement | string {
-    const run = this.runAt(params);
-    const data = this.data;
-    if (run === undefined || data === null) return '';
-    const color = (params as { color?: unknown }).color;
-    return runTooltip(run, data, typeof color === 'string' ? { swatch: color } : {});
-  }
-
-  private onPointClick(params: unknown): void {
-    const run = this.runAt(params);
-    if (run === undefined) return;
-    this.selectedByChart = true;
-    this.options.onSelect?.({ kind: 'runs', runIds: new Set([run.id]) });
+    return pointTooltip(params, this.runAt(params), this.data);
   }
 }
 

@@ -9,10 +9,10 @@ import { h, LabelledSelect } from './dom.js';
 import { initChart, use, type EChartsType } from './echarts-setup.js';
 import { metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
 import { formatNumber, truncate } from './format.js';
-import { runTooltip } from './run-tooltip.js';
-import { RedrawScheduler } from './scheduler.js';
+import { ChartLifecycle, entryAt } from './lifecycle.js';
+import { pointTooltip } from './run-tooltip.js';
 import { plotPosition } from './scatter-2d.js';
-import { applyOption, ChartShell, contentKey, syncSize } from './shell.js';
+import { applyOption, contentKey, syncSize } from './shell.js';
 import { withAlpha, type ChartTheme } from './theme.js';
 import type { Scatter3DChart, Scatter3DOptions, ScatterAxes3D } from './types.js';
 
@@ -122,38 +122,26 @@ function axisOption(column: PlotColumn, theme: ChartTheme): Axis3DOption {
   };
 }
 
-class Scatter3DImpl implements Scatter3DChart {
+class Scatter3DImpl extends ChartLifecycle implements Scatter3DChart {
   readonly kind = 'scatter-3d' as const;
   readonly webgl: boolean;
-  private readonly shell: ChartShell;
   private readonly selects: readonly [LabelledSelect, LabelledSelect, LabelledSelect];
   private readonly echarts: EChartsType | null;
-  private readonly scheduler: RedrawScheduler;
-  private data: ChartData | null = null;
   private wanted: [string | undefined, string | undefined, string | undefined];
   private axes: ScatterAxes3D | null = null;
-  private highlighted: ReadonlySet<string> = new Set();
-  private highlightKey = '';
-  private drawnKey = '';
-  private revision = 0;
   /** Where the person rotated the view to; every redraw keeps it (the options are rebuilt, not merged). */
   private camera: Camera = DEFAULT_VIEW;
   private seriesRuns: ChartRun[][] = [];
   private failed: string | null = null;
   private readonly sizes = { last: '', frame: '' };
-  private disposed = false;
 
   constructor(
     container: HTMLElement,
     private readonly options: Scatter3DOptions,
   ) {
-    this.wanted = [options.x, options.y, options.z];
     // echarts-gl rebuilds its label textures on every redraw: data redraws at most once a second.
-    this.scheduler = new RedrawScheduler(() => this.draw(), 1000);
-    this.shell = new ChartShell(container, 'scatter-3d', '3-D scatter', {
-      onResize: () => this.scheduler.request('now'),
-      onTheme: () => this.invalidate(),
-    });
+    super(container, 'scatter-3d', '3-D scatter', 1000);
+    this.wanted = [options.x, options.y, options.z];
     this.selects = [
       new LabelledSelect('X axis', 'scatter3d-x', (v) => this.pick(0, v)),
       new LabelledSelect('Y axis', 'scatter3d-y', (v) => this.pick(1, v)),
@@ -169,7 +157,7 @@ class Scatter3DImpl implements Scatter3DChart {
     let echarts: EChartsType | null = null;
     if (this.webgl) {
       try {
-        echarts = initChart(this.shell.plot);
+        echarts = this.own(initChart(this.shell.plot));
         echarts.on('click', (params: unknown) => {
           const run = this.runAt(params);
           if (run !== undefined) this.options.onSelect?.({ kind: 'runs', runIds: new Set([run.id]) });
@@ -191,34 +179,7 @@ class Scatter3DImpl implements Scatter3DChart {
       }
     }
     this.echarts = echarts;
-    if (options.data !== undefined) this.update(options.data);
-    else this.draw();
-  }
-
-  update(data: ChartData): void {
-    if (this.disposed) return;
-    this.data = data;
-    this.scheduler.request('data');
-  }
-
-  highlight(runIds: ReadonlySet<string>): void {
-    const key = [...runIds].sort().join('\u0000');
-    if (key === this.highlightKey) return;
-    this.highlighted = new Set(runIds);
-    this.highlightKey = key;
-    this.scheduler.request('now');
-  }
-
-  resize(): void {
-    this.shell.refreshTheme();
-    this.invalidate();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.scheduler.dispose();
-    this.echarts?.dispose();
-    this.shell.dispose();
+    this.start(options.data);
   }
 
   getAxes(): ScatterAxes3D | null {
@@ -243,11 +204,6 @@ class Scatter3DImpl implements Scatter3DChart {
     if (this.axes !== null) this.options.onAxesChange?.(this.axes);
   }
 
-  private invalidate(): void {
-    this.revision += 1;
-    this.scheduler.request('now');
-  }
-
   private setControls(axes: ScatterAxes3D | null): void {
     const options = (this.data?.params ?? []).map((p) => ({ value: p.name, label: p.name }));
     const values = axes === null ? ['', '', ''] : [axes.x, axes.y, axes.z];
@@ -257,18 +213,12 @@ class Scatter3DImpl implements Scatter3DChart {
     });
   }
 
-  private draw(): void {
-    if (this.disposed) return;
+  protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
     const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
-    if (key === this.drawnKey) {
-      // Nothing this chart shows changed; it is up to date with this version.
-      if (data !== null) this.shell.markDrawn(data.version);
-      return;
-    }
-    this.drawnKey = key;
+    if (this.upToDate(key)) return;
     if (data !== null) this.shell.markDrawn(data.version);
     if (!this.webgl || this.echarts === null || this.failed !== null) {
       this.setControls(null);
@@ -317,7 +267,7 @@ class Scatter3DImpl implements Scatter3DChart {
       applyOption(this.echarts, this.sizes, frame, this.option(data, px, py, pz, height));
     } catch (error) {
       this.failed = error instanceof Error ? error.message : String(error);
-      this.drawnKey = '';
+      this.forgetDrawn();
       this.scheduler.request('now');
       return;
     }
@@ -419,18 +369,11 @@ class Scatter3DImpl implements Scatter3DChart {
   }
 
   private runAt(params: unknown): ChartRun | undefined {
-    if (typeof params !== 'object' || params === null) return undefined;
-    const record = params as { seriesIndex?: unknown; dataIndex?: unknown };
-    if (typeof record.seriesIndex !== 'number' || typeof record.dataIndex !== 'number') return undefined;
-    return this.seriesRuns[record.seriesIndex]?.[record.dataIndex];
+    return entryAt(this.seriesRuns, params);
   }
 
   private tooltip(params: unknown): HTMLElement | string {
-    const run = this.runAt(params);
-    const data = this.data;
-    if (run === undefined || data === null) return '';
-    const color = (params as { color?: unknown }).color;
-    return runTooltip(run, data, typeof color === 'string' ? { swatch: color } : {});
+    return pointTooltip(params, this.runAt(params), this.data);
   }
 }
 

@@ -1,12 +1,13 @@
-import { SWEEP_DOCUMENT_LIMITS } from '../../export/sweep-document.js';
-import type { PoolDiagnostic, WorkerPool } from '../../pool/worker-pool.js';
 import {
+  SWEEP_DOCUMENT_LIMITS,
+  type PoolDiagnostic,
+  type SweepPool,
   MAX_BACKEND_CALIBRATIONS,
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,
   type BackendNoteRecord,
   type SweepBackendReport,
-} from '../../store/records.js';
+} from '../engine.js';
 
 const MAX_TEXT: number = SWEEP_DOCUMENT_LIMITS.maxTextFieldLength;
 /** `module:` and a module URL. */
@@ -19,7 +20,7 @@ const MAX_TRIAL_LENGTH = SWEEP_DOCUMENT_LIMITS.maxUrlLength + 'module:'.length;
  * interrupted and is being continued): its calibrations and notes are kept ahead of this pool's.
  */
 export function backendReportOf(
-  pool: WorkerPool,
+  pool: SweepPool,
   previous: SweepBackendReport | undefined,
   now: number,
 ): SweepBackendReport {

@@ -1,6 +1,4 @@
-import { bestRun } from '../../experiment/run-queries.js';
-import { importSweep, parseSweepDocument } from '../../export/index.js';
-import type { SweepRecord } from '../../store/records.js';
+import { bestRun, type SweepRecord } from '../engine.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
 import { StoragePanel } from './storage-panel.js';
 import type { PageContext } from './sweep-page.js';
@@ -71,10 +69,7 @@ export class HistoryPage {
 
   private async render(): Promise<void> {
     const { workspace } = this.context.session;
-    const [sweeps, interrupted] = await Promise.all([
-      workspace.store.listSweeps(workspace.name),
-      workspace.listInterruptedSweeps(),
-    ]);
+    const [sweeps, interrupted] = await Promise.all([workspace.listSweeps(), workspace.listInterruptedSweeps()]);
     const interruptedIds = new Set(interrupted.map((s) => s.id));
     if (sweeps.length === 0) {
       replaceChildren(
@@ -130,7 +125,7 @@ export class HistoryPage {
   }
 
   private async row(sweep: SweepRecord, interrupted: boolean): Promise<HTMLTableRowElement> {
-    const runs = await this.context.session.workspace.store.listRuns(sweep.id);
+    const runs = await this.context.session.workspace.listRuns(sweep.id);
     const best = bestRun(runs, sweep.config.primaryMetricGoal);
     const live = this.context.session.liveSweep(sweep.id) !== undefined;
     const status = interrupted ? 'Interrupted' : live && sweep.status === 'Running' ? 'Running here' : sweep.status;
@@ -203,13 +198,10 @@ export class HistoryPage {
 
   private async importFile(file: File): Promise<void> {
     try {
-      const doc = parseSweepDocument(await file.text());
-      const result = await importSweep(this.context.session.workspace.store, doc, {
-        workspace: this.context.session.name,
-      });
-      this.message.textContent = `Imported ${file.name} as sweep ${result.sweepId}.`;
-      announce(`Imported sweep ${result.sweepId}`);
-      this.context.navigate(`#/sweep/${encodeURIComponent(result.sweepId)}`);
+      const sweepId = await this.context.session.workspace.importSweep(await file.text());
+      this.message.textContent = `Imported ${file.name} as sweep ${sweepId}.`;
+      announce(`Imported sweep ${sweepId}`);
+      this.context.navigate(`#/sweep/${encodeURIComponent(sweepId)}`);
     } catch (error) {
       this.message.textContent = `Could not import ${file.name}: ${error instanceof Error ? error.message : String(error)}`;
       announce('The import failed');

@@ -1,4 +1,4 @@
-import type { BackendCalibrationRecord, SweepBackendReport } from '../../store/records.js';
+import type { BackendCalibrationRecord, SweepBackendReport } from '../engine.js';
 import { h, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 

@@ -1,4 +1,4 @@
-import { listSavedModels, removeSavedModel, requestPersistence, storageReport } from '../../browser/storage.js';
+import { listSavedModels, removeSavedModel, requestPersistence, storageReport } from '../engine.js';
 import { announce, h, replaceChildren } from '../dom.js';
 
 function bytes(n: number | null): string {

@@ -1,5 +1,4 @@
-import type { SweepEndReason, SweepRecord } from '../../store/records.js';
-import { requestPersistence, savedModelExists } from '../../browser/storage.js';
+import { requestPersistence, savedModelExists, type SweepEndReason, type SweepRecord } from '../engine.js';
 import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
 import { announce, formatDuration, formatValue, h, replaceChildren } from '../dom.js';
@@ -84,7 +83,7 @@ export class SweepPage {
       exportModel: async (runId, destination) => {
         // A model kept in the browser is only as safe as the site's storage: ask to keep it.
         const persisted = destination.startsWith('indexeddb://') ? await requestPersistence() : true;
-        await this.context.session.workspace.exportModel({ runId }, destination);
+        await this.context.session.workspace.exportModel(runId, destination);
         if (destination.startsWith('indexeddb://') && !(await savedModelExists(destination))) {
           throw new Error(`${destination} was not found after saving it (the browser refused to store it)`);
         }
@@ -92,7 +91,7 @@ export class SweepPage {
           ? null
           : 'Saved; this browser may evict it under storage pressure (it declined persistent storage), so download it too if it matters.';
       },
-      modelStored: async (runId) => (await this.context.session.workspace.store.latestCheckpoint(runId)) !== undefined,
+      modelStored: (runId) => this.context.session.workspace.modelStored(runId),
     });
     this.pool = new PoolReport(model);
     this.charts = new ChartsPanel(model, {
@@ -139,7 +138,7 @@ export class SweepPage {
   private async checkElsewhere(): Promise<void> {
     // The stored record, not the live one: a sweep paused for storage ends in memory but stays
     // stored as Running, which is what makes it continuable.
-    const record = this.model === null ? undefined : await this.context.session.workspace.store.getSweep(this.model.id);
+    const record = this.model === null ? undefined : await this.context.session.workspace.getSweep(this.model.id);
     if (record === undefined || this.live !== null || (record.status !== 'Running' && record.status !== 'Queued')) {
       this.interrupted = false;
       this.elsewhere = false;
@@ -310,7 +309,7 @@ export class SweepPage {
     if (record === undefined) return;
     try {
       // On the backend it was asked for, not the default, when the stored report says which.
-      const requested = (await this.context.session.workspace.store.getSweep(record.id))?.backendReport?.requested;
+      const requested = (await this.context.session.workspace.getSweep(record.id))?.backendReport?.requested;
       await this.context.session.continueSweep(record.id, requested === undefined ? {} : { backend: requested });
       this.dispose();
       this.context.navigate(`#/sweep/${encodeURIComponent(record.id)}`);
@@ -327,7 +326,7 @@ export class SweepPage {
 
   private async download(kind: 'json' | 'runs-csv' | 'metrics-csv'): Promise<void> {
     try {
-      await downloadSweep(this.context.session.workspace.store, this.sweepId, kind);
+      await downloadSweep(this.context.session.workspace, this.sweepId, kind);
       announce('Export downloaded');
     } catch (error) {
       this.notes.prepend(

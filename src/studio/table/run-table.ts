@@ -1,6 +1,4 @@
-import { compareBestFirst, type PrimaryMetricGoal } from '../../metric/goal.js';
-import type { Primitive } from '../../space/expression.js';
-import type { RunStatus } from '../../store/records.js';
+import { compareBestFirst, type PrimaryMetricGoal, type Primitive, type RunStatus } from '../engine.js';
 import { formatDuration, formatValue, h, replaceChildren } from '../dom.js';
 import type { RunRow } from '../view-model/sweep-model.js';
 

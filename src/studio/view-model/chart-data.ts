@@ -1,5 +1,4 @@
-import type { Primitive } from '../../space/expression.js';
-import type { RunStatus } from '../../store/records.js';
+import type { Primitive, RunStatus } from '../engine.js';
 
 /**
  * What every Studio chart draws from: plain data, rebuilt by the sweep model as metrics stream

@@ -1,7 +1,10 @@
-import { createSearchSpace } from '../../space/create-search-space.js';
-import type { Primitive } from '../../space/expression.js';
-import type { NormalizedExpression, SearchSpace } from '../../space/search-space.js';
-import { reviveDefinition } from '../../space/serialize.js';
+import {
+  createSearchSpace,
+  type Primitive,
+  type NormalizedExpression,
+  type SearchSpace,
+  reviveDefinition,
+} from '../engine.js';
 import type { ParamColumn } from './chart-data.js';
 
 /** What the search space says of one flattened column, when it says anything. */

@@ -1,9 +1,14 @@
-import type { SweepEvent } from '../../experiment/orchestrator.js';
-import { terminationText } from '../../experiment/termination-text.js';
-import { flattenParams } from '../../space/flatten.js';
-import type { Primitive } from '../../space/expression.js';
-import type { DecisionRecord, MetricPoint, RunRecord, SweepRecord } from '../../store/records.js';
-import type { Store } from '../../store/store.js';
+import {
+  type SweepEvent,
+  terminationText,
+  flattenParams,
+  type Primitive,
+  type DecisionRecord,
+  type MetricPoint,
+  type RunRecord,
+  type SweepRecord,
+  type Store,
+} from '../engine.js';
 import type { ChartData, ChartRun } from './chart-data.js';
 import { paramColumns, spaceHints, type ColumnHint } from './param-columns.js';
 

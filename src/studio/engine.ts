@@ -1,0 +1,195 @@
+// The Studio's one door to the engine. Every other module under src/studio imports engine code
+// and engine types from here and nowhere else outside src/studio (test/unit/studio-facade.test.ts
+// enforces it; the stylesheet under ./styles is the Studio's own). So when the engine moves a
+// file or renames a method, this module is the only Studio file that changes, and what the Studio
+// relies on is listed in one place.
+//
+// What is here, in four parts: the workspace (StudioEngine: open one, list, read, run, continue,
+// delete, export and import sweeps), the running-sweep handles it returns, the pure helpers and
+// tables the views compute with, and the record types the views draw.
+import { BrowserWorkspace, type RunningSweep, type SubmitOptions } from '../browser/browser-workspace.js';
+import type { HyperDriveConfig } from '../experiment/config.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import {
+  exportSweep,
+  importSweep,
+  parseSweepDocument,
+  sweepDocumentText,
+  sweepMetricsCsv,
+  sweepRunsCsv,
+} from '../export/index.js';
+import type { RunRecord, SweepBackendReport, SweepRecord } from '../store/records.js';
+
+/** The three ways a stored sweep is exported: the re-importable JSON document, or one of two CSV tables. */
+export type SweepExportKind = 'json' | 'runs-csv' | 'metrics-csv';
+
+/** An exported sweep, ready to save as a file. */
+export interface SweepFileDownload {
+  readonly text: string;
+  readonly fileName: string;
+  readonly type: string;
+}
+
+/**
+ * One workspace (one IndexedDB database, its worker pools and locks) as the Studio uses it.
+ * Everything the pages read or change in the engine goes through these methods.
+ */
+export class StudioEngine {
+  private constructor(private readonly workspace: BrowserWorkspace) {}
+
+  /**
+   * `onUpgradedElsewhere` is told when another tab upgrades the workspace's database (a newer
+   * version of the app): this tab's connection closes rather than block the upgrade.
+   */
+  static async open(name: string, onUpgradedElsewhere: () => void): Promise<StudioEngine> {
+    return new StudioEngine(await BrowserWorkspace.open({ name, store: { onVersionChange: onUpgradedElsewhere } }));
+  }
+
+  get name(): string {
+    return this.workspace.name;
+  }
+
+  /** The workspace's store, for the view models that load a sweep (and for tests, from the console). */
+  get store(): BrowserWorkspace['store'] {
+    return this.workspace.store;
+  }
+
+  submit(experiment: string, config: HyperDriveConfig, options: SubmitOptions): Promise<RunningSweep> {
+    return this.workspace.submit(experiment, config, options);
+  }
+
+  continueSweep(sweepId: string, options: SubmitOptions): Promise<RunningSweep> {
+    return this.workspace.continueSweep(sweepId, options);
+  }
+
+  listSweeps(): Promise<SweepRecord[]> {
+    return this.workspace.store.listSweeps(this.workspace.name);
+  }
+
+  /** Stored sweeps that say Queued or Running while no page runs them: they can be continued. */
+  listInterruptedSweeps(): Promise<SweepRecord[]> {
+    return this.workspace.listInterruptedSweeps();
+  }
+
+  getSweep(sweepId: string): Promise<SweepRecord | undefined> {
+    return this.workspace.store.getSweep(sweepId);
+  }
+
+  listRuns(sweepId: string): Promise<RunRecord[]> {
+    return this.workspace.store.listRuns(sweepId);
+  }
+
+  deleteSweep(sweepId: string): Promise<void> {
+    return this.workspace.store.deleteSweep(sweepId);
+  }
+
+  saveBackendReport(sweepId: string, report: SweepBackendReport): Promise<void> {
+    return this.workspace.store.putBackendReport(sweepId, report);
+  }
+
+  /** Whether a run left a model (a checkpoint) that can be saved. */
+  async modelStored(runId: string): Promise<boolean> {
+    return (await this.workspace.store.latestCheckpoint(runId)) !== undefined;
+  }
+
+  /** Saves a run's model to `indexeddb://NAME`, `downloads://NAME` or `localstorage://NAME`. */
+  async exportModel(runId: string, destination: string): Promise<void> {
+    await this.workspace.exportModel({ runId }, destination);
+  }
+
+  /** A stored sweep as a file: the JSON document (re-importable) or a CSV table. */
+  async exportSweep(sweepId: string, kind: SweepExportKind): Promise<SweepFileDownload> {
+    // Writes still buffered belong in the export.
+    await this.workspace.store.flush();
+    const doc = await exportSweep(this.workspace.store, sweepId);
+    const stem = sweepId.replace(/[^A-Za-z0-9._-]+/g, '_');
+    switch (kind) {
+      case 'json':
+        return { text: sweepDocumentText(doc), fileName: `${stem}.sweep.json`, type: 'application/json' };
+      case 'runs-csv':
+        return { text: sweepRunsCsv(doc), fileName: `${stem}.runs.csv`, type: 'text/csv' };
+      case 'metrics-csv':
+        return { text: sweepMetricsCsv(doc), fileName: `${stem}.metrics.csv`, type: 'text/csv' };
+    }
+  }
+
+  /** Imports an exported sweep document (its text) into this workspace; resolves to the new sweep's id. */
+  async importSweep(text: string): Promise<string> {
+    const doc = parseSweepDocument(text);
+    const result = await importSweep(this.workspace.store, doc, { workspace: this.workspace.name });
+    return result.sweepId;
+  }
+}
+
+// Running sweeps and the pool that trains them.
+export type { RunningSweep, SubmitOptions } from '../browser/browser-workspace.js';
+export type { SweepEvent } from '../experiment/orchestrator.js';
+export type { Sweep } from '../experiment/sweep.js';
+export type { PoolDiagnostic } from '../pool/worker-pool.js';
+/**
+ * What the Studio reads from the pool that trains a sweep: its backend news, for the sweep's
+ * backend report, and its live figures (`stats`, read by the bench from the console). Nothing
+ * else of the pool is the Studio's business.
+ */
+export type SweepPool = Pick<
+  WorkerPool,
+  'backend' | 'sizeReport' | 'calibrations' | 'diagnostics' | 'subscribe' | 'stats'
+>;
+
+// Browser storage (quota, persistence, models saved to indexeddb://).
+export {
+  listSavedModels,
+  removeSavedModel,
+  requestPersistence,
+  savedModelExists,
+  storageReport,
+} from '../browser/storage.js';
+
+// Building a sweep: the configuration, the sweep file and its exports, the built-in examples.
+export { ConfigError } from '../errors.js';
+export { BUILTIN_EXAMPLES } from '../examples/registry.js';
+export { HyperDriveConfig } from '../experiment/config.js';
+export { normalizeSweepFile, parseSweepFile, type ParsedSweepFile } from '../sweep-file/parse-sweep-file.js';
+export { decodeShareLink, encodeShareLink, SHARE_LINK_PARAMETER } from '../sweep-file/share-link.js';
+export { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../sweep-file/sweep-file.js';
+export {
+  exportSweepJobJson,
+  exportSweepJobYaml,
+  parseSweepJobText,
+  type ParsedSweepJob,
+} from '../sweep-file/sweep-job-text.js';
+export { toOptunaScript } from '../sweep-file/to-optuna-script.js';
+// The sweep files shipped in examples/, the builder's presets.
+export { default as digitsCnnSweepFile } from '../../examples/digits-cnn.json';
+export { default as digitsMlpSweepFile } from '../../examples/digits-mlp.json';
+export { default as spiralSweepFile } from '../../examples/spiral.json';
+
+// What the views compute with.
+export { bestRun } from '../experiment/run-queries.js';
+export { terminationText } from '../experiment/termination-text.js';
+export { compareBestFirst, type PrimaryMetricGoal } from '../metric/goal.js';
+export { createSearchSpace } from '../space/create-search-space.js';
+export type { Primitive } from '../space/expression.js';
+export { flattenParams } from '../space/flatten.js';
+export type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
+export { reviveDefinition } from '../space/serialize.js';
+export { SWEEP_DOCUMENT_LIMITS } from '../export/sweep-document.js';
+
+// The records the views draw.
+export {
+  MAX_BACKEND_CALIBRATIONS,
+  MAX_BACKEND_NOTES,
+  type BackendCalibrationRecord,
+  type BackendNoteRecord,
+  type DecisionRecord,
+  type MetricPoint,
+  type RunRecord,
+  type RunStatus,
+  type SweepBackendReport,
+  type SweepEndReason,
+  type SweepRecord,
+} from '../store/records.js';
+export type { Store } from '../store/store.js';
+
+// The public API, put on `window.overdrive` for the console and for browser tests.
+export * as overdrive from '../index.js';
