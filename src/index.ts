@@ -63,8 +63,9 @@ export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } fr
 export { RunCanceledError } from './run-logger/index.js';
 export { InProcessRunner } from './trial-runner/index.js';
 export type { TrialRunner, TrialEvent, TrialOutcome } from './trial-runner/index.js';
-export { MemoryStore } from './store/index.js';
-export type { Store, RunRecord, SweepRecord, RunStatus, SweepStatus, MetricPoint } from './store/index.js';
+export { MemoryStore } from './store/memory-store.js';
+export type { Store } from './store/store.js';
+export type { RunRecord, SweepRecord, RunStatus, SweepStatus, MetricPoint } from './store/records.js';
 export { SystemClock, ManualClock, type Clock } from './clock/index.js';
 export { SeededRandom, type RandomSource } from './random/index.js';
 export { ConfigError, NotImplementedError } from './errors.js';

@@ -93,7 +93,11 @@ export class MemoryStore implements Store {
   }
 
   async listExperiments(workspace: string): Promise<ExperimentRecord[]> {
-    return [...this.experiments.values()].filter((e) => e.workspace === workspace).map((e) => structuredClone(e));
+    // Oldest first, ties by name: the order the IndexedDB store reads them in (its key order).
+    return [...this.experiments.values()]
+      .filter((e) => e.workspace === workspace)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((e) => structuredClone(e));
   }
 
   async getSweep(id: string): Promise<SweepRecord | undefined> {
