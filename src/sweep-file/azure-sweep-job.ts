@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { FILE_POLICY_ROWS, policyRowOfFileType } from '../policy/registry.js';
 import { JsonTextError, parseLocatedJson } from './json-text.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
@@ -76,11 +77,12 @@ export interface AzureSweepJobExport {
 }
 
 /** The fields Azure's schema allows, by policy and sampling type (azure-ai-ml `_schema/_sweep`). */
-const AZURE_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  bandit: ['type', 'slack_factor', 'slack_amount', 'evaluation_interval', 'delay_evaluation'],
-  median_stopping: ['type', 'evaluation_interval', 'delay_evaluation'],
-  truncation_selection: ['type', 'truncation_percentage', 'evaluation_interval', 'delay_evaluation'],
-};
+const AZURE_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  FILE_POLICY_ROWS.filter((row) => row.azure).map((row) => [
+    row.file.type,
+    ['type', ...row.fields.filter((f) => f.azure).map((f) => f.fileKey)],
+  ]),
+);
 const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = {
   random: ['type', 'seed', 'rule'],
   grid: ['type'],
@@ -354,7 +356,7 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
   if (policy === undefined) return undefined;
   const allowed = AZURE_POLICY_FIELDS[policy.type];
   if (allowed === undefined) {
-    const name = policy.type === 'asha' ? 'ASHA (asynchronous successive halving)' : 'Hyperband';
+    const name = policyRowOfFileType(policy.type)?.label ?? policy.type;
     warn(
       'early_termination',
       `${name} is an Overdrive extension with no Azure ML equivalent: the Azure job has no early termination and runs every trial to the end ` +

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { PolicyKind } from '../policy/policy.js';
+import { POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
 import { createSearchSpace } from '../space/create-search-space.js';
 import type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
 import { reviveDefinition } from '../space/serialize.js';
@@ -53,28 +53,6 @@ const EXTRA_KEYS = [
   'backend',
   'azure',
 ] as const;
-
-const POLICY_TYPES: Readonly<Record<Exclude<PolicyKind, 'no-termination'>, string>> = {
-  bandit: 'bandit',
-  'median-stopping': 'median_stopping',
-  'truncation-selection': 'truncation_selection',
-  asha: 'asha',
-  hyperband: 'hyperband',
-};
-
-const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
-  slackFactor: 'slack_factor',
-  slackAmount: 'slack_amount',
-  evaluationInterval: 'evaluation_interval',
-  delayEvaluation: 'delay_evaluation',
-  truncationPercentage: 'truncation_percentage',
-  excludeFinishedJobs: 'exclude_finished_jobs',
-  reductionFactor: 'reduction_factor',
-  minInterval: 'min_interval',
-  maxInterval: 'max_interval',
-  earlyStoppingRate: 'early_stopping_rate',
-  brackets: 'brackets',
-};
 
 /** A stored sweep config as a spec, and what the spec leaves out (never silently). */
 export interface SweepFileExport {
@@ -216,9 +194,9 @@ function policyOf(policy: SweepConfigRecord['policy']): Record<string, unknown> 
     }
     return undefined;
   }
-  const result: Record<string, unknown> = { type: POLICY_TYPES[policy.kind] };
+  const result: Record<string, unknown> = { type: policyRow(policy.kind).file?.type };
   for (const [key, value] of Object.entries(policy.options)) {
-    const name = POLICY_OPTION_NAMES[key];
+    const name = POLICY_FILE_KEYS[key];
     if (name === undefined) {
       throw new ConfigError(
         `early_termination.${key}`,
