@@ -33,6 +33,8 @@ export interface PolicyField {
   readonly builderDefault?: string;
   /** Azure ML's schema has the field under the same name. */
   readonly azure: boolean;
+  /** For a field Azure lacks: the value Azure acts as if it were given, so exporting it loses nothing. */
+  readonly azureImplicit?: number | boolean;
 }
 
 /** The file-format side of a policy: absent for no-termination, which the file says by leaving the policy out. */
@@ -161,8 +163,9 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
         read: { kind: 'boolean' },
         label: 'exclude finished runs',
         builderDefault: 'false',
-        // Azure has no such field; false is what Azure does anyway.
         azure: false,
+        // Finished runs take part in Azure's comparison.
+        azureImplicit: false,
       },
     ],
     azure: true,

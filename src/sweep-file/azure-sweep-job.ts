@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { FILE_POLICY_ROWS, policyRowOfFileType } from '../policy/registry.js';
+import { SAMPLING_REGISTRY } from '../sampling/registry.js';
 import { JsonTextError, parseLocatedJson } from './json-text.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
@@ -83,11 +84,9 @@ const AZURE_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.
     ['type', ...row.fields.filter((f) => f.azure).map((f) => f.fileKey)],
   ]),
 );
-const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  random: ['type', 'seed', 'rule'],
-  grid: ['type'],
-  bayesian: ['type'],
-};
+const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  SAMPLING_REGISTRY.map((row) => [row.kind, ['type', ...row.options.filter((o) => o.azure).map((o) => o.name)]]),
+);
 /** Azure's Bayesian sampling takes only these parameter types (Azure ML docs, "Bayesian sampling"). */
 const AZURE_BAYESIAN_TYPES = ['choice', 'uniform', 'quniform'];
 const OVERLAY_SPECIAL_KEYS = ['search_space', 'parameter_names'];
@@ -364,12 +363,13 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
     );
     return undefined;
   }
+  const fields = policyRowOfFileType(policy.type)?.fields ?? [];
   const result: Record<string, SpecJsonValue> = {};
   for (const [key, value] of Object.entries(policy as unknown as Readonly<Record<string, SpecJsonValue>>)) {
     if (value === undefined) continue;
     if (allowed.includes(key)) result[key] = value;
-    // false is what Azure does anyway (finished runs take part), so nothing is lost.
-    else if (!(key === 'exclude_finished_jobs' && value === false)) {
+    // A value Azure acts on anyway (exclude_finished_jobs: false) loses nothing.
+    else if (!(value === fields.find((f) => f.fileKey === key)?.azureImplicit)) {
       warn(
         `early_termination.${key}`,
         `Azure's ${policy.type} policy has no ${key}; left out of the Azure job (kept in properties.${OVERLAY_PROPERTY}), so Azure uses its default`,

@@ -4,10 +4,9 @@ import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { FILE_POLICY_ROWS, POLICY_FILE_KEYS, policyRowOfFileType, type PolicyFieldRead } from '../policy/registry.js';
 import type { TrialDefinition } from '../trial-runner/runner.js';
-import { BayesianParameterSampling } from '../sampling/bayesian.js';
-import { GridParameterSampling } from '../sampling/grid.js';
-import { RandomParameterSampling } from '../sampling/random.js';
-import type { ParameterSampling } from '../sampling/sampler.js';
+import { RANDOM_SAMPLING_RULES } from '../sampling/random.js';
+import { SAMPLING_KINDS, samplingRow } from '../sampling/registry.js';
+import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
 import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
 import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
 import {
@@ -340,7 +339,13 @@ function readDictionary(path: string, value: unknown): Readonly<Record<string, S
   return Object.freeze(Object.fromEntries(entries));
 }
 
-const SAMPLING_TYPES = ['random', 'grid', 'bayesian'] as const;
+const SAMPLING_TYPES = SAMPLING_KINDS;
+
+/** The sweep-file keys of a sampling method: `type`, its options, and the Azure fields it reads but does not keep. */
+function samplingKeys(kind: SamplingKind): string[] {
+  const row = samplingRow(kind);
+  return ['type', ...row.options.map((o) => o.name), ...row.fileOnly];
+}
 
 function parseSampling(value: unknown): SpecSamplingAlgorithm {
   const path = 'sampling_algorithm';
@@ -361,16 +366,16 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
     SAMPLING_TYPES,
   );
   if (type === 'grid') {
-    rejectUnknownKeys(path, fields, ['type'], `${type} sampling (it takes no options)`);
+    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
     return Object.freeze({ type });
   }
   if (type === 'bayesian') {
     // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
-    rejectUnknownKeys(path, fields, ['type', 'seed'], 'bayesian sampling');
+    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
     const seed = readSeed(path, field(fields, 'seed'));
     return Object.freeze({ type, ...(seed === undefined ? {} : { seed }) });
   }
-  rejectUnknownKeys(path, fields, ['type', 'seed', 'rule', 'logbase'], 'random sampling');
+  rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
   const seed = readSeed(path, field(fields, 'seed'));
   const rule = field(fields, 'rule');
   const logbase = field(fields, 'logbase');
@@ -385,7 +390,7 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
   return Object.freeze({
     type,
     ...(seed === undefined ? {} : { seed: seed as number | string }),
-    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, ['random', 'sobol'] as const),
+    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, RANDOM_SAMPLING_RULES),
   });
 }
 
@@ -668,19 +673,9 @@ function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm):
     if (name === 'searchSpace') return 'search_space';
     return specPathOf(name, 'search_space');
   };
-  return atSpecPath(rename, (): ParameterSampling => {
-    switch (sampling.type) {
-      case 'random':
-        return new RandomParameterSampling(definition, {
-          rule: sampling.rule,
-          ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
-        });
-      case 'grid':
-        return new GridParameterSampling(definition);
-      case 'bayesian':
-        return new BayesianParameterSampling(definition, sampling.seed === undefined ? {} : { seed: sampling.seed });
-    }
-  });
+  // The file's sampling fields are the engine's option names, `type` apart.
+  const { type, ...options } = sampling;
+  return atSpecPath(rename, () => samplingRow(type).create(definition, options));
 }
 
 function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {

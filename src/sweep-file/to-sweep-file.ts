@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
+import { samplingOptionNames } from '../sampling/registry.js';
 import { createSearchSpace } from '../space/create-search-space.js';
 import type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
 import { reviveDefinition } from '../space/serialize.js';
@@ -170,7 +171,7 @@ function parameterOf(expression: NormalizedExpression): SpecParameter {
 
 function samplingOf(sampling: SweepConfigRecord['sampling']): Record<string, unknown> {
   const options = sampling.options;
-  const allowed = sampling.kind === 'random' ? ['seed', 'rule'] : sampling.kind === 'bayesian' ? ['seed'] : [];
+  const allowed = samplingOptionNames(sampling.kind);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new ConfigError(

@@ -3,6 +3,7 @@ import { HyperDriveConfig } from '../../experiment/config.js';
 import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
 import { parseSweepFile, type ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
 import { parseSweepJobText, type ParsedSweepJob } from '../../sweep-file/sweep-job-text.js';
+import { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../../sampling/registry.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
 import {
@@ -383,20 +384,20 @@ export class SweepBuilder {
 
   private samplingSection(): HTMLElement {
     const s = this.state.sampling;
-    const type = selectOf('Sampling', ['random', 'grid', 'bayesian'], s.type, 'sampling_algorithm.type', {
-      random: 'Random',
-      grid: 'Grid (every combination)',
-      bayesian: 'Bayesian (Gaussian process)',
-    });
+    const type = selectOf(
+      'Sampling',
+      SAMPLING_KINDS,
+      s.type,
+      'sampling_algorithm.type',
+      Object.fromEntries(SAMPLING_REGISTRY.map((row) => [row.kind, row.label])),
+    );
     type.addEventListener('change', () =>
       this.update({ sampling: { ...this.state.sampling, type: type.value as BuilderState['sampling']['type'] } }, true),
     );
     const parts: HTMLElement[] = [labelled('method', type)];
     if (s.type === 'random') {
-      const rule = selectOf('Rule', ['random', 'sobol'], s.rule, 'sampling_algorithm.rule', {
-        random: 'independent draws',
-        sobol: 'scrambled Sobol sequence',
-      });
+      const rules = samplingRow('random').options.find((o) => o.name === 'rule')?.choices ?? {};
+      const rule = selectOf('Rule', Object.keys(rules), s.rule, 'sampling_algorithm.rule', rules);
       rule.addEventListener('change', () =>
         this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }),
       );
