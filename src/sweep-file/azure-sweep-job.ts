@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { FILE_POLICY_ROWS, policyRowOfFileType } from '../policy/registry.js';
 import { SAMPLING_REGISTRY } from '../sampling/registry.js';
+import { EXPRESSION_REGISTRY } from '../space/registry.js';
 import { JsonTextError, parseLocatedJson } from './json-text.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
@@ -88,7 +89,9 @@ const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = Objec
   SAMPLING_REGISTRY.map((row) => [row.kind, ['type', ...row.options.filter((o) => o.azure).map((o) => o.name)]]),
 );
 /** Azure's Bayesian sampling takes only these parameter types (Azure ML docs, "Bayesian sampling"). */
-const AZURE_BAYESIAN_TYPES = ['choice', 'uniform', 'quniform'];
+const AZURE_BAYESIAN_TYPES: readonly string[] = EXPRESSION_REGISTRY.filter((row) => row.azureBayesian).map(
+  (row) => row.kind,
+);
 const OVERLAY_SPECIAL_KEYS = ['search_space', 'parameter_names'];
 const OVERLAY_KEYS: readonly string[] = [...SPEC_TOP_LEVEL_KEYS.filter((key) => key !== 'type'), 'parameter_names'];
 

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
 import { samplingOptionNames } from '../sampling/registry.js';
 import { createSearchSpace } from '../space/create-search-space.js';
+import { expressionRow } from '../space/registry.js';
 import type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
 import { reviveDefinition } from '../space/serialize.js';
 import type { SweepConfigRecord } from '../store/records.js';
@@ -144,29 +145,18 @@ function spaceOf(space: SearchSpace): SpecSearchSpace {
 }
 
 function parameterOf(expression: NormalizedExpression): SpecParameter {
-  switch (expression.kind) {
-    case 'choice':
-      return {
-        type: 'choice',
-        values: expression.options.map(
-          (option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
-        ),
-      };
-    case 'randint':
-      return { type: 'randint', upper: expression.upper };
-    case 'uniform':
-    case 'loguniform':
-      return { type: expression.kind, min_value: expression.low, max_value: expression.high };
-    case 'quniform':
-    case 'qloguniform':
-      return { type: expression.kind, min_value: expression.low, max_value: expression.high, q: expression.q };
-    case 'normal':
-    case 'lognormal':
-      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma };
-    case 'qnormal':
-    case 'qlognormal':
-      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma, q: expression.q };
+  if (expression.kind === 'choice') {
+    return {
+      type: 'choice',
+      values: expression.options.map(
+        (option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
+      ),
+    };
   }
+  const given = expression as unknown as Readonly<Record<string, unknown>>;
+  const fields = expressionRow(expression.kind).args.map((a) => [a.fileKey, given[a.name]]);
+  // The row's arguments are the file's fields for this type, so this is the type's shape.
+  return { type: expression.kind, ...Object.fromEntries(fields) } as SpecParameter;
 }
 
 function samplingOf(sampling: SweepConfigRecord['sampling']): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { FILE_POLICY_ROWS, POLICY_REGISTRY, policyRow, type PolicyRow } from '../../policy/registry.js';
+import { EXPRESSION_KINDS } from '../../space/registry.js';
 import {
   SPEC_PARAMETER_FIELDS,
   type SpecEarlyTermination,
@@ -38,19 +39,8 @@ export type TrialState =
 
 export type ParameterType = SpecParameterType | 'constant';
 
-export const PARAMETER_TYPES: readonly ParameterType[] = [
-  'choice',
-  'randint',
-  'uniform',
-  'loguniform',
-  'quniform',
-  'qloguniform',
-  'normal',
-  'lognormal',
-  'qnormal',
-  'qlognormal',
-  'constant',
-];
+/** Every expression, then a constant (a sweep-file extension the builder offers last). */
+export const PARAMETER_TYPES: readonly ParameterType[] = [...EXPRESSION_KINDS, 'constant'];
 
 /** The inputs each parameter type shows, with labels; spec field names are the keys. */
 export const PARAMETER_FIELDS: Readonly<Record<ParameterType, readonly string[]>> = {

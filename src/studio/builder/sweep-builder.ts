@@ -4,6 +4,7 @@ import { BUILTIN_EXAMPLES } from '../../examples/registry.js';
 import { parseSweepFile, type ParsedSweepFile } from '../../sweep-file/parse-sweep-file.js';
 import { parseSweepJobText, type ParsedSweepJob } from '../../sweep-file/sweep-job-text.js';
 import { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../../sampling/registry.js';
+import { EXPRESSION_FIELD_LABELS } from '../../space/registry.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
 import {
@@ -40,13 +41,7 @@ export interface SweepBuilderOptions {
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
-  values: 'values (comma-separated)',
-  upper: 'upper (exclusive)',
-  min_value: 'min',
-  max_value: 'max',
-  q: 'q (step)',
-  mu: 'mu',
-  sigma: 'sigma',
+  ...EXPRESSION_FIELD_LABELS,
   value: 'value',
   ...POLICY_FIELD_LABELS,
 };
