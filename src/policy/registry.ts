@@ -104,7 +104,13 @@ const MAX_INTERVAL: PolicyField = {
 };
 
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
-/** One row per early-termination policy; every shape of a sweep (file, record, Azure, Optuna, builder) reads these. */
+/**
+ * One row per early-termination policy; every shape of a sweep (file, record, Azure, Optuna,
+ * builder) reads these. A new policy is its implementation file and a row here, plus the two
+ * type declarations the compiler then asks for: its kind in `PolicyKind` (policy.ts) and its
+ * file shape in `SpecEarlyTermination` (sweep-file.ts), whose new case the Optuna writer's
+ * switch must then handle.
+ */
 export const POLICY_REGISTRY: readonly PolicyRow[] = [
   {
     kind: 'bandit',
