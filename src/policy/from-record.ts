@@ -1,29 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { AshaPolicy } from './asha.js';
-import type { AshaPolicyOptions } from './asha.js';
-import { BanditPolicy } from './bandit.js';
-import type { BanditPolicyOptions } from './bandit.js';
-import { HyperbandPolicy } from './hyperband.js';
-import type { HyperbandPolicyOptions } from './hyperband.js';
-import { MedianStoppingPolicy } from './median-stopping.js';
-import { NoTerminationPolicy } from './no-termination.js';
-import type { NoTerminationPolicyOptions } from './no-termination.js';
-import type { EarlyTerminationPolicy, PolicyKind } from './policy.js';
-import { TruncationSelectionPolicy } from './truncation-selection.js';
-import type { TruncationSelectionPolicyOptions } from './truncation-selection.js';
-
-export const POLICY_KINDS: readonly PolicyKind[] = [
-  'bandit',
-  'median-stopping',
-  'truncation-selection',
-  'asha',
-  'hyperband',
-  'no-termination',
-];
-
-function isPolicyKind(value: unknown): value is PolicyKind {
-  return typeof value === 'string' && (POLICY_KINDS as readonly string[]).includes(value);
-}
+import type { EarlyTerminationPolicy } from './policy.js';
+import { isPolicyKind, POLICY_KINDS, policyRow } from './registry.js';
 
 /**
  * Rebuilds a policy from what `toRecord()` produced (e.g. after a JSON round trip). Option
@@ -51,19 +28,5 @@ export function policyFromRecord(spec: unknown): EarlyTerminationPolicy {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError('policy.options', 'must be an object', options);
   }
-  // The casts only satisfy the compiler: each constructor validates its options at runtime.
-  switch (kind) {
-    case 'bandit':
-      return new BanditPolicy(options as BanditPolicyOptions);
-    case 'median-stopping':
-      return new MedianStoppingPolicy(options);
-    case 'truncation-selection':
-      return new TruncationSelectionPolicy(options as TruncationSelectionPolicyOptions);
-    case 'asha':
-      return new AshaPolicy(options as AshaPolicyOptions);
-    case 'hyperband':
-      return new HyperbandPolicy(options as HyperbandPolicyOptions);
-    case 'no-termination':
-      return new NoTerminationPolicy(options as NoTerminationPolicyOptions);
-  }
+  return policyRow(kind).create(options as Readonly<Record<string, unknown>>);
 }

@@ -34,4 +34,15 @@ export type { HyperbandPolicyOptions } from './hyperband.js';
 export { maxBrackets, MAX_RUNG_INTERVAL } from './successive-halving.js';
 export { NoTerminationPolicy } from './no-termination.js';
 export type { NoTerminationPolicyOptions } from './no-termination.js';
-export { POLICY_KINDS, policyFromRecord } from './from-record.js';
+export { policyFromRecord } from './from-record.js';
+export {
+  FILE_POLICY_ROWS,
+  isPolicyKind,
+  POLICY_FILE_KEYS,
+  POLICY_KINDS,
+  POLICY_REGISTRY,
+  policyOptionNames,
+  policyRow,
+  policyRowOfFileType,
+} from './registry.js';
+export type { PolicyField, PolicyFieldRead, PolicyFileForm, PolicyRow } from './registry.js';

@@ -1,9 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { SearchSpaceDefinition } from '../space/expression.js';
 import { reviveDefinition } from '../space/serialize.js';
-import { BayesianParameterSampling, type BayesianSamplingOptions } from './bayesian.js';
-import { GridParameterSampling } from './grid.js';
-import { RandomParameterSampling, type RandomSamplingOptions } from './random.js';
+import { isSamplingKind, SAMPLING_KINDS, samplingRow } from './registry.js';
 import type { ParameterSampling, SamplingRecord } from './sampler.js';
 
 /**
@@ -14,18 +12,13 @@ import type { ParameterSampling, SamplingRecord } from './sampler.js';
 export function samplingFromRecord(spec: SamplingRecord): ParameterSampling {
   // Validated by the constructors; the casts only restate what they check at run time.
   const definition = reviveDefinition(spec.space) as SearchSpaceDefinition;
-  switch (spec.kind) {
-    case 'random':
-      return new RandomParameterSampling(definition, spec.options as RandomSamplingOptions);
-    case 'grid':
-      return new GridParameterSampling(definition);
-    case 'bayesian':
-      return new BayesianParameterSampling(definition, spec.options as BayesianSamplingOptions);
-    default:
-      throw new ConfigError(
-        'hyperparameterSampling.kind',
-        "must be 'random', 'grid' or 'bayesian'",
-        (spec as { kind: unknown }).kind,
-      );
+  if (!isSamplingKind(spec.kind)) {
+    const quoted = SAMPLING_KINDS.map((kind) => `'${kind}'`);
+    throw new ConfigError(
+      'hyperparameterSampling.kind',
+      `must be ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`,
+      (spec as { kind: unknown }).kind,
+    );
   }
+  return samplingRow(spec.kind).create(definition, spec.options);
 }

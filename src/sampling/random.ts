@@ -9,7 +9,8 @@ import { definitionToJson } from '../space/serialize.js';
 import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 import { SobolSequence } from './sobol-sequence.js';
 
-export type RandomSamplingRule = 'random' | 'sobol';
+export const RANDOM_SAMPLING_RULES = ['random', 'sobol'] as const;
+export type RandomSamplingRule = (typeof RANDOM_SAMPLING_RULES)[number];
 
 export interface RandomSamplingOptions {
   /** Replays the same sequence of configurations for the same space. */

@@ -48,3 +48,12 @@ export { decodePoint, sampleSpace } from './decode.js';
 export { describeExpression, describeRange, describeSpace, EXPRESSION_ARGUMENTS } from './describe.js';
 export { flattenParams, paramsKey } from './flatten.js';
 export { definitionToJson, reviveDefinition } from './serialize.js';
+export {
+  EXPRESSION_FIELD_LABELS,
+  EXPRESSION_FILE_FIELDS,
+  EXPRESSION_KINDS,
+  EXPRESSION_REGISTRY,
+  expressionRow,
+  numericExpressionRow,
+} from './registry.js';
+export type { ChoiceExpressionRow, ExpressionArgument, ExpressionRow, NumericExpressionRow } from './registry.js';

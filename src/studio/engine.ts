@@ -151,7 +151,16 @@ export { BUILTIN_EXAMPLES } from '../examples/registry.js';
 export { HyperDriveConfig } from '../experiment/config.js';
 export { normalizeSweepFile, parseSweepFile, type ParsedSweepFile } from '../sweep-file/parse-sweep-file.js';
 export { decodeShareLink, encodeShareLink, SHARE_LINK_PARAMETER } from '../sweep-file/share-link.js';
-export { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../sweep-file/sweep-file.js';
+export {
+  SPEC_PARAMETER_FIELDS,
+  type SpecEarlyTermination,
+  type SpecParameterType,
+  type SweepFile,
+} from '../sweep-file/sweep-file.js';
+// The registries the builder's menus, labels and defaults come from.
+export { FILE_POLICY_ROWS, POLICY_REGISTRY, type PolicyRow, policyRow } from '../policy/registry.js';
+export { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../sampling/registry.js';
+export { EXPRESSION_FIELD_LABELS, EXPRESSION_KINDS } from '../space/registry.js';
 export {
   exportSweepJobJson,
   exportSweepJobYaml,

@@ -1,4 +1,7 @@
 import { ConfigError } from '../errors.js';
+import { FILE_POLICY_ROWS, policyRowOfFileType } from '../policy/registry.js';
+import { SAMPLING_REGISTRY } from '../sampling/registry.js';
+import { EXPRESSION_REGISTRY } from '../space/registry.js';
 import { JsonTextError, parseLocatedJson } from './json-text.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
@@ -76,18 +79,19 @@ export interface AzureSweepJobExport {
 }
 
 /** The fields Azure's schema allows, by policy and sampling type (azure-ai-ml `_schema/_sweep`). */
-const AZURE_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  bandit: ['type', 'slack_factor', 'slack_amount', 'evaluation_interval', 'delay_evaluation'],
-  median_stopping: ['type', 'evaluation_interval', 'delay_evaluation'],
-  truncation_selection: ['type', 'truncation_percentage', 'evaluation_interval', 'delay_evaluation'],
-};
-const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  random: ['type', 'seed', 'rule'],
-  grid: ['type'],
-  bayesian: ['type'],
-};
+const AZURE_POLICY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  FILE_POLICY_ROWS.filter((row) => row.azure).map((row) => [
+    row.file.type,
+    ['type', ...row.fields.filter((f) => f.azure).map((f) => f.fileKey)],
+  ]),
+);
+const AZURE_SAMPLING_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  SAMPLING_REGISTRY.map((row) => [row.kind, ['type', ...row.options.filter((o) => o.azure).map((o) => o.name)]]),
+);
 /** Azure's Bayesian sampling takes only these parameter types (Azure ML docs, "Bayesian sampling"). */
-const AZURE_BAYESIAN_TYPES = ['choice', 'uniform', 'quniform'];
+const AZURE_BAYESIAN_TYPES: readonly string[] = EXPRESSION_REGISTRY.filter((row) => row.azureBayesian).map(
+  (row) => row.kind,
+);
 const OVERLAY_SPECIAL_KEYS = ['search_space', 'parameter_names'];
 const OVERLAY_KEYS: readonly string[] = [...SPEC_TOP_LEVEL_KEYS.filter((key) => key !== 'type'), 'parameter_names'];
 
@@ -354,7 +358,7 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
   if (policy === undefined) return undefined;
   const allowed = AZURE_POLICY_FIELDS[policy.type];
   if (allowed === undefined) {
-    const name = policy.type === 'asha' ? 'ASHA (asynchronous successive halving)' : 'Hyperband';
+    const name = policyRowOfFileType(policy.type)?.label ?? policy.type;
     warn(
       'early_termination',
       `${name} is an Overdrive extension with no Azure ML equivalent: the Azure job has no early termination and runs every trial to the end ` +
@@ -362,12 +366,13 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
     );
     return undefined;
   }
+  const fields = policyRowOfFileType(policy.type)?.fields ?? [];
   const result: Record<string, SpecJsonValue> = {};
   for (const [key, value] of Object.entries(policy as unknown as Readonly<Record<string, SpecJsonValue>>)) {
     if (value === undefined) continue;
     if (allowed.includes(key)) result[key] = value;
-    // false is what Azure does anyway (finished runs take part), so nothing is lost.
-    else if (!(key === 'exclude_finished_jobs' && value === false)) {
+    // A value Azure acts on anyway (exclude_finished_jobs: false) loses nothing.
+    else if (!(value === fields.find((f) => f.fileKey === key)?.azureImplicit)) {
       warn(
         `early_termination.${key}`,
         `Azure's ${policy.type} policy has no ${key}; left out of the Azure job (kept in properties.${OVERLAY_PROPERTY}), so Azure uses its default`,

@@ -1,16 +1,6 @@
 import { ConfigError, describeValue } from '../errors.js';
-import {
-  choice,
-  lognormal,
-  loguniform,
-  normal,
-  qlognormal,
-  qloguniform,
-  qnormal,
-  quniform,
-  randint,
-  uniform,
-} from '../space/constructors.js';
+import { choice } from '../space/constructors.js';
+import { numericExpressionRow } from '../space/registry.js';
 import type { ChoiceOption, Expression, Primitive, SearchSpaceDefinition } from '../space/expression.js';
 import { childPath, indexPath } from './json-text.js';
 import {
@@ -264,30 +254,15 @@ export function toDefinition(space: SpecSearchSpace | SpecSubSpace): SearchSpace
 }
 
 function toExpression(parameter: SpecParameter): Expression {
-  switch (parameter.type) {
-    case 'choice':
-      return choice(
-        parameter.values.map((value): ChoiceOption => (typeof value === 'object' ? toDefinition(value) : value)),
-      );
-    case 'randint':
-      return randint(parameter.upper);
-    case 'uniform':
-      return uniform(parameter.min_value, parameter.max_value);
-    case 'loguniform':
-      return loguniform(parameter.min_value, parameter.max_value);
-    case 'quniform':
-      return quniform(parameter.min_value, parameter.max_value, parameter.q);
-    case 'qloguniform':
-      return qloguniform(parameter.min_value, parameter.max_value, parameter.q);
-    case 'normal':
-      return normal(parameter.mu, parameter.sigma);
-    case 'lognormal':
-      return lognormal(parameter.mu, parameter.sigma);
-    case 'qnormal':
-      return qnormal(parameter.mu, parameter.sigma, parameter.q);
-    case 'qlognormal':
-      return qlognormal(parameter.mu, parameter.sigma, parameter.q);
+  if (parameter.type === 'choice') {
+    return choice(
+      parameter.values.map((value): ChoiceOption => (typeof value === 'object' ? toDefinition(value) : value)),
+    );
   }
+  // A parsed parameter holds every argument its row names, as a number (parseExpression checked).
+  const given = parameter as unknown as Readonly<Record<string, number>>;
+  const row = numericExpressionRow(parameter.type);
+  return row.create(...row.args.map((a) => given[a.fileKey] as number));
 }
 
 /**

@@ -1,17 +1,12 @@
 import { ConfigError } from '../errors.js';
 import type { HyperDriveConfigOptions } from '../experiment/config.js';
 import { PrimaryMetricGoal } from '../metric/goal.js';
-import { AshaPolicy } from '../policy/asha.js';
-import { BanditPolicy } from '../policy/bandit.js';
-import { HyperbandPolicy } from '../policy/hyperband.js';
-import { MedianStoppingPolicy } from '../policy/median-stopping.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
-import { TruncationSelectionPolicy } from '../policy/truncation-selection.js';
+import { FILE_POLICY_ROWS, POLICY_FILE_KEYS, policyRowOfFileType, type PolicyFieldRead } from '../policy/registry.js';
 import type { TrialDefinition } from '../trial-runner/runner.js';
-import { BayesianParameterSampling } from '../sampling/bayesian.js';
-import { GridParameterSampling } from '../sampling/grid.js';
-import { RandomParameterSampling } from '../sampling/random.js';
-import type { ParameterSampling } from '../sampling/sampler.js';
+import { RANDOM_SAMPLING_RULES } from '../sampling/random.js';
+import { SAMPLING_KINDS, samplingRow } from '../sampling/registry.js';
+import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
 import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
 import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
 import {
@@ -344,7 +339,13 @@ function readDictionary(path: string, value: unknown): Readonly<Record<string, S
   return Object.freeze(Object.fromEntries(entries));
 }
 
-const SAMPLING_TYPES = ['random', 'grid', 'bayesian'] as const;
+const SAMPLING_TYPES = SAMPLING_KINDS;
+
+/** The sweep-file keys of a sampling method: `type`, its options, and the Azure fields it reads but does not keep. */
+function samplingKeys(kind: SamplingKind): string[] {
+  const row = samplingRow(kind);
+  return ['type', ...row.options.map((o) => o.name), ...row.fileOnly];
+}
 
 function parseSampling(value: unknown): SpecSamplingAlgorithm {
   const path = 'sampling_algorithm';
@@ -365,16 +366,16 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
     SAMPLING_TYPES,
   );
   if (type === 'grid') {
-    rejectUnknownKeys(path, fields, ['type'], `${type} sampling (it takes no options)`);
+    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
     return Object.freeze({ type });
   }
   if (type === 'bayesian') {
     // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
-    rejectUnknownKeys(path, fields, ['type', 'seed'], 'bayesian sampling');
+    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
     const seed = readSeed(path, field(fields, 'seed'));
     return Object.freeze({ type, ...(seed === undefined ? {} : { seed }) });
   }
-  rejectUnknownKeys(path, fields, ['type', 'seed', 'rule', 'logbase'], 'random sampling');
+  rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
   const seed = readSeed(path, field(fields, 'seed'));
   const rule = field(fields, 'rule');
   const logbase = field(fields, 'logbase');
@@ -389,7 +390,7 @@ function parseSampling(value: unknown): SpecSamplingAlgorithm {
   return Object.freeze({
     type,
     ...(seed === undefined ? {} : { seed: seed as number | string }),
-    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, ['random', 'sobol'] as const),
+    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, RANDOM_SAMPLING_RULES),
   });
 }
 
@@ -434,9 +435,13 @@ function parseObjective(value: unknown): SpecObjective {
   return Object.freeze({ primary_metric: primaryMetric, goal: lower });
 }
 
-const POLICY_TYPES = ['bandit', 'median_stopping', 'truncation_selection', 'asha', 'hyperband'] as const;
-const SCHEDULE_KEYS = ['evaluation_interval', 'delay_evaluation'] as const;
+const POLICY_TYPES: readonly string[] = FILE_POLICY_ROWS.map((row) => row.file.type);
 
+/**
+ * `early_termination`, read by the policy's registry row: its fields, their checks and
+ * defaults. The policy is built here too, so the rules only its constructor knows (ASHA's
+ * rungs, Hyperband's brackets) are checked before anything runs, and its defaults written out.
+ */
 function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined {
   const path = 'early_termination';
   if (value === undefined) return undefined;
@@ -447,102 +452,57 @@ function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined
   );
   const typePath = `${path}.type`;
   const type = readOneOf(typePath, required(typePath, field(fields, 'type'), POLICY_TYPES.join(', ')), POLICY_TYPES);
-  const optionalInteger = (key: string, min: number, max?: number): number | undefined => {
-    const item = field(fields, key);
-    return item === undefined ? undefined : readInteger(`${path}.${key}`, item, min, max);
-  };
-  const schedule = (): { evaluation_interval: number; delay_evaluation: number } => ({
-    evaluation_interval: optionalInteger('evaluation_interval', 1) ?? 1,
-    delay_evaluation: optionalInteger('delay_evaluation', 0) ?? 0,
-  });
-  switch (type) {
-    case 'bandit': {
-      rejectUnknownKeys(path, fields, ['type', 'slack_factor', 'slack_amount', ...SCHEDULE_KEYS], 'a bandit policy');
-      const factor = field(fields, 'slack_factor');
-      const amount = field(fields, 'slack_amount');
-      const slackFactor = factor === undefined ? undefined : readPositive(`${path}.slack_factor`, factor);
-      const slackAmount = amount === undefined ? undefined : readPositive(`${path}.slack_amount`, amount);
-      if ((slackFactor === undefined) === (slackAmount === undefined)) {
-        const given = slackFactor === undefined ? 'neither was given' : 'both were given';
-        throw new ConfigError(path, `needs exactly one of slack_factor and slack_amount; ${given}`, value);
-      }
-      return Object.freeze({
-        type,
-        ...(slackFactor === undefined ? {} : { slack_factor: slackFactor }),
-        ...(slackAmount === undefined ? {} : { slack_amount: slackAmount }),
-        ...schedule(),
-      });
-    }
-    case 'median_stopping':
-      rejectUnknownKeys(path, fields, ['type', ...SCHEDULE_KEYS], 'a median_stopping policy');
-      return Object.freeze({ type, ...schedule() });
-    case 'truncation_selection': {
-      rejectUnknownKeys(
-        path,
-        fields,
-        ['type', 'truncation_percentage', ...SCHEDULE_KEYS, 'exclude_finished_jobs'],
-        'a truncation_selection policy',
-      );
-      const percentagePath = `${path}.truncation_percentage`;
-      const percentage = readInteger(
-        percentagePath,
-        required(percentagePath, field(fields, 'truncation_percentage'), 'an integer between 1 and 99'),
-        1,
-        99,
-      );
-      const exclude = field(fields, 'exclude_finished_jobs');
-      return Object.freeze({
-        type,
-        truncation_percentage: percentage,
-        ...schedule(),
-        exclude_finished_jobs: exclude === undefined ? false : readBoolean(`${path}.exclude_finished_jobs`, exclude),
-      });
-    }
-    // Overdrive extensions. The constructors own the rules between fields (the rungs, the
-    // bracket count), so the policy is built here to check them and to read its defaults.
-    case 'asha': {
-      rejectUnknownKeys(path, fields, ['type', ...ASHA_KEYS], 'an asha policy (an Overdrive extension)');
-      const policy = atSpecPath(policyFieldPath, () => new AshaPolicy(camelOptions(fields, ASHA_KEYS)));
-      return Object.freeze({
-        type,
-        reduction_factor: policy.reductionFactor,
-        min_interval: policy.minInterval,
-        ...(policy.maxInterval === null ? {} : { max_interval: policy.maxInterval }),
-        early_stopping_rate: policy.earlyStoppingRate,
-      });
-    }
-    case 'hyperband': {
-      rejectUnknownKeys(path, fields, ['type', ...HYPERBAND_KEYS], 'a hyperband policy (an Overdrive extension)');
-      const options = camelOptions(fields, HYPERBAND_KEYS);
-      const policy = atSpecPath(policyFieldPath, () => new HyperbandPolicy(options as { maxInterval: number }));
-      return Object.freeze({
-        type,
-        reduction_factor: policy.reductionFactor,
-        min_interval: policy.minInterval,
-        max_interval: policy.maxInterval,
-        brackets: policy.brackets,
-      });
-    }
+  const row = policyRowOfFileType(type);
+  if (row === undefined) throw new ConfigError(typePath, `must be one of ${POLICY_TYPES.join(', ')}`, type);
+  rejectUnknownKeys(path, fields, ['type', ...row.fields.map((f) => f.fileKey)], row.file.noun);
+  const options: Record<string, unknown> = {};
+  for (const policyField of row.fields) {
+    const key = policyField.fileKey;
+    const keyPath = `${path}.${key}`;
+    const given =
+      policyField.required === undefined
+        ? field(fields, key)
+        : required(keyPath, field(fields, key), policyField.required);
+    if (given !== undefined) options[policyField.option] = readPolicyField(keyPath, given, policyField.read);
+    if (row.exactlyOne !== undefined && key === row.exactlyOne[1]) checkExactlyOne(path, fields, row.exactlyOne, value);
+  }
+  const policy = atSpecPath(policyFieldPath, () => row.create(options));
+  const stored = policy.toRecord().options;
+  const result: Record<string, number | boolean> = {};
+  for (const policyField of row.fields) {
+    const item = stored[policyField.option];
+    if (item !== undefined) result[policyField.fileKey] = item;
+  }
+  // The row's fields are the file's keys for this type, so the result has this type's shape.
+  return Object.freeze({ type, ...result }) as unknown as SpecEarlyTermination;
+}
+
+function readPolicyField(path: string, value: unknown, read: PolicyFieldRead): unknown {
+  switch (read.kind) {
+    case 'integer':
+      return readInteger(path, value, read.min, read.max);
+    case 'positive':
+      return readPositive(path, value);
+    case 'boolean':
+      return readBoolean(path, value);
+    case 'constructor':
+      return value;
   }
 }
 
-const ASHA_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'early_stopping_rate'] as const;
-const HYPERBAND_KEYS = ['reduction_factor', 'min_interval', 'max_interval', 'brackets'] as const;
-
-/** The policy options named by their spec keys, for the constructor (which validates the values). */
-function camelOptions(fields: Fields, keys: readonly string[]): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const key of keys) {
-    const value = field(fields, key);
-    if (value !== undefined) options[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+function checkExactlyOne(path: string, fields: Fields, keys: readonly [string, string], value: unknown): void {
+  const [first, second] = keys;
+  const hasFirst = field(fields, first) !== undefined;
+  if (hasFirst === (field(fields, second) !== undefined)) {
+    const given = hasFirst ? 'both were given' : 'neither was given';
+    throw new ConfigError(path, `needs exactly one of ${first} and ${second}; ${given}`, value);
   }
-  return options;
 }
 
 /** `AshaPolicy.maxInterval` → `early_termination.max_interval`. */
 function policyFieldPath(name: string): string {
   const option = /^[A-Za-z]+Policy\.(.+)$/.exec(name)?.[1];
-  return option === undefined ? 'early_termination' : `early_termination.${POLICY_FIELDS[option] ?? option}`;
+  return option === undefined ? 'early_termination' : `early_termination.${POLICY_FILE_KEYS[option] ?? option}`;
 }
 
 const MAX_AZURE_DEPTH = 32;
@@ -713,72 +673,20 @@ function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm):
     if (name === 'searchSpace') return 'search_space';
     return specPathOf(name, 'search_space');
   };
-  return atSpecPath(rename, (): ParameterSampling => {
-    switch (sampling.type) {
-      case 'random':
-        return new RandomParameterSampling(definition, {
-          rule: sampling.rule,
-          ...(sampling.seed === undefined ? {} : { seed: sampling.seed }),
-        });
-      case 'grid':
-        return new GridParameterSampling(definition);
-      case 'bayesian':
-        return new BayesianParameterSampling(definition, sampling.seed === undefined ? {} : { seed: sampling.seed });
-    }
-  });
+  // The file's sampling fields are the engine's option names, `type` apart.
+  const { type, ...options } = sampling;
+  return atSpecPath(rename, () => samplingRow(type).create(definition, options));
 }
 
-const POLICY_FIELDS: Readonly<Record<string, string>> = {
-  slackFactor: 'slack_factor',
-  slackAmount: 'slack_amount',
-  evaluationInterval: 'evaluation_interval',
-  delayEvaluation: 'delay_evaluation',
-  truncationPercentage: 'truncation_percentage',
-  excludeFinishedJobs: 'exclude_finished_jobs',
-  reductionFactor: 'reduction_factor',
-  minInterval: 'min_interval',
-  maxInterval: 'max_interval',
-  earlyStoppingRate: 'early_stopping_rate',
-  brackets: 'brackets',
-};
-
 function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {
-  // ASHA and Hyperband have no evaluation schedule: they decide at their rungs.
-  const scheduleOf = (s: { readonly evaluation_interval: number; readonly delay_evaluation: number }) => ({
-    evaluationInterval: s.evaluation_interval,
-    delayEvaluation: s.delay_evaluation,
-  });
-  return atSpecPath(policyFieldPath, (): EarlyTerminationPolicy => {
-    switch (spec.type) {
-      case 'bandit': {
-        const schedule = scheduleOf(spec);
-        // normalize() guarantees exactly one slack, so the NaN is never passed.
-        return spec.slack_factor !== undefined
-          ? new BanditPolicy({ slackFactor: spec.slack_factor, ...schedule })
-          : new BanditPolicy({ slackAmount: spec.slack_amount ?? Number.NaN, ...schedule });
-      }
-      case 'median_stopping':
-        return new MedianStoppingPolicy(scheduleOf(spec));
-      case 'truncation_selection':
-        return new TruncationSelectionPolicy({
-          truncationPercentage: spec.truncation_percentage,
-          excludeFinishedJobs: spec.exclude_finished_jobs,
-          ...scheduleOf(spec),
-        });
-      case 'asha':
-        return new AshaPolicy({
-          reductionFactor: spec.reduction_factor,
-          minInterval: spec.min_interval,
-          ...(spec.max_interval === undefined ? {} : { maxInterval: spec.max_interval }),
-          earlyStoppingRate: spec.early_stopping_rate,
-        });
-      case 'hyperband':
-        return new HyperbandPolicy({
-          reductionFactor: spec.reduction_factor,
-          minInterval: spec.min_interval,
-          maxInterval: spec.max_interval,
-          brackets: spec.brackets,
-        });
-    }
-  });
+  const row = policyRowOfFileType(spec.type);
+  if (row === undefined)
+    throw new ConfigError('early_termination.type', `must be one of ${POLICY_TYPES.join(', ')}`, spec.type);
+  const given = spec as unknown as Readonly<Record<string, unknown>>;
+  const options: Record<string, unknown> = {};
+  for (const policyField of row.fields) {
+    const value = given[policyField.fileKey];
+    if (value !== undefined) options[policyField.option] = value;
+  }
+  return atSpecPath(policyFieldPath, () => row.create(options));
 }

@@ -1,3 +1,5 @@
+import type { ExpressionKind } from '../space/expression.js';
+import { EXPRESSION_FILE_FIELDS, EXPRESSION_KINDS } from '../space/registry.js';
 /**
  * The sweep spec: a JSON document that mirrors the Azure ML v2 sweep job YAML
  * (`type: sweep`, `search_space`, `sampling_algorithm`, `objective`, `early_termination`,
@@ -24,33 +26,12 @@ export const SPEC_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const
 /** Overdrive extension: which TF.js backend the workers use (`auto` measures and picks). */
 export type SpecBackend = (typeof SPEC_BACKENDS)[number];
 
-export const SPEC_PARAMETER_TYPES = [
-  'choice',
-  'randint',
-  'uniform',
-  'loguniform',
-  'quniform',
-  'qloguniform',
-  'normal',
-  'lognormal',
-  'qnormal',
-  'qlognormal',
-] as const;
-export type SpecParameterType = (typeof SPEC_PARAMETER_TYPES)[number];
+/** The parameter types, which are the search-space expressions (their registry rows). */
+export const SPEC_PARAMETER_TYPES: readonly ExpressionKind[] = EXPRESSION_KINDS;
+export type SpecParameterType = ExpressionKind;
 
 /** The fields each parameter type takes besides `type`, in the order Azure documents them. */
-export const SPEC_PARAMETER_FIELDS = Object.freeze({
-  choice: ['values'],
-  randint: ['upper'],
-  uniform: ['min_value', 'max_value'],
-  loguniform: ['min_value', 'max_value'],
-  quniform: ['min_value', 'max_value', 'q'],
-  qloguniform: ['min_value', 'max_value', 'q'],
-  normal: ['mu', 'sigma'],
-  lognormal: ['mu', 'sigma'],
-  qnormal: ['mu', 'sigma', 'q'],
-  qlognormal: ['mu', 'sigma', 'q'],
-} as const satisfies Record<SpecParameterType, readonly string[]>);
+export const SPEC_PARAMETER_FIELDS: Readonly<Record<SpecParameterType, readonly string[]>> = EXPRESSION_FILE_FIELDS;
 
 export interface SpecChoice {
   readonly type: 'choice';

@@ -1,5 +1,6 @@
 import { fnv1a32 } from '../math/fnv1a.js';
 import { decimalsOf } from '../math/quantize.js';
+import { policyRowOfFileType } from '../policy/registry.js';
 import { maxBrackets } from '../policy/successive-halving.js';
 import { GridParameterSampling } from '../sampling/grid.js';
 import type { ParamValue } from '../space/expression.js';
@@ -461,6 +462,8 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
     }
     return `n_startup_trials=0, n_warmup_steps=${p.delay_evaluation}, interval_steps=${p.evaluation_interval}`;
   };
+  // The registry names each policy's pruner; what it is called with, and how it differs, is said here.
+  const pruner = policyRowOfFileType(policy.type)?.optunaPruner;
   switch (policy.type) {
     case 'bandit': {
       const slack =
@@ -469,7 +472,7 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
           : `slack_amount=${py(policy.slack_amount ?? 0)}`;
       return [
         '# Bandit (semantics §5) has no Optuna pruner; BanditPruner above implements it exactly.',
-        `pruner=BanditPruner(${slack}, evaluation_interval=${policy.evaluation_interval}, delay_evaluation=${policy.delay_evaluation}),`,
+        `pruner=${pruner}(${slack}, evaluation_interval=${policy.evaluation_interval}, delay_evaluation=${policy.delay_evaluation}),`,
       ];
     }
     case 'median_stopping':
@@ -481,7 +484,7 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
         "# Optuna compares the trial's intermediate value with the median of completed trials' values at",
         "# that step; Overdrive compares the run's best so far with the median of the other runs' running",
         '# averages (finished or not).',
-        `pruner=optuna.pruners.MedianPruner(${schedule(policy)}),`,
+        `pruner=${pruner}(${schedule(policy)}),`,
       ];
     case 'truncation_selection':
       warn(
@@ -494,7 +497,7 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
         ...(policy.exclude_finished_jobs
           ? ['# exclude_finished_jobs has no Optuna counterpart: Optuna compares with completed trials only.']
           : []),
-        `pruner=optuna.pruners.PercentilePruner(${100 - policy.truncation_percentage}.0, ${schedule(policy)}),`,
+        `pruner=${pruner}(${100 - policy.truncation_percentage}.0, ${schedule(policy)}),`,
       ];
     case 'asha':
       warn(
@@ -508,7 +511,7 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
         ...(policy.max_interval === undefined
           ? []
           : [`# max_interval ${policy.max_interval}: the trial ends there anyway (train() decides how long it runs).`]),
-        `pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=${policy.min_interval}, reduction_factor=${policy.reduction_factor}, min_early_stopping_rate=${policy.early_stopping_rate}),`,
+        `pruner=${pruner}(min_resource=${policy.min_interval}, reduction_factor=${policy.reduction_factor}, min_early_stopping_rate=${policy.early_stopping_rate}),`,
       ];
     case 'hyperband': {
       const lines = [
@@ -530,7 +533,7 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
         "Optuna's HyperbandPruner assigns brackets by a hash of study name and trial number, and judges within a bracket like its SuccessiveHalvingPruner",
       );
       lines.push(
-        `pruner=optuna.pruners.HyperbandPruner(min_resource=${policy.min_interval}, max_resource=${policy.max_interval}, reduction_factor=${policy.reduction_factor}),`,
+        `pruner=${pruner}(min_resource=${policy.min_interval}, max_resource=${policy.max_interval}, reduction_factor=${policy.reduction_factor}),`,
       );
       return lines;
     }

@@ -1,6 +1,8 @@
 import { ConfigError } from '../errors.js';
-import type { PolicyKind } from '../policy/policy.js';
+import { POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
+import { samplingOptionNames } from '../sampling/registry.js';
 import { createSearchSpace } from '../space/create-search-space.js';
+import { expressionRow } from '../space/registry.js';
 import type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
 import { reviveDefinition } from '../space/serialize.js';
 import type { SweepConfigRecord } from '../store/records.js';
@@ -53,28 +55,6 @@ const EXTRA_KEYS = [
   'backend',
   'azure',
 ] as const;
-
-const POLICY_TYPES: Readonly<Record<Exclude<PolicyKind, 'no-termination'>, string>> = {
-  bandit: 'bandit',
-  'median-stopping': 'median_stopping',
-  'truncation-selection': 'truncation_selection',
-  asha: 'asha',
-  hyperband: 'hyperband',
-};
-
-const POLICY_OPTION_NAMES: Readonly<Record<string, string>> = {
-  slackFactor: 'slack_factor',
-  slackAmount: 'slack_amount',
-  evaluationInterval: 'evaluation_interval',
-  delayEvaluation: 'delay_evaluation',
-  truncationPercentage: 'truncation_percentage',
-  excludeFinishedJobs: 'exclude_finished_jobs',
-  reductionFactor: 'reduction_factor',
-  minInterval: 'min_interval',
-  maxInterval: 'max_interval',
-  earlyStoppingRate: 'early_stopping_rate',
-  brackets: 'brackets',
-};
 
 /** A stored sweep config as a spec, and what the spec leaves out (never silently). */
 export interface SweepFileExport {
@@ -165,34 +145,23 @@ function spaceOf(space: SearchSpace): SpecSearchSpace {
 }
 
 function parameterOf(expression: NormalizedExpression): SpecParameter {
-  switch (expression.kind) {
-    case 'choice':
-      return {
-        type: 'choice',
-        values: expression.options.map(
-          (option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
-        ),
-      };
-    case 'randint':
-      return { type: 'randint', upper: expression.upper };
-    case 'uniform':
-    case 'loguniform':
-      return { type: expression.kind, min_value: expression.low, max_value: expression.high };
-    case 'quniform':
-    case 'qloguniform':
-      return { type: expression.kind, min_value: expression.low, max_value: expression.high, q: expression.q };
-    case 'normal':
-    case 'lognormal':
-      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma };
-    case 'qnormal':
-    case 'qlognormal':
-      return { type: expression.kind, mu: expression.mu, sigma: expression.sigma, q: expression.q };
+  if (expression.kind === 'choice') {
+    return {
+      type: 'choice',
+      values: expression.options.map(
+        (option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
+      ),
+    };
   }
+  const given = expression as unknown as Readonly<Record<string, unknown>>;
+  const fields = expressionRow(expression.kind).args.map((a) => [a.fileKey, given[a.name]]);
+  // The row's arguments are the file's fields for this type, so this is the type's shape.
+  return { type: expression.kind, ...Object.fromEntries(fields) } as SpecParameter;
 }
 
 function samplingOf(sampling: SweepConfigRecord['sampling']): Record<string, unknown> {
   const options = sampling.options;
-  const allowed = sampling.kind === 'random' ? ['seed', 'rule'] : sampling.kind === 'bayesian' ? ['seed'] : [];
+  const allowed = samplingOptionNames(sampling.kind);
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new ConfigError(
@@ -216,9 +185,9 @@ function policyOf(policy: SweepConfigRecord['policy']): Record<string, unknown> 
     }
     return undefined;
   }
-  const result: Record<string, unknown> = { type: POLICY_TYPES[policy.kind] };
+  const result: Record<string, unknown> = { type: policyRow(policy.kind).file?.type };
   for (const [key, value] of Object.entries(policy.options)) {
-    const name = POLICY_OPTION_NAMES[key];
+    const name = POLICY_FILE_KEYS[key];
     if (name === undefined) {
       throw new ConfigError(
         `early_termination.${key}`,

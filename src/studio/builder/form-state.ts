@@ -1,4 +1,14 @@
-import { SPEC_PARAMETER_FIELDS, type SpecParameterType, type SweepFile } from '../engine.js';
+import {
+  EXPRESSION_KINDS,
+  FILE_POLICY_ROWS,
+  POLICY_REGISTRY,
+  policyRow,
+  type PolicyRow,
+  SPEC_PARAMETER_FIELDS,
+  type SpecEarlyTermination,
+  type SpecParameterType,
+  type SweepFile,
+} from '../engine.js';
 
 /**
  * The sweep builder's form as data: every field as the text a person typed, so that a half-typed
@@ -32,19 +42,8 @@ export type TrialState =
 
 export type ParameterType = SpecParameterType | 'constant';
 
-export const PARAMETER_TYPES: readonly ParameterType[] = [
-  'choice',
-  'randint',
-  'uniform',
-  'loguniform',
-  'quniform',
-  'qloguniform',
-  'normal',
-  'lognormal',
-  'qnormal',
-  'qlognormal',
-  'constant',
-];
+/** Every expression, then a constant (a sweep-file extension the builder offers last). */
+export const PARAMETER_TYPES: readonly ParameterType[] = [...EXPRESSION_KINDS, 'constant'];
 
 /** The inputs each parameter type shows, with labels; spec field names are the keys. */
 export const PARAMETER_FIELDS: Readonly<Record<ParameterType, readonly string[]>> = {
@@ -61,23 +60,41 @@ export interface ParameterRow {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-export type PolicyType = 'none' | 'bandit' | 'median_stopping' | 'truncation_selection' | 'asha' | 'hyperband';
+/** `none` is no-termination, which a sweep file says by leaving `early_termination` out. */
+export type PolicyType = 'none' | SpecEarlyTermination['type'];
 
-export const POLICY_FIELDS: Readonly<Record<PolicyType, readonly string[]>> = {
-  none: [],
-  bandit: ['slack_factor', 'slack_amount', 'evaluation_interval', 'delay_evaluation'],
-  median_stopping: ['evaluation_interval', 'delay_evaluation'],
-  truncation_selection: ['truncation_percentage', 'evaluation_interval', 'delay_evaluation', 'exclude_finished_jobs'],
-  asha: ['reduction_factor', 'min_interval', 'max_interval', 'early_stopping_rate'],
-  hyperband: ['reduction_factor', 'min_interval', 'max_interval', 'brackets'],
-};
+/** The registry row behind each choice of the policy menu, `none` first. */
+export const POLICY_ROWS: Readonly<Record<PolicyType, PolicyRow>> = Object.fromEntries([
+  ['none', policyRow('no-termination')],
+  ...FILE_POLICY_ROWS.map((row) => [row.file.type, row]),
+]) as Record<PolicyType, PolicyRow>;
+
+/** The inputs each policy shows, by their sweep-file names. */
+export const POLICY_FIELDS: Readonly<Record<PolicyType, readonly string[]>> = Object.fromEntries(
+  Object.entries(POLICY_ROWS).map(([type, row]) => [type, row.fields.map((f) => f.fileKey)]),
+) as unknown as Record<PolicyType, readonly string[]>;
 
 export interface PolicyState {
   readonly type: PolicyType;
   readonly fields: Readonly<Record<string, string>>;
 }
 
-const BOOLEAN_FIELDS = new Set(['exclude_finished_jobs']);
+/** Fields shown as a checkbox: their text is "true" or "false". */
+export const BOOLEAN_POLICY_FIELDS: ReadonlySet<string> = new Set(
+  POLICY_REGISTRY.flatMap((row) => row.fields.filter((f) => f.read.kind === 'boolean').map((f) => f.fileKey)),
+);
+
+/** What the builder fills in when a person picks the policy. */
+export function defaultPolicyFields(type: PolicyType): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const f of POLICY_ROWS[type].fields) if (f.builderDefault !== undefined) fields[f.fileKey] = f.builderDefault;
+  return fields;
+}
+
+/** The builder's label of each policy field, by its sweep-file name. */
+export const POLICY_FIELD_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  POLICY_REGISTRY.flatMap((row) => row.fields.map((f): [string, string] => [f.fileKey, f.label])),
+);
 
 let rowKeys = 0;
 export function newRowKey(): string {
@@ -213,7 +230,7 @@ function policySpec(policy: PolicyState): Record<string, unknown> | undefined {
   const spec: Record<string, unknown> = { type: policy.type };
   for (const field of POLICY_FIELDS[policy.type]) {
     const text = policy.fields[field];
-    if (BOOLEAN_FIELDS.has(field)) {
+    if (BOOLEAN_POLICY_FIELDS.has(field)) {
       if (text === 'true') spec[field] = true;
       continue;
     }

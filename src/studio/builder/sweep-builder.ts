@@ -1,18 +1,26 @@
 import {
-  ConfigError,
-  HyperDriveConfig,
   BUILTIN_EXAMPLES,
-  parseSweepFile,
+  ConfigError,
+  EXPRESSION_FIELD_LABELS,
+  HyperDriveConfig,
   type ParsedSweepFile,
-  parseSweepJobText,
   type ParsedSweepJob,
+  parseSweepFile,
+  parseSweepJobText,
+  SAMPLING_KINDS,
+  SAMPLING_REGISTRY,
+  samplingRow,
 } from '../engine.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
 import {
   PARAMETER_FIELDS,
   PARAMETER_TYPES,
+  BOOLEAN_POLICY_FIELDS,
+  defaultPolicyFields,
+  POLICY_FIELD_LABELS,
   POLICY_FIELDS,
+  POLICY_ROWS,
   fromRecord,
   newRowKey,
   parameterSpec,
@@ -39,35 +47,14 @@ export interface SweepBuilderOptions {
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
-  values: 'values (comma-separated)',
-  upper: 'upper (exclusive)',
-  min_value: 'min',
-  max_value: 'max',
-  q: 'q (step)',
-  mu: 'mu',
-  sigma: 'sigma',
+  ...EXPRESSION_FIELD_LABELS,
   value: 'value',
-  slack_factor: 'slack factor',
-  slack_amount: 'slack amount',
-  evaluation_interval: 'evaluation interval',
-  delay_evaluation: 'delay evaluation',
-  truncation_percentage: 'truncation %',
-  exclude_finished_jobs: 'exclude finished runs',
-  reduction_factor: 'reduction factor (η)',
-  min_interval: 'min interval',
-  max_interval: 'max interval',
-  early_stopping_rate: 'early-stopping rate (s)',
-  brackets: 'brackets',
+  ...POLICY_FIELD_LABELS,
 };
 
-const POLICY_LABELS: Readonly<Record<PolicyType, string>> = {
-  none: 'None: every run trains to the end',
-  bandit: 'Bandit (slack from the best)',
-  median_stopping: 'Median stopping',
-  truncation_selection: 'Truncation selection',
-  asha: 'ASHA (asynchronous successive halving)',
-  hyperband: 'Hyperband',
-};
+const POLICY_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(POLICY_ROWS).map(([type, row]) => [type, row.label]),
+);
 
 const METRIC_SUGGESTIONS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
 const VALIDATE_AFTER_MS = 120;
@@ -398,20 +385,20 @@ export class SweepBuilder {
 
   private samplingSection(): HTMLElement {
     const s = this.state.sampling;
-    const type = selectOf('Sampling', ['random', 'grid', 'bayesian'], s.type, 'sampling_algorithm.type', {
-      random: 'Random',
-      grid: 'Grid (every combination)',
-      bayesian: 'Bayesian (Gaussian process)',
-    });
+    const type = selectOf(
+      'Sampling',
+      SAMPLING_KINDS,
+      s.type,
+      'sampling_algorithm.type',
+      Object.fromEntries(SAMPLING_REGISTRY.map((row) => [row.kind, row.label])),
+    );
     type.addEventListener('change', () =>
       this.update({ sampling: { ...this.state.sampling, type: type.value as BuilderState['sampling']['type'] } }, true),
     );
     const parts: HTMLElement[] = [labelled('method', type)];
     if (s.type === 'random') {
-      const rule = selectOf('Rule', ['random', 'sobol'], s.rule, 'sampling_algorithm.rule', {
-        random: 'independent draws',
-        sobol: 'scrambled Sobol sequence',
-      });
+      const rules = samplingRow('random').options.find((o) => o.name === 'rule')?.choices ?? {};
+      const rule = selectOf('Rule', Object.keys(rules), s.rule, 'sampling_algorithm.rule', rules);
       rule.addEventListener('change', () =>
         this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }),
       );
@@ -449,7 +436,7 @@ export class SweepBuilder {
     );
     const fields = POLICY_FIELDS[p.type].map((field) => {
       const path = `early_termination.${field}`;
-      if (field === 'exclude_finished_jobs') {
+      if (BOOLEAN_POLICY_FIELDS.has(field)) {
         const box = h('input', { attrs: { type: 'checkbox', 'data-field': path, 'data-focus-key': path } });
         box.checked = p.fields[field] === 'true';
         box.addEventListener('change', () =>
@@ -813,28 +800,6 @@ function carryFields(row: ParameterRow, type: ParameterType): Record<string, str
       .join(', ');
   if (type === 'constant' && fields['value'] === undefined) fields['value'] = Object.values(row.fields)[0] ?? '';
   return fields;
-}
-
-function defaultPolicyFields(type: PolicyType): Record<string, string> {
-  switch (type) {
-    case 'bandit':
-      return { slack_factor: '0.1', evaluation_interval: '1', delay_evaluation: '5' };
-    case 'median_stopping':
-      return { evaluation_interval: '1', delay_evaluation: '5' };
-    case 'truncation_selection':
-      return {
-        truncation_percentage: '20',
-        evaluation_interval: '1',
-        delay_evaluation: '5',
-        exclude_finished_jobs: 'false',
-      };
-    case 'asha':
-      return { reduction_factor: '3', min_interval: '1', early_stopping_rate: '0' };
-    case 'hyperband':
-      return { reduction_factor: '3', min_interval: '1', max_interval: '27', brackets: '3' };
-    case 'none':
-      return {};
-  }
 }
 
 /** What a log-scale row's exponents mean as values, e.g. "e^-6.9 ≈ 0.001 to e^-2.3 ≈ 0.1". */

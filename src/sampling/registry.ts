@@ -1,0 +1,89 @@
+import type { SearchSpaceDefinition } from '../space/expression.js';
+import { BayesianParameterSampling, type BayesianSamplingOptions } from './bayesian.js';
+import { GridParameterSampling } from './grid.js';
+import { RandomParameterSampling, type RandomSamplingOptions, type RandomSamplingRule } from './random.js';
+import type { ParameterSampling, SamplingKind } from './sampler.js';
+
+/** One option of a sampling method. The engine, the stored record and the sweep file spell it alike. */
+export interface SamplingOption {
+  readonly name: string;
+  /** Azure ML's schema has it for this method. */
+  readonly azure: boolean;
+  /** For an option with a fixed set of values: each value and the builder's words for it. */
+  readonly choices?: Readonly<Record<string, string>>;
+}
+
+export interface SamplingRow {
+  /** Also `sampling_algorithm.type` in a sweep file and in an Azure job. */
+  readonly kind: SamplingKind;
+  /** The builder's name for the method. */
+  readonly label: string;
+  /** How "is not a known field of …" names the method in a sweep file. */
+  readonly noun: string;
+  readonly options: readonly SamplingOption[];
+  /** Sweep-file fields Azure defines that are read but not kept (random's `logbase`, which must be "e"). */
+  readonly fileOnly: readonly string[];
+  /** Validates the space and the options, like every constructor. */
+  readonly create: (definition: SearchSpaceDefinition, options: Readonly<Record<string, unknown>>) => ParameterSampling;
+}
+
+const SEED_OPTION: SamplingOption = { name: 'seed', azure: true };
+
+// The casts in `create` only satisfy the compiler: each constructor validates its options.
+/** One row per sampling method; the sweep file, the stored record, Azure and the builder read these. */
+export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
+  {
+    kind: 'random',
+    label: 'Random',
+    noun: 'random sampling',
+    options: [
+      SEED_OPTION,
+      {
+        name: 'rule',
+        azure: true,
+        choices: {
+          random: 'independent draws',
+          sobol: 'scrambled Sobol sequence',
+        } satisfies Record<RandomSamplingRule, string>,
+      },
+    ],
+    fileOnly: ['logbase'],
+    create: (definition, options) => new RandomParameterSampling(definition, options as RandomSamplingOptions),
+  },
+  {
+    kind: 'grid',
+    label: 'Grid (every combination)',
+    noun: 'grid sampling (it takes no options)',
+    options: [],
+    fileOnly: [],
+    // A grid has no options; a stored record's are not passed on (as before the registry).
+    create: (definition) => new GridParameterSampling(definition),
+  },
+  {
+    kind: 'bayesian',
+    label: 'Bayesian (Gaussian process)',
+    noun: 'bayesian sampling',
+    // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
+    options: [{ ...SEED_OPTION, azure: false }],
+    fileOnly: [],
+    create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
+  },
+];
+
+export const SAMPLING_KINDS: readonly SamplingKind[] = SAMPLING_REGISTRY.map((row) => row.kind);
+
+export function isSamplingKind(value: unknown): value is SamplingKind {
+  return typeof value === 'string' && (SAMPLING_KINDS as readonly string[]).includes(value);
+}
+
+export function samplingRow(kind: SamplingKind): SamplingRow {
+  const row = SAMPLING_REGISTRY.find((r) => r.kind === kind);
+  // Unreachable while every SamplingKind has a row; the registry test checks that.
+  if (row === undefined) throw new Error(`no registry row for sampling ${kind}`);
+  return row;
+}
+
+/** The stored record's option names for `kind` (what a reader of a stored sampling accepts). */
+export function samplingOptionNames(kind: SamplingKind): readonly string[] {
+  return samplingRow(kind).options.map((o) => o.name);
+}
