@@ -8,7 +8,7 @@ import type {
   TrialRequest,
   TrialRunner,
 } from '../trial-runner/runner.js';
-import type { ErrorRecord } from '../store/records.js';
+import { toErrorRecord as errorRecord } from '../error-record.js';
 import { poolSize, type PoolSizeReport } from './device-limits.js';
 import {
   BACKEND_CHAIN,
@@ -950,11 +950,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function errorRecord(error: unknown): ErrorRecord {
-  if (error instanceof Error) return { message: `${error.name}: ${error.message}`, stack: error.stack ?? null };
-  return { message: `thrown value: ${String(error)}`, stack: null };
 }
 
 function formatBytes(bytes: number): string {

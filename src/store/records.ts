@@ -3,6 +3,7 @@ import type { PolicyDecision, PolicyRecord } from '../policy/policy.js';
 import type { PoolSizeReport } from '../pool/device-limits.js';
 import type { BackendRequest, CalibrationReport, CandidateMeasurement } from '../pool/protocol.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
+import type { ErrorRecord } from '../error-record.js';
 import type { ParamSet } from '../space/expression.js';
 
 /** HyperDrive's child-run states. */
@@ -12,10 +13,7 @@ export type SweepStatus = RunStatus;
 
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Completed', 'Canceled', 'Failed']);
 
-export interface ErrorRecord {
-  readonly message: string;
-  readonly stack: string | null;
-}
+export type { ErrorRecord } from '../error-record.js';
 
 /** Why a run was cancelled, as data the UI can explain. */
 export type TerminationRecord =
