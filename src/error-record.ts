@@ -1,12 +1,13 @@
+import type { Infer } from './validate/index.js';
+import * as schema from './validate/schema.js';
+
 /**
  * What is kept of a thrown error: it crosses to workers and back and into the store, where an
  * Error object would not survive. Beside the errors so that the store, the runners and the pool
  * all take it from here rather than from each other.
  */
-export interface ErrorRecord {
-  readonly message: string;
-  readonly stack: string | null;
-}
+export const errorRecord = schema.object('an error', { message: schema.message, stack: schema.nullable(schema.stack) });
+export type ErrorRecord = Infer<typeof errorRecord>;
 
 /** Keeps message and stack of whatever was thrown, including non-Error values. */
 export function toErrorRecord(error: unknown): ErrorRecord {

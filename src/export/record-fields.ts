@@ -8,10 +8,9 @@ import {
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,
   type BackendMeasurementRecord,
-  type BackendNoteRecord,
-  type CheckpointSummary,
+  backendNoteRecord,
+  checkpointSummary,
   type DecisionRecord,
-  type ErrorRecord,
   type RunRecord,
   type RunStatus,
   type SweepBackendReport,
@@ -20,7 +19,11 @@ import {
   type SweepRecord,
   type TerminationRecord,
   type TrialSpec,
+  resumedFrom as resumedFromSchema,
+  runReference,
 } from '../store/records.js';
+import { type ErrorRecord, errorRecord } from '../error-record.js';
+import type { LeafReaders } from '../validate/index.js';
 import {
   at,
   fieldError,
@@ -72,12 +75,20 @@ export function readStatus(path: string, value: unknown): RunStatus {
   return readOneOf(path, value, STATUSES);
 }
 
+/** What a name, a message or a count may be in a document, for the records' schemas. */
+const LEAVES: LeafReaders = {
+  name: readName,
+  message,
+  stack: (path, value) => readText(path, value, L.maxStackLength),
+  time: readTime,
+  count,
+  boolean: readBoolean,
+  fields: readFields,
+  object: readObject,
+};
+
 export function readErrorRecord(path: string, value: unknown): ErrorRecord {
-  const o = readFields(path, value, 'an error', ['message', 'stack']);
-  return {
-    message: message(at(path, 'message'), o['message']),
-    stack: readNullable(at(path, 'stack'), o['stack'], (p, v) => readText(p, v, L.maxStackLength)),
-  };
+  return errorRecord.read(LEAVES, path, value);
 }
 
 // ---- the sweep ------------------------------------------------------------------------------
@@ -149,15 +160,9 @@ function readBackendReport(path: string, value: unknown): SweepBackendReport {
     calibrations: readArray(calibrationsPath, o['calibrations'], 'calibrations', MAX_BACKEND_CALIBRATIONS).map(
       (entry, i) => readCalibration(item(calibrationsPath, i), entry),
     ),
-    notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i): BackendNoteRecord => {
-      const p = item(notesPath, i);
-      const note = readFields(p, entry, 'a backend note', ['time', 'runId', 'message']);
-      return {
-        time: readTime(at(p, 'time'), note['time']),
-        runId: readNullable(at(p, 'runId'), note['runId'], readName),
-        message: message(at(p, 'message'), note['message']),
-      };
-    }),
+    notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i) =>
+      backendNoteRecord.read(LEAVES, item(notesPath, i), entry),
+    ),
     updatedAt: readTime(at(path, 'updatedAt'), o['updatedAt']),
   };
 }
@@ -257,11 +262,9 @@ function readConfig(path: string, value: unknown): SweepConfigRecord {
   const resumeChildRuns =
     o['resumeChildRuns'] === undefined
       ? undefined
-      : readArray(childRunsPath, o['resumeChildRuns'], 'runs', L.maxRuns).map((entry, i) => {
-          const p = item(childRunsPath, i);
-          const run = readFields(p, entry, 'a run reference', ['sweepId', 'runId']);
-          return { sweepId: readName(at(p, 'sweepId'), run['sweepId']), runId: readName(at(p, 'runId'), run['runId']) };
-        });
+      : readArray(childRunsPath, o['resumeChildRuns'], 'runs', L.maxRuns).map((entry, i) =>
+          runReference.read(LEAVES, item(childRunsPath, i), entry),
+        );
   return {
     ...config,
     ...(resumeFrom === undefined ? {} : { resumeFrom }),
@@ -421,11 +424,13 @@ export function readRunRecord(path: string, value: unknown): RunRecord {
   };
   // Absent and null differ under exactOptionalPropertyTypes; keep whichever the document had.
   const checkpoint =
-    o['checkpoint'] === undefined ? undefined : readNullable(at(path, 'checkpoint'), o['checkpoint'], readCheckpoint);
+    o['checkpoint'] === undefined
+      ? undefined
+      : readNullable(at(path, 'checkpoint'), o['checkpoint'], (p, v) => checkpointSummary.read(LEAVES, p, v));
   const resumedFrom =
     o['resumedFrom'] === undefined
       ? undefined
-      : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], readResumedFrom);
+      : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], (p, v) => resumedFromSchema.read(LEAVES, p, v));
   return {
     ...run,
     ...(checkpoint === undefined ? {} : { checkpoint }),
@@ -453,41 +458,6 @@ function readParams(path: string, value: unknown, depth: number): ParamSet {
     defineData(params, key, param);
   }
   return params;
-}
-
-function readCheckpoint(path: string, value: unknown): CheckpointSummary {
-  const o = readFields(path, value, 'a checkpoint summary', [
-    'sequence',
-    'time',
-    'intervals',
-    'metricCounts',
-    'bytes',
-    'model',
-  ]);
-  const countsPath = at(path, 'metricCounts');
-  const givenCounts = readObject(countsPath, o['metricCounts'], 'values logged per metric');
-  const metricCounts: Record<string, number> = {};
-  for (const key of Object.keys(givenCounts)) {
-    readName(at(countsPath, key), key);
-    defineData(metricCounts, key, count(at(countsPath, key), givenCounts[key]));
-  }
-  return {
-    sequence: count(at(path, 'sequence'), o['sequence']),
-    time: readTime(at(path, 'time'), o['time']),
-    intervals: count(at(path, 'intervals'), o['intervals']),
-    metricCounts,
-    bytes: count(at(path, 'bytes'), o['bytes']),
-    model: readBoolean(at(path, 'model'), o['model']),
-  };
-}
-
-function readResumedFrom(path: string, value: unknown): NonNullable<RunRecord['resumedFrom']> {
-  const o = readFields(path, value, 'a resumed-from reference', ['sweepId', 'runId', 'sequence']);
-  return {
-    sweepId: readName(at(path, 'sweepId'), o['sweepId']),
-    runId: readName(at(path, 'runId'), o['runId']),
-    sequence: count(at(path, 'sequence'), o['sequence']),
-  };
 }
 
 function readTermination(path: string, value: unknown): TerminationRecord {

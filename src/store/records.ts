@@ -4,10 +4,18 @@ import type { PoolSizeReport } from '../pool/device-limits.js';
 import type { BackendRequest, CalibrationReport, CandidateMeasurement } from '../pool/protocol.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
 import type { ErrorRecord } from '../error-record.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
 import type { ParamSet } from '../space/expression.js';
 
 /** HyperDrive's child-run states. */
 export type RunStatus = 'Queued' | 'Running' | 'Completed' | 'Canceled' | 'Failed';
+/*
+ * The records below whose shape the store owns outright are declared once, as schemas, and
+ * their types inferred; the import reads documents through the same schemas, so a field added
+ * here is read on import without a second list to keep.
+ */
+
 /** A sweep (HyperDrive parent run) goes through the same states. */
 export type SweepStatus = RunStatus;
 
@@ -64,8 +72,12 @@ export interface SweepConfigRecord {
   /** Ids of the sweeps it warm-started from (semantics §8), when any. */
   readonly resumeFrom?: readonly string[];
   /** The runs it resumed from their checkpoints, when any. */
-  readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[];
+  readonly resumeChildRuns?: readonly RunReference[];
 }
+
+/** A run of an earlier sweep, by its ids. */
+export const runReference = schema.object('a run reference', { sweepId: schema.name, runId: schema.name });
+export type RunReference = Infer<typeof runReference>;
 
 /** What the sweep trains, as data: a function is kept by name only (it cannot be stored). */
 export type TrialSpec =
@@ -131,12 +143,13 @@ export type BackendCalibrationRecord = CalibrationReport;
 /** One backend's calibration, stored as the pool measured it. */
 export type BackendMeasurementRecord = CandidateMeasurement;
 
-export interface BackendNoteRecord {
-  readonly time: number;
+export const backendNoteRecord = schema.object('a backend note', {
+  time: schema.time,
   /** The run it concerns, or null for the pool as a whole. */
-  readonly runId: string | null;
-  readonly message: string;
-}
+  runId: schema.nullable(schema.name),
+  message: schema.message,
+});
+export type BackendNoteRecord = Infer<typeof backendNoteRecord>;
 
 export interface RunRecord {
   readonly id: string;
@@ -164,21 +177,30 @@ export interface RunRecord {
   /** The run's latest checkpoint; absent in records stored before checkpoints existed. */
   readonly checkpoint?: CheckpointSummary | null;
   /** The checkpoint this run was resumed from (semantics §8 `resumeChildRuns`), if any. */
-  readonly resumedFrom?: { readonly sweepId: string; readonly runId: string; readonly sequence: number } | null;
+  readonly resumedFrom?: ResumedFrom | null;
 }
 
+/** The checkpoint a run was resumed from. */
+export const resumedFrom = schema.object('a resumed-from reference', {
+  sweepId: schema.name,
+  runId: schema.name,
+  sequence: schema.count,
+});
+export type ResumedFrom = Infer<typeof resumedFrom>;
+
 /** What a run record says of its latest checkpoint (the data itself is in the checkpoint store). */
-export interface CheckpointSummary {
-  readonly sequence: number;
-  readonly time: number;
+export const checkpointSummary = schema.object('a checkpoint summary', {
+  sequence: schema.count,
+  time: schema.time,
   /** Primary-metric intervals reported when it was taken. */
-  readonly intervals: number;
+  intervals: schema.count,
   /** How many values of each metric had been logged when it was taken (to continue the curves). */
-  readonly metricCounts: Readonly<Record<string, number>>;
-  readonly bytes: number;
+  metricCounts: schema.mapOf('values logged per metric', schema.count),
+  bytes: schema.count,
   /** Whether it holds a model (`model.json` + `weights.bin`), i.e. whether it can be exported. */
-  readonly model: boolean;
-}
+  model: schema.boolean,
+});
+export type CheckpointSummary = Infer<typeof checkpointSummary>;
 
 export interface MetricPoint {
   readonly sweepId: string;
