@@ -15,7 +15,7 @@ import {
   type RunStatus,
   type SweepBackendReport,
   type SweepConfigRecord,
-  type SweepEndReason,
+  exportableEndReason,
   type SweepRecord,
   type TerminationRecord,
   type TrialSpec,
@@ -83,6 +83,10 @@ const LEAVES: LeafReaders = {
   time: readTime,
   count,
   boolean: readBoolean,
+  positive: readPositive,
+  isoTime: (path, value) => readIsoTime(path, value),
+  metricNames: (path, value) => readNameList(path, value, 'metric names', L.maxMetricSeries),
+  oneOf: readOneOf,
   fields: readFields,
   object: readObject,
 };
@@ -127,7 +131,7 @@ export function readSweepRecord(path: string, value: unknown): SweepRecord {
     createdAt: readTime(at(path, 'createdAt'), o['createdAt']),
     startedAt: readNullable(at(path, 'startedAt'), o['startedAt'], readTime),
     endedAt: readNullable(at(path, 'endedAt'), o['endedAt'], readTime),
-    endReason: readNullable(at(path, 'endReason'), o['endReason'], readEndReason),
+    endReason: readNullable(at(path, 'endReason'), o['endReason'], (p, v) => exportableEndReason.read(LEAVES, p, v)),
     error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
   };
   // Absent in documents exported before reports were kept, or of sweeps no worker pool ran.
@@ -320,55 +324,6 @@ function readTrial(path: string, value: unknown): TrialSpec {
   }
   const o = readFields(path, value, `a ${kind} trial`, ['kind', 'name']);
   return { kind, name: readName(at(path, 'name'), o['name']) };
-}
-
-function readEndReason(path: string, value: unknown): SweepEndReason {
-  const kinds = [
-    'max-total-runs',
-    'space-exhausted',
-    'max-duration',
-    'canceled',
-    'metric-never-logged',
-    'all-runs-failed',
-    'store-error',
-    'sampler-error',
-    'imported-unfinished',
-  ] as const;
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'an end reason')['kind'], kinds);
-  const what = `a "${kind}" end reason`;
-  switch (kind) {
-    case 'max-total-runs':
-    case 'space-exhausted':
-    case 'all-runs-failed': {
-      const o = readFields(path, value, what, ['kind', 'runs']);
-      return { kind, runs: count(at(path, 'runs'), o['runs']) };
-    }
-    case 'max-duration': {
-      const o = readFields(path, value, what, ['kind', 'minutes']);
-      return { kind, minutes: readPositive(at(path, 'minutes'), o['minutes']) };
-    }
-    case 'metric-never-logged': {
-      const o = readFields(path, value, what, ['kind', 'metric', 'logged']);
-      return {
-        kind,
-        metric: readName(at(path, 'metric'), o['metric']),
-        logged: readNameList(at(path, 'logged'), o['logged'], 'metric names', L.maxMetricSeries),
-      };
-    }
-    case 'imported-unfinished': {
-      const o = readFields(path, value, what, ['kind', 'status', 'exportedAt']);
-      return {
-        kind,
-        status: readOneOf(at(path, 'status'), o['status'], ['Queued', 'Running'] as const),
-        exportedAt: readIsoTime(at(path, 'exportedAt'), o['exportedAt']),
-      };
-    }
-    case 'canceled':
-    case 'store-error':
-    case 'sampler-error':
-      readFields(path, value, what, ['kind']);
-      return { kind };
-  }
 }
 
 export function readIsoTime(path: string, value: unknown): string {

@@ -39,23 +39,31 @@ export type TerminationRecord =
   /** The run was still Queued or Running in the exported sweep document it was imported from. */
   | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running' };
 
-/** Why a sweep ended. */
-export type SweepEndReason =
-  | { readonly kind: 'max-total-runs'; readonly runs: number }
-  | { readonly kind: 'space-exhausted'; readonly runs: number }
-  | { readonly kind: 'max-duration'; readonly minutes: number }
-  | { readonly kind: 'canceled' }
-  | { readonly kind: 'metric-never-logged'; readonly metric: string; readonly logged: readonly string[] }
-  | { readonly kind: 'all-runs-failed'; readonly runs: number }
-  | { readonly kind: 'store-error' }
-  /** Paused, not failed: the browser's storage is full; free space, then continue the sweep. */
-  | { readonly kind: 'storage-full'; readonly message: string }
-  | { readonly kind: 'sampler-error' }
-  /**
+/** Why a sweep ended, in the kinds a sweep document may carry. */
+export const exportableEndReason = schema.union('an end reason', (kind) => `a "${kind}" end reason`, {
+  'max-total-runs': { runs: schema.count },
+  'space-exhausted': { runs: schema.count },
+  'max-duration': { minutes: schema.positive },
+  canceled: {},
+  'metric-never-logged': { metric: schema.name, logged: schema.metricNames },
+  'all-runs-failed': { runs: schema.count },
+  'store-error': {},
+  'sampler-error': {},
+  /*
    * Imported from a sweep document exported while the sweep was still Queued or Running: stored
    * as Canceled so that nothing ever tries to continue it (its trials are not here).
    */
-  | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running'; readonly exportedAt: string };
+  'imported-unfinished': {
+    status: schema.oneOf(['Queued', 'Running'] as const),
+    exportedAt: schema.isoTime,
+  },
+});
+
+/** Why a sweep ended. */
+export type SweepEndReason =
+  | Infer<typeof exportableEndReason>
+  /** Paused, not failed: the browser's storage is full; free space, then continue the sweep. */
+  | { readonly kind: 'storage-full'; readonly message: string };
 
 /** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
 export interface SweepConfigRecord {

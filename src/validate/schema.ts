@@ -22,6 +22,13 @@ export interface LeafReaders {
   /** An integer >= 0. */
   readonly count: Read<number>;
   readonly boolean: Read<boolean>;
+  /** A finite number > 0 (minutes, seconds). */
+  readonly positive: Read<number>;
+  /** An ISO 8601 UTC time, kept as text. */
+  readonly isoTime: Read<string>;
+  /** The names of the metrics a run logged. */
+  readonly metricNames: Read<readonly string[]>;
+  oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T;
   /** An object with exactly these keys (those in `optional` may be absent). */
   fields(
     path: string,
@@ -56,6 +63,13 @@ export const stack: Schema<string> = leaf((l) => l.stack);
 export const time: Schema<number> = leaf((l) => l.time);
 export const count: Schema<number> = leaf((l) => l.count);
 export const boolean: Schema<boolean> = leaf((l) => l.boolean);
+export const positive: Schema<number> = leaf((l) => l.positive);
+export const isoTime: Schema<string> = leaf((l) => l.isoTime);
+export const metricNames: Schema<readonly string[]> = leaf((l) => l.metricNames);
+
+export function oneOf<T extends string>(allowed: readonly T[]): Schema<T> {
+  return { read: (leaves, path, value) => leaves.oneOf(path, value, allowed) };
+}
 
 export function nullable<T>(schema: Schema<T>): Schema<T | null> {
   return { read: (leaves, path, value) => (value === null ? null : schema.read(leaves, path, value)) };
@@ -83,6 +97,26 @@ export function object<R extends Shape, O extends Shape = Record<never, never>>(
         if (given[key] !== undefined) result[key] = optional?.[key]?.read(leaves, childPath(path, key), given[key]);
       }
       return result as ObjectOf<R, O>;
+    },
+  };
+}
+
+type Cases = Readonly<Record<string, Shape>>;
+type UnionOf<C extends Cases> = {
+  [K in keyof C & string]: Simplify<{ readonly kind: K } & { readonly [F in keyof C[K]]: Infer<C[K][F]> }>;
+}[keyof C & string];
+
+/**
+ * One of several shapes told apart by `kind`, each case listing its other fields. The kind is
+ * read first, so a failure names the fields of the case it claims to be (`what(kind)`).
+ */
+export function union<C extends Cases>(what: string, whatCase: (kind: string) => string, cases: C): Schema<UnionOf<C>> {
+  const kinds = Object.keys(cases);
+  return {
+    read: (leaves, path, value) => {
+      const kind = leaves.oneOf(childPath(path, 'kind'), leaves.object(path, value, what)['kind'], kinds);
+      const shape = object(whatCase(kind), { kind: oneOf([kind]), ...cases[kind] });
+      return shape.read(leaves, path, value) as UnionOf<C>;
     },
   };
 }

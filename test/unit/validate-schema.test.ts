@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type ErrorRecord, errorRecord } from '../../src/error-record.js';
 import { ConfigError } from '../../src/errors.js';
-import { type CheckpointSummary, type ResumedFrom, checkpointSummary } from '../../src/store/records.js';
+import {
+  type CheckpointSummary,
+  type ResumedFrom,
+  checkpointSummary,
+  exportableEndReason,
+} from '../../src/store/records.js';
 import type { Infer, LeafReaders, Same } from '../../src/validate/index.js';
 import * as schema from '../../src/validate/schema.js';
 
@@ -21,6 +26,14 @@ const LEAVES: LeafReaders = {
     return value;
   },
   boolean: (_path, value) => value === true,
+  positive: (_path, value) => Number(value),
+  isoTime: (_path, value) => String(value),
+  metricNames: (_path, value) => value as string[],
+  oneOf: <T extends string>(path: string, value: unknown, allowed: readonly T[]): T => {
+    if (!(allowed as readonly unknown[]).includes(value))
+      throw new ConfigError(path, `must be one of ${allowed.join(', ')}`, value);
+    return value as T;
+  },
   fields: (path, value, what, required, optional) => {
     const object = value as Record<string, unknown>;
     for (const key of Object.keys(object)) {
@@ -87,6 +100,18 @@ describe('record schemas', () => {
     const counts = schema.mapOf('counts', schema.count).read(LEAVES, 'm', JSON.parse('{"__proto__": 1}'));
     expect(Object.hasOwn(counts, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(counts)).toBe(Object.prototype);
+  });
+
+  it('read a union by its kind, naming the fields of the kind it claims', () => {
+    const reason = { kind: 'imported-unfinished', status: 'Running', exportedAt: '2024-05-01T12:00:00.000Z' };
+    expect(exportableEndReason.read(LEAVES, 'endReason', reason)).toEqual(reason);
+    expect(exportableEndReason.read(LEAVES, 'endReason', { kind: 'canceled' })).toEqual({ kind: 'canceled' });
+    expect(() => exportableEndReason.read(LEAVES, 'endReason', { kind: 'storage-full', message: 'x' })).toThrow(
+      'endReason.kind: must be one of max-total-runs,',
+    );
+    expect(() => exportableEndReason.read(LEAVES, 'endReason', { kind: 'canceled', runs: 1 })).toThrow(
+      'endReason.runs: not in a "canceled" end reason',
+    );
   });
 
   it('read null as null in a nullable field', () => {
