@@ -59,6 +59,17 @@ export function readOptionsObject(
   return record;
 }
 
+/** Reads the option at `owner.key`; `undefined` when absent so callers pick defaults. */
+function option<T>(
+  owner: string,
+  record: Readonly<Record<string, unknown>>,
+  key: string,
+  read: (path: string, value: unknown) => T,
+): T | undefined {
+  const value = record[key];
+  return value === undefined ? undefined : read(`${owner}.${key}`, value);
+}
+
 /** An integer option within `[min, max]`; `undefined` when absent so callers pick defaults. */
 export function readInteger(
   owner: string,
@@ -67,8 +78,7 @@ export function readInteger(
   min: number,
   max?: number,
 ): number | undefined {
-  const value = record[key];
-  return value === undefined ? undefined : readIntegerAt(CONFIG_BOUNDARY, `${owner}.${key}`, value, min, max);
+  return option(owner, record, key, (path, value) => readIntegerAt(CONFIG_BOUNDARY, path, value, min, max));
 }
 
 /** A finite, strictly positive number option; `undefined` when absent. */
@@ -77,8 +87,7 @@ export function readPositiveNumber(
   record: Readonly<Record<string, unknown>>,
   key: string,
 ): number | undefined {
-  const value = record[key];
-  return value === undefined ? undefined : readPositive(CONFIG_BOUNDARY, `${owner}.${key}`, value);
+  return option(owner, record, key, (path, value) => readPositive(CONFIG_BOUNDARY, path, value));
 }
 
 /** A boolean option; `undefined` when absent. Truthy non-booleans are refused, not coerced. */
@@ -87,10 +96,9 @@ export function readBoolean(
   record: Readonly<Record<string, unknown>>,
   key: string,
 ): boolean | undefined {
-  const value = record[key];
-  return value === undefined
-    ? undefined
-    : readBooleanAt(CONFIG_BOUNDARY, `${owner}.${key}`, value, 'must be a boolean (true or false)');
+  return option(owner, record, key, (path, value) =>
+    readBooleanAt(CONFIG_BOUNDARY, path, value, 'must be a boolean (true or false)'),
+  );
 }
 
 /** Reads and validates `evaluationInterval` and `delayEvaluation`, filling in the defaults. */

@@ -139,11 +139,8 @@ export const METRIC_NAME: NameRule = {
   maxLength: 255,
 };
 
-export const BUILTIN_TRIAL_NAME: NameRule = {
-  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
-  words: 'ASCII letters, digits, "_" and "-", starting with a letter or digit',
-  maxLength: 64,
-};
+/** Built-in trial names follow the experiment-name rule, shorter. */
+export const BUILTIN_TRIAL_NAME: NameRule = { ...EXPERIMENT_NAME, maxLength: 64 };
 
 /**
  * ConfigErrors from the constructors name their own arguments (`RandomParameterSampling.rule`,
