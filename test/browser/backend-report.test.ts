@@ -16,9 +16,7 @@ async function openStudio(page: Page, workspace: string, hash = '#/'): Promise<s
 }
 
 /** What the report says, part by part, to compare one page's with another's. */
-async function reportParts(
-  report: Locator,
-): Promise<{
+async function reportParts(report: Locator): Promise<{
   requested: string;
   pool: string;
   calibration: string;
