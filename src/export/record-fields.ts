@@ -18,7 +18,7 @@ import {
   exportableEndReason,
   type SweepRecord,
   type TerminationRecord,
-  type TrialSpec,
+  trialSpec,
   resumedFrom as resumedFromSchema,
   runReference,
 } from '../store/records.js';
@@ -85,6 +85,12 @@ const LEAVES: LeafReaders = {
   boolean: readBoolean,
   positive: readPositive,
   isoTime: (path, value) => readIsoTime(path, value),
+  // A trial module's URL is kept as text: importing a document never loads or runs anything.
+  url: (path, value) => {
+    const url = readText(path, value, L.maxUrlLength, false);
+    if (url.trim() === '') throw fieldError(path, 'must be a non-empty URL', url);
+    return url;
+  },
   metricNames: (path, value) => readNameList(path, value, 'metric names', L.maxMetricSeries),
   oneOf: readOneOf,
   fields: readFields,
@@ -258,7 +264,7 @@ function readConfig(path: string, value: unknown): SweepConfigRecord {
       ? {}
       : { trialTimeoutSeconds: readPositive(at(path, 'trialTimeoutSeconds'), o['trialTimeoutSeconds']) }),
     policy: readPolicySpec(at(path, 'policy'), o['policy']),
-    trial: readTrial(at(path, 'trial'), o['trial']),
+    trial: trialSpec.read(LEAVES, at(path, 'trial'), o['trial']),
   };
   const resumeFrom =
     o['resumeFrom'] === undefined ? undefined : readNameList(at(path, 'resumeFrom'), o['resumeFrom'], 'sweep ids', 5);
@@ -307,23 +313,6 @@ function readPolicySpec(path: string, value: unknown): PolicyRecord {
     );
   }
   return { kind: readOneOf(at(path, 'kind'), o['kind'], POLICY_KINDS), options };
-}
-
-/** A trial module's URL is kept as text: importing a document never loads or runs anything. */
-function readTrial(path: string, value: unknown): TrialSpec {
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a trial')['kind'], [
-    'function',
-    'builtin',
-    'module',
-  ] as const);
-  if (kind === 'module') {
-    const o = readFields(path, value, 'a module trial', ['kind', 'url']);
-    const url = readText(at(path, 'url'), o['url'], L.maxUrlLength, false);
-    if (url.trim() === '') throw fieldError(at(path, 'url'), 'must be a non-empty URL', url);
-    return { kind, url };
-  }
-  const o = readFields(path, value, `a ${kind} trial`, ['kind', 'name']);
-  return { kind, name: readName(at(path, 'name'), o['name']) };
 }
 
 export function readIsoTime(path: string, value: unknown): string {

@@ -88,10 +88,12 @@ export const runReference = schema.object('a run reference', { sweepId: schema.n
 export type RunReference = Infer<typeof runReference>;
 
 /** What the sweep trains, as data: a function is kept by name only (it cannot be stored). */
-export type TrialSpec =
-  | { readonly kind: 'function'; readonly name: string }
-  | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'module'; readonly url: string };
+export const trialSpec = schema.union('a trial', (kind) => `a ${kind} trial`, {
+  function: { name: schema.name },
+  builtin: { name: schema.name },
+  module: { url: schema.url },
+});
+export type TrialSpec = Infer<typeof trialSpec>;
 
 export interface ExperimentRecord {
   readonly workspace: string;

@@ -26,6 +26,8 @@ export interface LeafReaders {
   readonly positive: Read<number>;
   /** An ISO 8601 UTC time, kept as text. */
   readonly isoTime: Read<string>;
+  /** A URL kept as text (never loaded by reading it). */
+  readonly url: Read<string>;
   /** The names of the metrics a run logged. */
   readonly metricNames: Read<readonly string[]>;
   oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T;
@@ -65,6 +67,7 @@ export const count: Schema<number> = leaf((l) => l.count);
 export const boolean: Schema<boolean> = leaf((l) => l.boolean);
 export const positive: Schema<number> = leaf((l) => l.positive);
 export const isoTime: Schema<string> = leaf((l) => l.isoTime);
+export const url: Schema<string> = leaf((l) => l.url);
 export const metricNames: Schema<readonly string[]> = leaf((l) => l.metricNames);
 
 export function oneOf<T extends string>(allowed: readonly T[]): Schema<T> {

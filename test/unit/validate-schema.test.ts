@@ -28,6 +28,7 @@ const LEAVES: LeafReaders = {
   boolean: (_path, value) => value === true,
   positive: (_path, value) => Number(value),
   isoTime: (_path, value) => String(value),
+  url: (_path, value) => String(value),
   metricNames: (_path, value) => value as string[],
   oneOf: <T extends string>(path: string, value: unknown, allowed: readonly T[]): T => {
     if (!(allowed as readonly unknown[]).includes(value))
