@@ -27,8 +27,8 @@ import {
 } from '../src/pool/protocol.js';
 import { createRunContext } from '../src/run-logger/run-context.js';
 import { RunCanceledError } from '../src/run-logger/run.js';
-import { toErrorRecord } from '../src/trial-runner/in-process-runner.js';
-import type { ErrorRecord } from '../src/store/records.js';
+import { toErrorRecord } from '../src/error-record.js';
+import type { ErrorRecord } from '../src/error-record.js';
 import {
   currentBackend,
   hasOffscreenCanvas,

@@ -2,7 +2,7 @@ import { BrowserWorkspace } from '../browser/browser-workspace.js';
 import { HyperDriveConfig } from '../experiment/config.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
-import type { BackendRequest } from '../pool/protocol.js';
+import type { BackendRequest } from '../backend/names.js';
 import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
 import type { RunRecord } from '../store/records.js';
 import type {

@@ -13,7 +13,7 @@ import {
   expectPlainObject,
   expectPositiveNumber,
   rejectUnknownKeys,
-} from '../validate.js';
+} from '../validate/index.js';
 import type { PriorRun, PriorSweep } from './prior.js';
 import { expectPriorRuns, expectPriorSweeps } from './resume-rules.js';
 

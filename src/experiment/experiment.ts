@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { SweepConfigRecord, SweepRecord } from '../store/records.js';
-import { expectName } from '../validate.js';
+import { expectName } from '../validate/index.js';
 import { HyperDriveConfig } from './config.js';
 import { Orchestrator } from './orchestrator.js';
 import { Sweep } from './sweep.js';

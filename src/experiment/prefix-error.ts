@@ -1,5 +1,5 @@
-import type { ErrorRecord } from '../store/records.js';
-import { toErrorRecord } from '../trial-runner/in-process-runner.js';
+import type { ErrorRecord } from '../error-record.js';
+import { toErrorRecord } from '../error-record.js';
 
 /** An error as stored, its message led by what the sweep was doing when it was thrown. */
 export function prefixError(prefix: string, error: unknown): ErrorRecord {

@@ -6,7 +6,7 @@ import { InProcessRunner } from '../trial-runner/in-process-runner.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
-import { expectName, expectPlainObject, rejectUnknownKeys } from '../validate.js';
+import { expectName, expectPlainObject, rejectUnknownKeys } from '../validate/index.js';
 import type { PriorRun, PriorSweep } from './prior.js';
 import { loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 

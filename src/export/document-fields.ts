@@ -1,15 +1,33 @@
 import { ConfigError } from '../errors.js';
+import {
+  type Boundary,
+  COMMON_WORDS,
+  CONTROL_CHARACTERS,
+  checkKnownKeys,
+  childPath,
+  itemPath,
+  readArray as readArrayAt,
+  readBoolean as readBooleanAt,
+  readFinite as readFiniteAt,
+  readInteger as readIntegerAt,
+  readNullable,
+  readOneOf as readOneOfAt,
+  readPositive as readPositiveAt,
+  readRecord,
+  readText as readTextAt,
+} from '../validate/index.js';
 import { SWEEP_DOCUMENT_LIMITS, decodeNonFinite } from './sweep-document.js';
 
 /**
- * Readers for the fields of an imported sweep document. Each takes the field's path in the
- * document (`runs[3].status`) and the value found there, and returns it typed or throws a
- * ConfigError naming the path, the rule in words and the value. Objects are rebuilt key by key,
- * so nothing of the input's own objects (or their prototypes) reaches the store.
+ * The validation kit bound for an imported sweep document. Each reader takes the field's path
+ * in the document (`runs[3].status`) and the value found there, and returns it typed or throws
+ * a ConfigError naming the path, the rule in words and the value. Objects are rebuilt key by
+ * key, so nothing of the input's own objects (or their prototypes) reaches the store.
  */
 
-export const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
-export const item = (path: string, index: number): string => `${path}[${index}]`;
+export const at = childPath;
+export const item = itemPath;
+export { readNullable };
 
 /** Assigning `__proto__` on a plain object sets its prototype; as data it is always refused. */
 const RESERVED_KEY = '__proto__';
@@ -27,25 +45,31 @@ export function fieldError(path: string, rule: string, value: unknown): ConfigEr
   return new ConfigError(path, rule, value, `${path}: ${rule} (got ${shown})`);
 }
 
+const DOCUMENT: Boundary = {
+  fail: fieldError,
+  // Names are listed without quotes, as a person would write them.
+  words: { ...COMMON_WORDS, oneOf: (allowed) => `must be one of ${allowed.join(', ')}` },
+  oversized: (value) => (typeof value === 'string' ? value : `an array of ${value.length}`),
+};
+
 /** The field named for a problem with the document as a whole (whose own path is ''). */
 export const DOCUMENT_FIELD = 'document';
 
 export function readObject(path: string, value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw fieldError(path === '' ? DOCUMENT_FIELD : path, `must be an object (${what})`, value);
-  }
-  const prototype: unknown = Object.getPrototypeOf(value);
+  const field = path === '' ? DOCUMENT_FIELD : path;
+  const object = readRecord(DOCUMENT, field, value, `must be an object (${what})`);
+  const prototype: unknown = Object.getPrototypeOf(object);
   if (prototype !== Object.prototype && prototype !== null) {
-    throw fieldError(path === '' ? DOCUMENT_FIELD : path, `must be a plain object (${what})`, value);
+    throw fieldError(field, `must be a plain object (${what})`, value);
   }
-  if (Object.hasOwn(value, RESERVED_KEY)) {
+  if (Object.hasOwn(object, RESERVED_KEY)) {
     throw fieldError(
       at(path, RESERVED_KEY),
       'must not be used as a key (it would replace an object prototype)',
       RESERVED_KEY,
     );
   }
-  return value as Record<string, unknown>;
+  return object;
 }
 
 /**
@@ -60,15 +84,13 @@ export function readFields(
   optional: readonly string[] = [],
 ): Record<string, unknown> {
   const object = readObject(path, value, what);
-  for (const key of Object.keys(object)) {
-    if (!required.includes(key) && !optional.includes(key)) {
-      throw fieldError(
-        at(path, key),
-        `is not a field of ${what}; its fields are ${[...required, ...optional].join(', ')}`,
-        object[key],
-      );
-    }
-  }
+  checkKnownKeys(
+    DOCUMENT,
+    path,
+    object,
+    [...required, ...optional],
+    (_key, known) => `is not a field of ${what}; its fields are ${known.join(', ')}`,
+  );
   for (const key of required) {
     if (!Object.hasOwn(object, key)) throw fieldError(at(path, key), `is required in ${what}`, undefined);
   }
@@ -76,11 +98,10 @@ export function readFields(
 }
 
 export function readArray(path: string, value: unknown, what: string, maxLength: number): readonly unknown[] {
-  if (!Array.isArray(value)) throw fieldError(path, `must be an array (${what})`, value);
-  if (value.length > maxLength) {
-    throw fieldError(path, `must hold at most ${maxLength} ${what}`, `an array of ${value.length}`);
-  }
-  return value;
+  return readArrayAt(DOCUMENT, path, value, maxLength, {
+    array: `must be an array (${what})`,
+    tooMany: `must hold at most ${maxLength} ${what}`,
+  });
 }
 
 export function readLiteral<T extends string | number>(path: string, value: unknown, expected: T, rule?: string): T {
@@ -90,15 +111,11 @@ export function readLiteral<T extends string | number>(path: string, value: unkn
 
 /** One of a few names, listed without quotes in the rule as a person would write them. */
 export function readOneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw fieldError(path, `must be one of ${allowed.join(', ')}`, value);
-  }
-  return value as T;
+  return readOneOfAt(DOCUMENT, path, value, allowed);
 }
 
 export function readBoolean(path: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw fieldError(path, 'must be true or false', value);
-  return value;
+  return readBooleanAt(DOCUMENT, path, value);
 }
 
 const NUMBER_RULE = 'must be a number (NaN and ±Infinity written as the strings "NaN", "Infinity", "-Infinity")';
@@ -112,24 +129,15 @@ export function readNumber(path: string, value: unknown): number {
 }
 
 export function readFinite(path: string, value: unknown, rule = 'must be a finite number'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw fieldError(path, rule, value);
-  return value;
+  return readFiniteAt(DOCUMENT, path, value, rule);
 }
 
 export function readPositive(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw fieldError(path, 'must be a finite number > 0', value);
-  }
-  return value;
+  return readPositiveAt(DOCUMENT, path, value);
 }
 
 export function readInteger(path: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const rule =
-      max === Number.MAX_SAFE_INTEGER ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`;
-    throw fieldError(path, rule, value);
-  }
-  return value;
+  return readIntegerAt(DOCUMENT, path, value, min, max);
 }
 
 /** A time: milliseconds since the epoch. */
@@ -137,21 +145,9 @@ export function readTime(path: string, value: unknown): number {
   return readFinite(path, value, 'must be a time in milliseconds since the epoch (a finite number)');
 }
 
-export function readNullable<T>(path: string, value: unknown, read: (path: string, value: unknown) => T): T | null {
-  return value === null ? null : read(path, value);
-}
-
-// Control characters break tables, CSV and logs; multi-line text may hold tabs and line breaks.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 export function readText(path: string, value: unknown, maxLength: number, multiline = true): string {
-  if (typeof value !== 'string') throw fieldError(path, 'must be a string', value);
-  if (value.length > maxLength) throw fieldError(path, `must be at most ${maxLength} characters`, value);
-  if ((multiline ? CONTROL_EXCEPT_LINES : CONTROL).test(value)) {
-    throw fieldError(path, 'must not contain control characters', value);
-  }
-  return value;
+  const control = multiline ? CONTROL_CHARACTERS.multiLine : CONTROL_CHARACTERS.singleLine;
+  return readTextAt(DOCUMENT, path, value, maxLength, control);
 }
 
 /** An id or a name: a non-empty single line of at most `maxNameLength` characters. */

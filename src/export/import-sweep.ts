@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { DecisionRecord, MetricPoint, RunRecord, SweepRecord } from '../store/records.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { expectName, expectOneOf, expectPlainObject, rejectUnknownKeys } from '../validate.js';
+import { expectName, expectOneOf, expectPlainObject, rejectUnknownKeys } from '../validate/index.js';
 import { seriesPoints } from './export-sweep.js';
 import { validateSweepDocument } from './parse-sweep-document.js';
 import type { SweepDocument } from './sweep-document.js';

@@ -1,26 +1,30 @@
 import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicyRecord } from '../policy/policy.js';
 import type { SamplingKind, SamplingRecord } from '../sampling/sampler.js';
-import { BACKEND_CHAIN, type AdapterSummary, type BackendRequest } from '../pool/protocol.js';
+import { BACKEND_CHAIN, type BackendRequest } from '../backend/names.js';
+import type { AdapterSummary } from '../backend/report.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import {
   MAX_BACKEND_CALIBRATIONS,
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,
   type BackendMeasurementRecord,
-  type BackendNoteRecord,
-  type CheckpointSummary,
+  backendNoteRecord,
+  checkpointSummary,
   type DecisionRecord,
-  type ErrorRecord,
   type RunRecord,
   type RunStatus,
   type SweepBackendReport,
   type SweepConfigRecord,
-  type SweepEndReason,
+  exportableEndReason,
   type SweepRecord,
   type TerminationRecord,
-  type TrialSpec,
+  trialSpec,
+  resumedFrom as resumedFromSchema,
+  runReference,
 } from '../store/records.js';
+import { type ErrorRecord, errorRecord } from '../error-record.js';
+import type { LeafReaders } from '../validate/index.js';
 import {
   at,
   fieldError,
@@ -72,12 +76,30 @@ export function readStatus(path: string, value: unknown): RunStatus {
   return readOneOf(path, value, STATUSES);
 }
 
+/** What a name, a message or a count may be in a document, for the records' schemas. */
+const LEAVES: LeafReaders = {
+  name: readName,
+  message,
+  stack: (path, value) => readText(path, value, L.maxStackLength),
+  time: readTime,
+  count,
+  boolean: readBoolean,
+  positive: readPositive,
+  isoTime: (path, value) => readIsoTime(path, value),
+  // A trial module's URL is kept as text: importing a document never loads or runs anything.
+  url: (path, value) => {
+    const url = readText(path, value, L.maxUrlLength, false);
+    if (url.trim() === '') throw fieldError(path, 'must be a non-empty URL', url);
+    return url;
+  },
+  metricNames: (path, value) => readNameList(path, value, 'metric names', L.maxMetricSeries),
+  oneOf: readOneOf,
+  fields: readFields,
+  object: readObject,
+};
+
 export function readErrorRecord(path: string, value: unknown): ErrorRecord {
-  const o = readFields(path, value, 'an error', ['message', 'stack']);
-  return {
-    message: message(at(path, 'message'), o['message']),
-    stack: readNullable(at(path, 'stack'), o['stack'], (p, v) => readText(p, v, L.maxStackLength)),
-  };
+  return errorRecord.read(LEAVES, path, value);
 }
 
 // ---- the sweep ------------------------------------------------------------------------------
@@ -116,7 +138,7 @@ export function readSweepRecord(path: string, value: unknown): SweepRecord {
     createdAt: readTime(at(path, 'createdAt'), o['createdAt']),
     startedAt: readNullable(at(path, 'startedAt'), o['startedAt'], readTime),
     endedAt: readNullable(at(path, 'endedAt'), o['endedAt'], readTime),
-    endReason: readNullable(at(path, 'endReason'), o['endReason'], readEndReason),
+    endReason: readNullable(at(path, 'endReason'), o['endReason'], (p, v) => exportableEndReason.read(LEAVES, p, v)),
     error: readNullable(at(path, 'error'), o['error'], readErrorRecord),
   };
   // Absent in documents exported before reports were kept, or of sweeps no worker pool ran.
@@ -149,15 +171,9 @@ function readBackendReport(path: string, value: unknown): SweepBackendReport {
     calibrations: readArray(calibrationsPath, o['calibrations'], 'calibrations', MAX_BACKEND_CALIBRATIONS).map(
       (entry, i) => readCalibration(item(calibrationsPath, i), entry),
     ),
-    notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i): BackendNoteRecord => {
-      const p = item(notesPath, i);
-      const note = readFields(p, entry, 'a backend note', ['time', 'runId', 'message']);
-      return {
-        time: readTime(at(p, 'time'), note['time']),
-        runId: readNullable(at(p, 'runId'), note['runId'], readName),
-        message: message(at(p, 'message'), note['message']),
-      };
-    }),
+    notes: readArray(notesPath, o['notes'], 'notes', MAX_BACKEND_NOTES).map((entry, i) =>
+      backendNoteRecord.read(LEAVES, item(notesPath, i), entry),
+    ),
     updatedAt: readTime(at(path, 'updatedAt'), o['updatedAt']),
   };
 }
@@ -249,7 +265,7 @@ function readConfig(path: string, value: unknown): SweepConfigRecord {
       ? {}
       : { trialTimeoutSeconds: readPositive(at(path, 'trialTimeoutSeconds'), o['trialTimeoutSeconds']) }),
     policy: readPolicySpec(at(path, 'policy'), o['policy']),
-    trial: readTrial(at(path, 'trial'), o['trial']),
+    trial: trialSpec.read(LEAVES, at(path, 'trial'), o['trial']),
   };
   const resumeFrom =
     o['resumeFrom'] === undefined ? undefined : readNameList(at(path, 'resumeFrom'), o['resumeFrom'], 'sweep ids', 5);
@@ -257,11 +273,9 @@ function readConfig(path: string, value: unknown): SweepConfigRecord {
   const resumeChildRuns =
     o['resumeChildRuns'] === undefined
       ? undefined
-      : readArray(childRunsPath, o['resumeChildRuns'], 'runs', L.maxRuns).map((entry, i) => {
-          const p = item(childRunsPath, i);
-          const run = readFields(p, entry, 'a run reference', ['sweepId', 'runId']);
-          return { sweepId: readName(at(p, 'sweepId'), run['sweepId']), runId: readName(at(p, 'runId'), run['runId']) };
-        });
+      : readArray(childRunsPath, o['resumeChildRuns'], 'runs', L.maxRuns).map((entry, i) =>
+          runReference.read(LEAVES, item(childRunsPath, i), entry),
+        );
   return {
     ...config,
     ...(resumeFrom === undefined ? {} : { resumeFrom }),
@@ -300,72 +314,6 @@ function readPolicySpec(path: string, value: unknown): PolicyRecord {
     );
   }
   return { kind: readOneOf(at(path, 'kind'), o['kind'], POLICY_KINDS), options };
-}
-
-/** A trial module's URL is kept as text: importing a document never loads or runs anything. */
-function readTrial(path: string, value: unknown): TrialSpec {
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'a trial')['kind'], [
-    'function',
-    'builtin',
-    'module',
-  ] as const);
-  if (kind === 'module') {
-    const o = readFields(path, value, 'a module trial', ['kind', 'url']);
-    const url = readText(at(path, 'url'), o['url'], L.maxUrlLength, false);
-    if (url.trim() === '') throw fieldError(at(path, 'url'), 'must be a non-empty URL', url);
-    return { kind, url };
-  }
-  const o = readFields(path, value, `a ${kind} trial`, ['kind', 'name']);
-  return { kind, name: readName(at(path, 'name'), o['name']) };
-}
-
-function readEndReason(path: string, value: unknown): SweepEndReason {
-  const kinds = [
-    'max-total-runs',
-    'space-exhausted',
-    'max-duration',
-    'canceled',
-    'metric-never-logged',
-    'all-runs-failed',
-    'store-error',
-    'sampler-error',
-    'imported-unfinished',
-  ] as const;
-  const kind = readOneOf(at(path, 'kind'), readObject(path, value, 'an end reason')['kind'], kinds);
-  const what = `a "${kind}" end reason`;
-  switch (kind) {
-    case 'max-total-runs':
-    case 'space-exhausted':
-    case 'all-runs-failed': {
-      const o = readFields(path, value, what, ['kind', 'runs']);
-      return { kind, runs: count(at(path, 'runs'), o['runs']) };
-    }
-    case 'max-duration': {
-      const o = readFields(path, value, what, ['kind', 'minutes']);
-      return { kind, minutes: readPositive(at(path, 'minutes'), o['minutes']) };
-    }
-    case 'metric-never-logged': {
-      const o = readFields(path, value, what, ['kind', 'metric', 'logged']);
-      return {
-        kind,
-        metric: readName(at(path, 'metric'), o['metric']),
-        logged: readNameList(at(path, 'logged'), o['logged'], 'metric names', L.maxMetricSeries),
-      };
-    }
-    case 'imported-unfinished': {
-      const o = readFields(path, value, what, ['kind', 'status', 'exportedAt']);
-      return {
-        kind,
-        status: readOneOf(at(path, 'status'), o['status'], ['Queued', 'Running'] as const),
-        exportedAt: readIsoTime(at(path, 'exportedAt'), o['exportedAt']),
-      };
-    }
-    case 'canceled':
-    case 'store-error':
-    case 'sampler-error':
-      readFields(path, value, what, ['kind']);
-      return { kind };
-  }
 }
 
 export function readIsoTime(path: string, value: unknown): string {
@@ -421,11 +369,13 @@ export function readRunRecord(path: string, value: unknown): RunRecord {
   };
   // Absent and null differ under exactOptionalPropertyTypes; keep whichever the document had.
   const checkpoint =
-    o['checkpoint'] === undefined ? undefined : readNullable(at(path, 'checkpoint'), o['checkpoint'], readCheckpoint);
+    o['checkpoint'] === undefined
+      ? undefined
+      : readNullable(at(path, 'checkpoint'), o['checkpoint'], (p, v) => checkpointSummary.read(LEAVES, p, v));
   const resumedFrom =
     o['resumedFrom'] === undefined
       ? undefined
-      : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], readResumedFrom);
+      : readNullable(at(path, 'resumedFrom'), o['resumedFrom'], (p, v) => resumedFromSchema.read(LEAVES, p, v));
   return {
     ...run,
     ...(checkpoint === undefined ? {} : { checkpoint }),
@@ -453,41 +403,6 @@ function readParams(path: string, value: unknown, depth: number): ParamSet {
     defineData(params, key, param);
   }
   return params;
-}
-
-function readCheckpoint(path: string, value: unknown): CheckpointSummary {
-  const o = readFields(path, value, 'a checkpoint summary', [
-    'sequence',
-    'time',
-    'intervals',
-    'metricCounts',
-    'bytes',
-    'model',
-  ]);
-  const countsPath = at(path, 'metricCounts');
-  const givenCounts = readObject(countsPath, o['metricCounts'], 'values logged per metric');
-  const metricCounts: Record<string, number> = {};
-  for (const key of Object.keys(givenCounts)) {
-    readName(at(countsPath, key), key);
-    defineData(metricCounts, key, count(at(countsPath, key), givenCounts[key]));
-  }
-  return {
-    sequence: count(at(path, 'sequence'), o['sequence']),
-    time: readTime(at(path, 'time'), o['time']),
-    intervals: count(at(path, 'intervals'), o['intervals']),
-    metricCounts,
-    bytes: count(at(path, 'bytes'), o['bytes']),
-    model: readBoolean(at(path, 'model'), o['model']),
-  };
-}
-
-function readResumedFrom(path: string, value: unknown): NonNullable<RunRecord['resumedFrom']> {
-  const o = readFields(path, value, 'a resumed-from reference', ['sweepId', 'runId', 'sequence']);
-  return {
-    sweepId: readName(at(path, 'sweepId'), o['sweepId']),
-    runId: readName(at(path, 'runId'), o['runId']),
-    sequence: count(at(path, 'sequence'), o['sequence']),
-  };
 }
 
 function readTermination(path: string, value: unknown): TerminationRecord {

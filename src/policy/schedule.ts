@@ -1,4 +1,11 @@
-import { ConfigError } from '../errors.js';
+import {
+  CONFIG_BOUNDARY,
+  checkKnownKeys,
+  readBoolean as readBooleanAt,
+  readInteger as readIntegerAt,
+  readPositive,
+  readRecord,
+} from '../validate/index.js';
 import type { PolicyDecision, PolicyInput, PolicyKind } from './policy.js';
 
 /** The options every early-termination policy shares (semantics §5). */
@@ -41,17 +48,26 @@ export function readOptionsObject(
   known: readonly string[],
 ): Readonly<Record<string, unknown>> {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(owner, 'options must be an object', options);
-  }
-  const record = options as Readonly<Record<string, unknown>>;
-  const knownList = known.length > 0 ? known.join(', ') : '(none)';
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) {
-      throw new ConfigError(`${owner}.${key}`, `is not a known option; known: ${knownList}`, record[key]);
-    }
-  }
+  const record = readRecord(CONFIG_BOUNDARY, owner, options, 'options must be an object');
+  checkKnownKeys(
+    CONFIG_BOUNDARY,
+    owner,
+    record,
+    known,
+    () => `is not a known option; known: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+  );
   return record;
+}
+
+/** Reads the option at `owner.key`; `undefined` when absent so callers pick defaults. */
+function option<T>(
+  owner: string,
+  record: Readonly<Record<string, unknown>>,
+  key: string,
+  read: (path: string, value: unknown) => T,
+): T | undefined {
+  const value = record[key];
+  return value === undefined ? undefined : read(`${owner}.${key}`, value);
 }
 
 /** An integer option within `[min, max]`; `undefined` when absent so callers pick defaults. */
@@ -62,13 +78,7 @@ export function readInteger(
   min: number,
   max?: number,
 ): number | undefined {
-  const value = record[key];
-  if (value === undefined) return undefined;
-  const rule = max === undefined ? `must be an integer >= ${min}` : `must be an integer between ${min} and ${max}`;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
-    throw new ConfigError(`${owner}.${key}`, rule, value);
-  }
-  return value;
+  return option(owner, record, key, (path, value) => readIntegerAt(CONFIG_BOUNDARY, path, value, min, max));
 }
 
 /** A finite, strictly positive number option; `undefined` when absent. */
@@ -77,12 +87,7 @@ export function readPositiveNumber(
   record: Readonly<Record<string, unknown>>,
   key: string,
 ): number | undefined {
-  const value = record[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${owner}.${key}`, 'must be a finite number > 0', value);
-  }
-  return value;
+  return option(owner, record, key, (path, value) => readPositive(CONFIG_BOUNDARY, path, value));
 }
 
 /** A boolean option; `undefined` when absent. Truthy non-booleans are refused, not coerced. */
@@ -91,12 +96,9 @@ export function readBoolean(
   record: Readonly<Record<string, unknown>>,
   key: string,
 ): boolean | undefined {
-  const value = record[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(`${owner}.${key}`, 'must be a boolean (true or false)', value);
-  }
-  return value;
+  return option(owner, record, key, (path, value) =>
+    readBooleanAt(CONFIG_BOUNDARY, path, value, 'must be a boolean (true or false)'),
+  );
 }
 
 /** Reads and validates `evaluationInterval` and `delayEvaluation`, filling in the defaults. */

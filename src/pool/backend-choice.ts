@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import { BACKEND_CHAIN, type BackendName, type BackendRequest } from '../backend/names.js';
 import type { CalibrationReport } from '../backend/report.js';
 import type { TrialRequest } from '../trial-runner/runner.js';
-import { toErrorRecord } from '../trial-runner/in-process-runner.js';
+import { toErrorRecord } from '../error-record.js';
 import type { Note } from './diagnostics.js';
 import type { CalibrationSettings } from './options.js';
 import type { PoolWorker } from './pool-worker.js';

@@ -2,7 +2,21 @@ import { BACKEND_CHAIN, isBackendName, type BackendName, type BackendRequest } f
 import type { AdapterSummary, CalibrationResult } from '../backend/report.js';
 import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run-logger/checkpoint.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
-import type { ErrorRecord } from '../store/records.js';
+import type { ErrorRecord } from '../error-record.js';
+import {
+  type Boundary,
+  COMMON_WORDS,
+  NOT_SHOWN,
+  checkKnownKeys,
+  readArray,
+  readBoolean,
+  readFinite,
+  readInteger,
+  readNullable,
+  readOneOf,
+  readRecord,
+  readText,
+} from '../validate/index.js';
 
 /**
  * What crosses between the pool (main thread) and a trial worker. The worker API is called
@@ -147,58 +161,59 @@ const MAX_BATCH = 10_000;
 const MAX_TEXT = 10_000;
 const MAX_NAME = 256;
 
-type Fields = Record<string, unknown>;
+/**
+ * The validation kit bound for worker messages: failures are ProtocolErrors worded
+ * `path rule (got kind)`, and a value refused for its size is not shown at all.
+ */
+const WIRE: Boundary = {
+  fail: (field, rule, value) =>
+    new ProtocolError(value === NOT_SHOWN ? `${field} ${rule}` : `${field} ${rule} (got ${kindOf(value)})`),
+  words: {
+    ...COMMON_WORDS,
+    boolean: 'must be a boolean',
+    integer: (min) => (min === 0 ? 'must be a non-negative integer' : `must be an integer >= ${min}`),
+    oneOf: (allowed) => `must be one of ${allowed.join(', ')}`,
+    tooLong: (max) => `is longer than ${max} characters`,
+    tooMany: (max) => `has more than ${max} entries`,
+  },
+  oversized: () => NOT_SHOWN,
+};
 
-function record(path: string, value: unknown): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolError(`${path} must be an object (got ${kindOf(value)})`);
-  }
-  return value as Fields;
+function record(path: string, value: unknown): Record<string, unknown> {
+  return readRecord(WIRE, path, value);
 }
 
 function text(path: string, value: unknown, max = MAX_TEXT): string {
-  if (typeof value !== 'string') throw new ProtocolError(`${path} must be a string (got ${kindOf(value)})`);
-  if (value.length > max) throw new ProtocolError(`${path} is longer than ${max} characters`);
-  return value;
+  return readText(WIRE, path, value, max);
 }
 
 function nullableText(path: string, value: unknown): string | null {
-  return value === null ? null : text(path, value);
+  return readNullable(path, value, text);
 }
 
 function finite(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ProtocolError(`${path} must be a finite number (got ${kindOf(value)})`);
-  }
-  return value;
+  return readFinite(WIRE, path, value);
 }
 
+/** Not a number at all reads as "must be a finite number"; a fraction or a negative as this rule. */
 function count(path: string, value: unknown): number {
-  const n = finite(path, value);
-  if (!Number.isInteger(n) || n < 0) throw new ProtocolError(`${path} must be a non-negative integer (got ${n})`);
-  return n;
+  return readInteger(WIRE, path, finite(path, value), 0);
 }
 
 function nullableFinite(path: string, value: unknown): number | null {
-  return value === null ? null : finite(path, value);
+  return readNullable(path, value, finite);
 }
 
 function bool(path: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ProtocolError(`${path} must be a boolean (got ${kindOf(value)})`);
-  return value;
+  return readBoolean(WIRE, path, value);
 }
 
 function backend(path: string, value: unknown): BackendName {
-  if (!isBackendName(value)) {
-    throw new ProtocolError(`${path} must be one of ${BACKEND_CHAIN.join(', ')} (got ${kindOf(value)})`);
-  }
-  return value;
+  return readOneOf(WIRE, path, value, BACKEND_CHAIN);
 }
 
 function list(path: string, value: unknown, max: number): readonly unknown[] {
-  if (!Array.isArray(value)) throw new ProtocolError(`${path} must be an array (got ${kindOf(value)})`);
-  if (value.length > max) throw new ProtocolError(`${path} has more than ${max} entries`);
-  return value as readonly unknown[];
+  return readArray(WIRE, path, value, max);
 }
 
 function kindOf(value: unknown): string {
@@ -236,10 +251,10 @@ function parseEvent(path: string, value: unknown): WorkerEvent {
       };
     case 'metric': {
       const name = text(`${path}.name`, r['name'], MAX_NAME);
-      if (name.trim() === '') throw new ProtocolError(`${path}.name must be a non-empty string`);
+      if (name.trim() === '') throw WIRE.fail(`${path}.name`, 'must be a non-empty string', NOT_SHOWN);
       const metric = r['value'];
       // Non-finite values are legitimate: the run logger records them (semantics §11).
-      if (typeof metric !== 'number') throw new ProtocolError(`${path}.value must be a number (got ${kindOf(metric)})`);
+      if (typeof metric !== 'number') throw WIRE.fail(`${path}.value`, 'must be a number', metric);
       return { kind: 'metric', name, value: metric, time: finite(`${path}.time`, r['time']) };
     }
     case 'warning':
@@ -249,7 +264,7 @@ function parseEvent(path: string, value: unknown): WorkerEvent {
         time: finite(`${path}.time`, r['time']),
       };
     default:
-      throw new ProtocolError(`${path}.kind must be started, metric or warning (got ${kindOf(r['kind'])})`);
+      throw WIRE.fail(`${path}.kind`, 'must be started, metric or warning', r['kind']);
   }
 }
 
@@ -280,7 +295,7 @@ export function parseTrialResult(value: unknown): TrialResult {
   const r = record('trial result', value);
   const kind = r['kind'];
   if (kind !== 'completed' && kind !== 'canceled' && kind !== 'failed') {
-    throw new ProtocolError(`trial result.kind must be completed, failed or canceled (got ${kindOf(kind)})`);
+    throw WIRE.fail('trial result.kind', 'must be completed, failed or canceled', kind);
   }
   const h = hygiene('trial result.hygiene', r['hygiene']);
   switch (kind) {
@@ -306,9 +321,14 @@ export function parseTrialResult(value: unknown): TrialResult {
 /** A checkpoint a worker asks to store: JSON state and ArrayBuffer artifacts within the limits. */
 export function parseCheckpoint(value: unknown): CheckpointData {
   const r = record('checkpoint', value);
-  for (const key of Object.keys(r)) {
-    if (key !== 'state' && key !== 'artifacts') throw new ProtocolError(`checkpoint.${key} is not a checkpoint field`);
-  }
+  // An unknown key's value may be a large artifact: the key is named, the value never shown.
+  checkKnownKeys(
+    { ...WIRE, fail: (field, rule) => WIRE.fail(field, rule, NOT_SHOWN) },
+    'checkpoint',
+    r,
+    ['state', 'artifacts'],
+    () => 'is not a checkpoint field',
+  );
   const artifacts = record('checkpoint.artifacts', r['artifacts']);
   try {
     checkArtifacts(artifacts);
@@ -320,14 +340,14 @@ export function parseCheckpoint(value: unknown): CheckpointData {
 
 export function parseNotice(value: unknown): WorkerNotice {
   const r = record('notice', value);
-  if (r['kind'] !== 'unhealthy') throw new ProtocolError(`notice.kind must be unhealthy (got ${kindOf(r['kind'])})`);
+  if (r['kind'] !== 'unhealthy') throw WIRE.fail('notice.kind', 'must be unhealthy', r['kind']);
   return { kind: 'unhealthy', reason: text('notice.reason', r['reason']) };
 }
 
 export function parseHello(value: unknown): WorkerHello {
   const r = record('hello', value);
   if (r['protocol'] !== PROTOCOL_VERSION) {
-    throw new ProtocolError(`hello.protocol must be ${PROTOCOL_VERSION} (got ${kindOf(r['protocol'])})`);
+    throw WIRE.fail('hello.protocol', `must be ${PROTOCOL_VERSION}`, r['protocol']);
   }
   return {
     protocol: PROTOCOL_VERSION,

@@ -1,6 +1,6 @@
 import { BUILTIN_EXAMPLES, isBuiltinExample } from '../examples/registry.js';
 import type { TrialRequest } from '../trial-runner/runner.js';
-import { toErrorRecord } from '../trial-runner/in-process-runner.js';
+import { toErrorRecord } from '../error-record.js';
 import { checkWireParams, type WireTrial } from './protocol.js';
 
 /**

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { BackendName } from '../backend/names.js';
 import type { AdapterSummary } from '../backend/report.js';
-import { toErrorRecord } from '../trial-runner/in-process-runner.js';
+import { toErrorRecord } from '../error-record.js';
 import type { Diagnostics, RetireCause } from './diagnostics.js';
 import type { Execution } from './execution.js';
 import type { PoolSettings } from './options.js';

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { TrialEvent } from '../trial-runner/runner.js';
-import { toErrorRecord } from '../trial-runner/in-process-runner.js';
+import { toErrorRecord } from '../error-record.js';
 import type { BackendChoice } from './backend-choice.js';
 import type { Note } from './diagnostics.js';
 import type { Execution } from './execution.js';

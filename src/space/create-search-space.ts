@@ -1,4 +1,5 @@
 import { ConfigError, describeValue } from '../errors.js';
+import { isPlainObject } from '../validate/index.js';
 import { decimalsOf, quantize } from '../math/quantize.js';
 import { isRangeSpec } from './constructors.js';
 import { NORMAL_DRAW_SIGMAS } from './decode.js';
@@ -302,10 +303,4 @@ function expandRange(spec: RangeSpec, fail: (rule: string) => ConfigError): numb
 
 function parameterError(path: string, rule: string, value: unknown): ConfigError {
   return new ConfigError(path, rule, value, `parameter ${JSON.stringify(path)}: ${rule} (got ${describeValue(value)})`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

@@ -3,19 +3,25 @@ import type { CalibrationReport, CandidateMeasurement, PoolSizeReport } from '..
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { PolicyDecision, PolicyRecord } from '../policy/policy.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
+import type { ErrorRecord } from '../error-record.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
 import type { ParamSet } from '../space/expression.js';
 
 /** HyperDrive's child-run states. */
 export type RunStatus = 'Queued' | 'Running' | 'Completed' | 'Canceled' | 'Failed';
+/*
+ * The records below whose shape the store owns outright are declared once, as schemas, and
+ * their types inferred; the import reads documents through the same schemas, so a field added
+ * here is read on import without a second list to keep.
+ */
+
 /** A sweep (HyperDrive parent run) goes through the same states. */
 export type SweepStatus = RunStatus;
 
 export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Completed', 'Canceled', 'Failed']);
 
-export interface ErrorRecord {
-  readonly message: string;
-  readonly stack: string | null;
-}
+export type { ErrorRecord } from '../error-record.js';
 
 /** Why a run was cancelled, as data the UI can explain. */
 export type TerminationRecord =
@@ -33,23 +39,31 @@ export type TerminationRecord =
   /** The run was still Queued or Running in the exported sweep document it was imported from. */
   | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running' };
 
-/** Why a sweep ended. */
-export type SweepEndReason =
-  | { readonly kind: 'max-total-runs'; readonly runs: number }
-  | { readonly kind: 'space-exhausted'; readonly runs: number }
-  | { readonly kind: 'max-duration'; readonly minutes: number }
-  | { readonly kind: 'canceled' }
-  | { readonly kind: 'metric-never-logged'; readonly metric: string; readonly logged: readonly string[] }
-  | { readonly kind: 'all-runs-failed'; readonly runs: number }
-  | { readonly kind: 'store-error' }
-  /** Paused, not failed: the browser's storage is full; free space, then continue the sweep. */
-  | { readonly kind: 'storage-full'; readonly message: string }
-  | { readonly kind: 'sampler-error' }
-  /**
+/** Why a sweep ended, in the kinds a sweep document may carry. */
+export const exportableEndReason = schema.union('an end reason', (kind) => `a "${kind}" end reason`, {
+  'max-total-runs': { runs: schema.count },
+  'space-exhausted': { runs: schema.count },
+  'max-duration': { minutes: schema.positive },
+  canceled: {},
+  'metric-never-logged': { metric: schema.name, logged: schema.metricNames },
+  'all-runs-failed': { runs: schema.count },
+  'store-error': {},
+  'sampler-error': {},
+  /*
    * Imported from a sweep document exported while the sweep was still Queued or Running: stored
    * as Canceled so that nothing ever tries to continue it (its trials are not here).
    */
-  | { readonly kind: 'imported-unfinished'; readonly status: 'Queued' | 'Running'; readonly exportedAt: string };
+  'imported-unfinished': {
+    status: schema.oneOf(['Queued', 'Running'] as const),
+    exportedAt: schema.isoTime,
+  },
+});
+
+/** Why a sweep ended. */
+export type SweepEndReason =
+  | Infer<typeof exportableEndReason>
+  /** Paused, not failed: the browser's storage is full; free space, then continue the sweep. */
+  | { readonly kind: 'storage-full'; readonly message: string };
 
 /** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
 export interface SweepConfigRecord {
@@ -66,14 +80,20 @@ export interface SweepConfigRecord {
   /** Ids of the sweeps it warm-started from (semantics §8), when any. */
   readonly resumeFrom?: readonly string[];
   /** The runs it resumed from their checkpoints, when any. */
-  readonly resumeChildRuns?: readonly { readonly sweepId: string; readonly runId: string }[];
+  readonly resumeChildRuns?: readonly RunReference[];
 }
 
+/** A run of an earlier sweep, by its ids. */
+export const runReference = schema.object('a run reference', { sweepId: schema.name, runId: schema.name });
+export type RunReference = Infer<typeof runReference>;
+
 /** What the sweep trains, as data: a function is kept by name only (it cannot be stored). */
-export type TrialSpec =
-  | { readonly kind: 'function'; readonly name: string }
-  | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'module'; readonly url: string };
+export const trialSpec = schema.union('a trial', (kind) => `a ${kind} trial`, {
+  function: { name: schema.name },
+  builtin: { name: schema.name },
+  module: { url: schema.url },
+});
+export type TrialSpec = Infer<typeof trialSpec>;
 
 export interface ExperimentRecord {
   readonly workspace: string;
@@ -133,12 +153,13 @@ export type BackendCalibrationRecord = CalibrationReport;
 /** One backend's calibration, stored as the pool measured it. */
 export type BackendMeasurementRecord = CandidateMeasurement;
 
-export interface BackendNoteRecord {
-  readonly time: number;
+export const backendNoteRecord = schema.object('a backend note', {
+  time: schema.time,
   /** The run it concerns, or null for the pool as a whole. */
-  readonly runId: string | null;
-  readonly message: string;
-}
+  runId: schema.nullable(schema.name),
+  message: schema.message,
+});
+export type BackendNoteRecord = Infer<typeof backendNoteRecord>;
 
 export interface RunRecord {
   readonly id: string;
@@ -166,21 +187,30 @@ export interface RunRecord {
   /** The run's latest checkpoint; absent in records stored before checkpoints existed. */
   readonly checkpoint?: CheckpointSummary | null;
   /** The checkpoint this run was resumed from (semantics §8 `resumeChildRuns`), if any. */
-  readonly resumedFrom?: { readonly sweepId: string; readonly runId: string; readonly sequence: number } | null;
+  readonly resumedFrom?: ResumedFrom | null;
 }
 
+/** The checkpoint a run was resumed from. */
+export const resumedFrom = schema.object('a resumed-from reference', {
+  sweepId: schema.name,
+  runId: schema.name,
+  sequence: schema.count,
+});
+export type ResumedFrom = Infer<typeof resumedFrom>;
+
 /** What a run record says of its latest checkpoint (the data itself is in the checkpoint store). */
-export interface CheckpointSummary {
-  readonly sequence: number;
-  readonly time: number;
+export const checkpointSummary = schema.object('a checkpoint summary', {
+  sequence: schema.count,
+  time: schema.time,
   /** Primary-metric intervals reported when it was taken. */
-  readonly intervals: number;
+  intervals: schema.count,
   /** How many values of each metric had been logged when it was taken (to continue the curves). */
-  readonly metricCounts: Readonly<Record<string, number>>;
-  readonly bytes: number;
+  metricCounts: schema.mapOf('values logged per metric', schema.count),
+  bytes: schema.count,
   /** Whether it holds a model (`model.json` + `weights.bin`), i.e. whether it can be exported. */
-  readonly model: boolean;
-}
+  model: schema.boolean,
+});
+export type CheckpointSummary = Infer<typeof checkpointSummary>;
 
 export interface MetricPoint {
   readonly sweepId: string;

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { createRunContext } from '../run-logger/run-context.js';
 import { RunCanceledError, type TrainFunction } from '../run-logger/run.js';
-import type { ErrorRecord } from '../store/records.js';
+import { toErrorRecord } from '../error-record.js';
 import type { TrialExecution, TrialListener, TrialOutcome, TrialRequest, TrialRunner } from './runner.js';
 
 export interface InProcessRunnerOptions {
@@ -123,10 +123,4 @@ async function resolveTrain(
   return train as TrainFunction;
 }
 
-/** Keeps message and stack of whatever was thrown, including non-Error values. */
-export function toErrorRecord(error: unknown): ErrorRecord {
-  if (error instanceof Error) {
-    return { message: `${error.name}: ${error.message}`, stack: error.stack ?? null };
-  }
-  return { message: `thrown value: ${String(error)}`, stack: null };
-}
+// Callers still find it here; it lives beside the errors.

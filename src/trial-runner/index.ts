@@ -7,4 +7,5 @@ export type {
   TrialRequest,
   TrialRunner,
 } from './runner.js';
-export { InProcessRunner, toErrorRecord, type InProcessRunnerOptions } from './in-process-runner.js';
+export { toErrorRecord } from '../error-record.js';
+export { InProcessRunner, type InProcessRunnerOptions } from './in-process-runner.js';

@@ -1,7 +1,7 @@
 import type { CheckpointData, ResumePoint } from '../run-logger/checkpoint.js';
 import type { TrainFunction } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
-import type { ErrorRecord } from '../store/records.js';
+import type { ErrorRecord } from '../error-record.js';
 
 /**
  * What a trial trains: a function in this thread (in-process runner only: functions cannot
