@@ -1,6 +1,8 @@
 import { PrimaryMetricGoal } from '../metric/goal.js';
-import type { PolicyDecision, PolicyEvidence, PolicyKind, PolicyRecord } from '../policy/policy.js';
-import type { SamplingKind, SamplingRecord } from '../sampling/sampler.js';
+import type { PolicyDecision, PolicyEvidence, PolicyRecord } from '../policy/policy.js';
+import { POLICY_KINDS } from '../policy/registry.js';
+import { SAMPLING_KINDS } from '../sampling/registry.js';
+import type { SamplingRecord } from '../sampling/sampler.js';
 import { BACKEND_CHAIN, type BackendRequest } from '../backend/names.js';
 import type { AdapterSummary } from '../backend/report.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
@@ -58,15 +60,6 @@ const L = SWEEP_DOCUMENT_LIMITS;
 /** semantics §6. */
 const MAX_CONCURRENT_RUNS = 100;
 const STATUSES: readonly RunStatus[] = ['Queued', 'Running', 'Completed', 'Canceled', 'Failed'];
-const POLICY_KINDS: readonly PolicyKind[] = [
-  'bandit',
-  'median-stopping',
-  'truncation-selection',
-  'asha',
-  'hyperband',
-  'no-termination',
-];
-const SAMPLING_KINDS: readonly SamplingKind[] = ['random', 'grid', 'bayesian'];
 const GOALS: readonly PrimaryMetricGoal[] = [PrimaryMetricGoal.MAXIMIZE, PrimaryMetricGoal.MINIMIZE];
 
 const message = (path: string, value: unknown): string => readText(path, value, L.maxTextFieldLength);
