@@ -26,6 +26,19 @@ export function axisStyle(theme: ChartTheme): {
 }
 
 /**
+ * The range of a numeric plot column's axis (see `plotColumn`): log10 when the column is log
+ * scaled, linear otherwise, over the column's extent. Shared by the scatter and parallel axes.
+ */
+export function numericAxisRange(column: { readonly log: boolean; readonly extent: readonly [number, number] }) {
+  return {
+    type: column.log ? ('log' as const) : ('value' as const),
+    min: column.extent[0],
+    max: column.extent[1],
+    ...(column.log ? { logBase: 10 } : {}),
+  };
+}
+
+/**
  * Plot area of the charts over steps (best so far, metric curves): margins fixed, axis labels
  * kept outside, so both line up when shown side by side.
  */
