@@ -118,6 +118,38 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
 }
 
 /**
+ * The model every built-in example trains: an input of `inputShape`, the example's own feature
+ * layers if any (`addFeatures`, e.g. conv blocks), `hiddenLayers` dense layers (each followed by
+ * dropout when `dropout` > 0), then the output layer, compiled with a fresh optimizer.
+ * `classes` 1 means a binary label (sigmoid, binary cross-entropy), as in `classifierWorkload`;
+ * more means one-hot classes (softmax, categorical cross-entropy). compile() does not take
+ * ownership of the optimizer (a TF.js trap), so it is returned to be disposed separately.
+ */
+export function buildClassifier(
+  hp: CommonHyperparameters,
+  inputShape: readonly number[],
+  classes: number,
+  addFeatures?: (model: tf.Sequential) => void,
+): { model: tf.Sequential; optimizer: tf.Optimizer } {
+  const model = tf.sequential();
+  model.add(tf.layers.inputLayer({ inputShape: [...inputShape] }));
+  addFeatures?.(model);
+  for (let i = 0; i < hp.hiddenLayers; i++) {
+    model.add(tf.layers.dense({ units: hp.hiddenUnits, activation: hp.activation }));
+    if (hp.dropout > 0) model.add(tf.layers.dropout({ rate: hp.dropout }));
+  }
+  const binary = classes === 1;
+  model.add(tf.layers.dense({ units: classes, activation: binary ? 'sigmoid' : 'softmax' }));
+  const optimizer = makeOptimizer(hp.optimizer, hp.learningRate);
+  model.compile({
+    optimizer,
+    loss: binary ? 'binaryCrossentropy' : 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return { model, optimizer };
+}
+
+/**
  * Lets other tasks run (metric flushes, a cancel message) without requestAnimationFrame, which
  * does not exist in some workers and stalls in hidden tabs. A MessageChannel turn avoids the
  * 4 ms clamp nested timeouts get.

@@ -4,7 +4,7 @@ import type { Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   classifierWorkload,
-  makeOptimizer,
+  buildClassifier,
   readCommon,
   readInteger,
   trainBuiltIn,
@@ -44,23 +44,20 @@ export function readCnn(params: ParamSet): CnnHyperparameters {
 }
 
 function build(hp: CnnHyperparameters): { model: tf.Sequential; optimizer: tf.Optimizer } {
-  const model = tf.sequential();
-  model.add(tf.layers.inputLayer({ inputShape: [DIGITS_SIDE, DIGITS_SIDE, 1] }));
-  for (let i = 0; i < hp.convLayers; i++) {
-    model.add(
-      tf.layers.conv2d({ filters: hp.filters, kernelSize: hp.kernelSize, padding: 'same', activation: hp.activation }),
-    );
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  }
-  model.add(tf.layers.flatten());
-  for (let i = 0; i < hp.hiddenLayers; i++) {
-    model.add(tf.layers.dense({ units: hp.hiddenUnits, activation: hp.activation }));
-    if (hp.dropout > 0) model.add(tf.layers.dropout({ rate: hp.dropout }));
-  }
-  model.add(tf.layers.dense({ units: DIGITS_CLASSES, activation: 'softmax' }));
-  const optimizer = makeOptimizer(hp.optimizer, hp.learningRate);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return { model, optimizer };
+  return buildClassifier(hp, [DIGITS_SIDE, DIGITS_SIDE, 1], DIGITS_CLASSES, (model) => {
+    for (let i = 0; i < hp.convLayers; i++) {
+      model.add(
+        tf.layers.conv2d({
+          filters: hp.filters,
+          kernelSize: hp.kernelSize,
+          padding: 'same',
+          activation: hp.activation,
+        }),
+      );
+      model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    }
+    model.add(tf.layers.flatten());
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { DIGITS_CLASSES, DIGITS_FEATURES } from '../datasets/digits.js';
 import type { Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
-import { classifierWorkload, makeOptimizer, readCommon, trainBuiltIn, type CommonHyperparameters } from './common.js';
+import { classifierWorkload, buildClassifier, readCommon, trainBuiltIn, type CommonHyperparameters } from './common.js';
 import { digitsTensors } from './digits-data.js';
 import type { CalibrationWorkload } from './env.js';
 
@@ -18,17 +18,7 @@ export const DIGITS_MLP_DEFAULTS: CommonHyperparameters = {
 };
 
 function build(hp: CommonHyperparameters): { model: tf.Sequential; optimizer: tf.Optimizer } {
-  const model = tf.sequential();
-  model.add(tf.layers.inputLayer({ inputShape: [DIGITS_FEATURES] }));
-  for (let i = 0; i < hp.hiddenLayers; i++) {
-    model.add(tf.layers.dense({ units: hp.hiddenUnits, activation: hp.activation }));
-    if (hp.dropout > 0) model.add(tf.layers.dropout({ rate: hp.dropout }));
-  }
-  model.add(tf.layers.dense({ units: DIGITS_CLASSES, activation: 'softmax' }));
-  // compile() does not take ownership of the optimizer: it is disposed separately.
-  const optimizer = makeOptimizer(hp.optimizer, hp.learningRate);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return { model, optimizer };
+  return buildClassifier(hp, [DIGITS_FEATURES], DIGITS_CLASSES);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
   classifierWorkload,
-  makeOptimizer,
+  buildClassifier,
   readCommon,
   trainBuiltIn,
   type CommonHyperparameters,
@@ -25,17 +25,7 @@ export const SPIRAL_DEFAULTS: CommonHyperparameters = {
 };
 
 function build(hp: CommonHyperparameters): { model: tf.Sequential; optimizer: tf.Optimizer } {
-  const model = tf.sequential();
-  model.add(tf.layers.inputLayer({ inputShape: [2] }));
-  for (let i = 0; i < hp.hiddenLayers; i++) {
-    model.add(tf.layers.dense({ units: hp.hiddenUnits, activation: hp.activation }));
-    if (hp.dropout > 0) model.add(tf.layers.dropout({ rate: hp.dropout }));
-  }
-  model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
-  // The optimizer is not disposed with the model (a TF.js trap), so keep it to dispose it.
-  const optimizer = makeOptimizer(hp.optimizer, hp.learningRate);
-  model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  return { model, optimizer };
+  return buildClassifier(hp, [2], 1);
 }
 
 function tensors(train: PointSet, validation: PointSet): TensorData {

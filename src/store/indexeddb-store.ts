@@ -184,19 +184,21 @@ export class IndexedDbStore implements Store {
   }
 
   async putExperiment(record: ExperimentRecord): Promise<void> {
-    this.admit('putExperiment');
-    const copy = this.cloneIn('putExperiment', record);
-    this.checkKey('putExperiment', [copy.workspace, copy.name]);
-    this.buffer.addExperiment(copy);
-    this.schedule(RECORD_DELAY_MS);
+    this.bufferRecord(
+      'putExperiment',
+      record,
+      (copy) => [copy.workspace, copy.name],
+      (copy) => this.buffer.addExperiment(copy),
+    );
   }
 
   async putSweep(record: SweepRecord): Promise<void> {
-    this.admit('putSweep');
-    const copy = this.cloneIn('putSweep', record);
-    this.checkKey('putSweep', copy.id);
-    this.buffer.addSweep(copy);
-    this.schedule(RECORD_DELAY_MS);
+    this.bufferRecord(
+      'putSweep',
+      record,
+      (copy) => copy.id,
+      (copy) => this.buffer.addSweep(copy),
+    );
   }
 
   /**
@@ -205,19 +207,21 @@ export class IndexedDbStore implements Store {
    * `putSweep`, and committed in the same order.
    */
   async putBackendReport(sweepId: string, report: SweepBackendReport): Promise<void> {
-    this.admit('putBackendReport');
-    const copy = this.cloneIn('putBackendReport', report);
-    this.checkKey('putBackendReport', sweepId);
-    this.buffer.addBackendReport(sweepId, copy);
-    this.schedule(RECORD_DELAY_MS);
+    this.bufferRecord(
+      'putBackendReport',
+      report,
+      () => sweepId,
+      (copy) => this.buffer.addBackendReport(sweepId, copy),
+    );
   }
 
   async putRun(record: RunRecord): Promise<void> {
-    this.admit('putRun');
-    const copy = this.cloneIn('putRun', record);
-    this.checkKey('putRun', copy.id);
-    this.buffer.addRun(copy);
-    this.schedule(RECORD_DELAY_MS);
+    this.bufferRecord(
+      'putRun',
+      record,
+      (copy) => copy.id,
+      (copy) => this.buffer.addRun(copy),
+    );
   }
 
   async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
@@ -432,6 +436,19 @@ export class IndexedDbStore implements Store {
   }
 
   /** Refuses a write on a closed store, and reports a failed batch to the first write after it. */
+  /**
+   * What every single-record write does: refuse once closed or failed, clone the record so the
+   * caller's later changes cannot reach the buffer, reject a key IndexedDB would refuse while the
+   * caller can still be told, then buffer it and schedule the flush.
+   */
+  private bufferRecord<T>(op: string, record: T, key: (copy: T) => unknown, add: (copy: T) => void): void {
+    this.admit(op);
+    const copy = this.cloneIn(op, record);
+    this.checkKey(op, key(copy));
+    add(copy);
+    this.schedule(RECORD_DELAY_MS);
+  }
+
   private admit(op: string): void {
     if (this.closedError !== null) throw new Error(`${op}: ${this.closedError.message}`, { cause: this.closedError });
     const failure = this.takeFailure();

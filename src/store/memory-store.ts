@@ -47,25 +47,11 @@ export class MemoryStore implements Store {
   }
 
   async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
-    for (const point of points) {
-      let list = this.metrics.get(point.sweepId);
-      if (list === undefined) {
-        list = [];
-        this.metrics.set(point.sweepId, list);
-      }
-      list.push({ ...point });
-    }
+    appendBySweep(this.metrics, points, (point) => ({ ...point }));
   }
 
   async appendDecisions(records: readonly DecisionRecord[]): Promise<void> {
-    for (const record of records) {
-      let list = this.decisions.get(record.sweepId);
-      if (list === undefined) {
-        list = [];
-        this.decisions.set(record.sweepId, list);
-      }
-      list.push(structuredClone(record));
-    }
+    appendBySweep(this.decisions, records, (record) => structuredClone(record));
   }
 
   async putCheckpoint(record: CheckpointRecord): Promise<void> {
@@ -133,4 +119,20 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Appends copies of `items` to their sweep's list (metrics and decisions are kept per sweep). */
+function appendBySweep<T extends { readonly sweepId: string }>(
+  bySweep: Map<string, T[]>,
+  items: readonly T[],
+  copy: (item: T) => T,
+): void {
+  for (const item of items) {
+    let list = bySweep.get(item.sweepId);
+    if (list === undefined) {
+      list = [];
+      bySweep.set(item.sweepId, list);
+    }
+    list.push(copy(item));
+  }
 }

@@ -1,4 +1,4 @@
-import { h, replaceChildren } from './dom.js';
+import { h, panel, replaceChildren } from './dom.js';
 import type { ChartSelection, StudioChart } from './view-model/chart-data.js';
 import type { SweepModel } from './view-model/sweep-model.js';
 
@@ -41,12 +41,7 @@ export class ChartsPanel {
       );
       this.slots.set(kind, slot);
       const id = `chart-${kind}-title`;
-      return h(
-        'section',
-        { className: `panel chart ${wide ? 'wide' : ''}`, attrs: { 'aria-labelledby': id } },
-        h('h3', { attrs: { id }, text: title }),
-        slot,
-      );
+      return panel({ kind: `chart ${wide ? 'wide' : ''}`, titleId: id, title }, slot);
     });
     this.element = h('div', { className: 'charts' }, ...sections);
   }

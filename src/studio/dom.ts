@@ -53,6 +53,25 @@ export function replaceChildren(parent: Element, ...children: readonly Child[]):
   append(parent, ...children);
 }
 
+/**
+ * A Studio panel: a `section` of class `panel` (plus `kind`) named by its own `h3` heading
+ * through aria-labelledby, so assistive technology announces each panel by its title.
+ */
+export function panel(
+  options: { readonly kind?: string; readonly titleId: string; readonly title: string; readonly testId?: string },
+  ...children: readonly Child[]
+): HTMLElement {
+  return h(
+    'section',
+    {
+      className: options.kind === undefined ? 'panel' : `panel ${options.kind}`,
+      attrs: { 'data-testid': options.testId, 'aria-labelledby': options.titleId },
+    },
+    h('h3', { attrs: { id: options.titleId }, text: options.title }),
+    ...children,
+  );
+}
+
 let ids = 0;
 /** A document-unique id for label/aria wiring. */
 export function uid(prefix: string): string {

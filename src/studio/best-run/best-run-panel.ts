@@ -1,5 +1,5 @@
 import { bestRun, flattenParams, type RunRecord } from '../engine.js';
-import { announce, formatValue, h, replaceChildren } from '../dom.js';
+import { announce, formatValue, h, panel, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 
 export interface BestRunActions {
@@ -26,12 +26,7 @@ export class BestRunPanel {
     private readonly actions: BestRunActions,
   ) {
     this.body = h('div', { className: 'best-body' });
-    this.element = h(
-      'section',
-      { className: 'panel best-run', attrs: { 'data-testid': 'best-run', 'aria-labelledby': 'best-title' } },
-      h('h3', { attrs: { id: 'best-title' }, text: 'Best run' }),
-      this.body,
-    );
+    this.element = panel({ kind: 'best-run', testId: 'best-run', titleId: 'best-title', title: 'Best run' }, this.body);
     this.update();
   }
 

@@ -4,8 +4,8 @@ import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { h } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
-import { axisStyle, textStyle, tooltipBase } from './echarts-style.js';
-import { formatNumber, runLabel, truncate } from './format.js';
+import { metricAxis, STEP_CHART_GRID, stepAxis, textStyle, tooltipBase } from './echarts-style.js';
+import { formatNumber, runLabel } from './format.js';
 import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
 import { runTooltip } from './run-tooltip.js';
 import { applyOption, contentKey, syncSize } from './shell.js';
@@ -122,7 +122,6 @@ class BestSoFarImpl extends ChartLifecycle implements BestSoFarChart {
 
   private option(data: ChartData, points: readonly Point[], width: number): ChartOption {
     const theme = this.shell.theme;
-    const axis = axisStyle(theme);
     const n = data.runs.length;
     const faded = this.highlighted.size > 0 ? 0.3 : 1;
     const size = n <= 50 ? 9 : n <= 300 ? 7 : 5;
@@ -157,31 +156,9 @@ class BestSoFarImpl extends ChartLifecycle implements BestSoFarChart {
       animation: false,
       textStyle: textStyle(theme),
       tooltip: tooltipBase(theme, (params: unknown) => this.tooltip(params)),
-      grid: { left: 12, right: 20, top: 30, bottom: 30, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-      xAxis: {
-        type: 'value',
-        min: 1,
-        max: Math.max(2, n),
-        minInterval: 1,
-        name: 'Run',
-        nameLocation: 'middle',
-        nameGap: 24,
-        ...axis,
-        splitLine: { show: false },
-        axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatNumber(v) },
-      },
-      yAxis: {
-        type: 'value',
-        scale: true,
-        name: truncate(data.primaryMetric, Math.max(12, Math.floor(width / 9))),
-        nameLocation: 'end',
-        nameGap: 12,
-        ...axis,
-        nameTextStyle: { ...axis.nameTextStyle, align: 'left' },
-        axisLine: { show: false },
-        axisTick: { show: false },
-        axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatNumber(v) },
-      },
+      grid: STEP_CHART_GRID,
+      xAxis: stepAxis(theme, 'Run', Math.max(2, n)),
+      yAxis: metricAxis(theme, data.primaryMetric, width, { scale: true }),
       series: [
         step,
         scatter(plain, { symbolSize: size, z: 2, itemStyle: { color: withAlpha(theme.muted, 0.55 * faded) } }),

@@ -67,24 +67,16 @@ export async function createChart<K extends ChartKind>(
   }
 }
 
+/** `createChart` with its kind fixed: the public per-kind factories below. */
+function chartFactory<K extends ChartKind>(
+  kind: K,
+): (container: HTMLElement, options?: ChartOptionsByKind[K]) => Promise<ChartByKind[K]> {
+  return (container, options) => createChart(kind, container, options);
+}
+
 /** The charts one by one, loaded the same lazy way. */
-export const createMetricChart = (
-  container: HTMLElement,
-  options?: ChartOptionsByKind['metric'],
-): Promise<ChartByKind['metric']> => createChart('metric', container, options);
-export const createParallelCoordinates = (
-  container: HTMLElement,
-  options?: ChartOptionsByKind['parallel'],
-): Promise<ChartByKind['parallel']> => createChart('parallel', container, options);
-export const createScatter2D = (
-  container: HTMLElement,
-  options?: ChartOptionsByKind['scatter-2d'],
-): Promise<ChartByKind['scatter-2d']> => createChart('scatter-2d', container, options);
-export const createScatter3D = (
-  container: HTMLElement,
-  options?: ChartOptionsByKind['scatter-3d'],
-): Promise<ChartByKind['scatter-3d']> => createChart('scatter-3d', container, options);
-export const createBestSoFar = (
-  container: HTMLElement,
-  options?: ChartOptionsByKind['best-so-far'],
-): Promise<ChartByKind['best-so-far']> => createChart('best-so-far', container, options);
+export const createMetricChart = chartFactory('metric');
+export const createParallelCoordinates = chartFactory('parallel');
+export const createScatter2D = chartFactory('scatter-2d');
+export const createScatter3D = chartFactory('scatter-3d');
+export const createBestSoFar = chartFactory('best-so-far');

@@ -16,9 +16,9 @@
 // pointer), which is cheaper than any scene graph over 1000 polylines.
 import type { ChartData, ChartRun, ChartSelection } from '../view-model/chart-data.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
-import { axisStyle, textStyle } from './echarts-style.js';
+import { metricAxis, STEP_CHART_GRID, stepAxis, textStyle } from './echarts-style.js';
 import { h, LabelledSelect } from './dom.js';
-import { formatNumber, runLabel, truncate } from './format.js';
+import { formatNumber, runLabel } from './format.js';
 import { ChartLifecycle } from './lifecycle.js';
 import { runTooltip } from './run-tooltip.js';
 import { sizeCanvas, SlicedLayer } from './canvas-layer.js';
@@ -404,36 +404,12 @@ class MetricChartImpl extends ChartLifecycle implements MetricChart {
     width: number,
   ): ChartOption {
     const theme = this.shell.theme;
-    const axis = axisStyle(theme);
     return {
       animation: false,
       textStyle: textStyle(theme),
-      grid: { left: 12, right: 20, top: 30, bottom: 30, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-      xAxis: {
-        type: 'value',
-        min: 1,
-        max: xMax,
-        minInterval: 1,
-        name: isPrimary ? 'Interval' : 'Report',
-        nameLocation: 'middle',
-        nameGap: 24,
-        ...axis,
-        splitLine: { show: false },
-        axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatNumber(v) },
-      },
-      yAxis: {
-        type: 'value',
-        min: yMin,
-        max: yMax,
-        name: truncate(metric, Math.max(12, Math.floor(width / 9))),
-        nameLocation: 'end',
-        nameGap: 12,
-        ...axis,
-        nameTextStyle: { ...axis.nameTextStyle, align: 'left' },
-        axisLine: { show: false },
-        axisTick: { show: false },
-        axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatNumber(v) },
-      },
+      grid: STEP_CHART_GRID,
+      xAxis: stepAxis(theme, isPrimary ? 'Interval' : 'Report', xMax),
+      yAxis: metricAxis(theme, metric, width, { min: yMin, max: yMax }),
       series: [],
     };
   }

@@ -12,7 +12,7 @@ import { sizeCanvas, SlicedLayer } from './canvas-layer.js';
 import { coordinate, metricExtent, plotColumn, type PlotColumn } from './columns.js';
 import { h } from './dom.js';
 import { initChart, type EChartsType, type ParallelAxisOption, type ParallelChartOption } from './echarts-setup.js';
-import { axisStyle, metricVisualMap, textStyle } from './echarts-style.js';
+import { axisStyle, metricVisualMap, numericAxisRange, textStyle } from './echarts-style.js';
 import { FloatingTooltip } from './floating-tooltip.js';
 import { formatNumber, niceExtent, truncate } from './format.js';
 import { ChartLifecycle } from './lifecycle.js';
@@ -546,10 +546,7 @@ class ParallelCoordinatesImpl extends ChartLifecycle implements ParallelCoordina
     }
     return {
       ...common,
-      type: plot.log ? 'log' : 'value',
-      min: plot.extent[0],
-      max: plot.extent[1],
-      ...(plot.log ? { logBase: 10 } : {}),
+      ...numericAxisRange(plot),
       axisLabel: { ...label, formatter: (v: number) => formatNumber(v) },
     };
   }

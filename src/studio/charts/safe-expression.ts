@@ -59,28 +59,34 @@ export function compileSizeExpression(source: string): SizeExpression {
     }
     throw new Error(`Invalid expression: unexpected ${t.value}`);
   };
-  const product = (): Node => {
-    let left = atom();
+  // Both precedence levels parse the same way: operands of the level below, joined left to right
+  // by this level's operators.
+  const level = (operand: () => Node, operators: ReadonlyMap<string, (a: number, b: number) => number>) => (): Node => {
+    let left = operand();
     for (;;) {
       const t = peek();
-      if (t?.kind !== 'op' || (t.value !== '*' && t.value !== '/')) return left;
+      const apply = t?.kind === 'op' ? operators.get(t.value) : undefined;
+      if (apply === undefined) return left;
       i += 1;
       const a = left;
-      const b = atom();
-      left = t.value === '*' ? (env) => a(env) * b(env) : (env) => a(env) / b(env);
+      const b = operand();
+      left = (env) => apply(a(env), b(env));
     }
   };
-  function sum(): Node {
-    let left = product();
-    for (;;) {
-      const t = peek();
-      if (t?.kind !== 'op' || (t.value !== '+' && t.value !== '-')) return left;
-      i += 1;
-      const a = left;
-      const b = product();
-      left = t.value === '+' ? (env) => a(env) + b(env) : (env) => a(env) - b(env);
-    }
-  }
+  const product = level(
+    atom,
+    new Map([
+      ['*', (a, b) => a * b],
+      ['/', (a, b) => a / b],
+    ]),
+  );
+  const sum = level(
+    product,
+    new Map([
+      ['+', (a, b) => a + b],
+      ['-', (a, b) => a - b],
+    ]),
+  );
   let result: SizeExpression;
   if (take('[')) {
     const items: Node[] = [sum()];

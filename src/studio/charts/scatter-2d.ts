@@ -6,7 +6,7 @@ import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { coordinate, groupByColour, jitter, metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
 import { LabelledSelect } from './dom.js';
 import { initChart, type ChartOption, type EChartsType } from './echarts-setup.js';
-import { axisStyle, metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
+import { axisStyle, metricVisualMap, numericAxisRange, textStyle, tooltipBase } from './echarts-style.js';
 import { formatNumber, truncate } from './format.js';
 import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
 import { pointTooltip } from './run-tooltip.js';
@@ -61,10 +61,7 @@ export function paramAxis(column: PlotColumn, theme: ChartTheme, position: 'x' |
   }
   return {
     ...common,
-    type: column.log ? 'log' : 'value',
-    min: column.extent[0],
-    max: column.extent[1],
-    ...(column.log ? { logBase: 10 } : {}),
+    ...numericAxisRange(column),
     splitLine: axis.splitLine,
     axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatNumber(v) },
   };

@@ -7,7 +7,7 @@ import type { ChartData, ChartRun } from '../view-model/chart-data.js';
 import { metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
 import { h, LabelledSelect } from './dom.js';
 import { initChart, use, type EChartsType } from './echarts-setup.js';
-import { metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
+import { metricVisualMap, numericAxisRange, textStyle, tooltipBase } from './echarts-style.js';
 import { formatNumber, truncate } from './format.js';
 import { ChartLifecycle, entryAt } from './lifecycle.js';
 import { pointTooltip } from './run-tooltip.js';
@@ -110,12 +110,9 @@ function axisOption(column: PlotColumn, theme: ChartTheme): Axis3DOption {
     };
   }
   return {
-    type: column.log ? 'log' : 'value',
+    ...numericAxisRange(column),
     name,
     nameGap: 26,
-    min: column.extent[0],
-    max: column.extent[1],
-    ...(column.log ? { logBase: 10 } : {}),
     nameTextStyle: { ...text, color: theme.fg, fontSize: 12 },
     axisLabel: { textStyle: text, formatter: (v: number) => formatNumber(v) },
     axisPointer: { label: { formatter: (v: number) => formatNumber(v) } },

@@ -4,8 +4,8 @@
 
 export type ColorScheme = 'light' | 'dark';
 
-export interface ChartTheme {
-  readonly scheme: ColorScheme;
+/** The page colours a chart reads; also the shape of the per-scheme fallbacks. */
+interface Palette {
   readonly fg: string;
   readonly bg: string;
   readonly muted: string;
@@ -15,22 +15,15 @@ export interface ChartTheme {
   readonly ok: string;
   readonly warn: string;
   readonly bad: string;
+}
+
+export interface ChartTheme extends Palette {
+  readonly scheme: ColorScheme;
   readonly fontFamily: string;
   /** Sequential scale from the worst to the best primary metric (already oriented for the goal by the caller). */
   readonly metricScale: readonly string[];
   /** Runs that have not reported the primary metric yet. */
   readonly noMetric: string;
-}
-
-interface Palette {
-  readonly fg: string;
-  readonly bg: string;
-  readonly muted: string;
-  readonly line: string;
-  readonly accent: string;
-  readonly ok: string;
-  readonly warn: string;
-  readonly bad: string;
 }
 
 // The fallbacks are the app shell's own palette (src/app/demo.css) plus an accent.

@@ -1,5 +1,5 @@
 import type { BackendCalibrationRecord, SweepBackendReport } from '../engine.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, panel, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 
 /**
@@ -20,10 +20,8 @@ export class PoolReport {
 
   constructor(private readonly model: SweepModel) {
     this.body = h('div');
-    this.element = h(
-      'section',
-      { className: 'panel pool-report', attrs: { 'data-testid': 'backend-report', 'aria-labelledby': 'pool-title' } },
-      h('h3', { attrs: { id: 'pool-title' }, text: 'Backend' }),
+    this.element = panel(
+      { kind: 'pool-report', testId: 'backend-report', titleId: 'pool-title', title: 'Backend' },
       this.body,
     );
     this.update();

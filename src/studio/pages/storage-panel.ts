@@ -1,5 +1,5 @@
 import { listSavedModels, removeSavedModel, requestPersistence, storageReport } from '../engine.js';
-import { announce, h, replaceChildren } from '../dom.js';
+import { announce, h, panel, replaceChildren } from '../dom.js';
 
 function bytes(n: number | null): string {
   if (n === null) return 'unknown';
@@ -20,10 +20,8 @@ export class StoragePanel {
   constructor() {
     this.summary = h('div', { attrs: { 'aria-live': 'polite' } });
     this.models = h('div', { attrs: { 'data-testid': 'saved-models' } });
-    this.element = h(
-      'section',
-      { className: 'panel storage', attrs: { 'aria-labelledby': 'storage-title', 'data-testid': 'storage' } },
-      h('h3', { attrs: { id: 'storage-title' }, text: 'Storage in this browser' }),
+    this.element = panel(
+      { kind: 'storage', testId: 'storage', titleId: 'storage-title', title: 'Storage in this browser' },
       this.summary,
       h('h4', { text: 'Models saved to indexeddb://' }),
       this.models,

@@ -1,7 +1,7 @@
 import { requestPersistence, savedModelExists, type SweepEndReason, type SweepRecord } from '../engine.js';
 import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
-import { announce, formatDuration, formatValue, h, replaceChildren } from '../dom.js';
+import { announce, formatDuration, formatValue, h, panel, replaceChildren } from '../dom.js';
 import { downloadSweep } from '../export-actions.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 import type { LiveSweep, StudioSession } from '../session.js';
@@ -112,12 +112,7 @@ export class SweepPage {
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
       this.compare.element,
-      h(
-        'section',
-        { className: 'panel', attrs: { 'aria-labelledby': 'runs-title' } },
-        h('h3', { attrs: { id: 'runs-title' }, text: 'Runs' }),
-        this.table.element,
-      ),
+      panel({ titleId: 'runs-title', title: 'Runs' }, this.table.element),
       embedSnippet(record.id, this.context.session.name),
     );
     this.unsubscribe = model.subscribe(() => this.refresh());
