@@ -1,3 +1,4 @@
+import type { SweepFilePolicy, WrittenSweepFilePolicy } from '../policy/registry.js';
 import type { ExpressionKind } from '../space/expression.js';
 import { EXPRESSION_FILE_FIELDS, EXPRESSION_KINDS } from '../space/registry.js';
 /**
@@ -108,44 +109,12 @@ export interface SpecObjective {
   readonly goal: SpecGoal;
 }
 
-export type SpecEarlyTermination =
-  | {
-      readonly type: 'bandit';
-      /** Exactly one of slack_factor and slack_amount. */
-      readonly slack_factor?: number;
-      readonly slack_amount?: number;
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-    }
-  | {
-      readonly type: 'median_stopping';
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-    }
-  | {
-      readonly type: 'truncation_selection';
-      readonly truncation_percentage: number;
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-      readonly exclude_finished_jobs: boolean;
-    }
-  | {
-      /** Overdrive extension: asynchronous successive halving (AshaPolicy). */
-      readonly type: 'asha';
-      readonly reduction_factor: number;
-      readonly min_interval: number;
-      /** Absent: no top rung, rungs go on while a run reports. */
-      readonly max_interval?: number;
-      readonly early_stopping_rate: number;
-    }
-  | {
-      /** Overdrive extension: Hyperband over ASHA brackets (HyperbandPolicy). */
-      readonly type: 'hyperband';
-      readonly reduction_factor: number;
-      readonly min_interval: number;
-      readonly max_interval: number;
-      readonly brackets: number;
-    };
+/**
+ * `early_termination`, every default written out: one member per policy, built from its
+ * registry row (src/policy/registry.ts), where each field's comment is. Bandit has exactly one
+ * of slack_factor and slack_amount; ASHA without max_interval has no top rung.
+ */
+export type SpecEarlyTermination = SweepFilePolicy;
 
 export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
 
@@ -252,36 +221,8 @@ export interface SweepFileInput {
     | { readonly type: 'grid' }
     | { readonly type: 'bayesian'; readonly seed?: number | string };
   readonly objective: { readonly primary_metric: string; readonly goal: string };
-  readonly early_termination?:
-    | {
-        readonly type: 'bandit';
-        readonly slack_factor?: number;
-        readonly slack_amount?: number;
-        readonly evaluation_interval?: number;
-        readonly delay_evaluation?: number;
-      }
-    | { readonly type: 'median_stopping'; readonly evaluation_interval?: number; readonly delay_evaluation?: number }
-    | {
-        readonly type: 'truncation_selection';
-        readonly truncation_percentage: number;
-        readonly evaluation_interval?: number;
-        readonly delay_evaluation?: number;
-        readonly exclude_finished_jobs?: boolean;
-      }
-    | {
-        readonly type: 'asha';
-        readonly reduction_factor?: number;
-        readonly min_interval?: number;
-        readonly max_interval?: number;
-        readonly early_stopping_rate?: number;
-      }
-    | {
-        readonly type: 'hyperband';
-        readonly reduction_factor?: number;
-        readonly min_interval?: number;
-        readonly max_interval: number;
-        readonly brackets?: number;
-      };
+  /** Fields with a default may be left out; see `SpecEarlyTermination`. */
+  readonly early_termination?: WrittenSweepFilePolicy;
   readonly limits?: {
     readonly max_total_trials?: number;
     readonly max_concurrent_trials?: number;
