@@ -3,6 +3,7 @@ export type {
   Sampler,
   SamplerContext,
   SamplingKind,
+  SamplingKinds,
   SamplingRecord,
   TrialObservation,
 } from './sampler.js';

@@ -27,11 +27,14 @@ export interface SamplingRow {
   readonly create: (definition: SearchSpaceDefinition, options: Readonly<Record<string, unknown>>) => ParameterSampling;
 }
 
-const SEED_OPTION: SamplingOption = { name: 'seed', azure: true };
+const SEED_OPTION = { name: 'seed', azure: true } as const satisfies SamplingOption;
 
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
-/** One row per sampling method; the sweep file, the stored record, Azure and the builder read these. */
-export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
+/**
+ * One row per sampling method; the sweep file, the stored record, Azure and the builder read
+ * these. The kind is declared by the implementation file (`SamplingKinds`, sampler.ts).
+ */
+const ROWS = [
   {
     kind: 'random',
     label: 'Random',
@@ -68,7 +71,17 @@ export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
     fileOnly: [],
     create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
   },
-];
+] as const satisfies readonly SamplingRow[];
+
+export const SAMPLING_REGISTRY: readonly SamplingRow[] = ROWS;
+
+/**
+ * Every kind an implementation declares (in `SamplingKinds`) has a row: where one lacks it,
+ * the compiler names it here.
+ */
+export type SamplingKindsWithoutRow = Exclude<SamplingKind, (typeof ROWS)[number]['kind']>;
+const EVERY_KIND_HAS_A_ROW: Readonly<Record<SamplingKindsWithoutRow, never>> = {};
+void EVERY_KIND_HAS_A_ROW;
 
 export const SAMPLING_KINDS: readonly SamplingKind[] = SAMPLING_REGISTRY.map((row) => row.kind);
 

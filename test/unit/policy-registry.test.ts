@@ -215,3 +215,22 @@ describe('a policy is its implementation file and its registry row', () => {
     expect(NO_FILE_POLICY_ROW.optuna).toBeNull();
   });
 });
+
+describe('each policy kind is declared by its implementation file', () => {
+  // `PolicyKinds` (policy.ts) is empty; each implementation adds its kind by declaration
+  // merging, and the registry's compile-time check wants a row for each. Here: the kinds
+  // declared are the registry's, one per file, none in policy.ts.
+  const root = join(import.meta.dirname, '../..');
+  const DECLARED = /^declare module '\.\/policy\.js' \{\s*interface PolicyKinds \{([^}]*)\}/m;
+  it('declares exactly the registry kinds, one file each', () => {
+    const byFile: Record<string, string[]> = {};
+    for (const name of readdirSync(join(root, 'src/policy'))) {
+      const match = DECLARED.exec(readFileSync(join(root, 'src/policy', name), 'utf8'));
+      if (match === null) continue;
+      byFile[name] = [...(match[1] ?? '').matchAll(/readonly '?([\w-]+)'?:/g)].map((m) => m[1] ?? '');
+    }
+    expect(Object.values(byFile).flat().sort()).toEqual([...POLICY_KINDS].sort());
+    for (const kinds of Object.values(byFile)) expect(kinds).toHaveLength(1);
+    expect(readFileSync(join(root, 'src/policy/policy.ts'), 'utf8')).toContain('export interface PolicyKinds {}');
+  });
+});
