@@ -25,4 +25,10 @@ export {
   samplingOptionNames,
   samplingRow,
 } from './registry.js';
-export type { SamplingOption, SamplingRow } from './registry.js';
+export type {
+  SamplingFileOnlyField,
+  SamplingOption,
+  SamplingRow,
+  SweepFileSampling,
+  WrittenSweepFileSampling,
+} from './registry.js';

@@ -1,4 +1,5 @@
 import type { SweepFilePolicy, WrittenSweepFilePolicy } from '../policy/registry.js';
+import type { SweepFileSampling, WrittenSweepFileSampling } from '../sampling/registry.js';
 import type { ExpressionKind } from '../space/expression.js';
 import { EXPRESSION_FILE_FIELDS, EXPRESSION_KINDS } from '../space/registry.js';
 /**
@@ -90,19 +91,13 @@ export interface SpecSearchSpace {
 
 export type SpecRandomRule = 'random' | 'sobol';
 
-export type SpecSamplingAlgorithm =
-  | {
-      readonly type: 'random';
-      /** Azure takes an integer; a non-empty string is accepted too (the JavaScript API allows it). */
-      readonly seed?: number | string;
-      readonly rule: SpecRandomRule;
-    }
-  | { readonly type: 'grid' }
-  | {
-      readonly type: 'bayesian';
-      /** Overdrive extension (Azure's Bayesian sampling takes none): replays the same suggestions. */
-      readonly seed?: number | string;
-    };
+/**
+ * `sampling_algorithm`, every default written out: one member per sampling method, built from
+ * its registry row (src/sampling/registry.ts). A seed is an integer in Azure; a non-empty
+ * string is accepted too (the JavaScript API allows it), and Bayesian's seed is an Overdrive
+ * extension (Azure's Bayesian sampling takes none) that replays the same suggestions.
+ */
+export type SpecSamplingAlgorithm = SweepFileSampling;
 
 export interface SpecObjective {
   readonly primary_metric: string;
@@ -208,18 +203,8 @@ export interface SweepFileInput {
   readonly properties?: Readonly<Record<string, SpecPrimitive>>;
   readonly compute?: string;
   readonly search_space: SpecSearchSpace;
-  readonly sampling_algorithm:
-    | 'random'
-    | 'grid'
-    | 'bayesian'
-    | {
-        readonly type: 'random';
-        readonly seed?: number | string;
-        readonly rule?: SpecRandomRule;
-        readonly logbase?: 'e';
-      }
-    | { readonly type: 'grid' }
-    | { readonly type: 'bayesian'; readonly seed?: number | string };
+  /** A method's name stands for its object with every option left out. */
+  readonly sampling_algorithm: WrittenSweepFileSampling;
   readonly objective: { readonly primary_metric: string; readonly goal: string };
   /** Fields with a default may be left out; see `SpecEarlyTermination`. */
   readonly early_termination?: WrittenSweepFilePolicy;
