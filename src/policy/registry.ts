@@ -62,9 +62,11 @@ const MAX_INTERVAL = {
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
 /**
  * One row per early-termination policy; every shape of a sweep (file, record, Azure, Optuna,
- * builder) reads these, and the types follow them: `PolicyKind` is the rows' kinds, and the
- * sweep file's `SpecEarlyTermination` is built from their file types and fields. A new policy
- * is its implementation file (with its Optuna pruner) and a row here.
+ * builder) reads these, and the types follow them: the sweep file's `SpecEarlyTermination`
+ * and `SweepFileInput.early_termination` are built from their file types and fields. A new
+ * policy is its implementation file and a row here: the file declares its kind and evidence
+ * (in `PolicyKinds`, which the compiler then wants a row for) and its Optuna pruner
+ * (`OptunaPruner`, which the row names); its unit tests come with it.
  */
 const ROWS = [
   {
