@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { otherRuns } from './history.js';
-import type { AshaEvidence, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
 import {
   describeRungs,
@@ -12,6 +12,34 @@ import {
   rungIntervals,
   type RungSchedule,
 } from './successive-halving.js';
+import type { OptunaPruner } from './row.js';
+
+declare module './policy.js' {
+  interface PolicyKinds {
+    readonly asha: AshaEvidence;
+  }
+}
+
+/** The numbers behind an ASHA decision at one rung (semantics §5 Beyond; see asha.ts). */
+export interface AshaEvidence {
+  readonly policy: 'asha';
+  /** The run's best value over intervals 1..resource (null when it logged no finite value). */
+  readonly value: number | null;
+  /** 0-based rung index k: the rung at interval minInterval·reductionFactor^(earlyStoppingRate + k). */
+  readonly rung: number;
+  /** The rung's interval (its resource). */
+  readonly resource: number;
+  readonly reductionFactor: number;
+  readonly earlyStoppingRate: number;
+  /** Runs recorded at this rung (every run that reached it, finished ones too), this one included. */
+  readonly comparedRuns: number;
+  /** floor(comparedRuns / reductionFactor): how many runs the top 1/eta holds; 0 = too few to cut. */
+  readonly keepCount: number;
+  /** 1 = best; ties share the better rank. */
+  readonly rank: number;
+  /** The worst value still in the top keepCount (null when keepCount is 0). */
+  readonly cutoff: number | null;
+}
 
 export interface AshaPolicyOptions {
   /** eta, an integer 2–100 (default 3): a rung keeps the top 1/eta of the runs that reached it. */
@@ -134,3 +162,31 @@ export class AshaPolicy implements EarlyTerminationPolicy {
     };
   }
 }
+
+/** The Optuna script's pruner for ASHA. */
+export const ASHA_OPTUNA: OptunaPruner = {
+  name: 'optuna.pruners.SuccessiveHalvingPruner',
+  lines(
+    fields: {
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      readonly max_interval?: number;
+      readonly early_stopping_rate: number;
+    },
+    { warn },
+  ) {
+    warn(
+      'early_termination',
+      "Optuna's SuccessiveHalvingPruner judges a trial's latest value at a rung and, while a rung has fewer than reduction_factor trials, keeps only the best; Overdrive judges the best so far and keeps every run until the rung can be cut",
+    );
+    return [
+      '# ASHA: the same rungs (min_resource * reduction_factor ** (min_early_stopping_rate + k)). Optuna',
+      "# judges a trial's latest value at the rung, where Overdrive takes its best so far; and while a rung",
+      '# holds fewer than reduction_factor trials Optuna keeps only the best of them, Overdrive every one.',
+      ...(fields.max_interval === undefined
+        ? []
+        : [`# max_interval ${fields.max_interval}: the trial ends there anyway (train() decides how long it runs).`]),
+      `pruner=${this.name}(min_resource=${fields.min_interval}, reduction_factor=${fields.reduction_factor}, min_early_stopping_rate=${fields.early_stopping_rate}),`,
+    ];
+  },
+};

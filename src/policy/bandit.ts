@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { isBetter } from '../metric/goal.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns } from './history.js';
-import type { BanditEvidence, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -13,6 +13,25 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
+import type { OptunaPruner } from './row.js';
+
+declare module './policy.js' {
+  interface PolicyKinds {
+    readonly bandit: BanditEvidence;
+  }
+}
+
+export interface BanditEvidence {
+  readonly policy: 'bandit';
+  /** The run's best value over intervals 1..N (null when it logged no finite value). */
+  readonly value: number | null;
+  /** best_N: the best of all runs' best values over their first N intervals. */
+  readonly best: number;
+  readonly threshold: number;
+  readonly slackFactor: number | null;
+  readonly slackAmount: number | null;
+  readonly comparedRuns: number;
+}
 
 export type BanditPolicyOptions = ScheduleOptions &
   (
@@ -162,3 +181,78 @@ export class BanditPolicy implements EarlyTerminationPolicy {
       : { value: best + sa, formula: `${b} + ${a}` };
   }
 }
+
+// Python text; see the header of sweep-file/to-optuna-script.ts for what an Optuna script holds.
+/** The Optuna script's pruner for Bandit: BanditPruner, which the script defines (Optuna ships none). */
+export const BANDIT_OPTUNA: OptunaPruner = {
+  name: 'BanditPruner',
+  preamble: [
+    'class BanditPruner(optuna.pruners.BasePruner):',
+    '    """Overdrive\'s (and HyperDrive\'s) Bandit policy, semantics §5, which Optuna does not ship.',
+    '',
+    '    At step N (when N % evaluation_interval == 0 and N >= delay_evaluation), best_N is the best of',
+    "    every trial's best value over its first N steps (running and pruned trials included). A trial",
+    '    whose best up to N is worse than best_N / (1 + slack_factor), or than best_N - slack_amount, is',
+    '    pruned; MINIMIZE mirrors it, and a negative best_N takes the slack on |best_N|. A trial with no',
+    '    finite value up to N is pruned whenever another has one.',
+    '    """',
+    '',
+    '    def __init__(self, slack_factor=None, slack_amount=None, evaluation_interval=1, delay_evaluation=0):',
+    '        if (slack_factor is None) == (slack_amount is None):',
+    '            raise ValueError("BanditPruner needs exactly one of slack_factor and slack_amount")',
+    '        self.slack_factor = slack_factor',
+    '        self.slack_amount = slack_amount',
+    '        self.evaluation_interval = evaluation_interval',
+    '        self.delay_evaluation = delay_evaluation',
+    '',
+    '    def prune(self, study, trial):',
+    '        step = trial.last_step',
+    '        if step is None or step % self.evaluation_interval != 0 or step < self.delay_evaluation:',
+    '            return False',
+    '        maximize = study.direction == optuna.study.StudyDirection.MAXIMIZE',
+    '',
+    '        def best_up_to(t):',
+    '            values = [v for s, v in t.intermediate_values.items() if s <= step and math.isfinite(v)]',
+    '            if not values:',
+    '                return None',
+    '            return max(values) if maximize else min(values)',
+    '',
+    '        value = best_up_to(trial)',
+    '        bests = [best_up_to(t) for t in study.get_trials(deepcopy=False) if t.number != trial.number]',
+    '        bests = [b for b in bests + [value] if b is not None]',
+    '        if not bests:',
+    '            return False',
+    '        best = max(bests) if maximize else min(bests)',
+    '        if value is None:',
+    '            return True',
+    '        threshold = self.threshold(best, maximize)',
+    '        # Strict: a trial exactly at the threshold is still within the slack.',
+    '        return value < threshold if maximize else value > threshold',
+    '',
+    '    def threshold(self, best, maximize):',
+    '        if self.slack_factor is not None:',
+    '            sf = self.slack_factor',
+    '            if maximize:',
+    '                return best / (1 + sf) if best >= 0 else best - abs(best) * sf / (1 + sf)',
+    '            return best * (1 + sf) if best >= 0 else best + abs(best) * sf',
+    '        return best - self.slack_amount if maximize else best + self.slack_amount',
+  ],
+  lines(
+    fields: {
+      readonly slack_factor?: number;
+      readonly slack_amount?: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+    },
+    { py },
+  ) {
+    const slack =
+      fields.slack_factor !== undefined
+        ? `slack_factor=${py(fields.slack_factor)}`
+        : `slack_amount=${py(fields.slack_amount ?? 0)}`;
+    return [
+      '# Bandit (semantics §5) has no Optuna pruner; BanditPruner above implements it exactly.',
+      `pruner=${this.name}(${slack}, evaluation_interval=${fields.evaluation_interval}, delay_evaluation=${fields.delay_evaluation}),`,
+    ];
+  },
+};

@@ -1,14 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { fnv1a32 } from '../math/fnv1a.js';
 import { otherRuns } from './history.js';
-import type {
-  EarlyTerminationPolicy,
-  HyperbandEvidence,
-  PolicyDecision,
-  PolicyInput,
-  PolicyRecord,
-  RunHistory,
-} from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord, RunHistory } from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
 import {
   describeRungs,
@@ -20,6 +13,30 @@ import {
   rungIntervals,
   type RungSchedule,
 } from './successive-halving.js';
+import type { OptunaPruner } from './row.js';
+
+declare module './policy.js' {
+  interface PolicyKinds {
+    readonly hyperband: HyperbandEvidence;
+  }
+}
+
+/** ASHA's numbers, within the run's Hyperband bracket (see hyperband.ts). */
+export interface HyperbandEvidence {
+  readonly policy: 'hyperband';
+  readonly value: number | null;
+  /** 0-based bracket; also its early-stopping rate s (first rung at minInterval·reductionFactor^s). */
+  readonly bracket: number;
+  readonly brackets: number;
+  readonly rung: number;
+  readonly resource: number;
+  readonly reductionFactor: number;
+  /** Runs of the same bracket recorded at this rung, this one included. */
+  readonly comparedRuns: number;
+  readonly keepCount: number;
+  readonly rank: number;
+  readonly cutoff: number | null;
+}
 
 export interface HyperbandPolicyOptions {
   /** eta, an integer 2–100 (default 3). */
@@ -170,3 +187,40 @@ export class HyperbandPolicy implements EarlyTerminationPolicy {
     };
   }
 }
+
+/** The Optuna script's pruner for Hyperband. */
+export const HYPERBAND_OPTUNA: OptunaPruner = {
+  name: 'optuna.pruners.HyperbandPruner',
+  lines(
+    fields: {
+      readonly reduction_factor: number;
+      readonly min_interval: number;
+      readonly max_interval: number;
+      readonly brackets: number;
+    },
+    { warn },
+  ) {
+    const lines = [
+      "# Hyperband: Optuna's brackets are Overdrive's (bracket s starts at min_resource *",
+      '# reduction_factor ** s), but Optuna assigns trials to brackets by a hash of the study name and',
+      '# trial number, where Overdrive weighs them by run index, and judges within a bracket as its',
+      '# SuccessiveHalvingPruner does (the latest value at a rung, not the best so far).',
+    ];
+    const all = maxBrackets(fields.reduction_factor, fields.min_interval, fields.max_interval);
+    if (fields.brackets < all) {
+      lines.push(`# brackets = ${fields.brackets}: Optuna always runs all ${all} brackets for these resources.`);
+      warn(
+        'early_termination.brackets',
+        `Optuna's HyperbandPruner always runs all ${all} brackets; brackets = ${fields.brackets} has no counterpart`,
+      );
+    }
+    warn(
+      'early_termination',
+      "Optuna's HyperbandPruner assigns brackets by a hash of study name and trial number, and judges within a bracket like its SuccessiveHalvingPruner",
+    );
+    lines.push(
+      `pruner=${this.name}(min_resource=${fields.min_interval}, max_resource=${fields.max_interval}, reduction_factor=${fields.reduction_factor}),`,
+    );
+    return lines;
+  },
+};

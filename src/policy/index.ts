@@ -1,16 +1,12 @@
 export type {
-  AshaEvidence,
-  BanditEvidence,
   EarlyTerminationPolicy,
-  HyperbandEvidence,
-  MedianStoppingEvidence,
   PolicyDecision,
   PolicyEvidence,
+  PolicyKinds,
   PolicyInput,
   PolicyKind,
   PolicyRecord,
   RunHistory,
-  TruncationSelectionEvidence,
 } from './policy.js';
 export {
   DEFAULT_DELAY_EVALUATION,
@@ -22,21 +18,22 @@ export {
 export type { Schedule, ScheduleOptions } from './schedule.js';
 export { bestUpTo, formatNumber, runningAverage } from './history.js';
 export { BanditPolicy } from './bandit.js';
-export type { BanditPolicyOptions } from './bandit.js';
+export type { BanditEvidence, BanditPolicyOptions } from './bandit.js';
 export { MedianStoppingPolicy, median } from './median-stopping.js';
-export type { MedianStoppingPolicyOptions } from './median-stopping.js';
+export type { MedianStoppingEvidence, MedianStoppingPolicyOptions } from './median-stopping.js';
 export { TruncationSelectionPolicy } from './truncation-selection.js';
-export type { TruncationSelectionPolicyOptions } from './truncation-selection.js';
+export type { TruncationSelectionEvidence, TruncationSelectionPolicyOptions } from './truncation-selection.js';
 export { AshaPolicy } from './asha.js';
-export type { AshaPolicyOptions } from './asha.js';
+export type { AshaEvidence, AshaPolicyOptions } from './asha.js';
 export { HyperbandPolicy } from './hyperband.js';
-export type { HyperbandPolicyOptions } from './hyperband.js';
+export type { HyperbandEvidence, HyperbandPolicyOptions } from './hyperband.js';
 export { maxBrackets, MAX_RUNG_INTERVAL } from './successive-halving.js';
 export { NoTerminationPolicy } from './no-termination.js';
 export type { NoTerminationPolicyOptions } from './no-termination.js';
 export { policyFromRecord } from './from-record.js';
 export {
   FILE_POLICY_ROWS,
+  NO_FILE_POLICY_ROW,
   isPolicyKind,
   POLICY_FILE_KEYS,
   POLICY_KINDS,
@@ -45,4 +42,13 @@ export {
   policyRow,
   policyRowOfFileType,
 } from './registry.js';
-export type { PolicyField, PolicyFieldRead, PolicyFileForm, PolicyRow } from './registry.js';
+export type {
+  OptunaPruner,
+  OptunaPrunerWriter,
+  PolicyField,
+  PolicyFieldRead,
+  PolicyFileForm,
+  PolicyRow,
+  SweepFilePolicy,
+  WrittenSweepFilePolicy,
+} from './registry.js';

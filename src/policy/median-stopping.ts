@@ -1,12 +1,6 @@
 import { isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns, plural, runningAverage } from './history.js';
-import type {
-  EarlyTerminationPolicy,
-  MedianStoppingEvidence,
-  PolicyDecision,
-  PolicyInput,
-  PolicyRecord,
-} from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -16,6 +10,21 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
+import type { OptunaPruner } from './row.js';
+
+declare module './policy.js' {
+  interface PolicyKinds {
+    readonly 'median-stopping': MedianStoppingEvidence;
+  }
+}
+
+export interface MedianStoppingEvidence {
+  readonly policy: 'median-stopping';
+  readonly value: number | null;
+  /** Median of the other runs' running averages over intervals 1..N. */
+  readonly median: number;
+  readonly comparedRuns: number;
+}
 
 export type MedianStoppingPolicyOptions = ScheduleOptions;
 
@@ -103,3 +112,20 @@ export class MedianStoppingPolicy implements EarlyTerminationPolicy {
     };
   }
 }
+
+/** The Optuna script's pruner for median stopping. */
+export const MEDIAN_STOPPING_OPTUNA: OptunaPruner = {
+  name: 'optuna.pruners.MedianPruner',
+  lines(fields: { readonly evaluation_interval: number; readonly delay_evaluation: number }, { warn, schedule }) {
+    warn(
+      'early_termination',
+      "Optuna's MedianPruner compares the trial's value at the step with the median of completed trials' values there; Overdrive compares the run's best with the median of every other run's running average",
+    );
+    return [
+      "# Optuna compares the trial's intermediate value with the median of completed trials' values at",
+      "# that step; Overdrive compares the run's best so far with the median of the other runs' running",
+      '# averages (finished or not).',
+      `pruner=${this.name}(${schedule(fields)}),`,
+    ];
+  },
+};

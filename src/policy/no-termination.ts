@@ -1,6 +1,13 @@
 import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readOptionsObject } from './schedule.js';
 
+declare module './policy.js' {
+  interface PolicyKinds {
+    /** Its decisions carry no evidence: it never judges. */
+    readonly 'no-termination': never;
+  }
+}
+
 /** Takes no options; an empty object is accepted so specs can always carry `options`. */
 export type NoTerminationPolicyOptions = Readonly<Record<string, never>>;
 

@@ -1,117 +1,74 @@
-import { AshaPolicy, type AshaPolicyOptions } from './asha.js';
-import { BanditPolicy, type BanditPolicyOptions } from './bandit.js';
-import { HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
-import { MedianStoppingPolicy } from './median-stopping.js';
+import { ASHA_OPTUNA, AshaPolicy, type AshaPolicyOptions } from './asha.js';
+import { BANDIT_OPTUNA, BanditPolicy, type BanditPolicyOptions } from './bandit.js';
+import { HYPERBAND_OPTUNA, HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
+import { MEDIAN_STOPPING_OPTUNA, MedianStoppingPolicy } from './median-stopping.js';
 import { NoTerminationPolicy, type NoTerminationPolicyOptions } from './no-termination.js';
-import type { EarlyTerminationPolicy, PolicyKind } from './policy.js';
-import { TruncationSelectionPolicy, type TruncationSelectionPolicyOptions } from './truncation-selection.js';
+import type { PolicyKind } from './policy.js';
+import type {
+  OptunaPruner,
+  OptunaPrunerWriter,
+  PolicyField,
+  PolicyFieldRead,
+  PolicyFileForm,
+  PolicyRow,
+} from './row.js';
+import {
+  TRUNCATION_SELECTION_OPTUNA,
+  TruncationSelectionPolicy,
+  type TruncationSelectionPolicyOptions,
+} from './truncation-selection.js';
 
-/**
- * How a sweep file's value is read before the constructor sees it. The file reader checks
- * `integer`, `positive` and `boolean` itself so its message names the file's rule; `constructor`
- * leaves every rule (including those between fields, such as ASHA's rungs) to the constructor,
- * whose message is then moved to the file path.
- */
-export type PolicyFieldRead =
-  | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
-  | { readonly kind: 'positive' }
-  | { readonly kind: 'boolean' }
-  | { readonly kind: 'constructor' };
-
-/** One option of a policy, in every spelling a shape needs. */
-export interface PolicyField {
-  /** The constructor's and the stored record's name (camelCase). */
-  readonly option: string;
-  /** The sweep file's, Azure's and the builder's name (snake_case). */
-  readonly fileKey: string;
-  readonly read: PolicyFieldRead;
-  /** When set, the sweep file must give the field; the text says what it expects. */
-  readonly required?: string;
-  /** The builder's label for the input. */
-  readonly label: string;
-  /** What the builder fills in when the policy is picked (not the engine default, which is plainer). */
-  readonly builderDefault?: string;
-  /** Azure ML's schema has the field under the same name. */
-  readonly azure: boolean;
-  /** For a field Azure lacks: the value Azure acts as if it were given, so exporting it loses nothing. */
-  readonly azureImplicit?: number | boolean;
-}
-
-/** The file-format side of a policy: absent for no-termination, which the file says by leaving the policy out. */
-export interface PolicyFileForm {
-  /** `early_termination.type`. */
-  readonly type: string;
-  /** How "is not a known field of …" names the policy. */
-  readonly noun: string;
-}
-
-export interface PolicyRow {
-  readonly kind: PolicyKind;
-  readonly file: PolicyFileForm | null;
-  /** The builder's name for the policy; also used where a warning names it. */
-  readonly label: string;
-  /** In the order the sweep file writes them. */
-  readonly fields: readonly PolicyField[];
-  /** File keys of which exactly one must be given (Bandit's two slacks). */
-  readonly exactlyOne?: readonly [string, string];
-  /** Azure ML has this policy (under `file.type`); if not, an Azure export leaves it out with a warning. */
-  readonly azure: boolean;
-  /** The Optuna pruner an Optuna script uses for it (BanditPruner ships in the script itself). */
-  readonly optunaPruner: string | null;
-  /** Validates its options, like every constructor. */
-  readonly create: (options: Readonly<Record<string, unknown>>) => EarlyTerminationPolicy;
-}
-
-const EVALUATION_INTERVAL: PolicyField = {
+const EVALUATION_INTERVAL = {
   option: 'evaluationInterval',
   fileKey: 'evaluation_interval',
   read: { kind: 'integer', min: 1 },
   label: 'evaluation interval',
   builderDefault: '1',
   azure: true,
-};
-const DELAY_EVALUATION: PolicyField = {
+} as const satisfies PolicyField;
+const DELAY_EVALUATION = {
   option: 'delayEvaluation',
   fileKey: 'delay_evaluation',
   read: { kind: 'integer', min: 0 },
   label: 'delay evaluation',
   builderDefault: '5',
   azure: true,
-};
-const SCHEDULE: readonly PolicyField[] = [EVALUATION_INTERVAL, DELAY_EVALUATION];
-const REDUCTION_FACTOR: PolicyField = {
+} as const satisfies PolicyField;
+const SCHEDULE = [EVALUATION_INTERVAL, DELAY_EVALUATION] as const;
+const REDUCTION_FACTOR = {
   option: 'reductionFactor',
   fileKey: 'reduction_factor',
   read: { kind: 'constructor' },
   label: 'reduction factor (η)',
   builderDefault: '3',
   azure: false,
-};
-const MIN_INTERVAL: PolicyField = {
+} as const satisfies PolicyField;
+const MIN_INTERVAL = {
   option: 'minInterval',
   fileKey: 'min_interval',
   read: { kind: 'constructor' },
   label: 'min interval',
   builderDefault: '1',
   azure: false,
-};
-const MAX_INTERVAL: PolicyField = {
+} as const satisfies PolicyField;
+const MAX_INTERVAL = {
   option: 'maxInterval',
   fileKey: 'max_interval',
   read: { kind: 'constructor' },
   label: 'max interval',
   azure: false,
-};
+} as const satisfies PolicyField;
 
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
 /**
  * One row per early-termination policy; every shape of a sweep (file, record, Azure, Optuna,
- * builder) reads these. A new policy is its implementation file and a row here, plus the two
- * type declarations the compiler then asks for: its kind in `PolicyKind` (policy.ts) and its
- * file shape in `SpecEarlyTermination` (sweep-file.ts), whose new case the Optuna writer's
- * switch must then handle.
+ * builder) reads these, and the types follow them: the sweep file's `SpecEarlyTermination`
+ * and `SweepFileInput.early_termination` are built from their file types and fields. A new
+ * policy is its implementation file and a row here: the file declares its kind and evidence
+ * (in `PolicyKinds`, which the compiler then wants a row for) and its Optuna pruner
+ * (`OptunaPruner`, which the row names); its unit tests come with it.
  */
-export const POLICY_REGISTRY: readonly PolicyRow[] = [
+const ROWS = [
   {
     kind: 'bandit',
     file: { type: 'bandit', noun: 'a bandit policy' },
@@ -124,6 +81,7 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
         label: 'slack factor',
         builderDefault: '0.1',
         azure: true,
+        presence: 'optional',
       },
       {
         option: 'slackAmount',
@@ -131,12 +89,14 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
         read: { kind: 'positive' },
         label: 'slack amount',
         azure: true,
+        presence: 'optional',
       },
       ...SCHEDULE,
     ],
     exactlyOne: ['slack_factor', 'slack_amount'],
     azure: true,
-    optunaPruner: 'BanditPruner',
+    optunaPruner: BANDIT_OPTUNA.name,
+    optuna: BANDIT_OPTUNA,
     create: (options) => new BanditPolicy(options as unknown as BanditPolicyOptions),
   },
   {
@@ -145,7 +105,8 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
     label: 'Median stopping',
     fields: SCHEDULE,
     azure: true,
-    optunaPruner: 'optuna.pruners.MedianPruner',
+    optunaPruner: MEDIAN_STOPPING_OPTUNA.name,
+    optuna: MEDIAN_STOPPING_OPTUNA,
     create: (options) => new MedianStoppingPolicy(options),
   },
   {
@@ -175,7 +136,8 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
       },
     ],
     azure: true,
-    optunaPruner: 'optuna.pruners.PercentilePruner',
+    optunaPruner: TRUNCATION_SELECTION_OPTUNA.name,
+    optuna: TRUNCATION_SELECTION_OPTUNA,
     create: (options) => new TruncationSelectionPolicy(options as unknown as TruncationSelectionPolicyOptions),
   },
   {
@@ -185,7 +147,7 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
     fields: [
       REDUCTION_FACTOR,
       MIN_INTERVAL,
-      MAX_INTERVAL,
+      { ...MAX_INTERVAL, presence: 'optional' },
       {
         option: 'earlyStoppingRate',
         fileKey: 'early_stopping_rate',
@@ -196,7 +158,8 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
       },
     ],
     azure: false,
-    optunaPruner: 'optuna.pruners.SuccessiveHalvingPruner',
+    optunaPruner: ASHA_OPTUNA.name,
+    optuna: ASHA_OPTUNA,
     create: (options) => new AshaPolicy(options as AshaPolicyOptions),
   },
   {
@@ -206,7 +169,7 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
     fields: [
       REDUCTION_FACTOR,
       MIN_INTERVAL,
-      { ...MAX_INTERVAL, builderDefault: '27' },
+      { ...MAX_INTERVAL, builderDefault: '27', presence: 'required' },
       {
         option: 'brackets',
         fileKey: 'brackets',
@@ -217,7 +180,8 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
       },
     ],
     azure: false,
-    optunaPruner: 'optuna.pruners.HyperbandPruner',
+    optunaPruner: HYPERBAND_OPTUNA.name,
+    optuna: HYPERBAND_OPTUNA,
     create: (options) => new HyperbandPolicy(options as unknown as HyperbandPolicyOptions),
   },
   {
@@ -227,12 +191,70 @@ export const POLICY_REGISTRY: readonly PolicyRow[] = [
     fields: [],
     azure: true,
     optunaPruner: null,
+    optuna: null,
     create: (options) => new NoTerminationPolicy(options as NoTerminationPolicyOptions),
   },
-];
+] as const satisfies readonly PolicyRow[];
+
+export type { OptunaPruner, OptunaPrunerWriter, PolicyField, PolicyFieldRead, PolicyFileForm, PolicyRow };
+
+export const POLICY_REGISTRY: readonly PolicyRow[] = ROWS;
+
+/**
+ * Every kind an implementation declares (in `PolicyKinds`) has a row: where one lacks it,
+ * the compiler names it here.
+ */
+export type PolicyKindsWithoutRow = Exclude<PolicyKind, (typeof ROWS)[number]['kind']>;
+const EVERY_KIND_HAS_A_ROW: Readonly<Record<PolicyKindsWithoutRow, never>> = {};
+void EVERY_KIND_HAS_A_ROW;
+
+// The sweep file's shapes of a policy, read off the rows' file types and fields.
+type FileRowDeclaration = Extract<(typeof ROWS)[number], { readonly file: PolicyFileForm }>;
+type FileFieldOf<R extends FileRowDeclaration> = R['fields'][number];
+type FileValue<F> = F extends { readonly read: { readonly kind: 'boolean' } } ? boolean : number;
+/** Spells an intersection out as one object type, so editors show the fields. */
+type Spelled<T> = { readonly [K in keyof T]: T[K] };
+
+/** A policy in a parsed sweep file: every field, defaults written out, but those without one. */
+type ParsedFilePolicy<R extends FileRowDeclaration> = Spelled<
+  { readonly type: R['file']['type'] } & {
+    readonly [F in FileFieldOf<R> as F extends { readonly presence: 'optional' } ? never : F['fileKey']]: FileValue<F>;
+  } & {
+    readonly [F in FileFieldOf<R> as F extends { readonly presence: 'optional' } ? F['fileKey'] : never]?: FileValue<F>;
+  }
+>;
+
+type MustBeWritten = { readonly required: string } | { readonly presence: 'required' };
+/** A policy as a person may write it: only the fields without a default are needed. */
+type WrittenFilePolicy<R extends FileRowDeclaration> = Spelled<
+  { readonly type: R['file']['type'] } & {
+    readonly [F in FileFieldOf<R> as F extends MustBeWritten ? F['fileKey'] : never]: FileValue<F>;
+  } & {
+    readonly [F in FileFieldOf<R> as F extends MustBeWritten ? never : F['fileKey']]?: FileValue<F>;
+  }
+>;
+
+/** `early_termination` in a parsed sweep file (`SpecEarlyTermination`), one member per row with a file form. */
+export type SweepFilePolicy = {
+  [K in FileRowDeclaration['kind']]: ParsedFilePolicy<Extract<FileRowDeclaration, { readonly kind: K }>>;
+}[FileRowDeclaration['kind']];
+
+/** `early_termination` as a person may write it (in `SweepFileInput`). */
+export type WrittenSweepFilePolicy = {
+  [K in FileRowDeclaration['kind']]: WrittenFilePolicy<Extract<FileRowDeclaration, { readonly kind: K }>>;
+}[FileRowDeclaration['kind']];
 
 /** The policy kinds, in registry order (the order error messages list them in). */
 export const POLICY_KINDS: readonly PolicyKind[] = POLICY_REGISTRY.map((row) => row.kind);
+
+/** The row a sweep file gives by leaving `early_termination` out (no-termination); the registry test checks there is one. */
+export const NO_FILE_POLICY_ROW: PolicyRow = noFilePolicyRow();
+
+function noFilePolicyRow(): PolicyRow {
+  const row = POLICY_REGISTRY.find((r) => r.file === null);
+  if (row === undefined) throw new Error('the policy registry has no row without a sweep-file form');
+  return row;
+}
 
 /** The rows a sweep file can name, in registry order. */
 export const FILE_POLICY_ROWS: readonly (PolicyRow & { readonly file: PolicyFileForm })[] = POLICY_REGISTRY.filter(

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, plural } from './history.js';
-import type { PolicyDecision, PolicyEvidence, PolicyInput, RunHistory } from './policy.js';
+import type { PolicyDecision, PolicyEvidence, PolicyInput, PolicyKind, RunHistory } from './policy.js';
 import { readInteger } from './schedule.js';
 
 /*
@@ -146,7 +146,7 @@ export function judgeRung(
   input: PolicyInput,
   peers: readonly RunHistory[],
   context: RungContext,
-  policy: 'asha' | 'hyperband',
+  policy: PolicyKind,
   makeEvidence: (ranking: RungRanking) => PolicyEvidence,
 ): PolicyDecision {
   const { goal, run, interval } = input;

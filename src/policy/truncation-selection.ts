@@ -1,13 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { compareBestFirst, isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns, plural } from './history.js';
-import type {
-  EarlyTerminationPolicy,
-  PolicyDecision,
-  PolicyInput,
-  PolicyRecord,
-  TruncationSelectionEvidence,
-} from './policy.js';
+import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -19,6 +13,27 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
+import type { OptunaPruner } from './row.js';
+
+declare module './policy.js' {
+  interface PolicyKinds {
+    readonly 'truncation-selection': TruncationSelectionEvidence;
+  }
+}
+
+export interface TruncationSelectionEvidence {
+  readonly policy: 'truncation-selection';
+  readonly value: number | null;
+  readonly truncationPercentage: number;
+  /** Runs compared at interval N, this one included. */
+  readonly comparedRuns: number;
+  /** floor(comparedRuns * truncationPercentage / 100). */
+  readonly cutCount: number;
+  /** 1 = best; ties share the better rank. */
+  readonly rank: number;
+  /** The best value that still falls in the truncated group (null when nothing is cut). */
+  readonly cutoff: number | null;
+}
 
 export interface TruncationSelectionPolicyOptions extends ScheduleOptions {
   /** Integer 1–99: the share of compared runs cut at each evaluation. */
@@ -135,3 +150,30 @@ export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
     };
   }
 }
+
+/** The Optuna script's pruner for truncation selection. */
+export const TRUNCATION_SELECTION_OPTUNA: OptunaPruner = {
+  name: 'optuna.pruners.PercentilePruner',
+  lines(
+    fields: {
+      readonly truncation_percentage: number;
+      readonly evaluation_interval: number;
+      readonly delay_evaluation: number;
+      readonly exclude_finished_jobs: boolean;
+    },
+    { warn, schedule },
+  ) {
+    warn(
+      'early_termination',
+      "Optuna's PercentilePruner keeps the top percentile of completed trials' values at the step; Overdrive ranks each run's best against every run at the interval and cuts floor(n × percentage / 100)",
+    );
+    return [
+      `# Truncation selection cuts the lowest ${fields.truncation_percentage}%: PercentilePruner keeps the top ${100 - fields.truncation_percentage}% of completed trials`,
+      "# at each step (by their value at the step, where Overdrive ranks every run's best so far).",
+      ...(fields.exclude_finished_jobs
+        ? ['# exclude_finished_jobs has no Optuna counterpart: Optuna compares with completed trials only.']
+        : []),
+      `pruner=${this.name}(${100 - fields.truncation_percentage}.0, ${schedule(fields)}),`,
+    ];
+  },
+};

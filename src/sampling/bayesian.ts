@@ -7,6 +7,13 @@ import { definitionToJson } from '../space/serialize.js';
 import { BayesianSampler } from './bayesian/bayesian-sampler.js';
 import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 
+declare module './sampler.js' {
+  interface SamplingKinds {
+    /** A Gaussian-process model of the metric. */
+    readonly bayesian: true;
+  }
+}
+
 export interface BayesianSamplingOptions {
   /** Replays the same suggestions for the same space and the same results. */
   readonly seed?: number | string | undefined;

@@ -7,6 +7,13 @@ import { paramsKey } from '../space/flatten.js';
 import { definitionToJson } from '../space/serialize.js';
 import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 
+declare module './sampler.js' {
+  interface SamplingKinds {
+    /** Every combination of a discrete space. */
+    readonly grid: true;
+  }
+}
+
 /*
  * The grid is never materialised: configuration i is decoded from i in a mixed radix whose
  * digits are the parameters (the first the most significant, so it varies slowest). Counts

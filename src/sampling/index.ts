@@ -3,6 +3,7 @@ export type {
   Sampler,
   SamplerContext,
   SamplingKind,
+  SamplingKinds,
   SamplingRecord,
   TrialObservation,
 } from './sampler.js';
@@ -24,4 +25,10 @@ export {
   samplingOptionNames,
   samplingRow,
 } from './registry.js';
-export type { SamplingOption, SamplingRow } from './registry.js';
+export type {
+  SamplingFileOnlyField,
+  SamplingOption,
+  SamplingRow,
+  SweepFileSampling,
+  WrittenSweepFileSampling,
+} from './registry.js';

@@ -9,6 +9,13 @@ import { definitionToJson } from '../space/serialize.js';
 import type { ParameterSampling, Sampler, SamplingRecord } from './sampler.js';
 import { SobolSequence } from './sobol-sequence.js';
 
+declare module './sampler.js' {
+  interface SamplingKinds {
+    /** Independent draws or a scrambled Sobol sequence. */
+    readonly random: true;
+  }
+}
+
 export const RANDOM_SAMPLING_RULES = ['random', 'sobol'] as const;
 export type RandomSamplingRule = (typeof RANDOM_SAMPLING_RULES)[number];
 

@@ -4,13 +4,24 @@ import { GridParameterSampling } from './grid.js';
 import { RandomParameterSampling, type RandomSamplingOptions, type RandomSamplingRule } from './random.js';
 import type { ParameterSampling, SamplingKind } from './sampler.js';
 
-/** One option of a sampling method. The engine, the stored record and the sweep file spell it alike. */
+/**
+ * One option of a sampling method. The engine, the stored record and the sweep file spell it
+ * alike. In the sweep-file types (`SpecSamplingAlgorithm`), an option with `choices` takes one
+ * of them and is always written out (its default filled in); one without is a seed, a number
+ * or a string, and may be absent.
+ */
 export interface SamplingOption {
   readonly name: string;
   /** Azure ML's schema has it for this method. */
   readonly azure: boolean;
   /** For an option with a fixed set of values: each value and the builder's words for it. */
   readonly choices?: Readonly<Record<string, string>>;
+}
+
+/** A sweep-file field Azure defines that is read but not kept: its name and the one value accepted. */
+export interface SamplingFileOnlyField {
+  readonly name: string;
+  readonly value: string;
 }
 
 export interface SamplingRow {
@@ -22,16 +33,19 @@ export interface SamplingRow {
   readonly noun: string;
   readonly options: readonly SamplingOption[];
   /** Sweep-file fields Azure defines that are read but not kept (random's `logbase`, which must be "e"). */
-  readonly fileOnly: readonly string[];
+  readonly fileOnly: readonly SamplingFileOnlyField[];
   /** Validates the space and the options, like every constructor. */
   readonly create: (definition: SearchSpaceDefinition, options: Readonly<Record<string, unknown>>) => ParameterSampling;
 }
 
-const SEED_OPTION: SamplingOption = { name: 'seed', azure: true };
+const SEED_OPTION = { name: 'seed', azure: true } as const satisfies SamplingOption;
 
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
-/** One row per sampling method; the sweep file, the stored record, Azure and the builder read these. */
-export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
+/**
+ * One row per sampling method; the sweep file, the stored record, Azure and the builder read
+ * these. The kind is declared by the implementation file (`SamplingKinds`, sampler.ts).
+ */
+const ROWS = [
   {
     kind: 'random',
     label: 'Random',
@@ -47,7 +61,7 @@ export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
         } satisfies Record<RandomSamplingRule, string>,
       },
     ],
-    fileOnly: ['logbase'],
+    fileOnly: [{ name: 'logbase', value: 'e' }],
     create: (definition, options) => new RandomParameterSampling(definition, options as RandomSamplingOptions),
   },
   {
@@ -68,7 +82,50 @@ export const SAMPLING_REGISTRY: readonly SamplingRow[] = [
     fileOnly: [],
     create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
   },
-];
+] as const satisfies readonly SamplingRow[];
+
+export const SAMPLING_REGISTRY: readonly SamplingRow[] = ROWS;
+
+/**
+ * Every kind an implementation declares (in `SamplingKinds`) has a row: where one lacks it,
+ * the compiler names it here.
+ */
+export type SamplingKindsWithoutRow = Exclude<SamplingKind, (typeof ROWS)[number]['kind']>;
+const EVERY_KIND_HAS_A_ROW: Readonly<Record<SamplingKindsWithoutRow, never>> = {};
+void EVERY_KIND_HAS_A_ROW;
+
+// The sweep file's shapes of a sampling method, read off the rows.
+type RowDeclaration = (typeof ROWS)[number];
+type OptionOf<R extends RowDeclaration> = R['options'][number];
+type OptionValue<O> = O extends { readonly choices: infer C } ? keyof C & string : number | string;
+/** Spells an intersection out as one object type, so editors show the fields. */
+type Spelled<T> = { readonly [K in keyof T]: T[K] };
+
+type ParsedSampling<R extends RowDeclaration> = Spelled<
+  { readonly type: R['kind'] } & {
+    readonly [O in OptionOf<R> as O extends { readonly choices: object } ? O['name'] : never]: OptionValue<O>;
+  } & {
+    readonly [O in OptionOf<R> as O extends { readonly choices: object } ? never : O['name']]?: OptionValue<O>;
+  }
+>;
+
+type WrittenSampling<R extends RowDeclaration> = Spelled<
+  { readonly type: R['kind'] } & { readonly [O in OptionOf<R> as O['name']]?: OptionValue<O> } & {
+    readonly [F in R['fileOnly'][number] as F['name']]?: F['value'];
+  }
+>;
+
+/** `sampling_algorithm` in a parsed sweep file (`SpecSamplingAlgorithm`), one member per row. */
+export type SweepFileSampling = {
+  [K in RowDeclaration['kind']]: ParsedSampling<Extract<RowDeclaration, { readonly kind: K }>>;
+}[RowDeclaration['kind']];
+
+/** `sampling_algorithm` as a person may write it: a method's name, or the object with any option left out. */
+export type WrittenSweepFileSampling =
+  | RowDeclaration['kind']
+  | {
+      [K in RowDeclaration['kind']]: WrittenSampling<Extract<RowDeclaration, { readonly kind: K }>>;
+    }[RowDeclaration['kind']];
 
 export const SAMPLING_KINDS: readonly SamplingKind[] = SAMPLING_REGISTRY.map((row) => row.kind);
 

@@ -3,7 +3,15 @@ import type { RandomSource } from '../random/random-source.js';
 import type { ParamSet } from '../space/expression.js';
 import type { SearchSpace } from '../space/search-space.js';
 
-export type SamplingKind = 'random' | 'grid' | 'bayesian';
+/**
+ * The sampling methods' names. Empty here: each implementation file declares its own
+ * (`declare module './sampler.js' { interface SamplingKinds { … } }`), and its registry row
+ * (registry.ts) uses it; the compiler requires every declared kind to have a row.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each implementation file (declaration merging)
+export interface SamplingKinds {}
+
+export type SamplingKind = keyof SamplingKinds & string;
 
 /** What a sampler may learn from: every trial the sweep has created so far (and warm-start parents). */
 export interface TrialObservation {

@@ -158,7 +158,13 @@ export {
   type SweepFile,
 } from '../sweep-file/sweep-file.js';
 // The registries the builder's menus, labels and defaults come from.
-export { FILE_POLICY_ROWS, POLICY_REGISTRY, type PolicyRow, policyRow } from '../policy/registry.js';
+export {
+  FILE_POLICY_ROWS,
+  NO_FILE_POLICY_ROW,
+  POLICY_REGISTRY,
+  type PolicyRow,
+  policyRow,
+} from '../policy/registry.js';
 export { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../sampling/registry.js';
 export { EXPRESSION_FIELD_LABELS, EXPRESSION_KINDS } from '../space/registry.js';
 export {

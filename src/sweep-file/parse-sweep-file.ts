@@ -344,7 +344,7 @@ const SAMPLING_TYPES = SAMPLING_KINDS;
 /** The sweep-file keys of a sampling method: `type`, its options, and the Azure fields it reads but does not keep. */
 function samplingKeys(kind: SamplingKind): string[] {
   const row = samplingRow(kind);
-  return ['type', ...row.options.map((o) => o.name), ...row.fileOnly];
+  return ['type', ...row.options.map((o) => o.name), ...row.fileOnly.map((f) => f.name)];
 }
 
 function parseSampling(value: unknown): SpecSamplingAlgorithm {

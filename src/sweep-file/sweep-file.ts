@@ -1,3 +1,5 @@
+import type { SweepFilePolicy, WrittenSweepFilePolicy } from '../policy/registry.js';
+import type { SweepFileSampling, WrittenSweepFileSampling } from '../sampling/registry.js';
 import type { ExpressionKind } from '../space/expression.js';
 import { EXPRESSION_FILE_FIELDS, EXPRESSION_KINDS } from '../space/registry.js';
 /**
@@ -89,63 +91,25 @@ export interface SpecSearchSpace {
 
 export type SpecRandomRule = 'random' | 'sobol';
 
-export type SpecSamplingAlgorithm =
-  | {
-      readonly type: 'random';
-      /** Azure takes an integer; a non-empty string is accepted too (the JavaScript API allows it). */
-      readonly seed?: number | string;
-      readonly rule: SpecRandomRule;
-    }
-  | { readonly type: 'grid' }
-  | {
-      readonly type: 'bayesian';
-      /** Overdrive extension (Azure's Bayesian sampling takes none): replays the same suggestions. */
-      readonly seed?: number | string;
-    };
+/**
+ * `sampling_algorithm`, every default written out: one member per sampling method, built from
+ * its registry row (src/sampling/registry.ts). A seed is an integer in Azure; a non-empty
+ * string is accepted too (the JavaScript API allows it), and Bayesian's seed is an Overdrive
+ * extension (Azure's Bayesian sampling takes none) that replays the same suggestions.
+ */
+export type SpecSamplingAlgorithm = SweepFileSampling;
 
 export interface SpecObjective {
   readonly primary_metric: string;
   readonly goal: SpecGoal;
 }
 
-export type SpecEarlyTermination =
-  | {
-      readonly type: 'bandit';
-      /** Exactly one of slack_factor and slack_amount. */
-      readonly slack_factor?: number;
-      readonly slack_amount?: number;
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-    }
-  | {
-      readonly type: 'median_stopping';
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-    }
-  | {
-      readonly type: 'truncation_selection';
-      readonly truncation_percentage: number;
-      readonly evaluation_interval: number;
-      readonly delay_evaluation: number;
-      readonly exclude_finished_jobs: boolean;
-    }
-  | {
-      /** Overdrive extension: asynchronous successive halving (AshaPolicy). */
-      readonly type: 'asha';
-      readonly reduction_factor: number;
-      readonly min_interval: number;
-      /** Absent: no top rung, rungs go on while a run reports. */
-      readonly max_interval?: number;
-      readonly early_stopping_rate: number;
-    }
-  | {
-      /** Overdrive extension: Hyperband over ASHA brackets (HyperbandPolicy). */
-      readonly type: 'hyperband';
-      readonly reduction_factor: number;
-      readonly min_interval: number;
-      readonly max_interval: number;
-      readonly brackets: number;
-    };
+/**
+ * `early_termination`, every default written out: one member per policy, built from its
+ * registry row (src/policy/registry.ts), where each field's comment is. Bandit has exactly one
+ * of slack_factor and slack_amount; ASHA without max_interval has no top rung.
+ */
+export type SpecEarlyTermination = SweepFilePolicy;
 
 export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
 
@@ -239,49 +203,11 @@ export interface SweepFileInput {
   readonly properties?: Readonly<Record<string, SpecPrimitive>>;
   readonly compute?: string;
   readonly search_space: SpecSearchSpace;
-  readonly sampling_algorithm:
-    | 'random'
-    | 'grid'
-    | 'bayesian'
-    | {
-        readonly type: 'random';
-        readonly seed?: number | string;
-        readonly rule?: SpecRandomRule;
-        readonly logbase?: 'e';
-      }
-    | { readonly type: 'grid' }
-    | { readonly type: 'bayesian'; readonly seed?: number | string };
+  /** A method's name stands for its object with every option left out. */
+  readonly sampling_algorithm: WrittenSweepFileSampling;
   readonly objective: { readonly primary_metric: string; readonly goal: string };
-  readonly early_termination?:
-    | {
-        readonly type: 'bandit';
-        readonly slack_factor?: number;
-        readonly slack_amount?: number;
-        readonly evaluation_interval?: number;
-        readonly delay_evaluation?: number;
-      }
-    | { readonly type: 'median_stopping'; readonly evaluation_interval?: number; readonly delay_evaluation?: number }
-    | {
-        readonly type: 'truncation_selection';
-        readonly truncation_percentage: number;
-        readonly evaluation_interval?: number;
-        readonly delay_evaluation?: number;
-        readonly exclude_finished_jobs?: boolean;
-      }
-    | {
-        readonly type: 'asha';
-        readonly reduction_factor?: number;
-        readonly min_interval?: number;
-        readonly max_interval?: number;
-        readonly early_stopping_rate?: number;
-      }
-    | {
-        readonly type: 'hyperband';
-        readonly reduction_factor?: number;
-        readonly min_interval?: number;
-        readonly max_interval: number;
-        readonly brackets?: number;
-      };
+  /** Fields with a default may be left out; see `SpecEarlyTermination`. */
+  readonly early_termination?: WrittenSweepFilePolicy;
   readonly limits?: {
     readonly max_total_trials?: number;
     readonly max_concurrent_trials?: number;

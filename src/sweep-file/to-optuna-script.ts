@@ -1,7 +1,6 @@
 import { fnv1a32 } from '../math/fnv1a.js';
 import { decimalsOf } from '../math/quantize.js';
 import { policyRowOfFileType } from '../policy/registry.js';
-import { maxBrackets } from '../policy/successive-halving.js';
 import { GridParameterSampling } from '../sampling/grid.js';
 import type { ParamValue } from '../space/expression.js';
 import type { SpecWarning } from './azure-sweep-job.js';
@@ -141,7 +140,9 @@ export function toOptunaScript(spec: SweepFile, options: OptunaScriptOptions = {
     '',
     '',
   );
-  if (spec.early_termination?.type === 'bandit') emit(...BANDIT_PRUNER, '', '');
+  const policy = spec.early_termination;
+  const preamble = policy === undefined ? undefined : policyRowOfFileType(policy.type)?.optuna?.preamble;
+  if (preamble !== undefined) emit(...preamble, '', '');
   emit(...sampler.preamble);
   emit(
     'def sample(trial):',
@@ -462,135 +463,12 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
     }
     return `n_startup_trials=0, n_warmup_steps=${p.delay_evaluation}, interval_steps=${p.evaluation_interval}`;
   };
-  // The registry names each policy's pruner; what it is called with, and how it differs, is said here.
-  const pruner = policyRowOfFileType(policy.type)?.optunaPruner;
-  switch (policy.type) {
-    case 'bandit': {
-      const slack =
-        policy.slack_factor !== undefined
-          ? `slack_factor=${py(policy.slack_factor)}`
-          : `slack_amount=${py(policy.slack_amount ?? 0)}`;
-      return [
-        '# Bandit (semantics §5) has no Optuna pruner; BanditPruner above implements it exactly.',
-        `pruner=${pruner}(${slack}, evaluation_interval=${policy.evaluation_interval}, delay_evaluation=${policy.delay_evaluation}),`,
-      ];
-    }
-    case 'median_stopping':
-      warn(
-        'early_termination',
-        "Optuna's MedianPruner compares the trial's value at the step with the median of completed trials' values there; Overdrive compares the run's best with the median of every other run's running average",
-      );
-      return [
-        "# Optuna compares the trial's intermediate value with the median of completed trials' values at",
-        "# that step; Overdrive compares the run's best so far with the median of the other runs' running",
-        '# averages (finished or not).',
-        `pruner=${pruner}(${schedule(policy)}),`,
-      ];
-    case 'truncation_selection':
-      warn(
-        'early_termination',
-        "Optuna's PercentilePruner keeps the top percentile of completed trials' values at the step; Overdrive ranks each run's best against every run at the interval and cuts floor(n × percentage / 100)",
-      );
-      return [
-        `# Truncation selection cuts the lowest ${policy.truncation_percentage}%: PercentilePruner keeps the top ${100 - policy.truncation_percentage}% of completed trials`,
-        "# at each step (by their value at the step, where Overdrive ranks every run's best so far).",
-        ...(policy.exclude_finished_jobs
-          ? ['# exclude_finished_jobs has no Optuna counterpart: Optuna compares with completed trials only.']
-          : []),
-        `pruner=${pruner}(${100 - policy.truncation_percentage}.0, ${schedule(policy)}),`,
-      ];
-    case 'asha':
-      warn(
-        'early_termination',
-        "Optuna's SuccessiveHalvingPruner judges a trial's latest value at a rung and, while a rung has fewer than reduction_factor trials, keeps only the best; Overdrive judges the best so far and keeps every run until the rung can be cut",
-      );
-      return [
-        '# ASHA: the same rungs (min_resource * reduction_factor ** (min_early_stopping_rate + k)). Optuna',
-        "# judges a trial's latest value at the rung, where Overdrive takes its best so far; and while a rung",
-        '# holds fewer than reduction_factor trials Optuna keeps only the best of them, Overdrive every one.',
-        ...(policy.max_interval === undefined
-          ? []
-          : [`# max_interval ${policy.max_interval}: the trial ends there anyway (train() decides how long it runs).`]),
-        `pruner=${pruner}(min_resource=${policy.min_interval}, reduction_factor=${policy.reduction_factor}, min_early_stopping_rate=${policy.early_stopping_rate}),`,
-      ];
-    case 'hyperband': {
-      const lines = [
-        "# Hyperband: Optuna's brackets are Overdrive's (bracket s starts at min_resource *",
-        '# reduction_factor ** s), but Optuna assigns trials to brackets by a hash of the study name and',
-        '# trial number, where Overdrive weighs them by run index, and judges within a bracket as its',
-        '# SuccessiveHalvingPruner does (the latest value at a rung, not the best so far).',
-      ];
-      const all = maxBrackets(policy.reduction_factor, policy.min_interval, policy.max_interval);
-      if (policy.brackets < all) {
-        lines.push(`# brackets = ${policy.brackets}: Optuna always runs all ${all} brackets for these resources.`);
-        warn(
-          'early_termination.brackets',
-          `Optuna's HyperbandPruner always runs all ${all} brackets; brackets = ${policy.brackets} has no counterpart`,
-        );
-      }
-      warn(
-        'early_termination',
-        "Optuna's HyperbandPruner assigns brackets by a hash of study name and trial number, and judges within a bracket like its SuccessiveHalvingPruner",
-      );
-      lines.push(
-        `pruner=${pruner}(min_resource=${policy.min_interval}, max_resource=${policy.max_interval}, reduction_factor=${policy.reduction_factor}),`,
-      );
-      return lines;
-    }
-  }
+  // Each policy's row says what its pruner is called with, and how it differs from Overdrive's.
+  const optuna = policyRowOfFileType(policy.type)?.optuna;
+  // Unreachable: a parsed sweep file's policy type has a row with a pruner (the registry test checks it).
+  if (optuna === undefined || optuna === null) throw new Error(`no Optuna pruner for ${policy.type}`);
+  return [...optuna.lines(policy, { warn, py, schedule })];
 }
-
-const BANDIT_PRUNER = [
-  'class BanditPruner(optuna.pruners.BasePruner):',
-  '    """Overdrive\'s (and HyperDrive\'s) Bandit policy, semantics §5, which Optuna does not ship.',
-  '',
-  '    At step N (when N % evaluation_interval == 0 and N >= delay_evaluation), best_N is the best of',
-  "    every trial's best value over its first N steps (running and pruned trials included). A trial",
-  '    whose best up to N is worse than best_N / (1 + slack_factor), or than best_N - slack_amount, is',
-  '    pruned; MINIMIZE mirrors it, and a negative best_N takes the slack on |best_N|. A trial with no',
-  '    finite value up to N is pruned whenever another has one.',
-  '    """',
-  '',
-  '    def __init__(self, slack_factor=None, slack_amount=None, evaluation_interval=1, delay_evaluation=0):',
-  '        if (slack_factor is None) == (slack_amount is None):',
-  '            raise ValueError("BanditPruner needs exactly one of slack_factor and slack_amount")',
-  '        self.slack_factor = slack_factor',
-  '        self.slack_amount = slack_amount',
-  '        self.evaluation_interval = evaluation_interval',
-  '        self.delay_evaluation = delay_evaluation',
-  '',
-  '    def prune(self, study, trial):',
-  '        step = trial.last_step',
-  '        if step is None or step % self.evaluation_interval != 0 or step < self.delay_evaluation:',
-  '            return False',
-  '        maximize = study.direction == optuna.study.StudyDirection.MAXIMIZE',
-  '',
-  '        def best_up_to(t):',
-  '            values = [v for s, v in t.intermediate_values.items() if s <= step and math.isfinite(v)]',
-  '            if not values:',
-  '                return None',
-  '            return max(values) if maximize else min(values)',
-  '',
-  '        value = best_up_to(trial)',
-  '        bests = [best_up_to(t) for t in study.get_trials(deepcopy=False) if t.number != trial.number]',
-  '        bests = [b for b in bests + [value] if b is not None]',
-  '        if not bests:',
-  '            return False',
-  '        best = max(bests) if maximize else min(bests)',
-  '        if value is None:',
-  '            return True',
-  '        threshold = self.threshold(best, maximize)',
-  '        # Strict: a trial exactly at the threshold is still within the slack.',
-  '        return value < threshold if maximize else value > threshold',
-  '',
-  '    def threshold(self, best, maximize):',
-  '        if self.slack_factor is not None:',
-  '            sf = self.slack_factor',
-  '            if maximize:',
-  '                return best / (1 + sf) if best >= 0 else best - abs(best) * sf / (1 + sf)',
-  '            return best * (1 + sf) if best >= 0 else best + abs(best) * sf',
-  '        return best - self.slack_amount if maximize else best + self.slack_amount',
-];
 
 function hasChoice(space: SpecSearchSpace | SpecSubSpace): boolean {
   return Object.values(space).some((p) => typeof p === 'object' && p.type === 'choice');

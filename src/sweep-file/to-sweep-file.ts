@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
+import { NO_FILE_POLICY_ROW, POLICY_FILE_KEYS, policyRow } from '../policy/registry.js';
 import { samplingOptionNames } from '../sampling/registry.js';
 import { createSearchSpace } from '../space/create-search-space.js';
 import { expressionRow } from '../space/registry.js';
@@ -175,11 +175,11 @@ function samplingOf(sampling: SweepConfigRecord['sampling']): Record<string, unk
 }
 
 function policyOf(policy: SweepConfigRecord['policy']): Record<string, unknown> | undefined {
-  if (policy.kind === 'no-termination') {
+  if (policy.kind === NO_FILE_POLICY_ROW.kind) {
     if (Object.keys(policy.options).length > 0) {
       throw new ConfigError(
         'early_termination',
-        'no-termination takes no options, so these cannot be exported',
+        `${policy.kind} takes no options, so these cannot be exported`,
         policy.options,
       );
     }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import {
@@ -60,5 +62,23 @@ describe('the sampling registry', () => {
         `is not a known field of ${row.noun}`,
       );
     }
+  });
+});
+
+describe('each sampling kind is declared by its implementation file', () => {
+  // `SamplingKinds` (sampler.ts) is empty; each implementation adds its kind by declaration
+  // merging, and the registry's compile-time check wants a row for each.
+  const root = join(import.meta.dirname, '../..');
+  const DECLARED = /^declare module '\.\/sampler\.js' \{\s*interface SamplingKinds \{([^}]*)\}/m;
+  it('declares exactly the registry kinds, one file each', () => {
+    const declared: string[][] = [];
+    for (const name of readdirSync(join(root, 'src/sampling'))) {
+      if (!name.endsWith('.ts')) continue;
+      const match = DECLARED.exec(readFileSync(join(root, 'src/sampling', name), 'utf8'));
+      if (match !== null)
+        declared.push([...(match[1] ?? '').matchAll(/readonly '?([\w-]+)'?:/g)].map((m) => m[1] ?? ''));
+    }
+    expect(declared.flat().sort()).toEqual([...SAMPLING_KINDS].sort());
+    for (const kinds of declared) expect(kinds).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import {
   EXPRESSION_KINDS,
   FILE_POLICY_ROWS,
   POLICY_REGISTRY,
-  policyRow,
+  NO_FILE_POLICY_ROW,
   type PolicyRow,
   SPEC_PARAMETER_FIELDS,
   type SpecEarlyTermination,
@@ -65,7 +65,7 @@ export type PolicyType = 'none' | SpecEarlyTermination['type'];
 
 /** The registry row behind each choice of the policy menu, `none` first. */
 export const POLICY_ROWS: Readonly<Record<PolicyType, PolicyRow>> = Object.fromEntries([
-  ['none', policyRow('no-termination')],
+  ['none', NO_FILE_POLICY_ROW],
   ...FILE_POLICY_ROWS.map((row) => [row.file.type, row]),
 ]) as Record<PolicyType, PolicyRow>;
 
