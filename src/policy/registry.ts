@@ -62,7 +62,7 @@ const MAX_INTERVAL = {
 // The casts in `create` only satisfy the compiler: each constructor validates its options.
 /**
  * One row per early-termination policy; every shape of a sweep (file, record, Azure, Optuna,
- * builder) reads these, and the types follow them: the sweep file's `SpecEarlyTermination`
+ * builder) reads these, and the types follow them: the sweep file's `SweepFileEarlyTermination`
  * and `SweepFileInput.early_termination` are built from their file types and fields. A new
  * policy is its implementation file and a row here: the file declares its kind and evidence
  * (in `PolicyKinds`, which the compiler then wants a row for) and its Optuna pruner
@@ -234,7 +234,7 @@ type WrittenFilePolicy<R extends FileRowDeclaration> = Spelled<
   }
 >;
 
-/** `early_termination` in a parsed sweep file (`SpecEarlyTermination`), one member per row with a file form. */
+/** `early_termination` in a parsed sweep file (`SweepFileEarlyTermination`), one member per row with a file form. */
 export type SweepFilePolicy = {
   [K in FileRowDeclaration['kind']]: ParsedFilePolicy<Extract<FileRowDeclaration, { readonly kind: K }>>;
 }[FileRowDeclaration['kind']];

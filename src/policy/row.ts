@@ -36,7 +36,7 @@ export interface PolicyField {
    * out, and the parsed file has it with its default written out; with `required` set, a file
    * must give it): `required`, a file must give it though the constructor says why;
    * `optional`, neither has it when it is left out (there is no default). The sweep-file types
-   * `SpecEarlyTermination` and `SweepFileInput` are derived from this and `read`.
+   * `SweepFileEarlyTermination` and `SweepFileInput` are derived from this and `read`.
    */
   readonly presence?: 'required' | 'optional';
 }

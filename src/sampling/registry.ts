@@ -6,7 +6,7 @@ import type { ParameterSampling, SamplingKind } from './sampler.js';
 
 /**
  * One option of a sampling method. The engine, the stored record and the sweep file spell it
- * alike. In the sweep-file types (`SpecSamplingAlgorithm`), an option with `choices` takes one
+ * alike. In the sweep-file types (`SweepFileSamplingAlgorithm`), an option with `choices` takes one
  * of them and is always written out (its default filled in); one without is a seed, a number
  * or a string, and may be absent.
  */
@@ -115,7 +115,7 @@ type WrittenSampling<R extends RowDeclaration> = Spelled<
   }
 >;
 
-/** `sampling_algorithm` in a parsed sweep file (`SpecSamplingAlgorithm`), one member per row. */
+/** `sampling_algorithm` in a parsed sweep file (`SweepFileSamplingAlgorithm`), one member per row. */
 export type SweepFileSampling = {
   [K in RowDeclaration['kind']]: ParsedSampling<Extract<RowDeclaration, { readonly kind: K }>>;
 }[RowDeclaration['kind']];

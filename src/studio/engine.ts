@@ -152,9 +152,9 @@ export { HyperDriveConfig } from '../experiment/config.js';
 export { normalizeSweepFile, parseSweepFile, type ParsedSweepFile } from '../sweep-file/parse-sweep-file.js';
 export { decodeShareLink, encodeShareLink, SHARE_LINK_PARAMETER } from '../sweep-file/share-link.js';
 export {
-  SPEC_PARAMETER_FIELDS,
-  type SpecEarlyTermination,
-  type SpecParameterType,
+  SWEEP_FILE_PARAMETER_FIELDS,
+  type SweepFileEarlyTermination,
+  type SweepFileParameterType,
   type SweepFile,
 } from '../sweep-file/sweep-file.js';
 // The registries the builder's menus, labels and defaults come from.

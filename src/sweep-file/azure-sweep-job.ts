@@ -7,18 +7,18 @@ import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
 import {
   AZURE_SWEEP_SCHEMA_URL,
-  SPEC_AZURE_JOB_KEYS,
-  SPEC_AZURE_TRIAL_KEYS,
-  SPEC_PARAMETER_FIELDS,
-  SPEC_TOP_LEVEL_KEYS,
-  type SpecChoiceValue,
-  type SpecJsonValue,
-  type SpecParameter,
-  type SpecPrimitive,
-  type SpecSearchSpace,
-  type SpecSubSpace,
-  type SpecTrial,
-  type SpecWarning,
+  SWEEP_FILE_AZURE_JOB_KEYS,
+  SWEEP_FILE_AZURE_TRIAL_KEYS,
+  SWEEP_FILE_PARAMETER_FIELDS,
+  SWEEP_FILE_TOP_LEVEL_KEYS,
+  type SweepFileChoiceValue,
+  type SweepFileJsonValue,
+  type SweepFileParameter,
+  type SweepFilePrimitive,
+  type SweepFileSearchSpace,
+  type SweepFileSubSpace,
+  type SweepFileTrial,
+  type SweepFileWarning,
   type SweepFile,
 } from './sweep-file.js';
 
@@ -69,13 +69,13 @@ export interface AzureExportOptions {
   readonly compute?: string;
 }
 
-export type { SpecWarning } from './sweep-file.js';
+export type { SweepFileWarning } from './sweep-file.js';
 
-export type AzureSweepJob = Readonly<Record<string, SpecJsonValue>>;
+export type AzureSweepJob = Readonly<Record<string, SweepFileJsonValue>>;
 
 export interface AzureSweepJobExport {
   readonly job: AzureSweepJob;
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 /** The fields Azure's schema allows, by policy and sampling type (azure-ai-ml `_schema/_sweep`). */
@@ -93,7 +93,10 @@ const AZURE_BAYESIAN_TYPES: readonly string[] = EXPRESSION_REGISTRY.filter((row)
   (row) => row.kind,
 );
 const OVERLAY_SPECIAL_KEYS = ['search_space', 'parameter_names'];
-const OVERLAY_KEYS: readonly string[] = [...SPEC_TOP_LEVEL_KEYS.filter((key) => key !== 'type'), 'parameter_names'];
+const OVERLAY_KEYS: readonly string[] = [
+  ...SWEEP_FILE_TOP_LEVEL_KEYS.filter((key) => key !== 'type'),
+  'parameter_names',
+];
 
 /**
  * The spec as an Azure ML v2 sweep job (plain data, ready for YAML or JSON), with a warning for
@@ -101,7 +104,7 @@ const OVERLAY_KEYS: readonly string[] = [...SPEC_TOP_LEVEL_KEYS.filter((key) => 
  * it gives back `spec` exactly.
  */
 export function toAzureSweepJob(spec: SweepFile, options: AzureExportOptions = {}): AzureSweepJobExport {
-  const warnings: SpecWarning[] = [];
+  const warnings: SweepFileWarning[] = [];
   const job = projectJob(spec, options, (fieldName, message) => warnings.push({ field: fieldName, message }));
   // The overlay is the difference from what an import reads, and an import sees the property.
   const overlay = overlayFor(spec, withOverlay(job, ''), optionKeys(options));
@@ -127,7 +130,7 @@ function optionKeys(options: AzureExportOptions): ReadonlySet<string> {
   return keys;
 }
 
-function withOverlay(job: Record<string, SpecJsonValue>, text: string): AzureSweepJob {
+function withOverlay(job: Record<string, SweepFileJsonValue>, text: string): AzureSweepJob {
   const properties = isPlainObject(job['properties']) ? { ...job['properties'] } : {};
   properties[OVERLAY_PROPERTY] = text;
   return insertAfter(job, 'compute', 'properties', properties);
@@ -135,12 +138,12 @@ function withOverlay(job: Record<string, SpecJsonValue>, text: string): AzureSwe
 
 /** `key: value` placed where Azure's documents put it, after `after` (or replacing it in place). */
 function insertAfter(
-  job: Record<string, SpecJsonValue>,
+  job: Record<string, SweepFileJsonValue>,
   after: string,
   key: string,
-  value: SpecJsonValue,
+  value: SweepFileJsonValue,
 ): AzureSweepJob {
-  const result: Record<string, SpecJsonValue> = {};
+  const result: Record<string, SweepFileJsonValue> = {};
   let placed = false;
   for (const [k, v] of Object.entries(job)) {
     if (k === key) continue;
@@ -159,8 +162,8 @@ function insertAfter(
 type Warn = (field: string, message: string) => void;
 
 /** Only Azure's fields: what the job means to Azure, without the overlay. */
-function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): Record<string, SpecJsonValue> {
-  const job: Record<string, SpecJsonValue> = {};
+function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): Record<string, SweepFileJsonValue> {
+  const job: Record<string, SweepFileJsonValue> = {};
   job['$schema'] = spec.$schema ?? AZURE_SWEEP_SCHEMA_URL;
   job['type'] = 'sweep';
   for (const key of ['name', 'display_name', 'experiment_name', 'description'] as const) {
@@ -188,7 +191,7 @@ function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): R
   }
   job['compute'] = compute;
   job['trial'] = trialOf(spec, options, warn);
-  for (const key of SPEC_AZURE_JOB_KEYS) {
+  for (const key of SWEEP_FILE_AZURE_JOB_KEYS) {
     const value = spec.azure?.[key];
     if (value !== undefined) job[key] = value;
   }
@@ -207,14 +210,14 @@ function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): R
   return job;
 }
 
-function stringValues(record: Readonly<Record<string, SpecPrimitive>>): Record<string, string> {
+function stringValues(record: Readonly<Record<string, SweepFilePrimitive>>): Record<string, string> {
   // Azure's tags and properties are string to string; the overlay restores the types.
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
 }
 
-function trialOf(spec: SweepFile, options: AzureExportOptions, warn: Warn): Record<string, SpecJsonValue> {
+function trialOf(spec: SweepFile, options: AzureExportOptions, warn: Warn): Record<string, SweepFileJsonValue> {
   const kept = spec.azure?.trial ?? {};
-  const trial: Record<string, SpecJsonValue> = {};
+  const trial: Record<string, SweepFileJsonValue> = {};
   for (const [k, v] of Object.entries(kept)) if (v !== undefined) trial[k] = v;
   const placeholders: string[] = [];
   if (options.command !== undefined) trial['command'] = options.command;
@@ -250,7 +253,7 @@ function trialOf(spec: SweepFile, options: AzureExportOptions, warn: Warn): Reco
 }
 
 /** `python train.py --lr ${{search_space.lr}} ...`, one argument per top-level parameter. */
-export function defaultCommand(space: SpecSearchSpace, script: string): string {
+export function defaultCommand(space: SweepFileSearchSpace, script: string): string {
   const args = Object.keys(space).map((name) => {
     const azureName = name.replace(/^-+/, '');
     return `--${azureName} \${{search_space.${azureName}}}`;
@@ -259,12 +262,12 @@ export function defaultCommand(space: SpecSearchSpace, script: string): string {
 }
 
 function spaceOf(
-  space: SpecSearchSpace | SpecSubSpace,
+  space: SweepFileSearchSpace | SweepFileSubSpace,
   path: string,
   topLevel: boolean,
   warn: Warn,
-): Record<string, SpecJsonValue> {
-  const result: Record<string, SpecJsonValue> = {};
+): Record<string, SweepFileJsonValue> {
+  const result: Record<string, SweepFileJsonValue> = {};
   for (const [name, parameter] of Object.entries(space)) {
     // Azure binds ${{search_space.<name>}} by name, so top-level names lose their dashes (the
     // command still passes --name); inside a sub-space the keys are data and stay as written.
@@ -281,28 +284,28 @@ function spaceOf(
   return result;
 }
 
-function parameterOf(parameter: SpecParameter, path: string, warn: Warn): SpecJsonValue {
+function parameterOf(parameter: SweepFileParameter, path: string, warn: Warn): SweepFileJsonValue {
   if (parameter.type === 'choice') {
     return {
       type: 'choice',
       values: parameter.values.map(
-        (value: SpecChoiceValue, i): SpecJsonValue =>
+        (value: SweepFileChoiceValue, i): SweepFileJsonValue =>
           typeof value === 'object'
             ? spaceOf(value, `${path}.values[${i}]`, false, warn)
             : constantOf(value, `${path}.values[${i}]`, warn),
       ),
     };
   }
-  const result: Record<string, SpecJsonValue> = { type: parameter.type };
+  const result: Record<string, SweepFileJsonValue> = { type: parameter.type };
   const fields = parameter as unknown as Readonly<Record<string, number>>;
-  for (const name of SPEC_PARAMETER_FIELDS[parameter.type]) {
+  for (const name of SWEEP_FILE_PARAMETER_FIELDS[parameter.type]) {
     const value = fields[name];
     if (value !== undefined) result[name] = value;
   }
   return result;
 }
 
-function constantOf(value: SpecPrimitive, path: string, warn: Warn): string | number {
+function constantOf(value: SweepFilePrimitive, path: string, warn: Warn): string | number {
   if (typeof value !== 'boolean') return value;
   // azure-ai-ml types choice values and sub-space constants as numbers and strings only.
   warn(
@@ -312,11 +315,11 @@ function constantOf(value: SpecPrimitive, path: string, warn: Warn): string | nu
   return String(value);
 }
 
-function samplingOf(spec: SweepFile, warn: Warn): SpecJsonValue {
-  const sampling = spec.sampling_algorithm as unknown as Readonly<Record<string, SpecJsonValue>>;
+function samplingOf(spec: SweepFile, warn: Warn): SweepFileJsonValue {
+  const sampling = spec.sampling_algorithm as unknown as Readonly<Record<string, SweepFileJsonValue>>;
   const type = spec.sampling_algorithm.type;
   const allowed = AZURE_SAMPLING_FIELDS[type] ?? ['type'];
-  const result: Record<string, SpecJsonValue> = {};
+  const result: Record<string, SweepFileJsonValue> = {};
   for (const [key, value] of Object.entries(sampling)) {
     if (value === undefined) continue;
     if (key === 'seed' && allowed.includes(key) && !(typeof value === 'number' && Number.isSafeInteger(value))) {
@@ -353,7 +356,7 @@ function samplingOf(spec: SweepFile, warn: Warn): SpecJsonValue {
   return result;
 }
 
-function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
+function policyOf(spec: SweepFile, warn: Warn): SweepFileJsonValue | undefined {
   const policy = spec.early_termination;
   if (policy === undefined) return undefined;
   const allowed = AZURE_POLICY_FIELDS[policy.type];
@@ -367,8 +370,8 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
     return undefined;
   }
   const fields = policyRowOfFileType(policy.type)?.fields ?? [];
-  const result: Record<string, SpecJsonValue> = {};
-  for (const [key, value] of Object.entries(policy as unknown as Readonly<Record<string, SpecJsonValue>>)) {
+  const result: Record<string, SweepFileJsonValue> = {};
+  for (const [key, value] of Object.entries(policy as unknown as Readonly<Record<string, SweepFileJsonValue>>)) {
     if (value === undefined) continue;
     if (allowed.includes(key)) result[key] = value;
     // A value Azure acts on anyway (exclude_finished_jobs: false) loses nothing.
@@ -382,7 +385,7 @@ function policyOf(spec: SweepFile, warn: Warn): SpecJsonValue | undefined {
   return result;
 }
 
-function limitsOf(spec: SweepFile, warn: Warn): SpecJsonValue {
+function limitsOf(spec: SweepFile, warn: Warn): SweepFileJsonValue {
   const result: Record<string, number> = {};
   for (const [key, value] of Object.entries(spec.limits)) {
     if (value === undefined) continue;
@@ -412,7 +415,7 @@ function specSideOf(job: Fields): Record<string, unknown> {
   const azure: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(job)) {
     if (key === 'trial' && isPlainObject(value)) azure['trial'] = value;
-    else if ((SPEC_AZURE_JOB_KEYS as readonly string[]).includes(key)) azure[key] = value;
+    else if ((SWEEP_FILE_AZURE_JOB_KEYS as readonly string[]).includes(key)) azure[key] = value;
     else if (key === 'properties' && isPlainObject(value) && Object.hasOwn(value, OVERLAY_PROPERTY)) {
       const rest = Object.fromEntries(Object.entries(value).filter(([k]) => k !== OVERLAY_PROPERTY));
       if (Object.keys(rest).length > 0) raw[key] = rest;
@@ -433,7 +436,7 @@ function specSideOf(job: Fields): Record<string, unknown> {
 export function isAzureSweepJob(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
   const trial = field(value, 'trial');
-  if (isPlainObject(trial) && SPEC_AZURE_TRIAL_KEYS.some((key) => Object.hasOwn(trial, key))) return true;
+  if (isPlainObject(trial) && SWEEP_FILE_AZURE_TRIAL_KEYS.some((key) => Object.hasOwn(trial, key))) return true;
   const properties = field(value, 'properties');
   return isPlainObject(properties) && Object.hasOwn(properties, OVERLAY_PROPERTY);
 }
@@ -514,9 +517,9 @@ function readOverlay(job: Fields): Overlay | undefined {
 }
 
 /** What the import made of the job: the spec input, and where each part of it came from. */
-export interface AzureSpecInput {
+export interface AzureSweepFileInput {
   readonly raw: Record<string, unknown>;
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
   /** Maps a spec path (from a spec error) to the path of the job where it is written. */
   readonly jobPathOf: (specPath: string) => string;
 }
@@ -526,10 +529,13 @@ export interface AzureSpecInput {
  * the overlay applied where the Azure field is as exported, and the browser trial from the
  * overlay, else `fallbackTrial`. Without either, a ConfigError names `trial`.
  */
-export function specInputFromAzureJob(job: Fields, fallbackTrial: string | SpecTrial | undefined): AzureSpecInput {
+export function specInputFromAzureJob(
+  job: Fields,
+  fallbackTrial: string | SweepFileTrial | undefined,
+): AzureSweepFileInput {
   const base = specSideOf(job);
   const overlay = readOverlay(job);
-  const warnings: SpecWarning[] = [];
+  const warnings: SweepFileWarning[] = [];
   const fromOverlay = new Set<string>();
 
   const apply = (skip: ReadonlySet<string>): Record<string, unknown> => {
@@ -655,7 +661,7 @@ function overlayFor(spec: SweepFile, job: Fields, fromOptions: ReadonlySet<strin
   }
   const names: Record<string, string> = {};
   const parameters: Record<string, unknown> = {};
-  const baseSpace = baseSpec['search_space'] as SpecSearchSpace;
+  const baseSpace = baseSpec['search_space'] as SweepFileSearchSpace;
   for (const [name, parameter] of Object.entries(spec.search_space)) {
     const azureName = name.replace(/^-+/, '');
     if (azureName !== name) names[azureName] = name;

@@ -147,7 +147,7 @@ export const BUILTIN_TRIAL_NAME: NameRule = { ...EXPERIMENT_NAME, maxLength: 64 
  * `BanditPolicy.slackFactor`, a parameter path `lr`); they are renamed to the spec path so that
  * every error points into the file. The constructor's own wording is kept.
  */
-export function atSpecPath<T>(rename: (field: string) => string, build: () => T): T {
+export function atFilePath<T>(rename: (field: string) => string, build: () => T): T {
   try {
     return build();
   } catch (error) {

@@ -16,14 +16,14 @@ import {
   type Fields,
 } from './file-fields.js';
 import {
-  SPEC_PARAMETER_FIELDS,
-  SPEC_PARAMETER_TYPES,
-  type SpecChoiceValue,
-  type SpecParameter,
-  type SpecParameterType,
-  type SpecPrimitive,
-  type SpecSearchSpace,
-  type SpecSubSpace,
+  SWEEP_FILE_PARAMETER_FIELDS,
+  SWEEP_FILE_PARAMETER_TYPES,
+  type SweepFileChoiceValue,
+  type SweepFileParameter,
+  type SweepFileParameterType,
+  type SweepFilePrimitive,
+  type SweepFileSearchSpace,
+  type SweepFileSubSpace,
 } from './sweep-file.js';
 
 /** Nested choices deeper than this are surely a mistake (or a cycle in a JavaScript object). */
@@ -39,7 +39,7 @@ const EXPRESSION_HINT = 'a parameter object such as {"type": "uniform", "min_val
  * search-space constructors would refuse is refused here first, so that the error names the
  * spec field (`search_space.lr.min_value`) rather than the constructor's argument.
  */
-export function parseSearchSpace(path: string, value: unknown): SpecSearchSpace {
+export function parseSearchSpace(path: string, value: unknown): SweepFileSearchSpace {
   if (value === undefined) {
     throw new ConfigError(path, 'is required: an object mapping parameter names to parameters', undefined);
   }
@@ -52,9 +52,9 @@ export function parseSearchSpace(path: string, value: unknown): SpecSearchSpace 
   return parseSpace(path, value, 0);
 }
 
-function parseSpace(path: string, fields: Fields, depth: number): SpecSearchSpace {
+function parseSpace(path: string, fields: Fields, depth: number): SweepFileSearchSpace {
   const strippedNames = new Map<string, string>();
-  const entries: [string, SpecParameter | SpecPrimitive][] = [];
+  const entries: [string, SweepFileParameter | SweepFilePrimitive][] = [];
   for (const name of Object.keys(fields)) {
     const parameterPath = childPath(path, name);
     readName(parameterPath, name, PARAMETER_NAME);
@@ -77,7 +77,7 @@ function parseSpace(path: string, fields: Fields, depth: number): SpecSearchSpac
   return Object.freeze(Object.fromEntries(entries));
 }
 
-function parseParameter(path: string, value: unknown, depth: number): SpecParameter | SpecPrimitive {
+function parseParameter(path: string, value: unknown, depth: number): SweepFileParameter | SweepFilePrimitive {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ConfigError(path, 'must be a finite number when it is a constant', value);
@@ -94,14 +94,14 @@ function parseParameter(path: string, value: unknown, depth: number): SpecParame
   return parseExpression(path, value, depth);
 }
 
-function parseExpression(path: string, fields: Fields, depth: number): SpecParameter {
+function parseExpression(path: string, fields: Fields, depth: number): SweepFileParameter {
   const typePath = childPath(path, 'type');
   const type = readOneOf(
     typePath,
-    required(typePath, field(fields, 'type'), `one of ${SPEC_PARAMETER_TYPES.join(', ')}`),
-    SPEC_PARAMETER_TYPES,
+    required(typePath, field(fields, 'type'), `one of ${SWEEP_FILE_PARAMETER_TYPES.join(', ')}`),
+    SWEEP_FILE_PARAMETER_TYPES,
   );
-  const names: readonly string[] = SPEC_PARAMETER_FIELDS[type];
+  const names: readonly string[] = SWEEP_FILE_PARAMETER_FIELDS[type];
   rejectUnknownKeys(path, fields, ['type', ...names], `a ${type} parameter`);
   const need = (name: string, what: string): unknown =>
     required(childPath(path, name), field(fields, name), `${what} for a ${type} parameter`);
@@ -155,11 +155,11 @@ function parseExpression(path: string, fields: Fields, depth: number): SpecParam
   }
 }
 
-function parseChoiceValues(path: string, value: unknown, depth: number): readonly SpecChoiceValue[] {
+function parseChoiceValues(path: string, value: unknown, depth: number): readonly SweepFileChoiceValue[] {
   const rule = 'must be a non-empty array of numbers, strings, booleans or sub-space objects';
   if (!Array.isArray(value) || value.length === 0) throw new ConfigError(path, rule, value);
   const firstIndexOf = new Map<string, number>();
-  const values = value.map((option: unknown, i): SpecChoiceValue => {
+  const values = value.map((option: unknown, i): SweepFileChoiceValue => {
     const optionPath = indexPath(path, i);
     if (
       typeof option === 'string' ||
@@ -188,7 +188,7 @@ function parseChoiceValues(path: string, value: unknown, depth: number): readonl
     if (depth + 1 > MAX_NESTING_DEPTH) {
       throw new ConfigError(optionPath, `must not nest choices more than ${MAX_NESTING_DEPTH} levels deep`, option);
     }
-    return parseSpace(optionPath, option, depth + 1) as SpecSubSpace;
+    return parseSpace(optionPath, option, depth + 1) as SweepFileSubSpace;
   });
   return Object.freeze(values);
 }
@@ -201,8 +201,8 @@ function parseChoiceValues(path: string, value: unknown, depth: number): readonl
  */
 function looksLikeParameter(option: Fields): boolean {
   const type = field(option, 'type');
-  if (typeof type !== 'string' || !(SPEC_PARAMETER_TYPES as readonly string[]).includes(type)) return false;
-  const names: readonly string[] = SPEC_PARAMETER_FIELDS[type as SpecParameterType];
+  if (typeof type !== 'string' || !(SWEEP_FILE_PARAMETER_TYPES as readonly string[]).includes(type)) return false;
+  const names: readonly string[] = SWEEP_FILE_PARAMETER_FIELDS[type as SweepFileParameterType];
   return Object.keys(option).every((key) => key === 'type' || names.includes(key));
 }
 
@@ -210,7 +210,7 @@ function looksLikeParameter(option: Fields): boolean {
  * Grid sampling enumerates choice values, so every parameter, nested ones included, must be a
  * choice or a constant. Checked on the spec so the error shows the parameter as written.
  */
-export function checkGridSpace(path: string, space: SpecSearchSpace | SpecSubSpace): void {
+export function checkGridSpace(path: string, space: SweepFileSearchSpace | SweepFileSubSpace): void {
   for (const [name, parameter] of Object.entries(space)) {
     if (typeof parameter !== 'object') continue;
     const parameterPath = childPath(path, name);
@@ -231,7 +231,7 @@ export function checkGridSpace(path: string, space: SpecSearchSpace | SpecSubSpa
  * The number of configurations grid sampling enumerates (each choice's options summed, a
  * sub-space counting its own combinations; parameters multiplied). May be Infinity when huge.
  */
-export function gridSize(space: SpecSearchSpace | SpecSubSpace): number {
+export function gridSize(space: SweepFileSearchSpace | SweepFileSubSpace): number {
   let size = 1;
   for (const parameter of Object.values(space)) {
     if (typeof parameter !== 'object' || parameter.type !== 'choice') continue;
@@ -244,7 +244,7 @@ export function gridSize(space: SpecSearchSpace | SpecSubSpace): number {
 }
 
 /** The search space definition for the samplings, built with the expression constructors. */
-export function toDefinition(space: SpecSearchSpace | SpecSubSpace): SearchSpaceDefinition {
+export function toDefinition(space: SweepFileSearchSpace | SweepFileSubSpace): SearchSpaceDefinition {
   return Object.fromEntries(
     Object.entries(space).map(([name, parameter]): [string, Expression | Primitive] => [
       name,
@@ -253,7 +253,7 @@ export function toDefinition(space: SpecSearchSpace | SpecSubSpace): SearchSpace
   );
 }
 
-function toExpression(parameter: SpecParameter): Expression {
+function toExpression(parameter: SweepFileParameter): Expression {
   if (parameter.type === 'choice') {
     return choice(
       parameter.values.map((value): ChoiceOption => (typeof value === 'object' ? toDefinition(value) : value)),

@@ -10,7 +10,7 @@ import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
 import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
 import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
 import {
-  atSpecPath,
+  atFilePath,
   BUILTIN_TRIAL_NAME,
   EXPERIMENT_NAME,
   field,
@@ -31,21 +31,21 @@ import {
   DEFAULT_EXPERIMENT_NAME,
   DEFAULT_MAX_TOTAL_TRIALS,
   DEFAULT_TIMEOUT_SECONDS,
-  SPEC_AZURE_JOB_KEYS,
-  SPEC_AZURE_TRIAL_KEYS,
-  SPEC_BACKENDS,
-  SPEC_TOP_LEVEL_KEYS,
-  type SpecAzureFields,
-  type SpecBackend,
-  type SpecEarlyTermination,
-  type SpecJsonValue,
-  type SpecLimits,
-  type SpecObjective,
-  type SpecPrimitive,
-  type SpecSamplingAlgorithm,
-  type SpecSearchSpace,
-  type SpecTrial,
-  type SpecWarning,
+  SWEEP_FILE_AZURE_JOB_KEYS,
+  SWEEP_FILE_AZURE_TRIAL_KEYS,
+  SWEEP_FILE_BACKENDS,
+  SWEEP_FILE_TOP_LEVEL_KEYS,
+  type SweepFileAzureFields,
+  type SweepFileBackend,
+  type SweepFileEarlyTermination,
+  type SweepFileJsonValue,
+  type SweepFileLimits,
+  type SweepFileObjective,
+  type SweepFilePrimitive,
+  type SweepFileSamplingAlgorithm,
+  type SweepFileSearchSpace,
+  type SweepFileTrial,
+  type SweepFileWarning,
   type SweepFile,
 } from './sweep-file.js';
 
@@ -53,18 +53,18 @@ const MAX_TOTAL_TRIALS = 1000;
 const MAX_CONCURRENT_TRIALS = 100;
 
 /** What to train, as the worker pool needs it: a function cannot come from a JSON file. */
-export type SpecTrialDefinition = Extract<TrialDefinition, { kind: 'builtin' | 'module' }>;
+export type SweepFileTrialDefinition = Extract<TrialDefinition, { kind: 'builtin' | 'module' }>;
 
 /** Everything `new HyperDriveConfig(...)` needs; nothing here trains in this thread. */
-export type SpecHyperDriveConfigOptions = Omit<HyperDriveConfigOptions, 'train' | 'trial'> & {
-  readonly trial: SpecTrialDefinition;
+export type SweepFileHyperDriveConfigOptions = Omit<HyperDriveConfigOptions, 'train' | 'trial'> & {
+  readonly trial: SweepFileTrialDefinition;
 };
 
 export interface ParsedSweepFile {
   readonly experimentName: string;
-  readonly hyperDriveConfigOptions: SpecHyperDriveConfigOptions;
+  readonly hyperDriveConfigOptions: SweepFileHyperDriveConfigOptions;
   /** Only when the spec names one; the runtime picks otherwise. */
-  readonly backend?: SpecBackend;
+  readonly backend?: SweepFileBackend;
   /** The spec normalised: shorthands expanded and defaults written out. */
   readonly spec: SweepFile;
   /**
@@ -72,7 +72,7 @@ export interface ParsedSweepFile {
    * `parseSweepFile` accepts (every field, `limits.trial_timeout` included, is acted on); an
    * Azure job import adds its own (`ParsedSweepJob.warnings`).
    */
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 export interface ParseSweepFileOptions {
@@ -104,7 +104,7 @@ export class SweepFileError extends ConfigError {
 }
 
 /** The field named for a problem with the document as a whole. */
-export const SPEC_ROOT_FIELD = 'spec';
+export const SWEEP_FILE_ROOT_FIELD = 'spec';
 
 /**
  * Validates a sweep spec (already parsed from JSON, or built in code) and maps it onto
@@ -130,14 +130,14 @@ export function parseSweepFile(input: unknown, options: ParseSweepFileOptions = 
  * field they name or the nearest enclosing one present in the file.
  */
 export function parseSweepFileText(text: string, options: ParseSweepFileOptions = {}): ParsedSweepFile {
-  if (typeof text !== 'string') throw new ConfigError(SPEC_ROOT_FIELD, 'must be the text of a JSON file', text);
+  if (typeof text !== 'string') throw new ConfigError(SWEEP_FILE_ROOT_FIELD, 'must be the text of a JSON file', text);
   let value: unknown;
   let positions: ReadonlyMap<string, JsonPosition>;
   try {
     ({ value, positions } = parseLocatedJson(text));
   } catch (error) {
     if (!(error instanceof JsonTextError)) throw error;
-    const fieldName = error.path === '' ? SPEC_ROOT_FIELD : error.path;
+    const fieldName = error.path === '' ? SWEEP_FILE_ROOT_FIELD : error.path;
     const rule = `must be valid JSON: ${error.problem}`;
     const found = error.found ?? 'the end of the text';
     const where = locationText(options.source, error.position);
@@ -177,7 +177,7 @@ export function locationText(source: string | undefined, position: JsonPosition)
 
 /** The position of `path`, or of its nearest ancestor present in the file (a missing key's object). */
 export function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
-  let current = path === SPEC_ROOT_FIELD ? '' : path;
+  let current = path === SWEEP_FILE_ROOT_FIELD ? '' : path;
   for (;;) {
     const position = positions.get(current);
     if (position !== undefined) return position;
@@ -194,7 +194,7 @@ function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile 
   const hyperparameterSampling = buildSampling(spec.search_space, spec.sampling_algorithm);
   const policy = spec.early_termination === undefined ? undefined : buildPolicy(spec.early_termination);
   const { objective, limits, trial } = spec;
-  const hyperDriveConfigOptions: SpecHyperDriveConfigOptions = Object.freeze({
+  const hyperDriveConfigOptions: SweepFileHyperDriveConfigOptions = Object.freeze({
     hyperparameterSampling,
     primaryMetricName: objective.primary_metric,
     primaryMetricGoal: objective.goal === 'maximize' ? PrimaryMetricGoal.MAXIMIZE : PrimaryMetricGoal.MINIMIZE,
@@ -215,9 +215,9 @@ function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile 
 }
 
 /** Every field of a valid spec is acted on, so parsing itself has nothing to warn about. */
-const NO_WARNINGS: readonly SpecWarning[] = Object.freeze([]);
+const NO_WARNINGS: readonly SweepFileWarning[] = Object.freeze([]);
 
-function toTrialDefinition(trial: SpecTrial): SpecTrialDefinition {
+function toTrialDefinition(trial: SweepFileTrial): SweepFileTrialDefinition {
   return 'builtin' in trial ? { kind: 'builtin', name: trial.builtin } : { kind: 'module', url: trial.module };
 }
 
@@ -249,8 +249,8 @@ function withSource(error: unknown, source: string | undefined): unknown {
 }
 
 function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
-  const root = readObject(SPEC_ROOT_FIELD, input, 'must be a JSON object describing a sweep job');
-  rejectUnknownKeys('', root, SPEC_TOP_LEVEL_KEYS, 'a sweep spec');
+  const root = readObject(SWEEP_FILE_ROOT_FIELD, input, 'must be a JSON object describing a sweep job');
+  rejectUnknownKeys('', root, SWEEP_FILE_TOP_LEVEL_KEYS, 'a sweep spec');
 
   const type = field(root, 'type');
   if (type !== undefined && type !== 'sweep') throw new ConfigError('type', 'must be "sweep" (or left out)', type);
@@ -268,7 +268,7 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
   const limits = parseLimits(field(root, 'limits'));
   const trial = parseTrial(field(root, 'trial'), options.builtinTrials);
   const backendValue = field(root, 'backend');
-  const backend = backendValue === undefined ? undefined : readOneOf('backend', backendValue, SPEC_BACKENDS);
+  const backend = backendValue === undefined ? undefined : readOneOf('backend', backendValue, SWEEP_FILE_BACKENDS);
   const azureValue = field(root, 'azure');
   const azure = azureValue === undefined ? undefined : parseAzureFields(azureValue);
 
@@ -277,7 +277,7 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
   const maxTotalTrials =
     limits.max_total_trials ??
     (sampling.type === 'grid' ? Math.min(gridSize(searchSpace), DEFAULT_MAX_TOTAL_TRIALS) : DEFAULT_MAX_TOTAL_TRIALS);
-  const normalisedLimits: SpecLimits = Object.freeze({
+  const normalisedLimits: SweepFileLimits = Object.freeze({
     max_total_trials: maxTotalTrials,
     max_concurrent_trials: limits.max_concurrent_trials ?? Math.min(maxTotalTrials, MAX_CONCURRENT_TRIALS),
     timeout: limits.timeout ?? DEFAULT_TIMEOUT_SECONDS,
@@ -326,9 +326,9 @@ function parseMetadata(root: Fields): Metadata {
   return metadata;
 }
 
-function readDictionary(path: string, value: unknown): Readonly<Record<string, SpecPrimitive>> {
+function readDictionary(path: string, value: unknown): Readonly<Record<string, SweepFilePrimitive>> {
   const fields = readObject(path, value, 'must be an object of names to strings, numbers or booleans');
-  const entries = Object.entries(fields).map(([key, item]): [string, SpecPrimitive] => {
+  const entries = Object.entries(fields).map(([key, item]): [string, SweepFilePrimitive] => {
     const itemPath = `${path}.${key}`;
     readText(itemPath, key, { maxLength: 255 });
     if (key === '') throw new ConfigError(itemPath, 'must have a non-empty name', key);
@@ -347,7 +347,7 @@ function samplingKeys(kind: SamplingKind): string[] {
   return ['type', ...row.options.map((o) => o.name), ...row.fileOnly.map((f) => f.name)];
 }
 
-function parseSampling(value: unknown): SpecSamplingAlgorithm {
+function parseSampling(value: unknown): SweepFileSamplingAlgorithm {
   const path = 'sampling_algorithm';
   required(path, value, '"random", "grid", "bayesian", or an object such as {"type": "random", "seed": 42}');
   if (typeof value === 'string') {
@@ -409,7 +409,7 @@ function readSeed(path: string, seed: unknown): number | string | undefined {
   return seed as number | string | undefined;
 }
 
-function parseObjective(value: unknown): SpecObjective {
+function parseObjective(value: unknown): SweepFileObjective {
   const path = 'objective';
   required(path, value, 'an object such as {"primary_metric": "val_accuracy", "goal": "maximize"}');
   const fields = readObject(
@@ -442,7 +442,7 @@ const POLICY_TYPES: readonly string[] = FILE_POLICY_ROWS.map((row) => row.file.t
  * defaults. The policy is built here too, so the rules only its constructor knows (ASHA's
  * rungs, Hyperband's brackets) are checked before anything runs, and its defaults written out.
  */
-function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined {
+function parseEarlyTermination(value: unknown): SweepFileEarlyTermination | undefined {
   const path = 'early_termination';
   if (value === undefined) return undefined;
   const fields = readObject(
@@ -466,7 +466,7 @@ function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined
     if (given !== undefined) options[policyField.option] = readPolicyField(keyPath, given, policyField.read);
     if (row.exactlyOne !== undefined && key === row.exactlyOne[1]) checkExactlyOne(path, fields, row.exactlyOne, value);
   }
-  const policy = atSpecPath(policyFieldPath, () => row.create(options));
+  const policy = atFilePath(policyFieldPath, () => row.create(options));
   const stored = policy.toRecord().options;
   const result: Record<string, number | boolean> = {};
   for (const policyField of row.fields) {
@@ -474,7 +474,7 @@ function parseEarlyTermination(value: unknown): SpecEarlyTermination | undefined
     if (item !== undefined) result[policyField.fileKey] = item;
   }
   // The row's fields are the file's keys for this type, so the result has this type's shape.
-  return Object.freeze({ type, ...result }) as unknown as SpecEarlyTermination;
+  return Object.freeze({ type, ...result }) as unknown as SweepFileEarlyTermination;
 }
 
 function readPolicyField(path: string, value: unknown, read: PolicyFieldRead): unknown {
@@ -508,13 +508,13 @@ function policyFieldPath(name: string): string {
 const MAX_AZURE_DEPTH = 32;
 
 /**
- * `azure`: Azure's own job fields, kept verbatim (see SpecAzureFields). Only their shape is
+ * `azure`: Azure's own job fields, kept verbatim (see SweepFileAzureFields). Only their shape is
  * checked, JSON data with known keys, since Overdrive never reads them.
  */
-function parseAzureFields(value: unknown): SpecAzureFields {
+function parseAzureFields(value: unknown): SweepFileAzureFields {
   const path = 'azure';
   const fields = readObject(path, value, 'must be an object of Azure job fields (trial, inputs, outputs, ...)');
-  rejectUnknownKeys(path, fields, ['trial', ...SPEC_AZURE_JOB_KEYS], 'the kept Azure job fields');
+  rejectUnknownKeys(path, fields, ['trial', ...SWEEP_FILE_AZURE_JOB_KEYS], 'the kept Azure job fields');
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(fields)) {
     const itemPath = `${path}.${key}`;
@@ -524,7 +524,7 @@ function parseAzureFields(value: unknown): SpecAzureFields {
         fields[key],
         'must be an object of Azure command-job fields (command, code, environment, ...)',
       );
-      rejectUnknownKeys(itemPath, trial, SPEC_AZURE_TRIAL_KEYS, 'an Azure trial');
+      rejectUnknownKeys(itemPath, trial, SWEEP_FILE_AZURE_TRIAL_KEYS, 'an Azure trial');
       const command = field(trial, 'command');
       if (command !== undefined) readText(`${itemPath}.command`, command, { maxLength: 100_000, multiline: true });
       result[key] = Object.freeze(
@@ -534,10 +534,10 @@ function parseAzureFields(value: unknown): SpecAzureFields {
       result[key] = readJsonValue(itemPath, fields[key], 0);
     }
   }
-  return Object.freeze(result) as SpecAzureFields;
+  return Object.freeze(result) as SweepFileAzureFields;
 }
 
-function readJsonValue(path: string, value: unknown, depth: number): SpecJsonValue {
+function readJsonValue(path: string, value: unknown, depth: number): SweepFileJsonValue {
   if (depth > MAX_AZURE_DEPTH)
     throw new ConfigError(path, `must not nest deeper than ${MAX_AZURE_DEPTH} levels`, value);
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
@@ -553,7 +553,7 @@ function readJsonValue(path: string, value: unknown, depth: number): SpecJsonVal
   );
 }
 
-type GivenLimits = { -readonly [K in keyof SpecLimits]?: number };
+type GivenLimits = { -readonly [K in keyof SweepFileLimits]?: number };
 
 function parseLimits(value: unknown): GivenLimits {
   const path = 'limits';
@@ -605,7 +605,7 @@ const AZURE_TRIAL_KEYS = [
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
 const MODULE_SCHEMES = ['http', 'https', 'file', 'blob', 'data'];
 
-function parseTrial(value: unknown, builtins: readonly string[] | undefined): SpecTrial {
+function parseTrial(value: unknown, builtins: readonly string[] | undefined): SweepFileTrial {
   const path = 'trial';
   required(path, value, 'a built-in example name such as "digits-mlp", or {"module": "<URL or path of an ES module>"}');
   if (typeof value === 'string') return Object.freeze({ builtin: readBuiltin(path, value, builtins) });
@@ -664,7 +664,7 @@ function readModule(path: string, value: unknown): string {
   return value;
 }
 
-function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm): ParameterSampling {
+function buildSampling(space: SweepFileSearchSpace, sampling: SweepFileSamplingAlgorithm): ParameterSampling {
   const definition = toDefinition(space);
   const rename = (name: string): string => {
     const option = /^(?:Random|Grid|Bayesian)ParameterSampling(?:\.(.+))?$/.exec(name)?.[1];
@@ -675,10 +675,10 @@ function buildSampling(space: SpecSearchSpace, sampling: SpecSamplingAlgorithm):
   };
   // The file's sampling fields are the engine's option names, `type` apart.
   const { type, ...options } = sampling;
-  return atSpecPath(rename, () => samplingRow(type).create(definition, options));
+  return atFilePath(rename, () => samplingRow(type).create(definition, options));
 }
 
-function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {
+function buildPolicy(spec: SweepFileEarlyTermination): EarlyTerminationPolicy {
   const row = policyRowOfFileType(spec.type);
   if (row === undefined)
     throw new ConfigError('early_termination.type', `must be one of ${POLICY_TYPES.join(', ')}`, spec.type);
@@ -688,5 +688,5 @@ function buildPolicy(spec: SpecEarlyTermination): EarlyTerminationPolicy {
     const value = given[policyField.fileKey];
     if (value !== undefined) options[policyField.option] = value;
   }
-  return atSpecPath(policyFieldPath, () => row.create(options));
+  return atFilePath(policyFieldPath, () => row.create(options));
 }

@@ -63,7 +63,7 @@ export async function encodeShareLink(
 
 /** Just the fragment value (`z.<checksum>.<data>`), for callers that build the URL themselves. */
 export async function encodeSharePayload(spec: SweepFile, options: EncodeShareLinkOptions = {}): Promise<string> {
-  const json = JSON.stringify(compactSpecInput(spec));
+  const json = JSON.stringify(compactSweepFileInput(spec));
   const checksum = fnv1a32(json).toString(36);
   const bytes = new TextEncoder().encode(json);
   if (options.compress !== false) {
@@ -145,7 +145,7 @@ function payloadOf(input: string): string {
  * The shortest spec input that `normalizeSweepFile` turns back into `spec`: every field whose
  * removal changes nothing is removed (defaults, `type`), and shorthands are used where they exist.
  */
-export function compactSpecInput(spec: SweepFile): Record<string, unknown> {
+export function compactSweepFileInput(spec: SweepFile): Record<string, unknown> {
   const input = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
   const trial = input['trial'];
   if (isPlainObject(trial) && typeof trial['builtin'] === 'string') input['trial'] = trial['builtin'];

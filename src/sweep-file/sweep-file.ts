@@ -14,82 +14,89 @@ import { EXPRESSION_FILE_FIELDS, EXPRESSION_KINDS } from '../space/registry.js';
  * meaning the same sweep compare equal.
  */
 
-export type SpecPrimitive = number | string | boolean;
+export type SweepFilePrimitive = number | string | boolean;
 
 /** Something an export or import could not carry over exactly, or a field accepted but not acted on: in words, with the field it concerns. */
-export interface SpecWarning {
+export interface SweepFileWarning {
   readonly field: string;
   readonly message: string;
 }
 
-export type SpecGoal = 'maximize' | 'minimize';
+export type SweepFileGoal = 'maximize' | 'minimize';
 
-export const SPEC_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const SWEEP_FILE_BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 /** Overdrive extension: which TF.js backend the workers use (`auto` measures and picks). */
-export type SpecBackend = (typeof SPEC_BACKENDS)[number];
+export type SweepFileBackend = (typeof SWEEP_FILE_BACKENDS)[number];
 
 /** The parameter types, which are the search-space expressions (their registry rows). */
-export const SPEC_PARAMETER_TYPES: readonly ExpressionKind[] = EXPRESSION_KINDS;
-export type SpecParameterType = ExpressionKind;
+export const SWEEP_FILE_PARAMETER_TYPES: readonly ExpressionKind[] = EXPRESSION_KINDS;
+export type SweepFileParameterType = ExpressionKind;
 
 /** The fields each parameter type takes besides `type`, in the order Azure documents them. */
-export const SPEC_PARAMETER_FIELDS: Readonly<Record<SpecParameterType, readonly string[]>> = EXPRESSION_FILE_FIELDS;
+export const SWEEP_FILE_PARAMETER_FIELDS: Readonly<Record<SweepFileParameterType, readonly string[]>> =
+  EXPRESSION_FILE_FIELDS;
 
-export interface SpecChoice {
+export interface SweepFileChoice {
   readonly type: 'choice';
   /** Constants, or sub-space objects whose fields are parameters or constants (nested choice). */
-  readonly values: readonly SpecChoiceValue[];
+  readonly values: readonly SweepFileChoiceValue[];
 }
-export interface SpecRandint {
+export interface SweepFileRandint {
   readonly type: 'randint';
   /** Samples an integer in [0, upper). */
   readonly upper: number;
 }
-export interface SpecUniform {
+export interface SweepFileUniform {
   /** For `loguniform`, min_value and max_value are exponents: the sample is exp(uniform(min, max)). */
   readonly type: 'uniform' | 'loguniform';
   readonly min_value: number;
   readonly max_value: number;
 }
-export interface SpecQUniform {
+export interface SweepFileQUniform {
   readonly type: 'quniform' | 'qloguniform';
   readonly min_value: number;
   readonly max_value: number;
   readonly q: number;
 }
-export interface SpecNormal {
+export interface SweepFileNormal {
   readonly type: 'normal' | 'lognormal';
   readonly mu: number;
   readonly sigma: number;
 }
-export interface SpecQNormal {
+export interface SweepFileQNormal {
   readonly type: 'qnormal' | 'qlognormal';
   readonly mu: number;
   readonly sigma: number;
   readonly q: number;
 }
 
-export type SpecParameter = SpecChoice | SpecRandint | SpecUniform | SpecQUniform | SpecNormal | SpecQNormal;
+export type SweepFileParameter =
+  | SweepFileChoice
+  | SweepFileRandint
+  | SweepFileUniform
+  | SweepFileQUniform
+  | SweepFileNormal
+  | SweepFileQNormal;
 
 /**
  * A sub-space offered as one option of a choice. A field whose value is an object is a
  * parameter; a number, string or boolean is a constant passed as it is.
  */
-export interface SpecSubSpace {
-  readonly [name: string]: SpecParameter | SpecPrimitive;
+export interface SweepFileSubSpace {
+  readonly [name: string]: SweepFileParameter | SweepFilePrimitive;
 }
-export type SpecChoiceValue = SpecPrimitive | SpecSubSpace;
+export type SweepFileChoiceValue = SweepFilePrimitive | SweepFileSubSpace;
 
 /**
  * Parameter name to parameter. Overdrive extension: a constant (number, string, boolean) may
  * stand for a parameter, because without Azure's `trial.command` there is nowhere else to pass
  * a fixed argument such as the number of epochs.
  */
-export interface SpecSearchSpace {
-  readonly [name: string]: SpecParameter | SpecPrimitive;
+export interface SweepFileSearchSpace {
+  readonly [name: string]: SweepFileParameter | SweepFilePrimitive;
 }
 
-export type SpecRandomRule = 'random' | 'sobol';
+export type SweepFileRandomRule = 'random' | 'sobol';
 
 /**
  * `sampling_algorithm`, every default written out: one member per sampling method, built from
@@ -97,11 +104,11 @@ export type SpecRandomRule = 'random' | 'sobol';
  * string is accepted too (the JavaScript API allows it), and Bayesian's seed is an Overdrive
  * extension (Azure's Bayesian sampling takes none) that replays the same suggestions.
  */
-export type SpecSamplingAlgorithm = SweepFileSampling;
+export type SweepFileSamplingAlgorithm = SweepFileSampling;
 
-export interface SpecObjective {
+export interface SweepFileObjective {
   readonly primary_metric: string;
-  readonly goal: SpecGoal;
+  readonly goal: SweepFileGoal;
 }
 
 /**
@@ -109,11 +116,11 @@ export interface SpecObjective {
  * registry row (src/policy/registry.ts), where each field's comment is. Bandit has exactly one
  * of slack_factor and slack_amount; ASHA without max_interval has no top rung.
  */
-export type SpecEarlyTermination = SweepFilePolicy;
+export type SweepFileEarlyTermination = SweepFilePolicy;
 
-export type SpecEarlyTerminationType = SpecEarlyTermination['type'];
+export type SweepFileEarlyTerminationType = SweepFileEarlyTermination['type'];
 
-export interface SpecLimits {
+export interface SweepFileLimits {
   readonly max_total_trials: number;
   readonly max_concurrent_trials: number;
   /** Seconds (Azure v2 counts seconds); becomes `maxDurationMinutes = timeout / 60`. */
@@ -126,16 +133,16 @@ export interface SpecLimits {
 }
 
 /** A JSON value as Azure's own job fields hold it (kept verbatim, never interpreted). */
-export type SpecJsonValue =
+export type SweepFileJsonValue =
   | null
   | boolean
   | number
   | string
-  | readonly SpecJsonValue[]
-  | { readonly [key: string]: SpecJsonValue };
+  | readonly SweepFileJsonValue[]
+  | { readonly [key: string]: SweepFileJsonValue };
 
 /** The command-job fields of an Azure trial, which a browser sweep keeps but does not run. */
-export const SPEC_AZURE_TRIAL_KEYS = [
+export const SWEEP_FILE_AZURE_TRIAL_KEYS = [
   'command',
   'code',
   'environment',
@@ -145,7 +152,7 @@ export const SPEC_AZURE_TRIAL_KEYS = [
   'queue_settings',
 ] as const;
 /** Top-level Azure job fields with no meaning in the browser, kept for the way back to Azure. */
-export const SPEC_AZURE_JOB_KEYS = [
+export const SWEEP_FILE_AZURE_JOB_KEYS = [
   'inputs',
   'outputs',
   'identity',
@@ -160,12 +167,12 @@ export const SPEC_AZURE_JOB_KEYS = [
  * job imported from Azure exports back to the same job. Written by the Azure import; by hand
  * it is the place to say which command, code and environment an export should name.
  */
-export type SpecAzureFields = {
-  readonly trial?: { readonly [K in (typeof SPEC_AZURE_TRIAL_KEYS)[number]]?: SpecJsonValue };
-} & { readonly [K in (typeof SPEC_AZURE_JOB_KEYS)[number]]?: SpecJsonValue };
+export type SweepFileAzureFields = {
+  readonly trial?: { readonly [K in (typeof SWEEP_FILE_AZURE_TRIAL_KEYS)[number]]?: SweepFileJsonValue };
+} & { readonly [K in (typeof SWEEP_FILE_AZURE_JOB_KEYS)[number]]?: SweepFileJsonValue };
 
 /** A built-in example by name, or an ES module (URL or path) whose default export is `train(params, run)`. */
-export type SpecTrial = { readonly builtin: string } | { readonly module: string };
+export type SweepFileTrial = { readonly builtin: string } | { readonly module: string };
 
 /** The normalised spec. */
 export interface SweepFile {
@@ -176,19 +183,19 @@ export interface SweepFile {
   readonly display_name?: string;
   readonly experiment_name: string;
   readonly description?: string;
-  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
-  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly tags?: Readonly<Record<string, SweepFilePrimitive>>;
+  readonly properties?: Readonly<Record<string, SweepFilePrimitive>>;
   /** Azure's compute target; kept for the round trip, meaningless in the browser. */
   readonly compute?: string;
-  readonly search_space: SpecSearchSpace;
-  readonly sampling_algorithm: SpecSamplingAlgorithm;
-  readonly objective: SpecObjective;
+  readonly search_space: SweepFileSearchSpace;
+  readonly sampling_algorithm: SweepFileSamplingAlgorithm;
+  readonly objective: SweepFileObjective;
   /** Absent: every run trains to the end. */
-  readonly early_termination?: SpecEarlyTermination;
-  readonly limits: SpecLimits;
-  readonly trial: SpecTrial;
-  readonly backend?: SpecBackend;
-  readonly azure?: SpecAzureFields;
+  readonly early_termination?: SweepFileEarlyTermination;
+  readonly limits: SweepFileLimits;
+  readonly trial: SweepFileTrial;
+  readonly backend?: SweepFileBackend;
+  readonly azure?: SweepFileAzureFields;
 }
 
 /** What may be written by hand: shorthands and omitted defaults. `parseSweepFile` accepts it. */
@@ -199,14 +206,14 @@ export interface SweepFileInput {
   readonly display_name?: string;
   readonly experiment_name?: string;
   readonly description?: string;
-  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
-  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly tags?: Readonly<Record<string, SweepFilePrimitive>>;
+  readonly properties?: Readonly<Record<string, SweepFilePrimitive>>;
   readonly compute?: string;
-  readonly search_space: SpecSearchSpace;
+  readonly search_space: SweepFileSearchSpace;
   /** A method's name stands for its object with every option left out. */
   readonly sampling_algorithm: WrittenSweepFileSampling;
   readonly objective: { readonly primary_metric: string; readonly goal: string };
-  /** Fields with a default may be left out; see `SpecEarlyTermination`. */
+  /** Fields with a default may be left out; see `SweepFileEarlyTermination`. */
   readonly early_termination?: WrittenSweepFilePolicy;
   readonly limits?: {
     readonly max_total_trials?: number;
@@ -214,13 +221,13 @@ export interface SweepFileInput {
     readonly timeout?: number;
     readonly trial_timeout?: number;
   };
-  readonly trial: string | SpecTrial;
-  readonly backend?: SpecBackend;
-  readonly azure?: SpecAzureFields;
+  readonly trial: string | SweepFileTrial;
+  readonly backend?: SweepFileBackend;
+  readonly azure?: SweepFileAzureFields;
 }
 
 /** Top-level keys Azure specs often carry that Overdrive keeps but does not act on. */
-export const SPEC_METADATA_KEYS = [
+export const SWEEP_FILE_METADATA_KEYS = [
   '$schema',
   'name',
   'display_name',
@@ -230,7 +237,7 @@ export const SPEC_METADATA_KEYS = [
   'compute',
 ] as const;
 
-export const SPEC_TOP_LEVEL_KEYS = [
+export const SWEEP_FILE_TOP_LEVEL_KEYS = [
   'type',
   'experiment_name',
   'search_space',
@@ -241,7 +248,7 @@ export const SPEC_TOP_LEVEL_KEYS = [
   'trial',
   'backend',
   'azure',
-  ...SPEC_METADATA_KEYS,
+  ...SWEEP_FILE_METADATA_KEYS,
 ] as const;
 
 export const DEFAULT_EXPERIMENT_NAME = 'default';

@@ -6,26 +6,26 @@ import {
   specInputFromAzureJob,
   toAzureSweepJob,
   type AzureExportOptions,
-  type SpecWarning,
+  type SweepFileWarning,
 } from './azure-sweep-job.js';
 import { JsonTextError, parseLocatedJson, type LocatedJson } from './json-text.js';
 import {
   locationText,
   nearestPosition,
   parseSweepFile,
-  SPEC_ROOT_FIELD,
+  SWEEP_FILE_ROOT_FIELD,
   SweepFileError,
   type ParsedSweepFile,
   type ParseSweepFileOptions,
 } from './parse-sweep-file.js';
 import { field, isPlainObject } from './file-fields.js';
-import type { SpecTrial, SweepFile } from './sweep-file.js';
+import type { SweepFileTrial, SweepFile } from './sweep-file.js';
 import { parseLocatedYaml, YamlTextError } from './yaml-text.js';
 
 /** An exported sweep job: the file's text, and what Azure will run differently (never silently). */
 export interface SweepJobText {
   readonly text: string;
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 export type SweepJobFormat = 'yaml' | 'json';
@@ -35,7 +35,7 @@ export interface ParseSweepJobOptions extends ParseSweepFileOptions {
    * The browser trial when the job names none (an Azure job whose trial is only a command):
    * a built-in example name or `{ module: url }`. A trial the job does name wins.
    */
-  readonly trial?: string | SpecTrial;
+  readonly trial?: string | SweepFileTrial;
   /** `auto` (the default): JSON when the text starts with `{`, YAML otherwise. */
   readonly format?: SweepJobFormat | 'auto';
 }
@@ -47,7 +47,7 @@ export interface ParsedSweepJob extends ParsedSweepFile {
    * Overlay entries not applied because the Azure field was edited, and the like, then what the
    * spec says but this runtime does not act on (see `ParsedSweepFile.warnings`).
    */
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 /**
@@ -137,7 +137,8 @@ export function parseSweepJob(value: unknown, options: ParseSweepJobOptions = {}
  * Syntax errors and spec errors alike come with their line and column.
  */
 export function parseSweepJobText(text: string, options: ParseSweepJobOptions = {}): ParsedSweepJob {
-  if (typeof text !== 'string') throw new ConfigError(SPEC_ROOT_FIELD, 'must be the text of a YAML or JSON file', text);
+  if (typeof text !== 'string')
+    throw new ConfigError(SWEEP_FILE_ROOT_FIELD, 'must be the text of a YAML or JSON file', text);
   const format = options.format === undefined || options.format === 'auto' ? sniff(text) : options.format;
   const located = readText(text, format, options.source);
   try {
@@ -168,7 +169,7 @@ function readText(text: string, format: SweepJobFormat, source: string | undefin
     return format === 'json' ? parseLocatedJson(text) : parseLocatedYaml(text);
   } catch (error) {
     if (!(error instanceof JsonTextError) && !(error instanceof YamlTextError)) throw error;
-    const fieldName = error.path === '' ? SPEC_ROOT_FIELD : error.path;
+    const fieldName = error.path === '' ? SWEEP_FILE_ROOT_FIELD : error.path;
     const rule = `must be valid ${format === 'json' ? 'JSON' : 'YAML'}: ${error.problem}`;
     const where = locationText(source, error.position);
     throw new SweepFileError(

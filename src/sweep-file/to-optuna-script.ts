@@ -3,14 +3,14 @@ import { decimalsOf } from '../math/quantize.js';
 import { policyRowOfFileType } from '../policy/registry.js';
 import { GridParameterSampling } from '../sampling/grid.js';
 import type { ParamValue } from '../space/expression.js';
-import type { SpecWarning } from './azure-sweep-job.js';
+import type { SweepFileWarning } from './azure-sweep-job.js';
 import { toDefinition } from './parse-search-space.js';
 import type {
-  SpecChoiceValue,
-  SpecParameter,
-  SpecPrimitive,
-  SpecSearchSpace,
-  SpecSubSpace,
+  SweepFileChoiceValue,
+  SweepFileParameter,
+  SweepFilePrimitive,
+  SweepFileSearchSpace,
+  SweepFileSubSpace,
   SweepFile,
 } from './sweep-file.js';
 
@@ -43,14 +43,14 @@ export interface OptunaScriptOptions {
 export interface OptunaScript {
   readonly text: string;
   /** Where Optuna's built-in samplers or pruners behave differently from Overdrive's. */
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 /** Grids up to this many configurations are written out when the grid cannot go to Optuna as is. */
 const MAX_LISTED_GRID = 10_000;
 
 export function toOptunaScript(spec: SweepFile, options: OptunaScriptOptions = {}): OptunaScript {
-  const warnings: SpecWarning[] = [];
+  const warnings: SweepFileWarning[] = [];
   const warn = (field: string, message: string): void => {
     warnings.push({ field, message });
   };
@@ -210,7 +210,7 @@ export function toOptunaScript(spec: SweepFile, options: OptunaScriptOptions = {
 
 /** A Python literal for JSON-like data (str, int/float, bool, None, list, dict). */
 export function py(
-  value: ParamValue | SpecPrimitive | null | readonly unknown[] | Readonly<Record<string, unknown>>,
+  value: ParamValue | SweepFilePrimitive | null | readonly unknown[] | Readonly<Record<string, unknown>>,
 ): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
@@ -309,7 +309,7 @@ function gridCode(spec: SweepFile, warn: Warn): SamplerCode {
   if (flat && total <= budget) {
     // The whole grid: Optuna's GridSampler visits the same configurations (in another order).
     const choices = Object.entries(spec.search_space).filter(
-      (entry): entry is [string, Extract<SpecParameter, { type: 'choice' }>] =>
+      (entry): entry is [string, Extract<SweepFileParameter, { type: 'choice' }>] =>
         typeof entry[1] === 'object' && entry[1].type === 'choice',
     );
     const body = ['params = {}'];
@@ -319,7 +319,7 @@ function gridCode(spec: SweepFile, warn: Warn): SamplerCode {
         body.push(`params[${py(key)}] = ${py(parameter)}`);
       } else if (parameter.type === 'choice') {
         body.push(
-          `params[${py(key)}] = trial.suggest_categorical(${py(key)}, ${py(parameter.values as readonly SpecPrimitive[])})`,
+          `params[${py(key)}] = trial.suggest_categorical(${py(key)}, ${py(parameter.values as readonly SweepFilePrimitive[])})`,
         );
       } else {
         // GridParameterSampling above has already refused it; this keeps the compiler honest.
@@ -327,7 +327,7 @@ function gridCode(spec: SweepFile, warn: Warn): SamplerCode {
       }
     }
     body.push('return params');
-    const grid = `{${choices.map(([name, p]) => `${py(stripDashes(name))}: ${py(p.values as readonly SpecPrimitive[])}`).join(', ')}}`;
+    const grid = `{${choices.map(([name, p]) => `${py(stripDashes(name))}: ${py(p.values as readonly SweepFilePrimitive[])}`).join(', ')}}`;
     return {
       preamble: [],
       body,
@@ -369,7 +369,7 @@ function gridCode(spec: SweepFile, warn: Warn): SamplerCode {
 
 /** Emits the suggestions of one (sub-)space into the dict named `target`. */
 function spaceCode(
-  space: SpecSearchSpace | SpecSubSpace,
+  space: SweepFileSearchSpace | SweepFileSubSpace,
   target: string,
   prefix: string,
   out: string[],
@@ -392,7 +392,7 @@ function spaceCode(
 }
 
 function nestedChoiceCode(
-  values: readonly SpecChoiceValue[],
+  values: readonly SweepFileChoiceValue[],
   assign: string,
   path: string,
   out: string[],
@@ -418,13 +418,13 @@ function nestedChoiceCode(
   });
 }
 
-function suggestion(parameter: SpecParameter, path: string): string {
+function suggestion(parameter: SweepFileParameter, path: string): string {
   const name = py(path);
   const raw = py(`${path}:raw`);
   const n = (x: number): string => py(x);
   switch (parameter.type) {
     case 'choice':
-      return `trial.suggest_categorical(${name}, ${py(parameter.values as readonly SpecPrimitive[])})`;
+      return `trial.suggest_categorical(${name}, ${py(parameter.values as readonly SweepFilePrimitive[])})`;
     case 'randint':
       return `trial.suggest_int(${name}, 0, ${parameter.upper - 1})`;
     case 'uniform':
@@ -470,11 +470,11 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
   return [...optuna.lines(policy, { warn, py, schedule })];
 }
 
-function hasChoice(space: SpecSearchSpace | SpecSubSpace): boolean {
+function hasChoice(space: SweepFileSearchSpace | SweepFileSubSpace): boolean {
   return Object.values(space).some((p) => typeof p === 'object' && p.type === 'choice');
 }
 
-function hasNestedChoice(space: SpecSearchSpace | SpecSubSpace): boolean {
+function hasNestedChoice(space: SweepFileSearchSpace | SweepFileSubSpace): boolean {
   return Object.values(space).some(
     (p) => typeof p === 'object' && p.type === 'choice' && p.values.some((v) => typeof v === 'object'),
   );

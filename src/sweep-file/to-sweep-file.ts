@@ -8,14 +8,14 @@ import { reviveDefinition } from '../space/serialize.js';
 import type { SweepConfigRecord } from '../store/records.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { specPathOf } from './parse-search-space.js';
-import { atSpecPath } from './file-fields.js';
+import { atFilePath } from './file-fields.js';
 import type {
-  SpecChoiceValue,
-  SpecParameter,
-  SpecPrimitive,
-  SpecSearchSpace,
-  SpecTrial,
-  SpecWarning,
+  SweepFileChoiceValue,
+  SweepFileParameter,
+  SweepFilePrimitive,
+  SweepFileSearchSpace,
+  SweepFileTrial,
+  SweepFileWarning,
   SweepFile,
 } from './sweep-file.js';
 
@@ -30,8 +30,8 @@ export interface SweepFileExtras {
   readonly display_name?: string;
   readonly experiment_name?: string;
   readonly description?: string;
-  readonly tags?: Readonly<Record<string, SpecPrimitive>>;
-  readonly properties?: Readonly<Record<string, SpecPrimitive>>;
+  readonly tags?: Readonly<Record<string, SweepFilePrimitive>>;
+  readonly properties?: Readonly<Record<string, SweepFilePrimitive>>;
   readonly compute?: string;
   readonly backend?: SweepFile['backend'];
   /** The Azure job fields an imported Azure job carried (command, code, environment, inputs...). */
@@ -40,7 +40,7 @@ export interface SweepFileExtras {
    * Replaces the stored trial. Needed when the sweep trained a function, which can be stored
    * by name only: the export must say where the same code lives.
    */
-  readonly trial?: SpecTrial;
+  readonly trial?: SweepFileTrial;
 }
 
 const EXTRA_KEYS = [
@@ -65,7 +65,7 @@ export interface SweepFileExport {
    * browser's store, which mean nothing to another machine. Shown beside whatever is made from
    * `spec` (Azure job, Optuna script, share link), since each of those starts from the spec alone.
    */
-  readonly warnings: readonly SpecWarning[];
+  readonly warnings: readonly SweepFileWarning[];
 }
 
 /**
@@ -99,8 +99,8 @@ export function toSweepFile(config: SweepConfigRecord, extras: SweepFileExtras =
   return { spec, warnings: Object.freeze(droppedStarts(config)) };
 }
 
-function droppedStarts(config: SweepConfigRecord): SpecWarning[] {
-  const warnings: SpecWarning[] = [];
+function droppedStarts(config: SweepConfigRecord): SweepFileWarning[] {
+  const warnings: SweepFileWarning[] = [];
   const parents = config.resumeFrom ?? [];
   if (parents.length > 0) {
     warnings.push({
@@ -126,37 +126,37 @@ function plural(count: number, noun: string): string {
   return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }
 
-function searchSpaceOf(stored: unknown): SpecSearchSpace {
+function searchSpaceOf(stored: unknown): SweepFileSearchSpace {
   // createSearchSpace expands ranges and gives the names as the user wrote them (dashes kept).
-  const space = atSpecPath(
+  const space = atFilePath(
     (name) => (name === 'searchSpace' ? 'search_space' : specPathOf(name, 'search_space')),
     () => createSearchSpace(reviveDefinition(stored)),
   );
   return spaceOf(space);
 }
 
-function spaceOf(space: SearchSpace): SpecSearchSpace {
+function spaceOf(space: SearchSpace): SweepFileSearchSpace {
   return Object.fromEntries(
-    space.parameters.map((parameter): [string, SpecParameter | SpecPrimitive] => [
+    space.parameters.map((parameter): [string, SweepFileParameter | SweepFilePrimitive] => [
       parameter.givenName,
       parameter.value.kind === 'constant' ? parameter.value.value : parameterOf(parameter.value.expression),
     ]),
   );
 }
 
-function parameterOf(expression: NormalizedExpression): SpecParameter {
+function parameterOf(expression: NormalizedExpression): SweepFileParameter {
   if (expression.kind === 'choice') {
     return {
       type: 'choice',
       values: expression.options.map(
-        (option): SpecChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
+        (option): SweepFileChoiceValue => (option.kind === 'value' ? option.value : spaceOf(option.space)),
       ),
     };
   }
   const given = expression as unknown as Readonly<Record<string, unknown>>;
   const fields = expressionRow(expression.kind).args.map((a) => [a.fileKey, given[a.name]]);
   // The row's arguments are the file's fields for this type, so this is the type's shape.
-  return { type: expression.kind, ...Object.fromEntries(fields) } as SpecParameter;
+  return { type: expression.kind, ...Object.fromEntries(fields) } as SweepFileParameter;
 }
 
 function samplingOf(sampling: SweepConfigRecord['sampling']): Record<string, unknown> {
@@ -200,7 +200,7 @@ function policyOf(policy: SweepConfigRecord['policy']): Record<string, unknown> 
   return result;
 }
 
-function trialOf(trial: SweepConfigRecord['trial']): SpecTrial {
+function trialOf(trial: SweepConfigRecord['trial']): SweepFileTrial {
   switch (trial.kind) {
     case 'builtin':
       return { builtin: trial.name };

@@ -12,7 +12,7 @@ import {
   policyOptionNames,
 } from '../../src/policy/index.js';
 import type { PolicyRecord } from '../../src/policy/index.js';
-import { defaultPolicyFields, POLICY_FIELDS, toSpecInput } from '../../src/studio/builder/form-state.js';
+import { defaultPolicyFields, POLICY_FIELDS, toSweepFileInput } from '../../src/studio/builder/form-state.js';
 import type { BuilderState } from '../../src/studio/builder/form-state.js';
 import {
   parseSweepFile,
@@ -131,7 +131,7 @@ describe('the policy registry', () => {
     for (const row of FILE_POLICY_ROWS) {
       expect(POLICY_FIELDS[row.file.type as keyof typeof POLICY_FIELDS]).toEqual(row.fields.map((f) => f.fileKey));
       const type = row.file.type as BuilderState['policy']['type'];
-      const parsed = parseSweepFile(toSpecInput({ ...base, policy: { type, fields: defaultPolicyFields(type) } }));
+      const parsed = parseSweepFile(toSweepFileInput({ ...base, policy: { type, fields: defaultPolicyFields(type) } }));
       expect(parsed.hyperDriveConfigOptions.policy?.kind).toBe(row.kind);
     }
   });

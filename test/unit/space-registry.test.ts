@@ -7,7 +7,7 @@ import { PARAMETER_FIELDS, PARAMETER_TYPES } from '../../src/studio/builder/form
 import {
   parseSweepFile,
   parseSweepJob,
-  SPEC_PARAMETER_FIELDS,
+  SWEEP_FILE_PARAMETER_FIELDS,
   toAzureSweepJob,
   toOptunaScript,
   toSweepFile,
@@ -44,7 +44,7 @@ describe('the expression registry', () => {
     expect(PARAMETER_TYPES).toEqual([...EXPRESSION_KINDS, 'constant']);
     for (const row of EXPRESSION_REGISTRY) {
       const keys = row.args.map((a) => a.fileKey);
-      expect(SPEC_PARAMETER_FIELDS[row.kind]).toEqual(keys);
+      expect(SWEEP_FILE_PARAMETER_FIELDS[row.kind]).toEqual(keys);
       expect(PARAMETER_FIELDS[row.kind]).toEqual(keys);
       expect(Object.keys(PARAMETERS[row.kind])).toEqual(['type', ...keys]);
     }

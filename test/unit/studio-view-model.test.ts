@@ -19,7 +19,7 @@ import {
   literal,
   numberField,
   splitList,
-  toSpecInput,
+  toSweepFileInput,
   type BuilderState,
 } from '../../src/studio/builder/form-state.js';
 import { paramColumns, spaceHints } from '../../src/studio/view-model/param-columns.js';
@@ -179,7 +179,9 @@ describe('the builder form state', () => {
       const { default: data } = (await import(`../../examples/${file}.json`)) as { default: unknown };
       const spec = normalizeSweepFile(data, { builtinTrials: ['digits-mlp', 'digits-cnn', 'spiral'] });
       const state: BuilderState = fromRecord(spec);
-      const again = parseSweepFile(toSpecInput(state), { builtinTrials: ['digits-mlp', 'digits-cnn', 'spiral'] }).spec;
+      const again = parseSweepFile(toSweepFileInput(state), {
+        builtinTrials: ['digits-mlp', 'digits-cnn', 'spiral'],
+      }).spec;
       expect(again.search_space, file).toEqual(spec.search_space);
       expect(again.sampling_algorithm, file).toEqual(spec.sampling_algorithm);
       expect(again.early_termination, file).toEqual(spec.early_termination);
@@ -204,22 +206,22 @@ describe('the builder form state', () => {
     const state = fromRecord(spec);
     // Empty: no limit, and none in the spec.
     expect(state.limits.trialTimeoutSeconds).toBe('');
-    expect(toSpecInput(state)['limits']).not.toHaveProperty('trial_timeout');
-    expect(parseSweepFile(toSpecInput(state), builtins).hyperDriveConfigOptions).not.toHaveProperty(
+    expect(toSweepFileInput(state)['limits']).not.toHaveProperty('trial_timeout');
+    expect(parseSweepFile(toSweepFileInput(state), builtins).hyperDriveConfigOptions).not.toHaveProperty(
       'trialTimeoutSeconds',
     );
     const timed: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: ' 600 ' } };
-    expect(toSpecInput(timed)['limits']).toMatchObject({ trial_timeout: 600 });
-    const parsed = parseSweepFile(toSpecInput(timed), builtins);
+    expect(toSweepFileInput(timed)['limits']).toMatchObject({ trial_timeout: 600 });
+    const parsed = parseSweepFile(toSweepFileInput(timed), builtins);
     expect(parsed.hyperDriveConfigOptions.trialTimeoutSeconds).toBe(600);
     expect(fromRecord(parsed.spec).limits.trialTimeoutSeconds).toBe('600');
     // Bad text reaches the parser as text, which names the field, the rule and the value.
     const typo: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: '10s' } };
-    expect(() => parseSweepFile(toSpecInput(typo), builtins)).toThrow(
+    expect(() => parseSweepFile(toSweepFileInput(typo), builtins)).toThrow(
       'limits.trial_timeout: must be a finite number of seconds > 0 (got "10s")',
     );
     const zero: BuilderState = { ...state, limits: { ...state.limits, trialTimeoutSeconds: '0' } };
-    expect(() => parseSweepFile(toSpecInput(zero), builtins)).toThrow(
+    expect(() => parseSweepFile(toSweepFileInput(zero), builtins)).toThrow(
       'limits.trial_timeout: must be a finite number of seconds > 0 (got 0)',
     );
   });
@@ -238,7 +240,7 @@ describe('the builder form state', () => {
     const row = state.parameters[0];
     if (row === undefined) throw new Error('no row');
     const broken: BuilderState = { ...state, parameters: [{ ...row, fields: { ...row.fields, max_value: '1,5' } }] };
-    expect(() => parseSweepFile(toSpecInput(broken), { builtinTrials: ['spiral'] })).toThrow(
+    expect(() => parseSweepFile(toSweepFileInput(broken), { builtinTrials: ['spiral'] })).toThrow(
       'search_space.lr.max_value: must be a finite number (got "1,5")',
     );
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeValue } from '../../src/errors.js';
 import { SOBOL_MAX_DIMENSIONS } from '../../src/sampling/index.js';
-import { parseSweepFile, SPEC_TOP_LEVEL_KEYS } from '../../src/sweep-file/index.js';
+import { parseSweepFile, SWEEP_FILE_TOP_LEVEL_KEYS } from '../../src/sweep-file/index.js';
 
 /*
  * A generated table of malformed specs. Each row changes one thing in a valid spec and states
@@ -67,7 +67,7 @@ row(
   'unknown top-level key',
   { max_total_runs: 5 },
   'max_total_runs',
-  `is not a known field of a sweep spec; known fields: ${SPEC_TOP_LEVEL_KEYS.join(', ')}`,
+  `is not a known field of a sweep spec; known fields: ${SWEEP_FILE_TOP_LEVEL_KEYS.join(', ')}`,
   5,
 );
 row('camelCase top-level key', { searchSpace: {} }, 'searchSpace', 'did you mean "search_space"?', {});

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import {
-  compactSpecInput,
+  compactSweepFileInput,
   decodeShareLink,
   encodeShareLink,
   encodeSharePayload,
@@ -60,7 +60,7 @@ describe('share links', () => {
   it('is compact: defaults are left out, and the examples fit in a link a chat app keeps whole', async () => {
     const [, mlp] = examples.find(([f]) => f === 'digits-mlp.json') ?? [];
     if (mlp === undefined) throw new Error('digits-mlp.json is missing');
-    const compact = compactSpecInput(mlp);
+    const compact = compactSweepFileInput(mlp);
     expect(compact['type']).toBeUndefined();
     expect(compact['trial']).toBe('digits-mlp');
     expect(compact['limits']).toEqual({ max_total_trials: 12, max_concurrent_trials: 2, timeout: 900 });
@@ -82,7 +82,7 @@ describe('share links', () => {
 
   it('sends the decoded sweep through the same validation as any imported spec', async () => {
     const bad = {
-      ...compactSpecInput(
+      ...compactSweepFileInput(
         parseSweepFile({
           search_space: { lr: { type: 'uniform', min_value: 0, max_value: 1 } },
           sampling_algorithm: 'random',

@@ -4,16 +4,16 @@ import {
   POLICY_REGISTRY,
   NO_FILE_POLICY_ROW,
   type PolicyRow,
-  SPEC_PARAMETER_FIELDS,
-  type SpecEarlyTermination,
-  type SpecParameterType,
+  SWEEP_FILE_PARAMETER_FIELDS,
+  type SweepFileEarlyTermination,
+  type SweepFileParameterType,
   type SweepFile,
 } from '../engine.js';
 
 /**
  * The sweep builder's form as data: every field as the text a person typed, so that a half-typed
  * number is kept as it is and the spec parser (the same one the CLI uses) names what is wrong
- * with it. `toSpecInput` turns it into a sweep spec; `fromRecord` fills it from one.
+ * with it. `toSweepFileInput` turns it into a sweep spec; `fromRecord` fills it from one.
  */
 export interface BuilderState {
   readonly experiment: string;
@@ -40,14 +40,14 @@ export type TrialState =
   | { readonly kind: 'builtin'; readonly name: string }
   | { readonly kind: 'module'; readonly url: string; readonly label: string };
 
-export type ParameterType = SpecParameterType | 'constant';
+export type ParameterType = SweepFileParameterType | 'constant';
 
 /** Every expression, then a constant (a sweep-file extension the builder offers last). */
 export const PARAMETER_TYPES: readonly ParameterType[] = [...EXPRESSION_KINDS, 'constant'];
 
 /** The inputs each parameter type shows, with labels; spec field names are the keys. */
 export const PARAMETER_FIELDS: Readonly<Record<ParameterType, readonly string[]>> = {
-  ...SPEC_PARAMETER_FIELDS,
+  ...SWEEP_FILE_PARAMETER_FIELDS,
   constant: ['value'],
 };
 
@@ -61,7 +61,7 @@ export interface ParameterRow {
 }
 
 /** `none` is no-termination, which a sweep file says by leaving `early_termination` out. */
-export type PolicyType = 'none' | SpecEarlyTermination['type'];
+export type PolicyType = 'none' | SweepFileEarlyTermination['type'];
 
 /** The registry row behind each choice of the policy menu, `none` first. */
 export const POLICY_ROWS: Readonly<Record<PolicyType, PolicyRow>> = Object.fromEntries([
@@ -189,7 +189,7 @@ export function parameterSpec(row: ParameterRow): unknown {
 }
 
 /** The whole form as a sweep spec input, ready for `parseSweepFile`. */
-export function toSpecInput(state: BuilderState): Record<string, unknown> {
+export function toSweepFileInput(state: BuilderState): Record<string, unknown> {
   const searchSpace: Record<string, unknown> = {};
   for (const row of state.parameters) searchSpace[row.name] = parameterSpec(row);
   const sampling =

@@ -24,7 +24,7 @@ import {
   fromRecord,
   newRowKey,
   parameterSpec,
-  toSpecInput,
+  toSweepFileInput,
   type BuilderState,
   type ParameterRow,
   type ParameterType,
@@ -43,7 +43,7 @@ export interface SweepBuilderOptions {
   readonly initial: BuilderState;
   readonly onStart: (sweep: BuiltSweep) => Promise<void>;
   /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
-  readonly specActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
+  readonly sweepFileActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -557,7 +557,7 @@ export class SweepBuilder {
     const apply = h('button', {
       attrs: { type: 'button', 'data-testid': 'apply-spec' },
       text: 'Apply JSON to the form',
-      on: { click: () => this.applySpecText(this.specText.value, 'the JSON above') },
+      on: { click: () => this.applySweepFileText(this.specText.value, 'the JSON above') },
     });
     const upload = h('input', {
       attrs: {
@@ -572,7 +572,7 @@ export class SweepBuilder {
       if (file === undefined) return;
       void file.text().then((text) => {
         this.specText.value = text;
-        this.applySpecText(text, file.name);
+        this.applySweepFileText(text, file.name);
       });
     });
     const details = h(
@@ -588,7 +588,7 @@ export class SweepBuilder {
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
       // Validated now, not on the debounce: "Copy share link" pressed right after typing must
       // carry what was typed, not the spec of a moment ago.
-      this.options.specActions?.(() => {
+      this.options.sweepFileActions?.(() => {
         this.validateNow();
         return this.parsed;
       }) ?? null,
@@ -597,7 +597,7 @@ export class SweepBuilder {
   }
 
   /** Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is wrong. */
-  applySpecText(text: string, source: string): void {
+  applySweepFileText(text: string, source: string): void {
     try {
       const parsed = parseSpecText(text, source, this.state.trial);
       this.load(fromRecord(parsed.spec));
@@ -618,7 +618,7 @@ export class SweepBuilder {
     for (const el of this.form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
     for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for], [data-row-error]')) el.textContent = '';
     this.validateRows();
-    const input = toSpecInput(this.state);
+    const input = toSweepFileInput(this.state);
     if (document.activeElement !== this.specText) this.specText.value = JSON.stringify(input, null, 2);
     this.parsed = null;
     this.config = null;

@@ -1,6 +1,6 @@
 import { fromRecord, type BuilderState } from '../builder/form-state.js';
 import { demoSpec } from '../builder/presets.js';
-import { specActions } from '../builder/spec-actions.js';
+import { sweepFileActions } from '../builder/sweep-file-actions.js';
 import { SweepBuilder } from '../builder/sweep-builder.js';
 import { h } from '../dom.js';
 import type { PageContext } from './sweep-page.js';
@@ -17,7 +17,7 @@ export class BuilderPage {
   ) {
     this.builder = new SweepBuilder({
       initial,
-      specActions,
+      sweepFileActions,
       onStart: async ({ parsed, config, backend }) => {
         const live = await this.context.session.submit(parsed.experimentName, config, { backend });
         this.context.navigate(`#/sweep/${encodeURIComponent(live.sweep.id)}`);

@@ -13,7 +13,7 @@ import { downloadText } from '../export-actions.js';
  * JSON, for when one machine is no longer enough), an equivalent Optuna script, and a link that
  * opens this builder with the same sweep (what a teacher hands a class).
  */
-export function specActions(current: () => ParsedSweepFile | null): HTMLElement {
+export function sweepFileActions(current: () => ParsedSweepFile | null): HTMLElement {
   const status = h('p', { className: 'muted', attrs: { role: 'status' } });
   const warnings = h('ul', { className: 'warnings' });
   const linkBox = h('input', {
@@ -41,7 +41,7 @@ export function specActions(current: () => ParsedSweepFile | null): HTMLElement 
     h('button', { attrs: { type: 'button', 'data-action': action }, text, on: { click: () => void run() } });
   return h(
     'div',
-    { className: 'spec-actions' },
+    { className: 'sweep-file-actions' },
     h(
       'div',
       { className: 'row' },
