@@ -13,6 +13,9 @@ import {
   type RungSchedule,
 } from './successive-halving.js';
 import type { OptunaPruner } from './row.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
+import { ranking, rung, value } from './evidence-fields.js';
 
 declare module './policy.js' {
   interface PolicyKinds {
@@ -21,25 +24,15 @@ declare module './policy.js' {
 }
 
 /** The numbers behind an ASHA decision at one rung (semantics §5 Beyond; see asha.ts). */
-export interface AshaEvidence {
-  readonly policy: 'asha';
+export const ashaEvidence = schema.object('asha evidence', {
+  policy: schema.oneOf(['asha'] as const),
   /** The run's best value over intervals 1..resource (null when it logged no finite value). */
-  readonly value: number | null;
-  /** 0-based rung index k: the rung at interval minInterval·reductionFactor^(earlyStoppingRate + k). */
-  readonly rung: number;
-  /** The rung's interval (its resource). */
-  readonly resource: number;
-  readonly reductionFactor: number;
-  readonly earlyStoppingRate: number;
-  /** Runs recorded at this rung (every run that reached it, finished ones too), this one included. */
-  readonly comparedRuns: number;
-  /** floor(comparedRuns / reductionFactor): how many runs the top 1/eta holds; 0 = too few to cut. */
-  readonly keepCount: number;
-  /** 1 = best; ties share the better rank. */
-  readonly rank: number;
-  /** The worst value still in the top keepCount (null when keepCount is 0). */
-  readonly cutoff: number | null;
-}
+  value,
+  ...rung,
+  earlyStoppingRate: schema.count,
+  ...ranking,
+});
+export type AshaEvidence = Infer<typeof ashaEvidence>;
 
 export interface AshaPolicyOptions {
   /** eta, an integer 2–100 (default 3): a rung keeps the top 1/eta of the runs that reached it. */

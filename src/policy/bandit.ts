@@ -14,6 +14,9 @@ import {
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
 import type { OptunaPruner } from './row.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
+import { value } from './evidence-fields.js';
 
 declare module './policy.js' {
   interface PolicyKinds {
@@ -21,17 +24,18 @@ declare module './policy.js' {
   }
 }
 
-export interface BanditEvidence {
-  readonly policy: 'bandit';
+export const banditEvidence = schema.object('bandit evidence', {
+  policy: schema.oneOf(['bandit'] as const),
   /** The run's best value over intervals 1..N (null when it logged no finite value). */
-  readonly value: number | null;
+  value,
   /** best_N: the best of all runs' best values over their first N intervals. */
-  readonly best: number;
-  readonly threshold: number;
-  readonly slackFactor: number | null;
-  readonly slackAmount: number | null;
-  readonly comparedRuns: number;
-}
+  best: schema.number,
+  threshold: schema.number,
+  slackFactor: schema.nullable(schema.number),
+  slackAmount: schema.nullable(schema.number),
+  comparedRuns: schema.count,
+});
+export type BanditEvidence = Infer<typeof banditEvidence>;
 
 export type BanditPolicyOptions = ScheduleOptions &
   (

@@ -14,6 +14,9 @@ import {
   type RungSchedule,
 } from './successive-halving.js';
 import type { OptunaPruner } from './row.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
+import { ranking, rung, value } from './evidence-fields.js';
 
 declare module './policy.js' {
   interface PolicyKinds {
@@ -21,22 +24,17 @@ declare module './policy.js' {
   }
 }
 
-/** ASHA's numbers, within the run's Hyperband bracket (see hyperband.ts). */
-export interface HyperbandEvidence {
-  readonly policy: 'hyperband';
-  readonly value: number | null;
+/** ASHA's numbers, within the run's Hyperband bracket (see hyperband.ts); runs compared are the bracket's. */
+export const hyperbandEvidence = schema.object('hyperband evidence', {
+  policy: schema.oneOf(['hyperband'] as const),
+  value,
   /** 0-based bracket; also its early-stopping rate s (first rung at minInterval·reductionFactor^s). */
-  readonly bracket: number;
-  readonly brackets: number;
-  readonly rung: number;
-  readonly resource: number;
-  readonly reductionFactor: number;
-  /** Runs of the same bracket recorded at this rung, this one included. */
-  readonly comparedRuns: number;
-  readonly keepCount: number;
-  readonly rank: number;
-  readonly cutoff: number | null;
-}
+  bracket: schema.count,
+  brackets: schema.count,
+  ...rung,
+  ...ranking,
+});
+export type HyperbandEvidence = Infer<typeof hyperbandEvidence>;
 
 export interface HyperbandPolicyOptions {
   /** eta, an integer 2–100 (default 3). */

@@ -11,6 +11,9 @@ import {
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
 import type { OptunaPruner } from './row.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
+import { value } from './evidence-fields.js';
 
 declare module './policy.js' {
   interface PolicyKinds {
@@ -18,13 +21,14 @@ declare module './policy.js' {
   }
 }
 
-export interface MedianStoppingEvidence {
-  readonly policy: 'median-stopping';
-  readonly value: number | null;
+export const medianStoppingEvidence = schema.object('median-stopping evidence', {
+  policy: schema.oneOf(['median-stopping'] as const),
+  value,
   /** Median of the other runs' running averages over intervals 1..N. */
-  readonly median: number;
-  readonly comparedRuns: number;
-}
+  median: schema.number,
+  comparedRuns: schema.count,
+});
+export type MedianStoppingEvidence = Infer<typeof medianStoppingEvidence>;
 
 export type MedianStoppingPolicyOptions = ScheduleOptions;
 

@@ -1,7 +1,7 @@
-import { ASHA_OPTUNA, AshaPolicy, type AshaPolicyOptions } from './asha.js';
-import { BANDIT_OPTUNA, BanditPolicy, type BanditPolicyOptions } from './bandit.js';
-import { HYPERBAND_OPTUNA, HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
-import { MEDIAN_STOPPING_OPTUNA, MedianStoppingPolicy } from './median-stopping.js';
+import { ASHA_OPTUNA, ashaEvidence, AshaPolicy, type AshaPolicyOptions } from './asha.js';
+import { BANDIT_OPTUNA, banditEvidence, BanditPolicy, type BanditPolicyOptions } from './bandit.js';
+import { HYPERBAND_OPTUNA, hyperbandEvidence, HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
+import { MEDIAN_STOPPING_OPTUNA, medianStoppingEvidence, MedianStoppingPolicy } from './median-stopping.js';
 import { NoTerminationPolicy, type NoTerminationPolicyOptions } from './no-termination.js';
 import type { PolicyKind } from './policy.js';
 import type {
@@ -15,6 +15,7 @@ import type {
 import {
   TRUNCATION_SELECTION_OPTUNA,
   TruncationSelectionPolicy,
+  truncationSelectionEvidence,
   type TruncationSelectionPolicyOptions,
 } from './truncation-selection.js';
 
@@ -97,6 +98,7 @@ const ROWS = [
     azure: true,
     optunaPruner: BANDIT_OPTUNA.name,
     optuna: BANDIT_OPTUNA,
+    evidence: banditEvidence,
     create: (options) => new BanditPolicy(options as unknown as BanditPolicyOptions),
   },
   {
@@ -107,6 +109,7 @@ const ROWS = [
     azure: true,
     optunaPruner: MEDIAN_STOPPING_OPTUNA.name,
     optuna: MEDIAN_STOPPING_OPTUNA,
+    evidence: medianStoppingEvidence,
     create: (options) => new MedianStoppingPolicy(options),
   },
   {
@@ -138,6 +141,7 @@ const ROWS = [
     azure: true,
     optunaPruner: TRUNCATION_SELECTION_OPTUNA.name,
     optuna: TRUNCATION_SELECTION_OPTUNA,
+    evidence: truncationSelectionEvidence,
     create: (options) => new TruncationSelectionPolicy(options as unknown as TruncationSelectionPolicyOptions),
   },
   {
@@ -160,6 +164,7 @@ const ROWS = [
     azure: false,
     optunaPruner: ASHA_OPTUNA.name,
     optuna: ASHA_OPTUNA,
+    evidence: ashaEvidence,
     create: (options) => new AshaPolicy(options as AshaPolicyOptions),
   },
   {
@@ -182,6 +187,7 @@ const ROWS = [
     azure: false,
     optunaPruner: HYPERBAND_OPTUNA.name,
     optuna: HYPERBAND_OPTUNA,
+    evidence: hyperbandEvidence,
     create: (options) => new HyperbandPolicy(options as unknown as HyperbandPolicyOptions),
   },
   {
@@ -192,6 +198,7 @@ const ROWS = [
     azure: true,
     optunaPruner: null,
     optuna: null,
+    evidence: null,
     create: (options) => new NoTerminationPolicy(options as NoTerminationPolicyOptions),
   },
 ] as const satisfies readonly PolicyRow[];

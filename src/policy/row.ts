@@ -1,6 +1,7 @@
 // The types of a policy registry row. Types only, so that an implementation file can declare
 // its row's parts (its Optuna pruner) without importing the registry, which imports it.
-import type { EarlyTerminationPolicy, PolicyKind } from './policy.js';
+import type { Schema } from '../validate/schema.js';
+import type { EarlyTerminationPolicy, PolicyEvidence, PolicyKind } from './policy.js';
 
 /**
  * How a sweep file's value is read before the constructor sees it. The file reader checks
@@ -98,6 +99,8 @@ export interface PolicyRow {
   readonly optunaPruner: string | null;
   /** What the Optuna script writes for it; null for no-termination, whose pruner is NopPruner. */
   readonly optuna: OptunaPruner | null;
+  /** The schema of its decisions' evidence, as stored and exported; null when its decisions carry none. */
+  readonly evidence: Schema<PolicyEvidence> | null;
   /** Validates its options, like every constructor. */
   readonly create: (options: Readonly<Record<string, unknown>>) => EarlyTerminationPolicy;
 }

@@ -14,6 +14,9 @@ import {
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
 import type { OptunaPruner } from './row.js';
+import type { Infer } from '../validate/index.js';
+import * as schema from '../validate/schema.js';
+import { value } from './evidence-fields.js';
 
 declare module './policy.js' {
   interface PolicyKinds {
@@ -21,19 +24,20 @@ declare module './policy.js' {
   }
 }
 
-export interface TruncationSelectionEvidence {
-  readonly policy: 'truncation-selection';
-  readonly value: number | null;
-  readonly truncationPercentage: number;
+export const truncationSelectionEvidence = schema.object('truncation-selection evidence', {
+  policy: schema.oneOf(['truncation-selection'] as const),
+  value,
+  truncationPercentage: schema.number,
   /** Runs compared at interval N, this one included. */
-  readonly comparedRuns: number;
+  comparedRuns: schema.count,
   /** floor(comparedRuns * truncationPercentage / 100). */
-  readonly cutCount: number;
+  cutCount: schema.count,
   /** 1 = best; ties share the better rank. */
-  readonly rank: number;
+  rank: schema.count,
   /** The best value that still falls in the truncated group (null when nothing is cut). */
-  readonly cutoff: number | null;
-}
+  cutoff: schema.nullable(schema.number),
+});
+export type TruncationSelectionEvidence = Infer<typeof truncationSelectionEvidence>;
 
 export interface TruncationSelectionPolicyOptions extends ScheduleOptions {
   /** Integer 1–99: the share of compared runs cut at each evaluation. */

@@ -1,4 +1,4 @@
-import { childPath } from './paths.js';
+import { childPath, itemPath } from './paths.js';
 
 /*
  * Record shapes declared once, as values: the store's TypeScript types are inferred from them
@@ -8,6 +8,11 @@ import { childPath } from './paths.js';
  */
 
 export type Read<T> = (path: string, value: unknown) => T;
+
+/** Counts whose ceiling is the boundary's to set (how many runs a document may hold, ...). */
+export type Limit = 'runs' | 'warnings' | 'depth' | 'spaceNodes';
+/** An upper bound: a number the record owns, a boundary's limit, or one below such a limit. */
+export type Bound = number | Limit | { readonly below: Limit };
 
 /** The readers a boundary supplies for a schema's leaves and objects. */
 export interface LeafReaders {
@@ -30,6 +35,25 @@ export interface LeafReaders {
   readonly url: Read<string>;
   /** The names of the metrics a run logged. */
   readonly metricNames: Read<readonly string[]>;
+  /** Any number, NaN and ±Infinity included (a policy's figures for a run that logged only NaN). */
+  readonly number: Read<number>;
+  /** Milliseconds as measured: any finite number. */
+  readonly duration: Read<number>;
+  /** One line of text for people (a GPU adapter's name). */
+  readonly line: Read<string>;
+  /** A trial by key: `builtin:NAME` or `module:URL`. */
+  readonly trialKey: Read<string>;
+  /** A finite number; `rule` says what it must be when it is not. */
+  finite(path: string, value: unknown, rule: string): number;
+  /** An integer in min..max. */
+  integer(path: string, value: unknown, min: number, max: number): number;
+  /** An array of at most `maxLength` entries, to read entry by entry. */
+  array(path: string, value: unknown, what: string, maxLength: number): readonly unknown[];
+  /** Free-form JSON (a search space, sampling options), copied within a budget of values. */
+  json(path: string, value: unknown, budget: { nodes: number }): unknown;
+  readonly limits: Readonly<Record<Limit, number>>;
+  /** The boundary's error for a rule a schema checks itself (a refinement). */
+  fail(path: string, rule: string, value: unknown): Error;
   oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T;
   /** An object with exactly these keys (those in `optional` may be absent). */
   fields(
@@ -69,6 +93,38 @@ export const positive: Schema<number> = leaf((l) => l.positive);
 export const isoTime: Schema<string> = leaf((l) => l.isoTime);
 export const url: Schema<string> = leaf((l) => l.url);
 export const metricNames: Schema<readonly string[]> = leaf((l) => l.metricNames);
+export const number: Schema<number> = leaf((l) => l.number);
+export const duration: Schema<number> = leaf((l) => l.duration);
+export const line: Schema<string> = leaf((l) => l.line);
+export const trialKey: Schema<string> = leaf((l) => l.trialKey);
+
+export function finite(rule = 'must be a finite number'): Schema<number> {
+  return { read: (leaves, path, value) => leaves.finite(path, value, rule) };
+}
+
+function bound(leaves: LeafReaders, max: Bound): number {
+  if (typeof max === 'number') return max;
+  return typeof max === 'string' ? leaves.limits[max] : leaves.limits[max.below] - 1;
+}
+
+export function integer(min: number, max: Bound = Number.MAX_SAFE_INTEGER): Schema<number> {
+  return { read: (leaves, path, value) => leaves.integer(path, value, min, bound(leaves, max)) };
+}
+
+export function arrayOf<T>(what: string, entry: Schema<T>, maxLength: Bound): Schema<readonly T[]> {
+  return {
+    read: (leaves, path, value) =>
+      leaves.array(path, value, what, bound(leaves, maxLength)).map((v, i) => entry.read(leaves, itemPath(path, i), v)),
+  };
+}
+
+/**
+ * A schema read as a wider type: `widen<Stored>(documented)` compiles only when every value the
+ * narrower schema reads is a `Stored` (a document holds fewer kinds than the store).
+ */
+export function widen<T>(schema: Schema<T>): Schema<T> {
+  return schema;
+}
 
 export function oneOf<T extends string>(allowed: readonly T[]): Schema<T> {
   return { read: (leaves, path, value) => leaves.oneOf(path, value, allowed) };
@@ -120,6 +176,24 @@ export function union<C extends Cases>(what: string, whatCase: (kind: string) =>
       const kind = leaves.oneOf(childPath(path, 'kind'), leaves.object(path, value, what)['kind'], kinds);
       const shape = object(whatCase(kind), { kind: oneOf([kind]), ...cases[kind] });
       return shape.read(leaves, path, value) as UnionOf<C>;
+    },
+  };
+}
+
+/**
+ * One of several schemas, chosen by the `tag` field: the tag is read first (one of the keys of
+ * `variants`), then the whole value through the schema it selects.
+ */
+export function variants<V extends Readonly<Record<string, Schema<unknown>>>>(
+  tag: string,
+  what: string,
+  cases: V,
+): Schema<Infer<V[keyof V]>> {
+  const tags = Object.keys(cases);
+  return {
+    read: (leaves, path, value) => {
+      const chosen = leaves.oneOf(childPath(path, tag), leaves.object(path, value, what)[tag], tags);
+      return cases[chosen]?.read(leaves, path, value) as Infer<V[keyof V]>;
     },
   };
 }

@@ -44,6 +44,16 @@ const LEAVES: LeafReaders = {
     return object;
   },
   object: (_path, value) => value as Record<string, unknown>,
+  number: (_path, value) => Number(value),
+  duration: (_path, value) => Number(value),
+  line: (_path, value) => String(value),
+  trialKey: (_path, value) => String(value),
+  finite: (_path, value) => Number(value),
+  integer: (_path, value) => Number(value),
+  array: (_path, value) => value as unknown[],
+  json: (_path, value) => value,
+  limits: { runs: 1000, warnings: 1000, depth: 32, spaceNodes: 100_000 },
+  fail: (path, rule, value) => new ConfigError(path, rule, value),
 };
 
 // The record types are the schemas' types: these fail to compile if the two drift apart.
