@@ -24,6 +24,25 @@ export interface SamplingFileOnlyField {
   readonly value: string;
 }
 
+/** What a sampling's Optuna sampler is written with (to-optuna-script.ts). */
+export interface SamplingOptunaContext {
+  /** The seed as Optuna's integer, if the sweep has one. */
+  readonly seed: number | undefined;
+  /** The search space has a choice parameter at its top level. */
+  readonly hasChoice: boolean;
+  readonly warn: (field: string, message: string) => void;
+}
+
+/** The Optuna sampler nearest to a sampling method, like each policy's Optuna pruner. */
+export interface SamplingOptuna {
+  /** The script needs scipy besides Optuna. */
+  readonly scipy: (options: Readonly<Record<string, unknown>>) => boolean;
+  /** The `sampler=...,` lines inside create_study(), comments first. */
+  readonly lines: (options: Readonly<Record<string, unknown>>, context: SamplingOptunaContext) => string[];
+}
+
+const SAME_STREAM = 'the same seed gives a reproducible study, not the configurations Overdrive draws from it';
+
 export interface SamplingRow {
   /** Also `sampling_algorithm.type` in a sweep file and in an Azure job. */
   readonly kind: SamplingKind;
@@ -32,6 +51,16 @@ export interface SamplingRow {
   /** How "is not a known field of …" names the method in a sweep file. */
   readonly noun: string;
   readonly options: readonly SamplingOption[];
+  /**
+   * Azure's version is its Bayesian sampling: it takes only the expressions whose row says
+   * `azureBayesian`, and no early termination policy.
+   */
+  readonly azureBayesian: boolean;
+  /**
+   * Its Optuna sampler; `every-configuration`: the writer lists the grid's configurations
+   * (Optuna's GridSampler), which needs the sweep-file space.
+   */
+  readonly optuna: SamplingOptuna | 'every-configuration';
   /** Sweep-file fields Azure defines that are read but not kept (random's `logbase`, which must be "e"). */
   readonly fileOnly: readonly SamplingFileOnlyField[];
   /** Validates the space and the options, like every constructor. */
@@ -61,6 +90,31 @@ const ROWS = [
         } satisfies Record<RandomSamplingRule, string>,
       },
     ],
+    azureBayesian: false,
+    optuna: {
+      scipy: (options) => options['rule'] === 'sobol',
+      lines: (options, { seed, hasChoice, warn }) => {
+        if (options['rule'] !== 'sobol') {
+          return [
+            '# Independent draws, as in Overdrive;',
+            `# ${SAME_STREAM}.`,
+            `sampler=optuna.samplers.RandomSampler(${seed === undefined ? '' : `seed=${seed}`}),`,
+          ];
+        }
+        if (hasChoice) {
+          warn(
+            'sampling_algorithm.rule',
+            "Optuna's QMCSampler draws categorical (choice) parameters at random, not from the Sobol sequence",
+          );
+        }
+        return [
+          '# Scrambled Sobol, as in Overdrive (QMCSampler needs scipy). Optuna draws categorical',
+          '# parameters at random beside the Sobol dimensions; and',
+          `# ${SAME_STREAM}.`,
+          `sampler=optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True${seed === undefined ? '' : `, seed=${seed}`}),`,
+        ];
+      },
+    },
     fileOnly: [{ name: 'logbase', value: 'e' }],
     create: (definition, options) => new RandomParameterSampling(definition, options as RandomSamplingOptions),
   },
@@ -69,6 +123,8 @@ const ROWS = [
     label: 'Grid (every combination)',
     noun: 'grid sampling (it takes no options)',
     options: [],
+    azureBayesian: false,
+    optuna: 'every-configuration',
     fileOnly: [],
     // A grid has no options; a stored record's are not passed on (as before the registry).
     create: (definition) => new GridParameterSampling(definition),
@@ -79,6 +135,21 @@ const ROWS = [
     noun: 'bayesian sampling',
     // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
     options: [{ ...SEED_OPTION, azure: false }],
+    azureBayesian: true,
+    optuna: {
+      scipy: () => false,
+      lines: (_options, { seed, warn }) => {
+        warn(
+          'sampling_algorithm',
+          "Optuna's TPESampler stands in for Overdrive's Gaussian-process Bayesian sampling (GPSampler, Optuna >= 3.6, is closer)",
+        );
+        return [
+          "# Overdrive's Bayesian sampling is a Gaussian-process model; TPE is Optuna's model-based",
+          '# default in every version (optuna.samplers.GPSampler, Optuna >= 3.6, is the closer match).',
+          `sampler=optuna.samplers.TPESampler(${seed === undefined ? '' : `seed=${seed}`}),`,
+        ];
+      },
+    },
     fileOnly: [],
     create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
   },

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { FILE_POLICY_ROWS, policyRowOfFileType } from '../policy/registry.js';
-import { SAMPLING_REGISTRY } from '../sampling/registry.js';
-import { EXPRESSION_REGISTRY } from '../space/registry.js';
+import { SAMPLING_REGISTRY, samplingRow } from '../sampling/registry.js';
+import { EXPRESSION_REGISTRY, expressionRow } from '../space/registry.js';
 import { JsonTextError, parseLocatedJson } from './json-text.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
 import { field, isPlainObject, type Fields } from './file-fields.js';
@@ -9,7 +9,6 @@ import {
   AZURE_SWEEP_SCHEMA_URL,
   SWEEP_FILE_AZURE_JOB_KEYS,
   SWEEP_FILE_AZURE_TRIAL_KEYS,
-  SWEEP_FILE_PARAMETER_FIELDS,
   SWEEP_FILE_TOP_LEVEL_KEYS,
   type SweepFileChoiceValue,
   type SweepFileJsonValue,
@@ -285,22 +284,22 @@ function spaceOf(
 }
 
 function parameterOf(parameter: SweepFileParameter, path: string, warn: Warn): SweepFileJsonValue {
-  if (parameter.type === 'choice') {
-    return {
-      type: 'choice',
-      values: parameter.values.map(
-        (value: SweepFileChoiceValue, i): SweepFileJsonValue =>
-          typeof value === 'object'
-            ? spaceOf(value, `${path}.values[${i}]`, false, warn)
-            : constantOf(value, `${path}.values[${i}]`, warn),
-      ),
-    };
-  }
   const result: Record<string, SweepFileJsonValue> = { type: parameter.type };
-  const fields = parameter as unknown as Readonly<Record<string, number>>;
-  for (const name of SWEEP_FILE_PARAMETER_FIELDS[parameter.type]) {
-    const value = fields[name];
-    if (value !== undefined) result[name] = value;
+  // A parsed parameter holds the fields its row names: numbers, or a choice's list of values.
+  const fields = parameter as unknown as Readonly<Record<string, number | readonly SweepFileChoiceValue[]>>;
+  for (const arg of expressionRow(parameter.type).args) {
+    const value = fields[arg.fileKey];
+    if (value === undefined) continue;
+    const at = `${path}.${arg.fileKey}`;
+    result[arg.fileKey] =
+      typeof value === 'number'
+        ? value
+        : value.map(
+            (option, i): SweepFileJsonValue =>
+              typeof option === 'object'
+                ? spaceOf(option, `${at}[${i}]`, false, warn)
+                : constantOf(option, `${at}[${i}]`, warn),
+          );
   }
   return result;
 }
@@ -336,7 +335,7 @@ function samplingOf(spec: SweepFile, warn: Warn): SweepFileJsonValue {
         `Azure's ${type} sampling has no ${key}; left out of the Azure job (kept in properties.${OVERLAY_PROPERTY})`,
       );
   }
-  if (type === 'bayesian') {
+  if (samplingRow(type).azureBayesian) {
     const others = Object.entries(spec.search_space)
       .filter(([, p]) => typeof p === 'object' && !AZURE_BAYESIAN_TYPES.includes(p.type))
       .map(([name]) => name);

@@ -1,6 +1,6 @@
 import { ConfigError, describeValue } from '../errors.js';
 import { choice } from '../space/constructors.js';
-import { numericExpressionRow } from '../space/registry.js';
+import { expressionRow, numericExpressionRow } from '../space/registry.js';
 import type { ChoiceOption, Expression, Primitive, SearchSpaceDefinition } from '../space/expression.js';
 import { childPath, indexPath } from './json-text.js';
 import {
@@ -105,54 +105,56 @@ function parseExpression(path: string, fields: Fields, depth: number): SweepFile
   rejectUnknownKeys(path, fields, ['type', ...names], `a ${type} parameter`);
   const need = (name: string, what: string): unknown =>
     required(childPath(path, name), field(fields, name), `${what} for a ${type} parameter`);
-  const finite = (name: string): number => readFinite(childPath(path, name), need(name, 'a finite number'));
-  const positiveQ = (): number => {
-    const q = readFinite(childPath(path, 'q'), need('q', 'a finite number > 0'));
-    if (q <= 0) throw new ConfigError(childPath(path, 'q'), 'must be a finite number > 0', q);
-    return q;
-  };
-  const bounds = (): { min_value: number; max_value: number } => {
-    const min = finite('min_value');
-    const max = finite('max_value');
-    if (!(min < max))
-      throw new ConfigError(childPath(path, 'min_value'), `must be less than max_value (${describeValue(max)})`, min);
-    if ((type === 'loguniform' || type === 'qloguniform') && max > MAX_LOG) {
-      throw new ConfigError(
-        childPath(path, 'max_value'),
-        `must be at most ${MAX_LOG.toFixed(2)}: for ${type}, min_value and max_value are exponents (the sample is exp(uniform(min_value, max_value))), and exp(max_value) must be finite`,
-        max,
-      );
+  const row = expressionRow(type);
+  const parsed: [string, unknown][] = [];
+  // Each argument as its row says, in row order (which is also the order of the checks).
+  for (const [i, arg] of row.args.entries()) {
+    const at = childPath(path, arg.fileKey);
+    switch (arg.file) {
+      case 'values':
+        parsed.push([arg.fileKey, parseChoiceValues(at, need(arg.fileKey, 'a non-empty array'), depth)]);
+        break;
+      case 'count':
+        parsed.push([arg.fileKey, readInteger(at, need(arg.fileKey, 'an integer >= 1'), 1)]);
+        break;
+      case 'finite':
+        parsed.push([arg.fileKey, readFinite(at, need(arg.fileKey, 'a finite number'))]);
+        break;
+      case 'upper': {
+        const max = readFinite(at, need(arg.fileKey, 'a finite number'));
+        const [lowKey, min] = parsed[i - 1] as [string, number];
+        if (!(min < max))
+          throw new ConfigError(
+            childPath(path, lowKey),
+            `must be less than ${arg.fileKey} (${describeValue(max)})`,
+            min,
+          );
+        if (row.exponentBounds && max > MAX_LOG) {
+          throw new ConfigError(
+            at,
+            `must be at most ${MAX_LOG.toFixed(2)}: for ${type}, ${lowKey} and ${arg.fileKey} are exponents (the sample is exp(uniform(${lowKey}, ${arg.fileKey}))), and exp(${arg.fileKey}) must be finite`,
+            max,
+          );
+        }
+        parsed.push([arg.fileKey, max]);
+        break;
+      }
+      case 'positive': {
+        const q = readFinite(at, need(arg.fileKey, 'a finite number > 0'));
+        if (q <= 0) throw new ConfigError(at, 'must be a finite number > 0', q);
+        parsed.push([arg.fileKey, q]);
+        break;
+      }
+      case 'nonnegative': {
+        const sigma = readFinite(at, need(arg.fileKey, 'a finite number >= 0'));
+        if (sigma < 0) throw new ConfigError(at, 'must be a finite number >= 0', sigma);
+        parsed.push([arg.fileKey, sigma]);
+        break;
+      }
     }
-    return { min_value: min, max_value: max };
-  };
-  const normalArgs = (): { mu: number; sigma: number } => {
-    const mu = finite('mu');
-    const sigma = readFinite(childPath(path, 'sigma'), need('sigma', 'a finite number >= 0'));
-    if (sigma < 0) throw new ConfigError(childPath(path, 'sigma'), 'must be a finite number >= 0', sigma);
-    return { mu, sigma };
-  };
-
-  switch (type) {
-    case 'choice':
-      return Object.freeze({
-        type,
-        values: parseChoiceValues(childPath(path, 'values'), need('values', 'a non-empty array'), depth),
-      });
-    case 'randint':
-      return Object.freeze({ type, upper: readInteger(childPath(path, 'upper'), need('upper', 'an integer >= 1'), 1) });
-    case 'uniform':
-    case 'loguniform':
-      return Object.freeze({ type, ...bounds() });
-    case 'quniform':
-    case 'qloguniform':
-      return Object.freeze({ type, ...bounds(), q: positiveQ() });
-    case 'normal':
-    case 'lognormal':
-      return Object.freeze({ type, ...normalArgs() });
-    case 'qnormal':
-    case 'qlognormal':
-      return Object.freeze({ type, ...normalArgs(), q: positiveQ() });
   }
+  // The row's arguments are the file's fields for this type, so this is the type's shape.
+  return Object.freeze({ type, ...Object.fromEntries(parsed) }) as SweepFileParameter;
 }
 
 function parseChoiceValues(path: string, value: unknown, depth: number): readonly SweepFileChoiceValue[] {

@@ -1,8 +1,9 @@
 import { fnv1a32 } from '../math/fnv1a.js';
-import { decimalsOf } from '../math/quantize.js';
 import { policyRowOfFileType } from '../policy/registry.js';
 import { GridParameterSampling } from '../sampling/grid.js';
+import { samplingRow } from '../sampling/registry.js';
 import type { ParamValue } from '../space/expression.js';
+import { expressionRow } from '../space/registry.js';
 import type { SweepFileWarning } from './azure-sweep-job.js';
 import { toDefinition } from './parse-search-space.js';
 import type {
@@ -71,7 +72,7 @@ export function toOptunaScript(spec: SweepFile, options: OptunaScriptOptions = {
     `(e.g. per epoch) with the primary metric ${py(spec.objective.primary_metric)}.`,
     '',
     'Run:   python3 this_script.py [--n-trials N] [--timeout SECONDS]',
-    spec.sampling_algorithm.type === 'random' && spec.sampling_algorithm.rule === 'sobol'
+    needsScipy(spec)
       ? 'Needs: pip install optuna scipy   (Optuna 3.1 or later; scipy for the Sobol sampler)'
       : 'Needs: pip install optuna   (Optuna 3.1 or later)',
     '"""',
@@ -255,46 +256,10 @@ function samplerCode(spec: SweepFile, warn: Warn): SamplerCode {
       `Optuna takes an integer seed; the string ${JSON.stringify(rawSeed)} becomes ${seed} (FNV-1a)`,
     );
   }
-  const seedArgument = seed === undefined ? '' : `seed=${seed}`;
-  const sameStream = 'the same seed gives a reproducible study, not the configurations Overdrive draws from it';
-
-  switch (spec.sampling_algorithm.type) {
-    case 'grid':
-      return gridCode(spec, warn);
-    case 'random':
-      if (spec.sampling_algorithm.rule === 'sobol') {
-        create.push(
-          '# Scrambled Sobol, as in Overdrive (QMCSampler needs scipy). Optuna draws categorical',
-          '# parameters at random beside the Sobol dimensions; and',
-          `# ${sameStream}.`,
-          `sampler=optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True${seed === undefined ? '' : `, seed=${seed}`}),`,
-        );
-        if (hasChoice(spec.search_space)) {
-          warn(
-            'sampling_algorithm.rule',
-            "Optuna's QMCSampler draws categorical (choice) parameters at random, not from the Sobol sequence",
-          );
-        }
-      } else {
-        create.push(
-          '# Independent draws, as in Overdrive;',
-          `# ${sameStream}.`,
-          `sampler=optuna.samplers.RandomSampler(${seedArgument}),`,
-        );
-      }
-      break;
-    case 'bayesian':
-      create.push(
-        "# Overdrive's Bayesian sampling is a Gaussian-process model; TPE is Optuna's model-based",
-        '# default in every version (optuna.samplers.GPSampler, Optuna >= 3.6, is the closer match).',
-        `sampler=optuna.samplers.TPESampler(${seedArgument}),`,
-      );
-      warn(
-        'sampling_algorithm',
-        "Optuna's TPESampler stands in for Overdrive's Gaussian-process Bayesian sampling (GPSampler, Optuna >= 3.6, is closer)",
-      );
-      break;
-  }
+  // Each sampling's row writes its Optuna sampler; the grid is listed from the space here.
+  const optuna = samplingRow(spec.sampling_algorithm.type).optuna;
+  if (optuna === 'every-configuration') return gridCode(spec, warn);
+  create.push(...optuna.lines(sampling, { seed, hasChoice: hasChoice(spec.search_space), warn }));
   const body: string[] = ['params = {}'];
   spaceCode(spec.search_space, 'params', '', body, { next: 0 });
   body.push('return params');
@@ -418,33 +383,20 @@ function nestedChoiceCode(
   });
 }
 
+/** The parameter's suggestion, written by its expression's row. */
 function suggestion(parameter: SweepFileParameter, path: string): string {
-  const name = py(path);
-  const raw = py(`${path}:raw`);
-  const n = (x: number): string => py(x);
-  switch (parameter.type) {
-    case 'choice':
-      return `trial.suggest_categorical(${name}, ${py(parameter.values as readonly SweepFilePrimitive[])})`;
-    case 'randint':
-      return `trial.suggest_int(${name}, 0, ${parameter.upper - 1})`;
-    case 'uniform':
-      return `trial.suggest_float(${name}, ${n(parameter.min_value)}, ${n(parameter.max_value)})`;
-    case 'loguniform':
-      // Bounds are natural-log exponents: the value is exp(uniform(min, max)), log-uniform on [e^min, e^max].
-      return `trial.suggest_float(${name}, math.exp(${n(parameter.min_value)}), math.exp(${n(parameter.max_value)}), log=True)`;
-    case 'quniform':
-      return `_quantize(trial.suggest_float(${raw}, ${n(parameter.min_value)}, ${n(parameter.max_value)}), ${n(parameter.q)}, ${decimalsOf(parameter.q)})`;
-    case 'qloguniform':
-      return `_quantize(trial.suggest_float(${raw}, math.exp(${n(parameter.min_value)}), math.exp(${n(parameter.max_value)}), log=True), ${n(parameter.q)}, ${decimalsOf(parameter.q)})`;
-    case 'normal':
-      return `_normal(trial.suggest_float(${raw}, 0.0, 1.0), ${n(parameter.mu)}, ${n(parameter.sigma)})`;
-    case 'lognormal':
-      return `_exp(_normal(trial.suggest_float(${raw}, 0.0, 1.0), ${n(parameter.mu)}, ${n(parameter.sigma)}))`;
-    case 'qnormal':
-      return `_quantize(_normal(trial.suggest_float(${raw}, 0.0, 1.0), ${n(parameter.mu)}, ${n(parameter.sigma)}), ${n(parameter.q)}, ${decimalsOf(parameter.q)})`;
-    case 'qlognormal':
-      return `_quantize(_exp(_normal(trial.suggest_float(${raw}, 0.0, 1.0), ${n(parameter.mu)}, ${n(parameter.sigma)})), ${n(parameter.q)}, ${decimalsOf(parameter.q)})`;
-  }
+  const row = expressionRow(parameter.type);
+  // A parsed parameter holds every argument its row names (a number; choice: its values list).
+  const given = parameter as unknown as Readonly<Record<string, unknown>>;
+  const fields = row.args.map((a) => given[a.fileKey]);
+  const values = fields.find((f) => Array.isArray(f));
+  return row.optuna({
+    name: py(path),
+    raw: py(`${path}:raw`),
+    args: values === undefined ? (fields as number[]) : [],
+    values: values === undefined ? '' : py(values as readonly SweepFilePrimitive[]),
+    py: (x) => py(x),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,6 +420,12 @@ function prunerCode(spec: SweepFile, warn: Warn): string[] {
   // Unreachable: a parsed sweep file's policy type has a row with a pruner (the registry test checks it).
   if (optuna === undefined || optuna === null) throw new Error(`no Optuna pruner for ${policy.type}`);
   return [...optuna.lines(policy, { warn, py, schedule })];
+}
+
+function needsScipy(spec: SweepFile): boolean {
+  const optuna = samplingRow(spec.sampling_algorithm.type).optuna;
+  const options = spec.sampling_algorithm as unknown as Readonly<Record<string, unknown>>;
+  return optuna !== 'every-configuration' && optuna.scipy(options);
 }
 
 function hasChoice(space: SweepFileSearchSpace | SweepFileSubSpace): boolean {

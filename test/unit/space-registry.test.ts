@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
+import { SAMPLING_KINDS } from '../../src/sampling/registry.js';
 import { EXPRESSION_KINDS, EXPRESSION_REGISTRY, expressionRow } from '../../src/space/index.js';
 import type { ExpressionKind } from '../../src/space/index.js';
 import type { SweepConfigRecord } from '../../src/store/records.js';
@@ -81,5 +84,30 @@ describe('the expression registry', () => {
         .warnings.map((w) => w.message)
         .join('\n'),
     ).toContain('x will be refused by Azure');
+  });
+});
+
+describe('the shapes read the expression and sampling rows', () => {
+  // These shapes take each expression's arguments, checks, Azure fields and Optuna suggestion,
+  // and each sampling's Optuna sampler and Azure Bayesian limits, from the registry rows, so they
+  // name no expression kind but `choice` (whose values list and nested sub-spaces the grid and
+  // the writers walk) and no sampling kind.
+  const shapes = [
+    'src/sweep-file/parse-search-space.ts',
+    'src/sweep-file/to-sweep-file.ts',
+    'src/sweep-file/azure-sweep-job.ts',
+    'src/sweep-file/to-optuna-script.ts',
+  ];
+  const root = join(import.meta.dirname, '../..');
+  const kinds = [...EXPRESSION_KINDS.filter((kind) => kind !== 'choice'), ...SAMPLING_KINDS];
+
+  it.each(shapes)('%s names no expression or sampling kind as a string literal', (file) => {
+    const text = readFileSync(join(root, file), 'utf8');
+    const named = kinds.filter((kind) => text.includes(`'${kind}'`));
+    expect(named).toEqual([]);
+  });
+
+  it('the list of shapes is still the list of files', () => {
+    for (const file of shapes) expect(readdirSync(join(root, file, '..'))).toContain(file.split('/').pop());
   });
 });
