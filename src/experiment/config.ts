@@ -4,6 +4,7 @@ import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { NoTerminationPolicy } from '../policy/no-termination.js';
 import type { TrainFunction } from '../run-logger/run.js';
 import type { TrialDefinition } from '../trial-runner/runner.js';
+import { samplingRow } from '../sampling/registry.js';
 import type { ParameterSampling } from '../sampling/sampler.js';
 import type { SweepConfigRecord, TrialSpec } from '../store/records.js';
 import {
@@ -138,13 +139,15 @@ export class HyperDriveConfig {
         `the search space has ${size} configurations, fewer than maxTotalRuns ${this.maxTotalRuns}: the sweep ends after ${size} runs`,
       );
     }
-    if (this.hyperparameterSampling.kind === 'bayesian') {
+    const model = samplingRow(this.hyperparameterSampling.kind).model;
+    if (model !== null) {
       // HyperDrive's advice (semantics §3), as a warning: counted over the sampled parameters, so
       // constants do not count and the parameters of nested choices do.
       const dims = this.hyperparameterSampling.space.dimensions.length;
-      if (this.maxTotalRuns < 20 * dims) {
+      const advised = model.runsPerParameter * dims;
+      if (this.maxTotalRuns < advised) {
         warnings.push(
-          `Bayesian sampling works best with maxTotalRuns >= 20 x the number of parameters (${20 * dims}); got ${this.maxTotalRuns}`,
+          `Bayesian sampling works best with maxTotalRuns >= ${model.runsPerParameter} x the number of parameters (${advised}); got ${this.maxTotalRuns}`,
         );
       }
     }

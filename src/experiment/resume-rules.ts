@@ -1,5 +1,6 @@
 import { ConfigError, describeValue } from '../errors.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
+import { samplingRow } from '../sampling/registry.js';
 import type { ParameterSampling } from '../sampling/sampler.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { PriorRun, PriorSweep } from './prior.js';
@@ -71,7 +72,7 @@ export function expectPriorSweeps(value: unknown, rules: SweepRules): readonly P
       );
     }
     if (
-      rules.sampling.kind === 'bayesian' &&
+      samplingRow(rules.sampling.kind).model !== null &&
       canonical(record.config.sampling.space) !== canonical(rules.sampling.toRecord().space)
     ) {
       throw new ConfigError(

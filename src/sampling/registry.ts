@@ -22,6 +22,8 @@ export interface SamplingOption {
 export interface SamplingFileOnlyField {
   readonly name: string;
   readonly value: string;
+  /** Why any other value is refused (the sweep file's error message). */
+  readonly rule: string;
 }
 
 /** What a sampling's Optuna sampler is written with (to-optuna-script.ts). */
@@ -56,6 +58,17 @@ export interface SamplingRow {
    * `azureBayesian`, and no early termination policy.
    */
   readonly azureBayesian: boolean;
+  /**
+   * It visits every configuration of a space of choices (a grid): a sweep file's space may hold
+   * only choices and constants, and max_total_trials defaults to the number of configurations.
+   */
+  readonly enumerates: boolean;
+  /**
+   * A model-based method: a sweep config warns when maxTotalRuns is under `runsPerParameter` x
+   * the sampled parameters (HyperDrive's advice, semantics §3), and a resumed sweep warm-starts
+   * only from sweeps over the same space.
+   */
+  readonly model: { readonly runsPerParameter: number } | null;
   /**
    * Its Optuna sampler; `every-configuration`: the writer lists the grid's configurations
    * (Optuna's GridSampler), which needs the sweep-file space.
@@ -115,7 +128,16 @@ const ROWS = [
         ];
       },
     },
-    fileOnly: [{ name: 'logbase', value: 'e' }],
+    enumerates: false,
+    model: null,
+    fileOnly: [
+      {
+        name: 'logbase',
+        value: 'e',
+        // Azure's logbase changes the base of loguniform; here bounds are always natural-log exponents.
+        rule: 'must be "e": loguniform bounds are natural-log exponents, and no other base is supported',
+      },
+    ],
     create: (definition, options) => new RandomParameterSampling(definition, options as RandomSamplingOptions),
   },
   {
@@ -125,6 +147,8 @@ const ROWS = [
     options: [],
     azureBayesian: false,
     optuna: 'every-configuration',
+    enumerates: true,
+    model: null,
     fileOnly: [],
     // A grid has no options; a stored record's are not passed on (as before the registry).
     create: (definition) => new GridParameterSampling(definition),
@@ -150,6 +174,8 @@ const ROWS = [
         ];
       },
     },
+    enumerates: false,
+    model: { runsPerParameter: 20 },
     fileOnly: [],
     create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
   },

@@ -166,7 +166,9 @@ export {
   policyRow,
 } from '../policy/registry.js';
 export { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../sampling/registry.js';
-export { EXPRESSION_FIELD_LABELS, EXPRESSION_KINDS } from '../space/registry.js';
+export type { RandomSamplingRule } from '../sampling/random.js';
+export type { SamplingKind } from '../sampling/sampler.js';
+export { EXPRESSION_FIELD_LABELS, EXPRESSION_KINDS, expressionRow } from '../space/registry.js';
 export {
   exportSweepJobJson,
   exportSweepJobYaml,

@@ -4,7 +4,6 @@ import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
 import { FILE_POLICY_ROWS, POLICY_FILE_KEYS, policyRowOfFileType, type PolicyFieldRead } from '../policy/registry.js';
 import type { TrialDefinition } from '../trial-runner/runner.js';
-import { RANDOM_SAMPLING_RULES } from '../sampling/random.js';
 import { SAMPLING_KINDS, samplingRow } from '../sampling/registry.js';
 import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
 import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
@@ -262,7 +261,7 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
       : readName('experiment_name', field(root, 'experiment_name'), EXPERIMENT_NAME);
   const searchSpace = parseSearchSpace('search_space', field(root, 'search_space'));
   const sampling = parseSampling(field(root, 'sampling_algorithm'));
-  if (sampling.type === 'grid') checkGridSpace('search_space', searchSpace);
+  if (samplingRow(sampling.type).enumerates) checkGridSpace('search_space', searchSpace);
   const objective = parseObjective(field(root, 'objective'));
   const earlyTermination = parseEarlyTermination(field(root, 'early_termination'));
   const limits = parseLimits(field(root, 'limits'));
@@ -276,7 +275,9 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
   // is not flagged as "smaller than maxTotalRuns"; any other sampling gets Azure's 1000.
   const maxTotalTrials =
     limits.max_total_trials ??
-    (sampling.type === 'grid' ? Math.min(gridSize(searchSpace), DEFAULT_MAX_TOTAL_TRIALS) : DEFAULT_MAX_TOTAL_TRIALS);
+    (samplingRow(sampling.type).enumerates
+      ? Math.min(gridSize(searchSpace), DEFAULT_MAX_TOTAL_TRIALS)
+      : DEFAULT_MAX_TOTAL_TRIALS);
   const normalisedLimits: SweepFileLimits = Object.freeze({
     max_total_trials: maxTotalTrials,
     max_concurrent_trials: limits.max_concurrent_trials ?? Math.min(maxTotalTrials, MAX_CONCURRENT_TRIALS),
@@ -352,7 +353,11 @@ function parseSampling(value: unknown): SweepFileSamplingAlgorithm {
   required(path, value, '"random", "grid", "bayesian", or an object such as {"type": "random", "seed": 42}');
   if (typeof value === 'string') {
     const type = readOneOf(path, value, SAMPLING_TYPES);
-    return Object.freeze(type === 'random' ? { type, rule: 'random' as const } : { type });
+    // The shorthand: every option with a fixed set of values at its default (the first).
+    const defaults = samplingRow(type).options.flatMap((o) =>
+      o.choices === undefined ? [] : [[o.name, Object.keys(o.choices)[0]] as const],
+    );
+    return Object.freeze({ type, ...Object.fromEntries(defaults) }) as SweepFileSamplingAlgorithm;
   }
   const fields = readObject(
     path,
@@ -365,33 +370,28 @@ function parseSampling(value: unknown): SweepFileSamplingAlgorithm {
     required(typePath, field(fields, 'type'), 'one of random, grid, bayesian'),
     SAMPLING_TYPES,
   );
-  if (type === 'grid') {
-    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
-    return Object.freeze({ type });
+  const row = samplingRow(type);
+  rejectUnknownKeys(path, fields, samplingKeys(type), row.noun);
+  // The row's options in its order: seeds first, then the Azure fields read but not kept, then
+  // the options with a fixed set of values (filled in with their first value when absent).
+  const read = new Map<string, unknown>();
+  for (const option of row.options) {
+    if (option.choices !== undefined) continue;
+    const seed = readSeed(path, field(fields, option.name));
+    if (seed !== undefined) read.set(option.name, seed);
   }
-  if (type === 'bayesian') {
-    // Overdrive extension: Azure's Bayesian sampling takes no seed, ours replays with one.
-    rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
-    const seed = readSeed(path, field(fields, 'seed'));
-    return Object.freeze({ type, ...(seed === undefined ? {} : { seed }) });
+  for (const only of row.fileOnly) {
+    const given = field(fields, only.name);
+    if (given !== undefined && given !== only.value) throw new ConfigError(`${path}.${only.name}`, only.rule, given);
   }
-  rejectUnknownKeys(path, fields, samplingKeys(type), samplingRow(type).noun);
-  const seed = readSeed(path, field(fields, 'seed'));
-  const rule = field(fields, 'rule');
-  const logbase = field(fields, 'logbase');
-  // Azure's logbase changes the base of loguniform; here bounds are always natural-log exponents.
-  if (logbase !== undefined && logbase !== 'e') {
-    throw new ConfigError(
-      `${path}.logbase`,
-      'must be "e": loguniform bounds are natural-log exponents, and no other base is supported',
-      logbase,
-    );
+  for (const option of row.options) {
+    if (option.choices === undefined) continue;
+    const given = field(fields, option.name);
+    const allowed = Object.keys(option.choices);
+    read.set(option.name, given === undefined ? allowed[0] : readOneOf(`${path}.${option.name}`, given, allowed));
   }
-  return Object.freeze({
-    type,
-    ...(seed === undefined ? {} : { seed: seed as number | string }),
-    rule: rule === undefined ? 'random' : readOneOf(`${path}.rule`, rule, RANDOM_SAMPLING_RULES),
-  });
+  const options = row.options.flatMap((o) => (read.has(o.name) ? [[o.name, read.get(o.name)] as const] : []));
+  return Object.freeze({ type, ...Object.fromEntries(options) }) as SweepFileSamplingAlgorithm;
 }
 
 function readSeed(path: string, seed: unknown): number | string | undefined {

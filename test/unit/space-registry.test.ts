@@ -97,6 +97,7 @@ describe('the shapes read the expression and sampling rows', () => {
     'src/sweep-file/to-sweep-file.ts',
     'src/sweep-file/azure-sweep-job.ts',
     'src/sweep-file/to-optuna-script.ts',
+    'src/sweep-file/parse-sweep-file.ts',
   ];
   const root = join(import.meta.dirname, '../..');
   const kinds = [...EXPRESSION_KINDS.filter((kind) => kind !== 'choice'), ...SAMPLING_KINDS];

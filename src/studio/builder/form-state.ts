@@ -4,6 +4,8 @@ import {
   POLICY_REGISTRY,
   NO_FILE_POLICY_ROW,
   type PolicyRow,
+  type RandomSamplingRule,
+  type SamplingKind,
   SWEEP_FILE_PARAMETER_FIELDS,
   type SweepFileEarlyTermination,
   type SweepFileParameterType,
@@ -20,9 +22,9 @@ export interface BuilderState {
   readonly trial: TrialState;
   readonly parameters: readonly ParameterRow[];
   readonly sampling: {
-    readonly type: 'random' | 'grid' | 'bayesian';
+    readonly type: SamplingKind;
     readonly seed: string;
-    readonly rule: 'random' | 'sobol';
+    readonly rule: RandomSamplingRule;
   };
   readonly policy: PolicyState;
   readonly objective: { readonly metric: string; readonly goal: 'maximize' | 'minimize' };

@@ -2,6 +2,7 @@ import {
   BUILTIN_EXAMPLES,
   ConfigError,
   EXPRESSION_FIELD_LABELS,
+  expressionRow,
   HyperDriveConfig,
   type ParsedSweepFile,
   type ParsedSweepJob,
@@ -400,7 +401,7 @@ export class SweepBuilder {
       const rules = samplingRow('random').options.find((o) => o.name === 'rule')?.choices ?? {};
       const rule = selectOf('Rule', Object.keys(rules), s.rule, 'sampling_algorithm.rule', rules);
       rule.addEventListener('change', () =>
-        this.update({ sampling: { ...this.state.sampling, rule: rule.value as 'random' | 'sobol' } }),
+        this.update({ sampling: { ...this.state.sampling, rule: rule.value as BuilderState['sampling']['rule'] } }),
       );
       const seed = h('input', {
         attrs: {
@@ -804,7 +805,7 @@ function carryFields(row: ParameterRow, type: ParameterType): Record<string, str
 
 /** What a log-scale row's exponents mean as values, e.g. "e^-6.9 ≈ 0.001 to e^-2.3 ≈ 0.1". */
 function rangeHint(row: ParameterRow): string {
-  if (row.type !== 'loguniform' && row.type !== 'qloguniform') return '';
+  if (row.type === 'constant' || !expressionRow(row.type).exponentBounds) return '';
   const low = Number(row.fields['min_value']);
   const high = Number(row.fields['max_value']);
   if (!Number.isFinite(low) || !Number.isFinite(high)) return '';
