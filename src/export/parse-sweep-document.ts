@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { JsonTextError, parseLocatedJson, type JsonPosition } from '../sweep-file/json-text.js';
+import { JsonTextError, nearestPosition, parseLocatedJson, type JsonPosition } from '../sweep-file/json-text.js';
 import type { DecisionRecord, RunRecord } from '../store/records.js';
 import {
   DOCUMENT_FIELD,
@@ -134,18 +134,6 @@ function fieldPosition(text: string, field: string): JsonPosition | undefined {
   } catch {
     // A repeated key, which JSON.parse accepted: the error is still reported, without a line.
     return undefined;
-  }
-}
-
-/** The position of `path`, or of its nearest ancestor present in the text (a missing key's object). */
-function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
-  let current = path;
-  for (;;) {
-    const position = positions.get(current);
-    if (position !== undefined) return position;
-    if (current === '') return undefined;
-    const cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
-    current = cut <= 0 ? '' : current.slice(0, cut);
   }
 }
 

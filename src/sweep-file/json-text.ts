@@ -53,6 +53,18 @@ export function indexPath(parent: string, index: number): string {
 }
 
 /** Parses `text` as one JSON value (a leading byte-order mark is ignored). */
+/** The position of `path`, or of its nearest ancestor present in the text (a missing key's object). */
+export function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
+  let current = path;
+  for (;;) {
+    const position = positions.get(current);
+    if (position !== undefined) return position;
+    if (current === '') return undefined;
+    const cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
+    current = cut <= 0 ? '' : current.slice(0, cut);
+  }
+}
+
 export function parseLocatedJson(text: string): LocatedJson {
   return new Reader(text).document();
 }

@@ -6,7 +6,7 @@ import { FILE_POLICY_ROWS, POLICY_FILE_KEYS, policyRowOfFileType, type PolicyFie
 import type { TrialDefinition } from '../trial-runner/runner.js';
 import { SAMPLING_KINDS, samplingRow } from '../sampling/registry.js';
 import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
-import { JsonTextError, parseLocatedJson, type JsonPosition } from './json-text.js';
+import { JsonTextError, nearestPosition, parseLocatedJson, type JsonPosition } from './json-text.js';
 import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
 import {
   atFilePath,
@@ -150,18 +150,30 @@ export function parseSweepFileText(text: string, options: ParseSweepFileOptions 
       error.position.column,
     );
   }
+  return atFieldPosition(positions, options.source, () => parse(value, options));
+}
+
+/**
+ * Runs `read`, and reports a ConfigError it throws at the line and column of the field it names
+ * (or the nearest enclosing one present in the file).
+ */
+export function atFieldPosition<T>(
+  positions: ReadonlyMap<string, JsonPosition>,
+  source: string | undefined,
+  read: () => T,
+): T {
   try {
-    return parse(value, options);
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const position = nearestPosition(positions, error.field);
-    const where = position === undefined ? options.source : locationText(options.source, position);
+    const position = nearestPosition(positions, error.field === SWEEP_FILE_ROOT_FIELD ? '' : error.field);
+    const where = position === undefined ? source : locationText(source, position);
     throw new SweepFileError(
       error.field,
       error.rule,
       error.value,
       where === undefined ? error.message : `${where}: ${error.message}`,
-      options.source,
+      source,
       position?.line,
       position?.column,
     );
@@ -172,18 +184,6 @@ export function locationText(source: string | undefined, position: JsonPosition)
   return source === undefined
     ? `line ${position.line}, column ${position.column}`
     : `${source}:${position.line}:${position.column}`;
-}
-
-/** The position of `path`, or of its nearest ancestor present in the file (a missing key's object). */
-export function nearestPosition(positions: ReadonlyMap<string, JsonPosition>, path: string): JsonPosition | undefined {
-  let current = path === SWEEP_FILE_ROOT_FIELD ? '' : path;
-  for (;;) {
-    const position = positions.get(current);
-    if (position !== undefined) return position;
-    if (current === '') return undefined;
-    const cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
-    current = cut <= 0 ? '' : current.slice(0, cut);
-  }
 }
 
 function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile {

@@ -11,7 +11,7 @@ import {
 import { JsonTextError, parseLocatedJson, type LocatedJson } from './json-text.js';
 import {
   locationText,
-  nearestPosition,
+  atFieldPosition,
   parseSweepFile,
   SWEEP_FILE_ROOT_FIELD,
   SweepFileError,
@@ -141,22 +141,7 @@ export function parseSweepJobText(text: string, options: ParseSweepJobOptions = 
     throw new ConfigError(SWEEP_FILE_ROOT_FIELD, 'must be the text of a YAML or JSON file', text);
   const format = options.format === undefined || options.format === 'auto' ? sniff(text) : options.format;
   const located = readText(text, format, options.source);
-  try {
-    return interpret(located.value, options);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const position = nearestPosition(located.positions, error.field);
-    const where = position === undefined ? options.source : locationText(options.source, position);
-    throw new SweepFileError(
-      error.field,
-      error.rule,
-      error.value,
-      where === undefined ? error.message : `${where}: ${error.message}`,
-      options.source,
-      position?.line,
-      position?.column,
-    );
-  }
+  return atFieldPosition(located.positions, options.source, () => interpret(located.value, options));
 }
 
 function sniff(text: string): SweepJobFormat {
