@@ -4,8 +4,8 @@
 // It depends on no test framework, so that the same module runs inside a page: each case is a
 // named async function that throws on the first broken promise.
 import type { Store } from '../../src/store/store.js';
+import { checkpoint, decision, point, run, sweep } from './store-fixtures.js';
 import type {
-  CheckpointRecord,
   DecisionRecord,
   MetricPoint,
   RunRecord,
@@ -345,38 +345,6 @@ function writeAfterClose(kind: StoreKind): (store: Store) => Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-function sweep(
-  id: string,
-  workspace: string,
-  experiment: string,
-  createdAt: number,
-  status: SweepRecord['status'] = 'Running',
-): SweepRecord {
-  return {
-    id,
-    workspace,
-    experiment,
-    status,
-    config: {
-      sampling: { kind: 'random', space: { lr: { kind: 'uniform', low: 0, high: 1 } }, options: { seed: 7 } },
-      primaryMetricName: 'accuracy',
-      primaryMetricGoal: 'MAXIMIZE',
-      maxTotalRuns: 4,
-      maxConcurrentRuns: 2,
-      maxDurationMinutes: 10080,
-      policy: { kind: 'bandit', options: { slackFactor: 0.2, evaluationInterval: 1, delayEvaluation: 0 } },
-      trial: { kind: 'builtin', name: 'digits-mlp' },
-    },
-    concurrency: 2,
-    warnings: ['a warning'],
-    createdAt,
-    startedAt: createdAt + 1,
-    endedAt: status === 'Running' ? null : createdAt + 100,
-    endReason: status === 'Running' ? null : { kind: 'max-total-runs', runs: 3 },
-    error: null,
-  };
-}
-
 function backendReport(updatedAt: number): SweepBackendReport {
   return {
     requested: 'auto',
@@ -384,64 +352,6 @@ function backendReport(updatedAt: number): SweepBackendReport {
     calibrations: [],
     notes: [{ time: updatedAt, runId: null, message: 'a note' }],
     updatedAt,
-  };
-}
-
-function run(sweepId: string, index: number, status: RunRecord['status'], bestMetric: number | null = null): RunRecord {
-  return {
-    id: `${sweepId}_${index}`,
-    sweepId,
-    index,
-    attempt: 1,
-    params: { lr: 0.1 * (index + 1), layers: index + 1, optimizer: 'adam', nested: { units: 32 } },
-    status,
-    createdAt: 1000 + index,
-    startedAt: 1001 + index,
-    endedAt: status === 'Running' || status === 'Queued' ? null : 2000 + index,
-    intervals: 3,
-    bestMetric,
-    termination: null,
-    error: status === 'Failed' ? { message: 'boom', stack: 'Error: boom\n    at train' } : null,
-    backend: 'cpu',
-  };
-}
-
-function point(sweepId: string, runId: string, step: number, value: number, name = 'accuracy'): MetricPoint {
-  return { sweepId, runId, attempt: 1, name, step, value, time: 5000 + step };
-}
-
-function decision(sweepId: string, runId: string, interval: number, cancel: boolean): DecisionRecord {
-  const evidence = {
-    policy: 'bandit',
-    value: 0.5,
-    best: Number.POSITIVE_INFINITY,
-    threshold: Number.NaN,
-    slackFactor: 0.2,
-    slackAmount: null,
-    comparedRuns: 2,
-  } as const;
-  return {
-    sweepId,
-    runId,
-    time: 6000 + interval,
-    decision: cancel
-      ? { kind: 'cancel', policy: 'bandit', interval, evidence, explanation: 'below the cut-off' }
-      : { kind: 'continue', policy: 'bandit', interval, evidence, explanation: 'within slack' },
-  };
-}
-
-function checkpoint(sweepId: string, runId: string, sequence: number, fill = sequence): CheckpointRecord {
-  return {
-    sweepId,
-    runId,
-    attempt: 1,
-    sequence,
-    time: 7000 + sequence,
-    state: { epoch: sequence, loss: Number.NaN, history: [1, Number.NEGATIVE_INFINITY] },
-    artifacts: {
-      weights: new Float32Array([fill, fill + 0.5, Number.NaN]).buffer,
-      optimizer: new Uint8Array([fill, 255]).buffer,
-    },
   };
 }
 
