@@ -191,6 +191,15 @@ export { flattenParams } from '../space/flatten.js';
 export type { NormalizedExpression, SearchSpace } from '../space/search-space.js';
 export { reviveDefinition } from '../space/serialize.js';
 export { SWEEP_DOCUMENT_LIMITS } from '../export/sweep-document.js';
+export {
+  importanceSteps,
+  minRunsToTrust,
+  spearman,
+  type ImportanceInput,
+  type ImportanceParam,
+  type ImportanceResult,
+  type ParamImportance,
+} from '../analysis/importance/index.js';
 
 // The records the views draw.
 export {
