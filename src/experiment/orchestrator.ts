@@ -332,6 +332,7 @@ export class Orchestrator {
         this.timeouts.arm(run);
         if (event.kind === 'started') {
           run.backend = event.backend;
+          run.worker = event.worker ?? null;
           continue;
         }
       }

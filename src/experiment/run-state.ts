@@ -27,6 +27,8 @@ export class RunState implements RunHistory {
   termination: TerminationRecord | null = null;
   error: ErrorRecord | null = null;
   backend: string | null = null;
+  /** The pool's worker that ran the latest attempt, when a pool ran it (the Studio's timeline). */
+  worker: number | null = null;
   attempt = 1;
   execution: TrialExecution | null = null;
   checkpoint: CheckpointSummary | null = null;
@@ -130,6 +132,8 @@ export class RunState implements RunHistory {
       backend: this.backend,
       checkpoint: this.checkpoint,
       resumedFrom: this.resumedFrom ?? null,
+      // Only when known, so records of in-process runs stay as they were.
+      ...(this.worker === null ? {} : { worker: this.worker }),
     };
   }
 }

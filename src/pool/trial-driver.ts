@@ -132,7 +132,7 @@ export class TrialDriver {
         slot.backend = event.backend;
         slot.adapter = event.adapter;
         for (const note of event.notes) this.deps.note('backend', slot.id, execution.request.runId, note);
-        out.push({ kind: 'started', time: event.time, backend: event.backend });
+        out.push({ kind: 'started', time: event.time, backend: event.backend, worker: slot.id });
       } else if (event.kind === 'metric') {
         out.push({ kind: 'metric', name: event.name, value: event.value, time: event.time });
       } else {

@@ -384,6 +384,8 @@ export const runRecord = schema.object(
     checkpoint: schema.nullable(checkpointSummary),
     /** The checkpoint this run was resumed from (semantics §8 `resumeChildRuns`), if any. */
     resumedFrom: schema.nullable(resumedFrom),
+    /** The worker pool's worker that ran the latest attempt (absent when unknown or not run in a pool). */
+    worker: schema.nullable(schema.count),
   },
 );
 export type RunRecord = Infer<typeof runRecord>;

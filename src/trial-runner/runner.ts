@@ -29,7 +29,13 @@ export interface TrialRequest {
 
 /** Messages from a running trial to the orchestrator. */
 export type TrialEvent =
-  | { readonly kind: 'started'; readonly time: number; readonly backend: string | null }
+  | {
+      readonly kind: 'started';
+      readonly time: number;
+      readonly backend: string | null;
+      /** The worker that runs it, when a worker pool does (its id in the pool's diagnostics). */
+      readonly worker?: number;
+    }
   | { readonly kind: 'metric'; readonly name: string; readonly value: number; readonly time: number };
 
 /** How a trial ended, from the runner's point of view. */

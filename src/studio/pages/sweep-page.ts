@@ -3,8 +3,10 @@ import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
 import { announce, formatDuration, formatValue, h, panel, replaceChildren } from '../dom.js';
 import { downloadSweep } from '../export-actions.js';
+import type { ChartSelection } from '../view-model/chart-data.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 import type { LiveSweep, StudioSession } from '../session.js';
+import { PanelsSection } from '../panels-section.js';
 import { RunTable } from '../table/run-table.js';
 import { ComparePanel } from './compare-panel.js';
 import { PoolReport } from './pool-report.js';
@@ -29,6 +31,7 @@ export class SweepPage {
   private best: BestRunPanel | null = null;
   private pool: PoolReport | null = null;
   private charts: ChartsPanel | null = null;
+  private panels: PanelsSection | null = null;
   private compare: ComparePanel | null = null;
   private readonly header: HTMLElement;
   private readonly status: HTMLElement;
@@ -94,14 +97,8 @@ export class SweepPage {
       modelStored: (runId) => this.context.session.workspace.modelStored(runId),
     });
     this.pool = new PoolReport(model);
-    this.charts = new ChartsPanel(model, {
-      onSelect: (selection) => {
-        const ids = selection.kind === 'runs' ? selection.runIds : new Set<string>();
-        this.table?.setSelection(ids);
-        this.select(ids);
-        announce(selection.kind === 'runs' ? `${ids.size} runs selected on the chart` : 'Chart selection cleared');
-      },
-    });
+    this.charts = new ChartsPanel(model, { onSelect: (selection) => this.pickOnChart(selection) });
+    this.panels = new PanelsSection(model, { onSelect: (selection) => this.pickOnChart(selection) });
     this.compare = new ComparePanel(model);
     replaceChildren(
       this.element,
@@ -111,6 +108,7 @@ export class SweepPage {
       this.notes,
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
+      this.panels.element,
       this.compare.element,
       panel({ titleId: 'runs-title', title: 'Runs' }, this.table.element),
       embedSnippet(record.id, this.context.session.name),
@@ -121,6 +119,7 @@ export class SweepPage {
     }, 1000);
     this.refresh();
     void this.charts.mount();
+    void this.panels.mount();
   }
 
   dispose(): void {
@@ -128,6 +127,7 @@ export class SweepPage {
     this.release();
     if (this.ticker !== null) clearInterval(this.ticker);
     this.charts?.dispose();
+    this.panels?.dispose();
   }
 
   private async checkElsewhere(): Promise<void> {
@@ -166,6 +166,7 @@ export class SweepPage {
     this.best?.update();
     this.pool?.update();
     this.charts?.update();
+    this.panels?.update();
     this.compare?.update();
   }
 
@@ -288,8 +289,16 @@ export class SweepPage {
     replaceChildren(this.notes, ...items);
   }
 
+  private pickOnChart(selection: ChartSelection): void {
+    const ids = selection.kind === 'runs' ? selection.runIds : new Set<string>();
+    this.table?.setSelection(ids);
+    this.select(ids);
+    announce(selection.kind === 'runs' ? `${ids.size} runs selected on the chart` : 'Chart selection cleared');
+  }
+
   private select(ids: ReadonlySet<string>): void {
     this.charts?.highlight(ids);
+    this.panels?.highlight(ids);
     this.compare?.setRuns(ids);
   }
 

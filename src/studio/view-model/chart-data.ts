@@ -16,6 +16,19 @@ export interface ChartData {
   readonly params: readonly ParamColumn[];
   /** Runs in creation order. */
   readonly runs: readonly ChartRun[];
+  /** How many runs may train at once (the timeline's lanes); absent where unknown. */
+  readonly concurrency?: number;
+}
+
+/** When and where a run trained (the timeline panel). */
+export interface RunTiming {
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  /** The compute backend the worker reported, e.g. "wasm". */
+  readonly backend: string | null;
+  /** The worker pool's worker id, when a pool ran it and the record says so. */
+  readonly worker: number | null;
 }
 
 export type ParamColumn =
@@ -47,6 +60,8 @@ export interface ChartRun {
   readonly terminated: boolean;
   /** One line for tooltips, e.g. "stopped at interval 5: best 0.62 < 0.667 (Bandit)". */
   readonly reason: string | null;
+  /** When and where it trained; absent in data not made from run records. */
+  readonly timing?: RunTiming;
   /** Values of a metric in logged order (index 0 = interval 1 for the primary metric); empty if never logged. */
   curve(metric: string): readonly number[];
 }

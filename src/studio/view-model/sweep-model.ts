@@ -188,6 +188,7 @@ export class SweepModel {
         this.hints,
       ),
       runs,
+      concurrency: this.recordValue.concurrency,
     };
     return this.chartCache;
   }
@@ -204,6 +205,13 @@ export class SweepModel {
       best: run.bestMetric,
       terminated: run.termination?.kind === 'policy',
       reason: reasonOf(run),
+      timing: {
+        createdAt: run.createdAt,
+        startedAt: run.startedAt,
+        endedAt: run.endedAt,
+        backend: run.backend,
+        worker: run.worker ?? null,
+      },
       curve: (metric) => series.get(run.id)?.byName.get(metric) ?? [],
     };
     this.chartRuns.set(run.id, made);

@@ -1,0 +1,297 @@
+// Contour of two hyperparameters: the primary metric interpolated over the plane of any two
+// parameters (inverse-distance weighting of the runs' best values, drawn as filled bands of
+// equal metric), with the runs as points on top, as optuna-dashboard's contour plot.
+// Log-scale parameters are interpolated and drawn in log space; categories sit at positions
+// 0..n-1 (bands between them are an interpolation, as in Optuna's contour).
+import type { CustomSeriesRenderItem } from 'echarts';
+import type { ScatterSeriesOption } from 'echarts/charts';
+import type { ChartData, ChartRun, StudioChart } from '../view-model/chart-data.js';
+import { coordinate, metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
+import { LabelledSelect } from './dom.js';
+import { metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
+import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
+import { initChart, type EChartsType, type PanelOption } from './panel-echarts.js';
+import { pointTooltip } from './run-tooltip.js';
+import { paramAxis, plotPosition } from './scatter-2d.js';
+import { applyOption, contentKey, syncSize } from './shell.js';
+import { withAlpha } from './theme.js';
+import type { BaseChartOptions, ScatterAxes2D } from './types.js';
+
+export interface ContourOptions extends BaseChartOptions {
+  readonly x?: string;
+  readonly y?: string;
+  readonly onAxesChange?: (axes: ScatterAxes2D) => void;
+}
+
+export interface ContourChart extends StudioChart {
+  readonly kind: 'contour';
+  getAxes(): ScatterAxes2D | null;
+  setAxes(axes: ScatterAxes2D): void;
+}
+
+/** Cells per side of the interpolation grid, and the bands of equal metric they are drawn in. */
+export const CONTOUR_GRID = 40;
+export const CONTOUR_LEVELS = 10;
+
+/** A position on a column's axis in [0, 1] (log space for log columns; categories by position). */
+function unit(column: PlotColumn, value: number): number {
+  if (column.kind === 'category') return (value + 0.5) / Math.max(1, column.labels.length);
+  const [lo, hi] = column.extent;
+  if (column.log) return (Math.log10(value) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1);
+  return (value - lo) / (hi - lo || 1);
+}
+
+/** The axis value at unit position `t` (the inverse of `unit`). */
+function fromUnit(column: PlotColumn, t: number): number {
+  if (column.kind === 'category') return t * column.labels.length - 0.5;
+  const [lo, hi] = column.extent;
+  if (column.log) return 10 ** (Math.log10(lo) + t * (Math.log10(hi) - Math.log10(lo)));
+  return lo + t * (hi - lo);
+}
+
+export interface ContourSurface {
+  /** Per cell [x0, x1, y0, y1, metric], metric snapped to its band's middle. */
+  readonly cells: number[][];
+  readonly extent: readonly [number, number];
+}
+
+/**
+ * The interpolated surface: each grid cell's metric is the inverse-squared-distance weighted
+ * mean of the runs' best values, distances measured in unit axes (so a log axis and a linear
+ * one count alike); a run at a cell's centre decides it outright.
+ */
+export function contourSurface(
+  x: PlotColumn,
+  y: PlotColumn,
+  runs: readonly ChartRun[],
+  grid = CONTOUR_GRID,
+  levels = CONTOUR_LEVELS,
+): ContourSurface | null {
+  const px: number[] = [];
+  const py: number[] = [];
+  const pv: number[] = [];
+  for (const run of runs) {
+    if (run.best === null || !Number.isFinite(run.best)) continue;
+    const a = coordinate(x, run);
+    const b = coordinate(y, run);
+    if (a === null || b === null) continue;
+    px.push(unit(x, a));
+    py.push(unit(y, b));
+    pv.push(run.best);
+  }
+  const extent = metricExtent(runs);
+  if (pv.length < 2 || extent === null) return null;
+  const [lo, hi] = extent;
+  const band = (hi - lo) / levels;
+  const cells: number[][] = [];
+  for (let i = 0; i < grid; i++) {
+    const cx = (i + 0.5) / grid;
+    for (let j = 0; j < grid; j++) {
+      const cy = (j + 0.5) / grid;
+      let w = 0;
+      let s = 0;
+      let exact: number | null = null;
+      for (let k = 0; k < pv.length; k++) {
+        const dx = (px[k] as number) - cx;
+        const dy = (py[k] as number) - cy;
+        const d2 = dx * dx + dy * dy;
+        if (d2 < 1e-12) {
+          exact = pv[k] as number;
+          break;
+        }
+        const wk = 1 / (d2 * d2);
+        w += wk;
+        s += wk * (pv[k] as number);
+      }
+      const value = exact ?? s / w;
+      const level = Math.min(levels - 1, Math.max(0, Math.floor((value - lo) / (band || 1))));
+      cells.push([
+        fromUnit(x, i / grid),
+        fromUnit(x, (i + 1) / grid),
+        fromUnit(y, j / grid),
+        fromUnit(y, (j + 1) / grid),
+        lo + (level + 0.5) * band,
+      ]);
+    }
+  }
+  return { cells, extent };
+}
+
+class ContourImpl extends ChartLifecycle implements ContourChart {
+  readonly kind = 'contour' as const;
+  private readonly xSelect: LabelledSelect;
+  private readonly ySelect: LabelledSelect;
+  private readonly echarts: EChartsType;
+  private wanted: [string | undefined, string | undefined];
+  private axes: ScatterAxes2D | null = null;
+  private seriesRuns: ChartRun[][] = [];
+  private readonly sizes = { last: '', frame: '' };
+
+  constructor(
+    container: HTMLElement,
+    private readonly options: ContourOptions,
+  ) {
+    super(container, 'contour-plot', 'Contour plot');
+    this.wanted = [options.x, options.y];
+    this.xSelect = new LabelledSelect('X axis', 'contour-x', (value) => this.pick(0, value));
+    this.ySelect = new LabelledSelect('Y axis', 'contour-y', (value) => this.pick(1, value));
+    this.shell.controls.append(this.xSelect.element, this.ySelect.element);
+    this.echarts = this.own(initChart(this.shell.plot));
+    selectOnClick(this.echarts, (params) => entryAt(this.seriesRuns, params, 1), options.onSelect);
+    this.start(options.data);
+  }
+
+  getAxes(): ScatterAxes2D | null {
+    return this.axes;
+  }
+
+  setAxes(axes: ScatterAxes2D): void {
+    this.wanted = [axes.x, axes.y];
+    this.scheduler.request('now');
+  }
+
+  private pick(slot: 0 | 1, value: string): void {
+    const other = slot === 0 ? 1 : 0;
+    if (this.axes !== null && value === (other === 0 ? this.axes.x : this.axes.y))
+      this.wanted[other] = slot === 0 ? this.axes.x : this.axes.y;
+    this.wanted[slot] = value;
+    this.scheduler.request('now');
+    this.scheduler.flush();
+    if (this.axes !== null) this.options.onAxesChange?.(this.axes);
+  }
+
+  protected draw(): void {
+    const data = this.data;
+    const width = this.shell.stage.clientWidth;
+    const height = this.shell.stage.clientHeight;
+    const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
+    if (this.upToDate(key)) return;
+    const options = (data?.params ?? []).map((p) => ({ value: p.name, label: p.name }));
+    const picked = data === null ? null : pickAxes(data.params, this.wanted, 2);
+    if (data === null || picked === null) {
+      this.xSelect.setOptions(options, '');
+      this.ySelect.setOptions(options, '');
+      this.shell.setEmpty(
+        data === null || data.runs.length === 0
+          ? 'No runs yet. The contour interpolates the primary metric over any two parameters.'
+          : `A contour needs two hyperparameters; this sweep has ${data.params.length === 0 ? 'none' : 'only one'}.`,
+      );
+      if (data !== null) this.shell.markDrawn(data.version);
+      return;
+    }
+    this.shell.markDrawn(data.version);
+    const [xName = '', yName = ''] = picked;
+    this.axes = { x: xName, y: yName };
+    this.wanted = [xName, yName];
+    this.xSelect.setOptions(options, xName);
+    this.ySelect.setOptions(options, yName);
+    const xColumn = data.params.find((p) => p.name === xName);
+    const yColumn = data.params.find((p) => p.name === yName);
+    if (xColumn === undefined || yColumn === undefined) return;
+    const x = plotColumn(xColumn, data.runs);
+    const y = plotColumn(yColumn, data.runs);
+    const surface = contourSurface(x, y, data.runs);
+    if (surface === null) {
+      this.shell.setEmpty('The contour needs at least two runs with the primary metric and both parameters.');
+      return;
+    }
+    this.shell.setEmpty(null);
+    syncSize(this.echarts, this.sizes, width, height);
+    const frame = JSON.stringify([x, y, width, height, this.revision, surface.extent]);
+    applyOption(this.echarts, this.sizes, frame, this.option(data, x, y, surface, width, height));
+    this.shell.setLabel(
+      `Contour of ${data.primaryMetric} over ${xName} and ${yName}, interpolated from ${data.runs.length} runs (points).`,
+    );
+  }
+
+  private option(
+    data: ChartData,
+    x: PlotColumn,
+    y: PlotColumn,
+    surface: ContourSurface,
+    width: number,
+    height: number,
+  ): PanelOption {
+    const theme = this.shell.theme;
+    const renderCell: CustomSeriesRenderItem = (_params, api) => {
+      const from = api.coord([api.value(0), api.value(2)]);
+      const to = api.coord([api.value(1), api.value(3)]);
+      const x0 = Math.min(from[0] ?? 0, to[0] ?? 0);
+      const y0 = Math.min(from[1] ?? 0, to[1] ?? 0);
+      return {
+        type: 'rect',
+        shape: {
+          x: x0,
+          y: y0,
+          // Half a pixel wider so neighbouring cells leave no hairline between them.
+          width: Math.abs((to[0] ?? 0) - (from[0] ?? 0)) + 0.5,
+          height: Math.abs((to[1] ?? 0) - (from[1] ?? 0)) + 0.5,
+        },
+        style: { fill: api.visual('color') as string },
+      };
+    };
+    const points: number[][] = [];
+    const pointRuns: ChartRun[] = [];
+    const lit: number[][] = [];
+    const litRuns: ChartRun[] = [];
+    for (const run of data.runs) {
+      const a = plotPosition(x, run, 1);
+      const b = plotPosition(y, run, 2);
+      if (a === null || b === null) continue;
+      const target = this.highlighted.has(run.id) ? lit : points;
+      target.push([a, b]);
+      (this.highlighted.has(run.id) ? litRuns : pointRuns).push(run);
+    }
+    this.seriesRuns = [pointRuns, litRuns];
+    const n = data.runs.length;
+    const dots: ScatterSeriesOption = {
+      type: 'scatter',
+      data: points,
+      symbolSize: n <= 100 ? 6 : 4,
+      z: 3,
+      animation: false,
+      large: n > 300,
+      itemStyle: {
+        color: theme.fg,
+        opacity: this.highlighted.size > 0 ? 0.35 : 0.85,
+        borderColor: theme.bg,
+        borderWidth: 0.75,
+      },
+    };
+    return {
+      animation: false,
+      textStyle: textStyle(theme),
+      tooltip: tooltipBase(theme, (params: unknown) =>
+        pointTooltip(params, entryAt(this.seriesRuns, params, 1), this.data),
+      ),
+      grid: { left: 56, right: 84, top: 16, bottom: 44, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      xAxis: { ...paramAxis(x, theme, 'x', Math.max(10, Math.floor(width / 8))), splitArea: { show: false } },
+      yAxis: { ...paramAxis(y, theme, 'y', Math.max(10, Math.floor(height / 8))), splitArea: { show: false } },
+      visualMap: metricVisualMap(theme, data.goal, surface.extent, 4, [0], height),
+      series: [
+        {
+          type: 'custom',
+          data: surface.cells,
+          renderItem: renderCell,
+          silent: true,
+          z: 1,
+          animation: false,
+          clip: true,
+        },
+        dots,
+        {
+          type: 'scatter',
+          data: lit,
+          symbolSize: 12,
+          z: 4,
+          animation: false,
+          itemStyle: { color: theme.accent, borderColor: withAlpha(theme.fg, 0.9), borderWidth: 2 },
+        },
+      ],
+    };
+  }
+}
+
+export function createContour(container: HTMLElement, options: ContourOptions = {}): ContourChart {
+  return new ContourImpl(container, options);
+}
