@@ -162,12 +162,9 @@ class ImportanceImpl extends ChartLifecycle implements ImportanceChart {
         corr.style.width = `${half}%`;
         corr.style.left = p.correlation < 0 ? `${50 - half}%` : '50%';
       }
-      const corrText =
-        p.correlation === null
-          ? p.runs < 3
-            ? 'too few runs'
-            : 'n/a (category)'
-          : formatNumber(Number(p.correlation.toFixed(2)));
+      // A category has no order to rank; fewer than 3 runs have no correlation to speak of.
+      const corrWhy = p.correlation !== null ? null : p.runs < 3 ? 'too few runs' : 'a category has no order';
+      const corrText = p.correlation === null ? '—' : formatNumber(Number(p.correlation.toFixed(2)));
       return h(
         'div',
         {
@@ -177,7 +174,7 @@ class ImportanceImpl extends ChartLifecycle implements ImportanceChart {
           'data-param': p.name,
           'data-importance': p.importance,
           'data-correlation': p.correlation === null ? '' : p.correlation,
-          'aria-label': `${p.name}: importance ${Math.round(p.importance * 100)}%, correlation ${corrText}${p.runs < result.runs ? `, in ${p.runs} of ${result.runs} runs` : ''}`,
+          'aria-label': `${p.name}: importance ${Math.round(p.importance * 100)}%, correlation ${corrWhy ?? corrText}${p.runs < result.runs ? `, in ${p.runs} of ${result.runs} runs` : ''}`,
         },
         h('span', { class: 'odc-imp-name', title: p.name }, p.name),
         h(
@@ -190,7 +187,7 @@ class ImportanceImpl extends ChartLifecycle implements ImportanceChart {
           'span',
           { class: 'odc-imp-cell' },
           h('span', { class: 'odc-imp-track odc-corr-track' }, corr),
-          h('span', { class: 'odc-imp-value' }, corrText),
+          h('span', { class: 'odc-imp-value', ...(corrWhy === null ? {} : { title: corrWhy }) }, corrText),
         ),
       );
     });

@@ -93,7 +93,7 @@ export function layoutTimeline(
     if (last - cursor >= MIN_GAP_MS) gaps.push({ lane, start: cursor, end: last });
   }
   const spanMs = last - first;
-  const backends = [...new Set(bars.map((b) => b.run.timing?.backend ?? 'unknown'))].sort();
+  const backends = [...new Set(bars.map((b) => b.run.timing?.backend ?? 'not reported'))].sort();
   return {
     bars,
     gaps,
@@ -151,13 +151,12 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
   protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
-    const height = this.shell.stage.clientHeight;
     const now = Date.now();
     const open = data?.runs.some((r) => r.timing?.startedAt !== null && r.timing?.endedAt === null) ?? false;
     let runsKey = '';
     for (const run of data?.runs ?? [])
       runsKey += `${run.id}:${run.timing?.startedAt}:${run.timing?.endedAt}:${run.timing?.backend}:${run.status};`;
-    const key = `${runsKey}|${open ? Math.floor(now / 1000) : ''}|${this.highlightKey}|${width}x${height}|${this.revision}`;
+    const key = `${runsKey}|${open ? Math.floor(now / 1000) : ''}|${this.highlightKey}|${width}|${this.revision}`;
     if (this.upToDate(key)) return;
     if (data !== null) this.shell.markDrawn(data.version);
     const layout = layoutTimeline(data?.runs ?? [], data?.concurrency ?? 1, now);
@@ -172,6 +171,9 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
       return;
     }
     this.shell.setEmpty(null);
+    // One row per slot, readable however many slots the sweep ran with.
+    const height = Math.max(200, layout.summary.lanes * 22 + 70);
+    this.shell.stage.style.height = `${height}px`;
     syncSize(this.echarts, this.sizes, width, height);
     const theme = this.shell.theme;
     const palette = [theme.accent, theme.ok, theme.warn, theme.muted];
@@ -188,7 +190,7 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
       const from = api.coord([api.value(1), api.value(0)]);
       const to = api.coord([api.value(2), api.value(0)]);
       const tall = laneHeight(api) * 0.7;
-      const backend = bar.run.timing?.backend ?? 'unknown';
+      const backend = bar.run.timing?.backend ?? 'not reported';
       const lit = this.highlighted.has(bar.run.id);
       const failed = bar.run.status === 'Failed';
       return {
