@@ -141,14 +141,15 @@ function collect(): { events: TrialEvent[]; batches: number; listener: (batch: r
 }
 
 describe('WorkerPool', () => {
-  it('runs a trial on a lazily spawned worker and forwards its events, backend included', async () => {
+  it('runs a trial on a lazily spawned worker and forwards its events, backend and worker included', async () => {
     const { pool, workers } = await makePool({});
     expect(workers).toHaveLength(0);
     const sink = collect();
     const outcome = await pool.start(request(), sink.listener).outcome;
     expect(outcome).toEqual({ kind: 'completed' });
     expect(sink.events).toEqual([
-      { kind: 'started', time: 1, backend: 'cpu' },
+      // The worker that runs it (the pool's first worker, id 1), kept on the run record for the timeline.
+      { kind: 'started', time: 1, backend: 'cpu', worker: 1 },
       { kind: 'metric', name: 'acc', value: 0, time: 2 },
       { kind: 'metric', name: 'acc', value: 0.1, time: 3 },
     ]);

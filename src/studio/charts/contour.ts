@@ -190,7 +190,9 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     if (xColumn === undefined || yColumn === undefined) return;
     const x = plotColumn(xColumn, data.runs);
     const y = plotColumn(yColumn, data.runs);
-    const surface = contourSurface(x, y, data.runs);
+    // Fewer cells for many runs: the interpolation costs cells × runs, and a finer grid shows no
+    // more than the runs' own spacing.
+    const surface = contourSurface(x, y, data.runs, data.runs.length > 300 ? 28 : CONTOUR_GRID);
     if (surface === null) {
       this.shell.setEmpty('The contour needs at least two runs with the primary metric and both parameters.');
       return;
@@ -277,6 +279,9 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
           z: 1,
           animation: false,
           clip: true,
+          // Drawn in chunks across frames: hundreds of cells in one task would hold the page.
+          progressive: 300,
+          progressiveThreshold: 400,
         },
         dots,
         {

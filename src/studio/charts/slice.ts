@@ -146,8 +146,12 @@ class SliceImpl extends ChartLifecycle implements SliceChart {
           data: bucket.rows,
           symbolSize: size,
           animation: false,
+          // Many runs: one path per series (each holds a sixth of them) instead of an element
+          // per point, drawn in chunks across frames so no frame holds the page for long.
           large: n > 300,
-          largeThreshold: 300,
+          largeThreshold: 100,
+          progressive: 400,
+          progressiveThreshold: 600,
           itemStyle: {
             color: order(b / (ORDER_BUCKETS - 1)),
             opacity: faded,

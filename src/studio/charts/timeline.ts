@@ -250,6 +250,9 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
           renderItem: renderGap,
           encode: { x: [1, 2], y: 0 },
           animation: false,
+          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task.
+          progressive: 300,
+          progressiveThreshold: 400,
           z: 1,
         },
         {
@@ -258,6 +261,9 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
           renderItem: renderBar,
           encode: { x: [1, 2], y: 0 },
           animation: false,
+          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task.
+          progressive: 300,
+          progressiveThreshold: 400,
           z: 2,
         },
       ],
