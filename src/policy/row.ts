@@ -82,6 +82,19 @@ export interface PolicyFileForm {
   readonly noun: string;
 }
 
+/**
+ * What the Studio's teaching layer says of a method (a policy here, a sampling method in
+ * src/sampling/registry.ts): one home for the words, beside the row the method is built from.
+ */
+export interface MethodTeaching {
+  /** One or two plain sentences: what the method does and when it acts. */
+  readonly summary: string;
+  /** Its rule as a formula, in plain text (Unicode symbols, no markup). */
+  readonly rule: string;
+  /** What each symbol of the rule stands for, in the rule's order. */
+  readonly symbols: readonly (readonly [symbol: string, meaning: string])[];
+}
+
 /** One early-termination policy in every shape a sweep has (see registry.ts). */
 export interface PolicyRow {
   /** The engine's, the stored record's and the decisions' name of the policy (declared in `PolicyKinds`). */
@@ -103,4 +116,6 @@ export interface PolicyRow {
   readonly evidence: Schema<PolicyEvidence> | null;
   /** Validates its options, like every constructor. */
   readonly create: (options: Readonly<Record<string, unknown>>) => EarlyTerminationPolicy;
+  /** The Studio's explanation of it (builder and opened decisions). */
+  readonly teaching: MethodTeaching;
 }

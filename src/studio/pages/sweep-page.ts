@@ -8,6 +8,7 @@ import type { LiveSweep, StudioSession } from '../session.js';
 import { RunTable } from '../table/run-table.js';
 import { ComparePanel } from './compare-panel.js';
 import { PoolReport } from './pool-report.js';
+import { DecisionsPanel } from '../teach/decisions-panel.js';
 
 export interface PageContext {
   readonly session: StudioSession;
@@ -30,6 +31,7 @@ export class SweepPage {
   private pool: PoolReport | null = null;
   private charts: ChartsPanel | null = null;
   private compare: ComparePanel | null = null;
+  private decisions: DecisionsPanel | null = null;
   private readonly header: HTMLElement;
   private readonly status: HTMLElement;
   private readonly actions: HTMLElement;
@@ -103,6 +105,14 @@ export class SweepPage {
       },
     });
     this.compare = new ComparePanel(model);
+    this.decisions = new DecisionsPanel(model, {
+      focus: (moment) => {
+        const ids = moment?.runIds ?? new Set<string>();
+        this.table?.setSelection(ids);
+        this.charts?.highlight(ids);
+        this.charts?.markInterval(moment?.interval ?? null);
+      },
+    });
     replaceChildren(
       this.element,
       this.header,
@@ -111,6 +121,7 @@ export class SweepPage {
       this.notes,
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
+      this.decisions.element,
       this.compare.element,
       panel({ titleId: 'runs-title', title: 'Runs' }, this.table.element),
       embedSnippet(record.id, this.context.session.name),
@@ -167,10 +178,11 @@ export class SweepPage {
     this.pool?.update();
     this.charts?.update();
     this.compare?.update();
+    this.decisions?.update();
   }
 
   private renderHeader(record: SweepRecord): void {
-    const title = `${record.experiment} · ${record.id}`;
+    const title = `${record.experiment} · ${record.id} · ${record.name ?? ''}`;
     if (this.header.dataset['title'] === title) return;
     this.header.dataset['title'] = title;
     replaceChildren(
@@ -185,7 +197,7 @@ export class SweepPage {
       h(
         'h2',
         { attrs: { id: 'sweep-title' } },
-        h('span', { text: record.experiment }),
+        h('span', { text: record.name ?? record.experiment }),
         ' ',
         h('code', { className: 'sweep-id', text: record.id }),
       ),
