@@ -38,6 +38,7 @@ export function idsOfCompareHash(hash: string): string[] | null {
 export class ComparePage {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
+  private resizeObserver: ResizeObserver | null = null;
 
   constructor(
     private readonly context: PageContext,
@@ -101,7 +102,9 @@ export class ComparePage {
     );
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.resizeObserver?.disconnect();
+  }
 
   private table(c: SweepComparison): HTMLElement {
     const row = (label: string, cells: readonly (string | HTMLElement)[], testId?: string): HTMLTableRowElement =>
@@ -178,11 +181,27 @@ export class ComparePage {
   }
 
   private chart(c: SweepComparison): HTMLElement {
+    // Drawn at the width it is shown at (the page is in the document by now), so its text stays
+    // legible on a phone instead of being scaled down with a wide drawing.
+    const widthNow = (): number => Math.round(Math.min(900, Math.max(260, this.body.clientWidth - 40)));
+    let drawnWidth = widthNow();
+    let drawn = bestSoFarSvg(c, drawnWidth);
+    // Redrawn when the page's width changes much (a phone turned, a window resized).
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = new ResizeObserver(() => {
+      const width = widthNow();
+      if (Math.abs(width - drawnWidth) < 24) return;
+      drawnWidth = width;
+      const next = bestSoFarSvg(c, width);
+      drawn.replaceWith(next);
+      drawn = next;
+    });
+    this.resizeObserver.observe(this.body);
     const section = h(
       'section',
       { className: 'panel', attrs: { 'aria-labelledby': 'compare-chart-title' } },
       h('h3', { attrs: { id: 'compare-chart-title' }, text: 'Best so far against compute' }),
-      bestSoFarSvg(c),
+      drawn,
       h(
         'ul',
         { className: 'compare-legend' },
@@ -254,12 +273,11 @@ function svg<K extends keyof SVGElementTagNameMap>(
 }
 
 /** Step lines of best so far against cumulative intervals trained, one per sweep, drawn as SVG. */
-function bestSoFarSvg(c: SweepComparison): SVGSVGElement {
-  const width = 640;
-  const height = 280;
+function bestSoFarSvg(c: SweepComparison, width: number): SVGSVGElement {
+  const height = Math.round(Math.min(340, Math.max(220, width * 0.45)));
   const left = 56;
   const right = 12;
-  const top = 12;
+  const top = 26;
   const bottom = 40;
   const all = c.sweeps.flatMap((s) => s.curve);
   const xMax = Math.max(1, ...c.sweeps.map((s) => s.curve.at(-1)?.compute ?? 0));
@@ -280,6 +298,8 @@ function bestSoFarSvg(c: SweepComparison): SVGSVGElement {
   const y = (v: number): number => top + (1 - (v - yLo) / (yHi - yLo)) * (height - top - bottom);
   const root = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
     role: 'img',
     class: 'compare-chart',
     'data-testid': 'compare-chart',
@@ -304,7 +324,7 @@ function bestSoFarSvg(c: SweepComparison): SVGSVGElement {
       { x: (left + width - right) / 2, y: height - 6, 'text-anchor': 'middle', class: 'label' },
       'intervals trained (cumulative)',
     ),
-    svg('text', { x: 12, y: top + 8, class: 'label' }, `best ${c.primaryMetric}`),
+    svg('text', { x: 4, y: 12, class: 'label' }, `best ${c.primaryMetric} so far`),
   );
   c.sweeps.forEach((s: SweepSummary, i) => {
     if (s.curve.length === 0) return;

@@ -1,4 +1,11 @@
-import { bestRun, compareBestFirst, type MetricPoint, type RunRecord, type SweepRecord } from '../engine.js';
+import {
+  bestRun,
+  compareBestFirst,
+  type MetricPoint,
+  type RunRecord,
+  samplingRow,
+  type SweepRecord,
+} from '../engine.js';
 
 /** One stored sweep, as the comparison reads it. */
 export interface SweepForComparison {
@@ -149,14 +156,14 @@ export function labelOf(record: SweepRecord | undefined): string {
 }
 
 /**
- * Two sweeps drew the same configurations: the same sampling method, options (seed included,
- * and a seed there must be) and search space.
+ * Two sweeps drew the same configurations: the same sampling method, options and search space,
+ * and a seed (a grid needs none: it enumerates the same configurations in the same order).
  */
 export function sameSeedAndSampling(a: SweepRecord, b: SweepRecord): boolean {
   const sa = a.config.sampling;
   const sb = b.config.sampling;
   return (
-    sa.options['seed'] !== undefined &&
+    (sa.options['seed'] !== undefined || samplingRow(sa.kind).enumerates) &&
     sa.kind === sb.kind &&
     stableJson(sa.options) === stableJson(sb.options) &&
     stableJson(sa.space) === stableJson(sb.space)
