@@ -1,7 +1,13 @@
 import { ASHA_OPTUNA, ashaEvidence, AshaPolicy, type AshaPolicyOptions } from './asha.js';
-import { BANDIT_OPTUNA, banditEvidence, BanditPolicy, type BanditPolicyOptions } from './bandit.js';
+import { rungWorked } from './successive-halving.js';
+import { BANDIT_OPTUNA, banditEvidence, BanditPolicy, type BanditPolicyOptions, banditWorked } from './bandit.js';
 import { HYPERBAND_OPTUNA, hyperbandEvidence, HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
-import { MEDIAN_STOPPING_OPTUNA, medianStoppingEvidence, MedianStoppingPolicy } from './median-stopping.js';
+import {
+  MEDIAN_STOPPING_OPTUNA,
+  medianStoppingEvidence,
+  MedianStoppingPolicy,
+  medianStoppingWorked,
+} from './median-stopping.js';
 import { NoTerminationPolicy, type NoTerminationPolicyOptions } from './no-termination.js';
 import type { PolicyKind } from './policy.js';
 import type {
@@ -16,6 +22,7 @@ import {
   TRUNCATION_SELECTION_OPTUNA,
   TruncationSelectionPolicy,
   truncationSelectionEvidence,
+  truncationSelectionWorked,
   type TruncationSelectionPolicyOptions,
 } from './truncation-selection.js';
 
@@ -108,6 +115,7 @@ const ROWS = [
         ['best_all(N)', 'the best of every run’s best over intervals 1..N'],
         ['slack_factor, slack_amount', 'how far behind the best a run may fall'],
       ],
+      worked: banditWorked,
     },
     create: (options) => new BanditPolicy(options as unknown as BanditPolicyOptions),
   },
@@ -128,6 +136,7 @@ const ROWS = [
         ['best_run(N)', 'this run’s best value over intervals 1..N'],
         ['avg_i(1..N)', 'another run i’s average over its first N intervals'],
       ],
+      worked: medianStoppingWorked,
     },
     create: (options) => new MedianStoppingPolicy(options),
   },
@@ -170,6 +179,7 @@ const ROWS = [
         ['n', 'runs compared at interval N, this one included'],
         ['p', 'the truncation percentage'],
       ],
+      worked: truncationSelectionWorked,
     },
     create: (options) => new TruncationSelectionPolicy(options as unknown as TruncationSelectionPolicyOptions),
   },
@@ -203,6 +213,7 @@ const ROWS = [
         ['n', 'runs recorded at the rung, this one included'],
         ['⌊n / η⌋', 'the top-k that goes on (0 = too few to cut)'],
       ],
+      worked: rungWorked,
     },
     create: (options) => new AshaPolicy(options as AshaPolicyOptions),
   },
@@ -236,6 +247,7 @@ const ROWS = [
         ['n_s', 'runs of bracket s recorded at the rung'],
         ['⌊n_s / η⌋', 'the top-k that goes on'],
       ],
+      worked: rungWorked,
     },
     create: (options) => new HyperbandPolicy(options as unknown as HyperbandPolicyOptions),
   },
@@ -253,6 +265,7 @@ const ROWS = [
         'No run is stopped early: every run trains for all its intervals. The baseline the other policies save compute against.',
       rule: 'never stop',
       symbols: [],
+      worked: null,
     },
     create: (options) => new NoTerminationPolicy(options as NoTerminationPolicyOptions),
   },

@@ -24,7 +24,7 @@ import { exportSweep, importSweep, parseSweepDocument, sweepDocumentText } from 
 import { checkSweepName, MAX_SWEEP_NAME_LENGTH, type SweepRecord } from '../../src/store/records.js';
 import { demoSpec, describeSweepFile, PRESETS } from '../../src/studio/builder/presets.js';
 import { normalizeSweepFile } from '../../src/sweep-file/parse-sweep-file.js';
-import { explainDecision, type JudgedDecision, runningAveragesAt } from '../../src/studio/teach/decision-math.js';
+import { explainDecision, type JudgedDecision } from '../../src/studio/teach/decision-math.js';
 import { compareSweeps, sameSeedAndSampling } from '../../src/studio/teach/compare-sweeps.js';
 import { idsOfCompareHash, compareHash } from '../../src/studio/pages/compare-page.js';
 import { sequentialIds, sweepRecord } from './helpers.js';
@@ -89,15 +89,16 @@ describe('a stop decision explained with its numbers', () => {
     const others = [run('b', [0.6, 0.8]), run('c', [0.4, Number.NaN]), run('d', [0.9, 0.9])];
     const d = judged(policy.decide({ goal: 'MAXIMIZE', run: run('a', [0.2, 0.3]), interval: 2, others }));
     expect(d.kind).toBe('cancel');
-    const averages = runningAveragesAt(
-      others.map((o) => o.values),
-      2,
-    );
-    expect(averages.map((v) => Math.round(v * 1e9) / 1e9)).toEqual([0.7, 0.4, 0.9]);
-    const x = explainDecision(d, { goal: 'MAXIMIZE', runningAverages: averages });
+    const x = explainDecision(d, { goal: 'MAXIMIZE', otherCurves: others.map((o) => o.values) });
     expect(x.applied[0]).toBe('median(0.4, 0.7, 0.9) = 0.7');
     expect(x.applied[1]).toBe("this run's best 0.3 is worse than 0.7 → stopped at interval 2");
     expect(x.numbers).toContainEqual({ label: 'median', value: '0.7' });
+    expect(x.numbers).toContainEqual({ label: 'running averages of the other runs (1..N)', value: '0.4, 0.7, 0.9' });
+    // Without the curves (or with a run that reached N later), only the count is shown.
+    const late = [...others.map((o) => o.values), [0.1, 0.1]];
+    expect(explainDecision(d, { goal: 'MAXIMIZE', otherCurves: late }).applied[0]).toBe(
+      'median of 3 running averages = 0.7',
+    );
   });
 
   it('Truncation: the rank, the percentile and the cut', () => {

@@ -1,6 +1,7 @@
 import {
   bestRun,
   compareBestFirst,
+  NO_FILE_POLICY_ROW,
   type MetricPoint,
   type RunRecord,
   samplingRow,
@@ -93,7 +94,7 @@ export function compareSweeps(sweeps: readonly SweepForComparison[]): SweepCompa
   let baselineReason: string;
   const noPolicyTwin = sweeps.findIndex(
     (s, i) =>
-      s.record.config.policy.kind === 'no-termination' &&
+      s.record.config.policy.kind === NO_FILE_POLICY_ROW.kind &&
       sweeps.some((o, j) => j !== i && sameSeedAndSampling(s.record, o.record)),
   );
   if (noPolicyTwin >= 0) {

@@ -1,7 +1,7 @@
 import { h, replaceChildren } from '../dom.js';
 import type { DecisionRecord } from '../engine.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
-import { type DecisionExplanation, explainDecision, type JudgedDecision, runningAveragesAt } from './decision-math.js';
+import { type DecisionExplanation, explainDecision, type JudgedDecision } from './decision-math.js';
 import { policyName } from './method-explanation.js';
 
 /** What the sweep page does when a decision is opened or closed: highlight its moment on the charts. */
@@ -114,21 +114,11 @@ export class DecisionsPanel {
 
   private explain(record: StopRecord): DecisionExplanation {
     const config = this.model.record.config;
-    const decision = record.decision;
-    let runningAverages: number[] | undefined;
-    if (decision.evidence.policy === 'median-stopping') {
-      const curves = this.model
-        .rows()
-        .filter((r) => r.run.id !== record.runId)
-        .map((r) => this.model.curve(r.run.id, config.primaryMetricName));
-      const averages = runningAveragesAt(curves, decision.interval);
-      // Runs that reached N after the decision would slip in; show the list only when it is exact.
-      if (averages.length === decision.evidence.comparedRuns) runningAverages = averages;
-    }
-    return explainDecision(decision, {
-      goal: config.primaryMetricGoal,
-      ...(runningAverages === undefined ? {} : { runningAverages }),
-    });
+    const otherCurves = this.model
+      .rows()
+      .filter((r) => r.run.id !== record.runId)
+      .map((r) => this.model.curve(r.run.id, config.primaryMetricName));
+    return explainDecision(record.decision, { goal: config.primaryMetricGoal, otherCurves });
   }
 
   private explanationElement(record: StopRecord): HTMLElement {
