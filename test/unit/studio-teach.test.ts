@@ -27,6 +27,7 @@ import { normalizeSweepFile } from '../../src/sweep-file/parse-sweep-file.js';
 import { explainDecision, type JudgedDecision } from '../../src/studio/teach/decision-math.js';
 import { compareSweeps, sameSeedAndSampling } from '../../src/studio/teach/compare-sweeps.js';
 import { idsOfCompareHash, compareHash } from '../../src/studio/pages/compare-page.js';
+import { describeBatch, WriteBuffer } from '../../src/store/write-buffer.js';
 import { sequentialIds, sweepRecord } from './helpers.js';
 
 const judged = (decision: PolicyDecision): JudgedDecision => {
@@ -184,6 +185,20 @@ describe('sweep names', () => {
     for (const bad of ['', ' padded', 'two\nlines', 'x'.repeat(MAX_SWEEP_NAME_LENGTH + 1)]) {
       expect(() => checkSweepName(bad)).toThrow(/^name: must be 1 to 80 characters on one line/);
     }
+  });
+
+  it("in the IndexedDB store's write buffer: a buffered name is kept by a later record without one", () => {
+    const buffer = new WriteBuffer();
+    buffer.addSweepName('HD_x', 'named first');
+    buffer.addSweep(sweepRecord('HD_x', 'Running'));
+    buffer.addSweepName('HD_y', 'not buffered as a record');
+    const batch = buffer.take();
+    expect(batch.sweeps).toEqual([{ ...sweepRecord('HD_x', 'Running'), name: 'named first' }]);
+    expect(batch.sweepNames).toEqual([{ sweepId: 'HD_y', name: 'not buffered as a record' }]);
+    expect(describeBatch(batch)).toBe('1 sweep (putSweep), 1 sweep name (putSweepName)');
+    buffer.addSweep({ ...sweepRecord('HD_z', 'Running'), name: 'a' });
+    buffer.addSweep(sweepRecord('HD_z', 'Completed'));
+    expect(buffer.take().sweeps[0]).toMatchObject({ status: 'Completed', name: 'a' });
   });
 
   it('survive status updates, export and import; an old document without one still loads', async () => {
