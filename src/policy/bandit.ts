@@ -13,7 +13,7 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
-import type { OptunaPruner } from './row.js';
+import type { DecisionMoment, OptunaPruner, WorkedDecision } from './row.js';
 import type { Infer } from '../validate/index.js';
 import * as schema from '../validate/schema.js';
 import { value } from './evidence-fields.js';
@@ -260,3 +260,40 @@ export const BANDIT_OPTUNA: OptunaPruner = {
     ];
   },
 };
+
+/** Bandit's rule worked through with a decision's evidence (the Studio's opened decision). */
+export function banditWorked(moment: DecisionMoment): WorkedDecision {
+  const e = moment.evidence;
+  if (e.policy !== 'bandit') throw new Error(`banditWorked was given ${e.policy} evidence`);
+  const f = formatNumber;
+  const maximize = moment.goal === 'MAXIMIZE';
+  const verdict = moment.stopped
+    ? `→ stopped at interval ${moment.interval}`
+    : `→ continues after interval ${moment.interval}`;
+  const b = f(e.best);
+  let cut: string;
+  if (e.slackFactor !== null) {
+    const sf = f(e.slackFactor);
+    if (maximize) cut = e.best >= 0 ? `${b} / (1 + ${sf})` : `${b} − |${b}| · ${sf} / (1 + ${sf})`;
+    else cut = e.best >= 0 ? `${b} · (1 + ${sf})` : `${b} + |${b}| · ${sf}`;
+  } else {
+    cut = maximize ? `${b} − ${f(e.slackAmount)}` : `${b} + ${f(e.slackAmount)}`;
+  }
+  const compare = moment.stopped ? (maximize ? '<' : '>') : maximize ? '≥' : '≤';
+  return {
+    applied: [
+      `cut-off = ${cut} = ${f(e.threshold)}`,
+      e.value === null
+        ? `this run's best: none finite ${verdict}`
+        : `this run's best ${f(e.value)} ${compare} ${f(e.threshold)} ${verdict}`,
+    ],
+    numbers: [
+      ['interval', String(moment.interval)],
+      ['best run’s value (best of all runs up to this interval)', b],
+      ['slack', e.slackFactor !== null ? `slack factor ${f(e.slackFactor)}` : `slack amount ${f(e.slackAmount)}`],
+      ['cut-off', f(e.threshold)],
+      ['this run’s value (its best up to this interval)', e.value === null ? 'none finite (diverged)' : f(e.value)],
+      ['runs compared', String(e.comparedRuns)],
+    ],
+  };
+}

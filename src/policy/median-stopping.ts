@@ -10,7 +10,7 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
-import type { OptunaPruner } from './row.js';
+import type { DecisionMoment, OptunaPruner, WorkedDecision } from './row.js';
 import type { Infer } from '../validate/index.js';
 import * as schema from '../validate/schema.js';
 import { value } from './evidence-fields.js';
@@ -133,3 +133,38 @@ export const MEDIAN_STOPPING_OPTUNA: OptunaPruner = {
     ];
   },
 };
+
+/**
+ * Median stopping's rule worked through with a decision's evidence; with the other runs' curves,
+ * their running averages are recomputed as `decide` computes them and shown when their count is
+ * the decision's.
+ */
+export function medianStoppingWorked(moment: DecisionMoment): WorkedDecision {
+  const e = moment.evidence;
+  if (e.policy !== 'median-stopping') throw new Error(`medianStoppingWorked was given ${e.policy} evidence`);
+  const f = formatNumber;
+  const n = moment.interval;
+  const verdict = moment.stopped ? `→ stopped at interval ${n}` : `→ continues after interval ${n}`;
+  const averages = (moment.otherCurves ?? [])
+    .filter((values) => values.length >= n)
+    .map((values, i) => runningAverage({ runId: String(i), values, finished: false }, n))
+    .filter((a): a is number => a !== undefined);
+  const exact = moment.otherCurves !== undefined && averages.length === e.comparedRuns && averages.length > 0;
+  const sorted = [...averages].sort((a, b) => a - b);
+  return {
+    applied: [
+      exact
+        ? `median(${sorted.map(f).join(', ')}) = ${f(e.median)}`
+        : `median of ${plural(e.comparedRuns, 'running average')} = ${f(e.median)}`,
+      e.value === null
+        ? `this run's best: none finite ${verdict}`
+        : `this run's best ${f(e.value)} ${moment.stopped ? 'is worse than' : 'is not worse than'} ${f(e.median)} ${verdict}`,
+    ],
+    numbers: [
+      ['interval', String(n)],
+      ['running averages of the other runs (1..N)', exact ? sorted.map(f).join(', ') : plural(e.comparedRuns, 'run')],
+      ['median', f(e.median)],
+      ['this run’s value (its best up to this interval)', e.value === null ? 'none finite' : f(e.value)],
+    ],
+  };
+}

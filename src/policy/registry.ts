@@ -1,7 +1,13 @@
 import { ASHA_OPTUNA, ashaEvidence, AshaPolicy, type AshaPolicyOptions } from './asha.js';
-import { BANDIT_OPTUNA, banditEvidence, BanditPolicy, type BanditPolicyOptions } from './bandit.js';
+import { rungWorked } from './successive-halving.js';
+import { BANDIT_OPTUNA, banditEvidence, BanditPolicy, type BanditPolicyOptions, banditWorked } from './bandit.js';
 import { HYPERBAND_OPTUNA, hyperbandEvidence, HyperbandPolicy, type HyperbandPolicyOptions } from './hyperband.js';
-import { MEDIAN_STOPPING_OPTUNA, medianStoppingEvidence, MedianStoppingPolicy } from './median-stopping.js';
+import {
+  MEDIAN_STOPPING_OPTUNA,
+  medianStoppingEvidence,
+  MedianStoppingPolicy,
+  medianStoppingWorked,
+} from './median-stopping.js';
 import { NoTerminationPolicy, type NoTerminationPolicyOptions } from './no-termination.js';
 import type { PolicyKind } from './policy.js';
 import type {
@@ -16,6 +22,7 @@ import {
   TRUNCATION_SELECTION_OPTUNA,
   TruncationSelectionPolicy,
   truncationSelectionEvidence,
+  truncationSelectionWorked,
   type TruncationSelectionPolicyOptions,
 } from './truncation-selection.js';
 
@@ -99,6 +106,17 @@ const ROWS = [
     optunaPruner: BANDIT_OPTUNA.name,
     optuna: BANDIT_OPTUNA,
     evidence: banditEvidence,
+    teaching: {
+      summary:
+        'At each evaluation interval N (from the delay on), a run whose best value so far falls more than the slack behind the best run at N is stopped. Runs still within the slack train on.',
+      rule: 'stop if best_run(N) < best_all(N) / (1 + slack_factor)   (or < best_all(N) − slack_amount; minimize mirrors it)',
+      symbols: [
+        ['best_run(N)', 'this run’s best value over intervals 1..N'],
+        ['best_all(N)', 'the best of every run’s best over intervals 1..N'],
+        ['slack_factor, slack_amount', 'how far behind the best a run may fall'],
+      ],
+      worked: banditWorked,
+    },
     create: (options) => new BanditPolicy(options as unknown as BanditPolicyOptions),
   },
   {
@@ -110,6 +128,16 @@ const ROWS = [
     optunaPruner: MEDIAN_STOPPING_OPTUNA.name,
     optuna: MEDIAN_STOPPING_OPTUNA,
     evidence: medianStoppingEvidence,
+    teaching: {
+      summary:
+        'At each evaluation interval N, a run whose best so far is worse than the median of the other runs’ running averages at N is stopped. A gentle rule: about half the runs survive each check.',
+      rule: 'stop if best_run(N) is worse than median_i( avg_i(1..N) )',
+      symbols: [
+        ['best_run(N)', 'this run’s best value over intervals 1..N'],
+        ['avg_i(1..N)', 'another run i’s average over its first N intervals'],
+      ],
+      worked: medianStoppingWorked,
+    },
     create: (options) => new MedianStoppingPolicy(options),
   },
   {
@@ -142,6 +170,17 @@ const ROWS = [
     optunaPruner: TRUNCATION_SELECTION_OPTUNA.name,
     optuna: TRUNCATION_SELECTION_OPTUNA,
     evidence: truncationSelectionEvidence,
+    teaching: {
+      summary:
+        'At each evaluation interval N, the runs are ranked by their best value so far, and those in the lowest truncation percentage are stopped.',
+      rule: 'stop if rank(N) > n − ⌊n · p / 100⌋',
+      symbols: [
+        ['rank(N)', 'this run’s place among the n runs compared at N (1 = best)'],
+        ['n', 'runs compared at interval N, this one included'],
+        ['p', 'the truncation percentage'],
+      ],
+      worked: truncationSelectionWorked,
+    },
     create: (options) => new TruncationSelectionPolicy(options as unknown as TruncationSelectionPolicyOptions),
   },
   {
@@ -165,6 +204,17 @@ const ROWS = [
     optunaPruner: ASHA_OPTUNA.name,
     optuna: ASHA_OPTUNA,
     evidence: ashaEvidence,
+    teaching: {
+      summary:
+        'Successive halving without waiting: runs are judged only at rungs (intervals r·η^(s+k)); at a rung a run goes on only if it is in the top 1/η of the runs recorded there so far.',
+      rule: 'at rung k (interval r · η^(s+k)): stop if rank > ⌊n / η⌋',
+      symbols: [
+        ['r, η, s', 'min interval, reduction factor, early-stopping rate'],
+        ['n', 'runs recorded at the rung, this one included'],
+        ['⌊n / η⌋', 'the top-k that goes on (0 = too few to cut)'],
+      ],
+      worked: rungWorked,
+    },
     create: (options) => new AshaPolicy(options as AshaPolicyOptions),
   },
   {
@@ -188,6 +238,17 @@ const ROWS = [
     optunaPruner: HYPERBAND_OPTUNA.name,
     optuna: HYPERBAND_OPTUNA,
     evidence: hyperbandEvidence,
+    teaching: {
+      summary:
+        'Several ASHA brackets side by side: each run is put in a bracket s, which sets its first rung (r·η^s); within its bracket it is judged by ASHA against the bracket’s runs.',
+      rule: 'bracket s: at rung k (interval r · η^(s+k)): stop if rank > ⌊n_s / η⌋',
+      symbols: [
+        ['s', 'the run’s bracket (its early-stopping rate)'],
+        ['n_s', 'runs of bracket s recorded at the rung'],
+        ['⌊n_s / η⌋', 'the top-k that goes on'],
+      ],
+      worked: rungWorked,
+    },
     create: (options) => new HyperbandPolicy(options as unknown as HyperbandPolicyOptions),
   },
   {
@@ -199,6 +260,13 @@ const ROWS = [
     optunaPruner: null,
     optuna: null,
     evidence: null,
+    teaching: {
+      summary:
+        'No run is stopped early: every run trains for all its intervals. The baseline the other policies save compute against.',
+      rule: 'never stop',
+      symbols: [],
+      worked: null,
+    },
     create: (options) => new NoTerminationPolicy(options as NoTerminationPolicyOptions),
   },
 ] as const satisfies readonly PolicyRow[];

@@ -1,5 +1,6 @@
 // The types of a policy registry row. Types only, so that an implementation file can declare
 // its row's parts (its Optuna pruner) without importing the registry, which imports it.
+import type { PrimaryMetricGoal } from '../metric/goal.js';
 import type { Schema } from '../validate/schema.js';
 import type { EarlyTerminationPolicy, PolicyEvidence, PolicyKind } from './policy.js';
 
@@ -82,6 +83,47 @@ export interface PolicyFileForm {
   readonly noun: string;
 }
 
+/**
+ * What the Studio's teaching layer says of a method (a policy here, a sampling method in
+ * src/sampling/registry.ts): one home for the words, beside the row the method is built from.
+ */
+export interface MethodTeaching {
+  /** One or two plain sentences: what the method does and when it acts. */
+  readonly summary: string;
+  /** Its rule as a formula, in plain text (Unicode symbols, no markup). */
+  readonly rule: string;
+  /** What each symbol of the rule stands for, in the rule's order. */
+  readonly symbols: readonly (readonly [symbol: string, meaning: string])[];
+}
+
+/** A decision's moment, as the Studio opens it: the evidence stored with it and what it was about. */
+export interface DecisionMoment {
+  readonly evidence: PolicyEvidence;
+  readonly interval: number;
+  readonly stopped: boolean;
+  readonly goal: PrimaryMetricGoal;
+  /**
+   * The other runs' primary-metric values (index 0 = interval 1), when the caller has them:
+   * Median recomputes their running averages to show them, and only when their count is the
+   * decision's (a run that reached the interval after the decision would otherwise slip in).
+   */
+  readonly otherCurves?: readonly (readonly number[])[];
+}
+
+/** The policy's rule worked through with one decision's numbers. */
+export interface WorkedDecision {
+  /** The rule with the numbers filled in, one step per line, the last one the verdict. */
+  readonly applied: readonly string[];
+  /** Each number of the moment, named as a person reads it. */
+  readonly numbers: readonly (readonly [label: string, value: string])[];
+}
+
+/** A policy's teaching: its explanation, and its rule worked through for any decision it made. */
+export interface PolicyTeaching extends MethodTeaching {
+  /** Null for a policy whose decisions carry no evidence (no-termination). */
+  readonly worked: ((moment: DecisionMoment) => WorkedDecision) | null;
+}
+
 /** One early-termination policy in every shape a sweep has (see registry.ts). */
 export interface PolicyRow {
   /** The engine's, the stored record's and the decisions' name of the policy (declared in `PolicyKinds`). */
@@ -103,4 +145,6 @@ export interface PolicyRow {
   readonly evidence: Schema<PolicyEvidence> | null;
   /** Validates its options, like every constructor. */
   readonly create: (options: Readonly<Record<string, unknown>>) => EarlyTerminationPolicy;
+  /** The Studio's explanation of it (builder and opened decisions). */
+  readonly teaching: PolicyTeaching;
 }

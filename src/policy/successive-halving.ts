@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, plural } from './history.js';
+import type { DecisionMoment, WorkedDecision } from './row.js';
 import type { PolicyDecision, PolicyEvidence, PolicyInput, PolicyKind, RunHistory } from './policy.js';
 import { readInteger } from './schedule.js';
 
@@ -215,4 +216,33 @@ export function judgeRung(
       `(rank ${rank}; ${kept}) (${label})`;
   }
   return { kind: cancel ? 'cancel' : 'continue', policy, interval, evidence, explanation };
+}
+
+/** ASHA's (and Hyperband's, within the run's bracket) rule worked through with a decision's evidence. */
+export function rungWorked(moment: DecisionMoment): WorkedDecision {
+  const e = moment.evidence;
+  if (e.policy !== 'asha' && e.policy !== 'hyperband') throw new Error(`rungWorked was given ${e.policy} evidence`);
+  const f = formatNumber;
+  const verdict = moment.stopped
+    ? `→ stopped at interval ${moment.interval}`
+    : `→ continues after interval ${moment.interval}`;
+  const bracket = e.policy === 'hyperband' ? `bracket ${e.bracket} of ${e.brackets}, ` : '';
+  return {
+    applied: [
+      `${bracket}rung ${e.rung} at interval ${e.resource}: top-k = ⌊${e.comparedRuns} / ${f(e.reductionFactor)}⌋ = ${e.keepCount}`,
+      e.keepCount === 0
+        ? `too few runs at this rung to cut ${verdict}`
+        : `this run ranks ${e.rank}: ${e.rank} ${moment.stopped ? '>' : '≤'} ${e.keepCount} ${verdict}`,
+    ],
+    numbers: [
+      ['interval', String(moment.interval)],
+      ...(e.policy === 'hyperband' ? [['bracket', `${e.bracket} of ${e.brackets}`] as const] : []),
+      ['rung', `${e.rung} (interval ${e.resource}, η = ${f(e.reductionFactor)})`],
+      ['runs recorded at the rung', String(e.comparedRuns)],
+      ['top-k that goes on', String(e.keepCount)],
+      ['rank (1 = best)', String(e.rank)],
+      ['cut-off (worst value still in the top-k)', e.cutoff === null ? 'none' : f(e.cutoff)],
+      ['this run’s value', e.value === null ? 'none finite' : f(e.value)],
+    ],
+  };
 }

@@ -13,7 +13,7 @@ import {
   SCHEDULE_OPTION_NAMES,
 } from './schedule.js';
 import type { ScheduleOptions } from './schedule.js';
-import type { OptunaPruner } from './row.js';
+import type { DecisionMoment, OptunaPruner, WorkedDecision } from './row.js';
 import type { Infer } from '../validate/index.js';
 import * as schema from '../validate/schema.js';
 import { value } from './evidence-fields.js';
@@ -181,3 +181,31 @@ export const TRUNCATION_SELECTION_OPTUNA: OptunaPruner = {
     ];
   },
 };
+
+/** Truncation selection's rule worked through with a decision's evidence: the rank, the percentile, the cut. */
+export function truncationSelectionWorked(moment: DecisionMoment): WorkedDecision {
+  const e = moment.evidence;
+  if (e.policy !== 'truncation-selection') throw new Error(`truncationSelectionWorked was given ${e.policy} evidence`);
+  const f = formatNumber;
+  const n = e.comparedRuns;
+  const keep = n - e.cutCount;
+  const percentile = n === 0 ? 0 : Math.round((e.rank / n) * 100);
+  const verdict = moment.stopped
+    ? `→ stopped at interval ${moment.interval}`
+    : `→ continues after interval ${moment.interval}`;
+  return {
+    applied: [
+      `cut = ⌊${n} · ${f(e.truncationPercentage)} / 100⌋ = ${plural(e.cutCount, 'run')}, so ranks above ${keep} are stopped`,
+      `this run ranks ${e.rank} of ${n} (${percentile}th percentile from the top): ${e.rank} ${moment.stopped ? '>' : '≤'} ${keep} ${verdict}`,
+    ],
+    numbers: [
+      ['interval', String(moment.interval)],
+      ['truncation percentage', `${f(e.truncationPercentage)} %`],
+      ['runs compared', String(n)],
+      ['rank (1 = best)', String(e.rank)],
+      ['percentile (from the top)', `${percentile} %`],
+      ['cut-off (best value in the stopped group)', e.cutoff === null ? 'none (nothing cut)' : f(e.cutoff)],
+      ['this run’s value', e.value === null ? 'none finite' : f(e.value)],
+    ],
+  };
+}

@@ -43,6 +43,19 @@ export interface SamplingOptuna {
   readonly lines: (options: Readonly<Record<string, unknown>>, context: SamplingOptunaContext) => string[];
 }
 
+/**
+ * What the Studio's teaching layer says of a sampling method: the same shape as a policy's
+ * `MethodTeaching` (src/policy/row.ts), declared here because sampling does not import policy.
+ */
+export interface SamplingTeaching {
+  /** One or two plain sentences: how the method picks the next configuration. */
+  readonly summary: string;
+  /** Its rule as a formula, in plain text (Unicode symbols, no markup). */
+  readonly rule: string;
+  /** What each symbol of the rule stands for, in the rule's order. */
+  readonly symbols: readonly (readonly [symbol: string, meaning: string])[];
+}
+
 const SAME_STREAM = 'the same seed gives a reproducible study, not the configurations Overdrive draws from it';
 
 export interface SamplingRow {
@@ -78,6 +91,8 @@ export interface SamplingRow {
   readonly fileOnly: readonly SamplingFileOnlyField[];
   /** Validates the space and the options, like every constructor. */
   readonly create: (definition: SearchSpaceDefinition, options: Readonly<Record<string, unknown>>) => ParameterSampling;
+  /** The Studio's explanation of it (the builder's teaching panel). */
+  readonly teaching: SamplingTeaching;
 }
 
 const SEED_OPTION = { name: 'seed', azure: true } as const satisfies SamplingOption;
@@ -138,6 +153,15 @@ const ROWS = [
         rule: 'must be "e": loguniform bounds are natural-log exponents, and no other base is supported',
       },
     ],
+    teaching: {
+      summary:
+        'Each configuration is drawn on its own from the search space, ignoring earlier results. The Sobol rule draws from a scrambled low-discrepancy sequence instead, which covers the space more evenly with few runs.',
+      rule: 'x_i ~ p(x), independently for i = 1..n   (Sobol: x_i = scrambled Sobol point i)',
+      symbols: [
+        ['p(x)', 'each parameter’s distribution (uniform, loguniform, choice …)'],
+        ['n', 'max total runs'],
+      ],
+    },
     create: (definition, options) => new RandomParameterSampling(definition, options as RandomSamplingOptions),
   },
   {
@@ -151,6 +175,12 @@ const ROWS = [
     model: null,
     fileOnly: [],
     // A grid has no options; a stored record's are not passed on (as before the registry).
+    teaching: {
+      summary:
+        'Every combination of the choice values, each once, in order. Exhaustive and reproducible; the number of runs grows as the product of the choices.',
+      rule: 'configurations = V_1 × V_2 × … × V_d   (|grid| = |V_1| · |V_2| · … · |V_d|)',
+      symbols: [['V_1, …, V_d', 'the values of each of the d choice parameters']],
+    },
     create: (definition) => new GridParameterSampling(definition),
   },
   {
@@ -177,6 +207,15 @@ const ROWS = [
     enumerates: false,
     model: { runsPerParameter: 20 },
     fileOnly: [],
+    teaching: {
+      summary:
+        'A Gaussian process models the primary metric as a function of the hyperparameters from the runs so far; the next configuration is the one with the largest expected improvement over the best. Needs about 20 runs per parameter to pay off.',
+      rule: 'x_next = argmax_x EI(x),   EI(x) = E[ max(0, f(x) − f*) ]',
+      symbols: [
+        ['f(x)', 'the model’s belief about the metric at configuration x'],
+        ['f*', 'the best metric found so far'],
+      ],
+    },
     create: (definition, options) => new BayesianParameterSampling(definition, options as BayesianSamplingOptions),
   },
 ] as const satisfies readonly SamplingRow[];

@@ -19,6 +19,7 @@ import type {
   SweepRecord,
 } from './records.js';
 import { packMetrics, unpackRunMetrics, unpackSweepMetrics } from './metric-chunks.js';
+import { mergeStoredSweep } from './sweep-merge.js';
 import type { Store } from './store.js';
 import {
   WriteBuffer,
@@ -212,6 +213,20 @@ export class IndexedDbStore implements Store {
       report,
       () => sweepId,
       (copy) => this.buffer.addBackendReport(sweepId, copy),
+    );
+  }
+
+  /**
+   * Names a stored sweep (the name checked by the caller, see `checkSweepName`), leaving the
+   * rest of its record as the last `putSweep` left it; buffered and committed like
+   * `putBackendReport`, so a running sweep's next status update keeps the name.
+   */
+  async putSweepName(sweepId: string, name: string): Promise<void> {
+    this.bufferRecord(
+      'putSweepName',
+      name,
+      () => sweepId,
+      (copy) => this.buffer.addSweepName(sweepId, copy),
     );
   }
 
@@ -541,7 +556,11 @@ export class IndexedDbStore implements Store {
         this.counters.metricPoints += batch.metrics.length;
         this.counters.decisions += batch.decisions.length;
         this.counters.records +=
-          batch.experiments.length + batch.sweeps.length + batch.backendReports.length + batch.runs.length;
+          batch.experiments.length +
+          batch.sweeps.length +
+          batch.backendReports.length +
+          batch.sweepNames.length +
+          batch.runs.length;
         resolve();
       };
       tx.onabort = () => {
@@ -580,14 +599,14 @@ export class IndexedDbStore implements Store {
           };
         };
         for (const record of batch.sweeps) {
-          if (record.backendReport !== undefined) sweeps.put(record);
-          else
-            merge(record.id, (stored) =>
-              stored?.backendReport === undefined ? record : { ...record, backendReport: stored.backendReport },
-            );
+          if (record.backendReport !== undefined && record.name !== undefined) sweeps.put(record);
+          else merge(record.id, (stored) => mergeStoredSweep(record, stored));
         }
         for (const { sweepId, report } of batch.backendReports) {
           merge(sweepId, (stored) => (stored === undefined ? undefined : { ...stored, backendReport: report }));
+        }
+        for (const { sweepId, name } of batch.sweepNames) {
+          merge(sweepId, (stored) => (stored === undefined ? undefined : { ...stored, name }));
         }
         const runs = tx.objectStore('runs');
         for (const record of batch.runs) runs.put(record);

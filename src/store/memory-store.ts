@@ -1,3 +1,4 @@
+import { mergeStoredSweep } from './sweep-merge.js';
 import type {
   CheckpointRecord,
   DecisionRecord,
@@ -26,14 +27,15 @@ export class MemoryStore implements Store {
     if (!this.experiments.has(key)) this.experiments.set(key, structuredClone(record));
   }
 
-  /** A record without a `backendReport` keeps the stored one (see `SweepRecord.backendReport`). */
+  /** A record without a `backendReport` or a `name` keeps the stored one (see `mergeStoredSweep`). */
   async putSweep(record: SweepRecord): Promise<void> {
-    const stored = this.sweeps.get(record.id)?.backendReport;
-    const copy = structuredClone(record);
-    this.sweeps.set(
-      record.id,
-      copy.backendReport === undefined && stored !== undefined ? { ...copy, backendReport: stored } : copy,
-    );
+    this.sweeps.set(record.id, mergeStoredSweep(structuredClone(record), this.sweeps.get(record.id)));
+  }
+
+  /** Names a stored sweep (the name checked by the caller); a sweep that is not stored gets none. */
+  async putSweepName(sweepId: string, name: string): Promise<void> {
+    const stored = this.sweeps.get(sweepId);
+    if (stored !== undefined) this.sweeps.set(sweepId, { ...stored, name });
   }
 
   /** Replaces a stored sweep's backend report; a sweep that is not stored gets none. */

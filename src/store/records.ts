@@ -6,6 +6,7 @@ import { POLICY_KINDS, POLICY_REGISTRY } from '../policy/registry.js';
 import { SAMPLING_KINDS } from '../sampling/registry.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
 import { errorRecord } from '../error-record.js';
+import { ConfigError } from '../errors.js';
 import { type Infer, type Same, childPath } from '../validate/index.js';
 import * as schema from '../validate/schema.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
@@ -274,6 +275,35 @@ export const sweepBackendReport = schema.object('a backend report', {
 });
 export type SweepBackendReport = Infer<typeof sweepBackendReport>;
 
+/** The longest sweep name (characters): it must fit a list row and a chart legend. */
+export const MAX_SWEEP_NAME_LENGTH = 80;
+const SWEEP_NAME_RULE = `must be 1 to ${MAX_SWEEP_NAME_LENGTH} characters on one line, with no leading or trailing spaces`;
+
+/** Whether `value` is a valid sweep name; the rule `checkSweepName` and the record's schema apply. */
+function isSweepName(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= MAX_SWEEP_NAME_LENGTH &&
+    value === value.trim() &&
+    !/[\u0000-\u001f\u007f-\u009f]/.test(value)
+  );
+}
+
+/** A sweep's name as a person gave it (stored, exported and imported with the record). */
+export const sweepName: schema.Schema<string> = {
+  read: (leaves, path, value) => {
+    if (!isSweepName(value)) throw leaves.fail(path, SWEEP_NAME_RULE, value);
+    return value;
+  },
+};
+
+/** Checks a name a person typed for a sweep: a ConfigError naming the field, the rule and the value. */
+export function checkSweepName(value: unknown): string {
+  if (!isSweepName(value)) throw new ConfigError('name', SWEEP_NAME_RULE, value);
+  return value;
+}
+
 export const sweepRecord = schema.object(
   'a sweep',
   {
@@ -300,6 +330,12 @@ export const sweepRecord = schema.object(
      * has none, and `putBackendReport` replaces it.
      */
     backendReport: sweepBackendReport,
+    /**
+     * The name a person gave the sweep (absent until named, and in older records). Like the
+     * backend report, owned by the page, not the orchestrator: a record put without one keeps
+     * the stored name, and `putSweepName` replaces it.
+     */
+    name: sweepName,
   },
 );
 export type SweepRecord = Infer<typeof sweepRecord>;

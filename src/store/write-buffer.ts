@@ -17,6 +17,8 @@ export interface WriteBatch {
   readonly sweeps: readonly SweepRecord[];
   /** Reports for sweeps not otherwise in this batch: each replaces the stored sweep's one. */
   readonly backendReports: readonly BackendReportWrite[];
+  /** Names for sweeps not otherwise in this batch: each replaces the stored sweep's name. */
+  readonly sweepNames: readonly SweepNameWrite[];
   readonly runs: readonly RunRecord[];
   readonly metrics: readonly MetricPoint[];
   readonly decisions: readonly DecisionRecord[];
@@ -25,6 +27,11 @@ export interface WriteBatch {
 export interface BackendReportWrite {
   readonly sweepId: string;
   readonly report: SweepBackendReport;
+}
+
+export interface SweepNameWrite {
+  readonly sweepId: string;
+  readonly name: string;
 }
 
 /**
@@ -37,6 +44,7 @@ export class WriteBuffer {
   private experiments = new Map<string, ExperimentRecord>();
   private sweeps = new Map<string, SweepRecord>();
   private backendReports = new Map<string, SweepBackendReport>();
+  private sweepNames = new Map<string, string>();
   private runs = new Map<string, RunRecord>();
   private metrics: MetricPoint[] = [];
   private decisions: DecisionRecord[] = [];
@@ -46,6 +54,7 @@ export class WriteBuffer {
       this.experiments.size === 0 &&
       this.sweeps.size === 0 &&
       this.backendReports.size === 0 &&
+      this.sweepNames.size === 0 &&
       this.runs.size === 0 &&
       this.metrics.length === 0 &&
       this.decisions.length === 0
@@ -63,21 +72,29 @@ export class WriteBuffer {
     if (!this.experiments.has(key)) this.experiments.set(key, record);
   }
 
-  /** A record without a backend report keeps the one buffered for it, as the store keeps a stored one. */
+  /** A record without a backend report or a name keeps the one buffered for it, as the store keeps a stored one. */
   addSweep(record: SweepRecord): void {
     const report =
       record.backendReport ?? this.backendReports.get(record.id) ?? this.sweeps.get(record.id)?.backendReport;
+    const name = record.name ?? this.sweepNames.get(record.id) ?? this.sweeps.get(record.id)?.name;
     this.backendReports.delete(record.id);
-    this.sweeps.set(
-      record.id,
-      report === undefined || record.backendReport !== undefined ? record : { ...record, backendReport: report },
-    );
+    this.sweepNames.delete(record.id);
+    let merged = record;
+    if (report !== undefined && record.backendReport === undefined) merged = { ...merged, backendReport: report };
+    if (name !== undefined && record.name === undefined) merged = { ...merged, name };
+    this.sweeps.set(record.id, merged);
   }
 
   addBackendReport(sweepId: string, report: SweepBackendReport): void {
     const sweep = this.sweeps.get(sweepId);
     if (sweep !== undefined) this.sweeps.set(sweepId, { ...sweep, backendReport: report });
     else this.backendReports.set(sweepId, report);
+  }
+
+  addSweepName(sweepId: string, name: string): void {
+    const sweep = this.sweeps.get(sweepId);
+    if (sweep !== undefined) this.sweeps.set(sweepId, { ...sweep, name });
+    else this.sweepNames.set(sweepId, name);
   }
 
   addRun(record: RunRecord): void {
@@ -98,6 +115,7 @@ export class WriteBuffer {
       experiments: [...this.experiments.values()],
       sweeps: [...this.sweeps.values()],
       backendReports: [...this.backendReports].map(([sweepId, report]) => ({ sweepId, report })),
+      sweepNames: [...this.sweepNames].map(([sweepId, name]) => ({ sweepId, name })),
       runs: [...this.runs.values()],
       metrics: this.metrics,
       decisions: this.decisions,
@@ -105,6 +123,7 @@ export class WriteBuffer {
     this.experiments = new Map();
     this.sweeps = new Map();
     this.backendReports = new Map();
+    this.sweepNames = new Map();
     this.runs = new Map();
     this.metrics = [];
     this.decisions = [];
@@ -121,6 +140,7 @@ export function describeBatch(batch: WriteBatch): string {
   add(batch.experiments.length, 'experiment', 'putExperiment');
   add(batch.sweeps.length, 'sweep', 'putSweep');
   add(batch.backendReports.length, 'backend report', 'putBackendReport');
+  add(batch.sweepNames.length, 'sweep name', 'putSweepName');
   add(batch.runs.length, 'run', 'putRun');
   add(batch.metrics.length, 'metric point', 'appendMetrics');
   add(batch.decisions.length, 'decision', 'appendDecisions');

@@ -4,6 +4,7 @@ import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { BuilderPage } from './pages/builder-page.js';
 import { HistoryPage } from './pages/history-page.js';
+import { ComparePage, idsOfCompareHash } from './pages/compare-page.js';
 import { SweepPage, type PageContext } from './pages/sweep-page.js';
 import type { StudioSession } from './session.js';
 import { ThemeToggle } from './theme.js';
@@ -14,7 +15,7 @@ interface Page {
   dispose(): void;
 }
 
-/** Routes (hash-based, so any static host serves the app): #/ · #/demo · #/history · #/sweep/ID. */
+/** Routes (hash-based, so any static host serves the app): #/ · #/demo · #/history · #/sweep/ID · #/compare/ID,ID. */
 export class StudioApp {
   private page: Page | null = null;
   private readonly main: HTMLElement;
@@ -70,7 +71,9 @@ export class StudioApp {
     this.page = null;
     let page: Page;
     const sweep = /^#\/sweep\/(.+)$/.exec(hash);
+    const compared = idsOfCompareHash(hash);
     if (sweep?.[1] !== undefined) page = new SweepPage(this.context, decodeURIComponent(sweep[1]));
+    else if (compared !== null) page = new ComparePage(this.context, compared);
     else if (hash === '#/history') page = new HistoryPage(this.context);
     else if (hash.startsWith(`#${SHARE_LINK_PARAMETER}=`)) page = await this.sharedSweep(hash);
     else if (hash === '#/demo') {

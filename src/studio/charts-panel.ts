@@ -1,4 +1,6 @@
 import { h, panel, replaceChildren } from './dom.js';
+import { attachChartHelp } from './teach/chart-help.js';
+import type { MetricChart } from './charts/types.js';
 import type { ChartSelection, StudioChart } from './view-model/chart-data.js';
 import type { SweepModel } from './view-model/sweep-model.js';
 
@@ -26,6 +28,7 @@ export class ChartsPanel {
   private readonly slots = new Map<ChartKind, HTMLElement>();
   private readonly charts = new Map<ChartKind, StudioChart>();
   private highlighted: ReadonlySet<string> = new Set();
+  private marked: number | null = null;
   private disposed = false;
   private readonly drawnVersion = new Map<ChartKind, number>();
 
@@ -41,7 +44,9 @@ export class ChartsPanel {
       );
       this.slots.set(kind, slot);
       const id = `chart-${kind}-title`;
-      return panel({ kind: `chart ${wide ? 'wide' : ''}`, titleId: id, title }, slot);
+      const section = panel({ kind: `chart ${wide ? 'wide' : ''}`, titleId: id, title }, slot);
+      attachChartHelp(section, kind, title);
+      return section;
     });
     this.element = h('div', { className: 'charts' }, ...sections);
   }
@@ -79,6 +84,7 @@ export class ChartsPanel {
           this.charts.set(kind, chart);
           this.draw(kind, chart);
           chart.highlight(this.highlighted);
+          if (marksIntervals(chart)) chart.markInterval(this.marked);
         } catch (error) {
           replaceChildren(
             slot,
@@ -108,9 +114,21 @@ export class ChartsPanel {
     for (const chart of this.charts.values()) chart.highlight(runIds);
   }
 
+  /** Marks an interval on the metric curves (an opened stop decision); null removes the mark. */
+  markInterval(interval: number | null): void {
+    this.marked = interval;
+    const chart = this.charts.get('metric');
+    if (chart !== undefined && marksIntervals(chart)) chart.markInterval(interval);
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const chart of this.charts.values()) chart.dispose();
     this.charts.clear();
   }
+}
+
+/** The metric chart marks intervals; the others do not. */
+function marksIntervals(chart: StudioChart): chart is StudioChart & Pick<MetricChart, 'markInterval'> {
+  return 'markInterval' in chart && typeof chart.markInterval === 'function';
 }

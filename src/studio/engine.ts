@@ -18,7 +18,7 @@ import {
   sweepMetricsCsv,
   sweepRunsCsv,
 } from '../export/index.js';
-import type { RunRecord, SweepBackendReport, SweepRecord } from '../store/records.js';
+import { checkSweepName, type RunRecord, type SweepBackendReport, type SweepRecord } from '../store/records.js';
 
 /** The three ways a stored sweep is exported: the re-importable JSON document, or one of two CSV tables. */
 export type SweepExportKind = 'json' | 'runs-csv' | 'metrics-csv';
@@ -81,6 +81,16 @@ export class StudioEngine {
 
   deleteSweep(sweepId: string): Promise<void> {
     return this.workspace.store.deleteSweep(sweepId);
+  }
+
+  /**
+   * Names a stored sweep (a ConfigError naming the rule when the name is not valid). Kept with
+   * the record through every later status update, and in its export.
+   */
+  async renameSweep(sweepId: string, name: string): Promise<void> {
+    const checked = checkSweepName(name);
+    await this.workspace.store.putSweepName(sweepId, checked);
+    await this.workspace.store.flush();
   }
 
   saveBackendReport(sweepId: string, report: SweepBackendReport): Promise<void> {
@@ -165,7 +175,9 @@ export {
   type PolicyRow,
   policyRow,
 } from '../policy/registry.js';
-export { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow } from '../sampling/registry.js';
+export type { MethodTeaching } from '../policy/row.js';
+export type { PolicyDecision, PolicyRecord } from '../policy/policy.js';
+export { SAMPLING_KINDS, SAMPLING_REGISTRY, samplingRow, type SamplingTeaching } from '../sampling/registry.js';
 export type { RandomSamplingRule } from '../sampling/random.js';
 export type { SamplingKind } from '../sampling/sampler.js';
 export { EXPRESSION_FIELD_LABELS, EXPRESSION_KINDS, expressionRow } from '../space/registry.js';
@@ -203,6 +215,7 @@ export {
 
 // The records the views draw.
 export {
+  MAX_SWEEP_NAME_LENGTH,
   MAX_BACKEND_CALIBRATIONS,
   MAX_BACKEND_NOTES,
   type BackendCalibrationRecord,

@@ -2,6 +2,7 @@ import { StudioApp } from './app.js';
 import { overdrive } from './engine.js';
 import { StudioSession } from './session.js';
 import './styles/studio.css';
+import './styles/teach.css';
 
 declare global {
   interface Window {

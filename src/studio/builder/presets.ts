@@ -1,4 +1,6 @@
 import {
+  FILE_POLICY_ROWS,
+  samplingRow,
   BUILTIN_EXAMPLES,
   digitsCnnSweepFile as digitsCnn,
   digitsMlpSweepFile as digitsMlp,
@@ -26,8 +28,37 @@ export const PRESETS: readonly ExamplePreset[] = BUILTIN_EXAMPLES.map((name) => 
   const source = SOURCES[name];
   if (source === undefined) throw new Error(`no example spec for built-in example ${name}`);
   const spec = normalizeSweepFile(source.data, { builtinTrials: BUILTIN_EXAMPLES });
-  return { name, title: source.title, description: spec.description ?? '', spec };
+  return { name, title: source.title, description: describeSweepFile(source.title, spec), spec };
 });
+
+/**
+ * A preset's description, written from its own values (runs, concurrency, epochs, sampling,
+ * policy) so that the words can never say something the form it fills in does not.
+ */
+export function describeSweepFile(lead: string, spec: SweepFile): string {
+  const { max_total_trials: runs, max_concurrent_trials: atOnce } = spec.limits;
+  const sampling = samplingRow(spec.sampling_algorithm.type)
+    .label.replace(/\s*\(.*$/, '')
+    .toLowerCase();
+  const epochs = spec.search_space['epochs'];
+  const parts = [
+    `${runs} ${sampling} configuration${runs === 1 ? '' : 's'}`,
+    `${atOnce} at a time`,
+    ...(typeof epochs === 'number' ? [`${epochs} epoch${epochs === 1 ? '' : 's'} each`] : []),
+  ];
+  const policy = spec.early_termination;
+  let stopping = 'every run trains to the end';
+  if (policy !== undefined) {
+    const row = FILE_POLICY_ROWS.find((r) => r.file.type === policy.type);
+    const values = policy as unknown as Readonly<Record<string, unknown>>;
+    const settings = (row?.fields ?? [])
+      .filter((field) => values[field.fileKey] !== undefined)
+      .map((field) => `${field.label} ${String(values[field.fileKey])}`);
+    const name = (row?.label ?? policy.type).replace(/\s*\(.*$/, '');
+    stopping = `${name} early termination${settings.length === 0 ? '' : ` (${settings.join(', ')})`}`;
+  }
+  return `${lead}: ${parts.join(', ')}; ${stopping}.`;
+}
 
 export function presetFor(name: string): ExamplePreset | undefined {
   return PRESETS.find((p) => p.name === name);
@@ -40,7 +71,7 @@ export function presetFor(name: string): ExamplePreset | undefined {
 export function demoSpec(): SweepFile {
   const base = presetFor('digits-mlp')?.spec;
   if (base === undefined) throw new Error('the digits-mlp example is missing');
-  return normalizeSweepFile(
+  const spec = normalizeSweepFile(
     {
       ...base,
       experiment_name: 'demo',
@@ -51,4 +82,8 @@ export function demoSpec(): SweepFile {
     },
     { builtinTrials: BUILTIN_EXAMPLES },
   );
+  // Written from the demo's own values, not the digits-mlp example's (which trains longer).
+  return { ...spec, description: describeSweepFile(DEMO_LEAD, spec) };
 }
+
+const DEMO_LEAD = 'The demo, a dense network on 8x8 handwritten digits';

@@ -31,7 +31,8 @@ import {
   type ParameterType,
   type PolicyType,
 } from './form-state.js';
-import { PRESETS, presetFor } from './presets.js';
+import { describeSweepFile, PRESETS, presetFor } from './presets.js';
+import { policyExplanation, samplingExplanation } from '../teach/method-explanation.js';
 
 /** What the builder hands over when a person starts a sweep. */
 export interface BuiltSweep {
@@ -202,9 +203,9 @@ export class SweepBuilder {
         'div',
         { className: 'trial-detail' },
         select,
-        h('p', { className: 'muted', text: preset?.description ?? '' }),
+        h('p', { className: 'muted', attrs: { 'data-testid': 'form-description' }, text: preset?.description ?? '' }),
         h('button', {
-          attrs: { type: 'button', 'data-testid': 'use-example' },
+          attrs: { type: 'button', 'data-testid': 'use-example', title: preset?.description ?? '' },
           text: 'Use this example’s search space and settings',
           on: {
             click: () => {
@@ -422,6 +423,7 @@ export class SweepBuilder {
       h('legend', { text: 'Sampling' }),
       ...parts,
       h('p', { className: 'field-error', attrs: { 'data-error-for': 'sampling_algorithm' } }),
+      samplingExplanation(s.type),
     );
   }
 
@@ -468,6 +470,7 @@ export class SweepBuilder {
       labelled('policy', type),
       ...fields,
       h('p', { className: 'field-error', attrs: { 'data-error-for': 'early_termination' } }),
+      policyExplanation(POLICY_ROWS[p.type]),
     );
   }
 
@@ -632,6 +635,7 @@ export class SweepBuilder {
     }
     replaceChildren(this.warnings, ...(this.config?.warnings ?? []).map((w) => h('li', { text: w })));
     if (problem === null) {
+      this.describeForm();
       const c = this.config;
       replaceChildren(
         this.summary,
@@ -653,6 +657,15 @@ export class SweepBuilder {
       h('p', { className: 'error', attrs: { 'data-testid': 'builder-error' }, text: problem.message }),
     );
     if (field !== null) this.markField(field, problem.message);
+  }
+
+  /** The built-in example's description, written from what the form holds now (the demo's 6 epochs, not the example's 8). */
+  private describeForm(): void {
+    const trial = this.state.trial;
+    const slot = this.form.querySelector<HTMLElement>('[data-testid="form-description"]');
+    const preset = trial.kind === 'builtin' ? presetFor(trial.name) : undefined;
+    if (slot === null || preset === undefined || this.parsed === null) return;
+    slot.textContent = describeSweepFile(preset.title, this.parsed.spec);
   }
 
   /** Each parameter on its own, so every broken row says so at once, not only the first. */

@@ -196,6 +196,7 @@ class MetricChartImpl extends ChartLifecycle implements MetricChart {
   private legendKey = '';
   private hover: Hover | null = null;
   private selectedByChart = false;
+  private marked: number | null = null;
 
   constructor(
     container: HTMLElement,
@@ -241,6 +242,14 @@ class MetricChartImpl extends ChartLifecycle implements MetricChart {
     this.metricName = name;
     this.select.select.value = name;
     this.scheduler.request('now');
+  }
+
+  markInterval(interval: number | null): void {
+    if (interval === this.marked) return;
+    this.marked = interval;
+    if (interval === null) this.shell.root.removeAttribute('data-marked-interval');
+    else this.shell.root.setAttribute('data-marked-interval', String(interval));
+    this.drawLive();
   }
 
   protected override onInvalidate(): void {
@@ -477,6 +486,23 @@ class MetricChartImpl extends ChartLifecycle implements MetricChart {
         ctx.strokeStyle = theme.bg;
         ctx.stroke();
       }
+    }
+    const marked = this.marked;
+    if (marked !== null && this.metric === this.data?.primaryMetric) {
+      // An opened stop decision: the interval it was made at, across the whole plot.
+      const x = px(t, marked);
+      ctx.globalAlpha = 0.9;
+      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = theme.fg;
+      ctx.beginPath();
+      ctx.moveTo(x, t.top);
+      ctx.lineTo(x, t.top + t.height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = theme.fg;
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillText(`interval ${marked}`, x + 4, t.top + 12);
     }
     const hover = this.hover;
     if (hover !== null) {

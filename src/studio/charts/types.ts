@@ -55,6 +55,11 @@ export interface MetricChart extends StudioChart {
   readonly metric: string;
   /** Draws another logged metric (also what the chart's <select> does). */
   setMetric(name: string): void;
+  /**
+   * Marks one interval with a labelled vertical line (an opened stop decision, on the primary
+   * metric); null removes it. The root says which in `data-marked-interval`.
+   */
+  markInterval(interval: number | null): void;
 }
 
 export interface ParallelCoordinatesChart extends StudioChart {

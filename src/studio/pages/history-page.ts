@@ -2,6 +2,7 @@ import { bestRun, type SweepRecord } from '../engine.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
 import { StoragePanel } from './storage-panel.js';
 import type { PageContext } from './sweep-page.js';
+import { SweepListExtras } from '../teach/sweep-list-extras.js';
 
 /**
  * Every experiment and sweep stored in this browser's workspace: open one with all its charts,
@@ -14,8 +15,16 @@ export class HistoryPage {
   private readonly dialog: HTMLDialogElement;
   private readonly storage = new StoragePanel();
   private unsubscribe: () => void = () => {};
+  private readonly extras: SweepListExtras;
 
   constructor(private readonly context: PageContext) {
+    this.extras = new SweepListExtras({
+      navigate: (hash) => context.navigate(hash),
+      rename: async (sweepId, name) => {
+        await context.session.workspace.renameSweep(sweepId, name);
+        await this.render();
+      },
+    });
     this.list = h(
       'div',
       { className: 'history-list', attrs: { 'data-testid': 'history' } },
@@ -46,6 +55,7 @@ export class HistoryPage {
       }),
       h('div', { className: 'row' }, h('label', null, 'Import a sweep exported as JSON: ', file)),
       this.message,
+      this.extras.bar,
       this.list,
       this.storage.element,
       this.dialog,
@@ -85,6 +95,7 @@ export class HistoryPage {
       );
       return;
     }
+    this.extras.keepOnly(new Set(sweeps.map((s) => s.id)));
     const byExperiment = new Map<string, SweepRecord[]>();
     for (const sweep of [...sweeps].reverse()) {
       const list = byExperiment.get(sweep.experiment) ?? [];
@@ -110,7 +121,7 @@ export class HistoryPage {
                 h(
                   'tr',
                   null,
-                  ...['Sweep', 'Status', 'Created', 'Runs', 'Best', ''].map((t) =>
+                  ...['Compare', 'Sweep', 'Sampling · policy', 'Status', 'Created', 'Runs', 'Best', ''].map((t) =>
                     h('th', { attrs: { scope: 'col' }, text: t }),
                   ),
                 ),
@@ -133,7 +144,9 @@ export class HistoryPage {
     return h(
       'tr',
       { attrs: { 'data-sweep-id': sweep.id } },
-      h('td', null, h('a', { attrs: { href: open }, text: sweep.id })),
+      this.extras.selectCell(sweep),
+      this.extras.nameCell(sweep, open),
+      this.extras.methodCell(sweep),
       h(
         'td',
         null,
@@ -150,7 +163,11 @@ export class HistoryPage {
         { className: 'actions' },
         h('a', { attrs: { href: open }, className: 'button small', text: interrupted ? 'Open / continue' : 'Open' }),
         h('button', {
-          attrs: { type: 'button', 'data-action': 'delete-sweep', 'aria-label': `Delete sweep ${sweep.id}` },
+          attrs: {
+            type: 'button',
+            'data-action': 'delete-sweep',
+            'aria-label': `Delete sweep ${sweep.name ?? sweep.id}`,
+          },
           className: 'small danger',
           text: 'Delete',
           on: { click: () => this.confirmDelete(sweep, runs.length) },

@@ -10,6 +10,7 @@ import { PanelsSection } from '../panels-section.js';
 import { RunTable } from '../table/run-table.js';
 import { ComparePanel } from './compare-panel.js';
 import { PoolReport } from './pool-report.js';
+import { DecisionsPanel } from '../teach/decisions-panel.js';
 
 export interface PageContext {
   readonly session: StudioSession;
@@ -33,6 +34,7 @@ export class SweepPage {
   private charts: ChartsPanel | null = null;
   private panels: PanelsSection | null = null;
   private compare: ComparePanel | null = null;
+  private decisions: DecisionsPanel | null = null;
   private readonly header: HTMLElement;
   private readonly status: HTMLElement;
   private readonly actions: HTMLElement;
@@ -100,6 +102,14 @@ export class SweepPage {
     this.charts = new ChartsPanel(model, { onSelect: (selection) => this.pickOnChart(selection) });
     this.panels = new PanelsSection(model, { onSelect: (selection) => this.pickOnChart(selection) });
     this.compare = new ComparePanel(model);
+    this.decisions = new DecisionsPanel(model, {
+      focus: (moment) => {
+        const ids = moment?.runIds ?? new Set<string>();
+        this.table?.setSelection(ids);
+        this.charts?.highlight(ids);
+        this.charts?.markInterval(moment?.interval ?? null);
+      },
+    });
     replaceChildren(
       this.element,
       this.header,
@@ -109,6 +119,7 @@ export class SweepPage {
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
       this.panels.element,
+      this.decisions.element,
       this.compare.element,
       panel({ titleId: 'runs-title', title: 'Runs' }, this.table.element),
       embedSnippet(record.id, this.context.session.name),
@@ -168,10 +179,11 @@ export class SweepPage {
     this.charts?.update();
     this.panels?.update();
     this.compare?.update();
+    this.decisions?.update();
   }
 
   private renderHeader(record: SweepRecord): void {
-    const title = `${record.experiment} · ${record.id}`;
+    const title = `${record.experiment} · ${record.id} · ${record.name ?? ''}`;
     if (this.header.dataset['title'] === title) return;
     this.header.dataset['title'] = title;
     replaceChildren(
@@ -186,7 +198,7 @@ export class SweepPage {
       h(
         'h2',
         { attrs: { id: 'sweep-title' } },
-        h('span', { text: record.experiment }),
+        h('span', { text: record.name ?? record.experiment }),
         ' ',
         h('code', { className: 'sweep-id', text: record.id }),
       ),
