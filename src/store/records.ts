@@ -274,6 +274,31 @@ export const sweepBackendReport = schema.object('a backend report', {
 });
 export type SweepBackendReport = Infer<typeof sweepBackendReport>;
 
+/** A note's longest text, in UTF-16 code units (what `String.length` counts). */
+export const MAX_NOTE_LENGTH = 2000;
+
+/** A person's free-text note on a sweep or a run: text shown as text (never HTML), bounded. */
+export const noteText: schema.Schema<string> = {
+  read: (leaves, path, value) => {
+    const text = leaves.message(path, value);
+    if (text.length > MAX_NOTE_LENGTH) {
+      throw leaves.fail(path, `must be at most ${MAX_NOTE_LENGTH} characters (got ${text.length})`, value);
+    }
+    return text;
+  },
+};
+
+/** How a sweep was paused from the Studio: let running runs finish, or checkpoint and stop them now. */
+export const PAUSE_MODES = ['finish-running', 'stop-now'] as const;
+export type PauseMode = (typeof PAUSE_MODES)[number];
+
+/** A sweep paused on purpose: stored Running with this set, so a reload shows Paused and Resume continues it. */
+export const pauseRecord = schema.object('a pause', {
+  at: schema.time,
+  mode: schema.oneOf(PAUSE_MODES),
+});
+export type PauseRecord = Infer<typeof pauseRecord>;
+
 export const sweepRecord = schema.object(
   'a sweep',
   {
@@ -300,6 +325,10 @@ export const sweepRecord = schema.object(
      * has none, and `putBackendReport` replaces it.
      */
     backendReport: sweepBackendReport,
+    /** A person's note on the sweep (why it was run); absent when none was written. */
+    note: noteText,
+    /** Set while the sweep is paused from the Studio; absent otherwise (and in older records). */
+    paused: pauseRecord,
   },
 );
 export type SweepRecord = Infer<typeof sweepRecord>;
@@ -384,6 +413,8 @@ export const runRecord = schema.object(
     checkpoint: schema.nullable(checkpointSummary),
     /** The checkpoint this run was resumed from (semantics §8 `resumeChildRuns`), if any. */
     resumedFrom: schema.nullable(resumedFrom),
+    /** A person's note on the run; absent when none was written. */
+    note: noteText,
   },
 );
 export type RunRecord = Infer<typeof runRecord>;
