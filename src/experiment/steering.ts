@@ -113,6 +113,19 @@ export function withNote<R extends { readonly note?: string }>(record: R, note: 
   return rest as R;
 }
 
+/** Checks the shape of a "more runs" request: `HyperDriveConfig`'s rules for the two fields. */
+export function expectMoreRuns(change: unknown): MoreRuns {
+  const raw = expectPlainObject('more runs', change);
+  rejectUnknownKeys('', raw, ['maxTotalRuns', 'maxDurationMinutes']);
+  if (raw['maxTotalRuns'] === undefined) {
+    throw new ConfigError('maxTotalRuns', 'is required: an integer between 1 and 1000', undefined);
+  }
+  const maxTotalRuns = expectIntegerInRange('maxTotalRuns', raw['maxTotalRuns'], 1, MAX_TOTAL_RUNS_LIMIT);
+  return raw['maxDurationMinutes'] === undefined
+    ? { maxTotalRuns }
+    : { maxTotalRuns, maxDurationMinutes: expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']) };
+}
+
 /**
  * Checks "continue with more runs" on a stored sweep and returns its configuration with the
  * raised budget. `sampled` counts the runs its sampler drew (not resumed ones): a grid that has
@@ -123,8 +136,7 @@ export function moreRunsConfig(
   change: unknown,
   facts: { readonly sampled: number; readonly spaceSize: number | undefined; readonly elapsedMs: number },
 ): SweepConfigRecord {
-  const raw = expectPlainObject('more runs', change);
-  rejectUnknownKeys('', raw, ['maxTotalRuns', 'maxDurationMinutes']);
+  const more = expectMoreRuns(change);
   if (!TERMINAL_STATUSES.has(record.status)) {
     throw new ConfigError(
       'sweepId',
@@ -140,7 +152,7 @@ export function moreRunsConfig(
     );
   }
   const current = record.config.maxTotalRuns;
-  const maxTotalRuns = expectIntegerInRange('maxTotalRuns', raw['maxTotalRuns'], 1, MAX_TOTAL_RUNS_LIMIT);
+  const { maxTotalRuns } = more;
   if (maxTotalRuns <= current) {
     throw new ConfigError(
       'maxTotalRuns',
@@ -155,10 +167,7 @@ export function moreRunsConfig(
       maxTotalRuns,
     );
   }
-  const minutes =
-    raw['maxDurationMinutes'] === undefined
-      ? record.config.maxDurationMinutes
-      : expectPositiveNumber('maxDurationMinutes', raw['maxDurationMinutes']);
+  const minutes = more.maxDurationMinutes ?? record.config.maxDurationMinutes;
   if (durationLeftMs(minutes, facts.elapsedMs) === 0) {
     const ran = Math.ceil(facts.elapsedMs / 60_000);
     throw new ConfigError(

@@ -6,6 +6,7 @@ import { BuilderPage } from './pages/builder-page.js';
 import { HistoryPage } from './pages/history-page.js';
 import { SweepPage, type PageContext } from './pages/sweep-page.js';
 import type { StudioSession } from './session.js';
+import { START_FROM_ROUTE, startFromPage } from './steer/start-from-route.js';
 import { ThemeToggle } from './theme.js';
 
 interface Page {
@@ -72,6 +73,7 @@ export class StudioApp {
     const sweep = /^#\/sweep\/(.+)$/.exec(hash);
     if (sweep?.[1] !== undefined) page = new SweepPage(this.context, decodeURIComponent(sweep[1]));
     else if (hash === '#/history') page = new HistoryPage(this.context);
+    else if (hash.startsWith(START_FROM_ROUTE)) page = await startFromPage(this.context, hash);
     else if (hash.startsWith(`#${SHARE_LINK_PARAMETER}=`)) page = await this.sharedSweep(hash);
     else if (hash === '#/demo') {
       await this.startDemo();
