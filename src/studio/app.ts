@@ -6,7 +6,8 @@ import { BuilderPage } from './pages/builder-page.js';
 import { HistoryPage } from './pages/history-page.js';
 import { SweepPage, type PageContext } from './pages/sweep-page.js';
 import type { StudioSession } from './session.js';
-import { START_FROM_ROUTE, startFromPage } from './steer/start-from-route.js';
+import { START_FROM_ROUTE } from './steer/start-from-hash.js';
+import { startFromPage } from './steer/start-from-route.js';
 import { ThemeToggle } from './theme.js';
 
 interface Page {

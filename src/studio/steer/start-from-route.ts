@@ -4,16 +4,7 @@ import { h } from '../dom.js';
 import { BuilderPage } from '../pages/builder-page.js';
 import type { PageContext } from '../pages/sweep-page.js';
 import { StartFromSection, type StartFromValue } from './start-from.js';
-
-/** The route prefix of a builder opened from a sweep: `#/start-from?sweep=ID` (+ `&runs=ID,ID` to resume runs). */
-export const START_FROM_ROUTE = '#/start-from?';
-
-/** The address of the builder warm-starting from a sweep, or resuming some of its runs. */
-export function startFromHash(sweepId: string, runIds: readonly string[] = []): string {
-  const query = new URLSearchParams({ sweep: sweepId });
-  if (runIds.length > 0) query.set('runs', runIds.join(','));
-  return `${START_FROM_ROUTE}${query.toString()}`;
-}
+import { START_FROM_ROUTE } from './start-from-hash.js';
 
 /**
  * The builder filled with a stored sweep's search (its spec, as exported) and, in the section

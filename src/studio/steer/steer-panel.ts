@@ -2,7 +2,7 @@ import { MAX_NOTE_LENGTH, type RunRecord, type SweepRecord } from '../engine.js'
 import { announce, formatDuration, h, panel, replaceChildren } from '../dom.js';
 import type { LiveSweep, StudioSession } from '../session.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
-import { startFromHash } from './start-from-route.js';
+import { startFromHash } from './start-from-hash.js';
 
 /** How the sweep page sees the sweep, which decides the commands offered. */
 export type SteerState =
