@@ -60,6 +60,8 @@ export {
   type LimitsApplied,
   type LimitsChange,
   type MoreRuns,
+  expectLimitsChange,
+  expectNote,
 } from './experiment/index.js';
 
 export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } from './run-logger/index.js';

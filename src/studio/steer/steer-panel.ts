@@ -353,8 +353,15 @@ export class SteerPanel {
   private async saveSweepNote(text: string, state: SteerState): Promise<void> {
     const id = this.host.model.record.id;
     try {
-      if (state.kind === 'live') state.live.sweep.setNote(text);
-      else if (state.kind === 'elsewhere') throw new Error('this sweep runs in another tab: write its note there');
+      // The page's own handle when it ran the sweep, even finished: its record then keeps the note.
+      const live = this.host.session.liveSweep(id);
+      if (live !== undefined) {
+        live.sweep.setNote(text);
+        // A finished sweep's events no longer reach the model: show what was stored.
+        const note = live.sweep.getDetails().note;
+        const { note: _old, ...rest } = this.host.model.record;
+        this.host.model.apply([{ kind: 'sweep', sweep: note === undefined ? rest : { ...rest, note } }]);
+      } else if (state.kind === 'elsewhere') throw new Error('this sweep runs in another tab: write its note there');
       else {
         const record = await this.host.session.workspace.setSweepNote(id, text);
         this.host.model.apply([{ kind: 'sweep', sweep: record }]);
@@ -369,8 +376,12 @@ export class SteerPanel {
   private async saveRunNote(runId: string, text: string, state: SteerState): Promise<void> {
     const id = this.host.model.record.id;
     try {
-      if (state.kind === 'live') state.live.sweep.setRunNote(runId, text);
-      else if (state.kind === 'elsewhere') throw new Error('this sweep runs in another tab: write its notes there');
+      const live = this.host.session.liveSweep(id);
+      if (live !== undefined) {
+        live.sweep.setRunNote(runId, text);
+        const run = live.sweep.getChildren().find((r) => r.id === runId);
+        if (run !== undefined) this.host.model.apply([{ kind: 'run', run }]);
+      } else if (state.kind === 'elsewhere') throw new Error('this sweep runs in another tab: write its notes there');
       else {
         const run = await this.host.session.workspace.setRunNote(id, runId, text);
         this.host.model.apply([{ kind: 'run', run }]);
