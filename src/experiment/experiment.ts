@@ -77,7 +77,7 @@ export class Experiment {
   }
 
   /**
-   * Continues a finished sweep with a larger `maxTotalRuns` (semantics §9): its runs are kept,
+   * Continues a finished sweep with a larger `maxTotalRuns` (semantics §8, steering): its runs are kept,
    * its sampler goes on where it stopped (the same sequence, the same observations), and new runs
    * are sampled up to the new budget. `config` describes the same sweep with `maxTotalRuns` raised
    * (and `maxDurationMinutes` and `maxConcurrentRuns` as wanted). A grid whose configurations

@@ -193,7 +193,7 @@ export class Orchestrator {
   }
 
   /**
-   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §9),
+   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §8, steering),
    * checked like `HyperDriveConfig` (a ConfigError names the field). More runs start at once when
    * concurrency rises; when it falls, running runs finish and fewer start after them. The new
    * duration counts from the sweep's start: one already passed stops the sweep now.
@@ -225,7 +225,7 @@ export class Orchestrator {
   }
 
   /**
-   * Pauses the sweep (semantics §9): nothing new starts. `finish-running` lets running runs end;
+   * Pauses the sweep (semantics §8, steering): nothing new starts. `finish-running` lets running runs end;
    * `stop-now` stops them, and they wait (Queued) to re-run from their latest checkpoints. Once
    * none runs, the sweep is stored Running with `paused` set and `done` settles; continuing it
    * (`Experiment.continueSweep`) resumes it. False when it is already paused or ending.

@@ -17,7 +17,7 @@ import {
 import { MAX_CONCURRENT_RUNS_LIMIT, MAX_TOTAL_RUNS_LIMIT } from './config.js';
 
 /*
- * Steering a sweep (semantics §9): the commands a person gives a sweep from the Studio, checked
+ * Steering a sweep (semantics §8, steering): the commands a person gives a sweep from the Studio, checked
  * here with the same rules and messages as `HyperDriveConfig`, and their effects computed as
  * values. The orchestrator applies them; nothing here touches a store or a clock.
  */

@@ -54,7 +54,7 @@ export class Sweep {
   }
 
   /**
-   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §9);
+   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §8, steering);
    * a ConfigError names a bad field, with `HyperDriveConfig`'s rule.
    */
   setLimits(change: LimitsChange): LimitsApplied {

@@ -283,6 +283,10 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
   expect(codeMessage).toMatch(/must be Completed or Canceled to warm-start from sweep/);
   await expect(page.getByTestId('builder-error')).toHaveText(codeMessage.replace('resumeFrom[0]', 'resumeFrom[1]'));
   await expect(page.getByTestId('start-sweep')).toBeDisabled();
+  // The message also stands in the section, beside the list it concerns.
+  await expect(page.getByTestId('start-from').locator('[data-error-for]')).toContainText(
+    'must be Completed or Canceled to warm-start',
+  );
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const width of [1280, 360]) {

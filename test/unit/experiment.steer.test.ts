@@ -85,7 +85,7 @@ async function rejectionOf(act: () => Promise<unknown>): Promise<ConfigError> {
 const running = (sweep: { getChildren(): { status: string }[] }): number =>
   sweep.getChildren().filter((r) => r.status === 'Running' || r.status === 'Queued').length;
 
-describe('steering commands as values (semantics §9)', () => {
+describe('steering commands as values (semantics §8, steering)', () => {
   it('checks limits with the same field, rule and message as HyperDriveConfig', () => {
     const fromConfig = errorOf(() => config(async () => {}, { maxConcurrentRuns: 0 }));
     const fromSteer = errorOf(() => expectLimitsChange({ maxConcurrentRuns: 0 }));

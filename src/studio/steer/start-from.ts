@@ -88,7 +88,8 @@ export class StartFromSection implements BuilderStartFrom {
             ...resumeFrom.map((prior, i) =>
               h(
                 'li',
-                { attrs: { 'data-sweep-id': prior.record.id } },
+                // Named as HyperDriveConfig names it, so the builder puts its message in this section.
+                { attrs: { 'data-sweep-id': prior.record.id, 'data-field': `resumeFrom[${i}]` } },
                 h('code', { text: prior.record.id }),
                 ` ${prior.record.experiment} · ${prior.record.status} · ${prior.runs.length} run(s) `,
                 this.removeButton(`Remove warm start ${prior.record.id}`, () =>
@@ -106,7 +107,7 @@ export class StartFromSection implements BuilderStartFrom {
             ...resumeChildRuns.map((prior, i) =>
               h(
                 'li',
-                { attrs: { 'data-run-id': prior.run.id } },
+                { attrs: { 'data-run-id': prior.run.id, 'data-field': `resumeChildRuns[${i}]` } },
                 h('code', { text: prior.run.id }),
                 ` ${prior.run.status}, ${prior.run.intervals} interval(s), checkpoint ${prior.run.checkpoint?.sequence ?? 'none'} `,
                 this.removeButton(`Remove resumed run ${prior.run.id}`, () =>

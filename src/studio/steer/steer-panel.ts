@@ -23,7 +23,7 @@ export interface SteerHost {
 }
 
 /**
- * Steering a sweep from its page (semantics §9): change concurrency and the duration limit while
+ * Steering a sweep from its page (semantics §8, steering): change concurrency and the duration limit while
  * it runs, pause (let running runs finish, or checkpoint and stop them now) and resume, continue
  * a finished sweep with more runs, open the builder warm-started from it or resuming selected
  * runs, and notes on the sweep and its runs. Every command goes through the engine, whose
@@ -327,11 +327,15 @@ export class SteerPanel {
           { className: 'note-editor' },
           h('label', { attrs: { for: runNote.id }, text: `Note on run #${selected.index + 1}` }),
           runNote,
-          h('button', {
-            attrs: { type: 'button', 'data-testid': 'save-run-note' },
-            text: 'Save run note',
-            on: { click: () => void this.saveRunNote(selected.id, runNote.value, state) },
-          }),
+          h(
+            'div',
+            { className: 'row' },
+            h('button', {
+              attrs: { type: 'button', 'data-testid': 'save-run-note' },
+              text: 'Save run note',
+              on: { click: () => void this.saveRunNote(selected.id, runNote.value, state) },
+            }),
+          ),
         ),
       );
     } else {
