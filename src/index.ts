@@ -57,6 +57,11 @@ export {
   type RankedRun,
   type PriorSweep,
   type PriorRun,
+  type LimitsApplied,
+  type LimitsChange,
+  type MoreRuns,
+  expectLimitsChange,
+  expectNote,
 } from './experiment/index.js';
 
 export type { Run, TrainFunction, CheckpointData, ResumePoint, SavableModel } from './run-logger/index.js';
@@ -66,6 +71,7 @@ export type { TrialRunner, TrialEvent, TrialOutcome } from './trial-runner/index
 export { MemoryStore } from './store/memory-store.js';
 export type { Store } from './store/store.js';
 export type { RunRecord, SweepRecord, RunStatus, SweepStatus, MetricPoint } from './store/records.js';
+export { MAX_NOTE_LENGTH, type PauseMode } from './store/records.js';
 export { SystemClock, ManualClock, type Clock } from './clock/index.js';
 export { SeededRandom, type RandomSource } from './random/index.js';
 export { ConfigError, NotImplementedError } from './errors.js';

@@ -7,6 +7,7 @@ import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
 import type { ModelFiles } from '../export/model-files.js';
 import { ConfigError } from '../errors.js';
+import { expectMoreRuns, type MoreRuns } from '../experiment/steering.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type { BackendRequest } from '../backend/names.js';
 import { WorkerPool } from '../pool/worker-pool.js';
@@ -93,19 +94,59 @@ export class BrowserWorkspace {
    * ones re-run, and the budget stays exact. A sweep that trained a function (run by the engine
    * core's in-process runner, or imported) cannot be continued here.
    */
-  async continueSweep(sweepId: string, options: SubmitOptions = {}): Promise<RunningSweep> {
+  continueSweep(sweepId: string, options: SubmitOptions = {}): Promise<RunningSweep> {
+    return this.continueWith(sweepId, options, async (record, experiment, poolFor) => {
+      const config = configFromRecord(record.config, undefined, await loadConfigPriors(this.store, record.config));
+      const pool = await poolFor(config);
+      return { sweep: await experiment(pool).continueSweep(sweepId, config), pool };
+    });
+  }
+
+  /**
+   * Continues a finished sweep with a larger `maxTotalRuns` (and, if given, a new
+   * `maxDurationMinutes`): its runs are kept and its sampler goes on where it stopped. Refused
+   * with a ConfigError naming the field (a budget not larger, an exhausted grid, a sweep not finished).
+   */
+  continueWithMoreRuns(sweepId: string, change: MoreRuns, options: SubmitOptions = {}): Promise<RunningSweep> {
+    const more = expectMoreRuns(change);
+    return this.continueWith(sweepId, options, async (record, experiment, poolFor) => {
+      const raised = {
+        ...record.config,
+        maxTotalRuns: more.maxTotalRuns,
+        maxDurationMinutes: more.maxDurationMinutes ?? record.config.maxDurationMinutes,
+      };
+      const config = configFromRecord(raised, undefined, await loadConfigPriors(this.store, record.config));
+      const pool = await poolFor(config);
+      try {
+        return { sweep: await experiment(pool).continueWithMoreRuns(sweepId, config), pool };
+      } catch (error) {
+        void pool.dispose();
+        throw error;
+      }
+    });
+  }
+
+  private async continueWith(
+    sweepId: string,
+    options: SubmitOptions,
+    begin: (
+      record: SweepRecord,
+      experiment: (pool: WorkerPool) => Experiment,
+      poolFor: (config: HyperDriveConfig) => Promise<WorkerPool>,
+    ) => Promise<RunningSweep>,
+  ): Promise<RunningSweep> {
     const record = await this.store.getSweep(sweepId);
     if (record === undefined)
       throw new Error(`no stored sweep ${JSON.stringify(sweepId)} in workspace ${JSON.stringify(this.name)}`);
     if (record.config.trial.kind === 'function')
       throw new ConfigError('trial', FUNCTION_TRIAL_RULE, record.config.trial);
     const busy = new Error(`sweep ${sweepId} is running in another tab or window; open it there`);
-    const start = async (): Promise<RunningSweep> => {
-      const config = configFromRecord(record.config, undefined, await loadConfigPriors(this.store, record.config));
-      const pool = await this.poolFor(config, options);
-      const sweep = await new Experiment(this.workspaceWith(pool), record.experiment).continueSweep(sweepId, config);
-      return { sweep, pool };
-    };
+    const start = (): Promise<RunningSweep> =>
+      begin(
+        record,
+        (pool) => new Experiment(this.workspaceWith(pool), record.experiment),
+        (config) => this.poolFor(config, options),
+      );
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
     if (locks === undefined) {
       const running = await start();

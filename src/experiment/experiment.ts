@@ -3,6 +3,8 @@ import type { SweepConfigRecord, SweepRecord } from '../store/records.js';
 import { expectName } from '../validate/index.js';
 import { HyperDriveConfig } from './config.js';
 import { Orchestrator } from './orchestrator.js';
+import { restoreRuns } from './restore.js';
+import { moreRunsConfig } from './steering.js';
 import { Sweep } from './sweep.js';
 import type { Workspace } from './workspace.js';
 
@@ -72,6 +74,57 @@ export class Experiment {
     );
     orchestrator.start();
     return new Sweep(orchestrator);
+  }
+
+  /**
+   * Continues a finished sweep with a larger `maxTotalRuns` (semantics §8, steering): its runs are kept,
+   * its sampler goes on where it stopped (the same sequence, the same observations), and new runs
+   * are sampled up to the new budget. `config` describes the same sweep with `maxTotalRuns` raised
+   * (and `maxDurationMinutes` and `maxConcurrentRuns` as wanted). A grid whose configurations
+   * have all run is refused, naming `maxTotalRuns`.
+   */
+  async continueWithMoreRuns(sweepId: string, config: HyperDriveConfig): Promise<Sweep> {
+    if (!(config instanceof HyperDriveConfig)) {
+      throw new ConfigError('config', 'must be a HyperDriveConfig (new HyperDriveConfig({...}))', config);
+    }
+    const store = this.workspace.store;
+    const record = await this.storedSweep(sweepId);
+    const [runs, metrics] = await Promise.all([store.listRuns(sweepId), store.listMetrics(sweepId)]);
+    const restored = { record, runs, metrics };
+    const raised = moreRunsConfig(
+      record,
+      { maxTotalRuns: config.maxTotalRuns, maxDurationMinutes: config.maxDurationMinutes },
+      {
+        sampled: runs.filter((r) => (r.resumedFrom ?? null) === null || r.resumedFrom?.sweepId === r.sweepId).length,
+        spaceSize: config.hyperparameterSampling.size,
+        elapsedMs: restoreRuns(restored, config).elapsedMs,
+      },
+    );
+    const stored = JSON.stringify(comparable(raised));
+    const given = JSON.stringify(comparable(config.toRecord()));
+    if (stored !== given) {
+      throw new ConfigError('config', `must describe the same sweep as the stored one: ${stored}`, JSON.parse(given));
+    }
+    const orchestrator = new Orchestrator(
+      { id: record.id, workspace: record.workspace, experiment: record.experiment },
+      config,
+      { store, runner: this.workspace.runner, clock: this.workspace.clock, random: this.workspace.random },
+      {
+        ...restored,
+        record: { ...record, config: raised },
+        warning: `continued with more runs: maxTotalRuns ${record.config.maxTotalRuns} → ${raised.maxTotalRuns}, ${runs.length} run(s) kept`,
+      },
+    );
+    orchestrator.start();
+    return new Sweep(orchestrator);
+  }
+
+  private async storedSweep(sweepId: string): Promise<SweepRecord> {
+    const record = await this.workspace.store.getSweep(sweepId);
+    if (record === undefined || record.workspace !== this.workspace.name || record.experiment !== this.name) {
+      throw new ConfigError('sweepId', `must name a stored sweep of experiment ${JSON.stringify(this.name)}`, sweepId);
+    }
+    return record;
   }
 
   /** Stored sweeps of this experiment, oldest first. */

@@ -24,3 +24,10 @@ export { configFromRecord } from './config-from-record.js';
 export { priorRunOf, priorSweepOf, historyAtCheckpoint, type PriorRun, type PriorSweep } from './prior.js';
 export { loadConfigPriors, loadPriorRuns, loadPriorSweep } from './prior-loader.js';
 export { MAX_RESUME_SOURCES } from './resume-rules.js';
+export {
+  expectLimitsChange,
+  expectNote,
+  type LimitsApplied,
+  type LimitsChange,
+  type MoreRuns,
+} from './steering.js';

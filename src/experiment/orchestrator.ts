@@ -7,6 +7,7 @@ import type {
   DecisionRecord,
   ErrorRecord,
   MetricPoint,
+  PauseMode,
   RunRecord,
   SweepRecord,
   TerminationRecord,
@@ -14,6 +15,7 @@ import type {
 import type { Store } from '../store/store.js';
 import type { TrialEvent, TrialOutcome, TrialRunner } from '../trial-runner/runner.js';
 import type { HyperDriveConfig } from './config.js';
+import { ConfigError } from '../errors.js';
 import { type SweepEvent, SweepEvents } from './events.js';
 import { prefixError } from './prefix-error.js';
 import type { PriorRun } from './prior.js';
@@ -28,6 +30,15 @@ import {
 } from './restore.js';
 import { RunState } from './run-state.js';
 import { Scheduler } from './scheduler.js';
+import {
+  concurrencyFor,
+  durationLeftMs,
+  expectLimitsChange,
+  expectNote,
+  expectPauseMode,
+  type LimitsApplied,
+  withNote,
+} from './steering.js';
 import { SweepWriter, type WriteFailure } from './sweep-writer.js';
 import { terminationText } from './termination-text.js';
 import { TrialTimeouts } from './trial-timeouts.js';
@@ -68,7 +79,13 @@ export class Orchestrator {
   /** Finished runs of the `resumeFrom` sweeps, as the policy compares them. */
   private readonly priorHistories: readonly RunHistory[];
   private sweep: SweepRecord;
-  private readonly durationMs: number;
+  /** Time the sweep ran before this page took it on (an interruption, a pause, more runs). */
+  private readonly elapsedBefore: number;
+  /** When this page's loop started; with `elapsedBefore`, how long the sweep has run. */
+  private loopStartedAt: number | null = null;
+  private stopTimer: () => void = () => {};
+  /** Set once the loop is over: steering commands no longer apply. */
+  private ended = false;
   /** Runs to start again before sampling new ones (continuing an interrupted sweep). */
   private readonly relaunch: RunState[];
   /** Configurations already drawn before an interruption, replayed to keep the sequence. */
@@ -102,13 +119,15 @@ export class Orchestrator {
       config: config.toRecord(),
       concurrency: this.scheduler.concurrency,
       warnings: [...config.warnings, ...this.scheduler.warnings, ...(state === null ? [] : [state.warning])],
+      // A note outlives interruptions, pauses and more runs; a pause ends when the sweep goes on.
+      ...(restored?.record.note === undefined ? {} : { note: restored.record.note }),
       createdAt: state?.createdAt ?? deps.clock.now(),
       startedAt: null,
       endedAt: null,
       endReason: null,
       error: null,
     };
-    this.durationMs = Math.max(0, config.maxDurationMinutes * 60_000 - (state?.elapsedMs ?? 0));
+    this.elapsedBefore = state?.elapsedMs ?? 0;
     this.priorHistories = config.resumeFrom.flatMap((prior) =>
       prior.runs.map(
         (r): RunHistory => ({ runId: r.id, index: r.index, values: prior.primaryValues[r.id] ?? [], finished: true }),
@@ -173,12 +192,111 @@ export class Orchestrator {
     return true;
   }
 
+  /**
+   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §8, steering),
+   * checked like `HyperDriveConfig` (a ConfigError names the field). More runs start at once when
+   * concurrency rises; when it falls, running runs finish and fewer start after them. The new
+   * duration counts from the sweep's start: one already passed stops the sweep now.
+   */
+  setLimits(change: unknown): LimitsApplied {
+    const checked = expectLimitsChange(change);
+    if (this.ended) throw new ConfigError('sweepId', 'must name a sweep that is still running', this.sweep.id);
+    const config = this.sweep.config;
+    const requested = checked.maxConcurrentRuns ?? config.maxConcurrentRuns;
+    const minutes = checked.maxDurationMinutes ?? this.scheduler.maxDurationMinutes;
+    if (checked.maxConcurrentRuns !== undefined) this.deps.runner.resize?.(requested);
+    const { concurrency, warning } = concurrencyFor(requested, config.maxTotalRuns, this.deps.runner);
+    this.scheduler.setConcurrency(concurrency);
+    const left = durationLeftMs(minutes, this.elapsedMs());
+    if (checked.maxDurationMinutes !== undefined) {
+      this.scheduler.setDurationMinutes(minutes);
+      this.armDurationTimer(left);
+    }
+    this.sweep = {
+      ...this.sweep,
+      config: { ...config, maxConcurrentRuns: requested, maxDurationMinutes: minutes },
+      concurrency,
+      ...(warning === null || this.sweep.warnings.includes(warning)
+        ? {}
+        : { warnings: [...this.sweep.warnings, warning] }),
+    };
+    this.writer.putSweep(this.sweep);
+    return { maxConcurrentRuns: requested, concurrency, maxDurationMinutes: minutes, durationLeftMs: left, warning };
+  }
+
+  /**
+   * Pauses the sweep (semantics §8, steering): nothing new starts. `finish-running` lets running runs end;
+   * `stop-now` stops them, and they wait (Queued) to re-run from their latest checkpoints. Once
+   * none runs, the sweep is stored Running with `paused` set and `done` settles; continuing it
+   * (`Experiment.continueSweep`) resumes it. False when it is already paused or ending.
+   */
+  pause(mode: unknown): boolean {
+    const checked = expectPauseMode(mode);
+    if (this.ended || !this.scheduler.pause(checked)) return false;
+    if (checked === 'stop-now') {
+      for (const run of this.runs) {
+        this.requestRunCancel(run, {
+          kind: 'sweep-paused',
+          message: 'the sweep was paused; it re-runs from its latest checkpoint on resume',
+        });
+      }
+    }
+    this.announce();
+    return true;
+  }
+
+  /**
+   * Takes back a `finish-running` pause while its runs still run: launching goes on. False when
+   * the sweep is not pausing that way (a `stop-now` pause is resumed by continuing the sweep).
+   */
+  unpause(): boolean {
+    if (this.ended || this.scheduler.pausedBy !== 'finish-running') return false;
+    this.scheduler.unpause();
+    this.announce();
+    return true;
+  }
+
+  /** How the sweep is being paused, while its runs wind down; null when it is not. */
+  get pausing(): PauseMode | null {
+    return this.scheduler.pausedBy;
+  }
+
+  /** Sets (or, with blank text, removes) the sweep's note. Throws a ConfigError on text over the limit. */
+  setNote(note: unknown): void {
+    this.sweep = withNote(this.sweep, expectNote('note', note));
+    this.writer.putSweep(this.sweep);
+  }
+
+  /** Sets (or removes) a run's note. False when the run is unknown. */
+  setRunNote(runId: string, note: unknown): boolean {
+    const text = expectNote('note', note);
+    const run = this.byId.get(runId);
+    if (run === undefined) return false;
+    run.note = text;
+    this.writer.putRun(run.toRecord());
+    return true;
+  }
+
+  /** Time the sweep has run, this page's share included. */
+  private elapsedMs(): number {
+    return this.elapsedBefore + (this.loopStartedAt === null ? 0 : this.deps.clock.now() - this.loopStartedAt);
+  }
+
+  private armDurationTimer(ms: number): void {
+    this.stopTimer();
+    this.stopTimer = this.deps.clock.setTimer(ms, () => this.scheduler.requestStop({ kind: 'max-duration' }));
+  }
+
+  /** Sends the sweep record out live without storing it (a pause under way is not yet stored). */
+  private announce(): void {
+    this.writer.announceSweep(this.sweep);
+  }
+
   private async loop(): Promise<void> {
     this.sweep = { ...this.sweep, status: 'Running', startedAt: this.sweep.startedAt ?? this.deps.clock.now() };
     this.writer.putSweep(this.sweep);
-    const stopTimer = this.deps.clock.setTimer(this.durationMs, () =>
-      this.scheduler.requestStop({ kind: 'max-duration' }),
-    );
+    this.loopStartedAt = this.deps.clock.now();
+    this.armDurationTimer(durationLeftMs(this.scheduler.maxDurationMinutes, this.elapsedBefore));
     const scheduler = this.scheduler;
     try {
       if (!(await scheduler.replay(this.runs, this.replay))) return;
@@ -219,10 +337,19 @@ export class Orchestrator {
         await scheduler.sleep();
       }
     } finally {
-      stopTimer();
+      this.ended = true;
+      this.stopTimer();
       this.timeouts.clearAll();
       await this.finish();
     }
+  }
+
+  /** Whether a paused sweep has anything left: a stopped run, or budget the sampler may still fill. */
+  private moreToDo(): boolean {
+    return (
+      this.runs.some((r) => !r.finished) ||
+      (this.runs.length < this.sweep.config.maxTotalRuns && !this.scheduler.spaceIsExhausted)
+    );
   }
 
   private add(run: RunState): void {
@@ -368,6 +495,13 @@ export class Orchestrator {
   private onOutcome(run: RunState, outcome: TrialOutcome): void {
     if (run.finished) return;
     this.timeouts.clear(run);
+    if (run.cancelRequest?.kind === 'sweep-paused' && this.scheduler.pausedBy === 'stop-now') {
+      // Stopped by "pause now": it waits to re-run from its checkpoint, and keeps its budget slot.
+      run.park();
+      this.writer.putRun(run.toRecord());
+      this.scheduler.runEnded('Queued');
+      return;
+    }
     run.settle(outcome, this.deps.clock.now());
     this.writer.putRun(run.toRecord());
     this.scheduler.runEnded(run.status);
@@ -388,6 +522,15 @@ export class Orchestrator {
   }
 
   private async finish(): Promise<void> {
+    const pausedBy = this.scheduler.pausedBy;
+    if (pausedBy !== null && !this.scheduler.stopping && this.moreToDo()) {
+      // Stored as an unfinished sweep, marked paused: a reload shows it Paused, and continuing
+      // it re-runs the stopped runs in place and samples the rest of the budget.
+      this.sweep = { ...this.sweep, paused: { at: this.deps.clock.now(), mode: pausedBy } };
+      this.writer.putSweep(this.sweep);
+      await this.writer.settle(() => this.resolveDone(this.sweep));
+      return;
+    }
     const { status, endReason, error } = this.scheduler.ending(this.runs);
     this.sweep = { ...this.sweep, status, endReason, error, endedAt: this.deps.clock.now() };
     // A paused sweep stays stored as it was (Running, with its unfinished runs), so that once

@@ -19,6 +19,8 @@ export interface RestoredSweep {
   readonly runs: readonly RunRecord[];
   /** Every stored metric point of the sweep, in logged order. */
   readonly metrics: readonly MetricPoint[];
+  /** Said on the sweep record instead of the interruption warning (e.g. continued with more runs). */
+  readonly warning?: string;
 }
 
 /** The live state an interrupted sweep continues from. */
@@ -69,6 +71,7 @@ export function restoreRuns(
     lastActivity = Math.max(lastActivity, stored.createdAt, stored.startedAt ?? 0, stored.endedAt ?? 0);
     run.checkpoint = stored.checkpoint ?? null;
     run.resumedFrom = stored.resumedFrom ?? null;
+    run.note = stored.note ?? null;
     const finished = stored.status === 'Completed' || stored.status === 'Canceled' || stored.status === 'Failed';
     if (finished) {
       run.attempt = stored.attempt;
@@ -93,8 +96,9 @@ export function restoreRuns(
   return {
     runs,
     relaunch,
-    // Resumed runs were not drawn from the sampler.
-    replay: runs.filter((r) => r.resumedFrom === null).length,
+    // Runs resumed from another sweep's run were not drawn from the sampler; a run continued
+    // from its own checkpoint (after a reload or a pause) was.
+    replay: runs.filter((r) => (r.resumedFrom ?? null) === null || r.resumedFrom?.sweepId === r.sweepId).length,
     previousAttempts: byRun,
     progress: {
       loggedNames: [...loggedNames],
@@ -105,7 +109,12 @@ export function restoreRuns(
     // Time spent while no page ran the sweep does not count against maxDurationMinutes.
     elapsedMs: Math.max(0, lastActivity - (record.startedAt ?? record.createdAt)),
     createdAt: record.createdAt,
-    warning: `continued after an interruption: ${relaunch.length} unfinished run(s) re-run, ${runs.length - relaunch.length} finished run(s) kept`,
+    warning:
+      restored.warning ??
+      (record.paused !== undefined
+        ? `resumed after a pause: ${relaunch.length} stopped run(s) re-run from their checkpoints, ${runs.length - relaunch.length} finished run(s) kept`
+        : undefined) ??
+      `continued after an interruption: ${relaunch.length} unfinished run(s) re-run, ${runs.length - relaunch.length} finished run(s) kept`,
   };
 }
 

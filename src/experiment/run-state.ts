@@ -37,6 +37,8 @@ export class RunState implements RunHistory {
   resumeFrom: ResumePoint | null = null;
   /** Set when the orchestrator asked the trial to stop; applied when the trial settles. */
   cancelRequest: TerminationRecord | null = null;
+  /** A person's note on the run (written from the Studio); null when none. */
+  note: string | null = null;
   /** Primary-metric values in order: `values[N-1]` is interval N. */
   readonly values: number[] = [];
   /** Every metric the run logged, in order. */
@@ -107,6 +109,16 @@ export class RunState implements RunHistory {
     this.endedAt = now;
   }
 
+  /**
+   * A run stopped by "pause now": not finished but waiting again, so that resuming the sweep
+   * re-runs it in place from its latest checkpoint (as after a reload) and the budget stays exact.
+   */
+  park(): void {
+    this.status = 'Queued';
+    this.cancelRequest = null;
+    this.execution = null;
+  }
+
   /** Ends a run that was to be started again but the sweep stopped first. */
   abandon(now: number): void {
     this.status = 'Canceled';
@@ -134,6 +146,7 @@ export class RunState implements RunHistory {
       resumedFrom: this.resumedFrom ?? null,
       // Only when known, so records of in-process runs stay as they were.
       ...(this.worker === null ? {} : { worker: this.worker }),
+      ...(this.note === null ? {} : { note: this.note }),
     };
   }
 }

@@ -3,6 +3,7 @@ import type { Sampler, SamplerContext, TrialObservation } from '../sampling/samp
 import type { ParamSet } from '../space/expression.js';
 import type {
   ErrorRecord,
+  PauseMode,
   RunRecord,
   RunStatus,
   SweepEndReason,
@@ -11,6 +12,7 @@ import type {
 } from '../store/records.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import type { HyperDriveConfig } from './config.js';
+import { concurrencyFor } from './steering.js';
 import { prefixError } from './prefix-error.js';
 import type { PriorRun } from './prior.js';
 import type { RunState } from './run-state.js';
@@ -57,10 +59,14 @@ type SchedulerConfig = Pick<
  * requested, and launching held while the primary metric looks misnamed.
  */
 export class Scheduler {
-  /** `maxConcurrentRuns` clamped to `maxTotalRuns` and to what the runner holds. */
-  readonly concurrency: number;
   /** Said on the sweep record when the runner holds fewer runs than asked for. */
   readonly warnings: readonly string[];
+  /** `maxConcurrentRuns` clamped to `maxTotalRuns` and to what the runner holds; steerable. */
+  private limit: number;
+  /** The duration limit in force (steerable while the sweep runs). */
+  private durationMinutes: number;
+  /** Set while a person paused the sweep: nothing new is launched. */
+  private pauseMode: PauseMode | null = null;
 
   private readonly sampler: Sampler;
   private readonly priorObservations: readonly TrialObservation[];
@@ -91,20 +97,59 @@ export class Scheduler {
     progress?: LaunchProgress,
   ) {
     this.sampler = config.hyperparameterSampling.createSampler(random);
-    this.concurrency = Math.max(1, Math.min(config.maxConcurrentRuns, config.maxTotalRuns, runner.capacity));
-    const note = runner.capacityNote;
-    this.warnings =
-      config.maxConcurrentRuns > runner.capacity
-        ? [
-            `maxConcurrentRuns ${config.maxConcurrentRuns} exceeds what this device's pool holds (${runner.capacity}): running ${runner.capacity} at a time` +
-              (note ? ` (${note})` : ''),
-          ]
-        : [];
+    const { concurrency, warning } = concurrencyFor(config.maxConcurrentRuns, config.maxTotalRuns, runner);
+    this.limit = concurrency;
+    this.warnings = warning === null ? [] : [warning];
+    this.durationMinutes = config.maxDurationMinutes;
     this.priorObservations = config.resumeFrom.flatMap((prior) => prior.runs.map(observationOf));
     this.pendingResumes = config.resumeChildRuns.filter((p) => !progress?.resumedRunIds.has(p.run.id));
     this.loggedNames = new Set(progress?.loggedNames);
     this.primaryLogged = progress?.primaryLogged ?? false;
     this.heldForMetric = progress?.heldForMetric ?? false;
+  }
+
+  /** Runs at once: `maxConcurrentRuns` clamped to `maxTotalRuns` and to what the runner holds. */
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  get maxDurationMinutes(): number {
+    return this.durationMinutes;
+  }
+
+  /**
+   * A new concurrency (already clamped, see `concurrencyFor`). Raising it lets the loop launch at
+   * once; lowering it launches nothing until enough running runs end (none is stopped for it).
+   */
+  setConcurrency(concurrency: number): void {
+    this.limit = concurrency;
+    this.notify();
+  }
+
+  /** A new duration limit; the caller re-arms the timer. */
+  setDurationMinutes(minutes: number): void {
+    this.durationMinutes = minutes;
+  }
+
+  /** How a person paused the sweep, or null when it is not paused. */
+  get pausedBy(): PauseMode | null {
+    return this.pauseMode;
+  }
+
+  /** Launches nothing more; the loop ends once no run is left running. False when already paused or stopping. */
+  pause(mode: PauseMode): boolean {
+    if (this.stopRequest !== null || this.pauseMode !== null) return false;
+    this.pauseMode = mode;
+    this.notify();
+    return true;
+  }
+
+  /** Undoes a pause whose runs are still winding down. False when it was not paused. */
+  unpause(): boolean {
+    if (this.pauseMode === null) return false;
+    this.pauseMode = null;
+    this.notify();
+    return true;
   }
 
   get stopping(): boolean {
@@ -118,9 +163,10 @@ export class Scheduler {
   canLaunch(created: number): boolean {
     return (
       this.stopRequest === null &&
+      this.pauseMode === null &&
       !this.awaitingMetric() &&
       !this.exhausted &&
-      this.active < this.concurrency &&
+      this.active < this.limit &&
       created < this.config.maxTotalRuns
     );
   }
@@ -146,6 +192,10 @@ export class Scheduler {
       reason: { kind: 'sampler-error' },
       error: prefixError('the sampler failed', error),
     });
+  }
+
+  get spaceIsExhausted(): boolean {
+    return this.exhausted;
   }
 
   /** The sampler has no more configurations: nothing new is launched. */
@@ -196,6 +246,11 @@ export class Scheduler {
 
   runEnded(status: RunStatus): void {
     this.active -= 1;
+    // A run stopped by "pause now" goes back to waiting: it says nothing of the metric's name.
+    if (status === 'Queued') {
+      this.notify();
+      return;
+    }
     // A run that completed without ever reporting the primary metric, while no run has, hints
     // that the metric name is wrong: launch nothing more until a running run logs it. Runs still
     // going are not cancelled; if none of them logs it, the loop ends the sweep with the message.
@@ -263,7 +318,7 @@ export class Scheduler {
     if (stop?.kind === 'max-duration' && !this.awaitingMetric()) {
       return {
         status: 'Completed',
-        endReason: { kind: 'max-duration', minutes: this.config.maxDurationMinutes },
+        endReason: { kind: 'max-duration', minutes: this.durationMinutes },
         error: null,
       };
     }
@@ -291,7 +346,7 @@ export class Scheduler {
       case 'canceled':
         return { kind: 'sweep-canceled' };
       case 'max-duration':
-        return { kind: 'max-duration', minutes: this.config.maxDurationMinutes };
+        return { kind: 'max-duration', minutes: this.durationMinutes };
       case 'paused':
         return { kind: 'sweep-paused', message: request.message };
       case 'fatal':

@@ -1,5 +1,6 @@
 import type { ParamSet } from '../space/expression.js';
-import type { RunRecord, SweepRecord, SweepStatus } from '../store/records.js';
+import type { PauseMode, RunRecord, SweepRecord, SweepStatus } from '../store/records.js';
+import type { LimitsApplied, LimitsChange } from './steering.js';
 import type { SweepEvent } from './events.js';
 import type { Orchestrator } from './orchestrator.js';
 import type { PriorRun, PriorSweep } from './prior.js';
@@ -50,6 +51,44 @@ export class Sweep {
   cancel(): Promise<SweepRecord> {
     this.orchestrator.cancel();
     return this.orchestrator.done;
+  }
+
+  /**
+   * Changes `maxConcurrentRuns` and/or `maxDurationMinutes` while the sweep runs (semantics §8, steering);
+   * a ConfigError names a bad field, with `HyperDriveConfig`'s rule.
+   */
+  setLimits(change: LimitsChange): LimitsApplied {
+    return this.orchestrator.setLimits(change);
+  }
+
+  /**
+   * Pauses the sweep: no new run starts; `finish-running` lets running runs end, `stop-now` stops
+   * them to re-run from their checkpoints. `waitForCompletion` then resolves with the record
+   * (status Running, `paused` set); `Experiment.continueSweep` resumes it. False when already
+   * paused or ending.
+   */
+  pause(mode: PauseMode = 'finish-running'): boolean {
+    return this.orchestrator.pause(mode);
+  }
+
+  /** Takes back a `finish-running` pause whose runs still run. False otherwise. */
+  unpause(): boolean {
+    return this.orchestrator.unpause();
+  }
+
+  /** How the sweep is being paused while its runs wind down; null when it is not. */
+  get pausing(): PauseMode | null {
+    return this.orchestrator.pausing;
+  }
+
+  /** Sets the sweep's note (blank text removes it); at most `MAX_NOTE_LENGTH` characters. */
+  setNote(note: string): void {
+    this.orchestrator.setNote(note);
+  }
+
+  /** Sets a run's note (blank text removes it). False when the run is unknown. */
+  setRunNote(runId: string, note: string): boolean {
+    return this.orchestrator.setRunNote(runId, note);
   }
 
   /** Cancels one run; the sweep goes on. False when the run is unknown or already over. */

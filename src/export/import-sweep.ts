@@ -198,8 +198,10 @@ function importedSweep(
   const { status } = doc.sweep;
   if (!isUnfinished(status)) return base;
   changes.push({ kind: 'sweep-status', from: status, to: 'Canceled' });
+  // A paused sweep imported elsewhere cannot be resumed there (its trials and checkpoints stayed behind).
+  const { paused: _paused, ...unpaused } = base;
   return {
-    ...base,
+    ...unpaused,
     status: 'Canceled',
     endReason: { kind: 'imported-unfinished', status, exportedAt: doc.exportedAt },
     // What this copy knows of it ends at the export.

@@ -12,7 +12,9 @@ export type RetireCause =
   | 'protocol'
   | 'unhealthy'
   | 'start-failed'
-  | 'disposed';
+  | 'disposed'
+  /** The sweep's concurrency was lowered while it ran: a worker no longer needed. */
+  | 'shrunk';
 
 export interface PoolDiagnostic {
   readonly time: number;
@@ -55,6 +57,7 @@ export class Diagnostics {
       unhealthy: 0,
       'start-failed': 0,
       disposed: 0,
+      shrunk: 0,
     } satisfies Record<RetireCause, number>,
   };
   private readonly log: PoolDiagnostic[] = [];

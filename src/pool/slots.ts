@@ -45,6 +45,7 @@ const ERROR_NAMES: Record<RetireCause, string> = {
   unhealthy: 'WorkerUnhealthyError',
   'start-failed': 'WorkerStartError',
   disposed: 'PoolDisposedError',
+  shrunk: 'WorkerRetiredError',
 };
 
 export interface SlotsDeps {
@@ -67,7 +68,25 @@ export class Slots {
   private nextWorkerId = 1;
   private isDisposed = false;
 
-  constructor(private readonly deps: SlotsDeps) {}
+  /** Workers it may hold; starts at `deps.capacity`, changed by `setCapacity`. */
+  private capacity: number;
+
+  constructor(private readonly deps: SlotsDeps) {
+    this.capacity = deps.capacity;
+  }
+
+  /**
+   * Grows or shrinks the pool. Growing serves waiting trials at once; shrinking retires idle
+   * workers now and busy ones when their trial ends (a running trial is never cut short by it).
+   */
+  setCapacity(capacity: number): void {
+    this.capacity = capacity;
+    this.serveWaiters();
+    for (const slot of this.slots.filter((s) => s.execution === null && s.state !== 'retired')) {
+      if (this.slots.length <= capacity) break;
+      this.retire(slot, `the pool shrank to ${capacity} worker(s)`, 'shrunk', false);
+    }
+  }
 
   get disposed(): boolean {
     return this.isDisposed;
@@ -122,7 +141,7 @@ export class Slots {
     const slot =
       free.find((s) => s.state === 'ready') ??
       free[0] ??
-      (this.slots.length < this.deps.capacity ? this.spawn() : undefined);
+      (this.slots.length < this.capacity ? this.spawn() : undefined);
     if (slot !== undefined) {
       // Assigned now, not when the trial is driven: two starts in one turn must not share a
       // worker, and a worker dying in between must take this trial down with it.
@@ -138,6 +157,10 @@ export class Slots {
   release(slot: Slot): void {
     slot.execution = null;
     if (slot.state === 'retired') return;
+    if (this.waiters.length === 0 && this.slots.length > this.capacity) {
+      this.retire(slot, `the pool shrank to ${this.capacity} worker(s)`, 'shrunk', false);
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {
       slot.execution = waiter.execution;
@@ -175,7 +198,7 @@ export class Slots {
     }
     slot.die(reason);
     if (this.isDisposed) return;
-    if (replace && this.slots.length < this.deps.capacity) {
+    if (replace && this.slots.length < this.capacity) {
       const fresh = this.spawn(` to replace worker ${slot.id}`);
       const waiter = this.waiters.shift();
       if (waiter !== undefined) {
@@ -205,7 +228,7 @@ export class Slots {
   }
 
   private serveWaiters(): void {
-    while (this.waiters.length > 0 && this.slots.length < this.deps.capacity && !this.isDisposed) {
+    while (this.waiters.length > 0 && this.slots.length < this.capacity && !this.isDisposed) {
       const waiter = this.waiters.shift();
       if (waiter === undefined) break;
       const slot = this.spawn();

@@ -2,6 +2,7 @@ import type { BackendRequest } from '../backend/names.js';
 import type { CalibrationReport, PoolSizeReport } from '../backend/report.js';
 import type { TrialExecution, TrialListener, TrialRequest, TrialRunner } from '../trial-runner/runner.js';
 import { BackendChoice } from './backend-choice.js';
+import { poolSize } from './device-limits.js';
 import { Diagnostics, type PoolDiagnostic, type PoolStats } from './diagnostics.js';
 import { Execution } from './execution.js';
 import { resolveOptions, type WorkerPoolOptions } from './options.js';
@@ -28,11 +29,10 @@ export type { PoolWorkerInfo } from './slots.js';
  * `diagnostics` (notes and counts).
  */
 export class WorkerPool implements TrialRunner {
-  readonly capacity: number;
-  /** Why the pool is smaller than requested (the orchestrator quotes it in its warning). */
-  readonly capacityNote: string | null;
-  readonly sizeReport: PoolSizeReport;
+  /** How the pool size came about; replaced when `resize` changes it. */
+  sizeReport: PoolSizeReport;
   readonly backend: BackendRequest;
+  private readonly hardwareConcurrency: number | undefined;
 
   private readonly log = new Diagnostics();
   private readonly slots: Slots;
@@ -43,8 +43,7 @@ export class WorkerPool implements TrialRunner {
     const resolved = resolveOptions(options);
     this.backend = resolved.backend;
     this.sizeReport = resolved.sizeReport;
-    this.capacity = this.sizeReport.size;
-    this.capacityNote = this.sizeReport.clampedBecause;
+    this.hardwareConcurrency = options.hardwareConcurrency;
     const note = this.log.note;
     this.backends = new BackendChoice({
       backend: this.backend,
@@ -62,6 +61,24 @@ export class WorkerPool implements TrialRunner {
     });
     this.driver = new TrialDriver({ slots: this.slots, backends: this.backends, settings: resolved.settings, note });
     if (this.sizeReport.clampedBecause !== null) note('warning', null, null, this.sizeReport.clampedBecause);
+  }
+
+  get capacity(): number {
+    return this.sizeReport.size;
+  }
+
+  /** Why the pool is smaller than requested (the orchestrator quotes it in its warning). */
+  get capacityNote(): string | null {
+    return this.sizeReport.clampedBecause;
+  }
+
+  /**
+   * Holds `requested` trials at once from now on, within what the device holds (the same clamp
+   * as at creation). Shrinking lets running trials finish; their workers are retired after.
+   */
+  resize(requested: number): void {
+    this.sizeReport = poolSize(requested, this.backend, this.hardwareConcurrency ?? deviceCores());
+    this.slots.setCapacity(this.capacity);
   }
 
   /** Creates a pool; no worker starts until the first trial. */
@@ -124,4 +141,8 @@ export class WorkerPool implements TrialRunner {
   subscribe(listener: (entry: PoolDiagnostic) => void): () => void {
     return this.log.subscribe(listener);
   }
+}
+
+function deviceCores(): number | undefined {
+  return typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency;
 }

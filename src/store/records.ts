@@ -303,6 +303,30 @@ export function checkSweepName(value: unknown): string {
   if (!isSweepName(value)) throw new ConfigError('name', SWEEP_NAME_RULE, value);
   return value;
 }
+/** A note's longest text, in UTF-16 code units (what `String.length` counts). */
+export const MAX_NOTE_LENGTH = 2000;
+
+/** A person's free-text note on a sweep or a run: text shown as text (never HTML), bounded. */
+export const noteText: schema.Schema<string> = {
+  read: (leaves, path, value) => {
+    const text = leaves.message(path, value);
+    if (text.length > MAX_NOTE_LENGTH) {
+      throw leaves.fail(path, `must be at most ${MAX_NOTE_LENGTH} characters (got ${text.length})`, value);
+    }
+    return text;
+  },
+};
+
+/** How a sweep was paused from the Studio: let running runs finish, or checkpoint and stop them now. */
+export const PAUSE_MODES = ['finish-running', 'stop-now'] as const;
+export type PauseMode = (typeof PAUSE_MODES)[number];
+
+/** A sweep paused on purpose: stored Running with this set, so a reload shows Paused and Resume continues it. */
+export const pauseRecord = schema.object('a pause', {
+  at: schema.time,
+  mode: schema.oneOf(PAUSE_MODES),
+});
+export type PauseRecord = Infer<typeof pauseRecord>;
 
 export const sweepRecord = schema.object(
   'a sweep',
@@ -336,6 +360,10 @@ export const sweepRecord = schema.object(
      * the stored name, and `putSweepName` replaces it.
      */
     name: sweepName,
+    /** A person's note on the sweep (why it was run); absent when none was written. */
+    note: noteText,
+    /** Set while the sweep is paused from the Studio; absent otherwise (and in older records). */
+    paused: pauseRecord,
   },
 );
 export type SweepRecord = Infer<typeof sweepRecord>;
@@ -422,6 +450,8 @@ export const runRecord = schema.object(
     resumedFrom: schema.nullable(resumedFrom),
     /** The worker pool's worker that ran the latest attempt (absent when unknown or not run in a pool). */
     worker: schema.nullable(schema.count),
+    /** A person's note on the run; absent when none was written. */
+    note: noteText,
   },
 );
 export type RunRecord = Infer<typeof runRecord>;

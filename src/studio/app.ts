@@ -7,6 +7,8 @@ import { HistoryPage } from './pages/history-page.js';
 import { ComparePage, idsOfCompareHash } from './pages/compare-page.js';
 import { SweepPage, type PageContext } from './pages/sweep-page.js';
 import type { StudioSession } from './session.js';
+import { START_FROM_ROUTE } from './steer/start-from-hash.js';
+import { startFromPage } from './steer/start-from-route.js';
 import { ThemeToggle } from './theme.js';
 
 interface Page {
@@ -75,6 +77,7 @@ export class StudioApp {
     if (sweep?.[1] !== undefined) page = new SweepPage(this.context, decodeURIComponent(sweep[1]));
     else if (compared !== null) page = new ComparePage(this.context, compared);
     else if (hash === '#/history') page = new HistoryPage(this.context);
+    else if (hash.startsWith(START_FROM_ROUTE)) page = await startFromPage(this.context, hash);
     else if (hash.startsWith(`#${SHARE_LINK_PARAMETER}=`)) page = await this.sharedSweep(hash);
     else if (hash === '#/demo') {
       await this.startDemo();

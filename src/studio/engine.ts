@@ -19,6 +19,8 @@ import {
   sweepRunsCsv,
 } from '../export/index.js';
 import { checkSweepName, type RunRecord, type SweepBackendReport, type SweepRecord } from '../store/records.js';
+import { expectNote, withNote, type MoreRuns } from '../experiment/steering.js';
+import type { PriorRun, PriorSweep } from '../experiment/prior.js';
 
 /** The three ways a stored sweep is exported: the re-importable JSON document, or one of two CSV tables. */
 export type SweepExportKind = 'json' | 'runs-csv' | 'metrics-csv';
@@ -60,6 +62,45 @@ export class StudioEngine {
 
   continueSweep(sweepId: string, options: SubmitOptions): Promise<RunningSweep> {
     return this.workspace.continueSweep(sweepId, options);
+  }
+
+  /** A finished sweep goes on with a larger budget, its sampler where it stopped (see BrowserWorkspace). */
+  continueWithMoreRuns(sweepId: string, change: MoreRuns, options: SubmitOptions): Promise<RunningSweep> {
+    return this.workspace.continueWithMoreRuns(sweepId, change, options);
+  }
+
+  /** A stored sweep as a warm start (`resumeFrom`) for a new one. */
+  loadPriorSweep(sweepId: string): Promise<PriorSweep> {
+    return this.workspace.loadPriorSweep(sweepId);
+  }
+
+  /** Stored runs of one sweep to resume from their checkpoints (`resumeChildRuns`). */
+  loadPriorRuns(sweepId: string, runIds: readonly string[]): Promise<PriorRun[]> {
+    return this.workspace.loadPriorRuns(sweepId, runIds);
+  }
+
+  /**
+   * Sets (blank text: removes) the note of a sweep no page runs; a sweep running here takes its
+   * note through its handle (`Sweep.setNote`), so its own writes keep it. Validated (ConfigError).
+   */
+  async setSweepNote(sweepId: string, note: string): Promise<SweepRecord> {
+    const text = expectNote('note', note);
+    const record = await this.workspace.store.getSweep(sweepId);
+    if (record === undefined) throw new Error(`no stored sweep ${JSON.stringify(sweepId)}`);
+    const next = withNote(record, text);
+    await this.workspace.store.putSweep(next);
+    return next;
+  }
+
+  /** Sets (or removes) the note of a run of a sweep no page runs. */
+  async setRunNote(sweepId: string, runId: string, note: string): Promise<RunRecord> {
+    const text = expectNote('note', note);
+    const run = (await this.workspace.store.listRuns(sweepId)).find((r) => r.id === runId);
+    if (run === undefined)
+      throw new Error(`no stored run ${JSON.stringify(runId)} in sweep ${JSON.stringify(sweepId)}`);
+    const next = withNote(run, text);
+    await this.workspace.store.putRun(next);
+    return next;
   }
 
   listSweeps(): Promise<SweepRecord[]> {
@@ -146,6 +187,12 @@ export type SweepPool = Pick<
   'backend' | 'sizeReport' | 'calibrations' | 'diagnostics' | 'subscribe' | 'stats'
 >;
 
+// Steering a sweep: its limits, pause and resume, more runs, warm start and resumed runs, notes.
+export type { LimitsApplied, LimitsChange, MoreRuns } from '../experiment/steering.js';
+export type { PriorRun, PriorSweep } from '../experiment/prior.js';
+export { MAX_NOTE_LENGTH, type PauseMode } from '../store/records.js';
+export { toSweepFile } from '../sweep-file/to-sweep-file.js';
+
 // Browser storage (quota, persistence, models saved to indexeddb://).
 export {
   listSavedModels,
@@ -158,7 +205,7 @@ export {
 // Building a sweep: the configuration, the sweep file and its exports, the built-in examples.
 export { ConfigError } from '../errors.js';
 export { BUILTIN_EXAMPLES } from '../examples/registry.js';
-export { HyperDriveConfig } from '../experiment/config.js';
+export { HyperDriveConfig, type HyperDriveConfigOptions } from '../experiment/config.js';
 export { normalizeSweepFile, parseSweepFile, type ParsedSweepFile } from '../sweep-file/parse-sweep-file.js';
 export { decodeShareLink, encodeShareLink, SHARE_LINK_PARAMETER } from '../sweep-file/share-link.js';
 export {

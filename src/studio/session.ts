@@ -1,4 +1,5 @@
 import {
+  type MoreRuns,
   StudioEngine,
   type HyperDriveConfig,
   type RunningSweep,
@@ -86,6 +87,12 @@ export class StudioSession {
     return this.adopt(await this.workspace.continueSweep(sweepId, options), previous);
   }
 
+  /** A finished sweep, continued here with a larger budget. */
+  async continueWithMoreRuns(sweepId: string, change: MoreRuns, options: SubmitOptions): Promise<LiveSweep> {
+    const previous = (await this.workspace.getSweep(sweepId))?.backendReport;
+    return this.adopt(await this.workspace.continueWithMoreRuns(sweepId, change, options), previous);
+  }
+
   /**
    * The model of a sweep: the live one when this page runs it, else loaded from the store and
    * kept live by other tabs' broadcasts. Call the returned `release` when the view goes away.
@@ -171,7 +178,8 @@ export class StudioSession {
       if (reportTimer !== null) clearTimeout(reportTimer);
       refreshReport();
       // A sweep paused for storage is continued later as an interrupted one, by a new handle.
-      if (record.endReason?.kind === 'storage-full') this.live.delete(sweep.id);
+      // So is a sweep paused from the Studio (stored Running, `paused` set).
+      if (record.endReason?.kind === 'storage-full' || record.paused !== undefined) this.live.delete(sweep.id);
       this.flushBroadcast();
       this.notifyChange();
     });

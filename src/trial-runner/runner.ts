@@ -61,5 +61,11 @@ export interface TrialRunner {
   /** Why `capacity` is below what was asked for, in words (e.g. the device's core count). */
   readonly capacityNote?: string | null;
   start(request: TrialRequest, listener: TrialListener): TrialExecution;
+  /**
+   * Grows or shrinks what it holds to `requested` trials at once (a sweep's concurrency changed
+   * while it runs); `capacity` and `capacityNote` say the result. Trials running on a slot that
+   * is no longer needed finish first. Absent where capacity is fixed.
+   */
+  resize?(requested: number): void;
   dispose(): Promise<void>;
 }

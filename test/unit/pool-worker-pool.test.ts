@@ -510,6 +510,41 @@ describe('WorkerPool', () => {
     });
   });
 
+  it('resizes live: growing serves a waiting trial at once, shrinking retires workers only once their trials end', async () => {
+    const gates: (() => void)[] = [];
+    const { pool, workers } = await makePool(
+      {
+        runTrial: async (request, sink) => {
+          await sink([{ kind: 'started', time: 1, backend: request.backend, notes: [], adapter: null }]);
+          await new Promise<void>((resolve) => gates.push(resolve));
+          return { kind: 'completed', hygiene: null };
+        },
+      },
+      { size: 1 },
+    );
+    const a = pool.start(request(), () => {});
+    const b = pool.start(request(), () => {});
+    await tick(20);
+    expect(workers).toHaveLength(1);
+    pool.resize(2);
+    expect(pool.capacity).toBe(2);
+    await tick(20);
+    expect(workers).toHaveLength(2);
+    expect(gates).toHaveLength(2);
+    pool.resize(1);
+    expect(pool.sizeReport).toMatchObject({ requested: 1, size: 1 });
+    expect(workers.some((w) => w.terminated)).toBe(false);
+    for (const open of gates.splice(0)) open();
+    expect(await a.outcome).toEqual({ kind: 'completed' });
+    expect(await b.outcome).toEqual({ kind: 'completed' });
+    await tick(20);
+    expect(workers.filter((w) => w.terminated)).toHaveLength(1);
+    expect(pool.stats().retired.shrunk).toBe(1);
+    pool.resize(64);
+    expect(pool.capacity).toBe(4);
+    expect(pool.capacityNote).toMatch(/hardwareConcurrency is 4/);
+  });
+
   it('reports its size, clamped to the device with the reason', async () => {
     const { pool } = await makePool({}, { size: 64, hardwareConcurrency: 2 });
     expect(pool.capacity).toBe(2);

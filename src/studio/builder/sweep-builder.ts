@@ -4,6 +4,7 @@ import {
   EXPRESSION_FIELD_LABELS,
   expressionRow,
   HyperDriveConfig,
+  type HyperDriveConfigOptions,
   type ParsedSweepFile,
   type ParsedSweepJob,
   parseSweepFile,
@@ -46,6 +47,18 @@ export interface SweepBuilderOptions {
   readonly onStart: (sweep: BuiltSweep) => Promise<void>;
   /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
   readonly sweepFileActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
+  /**
+   * Earlier results the sweep starts from (warm start, resumed runs): its fields are added to the
+   * config, so `HyperDriveConfig` checks them with the code path's messages. Told to re-validate.
+   */
+  readonly startFrom?: BuilderStartFrom;
+}
+
+/** A part of the form holding `resumeFrom` / `resumeChildRuns` (see src/studio/steer/start-from.ts). */
+export interface BuilderStartFrom {
+  readonly element: HTMLElement;
+  options(): Pick<HyperDriveConfigOptions, 'resumeFrom' | 'resumeChildRuns'>;
+  onChange(listener: () => void): void;
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -113,6 +126,7 @@ export class SweepBuilder {
       h('h2', { attrs: { id: 'builder-title' }, text: 'New sweep' }),
       this.form,
     );
+    options.startFrom?.onChange(() => this.validateNow());
     this.render();
     this.validateNow();
     void this.backendReport.detect();
@@ -159,6 +173,7 @@ export class SweepBuilder {
         this.limitsSection(),
       ),
       this.backendSection(),
+      this.options.startFrom?.element,
       this.specSection(),
       h('div', { className: 'builder-actions' }, this.summary, this.warnings, this.startButton),
     );
@@ -629,7 +644,10 @@ export class SweepBuilder {
     let problem: ConfigError | Error | null = null;
     try {
       this.parsed = parseSweepFile(input, { builtinTrials: BUILTIN_EXAMPLES });
-      this.config = new HyperDriveConfig(this.parsed.hyperDriveConfigOptions);
+      this.config = new HyperDriveConfig({
+        ...this.parsed.hyperDriveConfigOptions,
+        ...this.options.startFrom?.options(),
+      });
     } catch (error) {
       problem = error instanceof Error ? error : new Error(String(error));
     }

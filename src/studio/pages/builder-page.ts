@@ -1,7 +1,7 @@
 import { fromRecord, type BuilderState } from '../builder/form-state.js';
 import { demoSpec } from '../builder/presets.js';
 import { sweepFileActions } from '../builder/sweep-file-actions.js';
-import { SweepBuilder } from '../builder/sweep-builder.js';
+import { type BuilderStartFrom, SweepBuilder } from '../builder/sweep-builder.js';
 import { h } from '../dom.js';
 import type { PageContext } from './sweep-page.js';
 
@@ -14,10 +14,12 @@ export class BuilderPage {
     private readonly context: PageContext,
     initial: BuilderState = fromRecord(demoSpec()),
     intro: HTMLElement | null = null,
+    startFrom?: BuilderStartFrom,
   ) {
     this.builder = new SweepBuilder({
       initial,
       sweepFileActions,
+      ...(startFrom === undefined ? {} : { startFrom }),
       onStart: async ({ parsed, config, backend }) => {
         const live = await this.context.session.submit(parsed.experimentName, config, { backend });
         this.context.navigate(`#/sweep/${encodeURIComponent(live.sweep.id)}`);

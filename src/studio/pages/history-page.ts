@@ -1,6 +1,7 @@
 import { bestRun, type SweepRecord } from '../engine.js';
 import { announce, formatValue, h, replaceChildren } from '../dom.js';
 import { StoragePanel } from './storage-panel.js';
+import { noteCell } from '../steer/note-cell.js';
 import type { PageContext } from './sweep-page.js';
 import { SweepListExtras } from '../teach/sweep-list-extras.js';
 
@@ -139,13 +140,14 @@ export class HistoryPage {
     const runs = await this.context.session.workspace.listRuns(sweep.id);
     const best = bestRun(runs, sweep.config.primaryMetricGoal);
     const live = this.context.session.liveSweep(sweep.id) !== undefined;
-    const status = interrupted ? 'Interrupted' : live && sweep.status === 'Running' ? 'Running here' : sweep.status;
+    const stopped = sweep.paused === undefined ? 'Interrupted' : 'Paused';
+    const status = interrupted ? stopped : live && sweep.status === 'Running' ? 'Running here' : sweep.status;
     const open = `#/sweep/${encodeURIComponent(sweep.id)}`;
     return h(
       'tr',
       { attrs: { 'data-sweep-id': sweep.id } },
       this.extras.selectCell(sweep),
-      this.extras.nameCell(sweep, open),
+      this.extras.nameCell(sweep, open, noteCell(sweep)),
       this.extras.methodCell(sweep),
       h(
         'td',
@@ -161,7 +163,11 @@ export class HistoryPage {
       h(
         'td',
         { className: 'actions' },
-        h('a', { attrs: { href: open }, className: 'button small', text: interrupted ? 'Open / continue' : 'Open' }),
+        h('a', {
+          attrs: { href: open },
+          className: 'button small',
+          text: interrupted ? (sweep.paused === undefined ? 'Open / continue' : 'Open / resume') : 'Open',
+        }),
         h('button', {
           attrs: {
             type: 'button',

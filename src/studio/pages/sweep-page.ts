@@ -11,6 +11,7 @@ import { RunTable } from '../table/run-table.js';
 import { ComparePanel } from './compare-panel.js';
 import { PoolReport } from './pool-report.js';
 import { DecisionsPanel } from '../teach/decisions-panel.js';
+import { SteerPanel, type SteerState } from '../steer/steer-panel.js';
 
 export interface PageContext {
   readonly session: StudioSession;
@@ -35,6 +36,7 @@ export class SweepPage {
   private panels: PanelsSection | null = null;
   private compare: ComparePanel | null = null;
   private decisions: DecisionsPanel | null = null;
+  private steer: SteerPanel | null = null;
   private readonly header: HTMLElement;
   private readonly status: HTMLElement;
   private readonly actions: HTMLElement;
@@ -110,12 +112,19 @@ export class SweepPage {
         this.charts?.markInterval(moment?.interval ?? null);
       },
     });
+    this.steer = new SteerPanel({
+      session: this.context.session,
+      model,
+      navigate: (hash) => this.context.navigate(hash),
+      state: () => this.steerState(),
+    });
     replaceChildren(
       this.element,
       this.header,
       this.status,
       this.actions,
       this.notes,
+      this.steer.element,
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
       this.charts.element,
       this.panels.element,
@@ -159,7 +168,7 @@ export class SweepPage {
     const model = this.model;
     if (model === null) return;
     const record = model.record;
-    if (this.live !== null && record.endReason?.kind === 'storage-full') {
+    if (this.live !== null && (record.endReason?.kind === 'storage-full' || record.paused !== undefined)) {
       // Paused: no longer running here, and continuable once space is freed.
       this.live = null;
       this.table?.setCancelable(null);
@@ -180,6 +189,15 @@ export class SweepPage {
     this.panels?.update();
     this.compare?.update();
     this.decisions?.update();
+    this.steer?.update();
+  }
+
+  private steerState(): SteerState {
+    const status = this.model?.record.status;
+    if (this.live !== null && (status === 'Running' || status === 'Queued')) return { kind: 'live', live: this.live };
+    if (this.elsewhere) return { kind: 'elsewhere' };
+    if (this.interrupted && this.model?.record.paused !== undefined) return { kind: 'paused' };
+    return { kind: 'stored' };
   }
 
   private renderHeader(record: SweepRecord): void {
@@ -210,7 +228,7 @@ export class SweepPage {
     const count = (pred: (s: string) => boolean): number => rows.filter((r) => pred(r.run.status)).length;
     const stopped = rows.filter((r) => r.run.termination?.kind === 'policy').length;
     const elapsed = record.startedAt === null ? null : (record.endedAt ?? Date.now()) - record.startedAt;
-    const shownStatus = this.interrupted ? 'Interrupted' : record.status;
+    const shownStatus = this.interrupted ? (record.paused === undefined ? 'Interrupted' : 'Paused') : record.status;
     replaceChildren(
       this.status,
       h('span', {
@@ -224,7 +242,7 @@ export class SweepPage {
   }
 
   private renderActions(record: SweepRecord): void {
-    const key = `${record.status}|${this.live !== null}|${this.interrupted}`;
+    const key = `${record.status}|${this.live !== null}|${this.interrupted}|${record.paused !== undefined}`;
     if (this.actions.dataset['key'] === key) return;
     this.actions.dataset['key'] = key;
     const buttons: HTMLElement[] = [];
@@ -243,7 +261,8 @@ export class SweepPage {
         }),
       );
     }
-    if (this.interrupted) {
+    // A paused sweep is resumed from the steering panel.
+    if (this.interrupted && record.paused === undefined) {
       buttons.push(
         h('button', {
           attrs: { type: 'button', 'data-testid': 'continue-sweep' },
@@ -283,7 +302,7 @@ export class SweepPage {
           text: 'This sweep is running in another tab or window: shown live, read-only here.',
         }),
       );
-    if (this.interrupted)
+    if (this.interrupted && record.paused === undefined)
       items.push(
         h('p', {
           className: 'note',
@@ -311,6 +330,7 @@ export class SweepPage {
   private select(ids: ReadonlySet<string>): void {
     this.charts?.highlight(ids);
     this.panels?.highlight(ids);
+    this.steer?.setSelection(ids);
     this.compare?.setRuns(ids);
   }
 

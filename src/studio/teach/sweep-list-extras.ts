@@ -61,8 +61,8 @@ export class SweepListExtras {
     return h('td', { className: 'select' }, box);
   }
 
-  /** The sweep's name (or id) as its link, its id beneath a name, and a Rename button. */
-  nameCell(sweep: SweepRecord, href: string): HTMLTableCellElement {
+  /** The sweep's name (or id) as its link, its id beneath a name, a Rename button, then `after` (its note). */
+  nameCell(sweep: SweepRecord, href: string, after: HTMLElement | null = null): HTMLTableCellElement {
     const cell = h('td', { className: 'sweep-name' });
     const show = (): void => {
       replaceChildren(
@@ -75,6 +75,7 @@ export class SweepListExtras {
           text: sweep.name === undefined ? 'Name it' : 'Rename',
           on: { click: () => edit() },
         }),
+        after,
       );
     };
     const edit = (): void => {
