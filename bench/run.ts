@@ -5,7 +5,7 @@
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
 //   npm run bench -- --only=overhead,scaling,orchestration,studio,savings
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
-//            --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
+//            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     'cnn-backend': { type: 'string', default: 'cpu' },
     'scaling-backend': { type: 'string', default: 'wasm' },
     'scaling-levels': { type: 'string', default: '1,2,4' },
+    'savings-models': { type: 'string', default: 'mlp,cnn' },
   },
 });
 
@@ -124,7 +125,15 @@ async function main(): Promise<void> {
     scaling: section(runScaling, renderScaling, scalingChecks),
     orchestration: section(runOrchestration, renderOrchestration, orchestrationChecks),
     studio: section(runStudioAtScale, renderStudio, studioChecks),
-    savings: section((c) => runSavings(c, { cnnBackend }), renderSavings, savingsChecks),
+    savings: section(
+      (c) =>
+        runSavings(c, {
+          cnnBackend,
+          models: args['savings-models'].split(',').filter((m): m is 'mlp' | 'cnn' => m === 'mlp' || m === 'cnn'),
+        }),
+      renderSavings,
+      savingsChecks,
+    ),
   };
 
   try {

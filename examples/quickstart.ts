@@ -19,7 +19,7 @@ async function train(params: ParamSet, run: Run): Promise<void> {
   const layers = params['num_hidden_layers'] as number;
   const ceiling = 1 - Math.abs(Math.log10(lr) + 2) / 4 - Math.abs(layers - 2) * 0.05;
   for (let epoch = 1; epoch <= 10 && !run.isCanceled; epoch++) {
-    run.log('accuracy', ceiling * (1 - Math.exp(-epoch / 2)));
+    await run.log('accuracy', ceiling * (1 - Math.exp(-epoch / 2)));
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }

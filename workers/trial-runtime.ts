@@ -12,6 +12,7 @@ import type { BackendName } from '../src/backend/names.js';
 import type { AdapterSummary, CalibrationResult, CandidateMeasurement } from '../src/backend/report.js';
 import {
   PROTOCOL_VERSION,
+  readBatchReply,
   type CalibrationBudget,
   type CheckpointSink,
   type EventSink,
@@ -27,6 +28,7 @@ import {
 } from '../src/pool/protocol.js';
 import { createRunContext } from '../src/run-logger/run-context.js';
 import { RunCanceledError } from '../src/run-logger/run.js';
+import { CONTINUE, type Verdict } from '../src/run-logger/verdicts.js';
 import { toErrorRecord } from '../src/error-record.js';
 import type { ErrorRecord } from '../src/error-record.js';
 import {
@@ -132,6 +134,20 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
         params: request.params,
         signal: controller.signal,
         emit: (name, value) => batcher.push({ kind: 'metric', name, value, time: Date.now() }),
+        verdicts:
+          request.verdicts === undefined || request.verdicts === null
+            ? null
+            : {
+                plan: request.verdicts,
+                // The report goes out now; the pool's reply to its batch is the verdict.
+                ask: async (): Promise<Verdict> => {
+                  const { stop } = readBatchReply(await batcher.flush());
+                  if (stop === null) return CONTINUE;
+                  // The cancel message may still be on its way: the verdict is enough.
+                  if (!controller.signal.aborted) controller.abort(stop);
+                  return { kind: 'stop', reason: stop };
+                },
+              },
         resumeFrom: request.resumeFrom,
         serializeModel: serializeModelInScope,
         checkpoint:

@@ -176,3 +176,22 @@ export interface StudioSeed {
   readonly points: number;
   readonly seedMs: number;
 }
+
+/** The verdict round trip: fast trials under a policy that judges every interval and stops none. */
+export interface VerdictPlan {
+  readonly runs: number;
+  readonly intervals: number;
+  readonly concurrency: number;
+  /** Busy work per interval, in the worker. */
+  readonly workMs: number;
+}
+
+export interface VerdictOutcome {
+  readonly plan: VerdictPlan;
+  /** How long each `await run.log` of the primary metric took, measured in the worker. */
+  readonly waitsMs: readonly number[];
+  /** The same without a policy (nothing waits: the cost of the await itself). */
+  readonly noPolicyWaitsMs: readonly number[];
+  readonly wallMs: number;
+  readonly noPolicyWallMs: number;
+}

@@ -88,6 +88,11 @@ export function policyCases(epochs: number): PolicyCase[] {
       spec: { kind: 'asha', options: { reductionFactor: 3, minInterval: 1, maxInterval: epochs } },
     },
     {
+      id: 'hyperband',
+      label: `Hyperband(η=3, r_min=1, R=${epochs})`,
+      spec: { kind: 'hyperband', options: { reductionFactor: 3, minInterval: 1, maxInterval: epochs } },
+    },
+    {
       id: 'asha-s1',
       label: `ASHA(η=3, r_min=1, s=1, R=${epochs})`,
       spec: {

@@ -5,6 +5,7 @@ import { Experiment } from '../../src/experiment/experiment.js';
 import { HyperDriveConfig } from '../../src/experiment/config.js';
 import { Workspace } from '../../src/experiment/workspace.js';
 import { PrimaryMetricGoal } from '../../src/metric/goal.js';
+import { BanditPolicy } from '../../src/policy/bandit.js';
 import { policyFromRecord } from '../../src/policy/from-record.js';
 import { WorkerPool } from '../../src/pool/worker-pool.js';
 import { GridParameterSampling } from '../../src/sampling/grid.js';
@@ -33,6 +34,8 @@ import type {
   SweepPlan,
   TrivialOutcome,
   TrivialPlan,
+  VerdictOutcome,
+  VerdictPlan,
 } from '../lib/types.js';
 import { PRIMARY_METRIC, searchSpace } from '../lib/workloads.js';
 import type { PlainReply, PlainRequest } from './plain-protocol.js';
@@ -186,6 +189,9 @@ function fixedConfig(params: FixedMlp): HyperDriveConfig {
     maxTotalRuns: 1,
     maxConcurrentRuns: 1,
     trial: { kind: 'builtin', name: 'digits-mlp' },
+    // Judges every epoch and never stops: each epoch's `await run.log` waits for its verdict, so the
+    // overhead measured includes exact decisions (semantics §5).
+    policy: new BanditPolicy({ slackAmount: 1e9, evaluationInterval: 1, delayEvaluation: 0 }),
   });
 }
 
@@ -544,7 +550,68 @@ async function resetStorage(): Promise<void> {
   for (const name of [OVERHEAD_DB, SWEEP_DB, TRIVIAL_DB, IDB_DB, STUDIO_WORKSPACE]) await deleteDatabase(name);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Exact decisions: the verdict round trip, worker -> orchestrator decision -> worker.
+
+const VERDICT_MODULE = `
+// Busy work for work_ms, then one report of the primary metric, timed from the worker: the time
+// \`await run.log\` takes is the round trip to the orchestrator's verdict at an evaluation point.
+export default async function train(params, run) {
+  for (let i = 1; i <= params.intervals; i++) {
+    const end = performance.now() + params.work_ms;
+    while (performance.now() < end) {}
+    const t0 = performance.now();
+    await run.log('accuracy', (params.quality * i) / params.intervals);
+    await run.log('verdict_ms', performance.now() - t0);
+  }
+}
+`;
+
+async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
+  const url = URL.createObjectURL(new Blob([VERDICT_MODULE], { type: 'text/javascript' }));
+  const pool = await WorkerPool.create({ size: plan.concurrency, backend: 'cpu' });
+  const measure = async (judged: boolean): Promise<{ wallMs: number; waits: number[] }> => {
+    const workspace = new Workspace({ name: 'bench-verdicts', store: new MemoryStore(), runner: pool });
+    const config = new HyperDriveConfig({
+      hyperparameterSampling: new RandomParameterSampling(
+        { quality: uniform(0.5, 1), intervals: choice(plan.intervals), work_ms: choice(plan.workMs) },
+        { seed: 1 },
+      ),
+      primaryMetricName: 'accuracy',
+      primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+      maxTotalRuns: plan.runs,
+      maxConcurrentRuns: plan.concurrency,
+      trial: { kind: 'module', url },
+      // Every interval is an evaluation point, and the slack keeps every run: all are timed.
+      ...(judged ? { policy: new BanditPolicy({ slackAmount: 1e9, evaluationInterval: 1, delayEvaluation: 0 }) } : {}),
+    });
+    const t0 = performance.now();
+    const handle = new Experiment(workspace, judged ? 'verdicts' : 'no-policy').submit(config);
+    await handle.waitForCompletion();
+    const wallMs = performance.now() - t0;
+    const waits = Object.values(handle.getMetrics()).flatMap((m) => asList(m['verdict_ms']));
+    return { wallMs, waits };
+  };
+  try {
+    // Warm the workers (module load) before either side is timed.
+    await measure(false);
+    const none = await measure(false);
+    const judged = await measure(true);
+    return {
+      plan,
+      waitsMs: judged.waits,
+      noPolicyWaitsMs: none.waits,
+      wallMs: judged.wallMs,
+      noPolicyWallMs: none.wallMs,
+    };
+  } finally {
+    await pool.dispose();
+    URL.revokeObjectURL(url);
+  }
+}
+
 const overdriveBench = {
+  verdictRoundTrip,
   info,
   probe,
   overheadOpen,

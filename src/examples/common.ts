@@ -223,8 +223,9 @@ export interface EpochOptions {
 
 /**
  * Trains epoch by epoch and logs `loss`, `accuracy`, `val_loss`, `val_accuracy` after each, the
- * primary metric of most sweeps last so a policy judges a complete epoch. `run.log` throws once
- * the run is cancelled, which is what ends the loop then. Where the runner keeps checkpoints,
+ * primary metric of most sweeps last so a policy judges a complete epoch. Each `run.log` is
+ * awaited: at an evaluation point it waits for the verdict and rejects with `RunCanceledError`
+ * on a stop, which is what ends the loop then, before another epoch trains. Where the runner keeps checkpoints,
  * the model and `{ epoch }` are checkpointed after the final epoch and, between, at most once
  * per `checkpointIntervalMs`, so a run stopped part-way can be resumed (semantics §8).
  */
@@ -258,10 +259,12 @@ export async function trainEpochs(
       }
       return Number.NaN;
     };
-    run.log('loss', last('loss'));
-    run.log('accuracy', last('acc', 'accuracy'));
-    run.log('val_loss', last('val_loss'));
-    run.log('val_accuracy', last('val_acc', 'val_accuracy'));
+    // Awaited: at a report the policy judges, the verdict comes back before the next epoch
+    // trains, and a stop rejects with RunCanceledError (semantics §5 exact decisions).
+    await run.log('loss', last('loss'));
+    await run.log('accuracy', last('acc', 'accuracy'));
+    await run.log('val_loss', last('val_loss'));
+    await run.log('val_accuracy', last('val_acc', 'val_accuracy'));
     const trained = epoch + 1;
     if (run.canCheckpoint && (trained === options.epochs || performance.now() - lastCheckpoint >= interval)) {
       await run.checkpoint(model, { epoch: trained } satisfies EpochState);

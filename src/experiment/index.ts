@@ -19,7 +19,7 @@ export {
   type BestRunOptions,
   type SortedChildrenOptions,
 } from './run-queries.js';
-export { terminationText } from './termination-text.js';
+export { policyShortName, runStatusText, terminationText } from './termination-text.js';
 export { configFromRecord } from './config-from-record.js';
 export { priorRunOf, priorSweepOf, historyAtCheckpoint, type PriorRun, type PriorSweep } from './prior.js';
 export { loadConfigPriors, loadPriorRuns, loadPriorSweep } from './prior-loader.js';

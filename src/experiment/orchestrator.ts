@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { RunHistory } from '../policy/policy.js';
 import type { RandomSource } from '../random/random-source.js';
+import type { VerdictPlan } from '../run-logger/verdicts.js';
 import type { ParamSet } from '../space/expression.js';
 import type {
   CheckpointRecord,
@@ -438,6 +439,7 @@ export class Orchestrator {
           trial: this.config.trial,
           checkpoint: (data) => this.writer.putCheckpoint(run, run.attempt, data, this.deps.clock.now()),
           resumeFrom: run.resumeFrom,
+          verdicts: this.verdictPlan(run),
         },
         (events) => this.onEvents(run, events),
       );
@@ -446,6 +448,13 @@ export class Orchestrator {
       return;
     }
     void run.execution.outcome.then((outcome) => this.onOutcome(run, outcome));
+  }
+
+  /** Where this run's trial waits for the policy's verdict (semantics §5 exact decisions). */
+  private verdictPlan(run: RunState): VerdictPlan | null {
+    const points = this.config.policy.evaluationPoints(run);
+    if (points === null) return null;
+    return { metric: this.config.primaryMetricName, intervalsBefore: run.values.length, points };
   }
 
   private onEvents(run: RunState, events: readonly TrialEvent[]): void {
@@ -485,7 +494,10 @@ export class Orchestrator {
       });
       if (decision.kind === 'skip') continue;
       decisions.push({ sweepId: this.sweep.id, runId: run.runId, time: event.time, decision });
-      if (decision.kind === 'cancel') this.requestRunCancel(run, { kind: 'policy', decision });
+      if (decision.kind === 'cancel') {
+        run.markDecided(decision.interval);
+        this.requestRunCancel(run, { kind: 'policy', decision });
+      }
     }
     this.writer.putRun(run.toRecord());
     this.writer.appendMetrics(points);

@@ -39,10 +39,17 @@ export class RunState implements RunHistory {
   cancelRequest: TerminationRecord | null = null;
   /** A person's note on the run (written from the Studio); null when none. */
   note: string | null = null;
-  /** Primary-metric values in order: `values[N-1]` is interval N. */
+  /**
+   * Primary-metric values in order, `values[N-1]` being interval N, up to a policy's decision:
+   * what the run logged after it is never judged or compared (see `afterDecision`).
+   */
   readonly values: number[] = [];
   /** Every metric the run logged, in order. */
   readonly metrics = new Map<string, number[]>();
+  /** Set once a policy stopped the run: the interval it was stopped at. */
+  private decidedAt: number | null = null;
+  /** What the run logged after that decision (semantics §5): kept, never its best. */
+  private after: { intervals: number; bestMetric: number | null; firstSteps: Record<string, number> } | null = null;
 
   constructor(
     readonly runId: string,
@@ -64,13 +71,37 @@ export class RunState implements RunHistory {
       this.metrics.set(name, list);
     }
     list.push(value);
+    const step = list.length - 1;
+    if (this.decidedAt !== null) {
+      this.after ??= { intervals: 0, bestMetric: null, firstSteps: {} };
+      this.after.firstSteps[name] ??= step;
+    }
     if (name === primaryName) {
-      this.values.push(value);
-      if (Number.isFinite(value) && (this.bestMetric === null || isBetter(goal, value, this.bestMetric))) {
+      const finite = Number.isFinite(value);
+      if (this.after === null) this.values.push(value);
+      if (this.after !== null) {
+        this.after.intervals += 1;
+        if (finite && (this.after.bestMetric === null || isBetter(goal, value, this.after.bestMetric))) {
+          this.after.bestMetric = value;
+        }
+      } else if (finite && (this.bestMetric === null || isBetter(goal, value, this.bestMetric))) {
         this.bestMetric = value;
       }
     }
-    return list.length - 1;
+    return step;
+  }
+
+  /** Primary-metric intervals logged, those after a decision included. */
+  get intervals(): number {
+    return this.values.length + (this.after?.intervals ?? 0);
+  }
+
+  /**
+   * A policy stopped the run at `interval`: from now on what it logs is after the decision, so
+   * its best stays the best up to the decision (a stop never contradicts the run's own record).
+   */
+  markDecided(interval: number): void {
+    this.decidedAt ??= interval;
   }
 
   /**
@@ -82,7 +113,7 @@ export class RunState implements RunHistory {
     this.checkpoint = {
       sequence: (this.checkpoint?.sequence ?? 0) + 1,
       time,
-      intervals: this.values.length,
+      intervals: this.intervals,
       metricCounts: Object.fromEntries([...this.metrics].map(([name, values]) => [name, values.length])),
       bytes,
       model: MODEL_JSON in data.artifacts && MODEL_WEIGHTS in data.artifacts,
@@ -137,7 +168,7 @@ export class RunState implements RunHistory {
       createdAt: this.createdAt,
       startedAt: this.startedAt,
       endedAt: this.endedAt,
-      intervals: this.values.length,
+      intervals: this.intervals,
       bestMetric: this.bestMetric,
       termination: this.termination,
       error: this.error,
@@ -147,6 +178,9 @@ export class RunState implements RunHistory {
       // Only when known, so records of in-process runs stay as they were.
       ...(this.worker === null ? {} : { worker: this.worker }),
       ...(this.note === null ? {} : { note: this.note }),
+      ...(this.after === null || this.decidedAt === null
+        ? {}
+        : { afterDecision: { interval: this.decidedAt, ...this.after, firstSteps: { ...this.after.firstSteps } } }),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { otherRuns } from './history.js';
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EvaluationPoints, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
 import {
   describeRungs,
@@ -102,6 +102,10 @@ export class AshaPolicy implements EarlyTerminationPolicy {
   /** The rung intervals, at most `limit` of them (all, when maxInterval bounds them). */
   rungs(limit = 64): number[] {
     return rungIntervals(this.schedule, this.earlyStoppingRate, limit);
+  }
+
+  evaluationPoints(): EvaluationPoints {
+    return { kind: 'listed', intervals: rungIntervals(this.schedule, this.earlyStoppingRate) };
   }
 
   decide(input: PolicyInput): PolicyDecision {

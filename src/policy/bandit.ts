@@ -2,7 +2,7 @@ import { ConfigError } from '../errors.js';
 import { isBetter } from '../metric/goal.js';
 import type { PrimaryMetricGoal } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns } from './history.js';
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EvaluationPoints, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -80,6 +80,10 @@ export class BanditPolicy implements EarlyTerminationPolicy {
     this.slackAmount = slackAmount ?? null;
     this.evaluationInterval = schedule.evaluationInterval;
     this.delayEvaluation = schedule.delayEvaluation;
+  }
+
+  evaluationPoints(): EvaluationPoints {
+    return { kind: 'periodic', every: this.evaluationInterval, from: this.delayEvaluation };
   }
 
   decide(input: PolicyInput): PolicyDecision {

@@ -1,7 +1,14 @@
 import { ConfigError } from '../errors.js';
 import { fnv1a32 } from '../math/fnv1a.js';
 import { otherRuns } from './history.js';
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord, RunHistory } from './policy.js';
+import type {
+  EvaluationPoints,
+  EarlyTerminationPolicy,
+  PolicyDecision,
+  PolicyInput,
+  PolicyRecord,
+  RunHistory,
+} from './policy.js';
 import { assertValidInput, readInteger, readOptionsObject } from './schedule.js';
 import {
   describeRungs,
@@ -130,6 +137,10 @@ export class HyperbandPolicy implements EarlyTerminationPolicy {
   /** The rung intervals of bracket `bracket` (empty for a bracket that runs everything to the end). */
   rungs(bracket: number): number[] {
     return rungIntervals(this.schedule, bracket);
+  }
+
+  evaluationPoints(run: Pick<RunHistory, 'runId' | 'index'>): EvaluationPoints {
+    return { kind: 'listed', intervals: this.rungs(this.bracketOf(run)) };
   }
 
   decide(input: PolicyInput): PolicyDecision {

@@ -1,5 +1,6 @@
 export type {
   EarlyTerminationPolicy,
+  EvaluationPoints,
   PolicyDecision,
   PolicyEvidence,
   PolicyKinds,

@@ -1,6 +1,6 @@
 import { isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns, plural, runningAverage } from './history.js';
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EvaluationPoints, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -60,6 +60,10 @@ export class MedianStoppingPolicy implements EarlyTerminationPolicy {
     const schedule = readSchedule(OWNER, record);
     this.evaluationInterval = schedule.evaluationInterval;
     this.delayEvaluation = schedule.delayEvaluation;
+  }
+
+  evaluationPoints(): EvaluationPoints {
+    return { kind: 'periodic', every: this.evaluationInterval, from: this.delayEvaluation };
   }
 
   decide(input: PolicyInput): PolicyDecision {

@@ -1,4 +1,4 @@
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EarlyTerminationPolicy, EvaluationPoints, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import { assertValidInput, readOptionsObject } from './schedule.js';
 
 declare module './policy.js' {
@@ -20,6 +20,10 @@ export class NoTerminationPolicy implements EarlyTerminationPolicy {
 
   constructor(options: NoTerminationPolicyOptions = {}) {
     readOptionsObject('NoTerminationPolicy', options, []);
+  }
+
+  evaluationPoints(): EvaluationPoints {
+    return null;
   }
 
   decide(input: PolicyInput): PolicyDecision {

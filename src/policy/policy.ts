@@ -67,6 +67,17 @@ export type PolicyDecision =
       readonly explanation: string;
     };
 
+/**
+ * The intervals at which a policy judges one run, as data a worker can hold: every `every`
+ * intervals from `from` on (HyperDrive's evaluation schedule), or a listed set (ASHA and
+ * Hyperband rungs). A trial waits for the verdict only at these reports (semantics §5 exact
+ * decisions); `null` means the policy never judges the run, so nothing waits.
+ */
+export type EvaluationPoints =
+  | { readonly kind: 'periodic'; readonly every: number; readonly from: number }
+  | { readonly kind: 'listed'; readonly intervals: readonly number[] }
+  | null;
+
 export interface PolicyRecord {
   readonly kind: PolicyKind;
   readonly options: Readonly<Record<string, number | boolean>>;
@@ -78,5 +89,7 @@ export interface EarlyTerminationPolicy {
   readonly evaluationInterval: number;
   readonly delayEvaluation: number;
   decide(input: PolicyInput): PolicyDecision;
+  /** Where `decide` can judge this run (anything else is a `skip` with why `not-scheduled`). */
+  evaluationPoints(run: Pick<RunHistory, 'runId' | 'index'>): EvaluationPoints;
   toRecord(): PolicyRecord;
 }

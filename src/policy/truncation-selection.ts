@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { compareBestFirst, isBetter } from '../metric/goal.js';
 import { bestUpTo, formatNumber, otherRuns, plural } from './history.js';
-import type { EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
+import type { EvaluationPoints, EarlyTerminationPolicy, PolicyDecision, PolicyInput, PolicyRecord } from './policy.js';
 import {
   assertValidInput,
   isScheduled,
@@ -73,6 +73,10 @@ export class TruncationSelectionPolicy implements EarlyTerminationPolicy {
     this.excludeFinishedJobs = readBoolean(OWNER, record, 'excludeFinishedJobs') ?? false;
     this.evaluationInterval = schedule.evaluationInterval;
     this.delayEvaluation = schedule.delayEvaluation;
+  }
+
+  evaluationPoints(): EvaluationPoints {
+    return { kind: 'periodic', every: this.evaluationInterval, from: this.delayEvaluation };
   }
 
   decide(input: PolicyInput): PolicyDecision {

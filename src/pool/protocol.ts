@@ -1,6 +1,7 @@
 import { BACKEND_CHAIN, isBackendName, type BackendName, type BackendRequest } from '../backend/names.js';
 import type { AdapterSummary, CalibrationResult } from '../backend/report.js';
 import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint } from '../run-logger/checkpoint.js';
+import type { VerdictPlan } from '../run-logger/verdicts.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import type { ErrorRecord } from '../error-record.js';
 import {
@@ -67,6 +68,8 @@ export interface WireTrialRequest {
   readonly resumeFrom: ResumePoint | null;
   /** Whether whoever started the trial stores checkpoints (else `run.canCheckpoint` is false). */
   readonly checkpoints: boolean;
+  /** Where the trial waits for the policy's verdict (each batch's reply carries it); null: never. */
+  readonly verdicts?: VerdictPlan | null;
 }
 
 /** Stores one checkpoint; resolves once it is durable. Called by the worker, answered by the pool. */
@@ -84,8 +87,26 @@ export type WorkerEvent =
   | { readonly kind: 'metric'; readonly name: string; readonly value: number; readonly time: number }
   | { readonly kind: 'warning'; readonly message: string; readonly time: number };
 
-/** Receives event batches in the worker's order; its promise settles once the pool took them. */
-export type EventSink = (batch: readonly WorkerEvent[]) => Promise<void> | void;
+/**
+ * The pool's answer to a batch, once it delivered it: whether the run has been asked to stop
+ * (the policy's verdict on the batch's last report included), and why.
+ */
+export interface BatchReply {
+  readonly stop: string | null;
+}
+
+/**
+ * Receives event batches in the worker's order; returns (a promise of) a `BatchReply` once the
+ * pool took them. Typed unknown: the worker reads the reply with `readBatchReply`.
+ */
+export type EventSink = (batch: readonly WorkerEvent[]) => unknown;
+
+/** Reads a batch reply; anything else (an older pool's `undefined`) reads as "go on". */
+export function readBatchReply(value: unknown): BatchReply {
+  if (typeof value !== 'object' || value === null) return { stop: null };
+  const stop = (value as Record<string, unknown>)['stop'];
+  return { stop: typeof stop === 'string' ? stop : null };
+}
 
 export interface MemorySnapshot {
   readonly backend: BackendName | null;

@@ -5,7 +5,14 @@ import type { BackendChoice } from './backend-choice.js';
 import type { Note } from './diagnostics.js';
 import type { Execution } from './execution.js';
 import type { PoolSettings } from './options.js';
-import { ProtocolError, parseCheckpoint, parseEventBatch, parseTrialResult, type TrialResult } from './protocol.js';
+import {
+  type BatchReply,
+  ProtocolError,
+  parseCheckpoint,
+  parseEventBatch,
+  parseTrialResult,
+  type TrialResult,
+} from './protocol.js';
 import { retirementAfter } from './recycling.js';
 import { wireTrial } from './requests.js';
 import { WorkerGoneError, type Slot } from './slot.js';
@@ -50,6 +57,7 @@ export class TrialDriver {
             backend,
             resumeFrom: request.resumeFrom ?? null,
             checkpoints: request.checkpoint !== undefined,
+            verdicts: request.verdicts ?? null,
           },
           sink,
           saver,
@@ -116,15 +124,19 @@ export class TrialDriver {
     }, grace);
   }
 
-  private onBatch(slot: Slot, execution: Execution, batch: unknown): void {
-    if (execution.settled || slot.state === 'retired') return;
+  /**
+   * Delivers a batch to the orchestrator, which decides on it synchronously, and answers with
+   * whether the run is now to stop: the verdict a trial waiting at an evaluation point needs.
+   */
+  private onBatch(slot: Slot, execution: Execution, batch: unknown): BatchReply {
+    if (execution.settled || slot.state === 'retired') return { stop: execution.cancelReason ?? 'the run has ended' };
     execution.lastSign = Date.now();
     let events: ReturnType<typeof parseEventBatch>;
     try {
       events = parseEventBatch(batch);
     } catch (error) {
       this.deps.slots.protocolError(slot, error);
-      return;
+      return { stop: 'the worker broke the protocol' };
     }
     const out: TrialEvent[] = [];
     for (const event of events) {
@@ -140,6 +152,7 @@ export class TrialDriver {
       }
     }
     execution.deliver(out);
+    return { stop: execution.cancelReason };
   }
 
   /** A checkpoint from the worker: checked, then stored by whoever started the trial. */

@@ -1,9 +1,10 @@
-import { terminationText } from '../experiment/termination-text.js';
+import { runStatusText, terminationText } from '../experiment/termination-text.js';
 import { compareBestFirst } from '../metric/goal.js';
 import type { ParamSet } from '../space/expression.js';
 import type {
   ErrorRecord,
   RunRecord,
+  AfterDecision,
   RunStatus,
   SweepEndReason,
   SweepRecord,
@@ -15,12 +16,16 @@ export interface RunReport {
   readonly id: string;
   readonly index: number;
   readonly status: RunStatus;
+  /** The status in words: "Stopped early (Bandit, interval 5)" for a policy stop (`status` stays Canceled). */
+  readonly statusText: string;
   readonly hyperparameters: ParamSet;
   readonly bestPrimaryMetric: number | null;
   readonly intervals: number;
   /** Why the run was stopped, in words and numbers; null when it was not. */
   readonly terminationReason: string | null;
   readonly termination: TerminationRecord | null;
+  /** What the run logged after a policy stopped it: kept, never its best (null when nothing). */
+  readonly afterDecision: AfterDecision | null;
   readonly error: ErrorRecord | null;
   readonly backend: string | null;
   readonly attempt: number;
@@ -80,11 +85,13 @@ export function buildSweepReport(sweep: SweepRecord, runs: readonly RunRecord[])
         id: run.id,
         index: run.index,
         status: run.status,
+        statusText: runStatusText(run),
         hyperparameters: run.params,
         bestPrimaryMetric: run.bestMetric,
         intervals: run.intervals,
         terminationReason: run.termination === null ? null : terminationText(run.termination),
         termination: run.termination,
+        afterDecision: run.afterDecision ?? null,
         error: run.error,
         backend: run.backend,
         attempt: run.attempt,

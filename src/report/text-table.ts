@@ -31,7 +31,7 @@ export function renderSweepReport(report: SweepReport): string {
   ];
   const rows = report.runs.map((run, i) => [
     String(run.index),
-    run.status,
+    run.statusText,
     ...paramNames.map((name) => cellText(flat[i]?.[name])),
     formatNumber(run.bestPrimaryMetric),
     String(run.intervals),

@@ -1,6 +1,13 @@
 export type { Run, TrainFunction } from './run.js';
 export { RunCanceledError } from './run.js';
-export { createRunContext, type RunContextOptions } from './run-context.js';
+export { createRunContext, type RunContextOptions, type VerdictChannel } from './run-context.js';
+export {
+  CONTINUE,
+  isEvaluationPoint,
+  type Verdict,
+  type VerdictPlan,
+  type VerdictPoints,
+} from './verdicts.js';
 export {
   CHECKPOINT_LIMITS,
   MODEL_JSON,

@@ -9,6 +9,20 @@ import {
   type SavableModel,
 } from './checkpoint.js';
 import { RunCanceledError, type Run } from './run.js';
+import { isEvaluationPoint, type Verdict, type VerdictPlan } from './verdicts.js';
+
+/** Where the run waits for verdicts, and how it asks for one. */
+export interface VerdictChannel {
+  readonly plan: VerdictPlan;
+  /**
+   * Delivers everything emitted so far and resolves with the verdict on the latest report. A
+   * failed delivery resolves as `continue`: whoever runs the trial reports that failure itself.
+   */
+  readonly ask: () => Promise<Verdict>;
+}
+
+// One settled promise for every report that waits for nothing: no allocation per call.
+const RESOLVED: Promise<void> = Promise.resolve();
 
 export interface RunContextOptions {
   readonly id: string;
@@ -24,6 +38,8 @@ export interface RunContextOptions {
    * passes one that also disposes the tensors TF.js leaks while saving an optimizer.
    */
   readonly serializeModel?: ((model: SavableModel) => Promise<{ artifacts: Record<string, ArrayBuffer> }>) | undefined;
+  /** Absent or null: no policy judges this run, and `run.log` never waits. */
+  readonly verdicts?: VerdictChannel | null | undefined;
 }
 
 /**
@@ -40,6 +56,23 @@ export function createRunContext(options: RunContextOptions): Run {
   const throwIfCanceled = (): void => {
     if (signal.aborted) throw new RunCanceledError(reasonText(signal.reason));
   };
+  const verdicts = options.verdicts ?? null;
+  let reports = 0;
+  /**
+   * After `metric` was emitted: the promise `run.log` returns. At an evaluation point it settles
+   * with the verdict; it is marked handled, so a loop that does not await it gets no unhandled
+   * rejection (it learns of the stop at its next `run.log`, which throws, as before).
+   */
+  const judged = (metric: string): Promise<void> => {
+    if (verdicts === null || metric !== verdicts.plan.metric) return RESOLVED;
+    reports += 1;
+    if (!isEvaluationPoint(verdicts.plan.points, verdicts.plan.intervalsBefore + reports)) return RESOLVED;
+    const settled = verdicts.ask().then((verdict) => {
+      if (verdict.kind === 'stop') throw new RunCanceledError(verdict.reason);
+    });
+    settled.catch(() => {});
+    return settled;
+  };
   const checkName = (method: string, name: unknown): string => {
     if (typeof name !== 'string' || name.trim() === '') {
       throw new TypeError(`run.${method}: name must be a non-empty string (got ${describeValue(name)})`);
@@ -54,15 +87,16 @@ export function createRunContext(options: RunContextOptions): Run {
     get isCanceled(): boolean {
       return signal.aborted;
     },
-    log(name: string, value: number): void {
+    log(name: string, value: number): Promise<void> {
       const metric = checkName('log', name);
       if (typeof value !== 'number') {
         throw new TypeError(`run.log(${JSON.stringify(metric)}): value must be a number (got ${describeValue(value)})`);
       }
       throwIfCanceled();
       emit(metric, value);
+      return judged(metric);
     },
-    logList(name: string, values: readonly number[]): void {
+    logList(name: string, values: readonly number[]): Promise<void> {
       const metric = checkName('logList', name);
       if (!Array.isArray(values)) {
         throw new TypeError(
@@ -78,7 +112,16 @@ export function createRunContext(options: RunContextOptions): Run {
         }
       });
       throwIfCanceled();
-      for (const v of values) emit(metric, v);
+      // Values after an evaluation point go out only once the verdict let the run go on.
+      const from = (start: number): Promise<void> => {
+        for (let i = start; i < values.length; i++) {
+          emit(metric, values[i] as number);
+          const wait = judged(metric);
+          if (wait !== RESOLVED) return i + 1 < values.length ? wait.then(() => from(i + 1)) : wait;
+        }
+        return RESOLVED;
+      };
+      return from(0);
     },
     resumeFrom: options.resumeFrom ?? null,
     canCheckpoint: store !== undefined,

@@ -13,10 +13,19 @@ export interface Run {
    * NaN and ±Infinity are recorded but never become the best value. Throws a `TypeError` for a
    * non-number (failing this run only) and a `RunCanceledError` once the run was cancelled, so
    * that a training loop stops at its next report.
+   *
+   * The promise it returns is the policy's verdict (semantics §5 exact decisions): at a report
+   * the policy judges it settles once the decision is made, and rejects with `RunCanceledError`
+   * when the run is stopped there; elsewhere (other metrics, unjudged intervals, no policy) it is
+   * already resolved. `await run.log(...)` therefore never trains past a stop; a loop that does
+   * not await goes on until the cancellation reaches it, as it always did.
    */
-  log(name: string, value: number): void;
-  /** Logs several values of one metric at once, as if `log` were called for each in order. */
-  logList(name: string, values: readonly number[]): void;
+  log(name: string, value: number): Promise<void>;
+  /**
+   * Logs several values of one metric, as if `log` were called for each in order (and awaited:
+   * values after a judged report are sent only once the run may go on).
+   */
+  logList(name: string, values: readonly number[]): Promise<void>;
   /** Aborted when the run is cancelled (by a policy, a limit or the user). */
   readonly signal: AbortSignal;
   readonly isCanceled: boolean;

@@ -416,6 +416,22 @@ export const checkpointSummary = schema.object('a checkpoint summary', {
 });
 export type CheckpointSummary = Infer<typeof checkpointSummary>;
 
+/**
+ * What a run logged after a policy stopped it (semantics §5 exact decisions): kept, but never its
+ * best. A point of metric m is after the decision when its step >= `firstSteps[m]`.
+ */
+export const afterDecision = schema.object('what arrived after the decision', {
+  /** The interval the policy stopped the run at. */
+  interval: schema.count,
+  /** Primary-metric intervals logged after it. */
+  intervals: schema.count,
+  /** The best finite primary value among them (what the run would have claimed), or null. */
+  bestMetric: schema.nullable(schema.finite('must be a finite number or null (the best finite value)')),
+  /** Per metric, the step of its first value after the decision. */
+  firstSteps: schema.mapOf('first step after the decision per metric', schema.count),
+});
+export type AfterDecision = Infer<typeof afterDecision>;
+
 export const runRecord = schema.object(
   'a run',
   {
@@ -435,7 +451,10 @@ export const runRecord = schema.object(
     endedAt: schema.nullable(schema.time),
     /** How many times the primary metric was logged (semantics §4 intervals). */
     intervals: schema.count,
-    /** Best finite primary-metric value so far, per the goal. */
+    /**
+     * Best finite primary-metric value so far, per the goal; for a run a policy stopped, the best
+     * up to the decision (later values are in `afterDecision`).
+     */
     bestMetric: schema.nullable(schema.finite('must be a finite number or null (the best finite value)')),
     // A document holds only the exportable terminations; the store also keeps 'sweep-paused'.
     termination: schema.nullable(schema.widen<TerminationRecord>(exportableTermination)),
@@ -452,6 +471,8 @@ export const runRecord = schema.object(
     worker: schema.nullable(schema.count),
     /** A person's note on the run; absent when none was written. */
     note: noteText,
+    /** Absent in older records and on runs that logged nothing after a policy stopped them. */
+    afterDecision: schema.nullable(afterDecision),
   },
 );
 export type RunRecord = Infer<typeof runRecord>;

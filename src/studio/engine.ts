@@ -242,7 +242,7 @@ export { default as spiralSweepFile } from '../../examples/spiral.json';
 
 // What the views compute with.
 export { bestRun } from '../experiment/run-queries.js';
-export { terminationText } from '../experiment/termination-text.js';
+export { runStatusText, terminationText } from '../experiment/termination-text.js';
 export { compareBestFirst, type PrimaryMetricGoal } from '../metric/goal.js';
 export { createSearchSpace } from '../space/create-search-space.js';
 export type { Primitive } from '../space/expression.js';

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { createRunContext } from '../run-logger/run-context.js';
 import { RunCanceledError, type TrainFunction } from '../run-logger/run.js';
+import { CONTINUE, type Verdict } from '../run-logger/verdicts.js';
 import { toErrorRecord } from '../error-record.js';
 import type { TrialExecution, TrialListener, TrialOutcome, TrialRequest, TrialRunner } from './runner.js';
 
@@ -60,6 +61,17 @@ export class InProcessRunner implements TrialRunner {
       },
       checkpoint: request.checkpoint,
       resumeFrom: request.resumeFrom,
+      // The listener decided while `emit` delivered the report: the verdict is already known.
+      verdicts:
+        request.verdicts === undefined || request.verdicts === null
+          ? null
+          : {
+              plan: request.verdicts,
+              ask: (): Promise<Verdict> =>
+                Promise.resolve(
+                  controller.signal.aborted ? { kind: 'stop', reason: reasonText(controller.signal.reason) } : CONTINUE,
+                ),
+            },
     });
 
     const execute = async (): Promise<void> => {
@@ -101,6 +113,12 @@ export class InProcessRunner implements TrialRunner {
   }
 
   async dispose(): Promise<void> {}
+}
+
+function reasonText(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  if (typeof reason === 'string') return reason;
+  return 'canceled';
 }
 
 async function resolveTrain(

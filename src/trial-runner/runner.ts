@@ -1,5 +1,6 @@
 import type { CheckpointData, ResumePoint } from '../run-logger/checkpoint.js';
 import type { TrainFunction } from '../run-logger/run.js';
+import type { VerdictPlan } from '../run-logger/verdicts.js';
 import type { ParamSet } from '../space/expression.js';
 import type { ErrorRecord } from '../error-record.js';
 
@@ -25,6 +26,11 @@ export interface TrialRequest {
   readonly checkpoint?: (data: CheckpointData) => Promise<void>;
   /** The checkpoint the trial continues from, given to it as `run.resumeFrom`. */
   readonly resumeFrom?: ResumePoint | null;
+  /**
+   * The reports at which the policy judges this trial (semantics §5 exact decisions): there
+   * `run.log` waits for the verdict. Absent or null: nothing waits (no policy).
+   */
+  readonly verdicts?: VerdictPlan | null;
 }
 
 /** Messages from a running trial to the orchestrator. */
@@ -51,7 +57,11 @@ export interface TrialExecution {
   cancel(reason: string): void;
 }
 
-/** Receives a trial's events, possibly batched; called in order. */
+/**
+ * Receives a trial's events, possibly batched; called in order. It decides synchronously: a
+ * cancel it asks for (`TrialExecution.cancel`) is made before it returns, which is how a runner
+ * answers a trial waiting for its verdict without another message.
+ */
 export type TrialListener = (events: readonly TrialEvent[]) => void;
 
 /** Runs trials. The orchestrator never starts more than `capacity` at once. */

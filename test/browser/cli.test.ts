@@ -86,6 +86,11 @@ test('the README example, examples/digits-mlp.json, builds the app and prints th
       expect(run.terminationReason).toMatch(/^stopped at interval \d+: .*\(Bandit, slack factor 0\.15\)$/);
       expect(run.intervals).toBeGreaterThanOrEqual(3);
       expect(run.intervals).toBeLessThan(8);
+      // Exact decisions: the built-in example awaits each report, so nothing follows the stop.
+      const decided = (run.termination as { decision: { interval: number } }).decision.interval;
+      expect(run.intervals).toBe(decided);
+      expect(run.afterDecision).toBeNull();
+      expect(run.statusText).toBe(`Stopped early (Bandit, interval ${decided})`);
     }
   }
   const count = (s: string): number => report.runs.filter((r) => r.status === s).length;

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/pool/protocol.js';
 import { EventBatcher, type BatcherTimers } from '../../workers/event-batcher.js';
 
-function manualTimers(): BatcherTimers & { fire(): void; pending(): number } {
+function manualTimers(): BatcherTimers & { fire(): void; pending(): number; advance(ms: number): void } {
   const queue = new Map<number, () => void>();
   let next = 1;
+  let now = 0;
   return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
     setTimeout: (callback) => {
       queue.set(next, callback);
       return next++;
@@ -85,5 +90,30 @@ describe('EventBatcher', () => {
     await batcher.close();
     expect(calls).toBe(2);
     expect((batcher.deliveryError as Error).message).toBe('pool gone');
+  });
+
+  it('posts from push itself once flushMs has passed, so a loop that never yields still streams', () => {
+    const timers = manualTimers();
+    const batches: number[] = [];
+    const batcher = new EventBatcher((batch) => void batches.push(batch.length), 75, timers);
+    // A synchronous loop: no timer can fire, only the clock moves between pushes.
+    for (let i = 0; i < 10; i++) {
+      batcher.push(metric(i));
+      timers.advance(20);
+    }
+    // Posted at the 5th push (80 ms after the start) and the 9th (160 ms), without yielding.
+    expect(batches).toEqual([5, 4]);
+  });
+
+  it('flush resolves with the reply to the batch that holds the latest event, even one already posted', async () => {
+    const timers = manualTimers();
+    let n = 0;
+    const batcher = new EventBatcher(() => ({ stop: null, batch: ++n }), 75, timers);
+    batcher.push(metric(1));
+    expect(await batcher.flush()).toEqual({ stop: null, batch: 1 });
+    timers.advance(100);
+    batcher.push(metric(2)); // posted by push: the buffer is empty again
+    expect(await batcher.flush()).toEqual({ stop: null, batch: 2 });
+    expect(n).toBe(2);
   });
 });

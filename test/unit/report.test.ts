@@ -64,7 +64,10 @@ describe('sweep report', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^run\s+status\s+q\s+opt\s+best val_accuracy\s+intervals\s+backend\s+reason$/);
     expect(lines[2]).toMatch(/^0\s+Completed\s+0\.9\s+adam\s+0\.9\s+4$/);
-    expect(lines[3]).toMatch(/^1\s+Canceled\s+0\.3\s+adam\s+0\.15\s+2\s+stopped at interval 2/);
+    // A policy stop reads "Stopped early (…)" in the table; the report's status stays Canceled (above).
+    expect(lines[3]).toMatch(
+      /^1\s+Stopped early \(Bandit, interval 2\)\s+0\.3\s+adam\s+0\.15\s+2\s+stopped at interval 2/,
+    );
     expect(lines[4]).toMatch(/^2\s+Failed\s+0\.8\s+adam\s+—\s+0\s+Error: out of memory$/);
     expect(text).toContain('sweep HD_r0: Completed (space-exhausted)');
     expect(text).toContain('best: run HD_r0_0 with val_accuracy 0.9: q=0.9 opt=adam');

@@ -1,3 +1,4 @@
+import { runStatusText } from '../engine.js';
 import { formatValue, h, replaceChildren } from '../dom.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 
@@ -40,7 +41,7 @@ export class ComparePanel {
     const body: HTMLTableRowElement[] = [
       line(
         'status',
-        rows.map((r) => r.run.status),
+        rows.map((r) => runStatusText(r.run)),
         false,
       ),
       line(

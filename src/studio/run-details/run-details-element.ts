@@ -147,10 +147,11 @@ function renderStatus(status: HTMLElement, model: SweepModel): void {
   const record = model.record;
   const rows = model.rows();
   const running = rows.filter((r) => r.run.status === 'Running').length;
+  const stopped = rows.filter((r) => r.run.termination?.kind === 'policy').length;
   replaceChildren(
     status,
     h('span', { className: `badge status-${record.status.toLowerCase()}`, text: record.status }),
-    ` ${rows.length} of ${record.config.maxTotalRuns} runs, ${running} running.`,
+    ` ${rows.length} of ${record.config.maxTotalRuns} runs, ${running} running, ${stopped} stopped early.`,
     record.endReason === null ? '' : ` Ended: ${endReasonText(record.endReason)}.`,
   );
 }

@@ -1,4 +1,4 @@
-import { compareBestFirst, type PrimaryMetricGoal, type Primitive, type RunStatus } from '../engine.js';
+import { compareBestFirst, runStatusText, type PrimaryMetricGoal, type Primitive, type RunStatus } from '../engine.js';
 import { formatDuration, formatValue, h, replaceChildren } from '../dom.js';
 import type { RunRow } from '../view-model/sweep-model.js';
 
@@ -125,7 +125,8 @@ export class RunTable {
       { key: { kind: 'index' }, label: 'Run', className: 'num', cell: (r) => String(r.run.index + 1) },
       // The id the API, the exports and the CLI name a run by; the number is only its position.
       { key: { kind: 'id' }, label: 'Run id', className: 'run-id', cell: (r) => r.run.id },
-      { key: { kind: 'status' }, label: 'Status', className: 'status', cell: (r) => r.run.status },
+      // "Stopped early (Bandit, interval 5)" for a policy stop, "Canceled" for a user's or a limit's.
+      { key: { kind: 'status' }, label: 'Status', className: 'status', cell: (r) => runStatusText(r.run) },
       ...this.paramNames.map(
         (name): Column => ({
           key: { kind: 'param', name },

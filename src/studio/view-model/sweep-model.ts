@@ -9,6 +9,7 @@ import {
   type SweepRecord,
   type Store,
 } from '../engine.js';
+import { formatValue } from '../dom.js';
 import type { ChartData, ChartRun } from './chart-data.js';
 import { paramColumns, spaceHints, type ColumnHint } from './param-columns.js';
 
@@ -285,7 +286,15 @@ export class SweepModel {
 }
 
 function reasonOf(run: RunRecord): string | null {
-  if (run.termination !== null) return terminationText(run.termination);
+  if (run.termination !== null) return terminationText(run.termination) + afterDecisionNote(run);
   if (run.error !== null) return run.error.message;
   return null;
+}
+
+/** Reports that arrived after a policy's decision are kept and shown, but never counted as the run's best. */
+function afterDecisionNote(run: RunRecord): string {
+  const after = run.afterDecision;
+  if (after === undefined || after === null || after.intervals === 0) return '';
+  const best = after.bestMetric === null ? '' : `, best ${formatValue(after.bestMetric)}`;
+  return ` · ${after.intervals} interval${after.intervals === 1 ? '' : 's'} logged after the decision (not counted${best})`;
 }

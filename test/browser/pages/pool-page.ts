@@ -1,7 +1,9 @@
 import {
+  AshaPolicy,
   BanditPolicy,
   Experiment,
   GridParameterSampling,
+  HyperbandPolicy,
   HyperDriveConfig,
   MedianStoppingPolicy,
   PrimaryMetricGoal,
@@ -114,6 +116,8 @@ const poolHarness = {
   BanditPolicy,
   MedianStoppingPolicy,
   TruncationSelectionPolicy,
+  AshaPolicy,
+  HyperbandPolicy,
   PrimaryMetricGoal,
   choice,
   uniform,
