@@ -30,6 +30,7 @@ export class Experiment {
         runner: this.workspace.runner,
         clock: this.workspace.clock,
         random: this.workspace.random,
+        samplerHost: this.workspace.samplerHost,
       },
     );
     orchestrator.start();
@@ -67,6 +68,7 @@ export class Experiment {
         runner: this.workspace.runner,
         clock: this.workspace.clock,
         random: this.workspace.random,
+        samplerHost: this.workspace.samplerHost,
       },
       { record, runs, metrics },
     );

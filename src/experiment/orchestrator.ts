@@ -27,6 +27,7 @@ import {
   unreadableCheckpoint,
 } from './restore.js';
 import { RunState } from './run-state.js';
+import type { SamplerHost } from '../sampling/sampler.js';
 import { Scheduler } from './scheduler.js';
 import { SweepWriter, type WriteFailure } from './sweep-writer.js';
 import { terminationText } from './termination-text.js';
@@ -40,6 +41,8 @@ export interface OrchestratorDeps {
   readonly runner: TrialRunner;
   readonly clock: Clock;
   readonly random: RandomSource;
+  /** Where the sampler runs (the browser: a sampler worker); in this thread when absent. */
+  readonly samplerHost?: SamplerHost | undefined;
 }
 
 export interface SweepIdentity {
@@ -89,6 +92,7 @@ export class Orchestrator {
         for (const run of this.runs) this.requestRunCancel(run, termination);
       },
       state?.progress,
+      deps.samplerHost,
     );
     this.writer = new SweepWriter(deps.store, this.events, (failure) => this.onWriteFailure(failure));
     this.timeouts = new TrialTimeouts(deps.clock, config.trialTimeoutSeconds, (run, seconds) =>
