@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
+// These tests run the real sampler many times; on a loaded 2-core machine that takes longer than
+// vitest's 5 s default, which says nothing about the code.
+const SLOW = 120_000;
 import { SeededRandom } from '../../src/random/index.js';
 import {
   BayesianSampler,
@@ -35,31 +39,35 @@ function randomSpd(n: number, random: SeededRandom, ridge: number): Float64Array
 }
 
 describe('incremental Cholesky (property)', () => {
-  it('growing a factor row by row equals factorising the whole matrix, for 60 random SPD matrices', () => {
-    const random = new SeededRandom('cholesky-property');
-    for (let trial = 0; trial < 60; trial += 1) {
-      const n = 1 + Math.floor(random.next() * 40);
-      // Near-singular matrices too: a tiny ridge makes the later pivots small.
-      const ridge = trial % 3 === 0 ? 1e-6 : 0.5 + random.next() * n;
-      const a = randomSpd(n, random, ridge);
-      const full = Float64Array.from(a);
-      expect(choleskyInPlace(full, n)).toBe(true);
+  it(
+    'growing a factor row by row equals factorising the whole matrix, for 60 random SPD matrices',
+    () => {
+      const random = new SeededRandom('cholesky-property');
+      for (let trial = 0; trial < 60; trial += 1) {
+        const n = 1 + Math.floor(random.next() * 40);
+        // Near-singular matrices too: a tiny ridge makes the later pivots small.
+        const ridge = trial % 3 === 0 ? 1e-6 : 0.5 + random.next() * n;
+        const a = randomSpd(n, random, ridge);
+        const full = Float64Array.from(a);
+        expect(choleskyInPlace(full, n)).toBe(true);
 
-      const start = Math.floor(random.next() * n);
-      const grown = new Float64Array(n * n);
-      for (let i = 0; i < start; i += 1) for (let j = 0; j <= i; j += 1) grown[i * n + j] = a[i * n + j] as number;
-      expect(choleskyInPlace(grown, start, n)).toBe(true);
-      for (let m = start; m < n; m += 1) {
-        const column = Float64Array.from({ length: m }, (_, i) => a[i * n + m] as number);
-        expect(choleskyAppendInPlace(grown, m, n, column, a[m * n + m] as number)).toBe(true);
+        const start = Math.floor(random.next() * n);
+        const grown = new Float64Array(n * n);
+        for (let i = 0; i < start; i += 1) for (let j = 0; j <= i; j += 1) grown[i * n + j] = a[i * n + j] as number;
+        expect(choleskyInPlace(grown, start, n)).toBe(true);
+        for (let m = start; m < n; m += 1) {
+          const column = Float64Array.from({ length: m }, (_, i) => a[i * n + m] as number);
+          expect(choleskyAppendInPlace(grown, m, n, column, a[m * n + m] as number)).toBe(true);
+        }
+        let scale = 0;
+        for (const v of full) scale = Math.max(scale, Math.abs(v));
+        for (let k = 0; k < n * n; k += 1) {
+          expect(Math.abs((grown[k] as number) - (full[k] as number))).toBeLessThanOrEqual(1e-9 * scale);
+        }
       }
-      let scale = 0;
-      for (const v of full) scale = Math.max(scale, Math.abs(v));
-      for (let k = 0; k < n * n; k += 1) {
-        expect(Math.abs((grown[k] as number) - (full[k] as number))).toBeLessThanOrEqual(1e-9 * scale);
-      }
-    }
-  });
+    },
+    SLOW,
+  );
 
   it('refuses a row that makes the matrix singular and leaves the factor as it was', () => {
     const random = new SeededRandom('cholesky-singular');
@@ -118,41 +126,45 @@ describe('subset-of-data model', () => {
     }
   });
 
-  it('beyond it keeps the best half and a spread of the rest, and predicts like the exact GP where the search looks', () => {
-    const n = 600;
-    const data = smoothData(n, 'large');
-    const subset = modelSubset(data, MAX_MODEL_POINTS);
-    expect(subset.data.count).toBe(MAX_MODEL_POINTS);
-    expect(subset.rows).toEqual([...subset.rows].sort((x, y) => x - y));
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (x, y) => (data.targets[x] as number) - (data.targets[y] as number),
-    );
-    for (const best of order.slice(0, MAX_MODEL_POINTS / 2)) expect(subset.rows).toContain(best);
-    // The spread reaches the worst ranks, so the model still knows how bad the bad region is.
-    const rank = new Map(order.map((row, r) => [row, r]));
-    const worstKept = Math.max(...subset.rows.map((row) => rank.get(row) as number));
-    expect(worstKept).toBeGreaterThanOrEqual(n - Math.ceil((n - MAX_MODEL_POINTS / 2) / (MAX_MODEL_POINTS / 2)) - 1);
+  it(
+    'beyond it keeps the best half and a spread of the rest, and predicts like the exact GP where the search looks',
+    () => {
+      const n = 600;
+      const data = smoothData(n, 'large');
+      const subset = modelSubset(data, MAX_MODEL_POINTS);
+      expect(subset.data.count).toBe(MAX_MODEL_POINTS);
+      expect(subset.rows).toEqual([...subset.rows].sort((x, y) => x - y));
+      const order = Array.from({ length: n }, (_, i) => i).sort(
+        (x, y) => (data.targets[x] as number) - (data.targets[y] as number),
+      );
+      for (const best of order.slice(0, MAX_MODEL_POINTS / 2)) expect(subset.rows).toContain(best);
+      // The spread reaches the worst ranks, so the model still knows how bad the bad region is.
+      const rank = new Map(order.map((row, r) => [row, r]));
+      const worstKept = Math.max(...subset.rows.map((row) => rank.get(row) as number));
+      expect(worstKept).toBeGreaterThanOrEqual(n - Math.ceil((n - MAX_MODEL_POINTS / 2) / (MAX_MODEL_POINTS / 2)) - 1);
 
-    const exact = GaussianProcess.create(data, THETA)!;
-    const scaled = GaussianProcess.create(subset.data, THETA)!;
-    const a: Posterior = { mean: 0, variance: 0 };
-    const b: Posterior = { mean: 0, variance: 0 };
-    const random = new SeededRandom('near-best');
-    let worst = 0;
-    // Around the 20 best observations, where expected improvement is decided.
-    for (const row of order.slice(0, 20)) {
-      for (let k = 0; k < 5; k += 1) {
-        const x = Float64Array.from({ length: 3 }, (_, c) =>
-          Math.min(1, Math.max(0, (data.features[row * 3 + c] as number) + 0.03 * (random.next() - 0.5))),
-        );
-        exact.predict(x, 0, a);
-        scaled.predict(x, 0, b);
-        worst = Math.max(worst, Math.abs(a.mean - b.mean));
+      const exact = GaussianProcess.create(data, THETA)!;
+      const scaled = GaussianProcess.create(subset.data, THETA)!;
+      const a: Posterior = { mean: 0, variance: 0 };
+      const b: Posterior = { mean: 0, variance: 0 };
+      const random = new SeededRandom('near-best');
+      let worst = 0;
+      // Around the 20 best observations, where expected improvement is decided.
+      for (const row of order.slice(0, 20)) {
+        for (let k = 0; k < 5; k += 1) {
+          const x = Float64Array.from({ length: 3 }, (_, c) =>
+            Math.min(1, Math.max(0, (data.features[row * 3 + c] as number) + 0.03 * (random.next() - 0.5))),
+          );
+          exact.predict(x, 0, a);
+          scaled.predict(x, 0, b);
+          worst = Math.max(worst, Math.abs(a.mean - b.mean));
+        }
       }
-    }
-    // Standardised units: the targets span about 3.5 of them.
-    expect(worst).toBeLessThan(0.05);
-  });
+      // Standardised units: the targets span about 3.5 of them.
+      expect(worst).toBeLessThan(0.05);
+    },
+    SLOW,
+  );
 });
 
 describe('the scaled sampler', () => {
@@ -160,52 +172,60 @@ describe('the scaled sampler', () => {
   const space = createSearchSpace(definition);
   const f = (p: ParamSet): number => (num(p, 'x') - 0.3) ** 2 + Math.sin(5 * num(p, 'y')) + num(p, 'z');
 
-  it('suggests exactly what the exact GP suggests while the sweep is within MAX_MODEL_POINTS', () => {
-    const scaled = new BayesianSampler({ space, seed: 's', initialPoints: 4 });
-    const exact = new BayesianSampler({
-      space,
-      seed: 's',
-      initialPoints: 4,
-      scaling: { modelPoints: Number.POSITIVE_INFINITY, refitEveryCallUntil: Number.POSITIVE_INFINITY },
-    });
-    const observations: TrialObservation[] = [];
-    for (let i = 0; i < 30; i += 1) {
-      const a = scaled.suggest(observations, 'MINIMIZE').params;
-      const b = exact.suggest(observations, 'MINIMIZE').params;
-      expect(a).toEqual(b);
-      observations.push({ params: a, best: f(a), state: 'completed' });
-    }
-  });
-
-  it('gives 8 concurrent trials 8 distinct configurations, none a repeat of a finished one, past the subset size', () => {
-    const sampler = new BayesianSampler({ space, seed: 'batch', initialPoints: 4 });
-    const random = new SeededRandom('history');
-    const observations: TrialObservation[] = Array.from({ length: MAX_MODEL_POINTS + 40 }, () => {
-      const params = { x: random.next(), y: random.next(), z: random.next() };
-      return { params, best: f(params), state: 'completed' as const };
-    });
-    const keys = new Set(observations.map((o) => paramsKey(o.params)));
-    const batch: ParamSet[] = [];
-    for (let i = 0; i < 8; i += 1) {
-      const params = sampler.suggest(observations, 'MINIMIZE').params;
-      expect(keys.has(paramsKey(params))).toBe(false);
-      keys.add(paramsKey(params));
-      batch.push(params);
-      observations.push({ params, best: undefined, state: 'running' });
-    }
-    expect(new Set(batch.map(paramsKey)).size).toBe(8);
-    // Pending-aware (kriging believer): the batch spreads out instead of piling on one optimum.
-    let closest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < batch.length; i += 1) {
-      for (let j = 0; j < i; j += 1) {
-        const a = batch[i] as ParamSet;
-        const b = batch[j] as ParamSet;
-        closest = Math.min(
-          closest,
-          Math.hypot(num(a, 'x') - num(b, 'x'), num(a, 'y') - num(b, 'y'), num(a, 'z') - num(b, 'z')),
-        );
+  it(
+    'suggests exactly what the exact GP suggests while the sweep is within MAX_MODEL_POINTS',
+    () => {
+      const scaled = new BayesianSampler({ space, seed: 's', initialPoints: 4 });
+      const exact = new BayesianSampler({
+        space,
+        seed: 's',
+        initialPoints: 4,
+        scaling: { modelPoints: Number.POSITIVE_INFINITY, refitEveryCallUntil: Number.POSITIVE_INFINITY },
+      });
+      const observations: TrialObservation[] = [];
+      for (let i = 0; i < 30; i += 1) {
+        const a = scaled.suggest(observations, 'MINIMIZE').params;
+        const b = exact.suggest(observations, 'MINIMIZE').params;
+        expect(a).toEqual(b);
+        observations.push({ params: a, best: f(a), state: 'completed' });
       }
-    }
-    expect(closest).toBeGreaterThan(1e-3);
-  });
+    },
+    SLOW,
+  );
+
+  it(
+    'gives 8 concurrent trials 8 distinct configurations, none a repeat of a finished one, past the subset size',
+    () => {
+      const sampler = new BayesianSampler({ space, seed: 'batch', initialPoints: 4 });
+      const random = new SeededRandom('history');
+      const observations: TrialObservation[] = Array.from({ length: MAX_MODEL_POINTS + 40 }, () => {
+        const params = { x: random.next(), y: random.next(), z: random.next() };
+        return { params, best: f(params), state: 'completed' as const };
+      });
+      const keys = new Set(observations.map((o) => paramsKey(o.params)));
+      const batch: ParamSet[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        const params = sampler.suggest(observations, 'MINIMIZE').params;
+        expect(keys.has(paramsKey(params))).toBe(false);
+        keys.add(paramsKey(params));
+        batch.push(params);
+        observations.push({ params, best: undefined, state: 'running' });
+      }
+      expect(new Set(batch.map(paramsKey)).size).toBe(8);
+      // Pending-aware (kriging believer): the batch spreads out instead of piling on one optimum.
+      let closest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < batch.length; i += 1) {
+        for (let j = 0; j < i; j += 1) {
+          const a = batch[i] as ParamSet;
+          const b = batch[j] as ParamSet;
+          closest = Math.min(
+            closest,
+            Math.hypot(num(a, 'x') - num(b, 'x'), num(a, 'y') - num(b, 'y'), num(a, 'z') - num(b, 'z')),
+          );
+        }
+      }
+      expect(closest).toBeGreaterThan(1e-3);
+    },
+    SLOW,
+  );
 });

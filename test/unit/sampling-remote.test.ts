@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
+// These tests run the real sampler many times; on a loaded 2-core machine that takes longer than
+// vitest's 5 s default, which says nothing about the code.
+const SLOW = 120_000;
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../src/errors.js';
 import { Workspace } from '../../src/experiment/workspace.js';
@@ -163,30 +167,38 @@ async function drive(sampler: Sampler, n: number, running: number): Promise<Para
 }
 
 describe('sampler worker connection', () => {
-  it('gives the seeded sequence of the in-process sampler, pending trials included', async () => {
-    const { connection, close } = servedOverChannel();
-    try {
-      const sampling = new BayesianParameterSampling(SPACE, { seed: 11 });
-      const remote = await drive(connection.host(sampling, new SeededRandom(1)), 16, 3);
-      const local = await drive(sampling.createSampler(new SeededRandom(99)), 16, 3);
-      expect(remote).toEqual(local);
-      expect(connection.answered).toBe(16);
-    } finally {
-      close();
-    }
-  });
+  it(
+    'gives the seeded sequence of the in-process sampler, pending trials included',
+    async () => {
+      const { connection, close } = servedOverChannel();
+      try {
+        const sampling = new BayesianParameterSampling(SPACE, { seed: 11 });
+        const remote = await drive(connection.host(sampling, new SeededRandom(1)), 16, 3);
+        const local = await drive(sampling.createSampler(new SeededRandom(99)), 16, 3);
+        expect(remote).toEqual(local);
+        expect(connection.answered).toBe(16);
+      } finally {
+        close();
+      }
+    },
+    SLOW,
+  );
 
-  it('without a seed, draws the seed from the injected source exactly as createSampler does', async () => {
-    const { connection, close } = servedOverChannel();
-    try {
-      const sampling = new BayesianParameterSampling(SPACE);
-      const remote = await drive(connection.host(sampling, new SeededRandom('same')), 12, 0);
-      const local = await drive(sampling.createSampler(new SeededRandom('same')), 12, 0);
-      expect(remote).toEqual(local);
-    } finally {
-      close();
-    }
-  });
+  it(
+    'without a seed, draws the seed from the injected source exactly as createSampler does',
+    async () => {
+      const { connection, close } = servedOverChannel();
+      try {
+        const sampling = new BayesianParameterSampling(SPACE);
+        const remote = await drive(connection.host(sampling, new SeededRandom('same')), 12, 0);
+        const local = await drive(sampling.createSampler(new SeededRandom('same')), 12, 0);
+        expect(remote).toEqual(local);
+      } finally {
+        close();
+      }
+    },
+    SLOW,
+  );
 
   it('keeps random and grid sampling in process', async () => {
     const { connection, service, close } = servedOverChannel();
