@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
@@ -20,8 +20,9 @@ import { orchestrationChecks, renderOrchestration, runOrchestration } from './se
 import { renderSavings, runSavings, savingsChecks } from './sections/savings.js';
 import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js';
 import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
+import { renderSamplerMainThread, runSamplerMainThread, samplerMainThreadChecks } from './sections/sampler.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings'] as const;
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
       renderSavings,
       savingsChecks,
     ),
+    sampler: section(runSamplerMainThread, renderSamplerMainThread, samplerMainThreadChecks),
   };
 
   try {

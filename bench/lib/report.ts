@@ -25,6 +25,7 @@ const TITLES: Readonly<Record<string, string>> = {
   orchestration: '3. Orchestration cost',
   studio: '4. Studio at scale',
   savings: '5. Early-termination savings on real training',
+  sampler: "6. The Bayesian sampler and the page's main thread",
 };
 
 export function renderReport(results: BenchResults, checks: readonly Check[]): string {

@@ -12,6 +12,9 @@ import { GridParameterSampling } from '../../src/sampling/grid.js';
 import { RandomParameterSampling } from '../../src/sampling/random.js';
 import { choice, loguniform, uniform } from '../../src/space/constructors.js';
 import { InProcessRunner } from '../../src/trial-runner/in-process-runner.js';
+import { startSamplerWorker } from '../../src/browser/sampler-worker.js';
+import { BayesianParameterSampling } from '../../src/sampling/bayesian.js';
+import type { SamplerHost } from '../../src/sampling/sampler.js';
 import { terminationText } from '../../src/experiment/termination-text.js';
 import { IndexedDbStore } from '../../src/store/indexeddb-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -540,6 +543,120 @@ async function studioSeed(plan: StudioSeedPlan): Promise<StudioSeed> {
   }
 }
 
+const SAMPLER_DB = 'overdrive-bench-sampler';
+
+export interface SamplerPlan {
+  readonly runs: number;
+  readonly concurrency: number;
+  /** Where suggestions are computed: the sampler worker (the browser runtime) or this thread. */
+  readonly mode: 'worker' | 'main-thread';
+}
+
+export interface SamplerOutcome {
+  readonly mode: 'worker' | 'main-thread';
+  readonly runs: number;
+  readonly status: string;
+  readonly wallMs: number;
+  /** Main-thread time of each `next()` call up to its promise (all of it in process; copying out, with a worker). */
+  readonly syncMs: readonly number[];
+  /** Long tasks (> 50 ms) overlapping a sampler call's main-thread part, and all long tasks. */
+  readonly attributableLongTasks: readonly number[];
+  readonly allLongTasks: readonly number[];
+  readonly answeredByWorker: number;
+}
+
+/**
+ * A long Bayesian sweep on this page: the engine with the real IndexedDB store and a fast
+ * in-process trial (Hartmann-6, one report), so that the sampler is the only heavy work. A
+ * PerformanceObserver collects the page's long tasks; one is attributed to sampling when it
+ * overlaps the main-thread part of a `next()` call.
+ */
+async function samplerSweep(plan: SamplerPlan): Promise<SamplerOutcome> {
+  await deleteDatabase(SAMPLER_DB);
+  const store = await IndexedDbStore.open({ name: SAMPLER_DB });
+  const worker = plan.mode === 'worker' ? startSamplerWorker() : null;
+  const spans: [number, number][] = [];
+  const inner: SamplerHost = worker?.connection.host ?? ((sampling, random) => sampling.createSampler(random));
+  const samplerHost: SamplerHost = (sampling, random) => {
+    const sampler = inner(sampling, random);
+    return {
+      next: (context) => {
+        const t0 = performance.now();
+        const result = sampler.next(context);
+        spans.push([t0, performance.now()]);
+        return result;
+      },
+    };
+  };
+  const longTasks: { start: number; end: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      longTasks.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  const workspace = new Workspace({ name: SAMPLER_DB, store, runner: new InProcessRunner(), samplerHost });
+  const names = ['x0', 'x1', 'x2', 'x3', 'x4', 'x5'];
+  const A = [
+    [10, 3, 17, 3.5, 1.7, 8],
+    [0.05, 10, 17, 0.1, 8, 14],
+    [3, 3.5, 1.7, 10, 17, 8],
+    [17, 8, 0.05, 10, 0.1, 14],
+  ];
+  const P = [
+    [1312, 1696, 5569, 124, 8283, 5886],
+    [2329, 4135, 8307, 3736, 1004, 9991],
+    [2348, 1451, 3522, 2883, 3047, 6650],
+    [4047, 8828, 8732, 5743, 1091, 381],
+  ];
+  const alpha = [1, 1.2, 3, 3.2];
+  try {
+    const config = new HyperDriveConfig({
+      hyperparameterSampling: new BayesianParameterSampling(
+        Object.fromEntries(names.map((name) => [name, uniform(0, 1)])),
+        { seed: 1 },
+      ),
+      primaryMetricName: 'loss',
+      primaryMetricGoal: PrimaryMetricGoal.MINIMIZE,
+      maxTotalRuns: plan.runs,
+      maxConcurrentRuns: plan.concurrency,
+      train: (params, run) => {
+        let total = 0;
+        for (let i = 0; i < 4; i += 1) {
+          let inner = 0;
+          for (let j = 0; j < 6; j += 1) {
+            inner += (A[i]?.[j] ?? 0) * (Number(params[names[j] ?? '']) - (P[i]?.[j] ?? 0) * 1e-4) ** 2;
+          }
+          total += (alpha[i] ?? 0) * Math.exp(-inner);
+        }
+        run.log('loss', -total);
+      },
+    });
+    const t0 = performance.now();
+    const sweep = new Experiment(workspace, 'sampler-main-thread').submit(config);
+    const record = await sweep.waitForCompletion();
+    await store.flush();
+    const wallMs = performance.now() - t0;
+    // Let the observer deliver the last entries.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const overlaps = (task: { start: number; end: number }): boolean =>
+      spans.some(([a, b]) => task.start < b && a < task.end);
+    return {
+      mode: plan.mode,
+      runs: sweep.getChildren().length,
+      status: record.status,
+      wallMs,
+      syncMs: spans.map(([a, b]) => b - a),
+      attributableLongTasks: longTasks.filter(overlaps).map((t) => t.end - t.start),
+      allLongTasks: longTasks.map((t) => t.end - t.start),
+      answeredByWorker: worker?.connection.answered ?? 0,
+    };
+  } finally {
+    observer.disconnect();
+    worker?.terminate();
+    await store.close();
+  }
+}
+
 /** Where the built bench serves the live trial module of the streaming measurement. */
 function streamingTrialUrl(): string {
   return new URL('./streaming-trial.js', import.meta.url).href;
@@ -547,7 +664,8 @@ function streamingTrialUrl(): string {
 
 async function resetStorage(): Promise<void> {
   await overheadClose();
-  for (const name of [OVERHEAD_DB, SWEEP_DB, TRIVIAL_DB, IDB_DB, STUDIO_WORKSPACE]) await deleteDatabase(name);
+  for (const name of [OVERHEAD_DB, SWEEP_DB, TRIVIAL_DB, IDB_DB, STUDIO_WORKSPACE, SAMPLER_DB])
+    await deleteDatabase(name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -621,6 +739,7 @@ const overdriveBench = {
   trivial,
   idb,
   studioSeed,
+  samplerSweep,
   streamingTrialUrl,
   resetStorage,
 };

@@ -32,9 +32,12 @@ const WINDOWS = [
   [0, 20],
   [20, 50],
   [50, 100],
-  [100, 150],
-  [150, 180],
-  [180, 220],
+  [100, 200],
+  [200, 300],
+  [300, 500],
+  [500, 800],
+  [800, 1000],
+  [1000, 1050],
 ] as const;
 
 /**
@@ -46,8 +49,9 @@ export async function measureSuggestionCost(
   problem: SyntheticProblem,
   seeds: readonly number[],
   pending: number,
+  to: number,
 ): Promise<CostReport> {
-  const last = WINDOWS[WINDOWS.length - 1]![1];
+  const last = to + 50;
   const byCall: number[][] = Array.from({ length: last }, () => []);
   const cpuByCall: number[][] = Array.from({ length: last }, () => []);
   const loadBefore = loadavg()[0] ?? Number.NaN;
@@ -72,7 +76,7 @@ export async function measureSuggestionCost(
       }
     }
   }
-  const windows = WINDOWS.map(([from, to]): CostWindow => {
+  const windows = WINDOWS.filter(([, end]) => end <= last).map(([from, to]): CostWindow => {
     const times = byCall.slice(from, to).flat();
     const cpu = cpuByCall.slice(from, to).flat();
     return {

@@ -1,4 +1,5 @@
-"""Optuna's TPESampler as a peer for `npm run bench:sampler`.
+"""Optuna's samplers as peers for `npm run bench:sampler`: TPE (univariate and multivariate),
+CMA-ES and GPSampler (Optuna >= 3.6; the bench creates bench/.venv with current Optuna).
 
 The synthetic problems are evaluated here in Python (the same formulas as problems.ts; the
 benchmark checks that both sides agree on sample points before it trusts the numbers), so a
@@ -6,12 +7,16 @@ whole problem runs in one call. The digits task trains in Node, so Optuna is dri
 stdin/stdout, one JSON object per line.
 
 Modes (the first argument):
-  synthetic   stdin: {"problem": id, "seeds": [..], "budget": n}
-              stdout: {"runs": [{"seed": s, "values": [...], "seconds": t}, ...]}
+  synthetic   stdin: {"problem": id, "seeds": [..], "budget": n, "sampler": name}
+              stdout: {"runs": [{"seed": s, "values": [...], "suggest_ms": [...], "seconds": t}, ...]}
+  pool        stdin: {"problem": id, "seeds": [..], "budget": n, "workers": w, "sampler": name}
+              an asynchronous pool of w workers: each trial takes duration(seed, index) (the
+              same formula as pool.ts), a finished worker is told its value and asks again.
+              stdout: {"runs": [{"seed": s, "values": [...] (in the order trials finished)}]}
   check       stdin: {"problem": id, "points": [{...params...}, ...]}
               stdout: {"values": [...]}
   ask-tell    stdin lines: {"cmd": "init", "problem": id, "seed": s} | {"cmd": "ask"} |
-              {"cmd": "tell", "value": v}; each answered by one line: {"ok": true} or
+              {"cmd": "tell", "value": v}; init may name "sampler"; each answered by one line: {"ok": true} or
               {"params": {...}}.
 """
 
@@ -111,11 +116,44 @@ PROBLEMS = {
         },
         None,
     ),
+    "wine": (
+        lambda t: {
+            "learning_rate": t.suggest_float("learning_rate", 1e-4, 0.3, log=True),
+            "l2": t.suggest_float("l2", 1e-6, 1e-1, log=True),
+            "hidden_units": t.suggest_categorical("hidden_units", [4, 8, 16, 32, 64]),
+            "hidden_layers": t.suggest_categorical("hidden_layers", [1, 2]),
+            "batch_size": t.suggest_categorical("batch_size", [8, 16, 32, 64]),
+        },
+        None,
+    ),
 }
 
 
-def study(seed, direction="minimize"):
-    return optuna.create_study(direction=direction, sampler=optuna.samplers.TPESampler(seed=seed))
+def make_sampler(name, seed):
+    samplers = optuna.samplers
+    # Spelled out: Optuna 5 made multivariate=True (and constant_liar=True) the defaults.
+    if name == "tpe":
+        return samplers.TPESampler(seed=seed, multivariate=False, constant_liar=False)
+    if name == "tpe-multivariate":
+        return samplers.TPESampler(seed=seed, multivariate=True, constant_liar=False)
+    if name == "tpe-liar":
+        # Constant liar: running trials count as if they had the worst value seen so far.
+        return samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True)
+    if name == "cmaes":
+        return samplers.CmaEsSampler(seed=seed)
+    if name == "gp":
+        return samplers.GPSampler(seed=seed)
+    raise SystemExit("unknown sampler %r" % name)
+
+
+def study(seed, direction="minimize", sampler="tpe"):
+    return optuna.create_study(direction=direction, sampler=make_sampler(sampler, seed))
+
+
+def duration(seed, index):
+    """A trial's simulated training time, 1 to 3 units: the same formula as pool.ts."""
+    x = math.sin(seed * 7919.0 + index * 104729.0) * 43758.5453
+    return 1.0 + 2.0 * (x - math.floor(x))
 
 
 def synthetic(request):
@@ -123,14 +161,48 @@ def synthetic(request):
     runs = []
     for seed in request["seeds"]:
         started = time.perf_counter()
-        s = study(seed)
+        s = study(seed, sampler=request.get("sampler", "tpe"))
         values = []
+        suggest_ms = []
         for _ in range(request["budget"]):
+            # GP, CMA-ES and multivariate TPE sample at ask(), univariate TPE at each suggest_*:
+            # the suggestion's cost is both.
+            asked = time.perf_counter()
             trial = s.ask()
-            value = evaluate(suggest(trial))
+            params = suggest(trial)
+            suggest_ms.append((time.perf_counter() - asked) * 1000)
+            value = evaluate(params)
             s.tell(trial, value)
             values.append(value)
-        runs.append({"seed": seed, "values": values, "seconds": time.perf_counter() - started})
+        runs.append(
+            {"seed": seed, "values": values, "suggest_ms": suggest_ms, "seconds": time.perf_counter() - started}
+        )
+    return {"runs": runs}
+
+
+def pool(request):
+    suggest, evaluate = PROBLEMS[request["problem"]]
+    workers = request["workers"]
+    budget = request["budget"]
+    runs = []
+    for seed in request["seeds"]:
+        s = study(seed, sampler=request.get("sampler", "tpe-liar"))
+        running = []  # (finish time, index, trial, value)
+        started = 0
+        now = 0.0
+        values = []
+        while len(values) < budget:
+            while len(running) < workers and started < budget:
+                trial = s.ask()
+                value = evaluate(suggest(trial))
+                running.append((now + duration(seed, started), started, trial, value))
+                started += 1
+            running.sort(key=lambda item: (item[0], item[1]))
+            finish, _, trial, value = running.pop(0)
+            now = finish
+            s.tell(trial, value)
+            values.append(value)
+        runs.append({"seed": seed, "values": values})
     return {"runs": runs}
 
 
@@ -150,11 +222,13 @@ def ask_tell():
         command = message["cmd"]
         if command == "init":
             suggest, _ = PROBLEMS[message["problem"]]
-            s = study(message["seed"], message.get("direction", "minimize"))
+            s = study(message["seed"], message.get("direction", "minimize"), message.get("sampler", "tpe"))
             answer = {"ok": True}
         elif command == "ask":
+            asked = time.perf_counter()
             trial = s.ask()
-            answer = {"params": suggest(trial)}
+            params = suggest(trial)
+            answer = {"params": params, "ms": (time.perf_counter() - asked) * 1000}
         elif command == "tell":
             s.tell(trial, message["value"])
             trial = None
@@ -173,10 +247,12 @@ def main():
     request = json.load(sys.stdin)
     if mode == "synthetic":
         result = synthetic(request)
+    elif mode == "pool":
+        result = pool(request)
     elif mode == "check":
         result = check(request)
     else:
-        raise SystemExit("usage: optuna_driver.py synthetic|check|ask-tell")
+        raise SystemExit("usage: optuna_driver.py synthetic|pool|check|ask-tell")
     json.dump(result, sys.stdout)
 
 

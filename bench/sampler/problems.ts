@@ -180,3 +180,27 @@ export const SYNTHETIC_PROBLEMS: readonly SyntheticProblem[] = [
     ],
   },
 ];
+
+/**
+ * 20 parameters, for the suggestion-cost table only (no Python twin, no regret): the Levy
+ * function on [-10, 10]^20, a standard many-dimensional test (minimum 0 at x = 1).
+ */
+export const COST_ONLY_20: SyntheticProblem = {
+  id: 'levy20',
+  title: 'Levy-20',
+  definition: box(names(20), -10, 10),
+  hpjsSpace: () => hpjsBox(names(20), -10, 10),
+  evaluate: (p) => {
+    const w = names(20).map((name) => 1 + (num(p, name) - 1) / 4);
+    const first = w[0] as number;
+    const last = w[19] as number;
+    let sum = Math.sin(Math.PI * first) ** 2 + (last - 1) ** 2 * (1 + Math.sin(2 * Math.PI * last) ** 2);
+    for (let i = 0; i < 19; i += 1) {
+      const wi = w[i] as number;
+      sum += (wi - 1) ** 2 * (1 + 10 * Math.sin(Math.PI * wi + 1) ** 2);
+    }
+    return sum;
+  },
+  optimum: 0,
+  checkPoints: [],
+};

@@ -1,4 +1,5 @@
 import { configFromRecord } from '../experiment/config-from-record.js';
+import { startSamplerWorker, type SamplerWorker } from './sampler-worker.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import { Experiment } from '../experiment/experiment.js';
 import { loadConfigPriors, loadPriorRuns, loadPriorSweep } from '../experiment/prior-loader.js';
@@ -56,10 +57,18 @@ export const FUNCTION_TRIAL_RULE =
  * interrupted (its page reloaded or crashed) and can be continued.
  */
 export class BrowserWorkspace {
+  /** Started with the first sweep; Bayesian suggestions are computed there. */
+  private samplerWorker: SamplerWorker | null = null;
+
   private constructor(
     readonly name: string,
     readonly store: IndexedDbStore,
   ) {}
+
+  /** Suggestions the sampler worker has answered (0 before any Bayesian sweep). */
+  get samplerWorkerSuggestions(): number {
+    return this.samplerWorker?.connection.answered ?? 0;
+  }
 
   static async open(options: BrowserWorkspaceOptions = {}): Promise<BrowserWorkspace> {
     const name = options.name ?? 'overdrive';
@@ -223,11 +232,19 @@ export class BrowserWorkspace {
   }
 
   async close(): Promise<void> {
+    this.samplerWorker?.terminate();
+    this.samplerWorker = null;
     await this.store.close();
   }
 
   private workspaceWith(runner: TrialRunner): Workspace {
-    return new Workspace({ name: this.name, store: this.store, runner });
+    this.samplerWorker ??= startSamplerWorker();
+    return new Workspace({
+      name: this.name,
+      store: this.store,
+      runner,
+      samplerHost: this.samplerWorker.connection.host,
+    });
   }
 
   private poolFor(config: HyperDriveConfig, options: SubmitOptions): Promise<WorkerPool> {

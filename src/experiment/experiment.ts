@@ -32,6 +32,7 @@ export class Experiment {
         runner: this.workspace.runner,
         clock: this.workspace.clock,
         random: this.workspace.random,
+        samplerHost: this.workspace.samplerHost,
       },
     );
     orchestrator.start();
@@ -69,6 +70,7 @@ export class Experiment {
         runner: this.workspace.runner,
         clock: this.workspace.clock,
         random: this.workspace.random,
+        samplerHost: this.workspace.samplerHost,
       },
       { record, runs, metrics },
     );

@@ -30,6 +30,7 @@ import {
   unreadableCheckpoint,
 } from './restore.js';
 import { RunState } from './run-state.js';
+import type { SamplerHost } from '../sampling/sampler.js';
 import { Scheduler } from './scheduler.js';
 import {
   concurrencyFor,
@@ -52,6 +53,8 @@ export interface OrchestratorDeps {
   readonly runner: TrialRunner;
   readonly clock: Clock;
   readonly random: RandomSource;
+  /** Where the sampler runs (the browser: a sampler worker); in this thread when absent. */
+  readonly samplerHost?: SamplerHost | undefined;
 }
 
 export interface SweepIdentity {
@@ -107,6 +110,7 @@ export class Orchestrator {
         for (const run of this.runs) this.requestRunCancel(run, termination);
       },
       state?.progress,
+      deps.samplerHost,
     );
     this.writer = new SweepWriter(deps.store, this.events, (failure) => this.onWriteFailure(failure));
     this.timeouts = new TrialTimeouts(deps.clock, config.trialTimeoutSeconds, (run, seconds) =>

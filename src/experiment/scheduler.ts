@@ -1,5 +1,5 @@
 import type { RandomSource } from '../random/random-source.js';
-import type { Sampler, SamplerContext, TrialObservation } from '../sampling/sampler.js';
+import type { Sampler, SamplerContext, SamplerHost, TrialObservation } from '../sampling/sampler.js';
 import type { ParamSet } from '../space/expression.js';
 import type {
   ErrorRecord,
@@ -95,8 +95,12 @@ export class Scheduler {
     /** Cancels the runs still going, with what the stop says of them. */
     private readonly onStop: (termination: TerminationRecord) => void,
     progress?: LaunchProgress,
+    samplerHost?: SamplerHost,
   ) {
-    this.sampler = config.hyperparameterSampling.createSampler(random);
+    this.sampler =
+      samplerHost === undefined
+        ? config.hyperparameterSampling.createSampler(random)
+        : samplerHost(config.hyperparameterSampling, random);
     const { concurrency, warning } = concurrencyFor(config.maxConcurrentRuns, config.maxTotalRuns, runner);
     this.limit = concurrency;
     this.warnings = warning === null ? [] : [warning];

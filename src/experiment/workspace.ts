@@ -1,7 +1,9 @@
 import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/system-clock.js';
+import { ConfigError } from '../errors.js';
 import { MathRandom } from '../random/math-random.js';
 import type { RandomSource } from '../random/random-source.js';
+import type { SamplerHost } from '../sampling/sampler.js';
 import { InProcessRunner } from '../trial-runner/in-process-runner.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -19,6 +21,8 @@ export interface WorkspaceOptions {
   readonly random?: RandomSource;
   /** Makes sweep ids; defaults to `HD_` + a random UUID, like HyperDrive's parent run ids. */
   readonly createSweepId?: () => string;
+  /** Where samplers run; in the orchestrator's thread when absent (the browser runtime passes a sampler worker). */
+  readonly samplerHost?: SamplerHost | undefined;
 }
 
 /**
@@ -32,16 +36,25 @@ export class Workspace {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly createSweepId: () => string;
+  readonly samplerHost: SamplerHost | undefined;
 
   constructor(options: WorkspaceOptions = {}) {
     const raw = expectPlainObject('Workspace', options);
-    rejectUnknownKeys('Workspace', raw, ['name', 'store', 'runner', 'clock', 'random', 'createSweepId']);
+    rejectUnknownKeys('Workspace', raw, ['name', 'store', 'runner', 'clock', 'random', 'createSweepId', 'samplerHost']);
     this.name = options.name === undefined ? 'overdrive' : expectName('Workspace.name', options.name);
     this.clock = options.clock ?? new SystemClock();
     this.store = options.store ?? new MemoryStore();
     this.runner = options.runner ?? new InProcessRunner({ clock: this.clock });
     this.random = options.random ?? new MathRandom();
     this.createSweepId = options.createSweepId ?? (() => `HD_${globalThis.crypto.randomUUID()}`);
+    if (options.samplerHost !== undefined && typeof options.samplerHost !== 'function') {
+      throw new ConfigError(
+        'Workspace.samplerHost',
+        'must be a function (sampling, random) => Sampler',
+        options.samplerHost,
+      );
+    }
+    this.samplerHost = options.samplerHost;
   }
 
   /** An earlier sweep of this workspace's store, for `resumeFrom` (semantics §8 warm start). */

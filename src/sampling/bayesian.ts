@@ -54,7 +54,19 @@ export class BayesianParameterSampling implements ParameterSampling {
 
   /** With a seed the injected source is ignored, so that the seed alone decides the sequence. */
   createSampler(random: RandomSource): Sampler {
-    const seed = this.seed === undefined ? String(Math.floor(random.next() * TWO_POW_32)) : `seed:${String(this.seed)}`;
+    return this.createSeededSampler(this.samplerSeed(random));
+  }
+
+  /**
+   * The seed string a sampler created now would use: drawn from `random` when the sampling
+   * has no seed of its own. A sampler worker gets this string (and the record) and builds the
+   * very sampler `createSampler` would have, so the sequence is the same in or out of process.
+   */
+  samplerSeed(random: RandomSource): string {
+    return this.seed === undefined ? String(Math.floor(random.next() * TWO_POW_32)) : `seed:${String(this.seed)}`;
+  }
+
+  createSeededSampler(seed: string): BayesianSampler {
     return new BayesianSampler({ space: this.space, seed, initialPoints: this.initialPoints });
   }
 

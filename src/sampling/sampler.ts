@@ -62,3 +62,10 @@ export interface ParameterSampling {
   createSampler(random: RandomSource): Sampler;
   toRecord(): SamplingRecord;
 }
+
+/**
+ * Where a sweep's sampler is made and run: by default `sampling.createSampler(random)` in the
+ * orchestrator's own thread; the browser runtime supplies one that runs model-based samplers
+ * in a dedicated worker (`SamplerConnection`), so that no suggestion blocks the page.
+ */
+export type SamplerHost = (sampling: ParameterSampling, random: RandomSource) => Sampler;

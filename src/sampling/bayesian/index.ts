@@ -1,5 +1,7 @@
 export {
   BayesianSampler,
+  MAX_MODEL_POINTS,
+  modelSubset,
   roleOf,
   type BayesianSamplerSettings,
   type ObservationRole,
