@@ -12,7 +12,9 @@
  *   Charts and tooltips are placed through the CSSOM (element.style), which this does not
  *   restrict, so 'unsafe-inline' is not needed.
  * - font-src 'self' — fonts, if any, come from this site.
- * Everything else is off: no plugins, no frames, no form posts, no <base> rewriting.
+ * - frame-src 'self' — the trial sandbox (src/pool/sandbox/frame.html), a page of this site that
+ *   the `sandbox` attribute turns into an opaque origin.
+ * Everything else is off: no plugins, no other frames, no form posts, no <base> rewriting.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -23,7 +25,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "font-src 'self'",
   "object-src 'none'",
-  "frame-src 'none'",
+  "frame-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');

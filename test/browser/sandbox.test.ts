@@ -1,0 +1,173 @@
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server.js';
+
+// Issue 13, item 1: trial code runs in an opaque-origin sandbox frame. Each attack below runs
+// against the built app served by a plain static host with no security headers at all (so no
+// Content-Security-Policy header helps), with the attacker's module from test/browser/fixtures.
+
+const DIST = resolve(import.meta.dirname, '../..', process.env['OVERDRIVE_TEST_DIST'] ?? 'dist');
+const FIXTURES = resolve(import.meta.dirname, 'fixtures');
+
+let server: StaticServer;
+
+test.beforeAll(async () => {
+  server = await startStaticServer(
+    DIST,
+    {
+      '/fixtures/attacker.js': resolve(FIXTURES, 'attacker-module.js'),
+      '/fixtures/heap-filler.js': resolve(FIXTURES, 'heap-filler-module.js'),
+    },
+    0,
+    'none',
+  );
+});
+
+test.afterAll(async () => {
+  await server.close();
+});
+
+async function openHarness(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const response = await page.goto(`${server.url}/test/browser/pages/pool.html`);
+  // The premise: this host sends no policy header.
+  expect(response?.headers()['content-security-policy']).toBeUndefined();
+  await page.waitForFunction(() => window.poolHarness !== undefined);
+  return errors;
+}
+
+test('a same-origin module cannot read or rewrite IndexedDB, Cache or OPFS, hold a sweep’s Web Lock, post to the Studio’s channel or reach the page; its run goes on', async ({
+  page,
+}) => {
+  const errors = await openHarness(page);
+  const result = await page.evaluate(async (moduleUrl) => {
+    const h = window.poolHarness;
+    // The victim: another sweep's stored runs, and a Studio tab listening on its channel.
+    const db = await new Promise<IDBDatabase>((resolveOpen, reject) => {
+      const open = indexedDB.open('overdrive-victim', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('runs', { keyPath: 'id' });
+      open.onsuccess = () => resolveOpen(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise<void>((done, reject) => {
+      const tx = db.transaction('runs', 'readwrite');
+      tx.objectStore('runs').put({ id: 'run-1', best: 0.5 });
+      tx.oncomplete = () => done();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    const heard: unknown[] = [];
+    const channel = new BroadcastChannel('overdrive:victim');
+    channel.onmessage = (event) => heard.push(event.data);
+
+    const pool = await h.WorkerPool.create({ size: 1, backend: 'cpu' });
+    const summary = await h.runSweep(pool, {
+      name: 'attack',
+      sampling: new h.GridParameterSampling({ x: h.choice(0) }),
+      primaryMetricName: 'accuracy',
+      maxTotalRuns: 1,
+      maxConcurrentRuns: 1,
+      trial: { kind: 'module', url: moduleUrl },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    channel.close();
+
+    const lockFree = await navigator.locks.request(
+      'overdrive-victim-lock',
+      { ifAvailable: true },
+      (lock) => lock !== null,
+    );
+    const stored = await new Promise<unknown>((resolveRead, reject) => {
+      const open = indexedDB.open('overdrive-victim');
+      open.onsuccess = () => {
+        const read = open.result.transaction('runs').objectStore('runs').get('run-1');
+        read.onsuccess = () => {
+          resolveRead(read.result);
+          open.result.close();
+        };
+        read.onerror = () => reject(read.error);
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const frames = [...document.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox'));
+    await pool.dispose();
+    return { run: summary.runs[0], heard, lockFree, stored, frames };
+  }, `${server.url}/fixtures/attacker.js`);
+
+  // The run went on and completed: every attempt was refused, none crashed it.
+  expect(result.run?.status).toBe('Completed');
+  // One value per name is stored as a number, a series as an array.
+  const metrics = result.run?.metrics as Record<string, number | readonly number[]>;
+  expect(metrics).toMatchObject({
+    reached_indexeddb: 0,
+    reached_databases: 0,
+    reached_cache: 0,
+    reached_opfs: 0,
+    reached_lock: 0,
+    reached_parent: 0,
+    reached_page_origin_fetch: 0,
+    accuracy: [0.1, 0.2, expect.closeTo(0.3)],
+  });
+  // Posting on a channel always "works" locally: what counts is that no Studio tab hears it (below).
+  expect(metrics['reached_broadcast']).toBe(1);
+  // And from the page: the data is untouched, the lock is free, no tab heard the spoofed message.
+  expect(result.stored).toEqual({ id: 'run-1', best: 0.5 });
+  expect(result.lockFree).toBe(true);
+  expect(result.heard).toEqual([]);
+  // The worker lived in an opaque-origin frame: scripts only, no same-origin.
+  expect(result.frames).toContain('allow-scripts');
+  expect(errors).toEqual([]);
+});
+
+test('a module that fills the heap fails its run; the tab survives, the pool replaces the worker, the sweep goes on', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openHarness(page);
+  // Playwright marks the whole page "crashed" when the sandbox frame's process dies (it is a
+  // target of the page); the page itself lives on, so it is driven over its own CDP session.
+  const cdp = await page.context().newCDPSession(page);
+  let frameCrashed = false;
+  page.on('crash', () => {
+    frameCrashed = true;
+  });
+  const evaluation = await cdp.send('Runtime.evaluate', {
+    awaitPromise: true,
+    returnByValue: true,
+    expression: `(async () => {
+      const h = window.poolHarness;
+      const pool = await h.WorkerPool.create({ size: 1, backend: 'cpu' });
+      const summary = await h.runSweep(pool, {
+        name: 'heap',
+        sampling: new h.GridParameterSampling({ mode: h.choice('before', 'fill', 'after') }),
+        primaryMetricName: 'accuracy',
+        maxTotalRuns: 3,
+        maxConcurrentRuns: 1,
+        trial: { kind: 'module', url: ${JSON.stringify(`${server.url}/fixtures/heap-filler.js`)} },
+      });
+      const stats = pool.stats();
+      await pool.dispose();
+      return {
+        status: summary.record.status,
+        runs: summary.runs.map((r) => ({ mode: r.params.mode, status: r.status, error: r.error?.message ?? null })),
+        spawned: stats.spawned,
+        title: document.title,
+      };
+    })()`,
+  });
+  const result = evaluation.result.value as {
+    status: string;
+    runs: { mode: string; status: string; error: string | null }[];
+    spawned: number;
+    title: string;
+  };
+  expect(result.status).toBe('Completed');
+  const byMode = new Map(result.runs.map((r) => [r.mode, r]));
+  expect(byMode.get('fill')?.status).toBe('Failed');
+  expect(byMode.get('fill')?.error).toMatch(/stopped \(the trial sandbox's process ended/);
+  expect(byMode.get('before')?.status).toBe('Completed');
+  expect(byMode.get('after')?.status).toBe('Completed');
+  expect(result.spawned).toBeGreaterThanOrEqual(2);
+  expect(frameCrashed).toBe(true);
+});
