@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { contentSecurityPolicy, noEvalInCharts } from './scripts/vite-plugins.js';
+import { contentSecurityPolicy, noEvalInCharts, staticHostHeaders } from './scripts/vite-plugins.js';
 import { CONTENT_SECURITY_POLICY_HEADER } from './src/security/content-security-policy.js';
 
 // Browser tests load small harness pages that expose the runtime to Playwright; they are built
@@ -14,7 +14,7 @@ const harnessPages = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [contentSecurityPolicy(), noEvalInCharts()],
+  plugins: [contentSecurityPolicy(), noEvalInCharts(), staticHostHeaders()],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -17,6 +17,7 @@ test.beforeAll(async () => {
     {
       '/fixtures/attacker.js': resolve(FIXTURES, 'attacker-module.js'),
       '/fixtures/heap-filler.js': resolve(FIXTURES, 'heap-filler-module.js'),
+      '/fixtures/framer.html': resolve(FIXTURES, 'framer.html'),
     },
     0,
     'none',
@@ -29,7 +30,7 @@ test.afterAll(async () => {
 
 async function openHarness(page: Page): Promise<string[]> {
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message} ${error.stack ?? ''}`));
   const response = await page.goto(`${server.url}/test/browser/pages/pool.html`);
   // The premise: this host sends no policy header.
   expect(response?.headers()['content-security-policy']).toBeUndefined();
@@ -170,4 +171,45 @@ test('a module that fills the heap fails its run; the tab survives, the pool rep
   expect(byMode.get('after')?.status).toBe('Completed');
   expect(result.spawned).toBeGreaterThanOrEqual(2);
   expect(frameCrashed).toBe(true);
+});
+
+test('another origin cannot frame the Studio, even without the header: it refuses to start and opens no storage', async ({
+  page,
+}) => {
+  // localhost and 127.0.0.1 are two origins: the framing page is "another site".
+  const attacker = server.url.replace('127.0.0.1', 'localhost');
+  const target = `${server.url}/?workspace=framed-${Date.now()}#/`;
+  await page.goto(`${attacker}/fixtures/framer.html?target=${encodeURIComponent(target)}`);
+  const frame = page.frameLocator('#victim');
+  await expect(frame.getByTestId('framed-refusal')).toBeVisible();
+  await expect(frame.getByTestId('framed-refusal')).toContainText('does not run inside another site');
+  const studio = page.frames().find((f) => f.url().startsWith(server.url));
+  expect(studio).toBeDefined();
+  expect(
+    await studio?.evaluate(() => window.studioSession === undefined && document.getElementById('app') === null),
+  ).toBe(true);
+  // The same Studio opened directly runs normally: what stopped it above was the framing.
+  await page.goto(target);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+});
+
+test('the Studio says, calmly, when its host sent no policy header, and says nothing when it did', async ({ page }) => {
+  await page.goto(`${server.url}/?workspace=noheader-${Date.now()}#/`);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+  const notice = page.getByTestId('csp-header-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toContainText('served without security headers');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+
+  const withHeaders = await startStaticServer(DIST, {}, 0, 'csp');
+  try {
+    await page.goto(`${withHeaders.url}/?workspace=header-${Date.now()}#/`);
+    await page.waitForFunction(() => window.studioSession !== undefined);
+    await page.waitForTimeout(1_000);
+    await expect(page.getByTestId('csp-header-notice')).toHaveCount(0);
+  } finally {
+    await withHeaders.close();
+  }
 });

@@ -3,6 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetVerdict } from '../../src/pool/sandbox/asset-rule.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  CONTENT_SECURITY_POLICY_HEADER,
+  SANDBOX_FRAME_SCRIPT_HASH,
+} from '../../src/security/content-security-policy.js';
+import { netlifyHeadersFile, nginxHeadersSnippet } from '../../src/security/static-host-headers.js';
 
 const PAGE = 'http://127.0.0.1:4173/?workspace=w#/';
 
@@ -16,6 +22,9 @@ describe('the sandbox frame page', () => {
       .update(scripts[0] ?? '')
       .digest('base64');
     expect(html).toContain(`script-src 'sha256-${hash}' blob: 'wasm-unsafe-eval'`);
+    // The app's own policy (a header on a static host applies to the frame page too) allows it as well.
+    expect(SANDBOX_FRAME_SCRIPT_HASH).toBe(`'sha256-${hash}'`);
+    expect(CONTENT_SECURITY_POLICY).toContain(SANDBOX_FRAME_SCRIPT_HASH);
   });
 
   it('can reach no network and no other page', () => {
@@ -56,5 +65,21 @@ describe('what a sandboxed worker may ask the page to fetch', () => {
       if (verdict.kind === 'refused') expect(verdict.message).toContain('refused');
     }
     expect(assetVerdict('http://[::1', PAGE).kind).toBe('refused');
+  });
+});
+
+describe('the security headers the build writes for static hosts', () => {
+  it('_headers gives every path the policy header, with frame-ancestors', () => {
+    const text = netlifyHeadersFile();
+    expect(text).toContain('/*\n');
+    expect(text).toContain(`  Content-Security-Policy: ${CONTENT_SECURITY_POLICY_HEADER}\n`);
+    expect(text).toContain("frame-ancestors 'self'");
+    expect(text).toContain('  X-Content-Type-Options: nosniff\n');
+  });
+
+  it('the nginx snippet adds the same headers, always', () => {
+    const text = nginxHeadersSnippet();
+    expect(text).toContain(`add_header Content-Security-Policy "${CONTENT_SECURITY_POLICY_HEADER}" always;`);
+    expect(text).toContain('add_header X-Frame-Options "SAMEORIGIN" always;');
   });
 });
