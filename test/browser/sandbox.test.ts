@@ -41,7 +41,15 @@ async function openHarness(page: Page): Promise<string[]> {
 test('a same-origin module cannot read or rewrite IndexedDB, Cache or OPFS, hold a sweep’s Web Lock, post to the Studio’s channel or reach the page; its run goes on', async ({
   page,
 }) => {
-  const errors = await openHarness(page);
+  // Errors of the page itself (Playwright's pageerror also reports what the attacker's own code
+  // throws inside the sandbox frame, which is the attack failing, not the page).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __pageErrors: string[] }).__pageErrors = seen;
+    window.addEventListener('error', (event) => seen.push(String(event.message)));
+    window.addEventListener('unhandledrejection', (event) => seen.push(String(event.reason)));
+  });
+  await openHarness(page);
   const result = await page.evaluate(async (moduleUrl) => {
     const h = window.poolHarness;
     // The victim: another sweep's stored runs, and a Studio tab listening on its channel.
@@ -118,7 +126,7 @@ test('a same-origin module cannot read or rewrite IndexedDB, Cache or OPFS, hold
   expect(result.heard).toEqual([]);
   // The worker lived in an opaque-origin frame: scripts only, no same-origin.
   expect(result.frames).toContain('allow-scripts');
-  expect(errors).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __pageErrors: string[] }).__pageErrors)).toEqual([]);
 });
 
 test('a module that fills the heap fails its run; the tab survives, the pool replaces the worker, the sweep goes on', async ({
