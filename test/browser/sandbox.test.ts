@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.js';
+import { parseSweepFile } from '../../src/sweep-file/index.js';
+import { encodeShareLink } from '../../src/sweep-file/share-link.js';
 
 // Issue 13, item 1: trial code runs in an opaque-origin sandbox frame. Each attack below runs
 // against the built app served by a plain static host with no security headers at all (so no
@@ -18,6 +21,7 @@ test.beforeAll(async () => {
       '/fixtures/attacker.js': resolve(FIXTURES, 'attacker-module.js'),
       '/fixtures/heap-filler.js': resolve(FIXTURES, 'heap-filler-module.js'),
       '/fixtures/framer.html': resolve(FIXTURES, 'framer.html'),
+      '/fixtures/benign.js': resolve(FIXTURES, 'benign-module.js'),
     },
     0,
     'none',
@@ -220,4 +224,73 @@ test('the Studio says, calmly, when its host sent no policy header, and says not
   } finally {
     await withHeaders.close();
   }
+});
+
+interface AttackLinks {
+  readonly data: string;
+  readonly crossOrigin: string;
+  readonly sameOrigin: string;
+  readonly spec: Record<string, unknown>;
+}
+
+/** A share link to the Studio on `server` whose spec names `module`. */
+async function linkNaming(which: 'data' | 'crossOrigin' | 'sameOrigin'): Promise<{ link: string; module: string }> {
+  const fixtures = JSON.parse(readFileSync(resolve(FIXTURES, 'attack-links.json'), 'utf8')) as AttackLinks;
+  const module = fixtures[which]
+    .replace('OTHER_ORIGIN', server.url.replace('127.0.0.1', 'localhost'))
+    .replace('ORIGIN', server.url);
+  const input = JSON.parse(JSON.stringify(fixtures.spec).replace('MODULE', module.replaceAll('"', '\\"'))) as Record<
+    string,
+    unknown
+  >;
+  const { spec } = parseSweepFile(input, { builtinTrials: ['spiral'] });
+  return { link: await encodeShareLink(spec, `${server.url}/?workspace=links-${Date.now()}`), module };
+}
+
+for (const [which, rule] of [
+  ['data', 'data: URLs are refused'],
+  ['crossOrigin', 'modules from other origins'],
+] as const) {
+  test(`a share link naming a ${which === 'data' ? 'data:' : 'cross-origin'} module is refused with a message, and the module never loads or runs`, async ({
+    page,
+  }) => {
+    const { link, module } = await linkNaming(which);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(link);
+    await expect(page.getByTestId('shared-sweep')).toBeVisible();
+    const refused = page.getByTestId('linked-module-refused');
+    await expect(refused).toBeVisible();
+    await expect(refused).toContainText('trial.module');
+    await expect(refused).toContainText(rule);
+    await expect(refused).toContainText(module.slice(0, 40));
+    await expect(page.getByTestId('builder-error')).toContainText('trial.module');
+    await expect(page.getByTestId('start-sweep')).toBeDisabled();
+    // Even forced, the form starts nothing.
+    await page.getByTestId('start-sweep').dispatchEvent('click');
+    await page.waitForTimeout(1_500);
+    expect(page.url()).not.toContain('#/sweep/');
+    expect(requested.filter((url) => url.includes('attacker'))).toEqual([]);
+  });
+}
+
+test('a share link naming a module of this site shows its full URL and origin and runs it only after the person confirms', async ({
+  page,
+}) => {
+  const { link, module } = await linkNaming('sameOrigin');
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(link);
+  const notice = page.getByTestId('linked-module');
+  await expect(notice).toBeVisible();
+  await expect(page.getByTestId('linked-module-url')).toHaveText(module);
+  await expect(page.getByTestId('linked-module-origin')).toHaveText(`Origin: ${server.url}`);
+  await expect(page.getByTestId('start-sweep')).toBeDisabled();
+  await expect(page.getByTestId('builder-error')).toContainText('confirm that you trust');
+  expect(requested.filter((url) => url.endsWith('/fixtures/benign.js'))).toEqual([]);
+
+  await page.getByTestId('linked-module-confirm').check();
+  await expect(page.getByTestId('start-sweep')).toBeEnabled();
+  await page.getByTestId('start-sweep').click();
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 60_000 });
 });
