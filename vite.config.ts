@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { contentSecurityPolicy, noEvalInCharts } from './scripts/vite-plugins.js';
+import { contentSecurityPolicy, noEvalInCharts, staticHostHeaders } from './scripts/vite-plugins.js';
 import { CONTENT_SECURITY_POLICY_HEADER } from './src/security/content-security-policy.js';
 
 // Browser tests load small harness pages that expose the runtime to Playwright; they are built
@@ -14,13 +14,14 @@ const harnessPages = Object.fromEntries(
 );
 
 export default defineConfig({
-  plugins: [contentSecurityPolicy(), noEvalInCharts()],
+  plugins: [contentSecurityPolicy(), noEvalInCharts(), staticHostHeaders()],
   build: {
     target: 'es2022',
     sourcemap: true,
     // A training module referenced with new URL(..., import.meta.url) must stay a file: inlined as a
     // data: URL, workers could not import it under the Content-Security-Policy (script-src 'self').
-    assetsInlineLimit: (file: string) => (file.endsWith('.js') ? false : undefined),
+    // The trial sandbox's frame (src/pool/sandbox/frame.html) must stay a page of this site too.
+    assetsInlineLimit: (file: string) => (file.endsWith('.js') || file.endsWith('.html') ? false : undefined),
     // TF.js alone is well over the default 500 kB warning threshold.
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
@@ -40,6 +41,9 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    // One file per worker: the trial sandbox (src/pool/sandbox) hands the bundle's text to an
+    // opaque-origin frame, where a blob: worker has no URL its chunks could be imported from.
+    rolldownOptions: { output: { codeSplitting: false } },
   },
   // Found only when a worker or a chart first loads, these would make `vite dev` re-bundle and
   // reload the page mid-sweep (interrupting it): bundle them up front.

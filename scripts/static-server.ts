@@ -34,6 +34,8 @@ export async function startStaticServer(
   root: string,
   mounts: Readonly<Record<string, string>> = {},
   port = 0,
+  /** 'none' serves the app as a plain static host would: no security headers at all. */
+  headers: 'csp' | 'none' = 'csp',
 ): Promise<StaticServer> {
   const base = resolve(root);
   const server: Server = createServer((request, response) => {
@@ -55,9 +57,13 @@ export async function startStaticServer(
       response.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-        // Workers take their policy from their own response, not from the page's <meta>.
-        'content-security-policy': CONTENT_SECURITY_POLICY_HEADER,
-        'x-content-type-options': 'nosniff',
+        ...(headers === 'csp'
+          ? {
+              // Workers take their policy from their own response, not from the page's <meta>.
+              'content-security-policy': CONTENT_SECURITY_POLICY_HEADER,
+              'x-content-type-options': 'nosniff',
+            }
+          : {}),
       });
       createReadStream(file).pipe(response);
     })();

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { CONTENT_SECURITY_POLICY } from '../src/security/content-security-policy.js';
+import { netlifyHeadersFile, nginxHeadersSnippet } from '../src/security/static-host-headers.js';
 
 /**
  * Puts the policy into every built page. Not in `vite dev`: its hot-reload client injects
@@ -40,6 +41,21 @@ export function noEvalInCharts(): Plugin {
       if (!code.includes(unsafe))
         this.error('claygl changed: its compositor no longer reads size expressions as expected');
       return `import { compileSizeExpression as __compileSizeExpression } from ${JSON.stringify(safe)};\n${code.replace(unsafe, 'var func = __compileSizeExpression(exprRes[1]);')}`;
+    },
+  };
+}
+
+/**
+ * Writes the security headers for common static hosts next to the built app: `_headers`
+ * (Netlify, Cloudflare Pages) and `nginx-security-headers.conf` (see README, "Security").
+ */
+export function staticHostHeaders(): Plugin {
+  return {
+    name: 'overdrive-static-host-headers',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: '_headers', source: netlifyHeadersFile() });
+      this.emitFile({ type: 'asset', fileName: 'nginx-security-headers.conf', source: nginxHeadersSnippet() });
     },
   };
 }

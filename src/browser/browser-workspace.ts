@@ -248,7 +248,13 @@ export class BrowserWorkspace {
   }
 
   private poolFor(config: HyperDriveConfig, options: SubmitOptions): Promise<WorkerPool> {
-    return WorkerPool.create({ size: config.maxConcurrentRuns, backend: options.backend ?? 'auto' });
+    return WorkerPool.create({
+      size: config.maxConcurrentRuns,
+      backend: options.backend ?? 'auto',
+      // A training module is somebody's code: it runs in the sandbox. The app's own built-in
+      // models run in workers of the page's origin, the only place WebGPU is offered.
+      isolation: config.trial.kind === 'builtin' ? 'page' : 'sandbox',
+    });
   }
 
   /** Holds the sweep's lock until it ends, then frees its workers. */

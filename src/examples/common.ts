@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_JSON } from '../run-logger/checkpoint.js';
-import type { Run } from '../run-logger/run.js';
+import { RunCanceledError, type Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
 import type { CalibrationWorkload } from './env.js';
 import { restoreModel } from './restore.js';
@@ -237,6 +237,7 @@ export async function trainEpochs(
 ): Promise<void> {
   const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   let lastCheckpoint = performance.now();
+  let checkpointProblem: unknown = null;
   const stopWhenCanceled = new StopWhenCanceled(run, model);
   for (let epoch = options.startEpoch ?? 0; epoch < options.epochs; epoch++) {
     if (run.isCanceled) break;
@@ -266,8 +267,19 @@ export async function trainEpochs(
     await run.log('val_loss', last('val_loss'));
     await run.log('val_accuracy', last('val_acc', 'val_accuracy'));
     const trained = epoch + 1;
-    if (run.canCheckpoint && (trained === options.epochs || performance.now() - lastCheckpoint >= interval)) {
-      await run.checkpoint(model, { epoch: trained } satisfies EpochState);
+    if (
+      run.canCheckpoint &&
+      checkpointProblem === null &&
+      (trained === options.epochs || performance.now() - lastCheckpoint >= interval)
+    ) {
+      try {
+        await run.checkpoint(model, { epoch: trained } satisfies EpochState);
+      } catch (error) {
+        if (error instanceof RunCanceledError) throw error;
+        // A checkpoint only lets the run resume later: one that cannot be stored (storage full,
+        // which pauses the sweep anyway) must not fail the training. No more are tried.
+        checkpointProblem = error;
+      }
       lastCheckpoint = performance.now();
     }
     await yieldToEventLoop();

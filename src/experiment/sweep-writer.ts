@@ -78,17 +78,26 @@ export class SweepWriter {
       throw new Error(`run ${run.runId} has ended; its checkpoint was not stored`);
     const { sequence, time, intervals, metricCounts } = run.claimCheckpoint(data, now);
     await this.writes;
-    await this.store.putCheckpoint({
-      sweepId: run.sweepId,
-      runId: run.runId,
-      attempt,
-      sequence,
-      time,
-      intervals,
-      metricCounts,
-      state: data.state,
-      artifacts: data.artifacts,
-    });
+    try {
+      await this.store.putCheckpoint({
+        sweepId: run.sweepId,
+        runId: run.runId,
+        attempt,
+        sequence,
+        time,
+        intervals,
+        metricCounts,
+        state: data.state,
+        artifacts: data.artifacts,
+      });
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      // Storage full pauses the sweep, as for any other write (README, "Storage"): the run is
+      // not failed for a checkpoint it could not keep, and the budget is not spent. The trial
+      // goes on until the pause stops it; its last stored checkpoint stays the one to resume.
+      this.onFailure({ kind: 'storage-full', message: STORAGE_FULL_MESSAGE });
+      return;
+    }
     this.putRun(run.toRecord());
   }
 

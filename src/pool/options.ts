@@ -23,8 +23,16 @@ export interface WorkerPoolOptions {
   readonly maxGpuBytesGrowth?: number;
   /** Tensors a worker may hold above its first baseline after cleanup before it is replaced (default 0). */
   readonly maxTensorGrowth?: number;
-  /** Creates a worker; defaults to the bundled `workers/trial-worker.ts`. */
+  /** Creates a worker; defaults to the bundled worker, started as `isolation` says. */
   readonly workerFactory?: () => PoolWorker;
+  /**
+   * Where the default workers start. 'sandbox' (the default): in the opaque-origin sandbox frame
+   * (src/pool/sandbox), where trial code cannot reach the app's storage, locks, channels or page,
+   * and running out of memory ends only the sandbox; an opaque origin is no secure context, so
+   * WebGPU is not offered there (wasm, WebGL and cpu are). 'page': plain workers of the page's
+   * origin, with WebGPU, for code the app trusts (its built-in models).
+   */
+  readonly isolation?: 'sandbox' | 'page';
   /** Overrides `navigator.hardwareConcurrency` when sizing the pool. */
   readonly hardwareConcurrency?: number;
   /** How often workers flush buffered metrics (default 75 ms). */

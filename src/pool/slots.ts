@@ -255,6 +255,11 @@ export class Slots {
       e.preventDefault?.();
       this.onCrash(slot, `uncaught error in worker ${id}: ${message}${where}`);
     });
+    // A sandboxed worker (src/pool/sandbox) has no Web Lock to show that it died: it says so itself.
+    worker.addEventListener('exit', (event) => {
+      const reason = event instanceof CustomEvent && typeof event.detail === 'string' ? event.detail : 'it ended';
+      this.onCrash(slot, `worker ${id} stopped (${reason})`);
+    });
     worker.addEventListener('messageerror', () => {
       this.onCrash(slot, `worker ${id} sent a message that could not be deserialised`);
     });

@@ -85,7 +85,12 @@ export class WorkerPool implements TrialRunner {
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
     // Loaded only when needed, so that code using the pool in Node (unit tests with a fake
     // factory) never evaluates `new Worker`.
-    const factory = options.workerFactory ?? (await import('./default-worker.js')).spawnTrialWorker;
+    let factory = options.workerFactory;
+    if (factory === undefined) {
+      const { spawnTrialWorker } = await import('./default-worker.js');
+      const isolation = options.isolation ?? 'sandbox';
+      factory = () => spawnTrialWorker(isolation);
+    }
     return new WorkerPool(options, factory);
   }
 

@@ -1,5 +1,5 @@
 import { HyperDriveConfig, BUILTIN_EXAMPLES, parseSweepFile, SHARE_LINK_PARAMETER, decodeShareLink } from './engine.js';
-import { fromRecord } from './builder/form-state.js';
+import { fromLinkedRecord } from './builder/form-state.js';
 import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { BuilderPage } from './pages/builder-page.js';
@@ -100,7 +100,7 @@ export class StudioApp {
       intro.textContent = `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser.`;
       // The link's data is kept in the form; the address goes back to the builder's own.
       history.replaceState(null, '', '#/');
-      return new BuilderPage(this.context, fromRecord(parsed.spec), intro);
+      return new BuilderPage(this.context, fromLinkedRecord(parsed.spec), intro);
     } catch (error) {
       intro.classList.add('error');
       intro.textContent = `This share link cannot be opened: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,5 +1,6 @@
 import { StudioApp } from './app.js';
 import { overdrive } from './engine.js';
+import { checkPolicyHeader, framedByAnotherOrigin, refuseFramedStudio, showHeaderNotice } from './host-protection.js';
 import { StudioSession } from './session.js';
 import './styles/studio.css';
 import './styles/teach.css';
@@ -15,9 +16,15 @@ declare global {
 }
 window.overdrive = overdrive;
 
+if (framedByAnotherOrigin()) {
+  // Before any storage is opened: a site framing the Studio gets nothing to steer or read.
+  refuseFramedStudio();
+  throw new Error('Overdrive refuses to run inside a frame of another origin');
+}
 const workspace = new URLSearchParams(location.search).get('workspace') ?? 'overdrive';
 const root = document.getElementById('app');
 if (root === null) throw new Error('index.html lacks #app');
+void checkPolicyHeader().then((check) => showHeaderNotice(check));
 const session = await StudioSession.open(workspace, (message) => {
   const banner = document.createElement('p');
   banner.className = 'banner error';

@@ -141,7 +141,8 @@ test('after a WebGPU device is lost, the pool falls back to the next backend for
   const errors = await openPool(page);
   const result = await page.evaluate(async () => {
     const h = window.poolHarness;
-    const pool = await h.WorkerPool.create({ size: 1, backend: 'webgpu' });
+    // WebGPU is offered only to workers of the page's origin (a sandboxed worker is no secure context).
+    const pool = await h.WorkerPool.create({ size: 1, backend: 'webgpu', isolation: 'page' });
     const loseDevice = h.moduleUrl(`
       export default async function train(params, run, env) {
         run.log('accuracy', 0.5);

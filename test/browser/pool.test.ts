@@ -95,7 +95,9 @@ test('a sweep on 2 WebGPU workers (SwiftShader here) trains the spiral, and a lo
   const errors = await openHarness(page);
   const result = await page.evaluate(async () => {
     const h = window.poolHarness;
-    const pool = await h.WorkerPool.create({ size: 2, backend: 'webgpu' });
+    // WebGPU is offered only to workers of the page's origin (a sandboxed, opaque-origin worker
+    // is no secure context): the module below that destroys the device needs one too.
+    const pool = await h.WorkerPool.create({ size: 2, backend: 'webgpu', isolation: 'page' });
     const summary = await h.runSweep(pool, {
       name: 'pool-webgpu',
       sampling: new h.GridParameterSampling({ hidden_units: h.choice(4, 8), epochs: h.choice(2) }),

@@ -77,7 +77,12 @@ function importsOf(file: string): Import[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const found: Array<{ specifier: string; pos: number; entryPoint: boolean }> = ts
     .preProcessFile(text, true, true)
-    .importedFiles.map((entry) => ({ specifier: entry.fileName, pos: entry.pos, entryPoint: false }));
+    // `?worker&url` names a worker bundle (src/pool/sandbox), like `new URL(...)` below.
+    .importedFiles.map((entry) => ({
+      specifier: entry.fileName,
+      pos: entry.pos,
+      entryPoint: /\?worker\b/.test(entry.fileName),
+    }));
   // A worker entry named by URL is a dependency too, though no import statement says so.
   for (const match of text.matchAll(/new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g)) {
     found.push({ specifier: match[1] ?? '', pos: match.index, entryPoint: true });

@@ -9,7 +9,7 @@ import {
   choice,
   type TrainFunction,
 } from '../../src/index.js';
-import type { MetricPoint } from '../../src/store/records.js';
+import type { CheckpointRecord, MetricPoint } from '../../src/store/records.js';
 import { isStorageFull } from '../../src/store/storage-full.js';
 import { sequentialIds, tick } from './helpers.js';
 
@@ -69,5 +69,43 @@ describe('a full store pauses the sweep', () => {
     expect(storedRuns.every((r) => r.status !== 'Canceled')).toBe(true);
     for (const run of sweep.getChildren().filter((r) => r.status === 'Canceled'))
       expect(run.termination?.kind).toBe('sweep-paused');
+  });
+
+  it('a checkpoint that meets a full store pauses the sweep: no run Failed, the budget kept', async () => {
+    /** A real MemoryStore whose checkpoint writes fail the way a full IndexedDB does. */
+    class FullForCheckpoints extends MemoryStore {
+      override async putCheckpoint(record: CheckpointRecord): Promise<void> {
+        void record;
+        const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        throw new Error('IndexedDbStore "x": putCheckpoint failed: QuotaExceededError', { cause: quota });
+      }
+    }
+    const store = new FullForCheckpoints();
+    const workspace = new Workspace({ store, createSweepId: sequentialIds('HD_c') });
+    const train: TrainFunction = async (params, run) => {
+      for (let i = 1; i <= 20; i++) {
+        run.log('accuracy', Number(params['q']) * i);
+        if (i === 3) await run.checkpoint(null, { i });
+        await tick();
+      }
+    };
+    const sweep = new Experiment(workspace, 'pause-checkpoint').submit(
+      new HyperDriveConfig({
+        hyperparameterSampling: new GridParameterSampling({ q: choice(1, 2, 3, 4) }),
+        primaryMetricName: 'accuracy',
+        primaryMetricGoal: PrimaryMetricGoal.MAXIMIZE,
+        maxTotalRuns: 4,
+        maxConcurrentRuns: 2,
+        train,
+      }),
+    );
+    const record = await sweep.waitForCompletion();
+    expect(record.endReason?.kind).toBe('storage-full');
+    expect(record.error?.message).toMatch(/storage for this site is full/);
+    const runs = sweep.getChildren();
+    expect(runs.filter((r) => r.status === 'Failed')).toEqual([]);
+    // The budget is kept: the runs not yet started were never started.
+    expect(runs.filter((r) => r.status === 'Completed').length).toBeLessThan(4);
+    expect((await store.getSweep(sweep.id))?.status).toBe('Running');
   });
 });

@@ -40,7 +40,14 @@ export interface BuilderState {
 
 export type TrialState =
   | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'module'; readonly url: string; readonly label: string };
+  | {
+      readonly kind: 'module';
+      readonly url: string;
+      readonly label: string;
+      /** Named by a share link or an imported spec: runs only once `confirmed` (see module-trust.ts). */
+      readonly fromLink?: boolean;
+      readonly confirmed?: boolean;
+    };
 
 export type ParameterType = SweepFileParameterType | 'constant';
 
@@ -296,4 +303,12 @@ export function fromRecord(spec: SweepFile): BuilderState {
 /** Whether a choice row holds a nested sub-space (edited as JSON text inside the list). */
 export function hasNestedOptions(row: ParameterRow): boolean {
   return row.type === 'choice' && /\{/.test(row.fields['values'] ?? '');
+}
+
+/** A spec that came from a link or an imported file: its module URL is somebody else's code. */
+export function fromLinkedRecord(spec: Parameters<typeof fromRecord>[0]): BuilderState {
+  const state = fromRecord(spec);
+  return state.trial.kind === 'module'
+    ? { ...state, trial: { ...state.trial, fromLink: true, confirmed: false } }
+    : state;
 }

@@ -27,13 +27,15 @@ import {
   newRowKey,
   parameterSpec,
   toSweepFileInput,
+  fromLinkedRecord,
   type BuilderState,
   type ParameterRow,
   type ParameterType,
   type PolicyType,
 } from './form-state.js';
-import { describeSweepFile, PRESETS, presetFor } from './presets.js';
 import { policyExplanation, samplingExplanation } from '../teach/method-explanation.js';
+import { linkedModuleVerdict } from './module-trust.js';
+import { describeSweepFile, PRESETS, presetFor } from './presets.js';
 
 /** What the builder hands over when a person starts a sweep. */
 export interface BuiltSweep {
@@ -181,6 +183,31 @@ export class SweepBuilder {
       this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
   }
 
+  /** The full URL and origin of a module a link or an imported spec names, and the question. */
+  private linkedModuleNotice(trial: Extract<BuilderState['trial'], { kind: 'module' }>): HTMLElement {
+    const verdict = linkedModuleVerdict(trial.url, location.href);
+    if (verdict.kind === 'refused') {
+      return h('p', {
+        className: 'error',
+        attrs: { role: 'alert', 'data-testid': 'linked-module-refused' },
+        text: verdict.message,
+      });
+    }
+    const box = h('input', { attrs: { type: 'checkbox', id: uid('trust'), 'data-testid': 'linked-module-confirm' } });
+    box.checked = trial.confirmed === true;
+    box.addEventListener('change', () => this.update({ trial: { ...trial, confirmed: box.checked } }, true));
+    return h(
+      'div',
+      { className: 'note linked-module', attrs: { 'data-testid': 'linked-module' } },
+      h('p', {
+        text: 'This sweep’s training module came with the link or file, not from you. It runs as code in this browser (in the trial sandbox):',
+      }),
+      h('p', { className: 'module-url', attrs: { 'data-testid': 'linked-module-url' }, text: verdict.url }),
+      h('p', { attrs: { 'data-testid': 'linked-module-origin' }, text: `Origin: ${verdict.origin}` }),
+      h('label', { attrs: { for: box.id } }, box, ' I trust this module; run it when I start the sweep'),
+    );
+  }
+
   private trialSection(): HTMLElement {
     const trial = this.state.trial;
     const name = uid('trial');
@@ -259,6 +286,7 @@ export class SweepBuilder {
       detail = h(
         'div',
         { className: 'trial-detail' },
+        trial.fromLink === true ? this.linkedModuleNotice(trial) : null,
         h('label', { attrs: { for: url.id }, text: 'ES module URL (default export: train(params, run, env))' }),
         url,
         h('span', { className: 'or', text: 'or' }),
@@ -619,7 +647,12 @@ export class SweepBuilder {
   applySweepFileText(text: string, source: string): void {
     try {
       const parsed = parseSpecText(text, source, this.state.trial);
-      this.load(fromRecord(parsed.spec));
+      // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
+      const foreign =
+        parsed.spec.trial !== undefined &&
+        'module' in parsed.spec.trial &&
+        parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
+      this.load(foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec));
       this.specError.textContent = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
       announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
     } catch (error) {
@@ -652,6 +685,19 @@ export class SweepBuilder {
       problem = error instanceof Error ? error : new Error(String(error));
     }
     replaceChildren(this.warnings, ...(this.config?.warnings ?? []).map((w) => h('li', { text: w })));
+    const trial = this.state.trial;
+    if (problem === null && trial.kind === 'module' && trial.fromLink === true) {
+      const verdict = linkedModuleVerdict(trial.url, location.href);
+      if (verdict.kind === 'refused') problem = new ConfigError('trial.module', 'refused', trial.url, verdict.message);
+      else if (trial.confirmed !== true) {
+        problem = new ConfigError(
+          'trial.module',
+          'needs your confirmation',
+          trial.url,
+          `trial.module: confirm that you trust ${verdict.url} (origin ${verdict.origin}) before it runs`,
+        );
+      }
+    }
     if (problem === null) {
       this.describeForm();
       const c = this.config;
@@ -842,4 +888,8 @@ function rangeHint(row: ParameterRow): string {
   if (!Number.isFinite(low) || !Number.isFinite(high)) return '';
   const f = (x: number): string => Number(Math.exp(x).toPrecision(3)).toString();
   return `samples between e^${low} ≈ ${f(low)} and e^${high} ≈ ${f(high)}`;
+}
+
+function moduleUrlOf(trial: BuilderState['trial']): string | null {
+  return trial.kind === 'module' ? trial.url : null;
 }

@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startStaticServer, type StaticServer } from '../../scripts/static-server.js';
+import { parseSweepFile } from '../../src/sweep-file/index.js';
+import { encodeShareLink } from '../../src/sweep-file/share-link.js';
+
+// Issue 13, item 1: trial code runs in an opaque-origin sandbox frame. Each attack below runs
+// against the built app served by a plain static host with no security headers at all (so no
+// Content-Security-Policy header helps), with the attacker's module from test/browser/fixtures.
+
+const DIST = resolve(import.meta.dirname, '../..', process.env['OVERDRIVE_TEST_DIST'] ?? 'dist');
+const FIXTURES = resolve(import.meta.dirname, 'fixtures');
+
+let server: StaticServer;
+
+test.beforeAll(async () => {
+  server = await startStaticServer(
+    DIST,
+    {
+      '/fixtures/attacker.js': resolve(FIXTURES, 'attacker-module.js'),
+      '/fixtures/heap-filler.js': resolve(FIXTURES, 'heap-filler-module.js'),
+      '/fixtures/framer.html': resolve(FIXTURES, 'framer.html'),
+      '/fixtures/benign.js': resolve(FIXTURES, 'benign-module.js'),
+    },
+    0,
+    'none',
+  );
+});
+
+test.afterAll(async () => {
+  await server.close();
+});
+
+async function openHarness(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message} ${error.stack ?? ''}`));
+  const response = await page.goto(`${server.url}/test/browser/pages/pool.html`);
+  // The premise: this host sends no policy header.
+  expect(response?.headers()['content-security-policy']).toBeUndefined();
+  await page.waitForFunction(() => window.poolHarness !== undefined);
+  return errors;
+}
+
+test('a same-origin module cannot read or rewrite IndexedDB, Cache or OPFS, hold a sweep’s Web Lock, post to the Studio’s channel or reach the page; its run goes on', async ({
+  page,
+}) => {
+  // Errors of the page itself (Playwright's pageerror also reports what the attacker's own code
+  // throws inside the sandbox frame, which is the attack failing, not the page).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __pageErrors: string[] }).__pageErrors = seen;
+    window.addEventListener('error', (event) => seen.push(String(event.message)));
+    window.addEventListener('unhandledrejection', (event) => seen.push(String(event.reason)));
+  });
+  await openHarness(page);
+  const result = await page.evaluate(async (moduleUrl) => {
+    const h = window.poolHarness;
+    // The victim: another sweep's stored runs, and a Studio tab listening on its channel.
+    const db = await new Promise<IDBDatabase>((resolveOpen, reject) => {
+      const open = indexedDB.open('overdrive-victim', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('runs', { keyPath: 'id' });
+      open.onsuccess = () => resolveOpen(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise<void>((done, reject) => {
+      const tx = db.transaction('runs', 'readwrite');
+      tx.objectStore('runs').put({ id: 'run-1', best: 0.5 });
+      tx.oncomplete = () => done();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    const heard: unknown[] = [];
+    const channel = new BroadcastChannel('overdrive:victim');
+    channel.onmessage = (event) => heard.push(event.data);
+
+    const pool = await h.WorkerPool.create({ size: 1, backend: 'cpu' });
+    const summary = await h.runSweep(pool, {
+      name: 'attack',
+      sampling: new h.GridParameterSampling({ x: h.choice(0) }),
+      primaryMetricName: 'accuracy',
+      maxTotalRuns: 1,
+      maxConcurrentRuns: 1,
+      trial: { kind: 'module', url: moduleUrl },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    channel.close();
+
+    const lockFree = await navigator.locks.request(
+      'overdrive-victim-lock',
+      { ifAvailable: true },
+      (lock) => lock !== null,
+    );
+    const stored = await new Promise<unknown>((resolveRead, reject) => {
+      const open = indexedDB.open('overdrive-victim');
+      open.onsuccess = () => {
+        const read = open.result.transaction('runs').objectStore('runs').get('run-1');
+        read.onsuccess = () => {
+          resolveRead(read.result);
+          open.result.close();
+        };
+        read.onerror = () => reject(read.error);
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const frames = [...document.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox'));
+    await pool.dispose();
+    return { run: summary.runs[0], heard, lockFree, stored, frames };
+  }, `${server.url}/fixtures/attacker.js`);
+
+  // The run went on and completed: every attempt was refused, none crashed it.
+  expect(result.run?.status).toBe('Completed');
+  // One value per name is stored as a number, a series as an array.
+  const metrics = result.run?.metrics as Record<string, number | readonly number[]>;
+  expect(metrics).toMatchObject({
+    reached_indexeddb: 0,
+    reached_databases: 0,
+    reached_cache: 0,
+    reached_opfs: 0,
+    reached_lock: 0,
+    reached_parent: 0,
+    reached_page_origin_fetch: 0,
+    accuracy: [0.1, 0.2, expect.closeTo(0.3)],
+  });
+  // Posting on a channel always "works" locally: what counts is that no Studio tab hears it (below).
+  expect(metrics['reached_broadcast']).toBe(1);
+  // And from the page: the data is untouched, the lock is free, no tab heard the spoofed message.
+  expect(result.stored).toEqual({ id: 'run-1', best: 0.5 });
+  expect(result.lockFree).toBe(true);
+  expect(result.heard).toEqual([]);
+  // The worker lived in an opaque-origin frame: scripts only, no same-origin.
+  expect(result.frames).toContain('allow-scripts');
+  expect(await page.evaluate(() => (window as unknown as { __pageErrors: string[] }).__pageErrors)).toEqual([]);
+});
+
+test('a module that fills the heap fails its run; the tab survives, the pool replaces the worker, the sweep goes on', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openHarness(page);
+  // Playwright marks the whole page "crashed" when the sandbox frame's process dies (it is a
+  // target of the page); the page itself lives on, so it is driven over its own CDP session.
+  const cdp = await page.context().newCDPSession(page);
+  let frameCrashed = false;
+  page.on('crash', () => {
+    frameCrashed = true;
+  });
+  const evaluation = await cdp.send('Runtime.evaluate', {
+    awaitPromise: true,
+    returnByValue: true,
+    expression: `(async () => {
+      const h = window.poolHarness;
+      const pool = await h.WorkerPool.create({ size: 1, backend: 'cpu' });
+      const summary = await h.runSweep(pool, {
+        name: 'heap',
+        sampling: new h.GridParameterSampling({ mode: h.choice('before', 'fill', 'after') }),
+        primaryMetricName: 'accuracy',
+        maxTotalRuns: 3,
+        maxConcurrentRuns: 1,
+        trial: { kind: 'module', url: ${JSON.stringify(`${server.url}/fixtures/heap-filler.js`)} },
+      });
+      const stats = pool.stats();
+      await pool.dispose();
+      return {
+        status: summary.record.status,
+        runs: summary.runs.map((r) => ({ mode: r.params.mode, status: r.status, error: r.error?.message ?? null })),
+        spawned: stats.spawned,
+        title: document.title,
+      };
+    })()`,
+  });
+  const result = evaluation.result.value as {
+    status: string;
+    runs: { mode: string; status: string; error: string | null }[];
+    spawned: number;
+    title: string;
+  };
+  expect(result.status).toBe('Completed');
+  const byMode = new Map(result.runs.map((r) => [r.mode, r]));
+  expect(byMode.get('fill')?.status).toBe('Failed');
+  expect(byMode.get('fill')?.error).toMatch(/stopped \(the trial sandbox's process ended/);
+  expect(byMode.get('before')?.status).toBe('Completed');
+  expect(byMode.get('after')?.status).toBe('Completed');
+  expect(result.spawned).toBeGreaterThanOrEqual(2);
+  expect(frameCrashed).toBe(true);
+});
+
+test('another origin cannot frame the Studio, even without the header: it refuses to start and opens no storage', async ({
+  page,
+}) => {
+  // localhost and 127.0.0.1 are two origins: the framing page is "another site".
+  const attacker = server.url.replace('127.0.0.1', 'localhost');
+  const target = `${server.url}/?workspace=framed-${Date.now()}#/`;
+  await page.goto(`${attacker}/fixtures/framer.html?target=${encodeURIComponent(target)}`);
+  const frame = page.frameLocator('#victim');
+  await expect(frame.getByTestId('framed-refusal')).toBeVisible();
+  await expect(frame.getByTestId('framed-refusal')).toContainText('does not run inside another site');
+  const studio = page.frames().find((f) => f.url().startsWith(server.url));
+  expect(studio).toBeDefined();
+  expect(
+    await studio?.evaluate(() => window.studioSession === undefined && document.getElementById('app') === null),
+  ).toBe(true);
+  // The same Studio opened directly runs normally: what stopped it above was the framing.
+  await page.goto(target);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+});
+
+test('the Studio says, calmly, when its host sent no policy header, and says nothing when it did', async ({ page }) => {
+  await page.goto(`${server.url}/?workspace=noheader-${Date.now()}#/`);
+  await page.waitForFunction(() => window.studioSession !== undefined);
+  const notice = page.getByTestId('csp-header-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toContainText('served without security headers');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+
+  const withHeaders = await startStaticServer(DIST, {}, 0, 'csp');
+  try {
+    await page.goto(`${withHeaders.url}/?workspace=header-${Date.now()}#/`);
+    await page.waitForFunction(() => window.studioSession !== undefined);
+    await page.waitForTimeout(1_000);
+    await expect(page.getByTestId('csp-header-notice')).toHaveCount(0);
+  } finally {
+    await withHeaders.close();
+  }
+});
+
+interface AttackLinks {
+  readonly data: string;
+  readonly crossOrigin: string;
+  readonly sameOrigin: string;
+  readonly spec: Record<string, unknown>;
+}
+
+/** A share link to the Studio on `server` whose spec names `module`. */
+async function linkNaming(which: 'data' | 'crossOrigin' | 'sameOrigin'): Promise<{ link: string; module: string }> {
+  const fixtures = JSON.parse(readFileSync(resolve(FIXTURES, 'attack-links.json'), 'utf8')) as AttackLinks;
+  const module = fixtures[which]
+    .replace('OTHER_ORIGIN', server.url.replace('127.0.0.1', 'localhost'))
+    .replace('ORIGIN', server.url);
+  const input = JSON.parse(JSON.stringify(fixtures.spec).replace('MODULE', module.replaceAll('"', '\\"'))) as Record<
+    string,
+    unknown
+  >;
+  const { spec } = parseSweepFile(input, { builtinTrials: ['spiral'] });
+  return { link: await encodeShareLink(spec, `${server.url}/?workspace=links-${Date.now()}`), module };
+}
+
+for (const [which, rule] of [
+  ['data', 'data: URLs are refused'],
+  ['crossOrigin', 'modules from other origins'],
+] as const) {
+  test(`a share link naming a ${which === 'data' ? 'data:' : 'cross-origin'} module is refused with a message, and the module never loads or runs`, async ({
+    page,
+  }) => {
+    const { link, module } = await linkNaming(which);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(link);
+    await expect(page.getByTestId('shared-sweep')).toBeVisible();
+    const refused = page.getByTestId('linked-module-refused');
+    await expect(refused).toBeVisible();
+    await expect(refused).toContainText('trial.module');
+    await expect(refused).toContainText(rule);
+    await expect(refused).toContainText(module.slice(0, 40));
+    await expect(page.getByTestId('builder-error')).toContainText('trial.module');
+    await expect(page.getByTestId('start-sweep')).toBeDisabled();
+    // Even forced, the form starts nothing.
+    await page.getByTestId('start-sweep').dispatchEvent('click');
+    await page.waitForTimeout(1_500);
+    expect(page.url()).not.toContain('#/sweep/');
+    expect(requested.filter((url) => url.includes('attacker'))).toEqual([]);
+  });
+}
+
+test('a share link naming a module of this site shows its full URL and origin and runs it only after the person confirms', async ({
+  page,
+}) => {
+  const { link, module } = await linkNaming('sameOrigin');
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(link);
+  const notice = page.getByTestId('linked-module');
+  await expect(notice).toBeVisible();
+  await expect(page.getByTestId('linked-module-url')).toHaveText(module);
+  await expect(page.getByTestId('linked-module-origin')).toHaveText(`Origin: ${server.url}`);
+  await expect(page.getByTestId('start-sweep')).toBeDisabled();
+  await expect(page.getByTestId('builder-error')).toContainText('confirm that you trust');
+  expect(requested.filter((url) => url.endsWith('/fixtures/benign.js'))).toEqual([]);
+
+  await page.getByTestId('linked-module-confirm').check();
+  await expect(page.getByTestId('start-sweep')).toBeEnabled();
+  await page.getByTestId('start-sweep').click();
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 60_000 });
+});
