@@ -9,6 +9,8 @@ import type { ModelFiles } from '../export/model-files.js';
 import { ConfigError } from '../errors.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type { BackendRequest } from '../backend/names.js';
+import type { AssetOptions } from '../pool/assets.js';
+import type { CalibrationCache } from '../pool/options.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import type { UpgradeStep } from '../store/idb-schema.js';
@@ -25,11 +27,18 @@ export interface BrowserWorkspaceOptions {
    * use it to play a newer version of the app that upgrades the database under an older tab.
    */
   readonly schema?: readonly UpgradeStep[];
+  /**
+   * Where trial workers find the worker script, TF.js's WebAssembly files and the data sets;
+   * default: next to this module, as bundled (see AssetOptions.baseUrl for a CDN).
+   */
+  readonly assets?: AssetOptions;
 }
 
 export interface SubmitOptions {
   /** TF.js backend for the worker pool; default 'auto' (measured). */
   readonly backend?: BackendRequest;
+  /** Calibrations measured before, reused by 'auto' (see WorkerPoolOptions.calibrationCache). */
+  readonly calibrationCache?: CalibrationCache;
 }
 
 /** A sweep started here, with the pool that runs it (disposed when the sweep ends). */
@@ -58,6 +67,7 @@ export class BrowserWorkspace {
   private constructor(
     readonly name: string,
     readonly store: IndexedDbStore,
+    private readonly assets: AssetOptions | undefined,
   ) {}
 
   static async open(options: BrowserWorkspaceOptions = {}): Promise<BrowserWorkspace> {
@@ -67,7 +77,7 @@ export class BrowserWorkspace {
       options.schema === undefined
         ? await IndexedDbStore.open(storeOptions)
         : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
-    return new BrowserWorkspace(name, store);
+    return new BrowserWorkspace(name, store, options.assets);
   }
 
   /**
@@ -190,7 +200,12 @@ export class BrowserWorkspace {
   }
 
   private poolFor(config: HyperDriveConfig, options: SubmitOptions): Promise<WorkerPool> {
-    return WorkerPool.create({ size: config.maxConcurrentRuns, backend: options.backend ?? 'auto' });
+    return WorkerPool.create({
+      size: config.maxConcurrentRuns,
+      backend: options.backend ?? 'auto',
+      ...(this.assets === undefined ? {} : { assets: this.assets }),
+      ...(options.calibrationCache === undefined ? {} : { calibrationCache: options.calibrationCache }),
+    });
   }
 
   /** Holds the sweep's lock until it ends, then frees its workers. */

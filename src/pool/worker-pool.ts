@@ -50,7 +50,9 @@ export class WorkerPool implements TrialRunner {
       backend: this.backend,
       factory,
       flushMs: resolved.settings.flushMs,
+      assets: resolved.settings.assets,
       calibration: resolved.calibration,
+      calibrationCache: options.calibrationCache,
       note,
     });
     this.slots = new Slots({
@@ -68,7 +70,8 @@ export class WorkerPool implements TrialRunner {
   static async create(options: WorkerPoolOptions): Promise<WorkerPool> {
     // Loaded only when needed, so that code using the pool in Node (unit tests with a fake
     // factory) never evaluates `new Worker`.
-    const factory = options.workerFactory ?? (await import('./default-worker.js')).spawnTrialWorker;
+    const spawn = options.workerFactory ?? (await import('./assets.js')).spawnTrialWorker;
+    const factory = (): PoolWorker => spawn(options.assets);
     return new WorkerPool(options, factory);
   }
 
