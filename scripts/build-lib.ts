@@ -112,6 +112,10 @@ async function buildWorker(): Promise<void> {
     // training module, and webpack would then replace that import with a failing context module.
     minifySyntax: true,
     minifyIdentifiers: true,
+    // TF.js's Emscripten glue reads these in Node. A browser has neither, and webpack 5 answers
+    // `typeof __filename` with "string" in an ES module while leaving `__filename` itself
+    // undefined (a ReferenceError in the worker): settle the question here.
+    define: { __filename: 'undefined', __dirname: 'undefined' },
     plugins: [wasmUrls],
     legalComments: 'none',
     logLevel: 'warning',
