@@ -1,11 +1,13 @@
-// The headless CLI: `npm run sweep -- <spec.json|job.yml> [--json] [--backend ...]`.
-// Builds the app, serves it on 127.0.0.1, drives Debian's Chromium with Playwright through the
-// same browser runtime the app uses (worker pool, TF.js, IndexedDB), and prints the results.
+// The headless CLI: `npm run sweep -- <spec.json|job.yml> [--json] [--backend ...]` from a
+// checkout, `npx overdrive sweep <spec>` from the installed package (built into lib/cli/ by
+// scripts/build-lib.ts). Serves the built app on 127.0.0.1 (a checkout's dist/, rebuilt when
+// its sources changed; the package's lib/app/), drives Debian's Chromium with Playwright through
+// the same browser runtime the app uses (worker pool, TF.js, IndexedDB), and prints the results.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { build } from 'vite';
+import type { Browser } from 'playwright';
 import { ConfigError, NotImplementedError } from '../src/errors.js';
 import { buildSweepReport, progressLine, renderSweepReport } from '../src/report/index.js';
 import { BUILTIN_EXAMPLES } from '../src/examples/registry.js';
@@ -14,9 +16,61 @@ import type { RunRecord, SweepRecord } from '../src/store/records.js';
 import type { HeadlessResult } from '../src/app/headless-api.js';
 import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
 import { CHROMIUM_FLAGS } from './chromium-flags.js';
+import { cliCalibrationCache } from './calibration-cache.js';
+import { hasBuiltApp, isUpToDate, sourceFingerprint, writeStamp } from './app-build.js';
 import { startStaticServer } from './static-server.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const here = dirname(fileURLToPath(import.meta.url));
+/** The installed package's prebuilt app (lib/cli/overdrive.js -> lib/app/); absent in a checkout. */
+const packagedApp = resolve(here, '../app');
+const packaged = hasBuiltApp(packagedApp);
+const root = packaged ? resolve(here, '../..') : resolve(here, '..');
+
+function version(): string {
+  return (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The app to serve: the package's, or a checkout's dist/ (built when stale); a string is an error. */
+async function appFolder(build: boolean, rebuild: boolean): Promise<string | { error: string }> {
+  if (packaged) return packagedApp;
+  const dist = resolve(root, 'dist');
+  if (!build) {
+    return hasBuiltApp(dist) ? dist : { error: `no built app in ${dist}: run \`npm run build\`, or drop --no-build` };
+  }
+  if (!rebuild && isUpToDate(root, dist)) {
+    process.stderr.write('the app in dist/ is up to date with its sources (--rebuild builds anyway)\n');
+    return dist;
+  }
+  const fingerprint = sourceFingerprint(root);
+  process.stderr.write('building the app...\n');
+  // Loaded only here: the installed package has no Vite and needs none.
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ root, logLevel: 'error' });
+  writeStamp(dist, fingerprint);
+  return dist;
+}
+
+/** Chromium through Playwright, or one line saying what to install. */
+async function launchBrowser(): Promise<Browser | { error: string }> {
+  const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    return {
+      error: `no Chromium at ${executablePath}: install Debian's (sudo apt-get install -y chromium) or set CHROME_PATH to a Chrome or Chromium binary`,
+    };
+  }
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright'));
+  } catch {
+    return { error: 'the CLI drives Chromium through Playwright, which is not installed: npm install playwright' };
+  }
+  try {
+    return await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS] });
+  } catch (error) {
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return { error: `Chromium at ${executablePath} did not start: ${first}` };
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let args;
@@ -31,6 +85,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (args === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args === 'version') {
+    process.stdout.write(`${version()}\n`);
     return 0;
   }
 
@@ -74,21 +132,28 @@ async function main(argv: readonly string[]): Promise<number> {
     spec = { ...(spec as Record<string, unknown>), trial: { module: url } };
   }
 
-  if (args.build) {
-    process.stderr.write('building the app...\n');
-    await build({ root, logLevel: 'error' });
+  const app = await appFolder(args.build, args.rebuild);
+  if (typeof app !== 'string') {
+    process.stderr.write(`error: ${app.error}\n`);
+    return 2;
   }
-  const server = await startStaticServer(resolve(root, 'dist'), mounts);
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
-    args: [...CHROMIUM_FLAGS],
-  });
+  const browser = await launchBrowser();
+  if ('error' in browser) {
+    process.stderr.write(`error: ${browser.error}\n`);
+    return 2;
+  }
+  const server = await startStaticServer(app, mounts);
   let canceled = false;
   try {
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     let lastLine = '';
+    const calibrations = cliCalibrationCache(browser.version(), args.recalibrate);
+    await page.exposeFunction('overdriveCalibrationGet', (key: string) => calibrations.get(key));
+    await page.exposeFunction('overdriveCalibrationSet', (key: string, result: unknown) =>
+      calibrations.set(key, result),
+    );
     await page.exposeFunction('overdriveProgress', (sweep: SweepRecord, runs: RunRecord[]) => {
       const line = progressLine(sweep, runs, Date.now());
       if (line === lastLine) return;
@@ -103,10 +168,16 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     process.on('SIGINT', onSigint);
     await page.goto(`${server.url}/src/app/headless.html`);
-    await page.waitForFunction(() => window.overdriveHeadless !== undefined);
+    try {
+      await page.waitForFunction(() => window.overdriveHeadless !== undefined, undefined, { timeout: 60_000 });
+    } catch {
+      const why = consoleErrors.length > 0 ? `: ${consoleErrors.join('; ')}` : '';
+      process.stderr.write(`error: the app's headless page in ${app} did not start within 60 s${why}\n`);
+      return 2;
+    }
     const result: HeadlessResult = await page.evaluate(
       ({ spec, backend, workspace, exportModel }) =>
-        window.overdriveHeadless!.run(spec, { backend, workspace, exportModel }),
+        window.overdriveHeadless!.run(spec, { backend, workspace, exportModel, calibrationCache: true }),
       { spec, backend: args.backend, workspace: args.workspace, exportModel: args.exportModel !== undefined },
     );
     process.off('SIGINT', onSigint);

@@ -8,12 +8,42 @@ import { BACKEND_CHAIN, type BackendName } from '../src/backend/names.js';
 import type { AdapterSummary } from '../src/backend/report.js';
 import type { MemorySnapshot } from '../src/pool/protocol.js';
 
-// The binaries are bundled with the app: nothing may be fetched from a CDN at run time.
-setWasmPaths({
+// The binaries are bundled with the app (and with the npm package's worker, as files next to
+// it): nothing is fetched from TF.js's CDN at run time unless the page moves them (useWasmPaths).
+let wasmPaths: Readonly<Record<string, string>> = {
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
+};
+setWasmPaths(wasmPaths);
+
+/** Where the page serves the binaries (assets.baseUrl); takes effect before the backend starts. */
+export function useWasmPaths(paths: Readonly<Record<string, string>>): void {
+  wasmPaths = paths;
+  setWasmPaths({ ...paths });
+}
+
+/**
+ * Why the wasm backend would not start, when a binary is the reason: TF.js only says that
+ * compiling failed, not that the URL answered 404 or with a site's HTML fallback page.
+ */
+async function wasmFileProblem(): Promise<string | null> {
+  for (const [file, url] of Object.entries(wasmPaths)) {
+    try {
+      const response = await fetch(url);
+      const type = response.headers.get('content-type') ?? '';
+      if (!response.ok) return `${file} could not be fetched from ${url}: HTTP ${response.status}`;
+      const head = new Uint8Array((await response.arrayBuffer()).slice(0, 4));
+      // Every WebAssembly module starts with "\0asm".
+      if (!(head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d)) {
+        return `${file} at ${url} is not WebAssembly (content-type ${type || 'none'}): serve the package's lib/workers/wasm/ there, or set assets.baseUrl`;
+      }
+    } catch (error) {
+      return `${file} could not be fetched from ${url}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return null;
+}
 
 /** The parts of WebGPU's types we touch; TypeScript's DOM library does not declare them. */
 interface GpuDeviceLostInfo {
@@ -88,10 +118,15 @@ export async function trySetBackend(name: BackendName): Promise<string | null> {
   if (name === 'webgpu' && !hasWebGpu()) return 'navigator.gpu is not available in this worker';
   if (name === 'webgl' && !hasOffscreenCanvas()) return 'OffscreenCanvas is not available in this worker';
   try {
-    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') failed (no adapter or context)`;
+    if (!(await tf.setBackend(name))) {
+      return (
+        (name === 'wasm' ? await wasmFileProblem() : null) ?? `tf.setBackend('${name}') failed (no adapter or context)`
+      );
+    }
     await tf.ready();
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    const problem = name === 'wasm' ? await wasmFileProblem() : null;
+    return problem ?? (error instanceof Error ? error.message : String(error));
   }
   if (tf.getBackend() !== name) return `TF.js settled on ${tf.getBackend()} instead`;
   current = name;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as Comlink from 'comlink';
 import { loadedDatasets } from '../src/datasets/cache.js';
-import { loadDigitsSplit } from '../src/datasets/digits.js';
+import { loadDigitsSplit, useDigitsUrl } from '../src/datasets/digits.js';
 import { loadSpiralSplit } from '../src/datasets/spiral.js';
 import { classifierWorkload } from '../src/examples/common.js';
 import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/examples/env.js';
@@ -39,6 +39,7 @@ import {
   onDeviceLost,
   trySetBackend,
   useBackend,
+  useWasmPaths,
   webgpuAdapter,
 } from './backends.js';
 import { EventBatcher } from './event-batcher.js';
@@ -82,6 +83,11 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     this.workerId = init.workerId;
     this.flushMs = Math.min(1_000, Math.max(10, init.flushMs));
     this.notify = notify ?? null;
+    if (init.assets !== undefined) {
+      // Where the page says its files are: see src/pool/assets.ts.
+      useDigitsUrl(init.assets.digits);
+      if (init.assets.wasm !== null) useWasmPaths(init.assets.wasm);
+    }
     const lockHeld = init.lockName === null ? false : await holdLockForLife(init.lockName);
     return { protocol: PROTOCOL_VERSION, lockHeld, webgpu: hasWebGpu(), offscreenCanvas: hasOffscreenCanvas() };
   }
@@ -321,7 +327,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
 }
 
 async function importTrialModule(url: string): Promise<TrialModule> {
-  const module: unknown = await import(/* @vite-ignore */ url);
+  const module: unknown = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
   const train = (module as { default?: unknown }).default;
   if (typeof train !== 'function') {
     throw new TypeError(`training module ${url} must export a default function train(params, run, env)`);

@@ -35,6 +35,8 @@ export interface HeadlessOptions {
   readonly backend: string | undefined;
   readonly workspace: string | undefined;
   readonly exportModel?: boolean;
+  /** Reuse calibrations through the CLI's overdriveCalibration* functions (its on-disk cache). */
+  readonly calibrationCache?: boolean;
 }
 
 export interface HeadlessApi {
@@ -48,5 +50,8 @@ declare global {
     overdriveHeadless?: HeadlessApi;
     /** Exposed by the CLI (Playwright) to receive progress. */
     overdriveProgress?: (sweep: SweepRecord, runs: readonly RunRecord[]) => Promise<void>;
+    /** Exposed by the CLI: its calibration cache (keyed further by the browser's version). */
+    overdriveCalibrationGet?: (key: string) => Promise<unknown>;
+    overdriveCalibrationSet?: (key: string, result: unknown) => Promise<void>;
   }
 }

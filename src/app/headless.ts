@@ -37,7 +37,16 @@ async function run(specInput: unknown, options: HeadlessOptions): Promise<Headle
   const workspace = await BrowserWorkspace.open({ name: options.workspace ?? 'overdrive-cli' });
   try {
     const config = new HyperDriveConfig(parsed.hyperDriveConfigOptions);
-    const { sweep, pool } = await workspace.submit(parsed.experimentName, config, { backend });
+    const get = window.overdriveCalibrationGet;
+    const set = window.overdriveCalibrationSet;
+    const calibrationCache =
+      options.calibrationCache === true && get !== undefined && set !== undefined
+        ? { get: (key: string) => get(key), set: (key: string, result: unknown) => set(key, result) }
+        : undefined;
+    const { sweep, pool } = await workspace.submit(parsed.experimentName, config, {
+      backend,
+      ...(calibrationCache === undefined ? {} : { calibrationCache }),
+    });
     current = sweep;
     const report = async (): Promise<void> => {
       if (status !== null) status.textContent = `${sweep.getStatus()}: ${sweep.getChildren().length} runs`;

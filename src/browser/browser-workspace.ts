@@ -11,6 +11,8 @@ import { ConfigError } from '../errors.js';
 import { expectMoreRuns, type MoreRuns } from '../experiment/steering.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import type { BackendRequest } from '../backend/names.js';
+import type { AssetOptions } from '../pool/assets.js';
+import type { CalibrationCache } from '../pool/options.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { TrialRunner } from '../trial-runner/runner.js';
 import type { UpgradeStep } from '../store/idb-schema.js';
@@ -27,11 +29,18 @@ export interface BrowserWorkspaceOptions {
    * use it to play a newer version of the app that upgrades the database under an older tab.
    */
   readonly schema?: readonly UpgradeStep[];
+  /**
+   * Where trial workers find the worker script, TF.js's WebAssembly files and the data sets;
+   * default: next to this module, as bundled (see AssetOptions.baseUrl for a CDN).
+   */
+  readonly assets?: AssetOptions;
 }
 
 export interface SubmitOptions {
   /** TF.js backend for the worker pool; default 'auto' (measured). */
   readonly backend?: BackendRequest;
+  /** Calibrations measured before, reused by 'auto' (see WorkerPoolOptions.calibrationCache). */
+  readonly calibrationCache?: CalibrationCache;
 }
 
 /** A sweep started here, with the pool that runs it (disposed when the sweep ends). */
@@ -63,6 +72,7 @@ export class BrowserWorkspace {
   private constructor(
     readonly name: string,
     readonly store: IndexedDbStore,
+    private readonly assets: AssetOptions | undefined,
   ) {}
 
   /** Suggestions the sampler worker has answered (0 before any Bayesian sweep). */
@@ -77,7 +87,7 @@ export class BrowserWorkspace {
       options.schema === undefined
         ? await IndexedDbStore.open(storeOptions)
         : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
-    return new BrowserWorkspace(name, store);
+    return new BrowserWorkspace(name, store, options.assets);
   }
 
   /**
@@ -254,6 +264,8 @@ export class BrowserWorkspace {
       // A training module is somebody's code: it runs in the sandbox. The app's own built-in
       // models run in workers of the page's origin, the only place WebGPU is offered.
       isolation: config.trial.kind === 'builtin' ? 'page' : 'sandbox',
+      ...(this.assets === undefined ? {} : { assets: this.assets }),
+      ...(options.calibrationCache === undefined ? {} : { calibrationCache: options.calibrationCache }),
     });
   }
 

@@ -8,6 +8,8 @@ export {
 } from './browser-workspace.js';
 export { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 export { WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
+export { trialAssets, WASM_FILES, type AssetOptions } from '../pool/assets.js';
+export type { CalibrationCache } from '../pool/options.js';
 export {
   bestRunWithModel,
   exportRunModel,

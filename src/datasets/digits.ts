@@ -121,8 +121,19 @@ export function splitDigits(
   return { train: selectDigits(set, shuffle(train)), validation: selectDigits(set, shuffle(validation)) };
 }
 
-/** Where the app serves the shipped CSV (`public/datasets/digits.csv`). */
+let configuredUrl: string | null = null;
+
+/**
+ * Where this thread fetches the CSV from, as the page resolved it (src/pool/assets.ts): a worker
+ * bundled into another app, or started from a CDN, cannot work out where the package's file is.
+ */
+export function useDigitsUrl(url: string): void {
+  configuredUrl = url;
+}
+
+/** Where the CSV is served: as configured, else the app's `public/datasets/digits.csv`. */
 export function digitsUrl(): string {
+  if (configuredUrl !== null) return configuredUrl;
   const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
   // Vite defines import.meta.env; plain Node (tsx scripts, the benchmarks) does not.
   return new URL(`${import.meta.env?.BASE_URL ?? '/'}datasets/digits.csv`, base).href;
@@ -133,6 +144,14 @@ export function loadDigits(url: string = digitsUrl()): Promise<DigitsSet> {
   return cachedDataset(`digits:${url}`, async () => {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`could not load the digits data set from ${url}: HTTP ${response.status}`);
+    // A static host or dev server often answers a missing file with the site's index.html
+    // (status 200): parsing that as CSV would fail with a baffling "expected 65 values".
+    const type = response.headers.get('content-type') ?? '';
+    if (/html/i.test(type)) {
+      throw new Error(
+        `could not load the digits data set from ${url}: the server sent an HTML page (content-type ${type}), not the CSV; serve the package's lib/datasets/digits.csv there or set assets.baseUrl`,
+      );
+    }
     return parseDigitsCsv(await response.text());
   });
 }

@@ -1,12 +1,12 @@
 import * as Comlink from 'comlink';
 import { BACKEND_CHAIN, type BackendName, type BackendRequest } from '../backend/names.js';
-import type { CalibrationReport } from '../backend/report.js';
+import type { CalibrationReport, CalibrationResult } from '../backend/report.js';
 import type { TrialRequest } from '../trial-runner/runner.js';
 import { toErrorRecord } from '../error-record.js';
 import type { Note } from './diagnostics.js';
-import type { CalibrationSettings } from './options.js';
+import type { CalibrationCache, CalibrationSettings } from './options.js';
 import type { PoolWorker } from './pool-worker.js';
-import { parseCalibration, parseHello, type TrialWorkerApi, type WireTrial } from './protocol.js';
+import { parseCalibration, parseHello, type TrialAssets, type TrialWorkerApi, type WireTrial } from './protocol.js';
 import { wireTrial } from './requests.js';
 import type { Slot } from './slot.js';
 import { withTimeout } from './with-timeout.js';
@@ -15,7 +15,9 @@ export interface BackendChoiceDeps {
   readonly backend: BackendRequest;
   readonly factory: () => PoolWorker;
   readonly flushMs: number;
+  readonly assets: TrialAssets;
   readonly calibration: CalibrationSettings;
+  readonly calibrationCache?: CalibrationCache | undefined;
   readonly note: Note;
 }
 
@@ -83,6 +85,41 @@ export class BackendChoice {
    * cores while it measures.
    */
   private async calibrate(key: string, trial: WireTrial): Promise<BackendName> {
+    const cache = this.deps.calibrationCache;
+    const cacheKey = `${key}|${BACKEND_CHAIN.join(',')}`;
+    if (cache !== undefined) {
+      const reused = await this.reuse(key, cacheKey, cache);
+      if (reused !== null) return reused;
+    }
+    const { chosen, measured } = await this.measure(key, trial);
+    if (cache !== undefined && measured !== null) await cache.set(cacheKey, measured).catch(() => {});
+    return chosen;
+  }
+
+  /** A cached calibration, checked like a worker's answer; anything unreadable is measured again. */
+  private async reuse(key: string, cacheKey: string, cache: CalibrationCache): Promise<BackendName | null> {
+    try {
+      const raw = await cache.get(cacheKey);
+      if (raw === null || raw === undefined) return null;
+      const result = parseCalibration(raw);
+      this.reports.push({
+        ...result,
+        trial: key,
+        failure: null,
+        reason: `${result.reason} (measured before in this browser: reused)`,
+      });
+      this.deps.note('calibrated', null, null, `${key}: reused: ${result.reason}`);
+      return result.chosen;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The backend chosen, and the measurement behind it (null when calibration failed). */
+  private async measure(
+    key: string,
+    trial: WireTrial,
+  ): Promise<{ chosen: BackendName; measured: CalibrationResult | null }> {
     const { calibration, note } = this.deps;
     const worker = this.deps.factory();
     this.calibrators.add(worker);
@@ -96,7 +133,9 @@ export class BackendChoice {
     crashed.catch(() => {});
     try {
       const measure = async (): Promise<unknown> => {
-        parseHello(await api.hello({ workerId: 0, lockName: null, flushMs: this.deps.flushMs }));
+        parseHello(
+          await api.hello({ workerId: 0, lockName: null, flushMs: this.deps.flushMs, assets: this.deps.assets }),
+        );
         return api.calibrate(trial, BACKEND_CHAIN, {
           steps: calibration.steps,
           maxMsPerBackend: calibration.maxMsPerBackend,
@@ -107,7 +146,7 @@ export class BackendChoice {
       const report: CalibrationReport = { ...result, trial: key, failure: null };
       this.reports.push(report);
       note('calibrated', null, null, `${key}: ${result.reason}`);
-      return result.chosen;
+      return { chosen: result.chosen, measured: result };
     } catch (error) {
       const failure = toErrorRecord(error).message;
       const fallback: BackendName = BACKEND_CHAIN[0];
@@ -121,7 +160,7 @@ export class BackendChoice {
         failure,
       });
       note('warning', null, null, `${key}: calibration failed: ${failure}`);
-      return fallback;
+      return { chosen: fallback, measured: null };
     } finally {
       worker.terminate();
       this.calibrators.delete(worker);

@@ -7,6 +7,7 @@ export {
   type PoolWorkerInfo,
   type RetireCause,
 } from './worker-pool.js';
+export type { CalibrationCache } from './options.js';
 export { poolSize, MAX_POOL_SIZE, MAX_GPU_WORKERS, type PoolSizeReport } from './device-limits.js';
 export {
   BACKEND_CHAIN,

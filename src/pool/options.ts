@@ -1,7 +1,9 @@
+import { type AssetOptions, trialAssets } from './assets.js';
 import { BACKEND_CHAIN, isBackendName, type BackendRequest } from '../backend/names.js';
-import type { PoolSizeReport } from '../backend/report.js';
+import type { CalibrationResult, PoolSizeReport } from '../backend/report.js';
 import { poolSize } from './device-limits.js';
 import type { PoolWorker } from './pool-worker.js';
+import type { TrialAssets } from './protocol.js';
 
 export interface WorkerPoolOptions {
   /** Workers wanted; clamped to what the device holds (see `sizeReport`). */
@@ -23,7 +25,9 @@ export interface WorkerPoolOptions {
   readonly maxGpuBytesGrowth?: number;
   /** Tensors a worker may hold above its first baseline after cleanup before it is replaced (default 0). */
   readonly maxTensorGrowth?: number;
-  /** Creates a worker; defaults to the bundled worker, started as `isolation` says. */
+  /** Where the worker, TF.js's binaries and the data sets are served from (src/pool/assets.ts). */
+  readonly assets?: AssetOptions;
+  /** Creates a worker; defaults to the bundled `workers/trial-worker.ts`. */
   readonly workerFactory?: () => PoolWorker;
   /**
    * Where the default workers start. 'sandbox' (the default): in the opaque-origin sandbox frame
@@ -45,12 +49,24 @@ export interface WorkerPoolOptions {
    * a worker is silent while one `fit` epoch runs, and big epochs are legitimately long.
    */
   readonly watchdogMs?: number;
+  /**
+   * Calibrations measured before (by an earlier pool, page or CLI run), so 'auto' need not time
+   * every backend again; keyed by trial and candidate backends, the cache adds what else must
+   * match (the browser's version).
+   */
+  readonly calibrationCache?: CalibrationCache;
   readonly calibration?: {
     readonly steps?: number;
     readonly maxMsPerBackend?: number;
     /** Past this, calibration is abandoned and the fallback chain decides (default 120 s). */
     readonly timeoutMs?: number;
   };
+}
+
+export interface CalibrationCache {
+  /** What was measured before for `key`, as the worker reported it; null when nothing was. */
+  get(key: string): Promise<unknown>;
+  set(key: string, result: CalibrationResult): Promise<void>;
 }
 
 /** The limits the pool's parts work to, every one checked and defaulted. */
@@ -63,6 +79,7 @@ export interface PoolSettings {
   readonly flushMs: number;
   readonly startTimeoutMs: number;
   readonly watchdogMs: number;
+  readonly assets: TrialAssets;
 }
 
 export interface CalibrationSettings {
@@ -126,6 +143,7 @@ export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
     flushMs: positive('flushMs', options.flushMs, DEFAULTS.flushMs, 10),
     startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULTS.startTimeoutMs),
     watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
+    assets: trialAssets(options.assets),
   };
   const calibration: CalibrationSettings = {
     steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),

@@ -48,6 +48,15 @@ export interface WorkerInit {
   readonly lockName: string | null;
   /** How often the worker flushes buffered metrics. */
   readonly flushMs: number;
+  /** Where the worker finds its data sets and (when moved) TF.js's binaries; see src/pool/assets.ts. */
+  readonly assets?: TrialAssets;
+}
+
+/** URLs resolved on the page (src/pool/assets.ts) for a worker that may not know its own. */
+export interface TrialAssets {
+  /** TF.js WebAssembly file name -> URL; null: the worker's bundled paths. */
+  readonly wasm: Readonly<Record<string, string>> | null;
+  readonly digits: string;
 }
 
 export interface WorkerHello {

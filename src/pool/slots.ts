@@ -280,7 +280,12 @@ export class Slots {
       .unlessGone(
         withTimeout(
           api.hello(
-            { workerId: id, lockName: locks === undefined ? null : lockName, flushMs: settings.flushMs },
+            {
+              workerId: id,
+              lockName: locks === undefined ? null : lockName,
+              flushMs: settings.flushMs,
+              assets: settings.assets,
+            },
             notify,
           ),
           settings.startTimeoutMs,

@@ -49,7 +49,9 @@ export class WorkerPool implements TrialRunner {
       backend: this.backend,
       factory,
       flushMs: resolved.settings.flushMs,
+      assets: resolved.settings.assets,
       calibration: resolved.calibration,
+      calibrationCache: options.calibrationCache,
       note,
     });
     this.slots = new Slots({
@@ -87,9 +89,9 @@ export class WorkerPool implements TrialRunner {
     // factory) never evaluates `new Worker`.
     let factory = options.workerFactory;
     if (factory === undefined) {
-      const { spawnTrialWorker } = await import('./default-worker.js');
+      const { spawnTrialWorker } = await import('./assets.js');
       const isolation = options.isolation ?? 'sandbox';
-      factory = () => spawnTrialWorker(isolation);
+      factory = () => spawnTrialWorker(options.assets, isolation);
     }
     return new WorkerPool(options, factory);
   }

@@ -133,7 +133,7 @@ async function resolveTrain(
     }
     return resolveBuiltin(trial.name);
   }
-  const module: unknown = await import(/* @vite-ignore */ trial.url);
+  const module: unknown = await import(/* @vite-ignore */ /* webpackIgnore: true */ trial.url);
   const train = (module as { default?: unknown }).default;
   if (typeof train !== 'function') {
     throw new TypeError(`training module ${trial.url} must export a default function train(params, run)`);

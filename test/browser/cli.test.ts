@@ -114,6 +114,17 @@ test('the README example, examples/digits-mlp.json, builds the app and prints th
   expect(report.backend.used).toEqual(['wasm']);
 });
 
+test('the app is rebuilt only when its sources changed since the last build', () => {
+  // --rebuild builds and records the sources it built from; the next run finds nothing changed.
+  const first = runCli(['test/browser/fixtures/tiny-spiral.json', '--rebuild']);
+  expect(first.status, first.stderr).toBe(0);
+  expect(first.stderr).toContain('building the app...');
+  const second = runCli(['test/browser/fixtures/tiny-spiral.json']);
+  expect(second.status, second.stderr).toBe(0);
+  expect(second.stderr).toContain('the app in dist/ is up to date with its sources');
+  expect(second.stderr).not.toContain('building the app...');
+});
+
 test('npm run sweep --json runs a built-in example on wasm, prints the documented JSON and exports the best model', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'overdrive-model-'));
   const { status, stdout, stderr } = sweepCli(

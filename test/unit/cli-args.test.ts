@@ -8,6 +8,8 @@ describe('sweep CLI arguments', () => {
       json: true,
       backend: 'wasm',
       build: true,
+      rebuild: false,
+      recalibrate: false,
       workspace: undefined,
     });
     expect(parseCliArgs(['--backend=auto', 'x.json', '--no-build', '--workspace', 'w'])).toEqual({
@@ -15,9 +17,19 @@ describe('sweep CLI arguments', () => {
       json: false,
       backend: 'auto',
       build: false,
+      rebuild: false,
+      recalibrate: false,
       workspace: 'w',
     });
     expect(parseCliArgs(['--help'])).toBe('help');
+    expect(parseCliArgs(['--version'])).toBe('version');
+    // The bin's form: `overdrive sweep spec.json`.
+    expect(parseCliArgs(['sweep', 'x.json', '--rebuild', '--recalibrate'])).toMatchObject({
+      specPath: 'x.json',
+      build: true,
+      rebuild: true,
+      recalibrate: true,
+    });
   });
 
   it.each([
@@ -26,6 +38,7 @@ describe('sweep CLI arguments', () => {
     [['a.json', '--backend', 'tpu'], '--backend must be one of auto, webgpu, webgl, wasm, cpu (got "tpu")'],
     [['a.json', '--backend'], '--backend needs a value'],
     [['a.json', '--jsn'], 'unknown option "--jsn"'],
+    [['a.json', '--rebuild', '--no-build'], '--rebuild and --no-build contradict each other'],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

@@ -500,6 +500,43 @@ describe('WorkerPool', () => {
     ]);
   });
 
+  it('with a calibration cache, reuses a stored calibration instead of measuring, and stores new ones', async () => {
+    const stored = new Map<string, unknown>();
+    const cache = {
+      get: async (key: string) => stored.get(key) ?? null,
+      set: async (key: string, result: unknown) => {
+        stored.set(key, result);
+      },
+    };
+    let calibrations = 0;
+    const script = {
+      calibrate: async () => {
+        calibrations += 1;
+        return { workload: 'spiral', candidates: [], chosen: 'wasm', reason: 'wasm was fastest', totalMs: 5 };
+      },
+    };
+    const first = await makePool(script, { backend: 'auto', calibrationCache: cache });
+    await first.pool.start(request({ trial: { kind: 'builtin', name: 'spiral' } }), () => {}).outcome;
+    expect(calibrations).toBe(1);
+    expect([...stored.keys()]).toEqual(['builtin:spiral|webgpu,webgl,wasm,cpu']);
+
+    const second = await makePool(script, { backend: 'auto', calibrationCache: cache });
+    await second.pool.start(request({ trial: { kind: 'builtin', name: 'spiral' } }), () => {}).outcome;
+    expect(calibrations).toBe(1);
+    // No throwaway calibration worker: the one worker started trained the trial.
+    expect(second.workers).toHaveLength(1);
+    expect(second.workers.flatMap((w) => w.requests.map((r) => r.backend))).toEqual(['wasm']);
+    expect(second.pool.calibrations()).toEqual([
+      expect.objectContaining({ chosen: 'wasm', reason: 'wasm was fastest (measured before in this browser: reused)' }),
+    ]);
+
+    // A damaged entry is measured again, not trusted.
+    stored.set('builtin:spiral|webgpu,webgl,wasm,cpu', { chosen: 'quantum' });
+    const third = await makePool(script, { backend: 'auto', calibrationCache: cache });
+    await third.pool.start(request({ trial: { kind: 'builtin', name: 'spiral' } }), () => {}).outcome;
+    expect(calibrations).toBe(2);
+  });
+
   it('falls back to the backend chain when calibration fails', async () => {
     const { pool, workers } = await makePool({ calibrate: async () => ({ chosen: 'quantum' }) }, { backend: 'auto' });
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
