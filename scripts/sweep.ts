@@ -33,7 +33,8 @@ function version(): string {
 /** The app to serve: the package's, or a checkout's dist/ (built when stale); a string is an error. */
 async function appFolder(build: boolean, rebuild: boolean): Promise<string | { error: string }> {
   if (packaged) return packagedApp;
-  const dist = resolve(root, 'dist');
+  // OVERDRIVE_DIST: another build folder of this checkout (side-by-side test runs use their own).
+  const dist = resolve(root, process.env['OVERDRIVE_DIST'] ?? 'dist');
   if (!build) {
     return hasBuiltApp(dist) ? dist : { error: `no built app in ${dist}: run \`npm run build\`, or drop --no-build` };
   }

@@ -212,6 +212,28 @@ test('a malformed spec exits non-zero naming the field, the rule and the value',
   );
 });
 
+test('--no-build without a built app, or without Chromium, says what to do in one line and exits 2 at once', () => {
+  const noApp = spawnSync('npx', ['tsx', 'scripts/sweep.ts', 'examples/digits-mlp.json', '--no-build'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, OVERDRIVE_DIST: 'no-such-dist' },
+  });
+  expect(noApp.status).toBe(2);
+  expect(noApp.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(/^error: no built app in .*no-such-dist: run `npm run build`, or drop --no-build$/),
+  ]);
+  const noBrowser = spawnSync('npx', ['tsx', 'scripts/sweep.ts', 'examples/digits-mlp.json', '--no-build'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CHROME_PATH: '/no/such/chromium' },
+  });
+  expect(noBrowser.status).toBe(2);
+  expect(noBrowser.stderr).toContain(
+    "error: no Chromium at /no/such/chromium: install Debian's (sudo apt-get install -y chromium) or set CHROME_PATH",
+  );
+  expect(noBrowser.stderr).not.toContain('TimeoutError');
+});
+
 test('bad arguments print usage and exit 2', async () => {
   const { status, stderr } = sweepCli('--backend', 'tpu', 'x.json');
   expect(status).toBe(2);
