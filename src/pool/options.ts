@@ -37,6 +37,13 @@ export interface WorkerPoolOptions {
    * a worker is silent while one `fit` epoch runs, and big epochs are legitimately long.
    */
   readonly watchdogMs?: number;
+  /**
+   * A trial that has logged no metric and stored no checkpoint for this long, though its worker
+   * still answers, is taken for stuck (a training function awaiting something that never comes)
+   * and fails; its worker is replaced. Default 30 minutes: without it such a trial would hold its
+   * slot until the sweep's own time limit (7 days by default).
+   */
+  readonly silentTrialMs?: number;
   readonly calibration?: {
     readonly steps?: number;
     readonly maxMsPerBackend?: number;
@@ -55,6 +62,7 @@ export interface PoolSettings {
   readonly flushMs: number;
   readonly startTimeoutMs: number;
   readonly watchdogMs: number;
+  readonly silentTrialMs: number;
 }
 
 export interface CalibrationSettings {
@@ -80,6 +88,7 @@ const DEFAULTS = {
   flushMs: 75,
   startTimeoutMs: 60_000,
   watchdogMs: 300_000,
+  silentTrialMs: 1_800_000,
   calibrationSteps: 5,
   calibrationMaxMsPerBackend: 1_500,
   calibrationTimeoutMs: 120_000,
@@ -118,6 +127,7 @@ export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
     flushMs: positive('flushMs', options.flushMs, DEFAULTS.flushMs, 10),
     startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULTS.startTimeoutMs),
     watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
+    silentTrialMs: positive('silentTrialMs', options.silentTrialMs, DEFAULTS.silentTrialMs, 100),
   };
   const calibration: CalibrationSettings = {
     steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),
