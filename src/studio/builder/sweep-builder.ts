@@ -22,6 +22,7 @@ import {
   POLICY_FIELD_LABELS,
   POLICY_FIELDS,
   POLICY_ROWS,
+  formChangesText,
   fromRecord,
   newRowKey,
   parameterSpec,
@@ -602,7 +603,12 @@ export class SweepBuilder {
     try {
       const parsed = parseSpecText(text, source, this.state.trial);
       this.load(fromRecord(parsed.spec));
-      this.specError.textContent = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
+      this.specError.textContent = [
+        ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
+        formChangesText(parsed.spec),
+      ]
+        .filter((line) => line !== '')
+        .join('\n');
       announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
     } catch (error) {
       this.specError.textContent = error instanceof Error ? error.message : String(error);
