@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,limits
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
@@ -20,8 +20,9 @@ import { orchestrationChecks, renderOrchestration, runOrchestration } from './se
 import { renderSavings, runSavings, savingsChecks } from './sections/savings.js';
 import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js';
 import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
+import { limitsChecks, renderLimits, runLimits } from './sections/limits.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings'] as const;
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'limits'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     orchestration: section(runOrchestration, renderOrchestration, orchestrationChecks),
     studio: section(runStudioAtScale, renderStudio, studioChecks),
     savings: section((c) => runSavings(c, { cnnBackend }), renderSavings, savingsChecks),
+    limits: section(runLimits, renderLimits, limitsChecks),
   };
 
   try {

@@ -4,9 +4,9 @@
  * JavaScript API; the sweep-document import, which must accept whatever these accept).
  *
  * Chosen to be far beyond a real sweep (HyperDrive's own examples tune under 20 parameters;
- * Azure caps a sweep at 1000 trials) while keeping every page that shows a space responsive:
- * the Studio renders, validates and shares the largest accepted space without a main-thread
- * task over 50 ms (`npm run bench`, section "limits", measures it). docs/semantics.md lists them.
+ * Azure caps a sweep at 1000 trials) and small enough that no input makes a page unusable
+ * (`npm run bench`, section "limits", measures the Studio's longest main-thread task on the
+ * largest accepted inputs). docs/semantics.md §6 lists them.
  */
 export const SEARCH_SPACE_LIMITS = Object.freeze({
   /** Parameters in all, those inside nested sub-spaces included. */

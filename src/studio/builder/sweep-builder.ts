@@ -664,9 +664,21 @@ export class SweepBuilder {
   /** Each parameter on its own, so every broken row says so at once, not only the first. */
   private validateRows(): void {
     const names = new Map<string, string>();
+    // Each row's elements found in one pass: a query per row would scan the whole form per row,
+    // which made a 1000-parameter space take seconds per validation.
+    const byKey = (attribute: string): Map<string, HTMLElement> =>
+      new Map(
+        [...this.form.querySelectorAll<HTMLElement>(`[${attribute}]`)].map((el) => [
+          el.getAttribute(attribute) ?? '',
+          el,
+        ]),
+      );
+    const hints = byKey('data-row-hint');
+    const errors = byKey('data-row-error');
+    const rowElements = byKey('data-row');
     for (const row of this.state.parameters) {
-      const hint = this.form.querySelector<HTMLElement>(`[data-row-hint="${row.key}"]`);
-      const error = this.form.querySelector<HTMLElement>(`[data-row-error="${row.key}"]`);
+      const hint = hints.get(row.key) ?? null;
+      const error = errors.get(row.key) ?? null;
       const stripped = row.name.replace(/^-+/, '');
       const other = names.get(stripped);
       names.set(stripped, row.name);
@@ -690,7 +702,7 @@ export class SweepBuilder {
         }
       }
       if (error !== null) error.textContent = message;
-      const rowElement = this.form.querySelector(`[data-row="${row.key}"]`);
+      const rowElement = rowElements.get(row.key);
       for (const input of rowElement?.querySelectorAll('input, select') ?? []) {
         if (message === '') input.removeAttribute('aria-invalid');
         else input.setAttribute('aria-invalid', 'true');
