@@ -262,8 +262,19 @@ export function seedValue(text: string): number | string | undefined {
   return numberField(text) ?? text;
 }
 
-/** The row as a spec parameter (or constant), for `search_space`. */
+// Rows are immutable and replaced on edit, so a row's spec is computed once: a keystroke
+// elsewhere in a 50,000-value form then does not re-split every choice list.
+const specOfRow = new WeakMap<ParameterRow, unknown>();
+
+/** The row as a spec parameter (or constant), for `search_space`; callers must not mutate it. */
 export function parameterSpec(row: ParameterRow): unknown {
+  if (specOfRow.has(row)) return specOfRow.get(row);
+  const spec = computeParameterSpec(row);
+  specOfRow.set(row, spec);
+  return spec;
+}
+
+function computeParameterSpec(row: ParameterRow): unknown {
   if (row.type === 'constant') return literal(row.fields['value'] ?? '');
   if (row.type === 'choice') return { type: 'choice', values: splitList(row.fields['values'] ?? '').map(option) };
   const spec: Record<string, unknown> = { type: row.type };
