@@ -108,6 +108,7 @@ export class SweepBuilder {
   /** Bumped by each render and each validation, so a slice of an older pass stops. */
   private renderPass = 0;
   private validationPass = 0;
+  private applyPass = 0;
   /** A control to focus once its row is drawn (rows after the first slice arrive later). */
   private pendingFocus: string | undefined;
   private readonly rowElements = new Map<string, RowElements>();
@@ -691,22 +692,47 @@ export class SweepBuilder {
     return details;
   }
 
-  /** Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is wrong. */
+  /**
+   * Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is
+   * wrong. Parsing, drawing the form and checking it run as separate tasks: together they block
+   * input for seconds on a 50,000-value spec.
+   */
   applySweepFileText(text: string, source: string): void {
-    try {
-      const parsed = parseSpecText(text, source, this.state.trial);
-      this.load(fromRecord(parsed.spec));
-      this.specError.textContent = [
-        ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
-        formChangesText(parsed.spec),
-      ]
-        .filter((line) => line !== '')
-        .join('\n');
-      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
-    } catch (error) {
+    this.applyPass += 1;
+    const pass = this.applyPass;
+    const failed = (error: unknown): void => {
       this.specError.textContent = error instanceof Error ? error.message : String(error);
       announce('The spec has an error');
+    };
+    let parsed: ParsedSweepJob;
+    try {
+      parsed = parseSpecText(text, source, this.state.trial);
+    } catch (error) {
+      failed(error);
+      return;
     }
+    void (async () => {
+      await nextTask();
+      if (pass !== this.applyPass) return;
+      let state: BuilderState;
+      try {
+        state = fromRecord(parsed.spec);
+        this.specError.textContent = [
+          ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
+          formChangesText(parsed.spec),
+        ]
+          .filter((line) => line !== '')
+          .join('\n');
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      this.state = state;
+      this.render();
+      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
+      await nextTask();
+      if (this.state === state) this.validateNow();
+    })();
   }
 
   // ---------------------------------------------------------------------------------------
