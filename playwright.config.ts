@@ -8,6 +8,10 @@ const executablePath = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
 const port = Number(process.env['OVERDRIVE_TEST_PORT'] ?? 4173);
 const dist = process.env['OVERDRIVE_TEST_DIST'] ?? 'dist';
 
+// The browser tests' harness pages are built only when this is set (vite.config.ts); a CLI run a
+// test starts (which builds the app) inherits it, so its build keeps them for the tests after it.
+process.env['OVERDRIVE_TEST_PAGES'] = '1';
+
 export default defineConfig({
   testDir: 'test/browser',
   timeout: 180_000,

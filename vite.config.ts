@@ -4,17 +4,26 @@ import { defineConfig } from 'vite';
 import { contentSecurityPolicy, noEvalInCharts, staticHostHeaders } from './scripts/vite-plugins.js';
 import { CONTENT_SECURITY_POLICY_HEADER } from './src/security/content-security-policy.js';
 
-// Browser tests load small harness pages that expose the runtime to Playwright; they are built
-// next to the app so tests run against the same production bundle a user gets.
+// Browser tests load small harness pages that expose the runtime to Playwright. They are built
+// next to the app (so tests run against the same production bundle a user gets) only when
+// OVERDRIVE_TEST_PAGES=1, as `npm run test:browser` and playwright.config.ts set it: a plain
+// `vite build` ships the app alone, never a page that runs test code.
+export const TEST_PAGES_ENV = 'OVERDRIVE_TEST_PAGES';
 const harnessDir = resolve(import.meta.dirname, 'test/browser/pages');
-const harnessPages = Object.fromEntries(
-  readdirSync(harnessDir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.html'))
-    .map((entry) => [`harness-${entry.name.replace(/\.html$/, '')}`, resolve(harnessDir, entry.name)]),
-);
+const harnessPages =
+  process.env[TEST_PAGES_ENV] === '1'
+    ? Object.fromEntries(
+        readdirSync(harnessDir, { withFileTypes: true })
+          .filter((entry) => entry.isFile() && entry.name.endsWith('.html'))
+          .map((entry) => [`harness-${entry.name.replace(/\.html$/, '')}`, resolve(harnessDir, entry.name)]),
+      )
+    : {};
 
 export default defineConfig({
   plugins: [contentSecurityPolicy(), noEvalInCharts(), staticHostHeaders()],
+  // Relative URLs everywhere (pages, chunks, workers, wasm), so the built app works from any
+  // folder of a static host (`https://example.org/overdrive/`), not only from the site's root.
+  base: './',
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,limits
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
@@ -21,8 +21,9 @@ import { renderSavings, runSavings, savingsChecks } from './sections/savings.js'
 import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js';
 import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
 import { renderSamplerMainThread, runSamplerMainThread, samplerMainThreadChecks } from './sections/sampler.js';
+import { limitsChecks, renderLimits, runLimits } from './sections/limits.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler'] as const;
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler', 'limits'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       savingsChecks,
     ),
     sampler: section(runSamplerMainThread, renderSamplerMainThread, samplerMainThreadChecks),
+    limits: section(runLimits, renderLimits, limitsChecks),
   };
 
   try {

@@ -1,3 +1,6 @@
+import { ConfigError } from '../src/errors.js';
+import { checkWorkspaceName } from '../src/store/workspace-name.js';
+
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
@@ -85,7 +88,12 @@ export function parseCliArgs(argv: readonly string[]): SweepCliArgs | 'help' | '
         break;
       }
       case '--workspace':
-        workspace = value();
+        try {
+          workspace = checkWorkspaceName(value(), '--workspace');
+        } catch (error) {
+          if (error instanceof ConfigError) throw new CliUsageError(error.message);
+          throw error;
+        }
         break;
       case '--export-model':
         exportModel = value();

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, normalize, resolve, sep } from 'node:path';
+import { extname, normalize, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../src/security/content-security-policy.js';
+import { inside } from './spec-folder.js';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +28,10 @@ export interface StaticServer {
 
 /**
  * Serves a built app from `root` on 127.0.0.1 (a secure context for WebGPU and workers), plus
- * extra files mounted at fixed URL paths (a user's training module). Paths outside `root`
- * are refused, so a crafted URL cannot read the rest of the disk.
+ * extra files or folders mounted at fixed URL paths (a user's training module: a key ending in
+ * `/` mounts a folder). Nothing outside `root` or a mounted folder is served: not through `..`,
+ * and not through a symbolic link that leads out of it, so a crafted URL cannot read the rest of
+ * the disk.
  */
 export async function startStaticServer(
   root: string,
@@ -37,19 +40,36 @@ export async function startStaticServer(
   /** 'none' serves the app as a plain static host would: no security headers at all. */
   headers: 'csp' | 'none' = 'csp',
 ): Promise<StaticServer> {
-  const base = resolve(root);
+  const base = await realpath(resolve(root));
+  const folders = await Promise.all(
+    Object.entries(mounts)
+      .filter(([url]) => url.endsWith('/'))
+      .map(async ([url, dir]) => [url, await realpath(resolve(dir))] as const),
+  );
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-      const mounted = mounts[path];
-      let file = mounted ?? resolve(base, `.${normalize(path)}`);
-      if (mounted === undefined && file !== base && !file.startsWith(base + sep)) {
+      let path: string;
+      try {
+        path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      } catch {
+        response.writeHead(400).end('bad request');
+        return;
+      }
+      const mountedFile = path.endsWith('/') ? undefined : mounts[path];
+      const folder = folders.find(([url]) => path.startsWith(url));
+      const [dir, rest] = folder === undefined ? [base, path] : [folder[1], path.slice(folder[0].length - 1)];
+      let file = mountedFile ?? resolve(dir, `.${normalize(rest)}`);
+      if (mountedFile === undefined && !inside(dir, file)) {
         response.writeHead(403).end('forbidden');
         return;
       }
       try {
         if ((await stat(file)).isDirectory()) file = resolve(file, 'index.html');
-        await stat(file);
+        // A symbolic link inside the folder may point anywhere: judge where it really leads.
+        if (mountedFile === undefined && !inside(dir, await realpath(file))) {
+          response.writeHead(403).end('forbidden');
+          return;
+        }
       } catch {
         response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
         return;

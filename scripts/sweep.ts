@@ -18,6 +18,7 @@ import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
 import { CHROMIUM_FLAGS } from './chromium-flags.js';
 import { cliCalibrationCache } from './calibration-cache.js';
 import { hasBuiltApp, isUpToDate, sourceFingerprint, writeStamp } from './app-build.js';
+import { moduleInFolder, TRIAL_FOLDER_URL, type ServedModule } from './spec-folder.js';
 import { startStaticServer } from './static-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -121,16 +122,27 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
-  // A trial given as a file path is served next to the app under a fixed URL.
+  // A trial given as a file path is served next to the app under a fixed URL, with the folder it
+  // sits in (so that it can import its neighbours) and nothing else: a spec may name only a file
+  // in its own folder; a module named with --trial on the command line brings its own folder.
   const mounts: Record<string, string> = {};
   for (const warning of parsed.warnings) process.stderr.write(`warning: ${warning.field}: ${warning.message}\n`);
   let spec: unknown = parsed.spec;
   const trial = parsed.hyperDriveConfigOptions.trial;
   if (trial.kind === 'module' && !/^[a-z][a-z0-9+.-]*:/i.test(trial.url)) {
-    const file = resolve(dirname(specPath), trial.url);
-    const url = `/user-trials/${encodeURIComponent(basename(file))}`;
-    mounts[url] = file;
-    spec = { ...(spec as Record<string, unknown>), trial: { module: url } };
+    const fromArgs = args.trial !== undefined && trial.url === resolve(args.trial);
+    let served: ServedModule;
+    try {
+      served = fromArgs
+        ? await moduleInFolder(dirname(trial.url), basename(trial.url), '--trial')
+        : await moduleInFolder(dirname(specPath), trial.url, 'trial.module');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`spec error in ${args.specPath}: ${error.message}\n`);
+      return 2;
+    }
+    mounts[TRIAL_FOLDER_URL] = served.folder;
+    spec = { ...(spec as Record<string, unknown>), trial: { module: served.url } };
   }
 
   const app = await appFolder(args.build, args.rebuild);

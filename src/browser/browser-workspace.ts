@@ -214,6 +214,11 @@ export class BrowserWorkspace {
     );
   }
 
+  /** Whether some page (this one or another tab) holds the sweep's lock, that is, runs it. */
+  async isSweepHeld(sweepId: string): Promise<boolean> {
+    return (await this.heldLocks()).has(lockName(this.name, sweepId));
+  }
+
   /**
    * Saves a run's model to `indexeddb://NAME`, `downloads://NAME` (model.json + weights) or
    * `localstorage://NAME`: a given run's, or `{ bestOf: sweepId }` for the sweep's best run.

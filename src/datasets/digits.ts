@@ -136,7 +136,14 @@ export function digitsUrl(): string {
   if (configuredUrl !== null) return configuredUrl;
   const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
   // Vite defines import.meta.env; plain Node (tsx scripts, the benchmarks) does not.
-  return new URL(`${import.meta.env?.BASE_URL ?? '/'}datasets/digits.csv`, base).href;
+  const appBase = import.meta.env?.BASE_URL ?? '/';
+  if (!appBase.startsWith('.')) return new URL(`${appBase}datasets/digits.csv`, base).href;
+  // A relative base (the build, which may be served from any folder): the page or worker's own
+  // address says nothing about the app's root (the headless page sits two folders down), but
+  // every built chunk, this one included, sits in the root's assets/ folder. A variable, not a
+  // literal, so that Vite leaves this URL to run time rather than look for it as an asset.
+  const fromChunk = '../datasets/digits.csv';
+  return new URL(fromChunk, import.meta.url).href;
 }
 
 /** The digits set, fetched and parsed once per thread. */

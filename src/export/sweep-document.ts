@@ -1,4 +1,5 @@
 import type { DecisionRecord, RunRecord, SweepRecord } from '../store/records.js';
+import { SEARCH_SPACE_LIMITS } from '../space/limits.js';
 
 /**
  * A whole sweep as one portable, versioned document (semantics §10 "the whole sweep can be exported
@@ -72,13 +73,20 @@ export const SWEEP_DOCUMENT_LIMITS = Object.freeze({
   maxNameLength: 255,
   /** A trial module URL. */
   maxUrlLength: 2048,
-  /** Warnings, explanations, error messages, string hyperparameter values. */
-  maxTextFieldLength: 10_000,
+  /** Warnings, explanations, error messages, string hyperparameter values (at most SEARCH_SPACE_LIMITS.maxStringLength). */
+  maxTextFieldLength: Math.max(10_000, SEARCH_SPACE_LIMITS.maxStringLength),
   maxStackLength: 100_000,
-  /** Nesting of hyperparameters (nested choices) and of the stored search space. */
-  maxDepth: 32,
-  /** Values in the stored search space and sampling options of the sweep's config. */
-  maxSpaceNodes: 100_000,
+  /**
+   * Nesting of hyperparameters (nested choices) and of the stored search space: a nested choice
+   * takes three levels of the stored form (the parameter, its options, the option's sub-space),
+   * so every space the limits accept (SEARCH_SPACE_LIMITS, shared with the sweep file) fits.
+   */
+  maxDepth: 3 * SEARCH_SPACE_LIMITS.maxNestingDepth + 8,
+  /**
+   * Values in the stored search space and sampling options of the sweep's config: every value
+   * the limits allow, and a few fields per parameter for its expression.
+   */
+  maxSpaceNodes: 2 * SEARCH_SPACE_LIMITS.maxValues + 8 * SEARCH_SPACE_LIMITS.maxParameters,
 });
 
 /** Recognises the document's own numbers for non-finite values (see SweepDocument). */

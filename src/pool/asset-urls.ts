@@ -22,5 +22,12 @@ export function spawnSandboxedWorker(name: string): PoolWorker {
 export function packagedDigitsUrl(): string {
   const base = typeof location === 'undefined' ? 'http://localhost/' : location.href;
   // Vite defines import.meta.env; plain Node (tsx scripts, the benchmarks) does not.
-  return new URL(`${import.meta.env?.BASE_URL ?? '/'}datasets/digits.csv`, base).href;
+  const appBase = import.meta.env?.BASE_URL ?? '/';
+  if (!appBase.startsWith('.')) return new URL(`${appBase}datasets/digits.csv`, base).href;
+  // A relative base (the build, servable from any folder): the page's address says nothing of the
+  // app's root (the headless page sits two folders down), but every built chunk, this one
+  // included, sits in the root's assets/ folder (as in src/datasets/digits.ts). A variable, so
+  // that Vite leaves the URL to run time instead of looking for it as an asset.
+  const fromChunk = '../datasets/digits.csv';
+  return new URL(fromChunk, import.meta.url).href;
 }

@@ -12,6 +12,8 @@ export class Execution {
   graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the worker running it last showed it is alive (a batch, an answered ping). */
   lastSign = 0;
+  /** When the trial last made progress (started, logged a metric, stored a checkpoint). */
+  lastProgress = 0;
   watchdog: ReturnType<typeof setInterval> | null = null;
   private resolve!: (outcome: TrialOutcome) => void;
 

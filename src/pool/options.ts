@@ -55,6 +55,13 @@ export interface WorkerPoolOptions {
    * match (the browser's version).
    */
   readonly calibrationCache?: CalibrationCache;
+  /**
+   * A trial that has logged no metric and stored no checkpoint for this long, though its worker
+   * still answers, is taken for stuck (a training function awaiting something that never comes)
+   * and fails; its worker is replaced. Default 30 minutes: without it such a trial would hold its
+   * slot until the sweep's own time limit (7 days by default).
+   */
+  readonly silentTrialMs?: number;
   readonly calibration?: {
     readonly steps?: number;
     readonly maxMsPerBackend?: number;
@@ -80,6 +87,7 @@ export interface PoolSettings {
   readonly startTimeoutMs: number;
   readonly watchdogMs: number;
   readonly assets: TrialAssets;
+  readonly silentTrialMs: number;
 }
 
 export interface CalibrationSettings {
@@ -105,6 +113,7 @@ const DEFAULTS = {
   flushMs: 75,
   startTimeoutMs: 60_000,
   watchdogMs: 300_000,
+  silentTrialMs: 1_800_000,
   calibrationSteps: 5,
   calibrationMaxMsPerBackend: 1_500,
   calibrationTimeoutMs: 120_000,
@@ -144,6 +153,7 @@ export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
     startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULTS.startTimeoutMs),
     watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
     assets: trialAssets(options.assets),
+    silentTrialMs: positive('silentTrialMs', options.silentTrialMs, DEFAULTS.silentTrialMs, 100),
   };
   const calibration: CalibrationSettings = {
     steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),

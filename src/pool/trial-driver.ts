@@ -138,6 +138,7 @@ export class TrialDriver {
       this.deps.slots.protocolError(slot, error);
       return { stop: 'the worker broke the protocol' };
     }
+    if (events.some((event) => event.kind !== 'warning')) execution.lastProgress = Date.now();
     const out: TrialEvent[] = [];
     for (const event of events) {
       if (event.kind === 'started') {
@@ -166,6 +167,7 @@ export class TrialDriver {
       // A malformed checkpoint is the trial's fault (what it passed), not a broken worker.
       throw new Error(toErrorRecord(error).message);
     }
+    execution.lastProgress = Date.now();
     const store = execution.request.checkpoint;
     if (store === undefined) throw new Error('run.checkpoint: this sweep stores no checkpoints');
     await store(data);
@@ -174,11 +176,14 @@ export class TrialDriver {
   /**
    * Pings the worker while its trial runs. A worker blocked in an endless loop cannot answer
    * (its one thread never returns to the event loop) nor report, so silence past `watchdogMs`
-   * means hung: the run fails and the worker is replaced.
+   * means hung: the run fails and the worker is replaced. A worker that answers while its trial
+   * logs nothing for `silentTrialMs` (a promise that never settles) is ended the same way.
    */
   private watch(slot: Slot, execution: Execution): void {
     const limit = this.deps.settings.watchdogMs;
+    const silenceLimit = this.deps.settings.silentTrialMs;
     execution.lastSign = Date.now();
+    execution.lastProgress = Date.now();
     execution.watchdog = setInterval(
       () => {
         if (execution.settled || slot.state === 'retired') {
@@ -192,6 +197,13 @@ export class TrialDriver {
           this.deps.slots.retire(slot, reason, 'hung', true);
           return;
         }
+        const idle = Date.now() - execution.lastProgress;
+        if (idle > silenceLimit) {
+          const reason = `run ${execution.request.runId} logged no metric and stored no checkpoint for ${Math.round(idle / 1000)} s (the pool's silentTrialMs is ${silenceLimit} ms): its training function seems to wait for something that never comes`;
+          execution.settle({ kind: 'failed', error: { message: `TrialSilentError: ${reason}`, stack: null } });
+          this.deps.slots.retire(slot, reason, 'hung', true);
+          return;
+        }
         void slot.api.status().then(
           () => {
             execution.lastSign = Date.now();
@@ -199,7 +211,7 @@ export class TrialDriver {
           () => {},
         );
       },
-      Math.max(50, Math.min(5_000, limit / 4)),
+      Math.max(50, Math.min(5_000, Math.min(limit, silenceLimit) / 4)),
     );
   }
 

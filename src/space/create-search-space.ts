@@ -2,6 +2,7 @@ import { ConfigError, describeValue } from '../errors.js';
 import { isPlainObject } from '../validate/index.js';
 import { decimalsOf, quantize } from '../math/quantize.js';
 import { isRangeSpec } from './constructors.js';
+import { SEARCH_SPACE_LIMITS } from './limits.js';
 import { NORMAL_DRAW_SIGMAS } from './decode.js';
 import { describeExpression, describeRange } from './describe.js';
 import { isExpression, type Expression, type Primitive, type RangeSpec } from './expression.js';
@@ -14,8 +15,8 @@ import type {
   SpaceParameter,
 } from './search-space.js';
 
-/** The most values a `range(...)` may expand to: beyond this a choice is surely a mistake. */
-export const MAX_RANGE_VALUES = 100_000;
+/** The most values a `range(...)` may expand to: a choice's limit (SEARCH_SPACE_LIMITS). */
+export const MAX_RANGE_VALUES = SEARCH_SPACE_LIMITS.maxChoiceValues;
 
 // The largest x with a finite exp(x).
 const MAX_LOG = Math.log(Number.MAX_VALUE);
@@ -45,7 +46,63 @@ export function createSearchSpace(definition: unknown): SearchSpace {
   if (Object.keys(definition).length === 0) {
     throw new ConfigError(DEFINITION_FIELD, 'must define at least one parameter', definition);
   }
-  return buildSpace(definition, '', []);
+  const space = buildSpace(definition, '', []);
+  checkLimits(space);
+  return space;
+}
+
+/**
+ * SEARCH_SPACE_LIMITS on a built space, for spaces made in JavaScript (the sweep-file parser
+ * checks a file's space itself, first, so that its errors name the file's fields).
+ */
+function checkLimits(root: SearchSpace): void {
+  const L = SEARCH_SPACE_LIMITS;
+  let parameters = 0;
+  let values = 0;
+  const value = (path: string, v: Primitive): void => {
+    values += 1;
+    if (values > L.maxValues)
+      throw new ConfigError(
+        path,
+        `is value number ${values} of the search space, which may hold at most ${L.maxValues} choice values and constants in all`,
+        v,
+      );
+    if (typeof v === 'string' && v.length > L.maxStringLength)
+      throw new ConfigError(path, `must be at most ${L.maxStringLength} characters long (it has ${v.length})`, v);
+  };
+  const walk = (space: SearchSpace, depth: number): void => {
+    for (const parameter of space.parameters) {
+      parameters += 1;
+      if (parameters > L.maxParameters)
+        throw new ConfigError(
+          parameter.path,
+          `is parameter number ${parameters} of the search space, which may define at most ${L.maxParameters} parameters in all (those in nested sub-spaces included)`,
+          parameter.givenName,
+        );
+      const v = parameter.value;
+      if (v.kind === 'constant') value(parameter.path, v.value);
+      else if (v.expression.kind === 'choice') {
+        const options = v.expression.options;
+        if (options.length > L.maxChoiceValues)
+          throw new ConfigError(
+            parameter.path,
+            `must choose among at most ${L.maxChoiceValues} values (it has ${options.length})`,
+            `${options.length} values`,
+          );
+        for (const [i, option] of options.entries()) {
+          if (option.kind === 'value') value(`${parameter.path}[${i}]`, option.value);
+          else if (depth + 1 > L.maxNestingDepth)
+            throw new ConfigError(
+              `${parameter.path}[${i}]`,
+              `must not nest choices more than ${L.maxNestingDepth} levels deep`,
+              'a sub-space',
+            );
+          else walk(option.space, depth + 1);
+        }
+      }
+    }
+  };
+  walk(root, 0);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { checkWorkspaceName } from './workspace-name.js';
 import { openDB, unwrap, type IDBPDatabase } from 'idb';
 import { ConfigError } from '../errors.js';
 import {
@@ -116,7 +117,8 @@ export class IndexedDbStore implements Store {
     steps: readonly UpgradeStep[],
     options: IndexedDbStoreOptions = {},
   ): Promise<IndexedDbStore> {
-    const name = options.name ?? DEFAULT_DATABASE_NAME;
+    // Before anything opens: a refused name must not leave an empty database behind.
+    const name = checkWorkspaceName(options.name ?? DEFAULT_DATABASE_NAME, 'name');
     const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
     if (!Number.isFinite(flushIntervalMs) || flushIntervalMs < 0 || flushIntervalMs > MAX_FLUSH_INTERVAL_MS) {
       throw new ConfigError(

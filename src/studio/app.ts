@@ -1,5 +1,5 @@
 import { HyperDriveConfig, BUILTIN_EXAMPLES, parseSweepFile, SHARE_LINK_PARAMETER, decodeShareLink } from './engine.js';
-import { fromLinkedRecord } from './builder/form-state.js';
+import { formChangesText, fromLinkedRecord } from './builder/form-state.js';
 import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { BuilderPage } from './pages/builder-page.js';
@@ -97,7 +97,8 @@ export class StudioApp {
     const intro = h('div', { className: 'note', attrs: { 'data-testid': 'shared-sweep' } });
     try {
       const parsed = await decodeShareLink(hash, { builtinTrials: BUILTIN_EXAMPLES });
-      intro.textContent = `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser.`;
+      intro.textContent =
+        `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser. ${formChangesText(parsed.spec)}`.trim();
       // The link's data is kept in the form; the address goes back to the builder's own.
       history.replaceState(null, '', '#/');
       return new BuilderPage(this.context, fromLinkedRecord(parsed.spec), intro);

@@ -112,6 +112,11 @@ export class StudioEngine {
     return this.workspace.listInterruptedSweeps();
   }
 
+  /** Whether some tab holds the sweep's Web Lock (runs it); cheap: no database read. */
+  isSweepHeld(sweepId: string): Promise<boolean> {
+    return this.workspace.isSweepHeld(sweepId);
+  }
+
   getSweep(sweepId: string): Promise<SweepRecord | undefined> {
     return this.workspace.store.getSweep(sweepId);
   }
@@ -276,6 +281,7 @@ export {
   type SweepRecord,
 } from '../store/records.js';
 export type { Store } from '../store/store.js';
+export { checkWorkspaceName } from '../store/workspace-name.js';
 
 // The public API, put on `window.overdrive` for the console and for browser tests.
 export * as overdrive from '../index.js';

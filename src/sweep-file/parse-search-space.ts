@@ -1,5 +1,6 @@
 import { ConfigError, describeValue } from '../errors.js';
 import { choice } from '../space/constructors.js';
+import { SEARCH_SPACE_LIMITS } from '../space/limits.js';
 import { expressionRow, numericExpressionRow } from '../space/registry.js';
 import type { ChoiceOption, Expression, Primitive, SearchSpaceDefinition } from '../space/expression.js';
 import { childPath, indexPath } from './json-text.js';
@@ -27,7 +28,13 @@ import {
 } from './sweep-file.js';
 
 /** Nested choices deeper than this are surely a mistake (or a cycle in a JavaScript object). */
-export const MAX_NESTING_DEPTH = 16;
+export const MAX_NESTING_DEPTH = SEARCH_SPACE_LIMITS.maxNestingDepth;
+
+/** Parameters and values counted so far over the whole space (see SEARCH_SPACE_LIMITS). */
+interface Budget {
+  parameters: number;
+  values: number;
+}
 
 // The largest x with a finite exp(x): loguniform bounds are exponents.
 const MAX_LOG = Math.log(Number.MAX_VALUE);
@@ -49,14 +56,43 @@ export function parseSearchSpace(path: string, value: unknown): SweepFileSearchS
   if (Object.keys(value).length === 0) {
     throw new ConfigError(path, 'must define at least one parameter', value);
   }
-  return parseSpace(path, value, 0);
+  return parseSpace(path, value, 0, { parameters: 0, values: 0 });
 }
 
-function parseSpace(path: string, fields: Fields, depth: number): SweepFileSearchSpace {
+/** A string value within the length limit. */
+function checkString(path: string, value: string): void {
+  const max = SEARCH_SPACE_LIMITS.maxStringLength;
+  if (value.length > max) {
+    throw new ConfigError(path, `must be at most ${max} characters long (it has ${value.length})`, value);
+  }
+}
+
+/** One more value (a constant or a choice value) against the whole space's limit. */
+function countValue(path: string, value: unknown, budget: Budget): void {
+  budget.values += 1;
+  const max = SEARCH_SPACE_LIMITS.maxValues;
+  if (budget.values > max) {
+    throw new ConfigError(
+      path,
+      `is value number ${budget.values} of the search space, which may hold at most ${max} choice values and constants in all`,
+      value,
+    );
+  }
+}
+
+function parseSpace(path: string, fields: Fields, depth: number, budget: Budget): SweepFileSearchSpace {
   const strippedNames = new Map<string, string>();
   const entries: [string, SweepFileParameter | SweepFilePrimitive][] = [];
   for (const name of Object.keys(fields)) {
     const parameterPath = childPath(path, name);
+    budget.parameters += 1;
+    if (budget.parameters > SEARCH_SPACE_LIMITS.maxParameters) {
+      throw new ConfigError(
+        parameterPath,
+        `is parameter number ${budget.parameters} of the search space, which may define at most ${SEARCH_SPACE_LIMITS.maxParameters} parameters in all (those in nested sub-spaces included)`,
+        name,
+      );
+    }
     readName(parameterPath, name, PARAMETER_NAME);
     const stripped = name.replace(/^-+/, '');
     if (stripped === '__proto__') {
@@ -71,13 +107,21 @@ function parseSpace(path: string, fields: Fields, depth: number): SweepFileSearc
       );
     }
     strippedNames.set(stripped, name);
-    entries.push([name, parseParameter(parameterPath, fields[name], depth)]);
+    entries.push([name, parseParameter(parameterPath, fields[name], depth, budget)]);
   }
   // fromEntries defines own properties, so even an odd key could not reach the prototype.
   return Object.freeze(Object.fromEntries(entries));
 }
 
-function parseParameter(path: string, value: unknown, depth: number): SweepFileParameter | SweepFilePrimitive {
+function parseParameter(
+  path: string,
+  value: unknown,
+  depth: number,
+  budget: Budget,
+): SweepFileParameter | SweepFilePrimitive {
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    countValue(path, value, budget);
+  if (typeof value === 'string') checkString(path, value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ConfigError(path, 'must be a finite number when it is a constant', value);
@@ -91,10 +135,10 @@ function parseParameter(path: string, value: unknown, depth: number): SweepFileP
     );
   }
   if (!isPlainObject(value)) throw new ConfigError(path, `must be ${EXPRESSION_HINT}`, value);
-  return parseExpression(path, value, depth);
+  return parseExpression(path, value, depth, budget);
 }
 
-function parseExpression(path: string, fields: Fields, depth: number): SweepFileParameter {
+function parseExpression(path: string, fields: Fields, depth: number, budget: Budget): SweepFileParameter {
   const typePath = childPath(path, 'type');
   const type = readOneOf(
     typePath,
@@ -112,7 +156,7 @@ function parseExpression(path: string, fields: Fields, depth: number): SweepFile
     const at = childPath(path, arg.fileKey);
     switch (arg.file) {
       case 'values':
-        parsed.push([arg.fileKey, parseChoiceValues(at, need(arg.fileKey, 'a non-empty array'), depth)]);
+        parsed.push([arg.fileKey, parseChoiceValues(at, need(arg.fileKey, 'a non-empty array'), depth, budget)]);
         break;
       case 'count':
         parsed.push([arg.fileKey, readInteger(at, need(arg.fileKey, 'an integer >= 1'), 1)]);
@@ -157,12 +201,23 @@ function parseExpression(path: string, fields: Fields, depth: number): SweepFile
   return Object.freeze({ type, ...Object.fromEntries(parsed) }) as SweepFileParameter;
 }
 
-function parseChoiceValues(path: string, value: unknown, depth: number): readonly SweepFileChoiceValue[] {
+function parseChoiceValues(
+  path: string,
+  value: unknown,
+  depth: number,
+  budget: Budget,
+): readonly SweepFileChoiceValue[] {
   const rule = 'must be a non-empty array of numbers, strings, booleans or sub-space objects';
   if (!Array.isArray(value) || value.length === 0) throw new ConfigError(path, rule, value);
+  const max = SEARCH_SPACE_LIMITS.maxChoiceValues;
+  if (value.length > max) {
+    throw new ConfigError(path, `must hold at most ${max} values (it has ${value.length})`, value);
+  }
   const firstIndexOf = new Map<string, number>();
   const values = value.map((option: unknown, i): SweepFileChoiceValue => {
     const optionPath = indexPath(path, i);
+    countValue(optionPath, option, budget);
+    if (typeof option === 'string') checkString(optionPath, option);
     if (
       typeof option === 'string' ||
       typeof option === 'boolean' ||
@@ -190,7 +245,7 @@ function parseChoiceValues(path: string, value: unknown, depth: number): readonl
     if (depth + 1 > MAX_NESTING_DEPTH) {
       throw new ConfigError(optionPath, `must not nest choices more than ${MAX_NESTING_DEPTH} levels deep`, option);
     }
-    return parseSpace(optionPath, option, depth + 1) as SweepFileSubSpace;
+    return parseSpace(optionPath, option, depth + 1, budget) as SweepFileSubSpace;
   });
   return Object.freeze(values);
 }

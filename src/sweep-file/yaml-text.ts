@@ -7,6 +7,8 @@ import { childPath, indexPath, type JsonPosition, type LocatedJson } from './jso
  * column too. It reads YAML 1.2 with the core schema (`yes` is a string, `0x1F` a number), as
  * Azure's own loader does for these files.
  *
+ * Merge keys (`<<: *defaults`) are applied (see Walker.merge), as Azure's loader does.
+ *
  * Refused, with the position: syntax errors, duplicate keys, more than one document, unknown
  * tags (`!foo`), keys that are not strings or numbers, nesting deeper than MAX_YAML_DEPTH, and
  * aliases that expand to more than MAX_YAML_NODES nodes (a "billion laughs" document).
@@ -109,8 +111,14 @@ class Walker {
     }
     if (isMap(node)) {
       const result: Record<string, unknown> = {};
+      // Merge keys first, so that the mapping's own keys (and their positions) override them.
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) this.merge(pair.value, result, path, depth, pair.key.range?.[0] ?? start);
+      }
+      const own = new Set<string>();
       for (const pair of node.items) {
         const keyNode = pair.key;
+        if (isMergeKey(keyNode)) continue;
         const keyStart = isNode(keyNode) ? (keyNode.range?.[0] ?? start) : start;
         const key = isScalar(keyNode) ? keyNode.value : undefined;
         if (typeof key !== 'string' && typeof key !== 'number') {
@@ -118,7 +126,7 @@ class Walker {
         }
         const name = String(key);
         const memberPath = childPath(path, name);
-        if (Object.hasOwn(result, name)) {
+        if (own.has(name)) {
           // `1` and `"1"` are different YAML keys but the same property.
           throw this.error(
             `the key ${JSON.stringify(name)} appears twice in the same mapping; keys must be unique`,
@@ -126,6 +134,7 @@ class Walker {
             memberPath,
           );
         }
+        own.add(name);
         this.positions.set(memberPath, this.at(keyStart));
         const item = pair.value;
         // `key:` with nothing after it is null in YAML.
@@ -138,9 +147,46 @@ class Walker {
     throw this.error('expected a mapping, a sequence or a scalar', start, path);
   }
 
+  /**
+   * A YAML merge key (`<<: *defaults` or `<<: [*a, *b]`): the named mappings' keys join this
+   * mapping unless it has them already; of several, the earlier one wins (the YAML 1.1 merge
+   * type, which Azure's and PyYAML's loaders apply). The values are walked like any alias, so
+   * the node budget still stops an alias bomb.
+   */
+  private merge(source: unknown, into: Record<string, unknown>, path: string, depth: number, offset: number): void {
+    const rule = 'a merge key (<<) must name a mapping through an alias (`<<: *defaults`) or a list of them';
+    const sources = isSeq(source) ? [...source.items].reverse() : [source];
+    if (isSeq(source) && source.items.length === 0) throw this.error(`${rule}; the list is empty`, offset, path);
+    for (const item of sources) {
+      const at = isNode(item) ? (item.range?.[0] ?? offset) : offset;
+      if (!isAlias(item) && !isMap(item)) {
+        throw this.error(`${rule}; found ${describeNode(item)}`, at, path);
+      }
+      const target = isAlias(item) ? item.resolve(this.doc) : item;
+      if (target === undefined) throw this.error(`the alias in the merge key names no anchor before it`, at, path);
+      if (!isMap(target)) throw this.error(`${rule}; the alias names ${describeNode(target)}`, at, path);
+      const merged = this.value(target, path, depth + 1) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(merged)) {
+        Object.defineProperty(into, name, { value, enumerable: true, writable: true, configurable: true });
+      }
+    }
+  }
+
   private error(problem: string, offset: number, path: string): YamlTextError {
     return new YamlTextError(problem, excerpt(this.text, offset), this.at(offset), path);
   }
+}
+
+/** `<<` written plainly; a quoted `"<<"` stays an ordinary key, as in YAML 1.1. */
+function isMergeKey(key: unknown): key is Node {
+  return isScalar(key) && key.value === '<<' && key.type === 'PLAIN';
+}
+
+function describeNode(node: unknown): string {
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) return `the scalar ${JSON.stringify(node.value)}`;
+  if (isMap(node)) return 'a mapping';
+  return 'no value';
 }
 
 function isNode(value: unknown): value is Node {

@@ -359,8 +359,9 @@ const CASES: readonly Case[] = [
   {
     name: 'search space nested too deep',
     field: /^sweep\.config\.sampling\.space(\.a)+$/,
-    rule: 'must be nested at most 32 levels deep',
-    edit: (d) => set(d, 'sweep.config.sampling.space', nested(40)),
+    // Room for the sweep file's 16 nested choices (three stored levels each), no more.
+    rule: 'must be nested at most 56 levels deep',
+    edit: (d) => set(d, 'sweep.config.sampling.space', nested(70)),
   },
   {
     name: 'a "constructor" field on the config',
@@ -430,8 +431,8 @@ const CASES: readonly Case[] = [
   {
     name: 'hyperparameters nested too deep',
     field: /^runs\[0\]\.params(\.a)+$/,
-    rule: 'must be nested at most 32 levels deep',
-    edit: (d) => set(d, 'runs[0].params.a', nested(40)),
+    rule: 'must be nested at most 56 levels deep',
+    edit: (d) => set(d, 'runs[0].params.a', nested(70)),
   },
   {
     name: 'an over-long string hyperparameter',

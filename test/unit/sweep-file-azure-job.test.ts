@@ -477,6 +477,46 @@ describe('YAML errors come with their line and column', () => {
     expect(exploded.rule).toMatch(/expands to more than 100000 values/);
   });
 
+  it("merge keys (<<: *defaults) apply, the mapping's own keys win, and a bad one is named", () => {
+    const job = (body: string): string =>
+      `type: sweep\ntrial: spiral\nsampling_algorithm: random\nobjective: {primary_metric: accuracy, goal: maximize}\nlimits: {max_total_trials: 2}\nsearch_space:\n${body}`;
+    const merged = parseSweepJobText(
+      job(
+        [
+          '  lr: &lr {type: uniform, min_value: 0.01, max_value: 0.1}',
+          '  lr2:',
+          '    <<: *lr',
+          '    max_value: 0.5',
+          '  units: &units {type: choice, values: [8, 16]}',
+          '  wide: &wide {type: choice, values: [32, 64]}',
+          '  units2:',
+          '    <<: [*units, *wide]',
+          '',
+        ].join('\n'),
+      ),
+      { source: 'job.yml', trial: 'spiral' },
+    );
+    const space = merged.spec.search_space as Record<string, unknown>;
+    expect(space['lr2']).toEqual({ type: 'uniform', min_value: 0.01, max_value: 0.5 });
+    // Of several merged mappings the first wins; here `type` and `values` come from *units.
+    expect(space['units2']).toEqual({ type: 'choice', values: [8, 16] });
+    // An error in a merged value points at where it is written (the anchor).
+    const bad = locate(job('  lr: &lr {type: uniform, min_value: 0.5, max_value: 0.1}\n  lr2:\n    <<: *lr\n'));
+    expect(bad.field).toMatch(/^search_space\.lr2?\.min_value$/);
+    // What cannot merge is refused with a message that names merge keys.
+    const scalar = locate(job('  lr:\n    <<: 5\n    type: uniform\n'));
+    expect(scalar.rule).toContain('a merge key (<<) must name a mapping');
+    expect(scalar.rule).toContain('found the scalar 5');
+    expect(scalar.field).toBe('search_space.lr');
+    expect(scalar.line).toBe(8);
+    const list = locate(job('  base: &b [1, 2]\n  lr:\n    <<: *b\n'));
+    expect(list.rule).toContain('the alias names a list');
+    // A quoted "<<" is an ordinary key, refused as an unknown field like any other.
+    expect(locate(job('  lr:\n    "<<": 5\n    type: uniform\n    min_value: 0\n    max_value: 1\n')).field).toBe(
+      'search_space.lr.<<',
+    );
+  });
+
   it('a spec error points at the field in the YAML file', () => {
     const bad = good.replace('min_value: 0.1', 'min_value: 1.5');
     const error = locate(bad);

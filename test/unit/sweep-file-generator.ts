@@ -9,7 +9,31 @@ import { SeededRandom } from '../../src/random/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const PRIMITIVES: readonly Json[] = [8, 0.25, -3, 'adam', 'relu', true, false, 1e-7, 123456];
+// Besides the usual values, strings that look like something else, or hold quotes, commas,
+// backslashes, braces or edge spaces: a form that shows values as text must keep them apart.
+const PRIMITIVES: readonly Json[] = [
+  8,
+  0.25,
+  -3,
+  'adam',
+  'relu',
+  true,
+  false,
+  1e-7,
+  123456,
+  "it's",
+  'plain',
+  'C:\\data\\x',
+  '{"units":64}',
+  '[1, 2]',
+  '42',
+  'true',
+  ' padded ',
+  'a, b',
+  '"quoted"',
+  -0.5,
+  1e21,
+];
 
 export function generateSpecs(count: number, seed = 2024): Record<string, Json>[] {
   const rng = new SeededRandom(seed);
@@ -88,6 +112,8 @@ export function generateSpecs(count: number, seed = 2024): Record<string, Json>[
     'bayesian',
     { type: 'random', rule: 'sobol' },
     { type: 'bayesian', seed: 3 },
+    { type: 'random', seed: '42' },
+    { type: 'bayesian', seed: 'bayes "b"' },
   ];
   const policies: (Json | undefined)[] = [
     undefined,
@@ -125,7 +151,7 @@ export function generateSpecs(count: number, seed = 2024): Record<string, Json>[
     const limits: Record<string, Json> = {};
     if (chance(0.8)) limits['max_total_trials'] = int(1, 60);
     if (chance(0.5)) limits['max_concurrent_trials'] = int(1, 8);
-    if (chance(0.6)) limits['timeout'] = pick([600, 900.5, 0.1, 3600]);
+    if (chance(0.6)) limits['timeout'] = pick([600, 900.5, 0.1, 3600, 90.5, 1234.5678]);
     if (chance(0.3)) limits['trial_timeout'] = pick([60, 7.5]);
     if (Object.keys(limits).length > 0) spec['limits'] = limits;
     if (chance(0.5)) spec['backend'] = pick(['auto', 'wasm', 'webgpu', 'cpu']);

@@ -23,6 +23,7 @@ import {
   POLICY_FIELD_LABELS,
   POLICY_FIELDS,
   POLICY_ROWS,
+  formChangesText,
   fromRecord,
   newRowKey,
   parameterSpec,
@@ -75,6 +76,30 @@ const POLICY_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
 
 const METRIC_SUGGESTIONS = ['val_accuracy', 'val_loss', 'accuracy', 'loss'];
 const VALIDATE_AFTER_MS = 120;
+/**
+ * Work done on the page thread between yields when drawing or checking parameter rows: a
+ * space may hold 1000 parameters, and no task may block input for 50 ms (issue 13).
+ */
+const SLICE_MS = 8;
+
+/** Yields to the event loop (input, paint) before the next slice; a message is not clamped like setTimeout. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** A drawn parameter row's live elements, so validation never queries the whole form per row. */
+interface RowElements {
+  readonly row: HTMLElement;
+  readonly error: HTMLElement;
+  readonly hint: HTMLElement;
+}
 
 /**
  * The sweep builder: what to train, the search space (a row per parameter, every expression
@@ -96,6 +121,22 @@ export class SweepBuilder {
   private config: HyperDriveConfig | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private starting = false;
+  /** Bumped by each render and each validation, so a slice of an older pass stops. */
+  private renderPass = 0;
+  private validationPass = 0;
+  private applyPass = 0;
+  /** A control to focus once its row is drawn (rows after the first slice arrive later). */
+  private pendingFocus: string | undefined;
+  private readonly rowElements = new Map<string, RowElements>();
+  /** Each row's parse message on its own, by row object (rows are replaced on edit). */
+  private specInput: Record<string, unknown> | null = null;
+  /** The whole spec's problem when it names a parameter row, kept for the row pass. */
+  private spaceMark: { readonly key: string; readonly message: string } | null = null;
+  private readonly rowParseMessage = new WeakMap<ParameterRow, string>();
+  /** Each row's last message shown, applied to the row when it is drawn. */
+  private rowMessages = new Map<string, string>();
+  /** The spec text is written when the spec panel is open: 50,000 values are costly to lay out. */
+  private specTextStale = true;
 
   constructor(private readonly options: SweepBuilderOptions) {
     this.state = options.initial;
@@ -122,6 +163,8 @@ export class SweepBuilder {
       className: 'code',
     });
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
+    // Focus comes before any typing, so the box may still be brought up to date then.
+    this.specText.addEventListener('focus', () => this.writeSpecText(true));
     this.element = h(
       'section',
       { className: 'builder', attrs: { 'data-testid': 'sweep-builder', 'aria-labelledby': 'builder-title' } },
@@ -162,6 +205,9 @@ export class SweepBuilder {
   private render(): void {
     const focused =
       document.activeElement instanceof HTMLElement ? document.activeElement.dataset['focusKey'] : undefined;
+    if (focused !== undefined) this.pendingFocus = focused;
+    this.renderPass += 1;
+    this.rowElements.clear();
     replaceChildren(
       this.form,
       this.trialSection(),
@@ -179,8 +225,46 @@ export class SweepBuilder {
       this.specSection(),
       h('div', { className: 'builder-actions' }, this.summary, this.warnings, this.startButton),
     );
-    if (focused !== undefined)
-      this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+    this.restoreFocus();
+  }
+
+  private restoreFocus(): void {
+    if (this.pendingFocus === undefined) return;
+    const target = this.form.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(this.pendingFocus)}"]`);
+    if (target === null) return;
+    this.pendingFocus = undefined;
+    target.focus();
+  }
+
+  /**
+   * Draws parameter rows in slices of at most SLICE_MS, the first at once (a small space is
+   * drawn whole before render returns), the rest after yields, so 1000 rows never block input.
+   */
+  private drawRows(container: HTMLElement): void {
+    const pass = this.renderPass;
+    const rows = this.state.parameters;
+    let next = 0;
+    const slice = (): boolean => {
+      const t0 = performance.now();
+      const fragment = document.createDocumentFragment();
+      while (next < rows.length && (next === 0 || performance.now() - t0 < SLICE_MS)) {
+        const row = rows[next] as ParameterRow;
+        fragment.append(this.parameterRow(row, next));
+        next += 1;
+      }
+      container.append(fragment);
+      return next < rows.length;
+    };
+    if (!slice()) return;
+    void (async () => {
+      for (;;) {
+        await nextTask();
+        if (pass !== this.renderPass) return;
+        const more = slice();
+        this.restoreFocus();
+        if (!more) return;
+      }
+    })();
   }
 
   /** The full URL and origin of a module a link or an imported spec names, and the question. */
@@ -312,7 +396,8 @@ export class SweepBuilder {
   }
 
   private spaceSection(): HTMLElement {
-    const rows = this.state.parameters.map((row, i) => this.parameterRow(row, i));
+    const rowList = h('div', { className: 'param-rows', attrs: { role: 'list' } });
+    this.drawRows(rowList);
     const add = h('button', {
       attrs: { type: 'button', 'data-testid': 'add-parameter' },
       text: 'Add parameter',
@@ -333,7 +418,8 @@ export class SweepBuilder {
             },
             true,
           );
-          this.form.querySelector<HTMLElement>(`[data-focus-key="${key}-name"]`)?.focus();
+          this.pendingFocus = `${key}-name`;
+          this.restoreFocus();
         },
       },
     });
@@ -345,7 +431,7 @@ export class SweepBuilder {
         className: 'muted',
         text: 'loguniform and qloguniform bounds are natural-log exponents (HyperDrive’s convention): min −6.9 means e^−6.9 ≈ 0.001.',
       }),
-      h('div', { className: 'param-rows', attrs: { role: 'list' } }, ...rows),
+      rowList,
       h('p', { className: 'field-error', attrs: { 'data-error-for': 'search_space' } }),
       add,
     );
@@ -370,7 +456,7 @@ export class SweepBuilder {
     });
     name.addEventListener('input', () => {
       setRow({ name: name.value });
-      this.form.querySelector(`[data-row="${row.key}"]`)?.setAttribute('data-param', name.value);
+      this.rowElements.get(row.key)?.row.setAttribute('data-param', name.value);
     });
     const type = h('select', {
       attrs: { 'aria-label': `Parameter ${index + 1} type`, 'data-focus-key': `${row.key}-type` },
@@ -412,16 +498,22 @@ export class SweepBuilder {
       on: { click: () => this.update({ parameters: this.state.parameters.filter((r) => r.key !== row.key) }, true) },
     });
     const error = h('p', { className: 'field-error', attrs: { 'data-row-error': row.key, id: `${row.key}-error` } });
-    return h(
+    const hint = h('p', { className: 'hint muted', attrs: { 'data-row-hint': row.key } });
+    const element = h(
       'div',
       { className: 'param-row', attrs: { role: 'listitem', 'data-row': row.key, 'data-param': row.name } },
       h('span', { className: 'field' }, h('label', { attrs: { for: nameId }, text: 'name' }), name),
       labelled('type', type),
       ...fields,
       remove,
-      h('p', { className: 'hint muted', attrs: { 'data-row-hint': row.key } }),
+      hint,
       error,
     );
+    const drawn: RowElements = { row: element, error, hint };
+    this.rowElements.set(row.key, drawn);
+    const message = this.rowMessages.get(row.key);
+    if (message !== undefined) showRowMessage(drawn, row, message);
+    return element;
   }
 
   private rowFields(key: string): Readonly<Record<string, string>> {
@@ -640,25 +732,58 @@ export class SweepBuilder {
         return this.parsed;
       }) ?? null,
     );
+    details.addEventListener('toggle', () => {
+      if (details.open) this.writeSpecText();
+    });
     return details;
   }
 
-  /** Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is wrong. */
+  /**
+   * Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is
+   * wrong. Parsing, drawing the form and checking it run as separate tasks: together they block
+   * input for seconds on a 50,000-value spec.
+   */
   applySweepFileText(text: string, source: string): void {
-    try {
-      const parsed = parseSpecText(text, source, this.state.trial);
-      // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
-      const foreign =
-        parsed.spec.trial !== undefined &&
-        'module' in parsed.spec.trial &&
-        parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
-      this.load(foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec));
-      this.specError.textContent = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
-      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
-    } catch (error) {
+    this.applyPass += 1;
+    const pass = this.applyPass;
+    const failed = (error: unknown): void => {
       this.specError.textContent = error instanceof Error ? error.message : String(error);
       announce('The spec has an error');
+    };
+    let parsed: ParsedSweepJob;
+    try {
+      parsed = parseSpecText(text, source, this.state.trial);
+    } catch (error) {
+      failed(error);
+      return;
     }
+    void (async () => {
+      await nextTask();
+      if (pass !== this.applyPass) return;
+      let state: BuilderState;
+      try {
+        // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
+        const foreign =
+          parsed.spec.trial !== undefined &&
+          'module' in parsed.spec.trial &&
+          parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
+        state = foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec);
+        this.specError.textContent = [
+          ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
+          formChangesText(parsed.spec),
+        ]
+          .filter((line) => line !== '')
+          .join('\n');
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      this.state = state;
+      this.render();
+      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
+      await nextTask();
+      if (this.state === state) this.validateNow();
+    })();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -667,11 +792,19 @@ export class SweepBuilder {
   private validateNow(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    for (const el of this.form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
-    for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for], [data-row-error]')) el.textContent = '';
-    this.validateRows();
+    // Row inputs are left to the row pass (which sets or clears each one): clearing them here
+    // would restyle every row of a 1000-parameter form on each keystroke.
+    for (const el of this.form.querySelectorAll(
+      '.builder-form > :not(.space) [aria-invalid="true"], .builder-form > .space[aria-invalid="true"]',
+    ))
+      el.removeAttribute('aria-invalid');
+    for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for]')) el.textContent = '';
+    this.spaceMark = null;
     const input = toSweepFileInput(this.state);
-    if (document.activeElement !== this.specText) this.specText.value = JSON.stringify(input, null, 2);
+    this.specInput = input;
+    this.specTextStale = true;
+    // In a task of its own: stringifying and laying out a 483 KiB spec is not added to the parse's.
+    if (this.specPanelOpen()) void nextTask().then(() => this.writeSpecText());
     this.parsed = null;
     this.config = null;
     let problem: ConfigError | Error | null = null;
@@ -698,6 +831,11 @@ export class SweepBuilder {
         );
       }
     }
+    const field = problem instanceof ConfigError ? problem.field : null;
+    if (problem !== null && field !== null) this.markField(field, problem.message);
+    // The whole space parsed, so each row alone does too: no second parse of 50,000 values.
+    if (problem === null) for (const row of this.state.parameters) this.rowParseMessage.set(row, '');
+    void this.validateRows();
     if (problem === null) {
       this.describeForm();
       const c = this.config;
@@ -715,12 +853,10 @@ export class SweepBuilder {
       return;
     }
     this.startButton.disabled = true;
-    const field = problem instanceof ConfigError ? problem.field : null;
     replaceChildren(
       this.summary,
       h('p', { className: 'error', attrs: { 'data-testid': 'builder-error' }, text: problem.message }),
     );
-    if (field !== null) this.markField(field, problem.message);
   }
 
   /** The built-in example's description, written from what the form holds now (the demo's 6 epochs, not the example's 8). */
@@ -732,52 +868,81 @@ export class SweepBuilder {
     slot.textContent = describeSweepFile(preset.title, this.parsed.spec);
   }
 
-  /** Each parameter on its own, so every broken row says so at once, not only the first. */
-  private validateRows(): void {
+  private specPanelOpen(): boolean {
+    return this.specText.closest('details')?.open === true;
+  }
+
+  /** Puts the form's spec into the spec box, unless the person is editing it there. */
+  private writeSpecText(focusing = false): void {
+    if (!this.specTextStale || this.specInput === null) return;
+    if (!focusing && document.activeElement === this.specText) return;
+    this.specText.value = JSON.stringify(this.specInput, null, 2);
+    this.specTextStale = false;
+  }
+
+  /**
+   * Each parameter on its own, so every broken row says so at once, not only the first. Done in
+   * slices between yields, and a row's parse is kept until the row changes, so a keystroke in a
+   * 1000-parameter form checks one row, not 1000.
+   */
+  private async validateRows(): Promise<void> {
+    this.validationPass += 1;
+    const pass = this.validationPass;
+    const rows = this.state.parameters;
     const names = new Map<string, string>();
-    for (const row of this.state.parameters) {
-      const hint = this.form.querySelector<HTMLElement>(`[data-row-hint="${row.key}"]`);
-      const error = this.form.querySelector<HTMLElement>(`[data-row-error="${row.key}"]`);
+    const messages = new Map<string, string>();
+    let t0 = performance.now();
+    for (const row of rows) {
+      if (performance.now() - t0 > SLICE_MS) {
+        await nextTask();
+        if (pass !== this.validationPass) return;
+        t0 = performance.now();
+      }
       const stripped = row.name.replace(/^-+/, '');
       const other = names.get(stripped);
       names.set(stripped, row.name);
-      let message = '';
-      if (other !== undefined) {
-        message = `"${row.name}" and "${other}" are the same parameter once leading dashes are stripped`;
-      } else {
-        try {
-          // Alone in an otherwise valid spec, the only thing that can be wrong is this row.
-          parseSweepFile(
-            {
-              trial: 'spiral',
-              search_space: { [row.name]: parameterSpec(row) },
-              sampling_algorithm: 'random',
-              objective: { primary_metric: 'm', goal: 'maximize' },
-            },
-            { builtinTrials: BUILTIN_EXAMPLES },
-          );
-        } catch (e) {
-          message = e instanceof Error ? e.message : String(e);
-        }
-      }
-      if (error !== null) error.textContent = message;
-      const rowElement = this.form.querySelector(`[data-row="${row.key}"]`);
-      for (const input of rowElement?.querySelectorAll('input, select') ?? []) {
-        if (message === '') input.removeAttribute('aria-invalid');
-        else input.setAttribute('aria-invalid', 'true');
-        if (message !== '') input.setAttribute('aria-describedby', `${row.key}-error`);
-      }
-      if (hint !== null) hint.textContent = message === '' ? rangeHint(row) : '';
+      const own =
+        other !== undefined
+          ? `"${row.name}" and "${other}" are the same parameter once leading dashes are stripped`
+          : this.rowParse(row);
+      // A rule over the whole space (grid needs choices, values in all) lands on the row it names.
+      const message = own === '' && this.spaceMark?.key === row.key ? this.spaceMark.message : own;
+      messages.set(row.key, message);
+      const drawn = this.rowElements.get(row.key);
+      if (drawn !== undefined) showRowMessage(drawn, row, message);
     }
+    this.rowMessages = messages;
+  }
+
+  private rowParse(row: ParameterRow): string {
+    const known = this.rowParseMessage.get(row);
+    if (known !== undefined) return known;
+    let message = '';
+    try {
+      // Alone in an otherwise valid spec, the only thing that can be wrong is this row.
+      parseSweepFile(
+        {
+          trial: 'spiral',
+          search_space: { [row.name]: parameterSpec(row) },
+          sampling_algorithm: 'random',
+          objective: { primary_metric: 'm', goal: 'maximize' },
+        },
+        { builtinTrials: BUILTIN_EXAMPLES },
+      );
+    } catch (e) {
+      message = e instanceof Error ? e.message : String(e);
+    }
+    this.rowParseMessage.set(row, message);
+    return message;
   }
 
   /** Puts the parser's message next to the field it names (the nearest one shown). */
   private markField(field: string, message: string): void {
     const space = /^search_space\.([^.[]+)(?:\.(\w+))?/.exec(field);
     if (space !== null) {
-      const row = [...this.form.querySelectorAll<HTMLElement>('[data-row]')].find(
-        (r) => r.dataset['param'] === space[1],
-      );
+      const key = this.state.parameters.find((r) => r.name === space[1])?.key;
+      const row = key === undefined ? undefined : this.rowElements.get(key)?.row;
+      if (key !== undefined) this.spaceMark = { key, message };
       if (row !== undefined) {
         const sub = space[2] === undefined ? null : row.querySelector(`[data-subfield="${space[2]}"]`);
         (sub ?? row.querySelector('input'))?.setAttribute('aria-invalid', 'true');
@@ -840,6 +1005,21 @@ function parseSpecText(text: string, source: string, trial: BuilderState['trial'
     builtinTrials: BUILTIN_EXAMPLES,
     trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
   });
+}
+
+/** A row's message (or its range hint when it has none), touching only what changed. */
+function showRowMessage(drawn: RowElements, row: ParameterRow, message: string): void {
+  if (drawn.error.textContent !== message) drawn.error.textContent = message;
+  const hint = message === '' ? rangeHint(row) : '';
+  if (drawn.hint.textContent !== hint) drawn.hint.textContent = hint;
+  for (const input of drawn.row.querySelectorAll('input, select')) {
+    if (message === '') {
+      if (input.hasAttribute('aria-invalid')) input.removeAttribute('aria-invalid');
+    } else {
+      if (input.getAttribute('aria-invalid') !== 'true') input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', `${row.key}-error`);
+    }
+  }
 }
 
 function selectOf(

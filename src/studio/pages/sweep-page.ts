@@ -22,6 +22,9 @@ export interface PageContext {
  * One sweep, live or stored: status and progress, cancel / continue, the backend report, the
  * best run, every chart, the run table and a comparison of selected runs.
  */
+/** How often a page showing another tab's sweep asks whether that tab still runs it. */
+const LOCK_WATCH_MS = 1000;
+
 export class SweepPage {
   readonly element: HTMLElement;
   private model: SweepModel | null = null;
@@ -43,6 +46,8 @@ export class SweepPage {
   private readonly notes: HTMLElement;
   private interrupted = false;
   private elsewhere = false;
+  /** While another tab runs the sweep: looks for its lock's release (see watchElsewhere). */
+  private lockWatch: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly context: PageContext,
@@ -146,6 +151,7 @@ export class SweepPage {
     this.unsubscribe();
     this.release();
     if (this.ticker !== null) clearInterval(this.ticker);
+    this.stopWatchingElsewhere();
     this.charts?.dispose();
     this.panels?.dispose();
   }
@@ -162,6 +168,41 @@ export class SweepPage {
     const interrupted = await this.context.session.workspace.listInterruptedSweeps();
     this.interrupted = interrupted.some((s) => s.id === record.id);
     this.elsewhere = !this.interrupted;
+    if (this.elsewhere) this.watchElsewhere();
+  }
+
+  /**
+   * The tab running this sweep can close or crash without a word: its Web Lock is then
+   * released, which no event announces. Asking the lock manager every second (no database
+   * read) notices it within about a second, and the page offers Continue. Asking, rather than
+   * queueing a request for the lock, never holds the lock, so it cannot make another tab's
+   * "Continue" find the lock taken.
+   */
+  private watchElsewhere(): void {
+    if (this.lockWatch !== null || this.model === null) return;
+    const id = this.model.id;
+    let checking = false;
+    this.lockWatch = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void this.context.session.workspace
+        .isSweepHeld(id)
+        .then(async (held) => {
+          if (held || this.lockWatch === null) return;
+          this.stopWatchingElsewhere();
+          await this.checkElsewhere();
+          this.actions.dataset['key'] = '';
+          this.refresh();
+        })
+        .finally(() => {
+          checking = false;
+        });
+    }, LOCK_WATCH_MS);
+  }
+
+  private stopWatchingElsewhere(): void {
+    if (this.lockWatch !== null) clearInterval(this.lockWatch);
+    this.lockWatch = null;
   }
 
   private refresh(): void {
@@ -404,7 +445,10 @@ export function endReasonText(reason: SweepEndReason): string {
 /** HyperDrive's notebook widget, for any page of this site: the element and the script to load. */
 function embedSnippet(sweepId: string, workspace: string): HTMLElement {
   const attr = (v: string): string => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
-  const code = `<script type="module" src="/overdrive-run-details.js"></script>\n<overdrive-run-details sweep="${attr(sweepId)}" workspace="${attr(workspace)}"></overdrive-run-details>`;
+  // The script's path from the site's root, wherever the app is served (`/overdrive/…` under a
+  // sub-path): the snippet goes into other pages of the site, at any depth.
+  const script = new URL('overdrive-run-details.js', `${location.origin}${location.pathname}`).pathname;
+  const code = `<script type="module" src="${attr(script)}"></script>\n<overdrive-run-details sweep="${attr(sweepId)}" workspace="${attr(workspace)}"></overdrive-run-details>`;
   return h(
     'details',
     { className: 'panel embed', attrs: { 'data-testid': 'embed' } },

@@ -4,6 +4,7 @@ import type { StudioChart } from '../view-model/chart-data.js';
 import type { SweepModel } from '../view-model/sweep-model.js';
 import { endReasonText } from '../pages/sweep-page.js';
 import { StudioSession } from '../session.js';
+import { checkWorkspaceName } from '../engine.js';
 import { RunTable } from '../table/run-table.js';
 
 export const RUN_DETAILS_TAG = 'overdrive-run-details';
@@ -74,7 +75,8 @@ export class RunDetailsElement extends HTMLElement {
     }
     if (this.session === null || this.sessionName !== workspace) {
       this.sessionName = workspace;
-      this.session = StudioSession.open(workspace);
+      // Checked before opening, so a reserved or malformed name creates no database.
+      this.session = Promise.resolve().then(() => StudioSession.open(checkWorkspaceName(workspace, 'workspace')));
     }
     let loaded;
     try {
