@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { MetricPoint, RunRecord, SweepRecord } from '../../src/index.js';
-import { openStudio } from './studio-fixtures.js';
+import { SHOTS, openStudio } from './studio-fixtures.js';
 
 // Steering a sweep from its page, for real: the built-in spiral MLP trains in the worker pool,
 // checkpoints each epoch into IndexedDB, and the Studio's buttons drive the engine.
 
-const SHOTS = 'docs/screenshots/steer';
+// Screenshots go to test-results, so a test run leaves the tree clean (or, with STEER_SHOTS set, to
+// the folder given: docs/screenshots/steer for the README).
+const STEER_SHOTS = process.env['STEER_SHOTS'] ?? join(SHOTS, 'steer');
 const EPOCHS = 30;
 const RATES = [0.05, 0.03, 0.02, 0.01];
 
@@ -225,7 +228,7 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
         overflow: el.scrollWidth - el.clientWidth,
       }));
       expect(fit, `${scheme} ${width}px`).toEqual({ inside: true, overflow: 0 });
-      await page.getByTestId('steer').screenshot({ path: `${SHOTS}/sweep-steer-${scheme}-${width}.png` });
+      await page.getByTestId('steer').screenshot({ path: `${STEER_SHOTS}/sweep-steer-${scheme}-${width}.png` });
     }
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -292,7 +295,9 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
     for (const width of [1280, 360]) {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(150);
-      await page.getByTestId('start-from').screenshot({ path: `${SHOTS}/builder-start-from-${scheme}-${width}.png` });
+      await page
+        .getByTestId('start-from')
+        .screenshot({ path: `${STEER_SHOTS}/builder-start-from-${scheme}-${width}.png` });
     }
   }
   await page.setViewportSize({ width: 1280, height: 900 });
