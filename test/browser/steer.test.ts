@@ -120,6 +120,19 @@ test('live concurrency change, pause now → reload → resume loses nothing, an
   await page.waitForFunction(() => window.studioSession !== undefined);
   await expect(page.getByTestId('sweep-status')).toHaveText('Paused');
   await expect(page.getByTestId('paused-note')).toContainText('Nothing is lost');
+  // At 360 px the whole paused sweep page fits: no element (a chart still laid out for the wider
+  // window, the run table, the steering panel) widens the page, even before the charts re-lay out
+  // (measured at once: their ResizeObserver redraws come a frame or more later).
+  await page.setViewportSize({ width: 360, height: 780 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'sweep page at 360 px').toBeLessThanOrEqual(
+    360,
+  );
+  await page.getByTestId('steer').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${STEER_SHOTS}/sweep-paused-360.png` });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'after the screenshot').toBeLessThanOrEqual(
+    360,
+  );
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByTestId('resume-sweep').click();
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 170_000 });
 
