@@ -1,13 +1,16 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { exportedSweep, importThroughUi, openStudio } from './studio-fixtures.js';
+import { SHOTS, exportedSweep, importThroughUi, openStudio } from './studio-fixtures.js';
 
 // The sweep page's analysis panels (src/studio/panels-section.ts, src/studio/charts/{importance,
 // slice,contour,distribution,timeline}.ts) in real Chromium on the built app: once on a real
 // sweep trained by real workers, once on a sweep imported through the history page into the
-// real IndexedDB store. Screenshots at 1280 and 360 px, light and dark, go to docs/screenshots/panels/.
+// real IndexedDB store. Screenshots at 1280 and 360 px, light and dark, go to test-results, so a
+// test run leaves the tree clean (or, with PANELS_SHOTS set, to the folder given:
+// docs/screenshots/panels for the README).
 
-const SCREENSHOTS = 'docs/screenshots/panels';
+const SCREENSHOTS = process.env['PANELS_SHOTS'] ?? join(SHOTS, 'panels');
 
 /** Fills the builder from the spiral example: a small, quick sweep on the wasm backend. */
 async function buildSpiralSweep(page: Page, runs: number, epochs: number): Promise<void> {

@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { MetricPoint, RunRecord, SweepRecord } from '../../src/index.js';
-import { openStudio } from './studio-fixtures.js';
+import { SHOTS, openStudio } from './studio-fixtures.js';
 
 // Steering a sweep from its page, for real: the built-in spiral MLP trains in the worker pool,
 // checkpoints each epoch into IndexedDB, and the Studio's buttons drive the engine.
 
-const SHOTS = 'docs/screenshots/steer';
+// Screenshots go to test-results, so a test run leaves the tree clean (or, with STEER_SHOTS set, to
+// the folder given: docs/screenshots/steer for the README).
+const STEER_SHOTS = process.env['STEER_SHOTS'] ?? join(SHOTS, 'steer');
 const EPOCHS = 30;
 const RATES = [0.05, 0.03, 0.02, 0.01];
 
@@ -117,6 +120,19 @@ test('live concurrency change, pause now → reload → resume loses nothing, an
   await page.waitForFunction(() => window.studioSession !== undefined);
   await expect(page.getByTestId('sweep-status')).toHaveText('Paused');
   await expect(page.getByTestId('paused-note')).toContainText('Nothing is lost');
+  // At 360 px the whole paused sweep page fits: no element (a chart still laid out for the wider
+  // window, the run table, the steering panel) widens the page, even before the charts re-lay out
+  // (measured at once: their ResizeObserver redraws come a frame or more later).
+  await page.setViewportSize({ width: 360, height: 780 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'sweep page at 360 px').toBeLessThanOrEqual(
+    360,
+  );
+  await page.getByTestId('steer').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${STEER_SHOTS}/sweep-paused-360.png` });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'after the screenshot').toBeLessThanOrEqual(
+    360,
+  );
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByTestId('resume-sweep').click();
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 170_000 });
 
@@ -225,7 +241,7 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
         overflow: el.scrollWidth - el.clientWidth,
       }));
       expect(fit, `${scheme} ${width}px`).toEqual({ inside: true, overflow: 0 });
-      await page.getByTestId('steer').screenshot({ path: `${SHOTS}/sweep-steer-${scheme}-${width}.png` });
+      await page.getByTestId('steer').screenshot({ path: `${STEER_SHOTS}/sweep-steer-${scheme}-${width}.png` });
     }
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -292,7 +308,9 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
     for (const width of [1280, 360]) {
       await page.setViewportSize({ width, height: 900 });
       await page.waitForTimeout(150);
-      await page.getByTestId('start-from').screenshot({ path: `${SHOTS}/builder-start-from-${scheme}-${width}.png` });
+      await page
+        .getByTestId('start-from')
+        .screenshot({ path: `${STEER_SHOTS}/builder-start-from-${scheme}-${width}.png` });
     }
   }
   await page.setViewportSize({ width: 1280, height: 900 });

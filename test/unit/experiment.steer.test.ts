@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BayesianParameterSampling,
   ConfigError,
   Experiment,
   GridParameterSampling,
@@ -305,6 +306,80 @@ describe('continue with more runs', () => {
     await once.waitForCompletion();
     expect(more.getChildren().map((r) => r.params)).toEqual(once.getChildren().map((r) => r.params));
     expect(more.getChildren().map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  // The Bayesian sampler keeps no state between suggestions: each is a function of its seed and
+  // the observations (bayesian-sampler.ts seeds every draw with the observation count), so it is
+  // replay-deterministic, and a continued sweep must suggest exactly what an uninterrupted sweep
+  // of the larger budget would have, which it can only do if it sees every earlier run.
+  it('a finished Bayesian sweep goes on from all its observations, as if it had asked for more at first', async () => {
+    const bayesian = (): BayesianParameterSampling =>
+      new BayesianParameterSampling({ x: uniform(0, 1), y: uniform(0, 1) }, { seed: 11 });
+    // A peak away from the first Sobol points, so the model's suggestions depend on the results.
+    const train: TrainFunction = async (params, run) => {
+      const x = Number(params['x']);
+      const y = Number(params['y']);
+      run.log('accuracy', 1 - (x - 0.7) ** 2 - (y - 0.2) ** 2);
+    };
+    // Four quasi-random starts (two dimensions + 1, at least 4), then the model: the first sweep
+    // ends after two model suggestions, the continued one adds three more.
+    const base = { hyperparameterSampling: bayesian(), maxTotalRuns: 6, maxConcurrentRuns: 1, train };
+    const ws = workspace();
+    const first = new Experiment(ws, 'bayes').submit(config(train, base));
+    expect((await first.waitForCompletion()).endReason).toEqual({ kind: 'max-total-runs', runs: 6 });
+    const more = await new Experiment(ws, 'bayes').continueWithMoreRuns(
+      first.id,
+      config(train, { ...base, hyperparameterSampling: bayesian(), maxTotalRuns: 9 }),
+    );
+    const record = await more.waitForCompletion();
+    expect(record.endReason).toEqual({ kind: 'max-total-runs', runs: 9 });
+    expect(record.warnings.join(' ')).toMatch(/continued with more runs: maxTotalRuns 6 → 9, 6 run\(s\) kept/);
+
+    const once = new Experiment(workspace(), 'bayes').submit(
+      config(train, { ...base, hyperparameterSampling: bayesian(), maxTotalRuns: 9 }),
+    );
+    await once.waitForCompletion();
+    const params = more.getChildren().map((r) => r.params);
+    expect(params).toEqual(once.getChildren().map((r) => r.params));
+    expect(more.getChildren().map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(params.map((p) => JSON.stringify(p))).size).toBe(9);
+    // The first continued suggestion is the model's answer to all six earlier runs and their
+    // results: other results for the same six runs give another suggestion.
+    const sampler = bayesian().createSampler(new SeededRandom(0));
+    const observed = more.getChildren().map((r) => ({
+      params: r.params,
+      best: r.bestMetric ?? undefined,
+      state: 'completed' as const,
+    }));
+    const goal = PrimaryMetricGoal.MAXIMIZE;
+    expect(await sampler.next({ goal, observations: observed.slice(0, 6) })).toEqual(params[6]);
+    const reversed = observed.slice(0, 6).map((o) => ({ ...o, best: o.best === undefined ? undefined : -o.best }));
+    expect(await sampler.next({ goal, observations: reversed })).not.toEqual(params[6]);
+  });
+
+  it('a finished random sweep with a seed goes on with the same draws, none repeated', async () => {
+    const random = (): RandomParameterSampling =>
+      new RandomParameterSampling({ x: uniform(0, 1), q: choice(1, 2, 3) }, { rule: 'random', seed: 5 });
+    const train: TrainFunction = async (params, run) => {
+      run.log('accuracy', Number(params['x']) * Number(params['q']));
+    };
+    const base = { hyperparameterSampling: random(), maxTotalRuns: 4, maxConcurrentRuns: 2, train };
+    const ws = workspace();
+    const first = new Experiment(ws, 'random').submit(config(train, base));
+    await first.waitForCompletion();
+    const more = await new Experiment(ws, 'random').continueWithMoreRuns(
+      first.id,
+      config(train, { ...base, hyperparameterSampling: random(), maxTotalRuns: 7 }),
+    );
+    expect((await more.waitForCompletion()).endReason).toEqual({ kind: 'max-total-runs', runs: 7 });
+    const once = new Experiment(workspace(), 'random').submit(
+      config(train, { ...base, hyperparameterSampling: random(), maxTotalRuns: 7 }),
+    );
+    await once.waitForCompletion();
+    const byIndex = (runs: readonly { index: number; params: unknown }[]) =>
+      [...runs].sort((a, b) => a.index - b.index).map((r) => r.params);
+    expect(byIndex(more.getChildren())).toEqual(byIndex(once.getChildren()));
+    expect(new Set(byIndex(more.getChildren()).map((p) => JSON.stringify(p))).size).toBe(7);
   });
 
   it('a grid continues at its position, and an exhausted grid says so', async () => {
