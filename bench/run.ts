@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,sandbox
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
@@ -21,8 +21,9 @@ import { renderSavings, runSavings, savingsChecks } from './sections/savings.js'
 import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js';
 import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
 import { renderSamplerMainThread, runSamplerMainThread, samplerMainThreadChecks } from './sections/sampler.js';
+import { renderSandboxOverhead, runSandboxOverhead, sandboxOverheadChecks, sandboxReport } from './sections/sandbox.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler'] as const;
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler', 'sandbox'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       savingsChecks,
     ),
     sampler: section(runSamplerMainThread, renderSamplerMainThread, samplerMainThreadChecks),
+    sandbox: section(runSandboxOverhead, renderSandboxOverhead, sandboxOverheadChecks),
   };
 
   try {
@@ -175,6 +177,12 @@ async function main(): Promise<void> {
   const markdown = renderReport(results, checks);
   writeFileSync(resolve(outDir, 'bench.md'), markdown);
   writeFileSync(resolve(outDir, 'bench.json'), `${JSON.stringify({ ...results, checks }, jsonReplacer, 2)}\n`);
+  const sandbox = results.sections.sandbox;
+  if (sandbox !== undefined)
+    writeFileSync(
+      resolve(outDir, 'sandbox.md'),
+      `${sandboxReport(sandbox.markdown, results.meta, results.meta.browserVersion)}\n`,
+    );
 
   process.stdout.write('\nOverdrive benchmark: figures against targets\n');
   for (const check of checks) {
