@@ -3,10 +3,11 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,limits
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,limits,sandbox
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,8 +23,9 @@ import { renderScaling, runScaling, scalingChecks } from './sections/scaling.js'
 import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.js';
 import { renderSamplerMainThread, runSamplerMainThread, samplerMainThreadChecks } from './sections/sampler.js';
 import { limitsChecks, renderLimits, runLimits } from './sections/limits.js';
+import { renderSandboxOverhead, runSandboxOverhead, sandboxOverheadChecks, sandboxReport } from './sections/sandbox.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler', 'limits'] as const;
+const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler', 'limits', 'sandbox'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
     ),
     sampler: section(runSamplerMainThread, renderSamplerMainThread, samplerMainThreadChecks),
     limits: section(runLimits, renderLimits, limitsChecks),
+    sandbox: section(runSandboxOverhead, renderSandboxOverhead, sandboxOverheadChecks),
   };
 
   try {
@@ -177,6 +180,12 @@ async function main(): Promise<void> {
   const markdown = renderReport(results, checks);
   writeFileSync(resolve(outDir, 'bench.md'), markdown);
   writeFileSync(resolve(outDir, 'bench.json'), `${JSON.stringify({ ...results, checks }, jsonReplacer, 2)}\n`);
+  const sandbox = results.sections.sandbox;
+  if (sandbox !== undefined)
+    writeFileSync(
+      resolve(outDir, 'sandbox.md'),
+      `${sandboxReport(sandbox.markdown, results.meta, results.meta.browserVersion)}\n`,
+    );
 
   process.stdout.write('\nOverdrive benchmark: figures against targets\n');
   for (const check of checks) {
@@ -187,6 +196,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nwrote ${resolve(outDir, 'bench.md')} and bench.json in ${results.meta.durationSeconds.toFixed(0)} s\n`,
   );
+  // The size budget (bench/size.ts) packs the package: part of the whole bench, not of a chosen
+  // section (`npm run bench:size` runs it alone). Run from here, not chained in package.json,
+  // so that `npm run bench -- --only=…` reaches this script's options.
+  if (args.only === undefined) {
+    const size = spawnSync('npx', ['tsx', 'bench/size.ts'], { stdio: 'inherit' });
+    if (size.status !== 0) throw new Error(`bench/size.ts exited with ${size.status}`);
+  }
 }
 
 /** NaN and Infinity are not JSON: written as null. */

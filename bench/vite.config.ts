@@ -37,5 +37,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 8192,
     rollupOptions: { input: { ...pages, studio: resolve(root, 'index.html') } },
   },
-  worker: { format: 'es' },
+  // One file per worker, as the app builds them: the trial sandbox (bench section 7) hands the
+  // bundle's text to an opaque-origin frame, where a blob: worker cannot import chunks.
+  worker: { format: 'es', rolldownOptions: { output: { codeSplitting: false } } },
 });

@@ -26,6 +26,7 @@ const TITLES: Readonly<Record<string, string>> = {
   studio: '4. Studio at scale',
   savings: '5. Early-termination savings on real training',
   sampler: "6. The Bayesian sampler and the page's main thread",
+  sandbox: '7. Trial sandbox overhead',
 };
 
 export function renderReport(results: BenchResults, checks: readonly Check[]): string {

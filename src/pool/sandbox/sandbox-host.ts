@@ -12,22 +12,24 @@ const DEAD_AFTER_MS = 8_000;
  * allow-same-origin): user code there has no IndexedDB, Cache, OPFS, Web Locks or storage of the
  * Studio's origin, its BroadcastChannels reach no Studio tab, and it cannot touch the page.
  * Chromium gives such a frame its own process, so a trial that exhausts memory takes down that
- * process, not the Studio: the heartbeat notices, every worker there reports that it stopped,
- * and the pool replaces them in a fresh frame.
+ * process, not the Studio: the heartbeat notices, that frame's one worker reports that it
+ * stopped, and the pool replaces it in a fresh frame.
  *
  * An opaque origin cannot load the app's files itself (a plain static host answers no CORS), so
  * the page hands over the worker bundle as text and serves each file a worker asks for through
  * `assetVerdict` (the app's own files and modules picked from disk only).
  */
 export class SandboxHost {
-  private frame: SandboxFrame | null = null;
   private code: Promise<string> | null = null;
   private readonly assetCache = new Map<string, Promise<CachedAsset>>();
 
+  /**
+   * Each worker gets a frame of its own (and so, in Chromium, a process of its own): a module that
+   * fills the heap then takes down only its own trial, not the ones training beside it. The frames
+   * share the fetched bundle and the asset cache, so a fresh frame costs no extra download.
+   */
   spawn(name: string): PoolWorker {
-    if (this.frame === null || this.frame.dead !== null)
-      this.frame = new SandboxFrame(this.bundle(), (url) => this.asset(url));
-    return this.frame.spawn(name);
+    return new SandboxFrame(this.bundle(), (url) => this.asset(url)).spawn(name);
   }
 
   private bundle(): Promise<string> {
@@ -125,6 +127,8 @@ class SandboxFrame {
     const worker = new SandboxWorker(channel.port1, assets.port1, () => {
       this.workers.delete(id);
       if (this.dead === null) this.post({ kind: 'terminate', id });
+      // The frame exists for this one worker: once it is gone, so is the frame and its process.
+      if (this.workers.size === 0) this.dispose();
     });
     this.workers.set(id, worker);
     assets.port1.onmessage = (event: MessageEvent<FromWorker>) => {
@@ -188,6 +192,15 @@ class SandboxFrame {
     }
     this.pending = { seq: ++this.seq, since: now };
     this.post({ kind: 'ping', seq: this.pending.seq });
+  }
+
+  /** Removes the frame quietly: its worker was terminated, nobody is waiting for an exit. */
+  private dispose(): void {
+    if (this.dead !== null) return;
+    this.dead = 'the trial sandbox was closed';
+    clearInterval(this.timer);
+    window.removeEventListener('message', this.onMessage);
+    this.iframe.remove();
   }
 
   private kill(reason: string): void {
@@ -271,7 +284,7 @@ class SandboxWorker extends EventTarget implements PoolWorker {
 
 let host: SandboxHost | null = null;
 
-/** One sandbox host per page: its frame is shared by every pool on the page. */
+/** One sandbox host per page: every pool on the page shares its bundle and asset cache. */
 export function sandboxHost(): SandboxHost {
   host ??= new SandboxHost();
   return host;
