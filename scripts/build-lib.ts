@@ -2,6 +2,7 @@
 //   lib/{index,browser,spec,element}.js   the four entry points, ESM, dependencies left as imports
 //   lib/types/                            their .d.ts files with declaration maps (into src/)
 //   lib/workers/trial-worker.js           the trial worker, self-contained (TF.js inside)
+//   lib/workers/sampler-worker.js         the Bayesian sampler's worker, self-contained
 //   lib/workers/wasm/*.wasm               TF.js's WebAssembly binaries
 //   lib/datasets/digits.csv               the data set of the built-in examples
 //   lib/app/                              the built Studio (the CLI serves its headless page)
@@ -25,11 +26,11 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 /** Every dependency (and its sub-paths) stays an import, so a consumer's copy is shared. */
 const external = Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]);
 
-/** The library's build of the asset URLs (see src/pool/assets.ts). */
+/** The library's build of the asset URLs (src/pool/assets.ts) and of the sampler worker's. */
 const libraryAssets: Plugin = {
   name: 'library-asset-urls',
   setup(build) {
-    build.onResolve({ filter: /\/asset-urls\.js$/ }, (args) => ({
+    build.onResolve({ filter: /\/(asset-urls|sampler-worker-url)\.js$/ }, (args) => ({
       path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.lib.ts')),
     }));
   },
@@ -122,6 +123,22 @@ async function buildWorker(): Promise<void> {
   });
 }
 
+async function buildSamplerWorker(): Promise<void> {
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: ['src/sampler-worker/sampler-worker.ts'],
+    outfile: resolve(lib, 'workers/sampler-worker.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minifySyntax: true,
+    minifyIdentifiers: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
 function copyData(): void {
   mkdirSync(resolve(lib, 'datasets'), { recursive: true });
   copyFileSync(resolve(root, 'public/datasets/digits.csv'), resolve(lib, 'datasets/digits.csv'));
@@ -182,6 +199,7 @@ const only = process.argv[2];
 if (only === undefined || only === 'js') {
   await buildEntries();
   await buildWorker();
+  await buildSamplerWorker();
   copyData();
   await buildCli();
 }

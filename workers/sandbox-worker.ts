@@ -35,6 +35,14 @@ class SandboxedRuntime extends TrialWorkerRuntime {
       entry = fetch(trial.url).then(
         async (response) => {
           if (!response.ok) return refusal(`training module ${trial.url} could not be loaded: HTTP ${response.status}`);
+          // A static host's fallback answers a missing file with its index page (200, text/html):
+          // say so, rather than let the import fail on the page's first '<'.
+          const type = response.headers.get('content-type') ?? '';
+          if (/^text\/html\b/i.test(type)) {
+            return refusal(
+              `training module ${trial.url} could not be loaded: the server answered with an HTML page (HTTP ${response.status}, ${type}), not JavaScript: is the path right?`,
+            );
+          }
           return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
         },
         (error: unknown) =>

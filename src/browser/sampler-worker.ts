@@ -1,4 +1,5 @@
 import { SamplerConnection } from '../sampling/remote.js';
+import { spawnSamplerWorker } from './sampler-worker-url.js';
 
 /** The page's handle on its sampler worker. */
 export interface SamplerWorker {
@@ -12,10 +13,7 @@ export interface SamplerWorker {
  * (no user code), from the app's origin.
  */
 export function startSamplerWorker(): SamplerWorker {
-  const worker = new Worker(new URL('../sampler-worker/sampler-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'overdrive-sampler',
-  });
+  const worker = spawnSamplerWorker('overdrive-sampler');
   const connection = new SamplerConnection({
     post: (request) => worker.postMessage(request),
     listen: (onMessage, onFailure) => {

@@ -133,6 +133,7 @@ test('the tarball holds the entry points, types, worker, binaries, data set, app
     'lib/types/src/spec.d.ts',
     'lib/types/src/studio/run-details/element.d.ts',
     'lib/workers/trial-worker.js',
+    'lib/workers/sampler-worker.js',
     'lib/workers/wasm/tfjs-backend-wasm.wasm',
     'lib/workers/wasm/tfjs-backend-wasm-simd.wasm',
     'lib/workers/wasm/tfjs-backend-wasm-threaded-simd.wasm',
@@ -149,11 +150,11 @@ test('the tarball holds the entry points, types, worker, binaries, data set, app
   expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
   expect(paths.filter((p) => /(^|\/)(test|bench|docs|scripts)\/|harness-|\.test\.ts$/.test(p))).toEqual([]);
   // No Vite-only syntax or source paths survive into the JavaScript a consumer's bundler reads.
-  const library = paths.filter((p) => /^lib\/[^/]+\.js$|^lib\/workers\/trial-worker\.js$/.test(p));
+  const library = paths.filter((p) => /^lib\/[^/]+\.js$|^lib\/workers\/(trial|sampler)-worker\.js$/.test(p));
   for (const path of library) {
     const text = readFileSync(resolve(root, path), 'utf8');
     // In string literals only: esbuild's path comments name the sources.
-    expect(text, path).not.toMatch(/['"][^'"\n]*(\?url|\?inline|trial-worker\.ts)['"]/);
+    expect(text, path).not.toMatch(/['"][^'"\n]*(\?url|\?inline|\.ts)['"]/);
   }
   process.stdout.write(`tarball: ${paths.length} files, ${(unpackedSize / 1e6).toFixed(2)} MB unpacked\n`);
 
