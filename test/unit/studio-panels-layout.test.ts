@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contourSurface } from '../../src/studio/charts/contour.js';
+import { bandStrips, contourSurface } from '../../src/studio/charts/contour.js';
 import { ecdf } from '../../src/studio/charts/distribution.js';
 import { layoutTimeline } from '../../src/studio/charts/timeline.js';
 import type { ChartRun } from '../../src/studio/view-model/chart-data.js';
@@ -83,6 +83,21 @@ describe('contour surface', () => {
     expect(cells[0]?.[4]).toBe(1);
     expect(cells[99]?.[4]).toBe(9);
     for (const cell of cells) expect([1, 3, 5, 7, 9]).toContain(cell[4]);
+  });
+
+  it('merges neighbouring cells of one column and band into strips covering the same area', () => {
+    const runs = [run(0, 0, null, { x: 0.05, lr: 1e-4 }), run(1, 10, null, { x: 0.95, lr: 1 })];
+    const cells = contourSurface(x, lr, runs, 10, 5)?.cells ?? [];
+    const strips = bandStrips(cells);
+    expect(strips.length).toBeLessThan(cells.length / 2);
+    // Every cell lies inside exactly one strip of its own band.
+    for (const [x0, , y0, y1, value] of cells) {
+      const covering = strips.filter(
+        (s) => s[0] === x0 && (s[2] as number) <= (y0 as number) && (s[3] as number) >= (y1 as number),
+      );
+      expect(covering).toHaveLength(1);
+      expect(covering[0]?.[4]).toBe(value);
+    }
   });
 
   it('needs two runs with both parameters and the metric', () => {

@@ -67,6 +67,24 @@ export function contourSurface(
   grid = CONTOUR_GRID,
   levels = CONTOUR_LEVELS,
 ): ContourSurface | null {
+  const steps = contourSteps(x, y, runs, grid, levels);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * `contourSurface` one grid column per step, so a caller can spread the cells × runs of the
+ * interpolation over several tasks (at 1000 runs one go held the page for well over 50 ms).
+ */
+export function* contourSteps(
+  x: PlotColumn,
+  y: PlotColumn,
+  runs: readonly ChartRun[],
+  grid = CONTOUR_GRID,
+  levels = CONTOUR_LEVELS,
+): Generator<void, ContourSurface | null, void> {
   const px: number[] = [];
   const py: number[] = [];
   const pv: number[] = [];
@@ -84,7 +102,11 @@ export function contourSurface(
   const [lo, hi] = extent;
   const band = (hi - lo) / levels;
   const cells: number[][] = [];
+  // Cell edges on each axis once, not four log/pow conversions per cell.
+  const xEdges = Array.from({ length: grid + 1 }, (_, i) => fromUnit(x, i / grid));
+  const yEdges = Array.from({ length: grid + 1 }, (_, j) => fromUnit(y, j / grid));
   for (let i = 0; i < grid; i++) {
+    if (i > 0) yield;
     const cx = (i + 0.5) / grid;
     for (let j = 0; j < grid; j++) {
       const cy = (j + 0.5) / grid;
@@ -106,15 +128,69 @@ export function contourSurface(
       const value = exact ?? s / w;
       const level = Math.min(levels - 1, Math.max(0, Math.floor((value - lo) / (band || 1))));
       cells.push([
-        fromUnit(x, i / grid),
-        fromUnit(x, (i + 1) / grid),
-        fromUnit(y, j / grid),
-        fromUnit(y, (j + 1) / grid),
+        xEdges[i] as number,
+        xEdges[i + 1] as number,
+        yEdges[j] as number,
+        yEdges[j + 1] as number,
         lo + (level + 0.5) * band,
       ]);
     }
   }
   return { cells, extent };
+}
+
+/**
+ * The cells merged into strips: neighbouring cells of one grid column in the same band become one
+ * rectangle. Bands are contiguous regions, so this draws the same picture with several times
+ * fewer elements (ECharts builds, lays out and paints a display element per custom-series item,
+ * which dominated the contour's draw at 1000 runs). Expects the cells in `contourSurface` order
+ * (column by column, bottom to top).
+ */
+export function bandStrips(cells: readonly (readonly number[])[]): number[][] {
+  const strips: number[][] = [];
+  let open: number[] | null = null;
+  for (const cell of cells) {
+    const [x0 = 0, x1 = 0, y0 = 0, y1 = 0, value = 0] = cell;
+    if (open !== null && open[0] === x0 && open[3] === y0 && open[4] === value) {
+      open[3] = y1;
+      continue;
+    }
+    open = [x0, x1, y0, y1, value];
+    strips.push(open);
+  }
+  return strips;
+}
+
+interface SliceJob {
+  cancel(): void;
+}
+
+/** Steps of work per task: stops after SLICE_MS and goes on in a later task (a timer, so input and paint get in between). */
+const SLICE_MS = 8;
+
+function runInSlices<T>(steps: Generator<void, T, void>, done: (value: T) => void): SliceJob {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let canceled = false;
+  const work = (): void => {
+    timer = null;
+    const until = performance.now() + SLICE_MS;
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) {
+        if (!canceled) done(step.value);
+        return;
+      }
+      if (performance.now() >= until) break;
+    }
+    if (!canceled) timer = setTimeout(work, 0);
+  };
+  work();
+  return {
+    cancel: () => {
+      canceled = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
 }
 
 class ContourImpl extends ChartLifecycle implements ContourChart {
@@ -126,6 +202,8 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
   private axes: ScatterAxes2D | null = null;
   private seriesRuns: ChartRun[][] = [];
   private readonly sizes = { last: '', frame: '' };
+  /** The interpolation in progress, replaced (and dropped) by any newer draw. */
+  private job: SliceJob | null = null;
 
   constructor(
     container: HTMLElement,
@@ -138,6 +216,7 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     this.shell.controls.append(this.xSelect.element, this.ySelect.element);
     this.echarts = this.own(initChart(this.shell.plot));
     selectOnClick(this.echarts, (params) => entryAt(this.seriesRuns, params, 1), options.onSelect);
+    this.own({ dispose: () => this.job?.cancel() });
     this.start(options.data);
   }
 
@@ -166,6 +245,8 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     const height = this.shell.stage.clientHeight;
     const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
     if (this.upToDate(key)) return;
+    this.job?.cancel();
+    this.job = null;
     const options = (data?.params ?? []).map((p) => ({ value: p.name, label: p.name }));
     const picked = data === null ? null : pickAxes(data.params, this.wanted, 2);
     if (data === null || picked === null) {
@@ -192,7 +273,23 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     const y = plotColumn(yColumn, data.runs);
     // Fewer cells for many runs: the interpolation costs cells × runs, and a finer grid shows no
     // more than the runs' own spacing.
-    const surface = contourSurface(x, y, data.runs, data.runs.length > 300 ? 28 : CONTOUR_GRID);
+    const steps = contourSteps(x, y, data.runs, data.runs.length > 300 ? 28 : CONTOUR_GRID);
+    this.job = runInSlices(steps, (surface) => {
+      this.job = null;
+      this.finish(data, x, y, xName, yName, surface, width, height);
+    });
+  }
+
+  private finish(
+    data: ChartData,
+    x: PlotColumn,
+    y: PlotColumn,
+    xName: string,
+    yName: string,
+    surface: ContourSurface | null,
+    width: number,
+    height: number,
+  ): void {
     if (surface === null) {
       this.shell.setEmpty('The contour needs at least two runs with the primary metric and both parameters.');
       return;
@@ -273,7 +370,7 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
       series: [
         {
           type: 'custom',
-          data: surface.cells,
+          data: bandStrips(surface.cells),
           renderItem: renderCell,
           silent: true,
           z: 1,

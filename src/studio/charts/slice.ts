@@ -94,6 +94,7 @@ class SliceImpl extends ChartLifecycle implements SliceChart {
     const series: ScatterSeriesOption[] = [];
     this.seriesRuns = [];
     const span = extent[1] - extent[0];
+    const large = n > 300;
     plotted.forEach((column, i) => {
       const col = i % columns;
       const row = Math.floor(i / columns);
@@ -148,15 +149,19 @@ class SliceImpl extends ChartLifecycle implements SliceChart {
           animation: false,
           // Many runs: one path per series (each holds a sixth of them) instead of an element
           // per point, drawn in chunks across frames so no frame holds the page for long.
-          large: n > 300,
+          large,
           largeThreshold: 100,
-          progressive: 400,
-          progressiveThreshold: 600,
+          // Each series holds a sixth of the runs per parameter, so the threshold sits below that:
+          // otherwise no series is ever progressive and all 18 are painted in one task.
+          progressive: 100,
+          progressiveThreshold: 120,
+          // No outline in large mode: stroking every point's path again doubled the paint, and
+          // at 4 px the outline is not visible anyway.
           itemStyle: {
             color: order(b / (ORDER_BUCKETS - 1)),
             opacity: faded,
             borderColor: withAlpha(theme.bg, 0.7),
-            borderWidth: 0.5,
+            borderWidth: large ? 0 : 0.5,
           },
         });
         this.seriesRuns.push(bucket.runs);
