@@ -271,6 +271,9 @@ test('continue a finished sweep with more runs, warm start and resume runs from 
     maxConcurrentRuns: 1,
     backend: 'wasm',
   });
+  // Stored before the reload (the store's write buffer flushes on a timer, which a loaded machine
+  // may not reach before the reload): otherwise the picker below never lists it.
+  expect((await stored(page, running)).sweep?.status).toBe('Running');
   // The picker lists the sweeps stored when the page opened: reopen it to see the new one.
   await page.evaluate((sid) => (location.hash = `#/start-from?sweep=${encodeURIComponent(sid)}`), id);
   await page.reload();
