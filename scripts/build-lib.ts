@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild, type Plugin } from 'esbuild';
+import { type BuildOptions, build as esbuild, type Plugin } from 'esbuild';
 import { build as viteBuild, type Plugin as VitePlugin } from 'vite';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,11 +100,12 @@ async function buildEntries(): Promise<void> {
   });
 }
 
-async function buildWorker(): Promise<void> {
+/** A worker as one self-contained ES module in lib/workers/ (the pattern bundlers recognise). */
+async function buildWorkerBundle(entry: string, file: string, options: Pick<BuildOptions, 'define' | 'plugins'> = {}) {
   await esbuild({
     absWorkingDir: root,
-    entryPoints: ['workers/trial-worker.ts'],
-    outfile: resolve(lib, 'workers/trial-worker.js'),
+    entryPoints: [entry],
+    outfile: resolve(lib, 'workers', file),
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -113,30 +114,21 @@ async function buildWorker(): Promise<void> {
     // training module, and webpack would then replace that import with a failing context module.
     minifySyntax: true,
     minifyIdentifiers: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    ...options,
+  });
+}
+
+async function buildWorkers(): Promise<void> {
+  await buildWorkerBundle('workers/trial-worker.ts', 'trial-worker.js', {
     // TF.js's Emscripten glue reads these in Node. A browser has neither, and webpack 5 answers
     // `typeof __filename` with "string" in an ES module while leaving `__filename` itself
     // undefined (a ReferenceError in the worker): settle the question here.
     define: { __filename: 'undefined', __dirname: 'undefined' },
     plugins: [wasmUrls],
-    legalComments: 'none',
-    logLevel: 'warning',
   });
-}
-
-async function buildSamplerWorker(): Promise<void> {
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: ['src/sampler-worker/sampler-worker.ts'],
-    outfile: resolve(lib, 'workers/sampler-worker.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minifySyntax: true,
-    minifyIdentifiers: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await buildWorkerBundle('src/sampler-worker/sampler-worker.ts', 'sampler-worker.js');
 }
 
 function copyData(): void {
@@ -198,8 +190,7 @@ rmSync(lib, { recursive: true, force: true });
 const only = process.argv[2];
 if (only === undefined || only === 'js') {
   await buildEntries();
-  await buildWorker();
-  await buildSamplerWorker();
+  await buildWorkers();
   copyData();
   await buildCli();
 }
