@@ -36,8 +36,7 @@ export class DataError extends Error {
 export function describeLocation(where: DataLocation): string {
   let text = where.file;
   if (where.row !== undefined) text += ` ${where.unit ?? 'row'} ${where.row}`;
-  if (where.column !== undefined)
-    text += `${where.row !== undefined ? ',' : ''} column ${JSON.stringify(where.column)}`;
+  if (where.column !== undefined) text += `, column ${JSON.stringify(where.column)}`;
   return text;
 }
 

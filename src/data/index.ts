@@ -27,3 +27,30 @@ export { decodeUtf8 } from './decode.js';
 export { CSV_DELIMITERS, parseCsv } from './parse-csv.js';
 export { parseJsonRecords } from './parse-json.js';
 export { profileTable, STRAY_TEXT_SHARE, suggestTask } from './profile.js';
+export {
+  CATEGORICAL_MODES,
+  DEFAULT_SPLIT_SEED,
+  DEFAULT_VALIDATION_FRACTION,
+  IMAGE_PREPARATION_FIELDS,
+  IMAGE_SIDE,
+  type ImagePreparationSpec,
+  MISSING_MODES,
+  PREPARATION_FIELDS,
+  type PreparationSpec,
+  parseImagePreparationSpec,
+  parsePreparationSpec,
+  preparationSpec,
+} from './preparation-spec.js';
+export {
+  encodeRecord,
+  type FeatureEncoding,
+  type FitOptions,
+  type FittedPreparation,
+  featureWidth,
+  fitPreparation,
+  type ImagePreparation,
+  type PreparedData,
+} from './preparation.js';
+export { type RowSplit, splitRows } from './split.js';
+export { type ImageFolderEntry, type ImageManifest, type ImageType, imageType, validateImageFolder } from './images.js';
+export { contentId, folderContentId, isContentId } from './hash.js';
