@@ -16,7 +16,12 @@ export {
   runModelFiles,
   type ModelDestination,
   type ModelExport,
+  type ModelPreparation,
+  PREPARATION_METADATA_KEY,
+  preparationFileName,
+  type RunModelFiles,
 } from './model-export.js';
+export { loadTryModel, parseModelPreparation, type Prediction, type TryImage, type TryModel } from './try-model.js';
 export {
   listSavedModels,
   removeSavedModel,
