@@ -31,4 +31,7 @@ export function guardFetch(inner: typeof fetch, base: () => string): typeof fetc
   };
 }
 
-globalThis.fetch = guardFetch(globalThis.fetch.bind(globalThis), () => globalThis.location.href);
+/** `fetch` as it was before the guard: the module linker makes its own, more precise, HTML check. */
+export const unguardedFetch: typeof fetch = globalThis.fetch.bind(globalThis);
+
+globalThis.fetch = guardFetch(unguardedFetch, () => globalThis.location.href);

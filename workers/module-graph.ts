@@ -1,6 +1,6 @@
 // The asm.js build of the lexer: no WebAssembly, so it runs in the sandbox frame's worker whatever
-// that frame's policy says about compiling WebAssembly.
-import { init, parse } from 'es-module-lexer/js';
+// that frame's policy says about compiling WebAssembly (and, unlike the WebAssembly build, no init to await).
+import { parse } from 'es-module-lexer/js';
 import { isHtmlType } from './html-fallback.js';
 
 /**
@@ -48,7 +48,6 @@ export async function linkModuleGraph(
   load: ModuleFetch,
   publish: PublishModule = defaultPublish,
 ): Promise<string> {
-  await init;
   const linked = new Map<string, Promise<string>>();
 
   const link = (url: string, importer: string | null, chain: readonly string[]): Promise<string> => {
@@ -81,8 +80,11 @@ export async function linkModuleGraph(
     }
     const type = response.headers.get('content-type');
     if (!response.ok) {
+      // A short plain-text answer says why (the module store names what is missing): pass it on.
+      const body = type !== null && /^\s*text\/plain\b/i.test(type) ? (await response.text()).trim() : '';
+      const why = body !== '' && body.length <= 400 ? `: ${body}` : '';
       throw new ModuleGraphError(
-        `${what} could not be loaded: HTTP ${response.status}${response.status === 404 ? ' (no such file)' : ''}`,
+        `${what} could not be loaded: HTTP ${response.status}${response.status === 404 ? ' (no such file)' : ''}${why}`,
       );
     }
     // A module is never HTML: an HTML answer is a host's page standing in for a missing file.

@@ -1,6 +1,6 @@
 // First: `location` and `fetch` for an opaque origin (see the module); then as trial-worker.ts.
 import { sandboxInit } from './sandbox-env.js';
-import './fetch-guard.js';
+import { unguardedFetch } from './fetch-guard.js';
 import './no-animation-frames.js';
 import * as Comlink from 'comlink';
 import type { WireTrial } from '../src/pool/protocol.js';
@@ -37,7 +37,7 @@ class SandboxedRuntime extends TrialWorkerRuntime {
     if (entry === undefined) {
       // The module and the files it imports (several files or a folder), each fetched through the
       // page and linked into blob: URLs of this origin (./module-graph.ts says why).
-      entry = linkModuleGraph(trial.url, (url) => fetch(url)).catch((error: unknown) =>
+      entry = linkModuleGraph(trial.url, (url) => unguardedFetch(url)).catch((error: unknown) =>
         refusal(error instanceof Error ? error.message : String(error)),
       );
       this.local.set(trial.url, entry);
