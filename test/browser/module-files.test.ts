@@ -74,7 +74,7 @@ async function runModule(page: Page, url: string): Promise<RunOutcome> {
 
 test('a served module imports its helpers (and a sub-folder) and reads a JSON file beside it', async ({ page }) => {
   const outcome = await runModule(page, `${server.url}/fixtures/module-files/main.js`);
-  // score = x * factor (lib/factor.js) + bias (weights.json) + epoch
+  // score = x * factor (parts/factor.js) + bias (weights.json) + epoch
   expect(outcome).toEqual({ status: 'Completed', error: null, scores: [20.5 + 1, 20.5 + 2, 20.5 + 3] });
 });
 
@@ -156,7 +156,7 @@ test('a folder picked in the Studio runs with its own imports, and its sweep con
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 120_000 });
   const runs = await scoresOf(page, sweepId);
   expect(runs.map((r) => r.status)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
-  // The best score of x is x * 10 + 0.5 + 3: helpers, lib/factor.js and weights.json all loaded.
+  // The best score of x is x * 10 + 0.5 + 3: helpers, parts/factor.js and weights.json all loaded.
   expect(runs.map((r) => r.best).sort()).toEqual([13.5, 23.5, 33.5, 43.5]);
 });
 
@@ -166,7 +166,7 @@ test('several files picked together run as one module; a picked module that impo
   const read = (name: string) => readFile(resolve(MODULE_FOLDER, name));
   const file = async (name: string) => ({ name, mimeType: 'text/javascript', buffer: await read(name) });
   const weights = { name: 'weights.json', mimeType: 'application/json', buffer: await read('weights.json') };
-  // helpers.js imports lib/factor.js, which a flat pick of files cannot hold: a copy without it.
+  // helpers.js imports parts/factor.js, which a flat pick of files cannot hold: a copy without it.
   const helpers = {
     name: 'helpers.js',
     mimeType: 'text/javascript',
@@ -182,7 +182,7 @@ test('several files picked together run as one module; a picked module that impo
   const sweepId = decodeURIComponent(page.url().split('#/sweep/')[1] ?? '');
   expect((await scoresOf(page, sweepId)).map((r) => r.best).sort()).toEqual([13.5, 23.5, 33.5, 43.5]);
 
-  // The original helpers.js imports ./lib/factor.js, which was not picked.
+  // The original helpers.js imports ./parts/factor.js, which was not picked.
   await openBuilder(page, workspace);
   await page.getByTestId('module-files').setInputFiles([await file('main.js'), await file('helpers.js'), weights]);
   await expect(page.getByTestId('module-picked')).toContainText('main.js and 2 more files');
@@ -195,6 +195,6 @@ test('several files picked together run as one module; a picked module that impo
     return runs.map((r) => r.error?.message ?? '');
   }, failed);
   expect(errors[0]).toMatch(
-    /overdrive-module:\/\/sha256-[0-9a-f]{64}\/lib\/factor\.js \(imported by overdrive-module:\/\/sha256-[0-9a-f]{64}\/helpers\.js\) could not be loaded: HTTP 404 \(no such file\): the picked module has no file "lib\/factor\.js"/,
+    /overdrive-module:\/\/sha256-[0-9a-f]{64}\/parts\/factor\.js \(imported by overdrive-module:\/\/sha256-[0-9a-f]{64}\/helpers\.js\) could not be loaded: HTTP 404 \(no such file\): the picked module has no file "parts\/factor\.js"/,
   );
 });
