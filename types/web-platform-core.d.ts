@@ -93,5 +93,7 @@ declare var DecompressionStream: {
 
 interface Crypto {
   randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+  /** A stored dataset's content id (src/data/hash.ts). */
+  readonly subtle: { digest(algorithm: 'SHA-256', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer> };
 }
 declare var crypto: Crypto;

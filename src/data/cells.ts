@@ -1,0 +1,111 @@
+// How one cell reads as a number, a date or a missing value. The profile decides a column's
+// kind from these and the preparation encodes with the same functions, so a cell the preview
+// counted as a number is the number the model sees.
+
+/**
+ * Cells that mean "no value": empty (after trimming), and the words spreadsheets and R/pandas
+ * exports write for it, in any case: `NA`, `N/A`, `NaN`, `null`, `?`. (`None` and `-` are not in
+ * the list: they are real categories often enough, e.g. "None" for a house without an alley.)
+ */
+const MISSING_WORDS = new Set(['', 'na', 'n/a', 'nan', 'null', '?']);
+
+export function isMissingCell(cell: unknown): boolean {
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'number') return !Number.isFinite(cell);
+  if (typeof cell !== 'string') return false;
+  if (cell.length > 4) return cell.trim().length === 0;
+  return MISSING_WORDS.has(cell.trim().toLowerCase());
+}
+
+// `Number()` reads hex, octal and binary literals ("0x1A" is 26): in data those are codes, not numbers.
+const RADIX_PREFIX = /^\s*[+-]?0[xXoObB]/;
+// Thousands separated by commas in groups of three ("1,234,567.5"); a decimal comma ("1,5") is not read as a number.
+const THOUSANDS = /^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$/;
+
+/** A present cell as a number, or null when it is not one. `true`/`false` are not numbers (they are categories). */
+export function cellNumber(cell: unknown): number | null {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
+  if (typeof cell !== 'string') return null;
+  const n = Number(cell);
+  if (Number.isFinite(n)) {
+    if (cell.trim() === '' || RADIX_PREFIX.test(cell)) return null;
+    return n;
+  }
+  if (cell.includes(',') && THOUSANDS.test(cell)) return Number(cell.replace(/,/g, ''));
+  return null;
+}
+
+/** The cell as a category name: numbers and booleans by their text, strings trimmed. */
+export function cellText(cell: unknown): string {
+  if (typeof cell === 'string') return cell.trim();
+  return String(cell);
+}
+
+const MS_PER_DAY = 86_400_000;
+const ISO =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
+const YMD_SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
+const XYZ = /^(\d{1,2})([/.])(\d{1,2})\2(\d{4})$/;
+
+/**
+ * How a column writes `01/02/2024`: `dmy` (2 January) or `mdy` (1 February). Decided per
+ * column, never per cell: day-first when any slashed date has a first number over 12, or the
+ * dates use dots (German, Russian); month-first (US) otherwise.
+ */
+export type DateOrder = 'dmy' | 'mdy';
+
+/**
+ * A date cell in days since 1970-01-01 UTC (fractional with a time), or null. Accepted: ISO
+ * 8601 (`2024-03-05`, `2024-03-05T14:30`, `...Z`, `...+02:00`; without a zone the time is read
+ * as UTC, so the same file gives the same numbers in every time zone), `2024/03/05`, and
+ * `05/03/2024` / `05.03.2024` read with the column's `DateOrder`.
+ */
+export function cellDate(cell: unknown, order: DateOrder = 'mdy'): number | null {
+  if (typeof cell !== 'string') return null;
+  const text = cell.trim();
+  if (text.length < 8 || text.length > 35) return null;
+  let m = ISO.exec(text);
+  if (m !== null) {
+    const day = civilDay(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (day === null) return null;
+    if (m[4] === undefined) return day;
+    const hours = Number(m[4]);
+    const minutes = Number(m[5]);
+    const seconds = m[6] === undefined ? 0 : Number(m[6]);
+    if (hours > 23 || minutes > 59 || seconds > 60) return null;
+    const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`);
+    let offsetMinutes = 0;
+    const zone = m[8];
+    if (zone !== undefined && zone !== 'Z') {
+      const digits = zone.replace(':', '');
+      offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    }
+    return day + (hours * 3600 + minutes * 60 + seconds + fraction - offsetMinutes * 60) / 86_400;
+  }
+  m = YMD_SLASH.exec(text);
+  if (m !== null) return civilDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = XYZ.exec(text);
+  if (m !== null) {
+    const first = Number(m[1]);
+    const second = Number(m[3]);
+    const dayFirst = m[2] === '.' || order === 'dmy';
+    return dayFirst ? civilDay(Number(m[4]), second, first) : civilDay(Number(m[4]), first, second);
+  }
+  return null;
+}
+
+/** Whether a column's slashed dates are day-first: any first number over 12 (or dotted dates) says so. */
+export function isDayFirst(cell: unknown): boolean {
+  if (typeof cell !== 'string') return false;
+  const m = XYZ.exec(cell.trim());
+  return m !== null && (m[2] === '.' || Number(m[1]) > 12);
+}
+
+function civilDay(year: number, month: number, day: number): number | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const ms = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 31 April over to 1 May: a date that does not exist is not a date.
+  const check = new Date(ms);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return ms / MS_PER_DAY;
+}
