@@ -271,7 +271,7 @@ export class BrowserWorkspace {
     const sweep = checkpoint === undefined ? undefined : await this.store.getSweep(checkpoint.sweepId);
     const binding = sweep === undefined ? null : dataBindingOf(sweep.config);
     if (binding === null) return null;
-    return (await this.prepared.get(binding.dataset, binding.name, binding.preparation)).preparation;
+    return this.prepared.preparation(binding.dataset, binding.name, binding.preparation);
   }
 
   /** A run's model as `model.json` text and weight bytes. */
@@ -330,7 +330,11 @@ export class BrowserWorkspace {
 
   /** Holds the sweep's lock until it ends, then frees its workers. */
   private hold(sweep: Sweep, pool: WorkerPool): void {
-    const done = sweep.waitForCompletion().finally(() => pool.dispose());
+    const done = sweep.waitForCompletion().finally(() => {
+      // Its workers are gone, and with them every reason to keep its prepared arrays here.
+      this.prepared.sweepEnded(sweep.id);
+      return pool.dispose();
+    });
     if (typeof navigator !== 'undefined' && navigator.locks !== undefined) {
       void navigator.locks.request(lockName(this.name, sweep.id), () => done);
     }
