@@ -5,9 +5,11 @@ import {
   type ColumnProfile,
   cellDate,
   cellNumber,
+  checkFileSize,
   DataError,
   decodeUtf8,
   isMissingCell,
+  MAX_DATA_FILE_BYTES,
   parseCsv,
   parseJsonRecords,
   profileTable,
@@ -127,6 +129,19 @@ describe('decodeUtf8', () => {
     expect(dataError(() => decodeUtf8(latin1, 'cities.csv')).message).toBe(
       'cities.csv: is not UTF-8 text: byte 0xfc at offset 6 (line 2) is not valid UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel) and pick it again',
     );
+  });
+});
+
+describe('checkFileSize', () => {
+  it('refuses a file over the limit and an empty file by their size alone, stating the limit', () => {
+    expect(() => checkFileSize('ok.csv', MAX_DATA_FILE_BYTES)).not.toThrow();
+    expect(dataError(() => checkFileSize('huge.csv', MAX_DATA_FILE_BYTES + 1)).message).toBe(
+      'huge.csv: the file is 200.0 MiB (209715201 bytes); the limit is 200.0 MiB (209715200 bytes)',
+    );
+    expect(dataError(() => checkFileSize('huge.csv', 250 * 1024 * 1024)).message).toBe(
+      'huge.csv: the file is 250.0 MiB; the limit is 200.0 MiB (209715200 bytes)',
+    );
+    expect(dataError(() => checkFileSize('e.csv', 0)).message).toBe('e.csv: the file is empty (0 bytes)');
   });
 });
 
