@@ -218,6 +218,9 @@ async function main(argv: readonly string[]): Promise<number> {
       await mkdir(dir, { recursive: true });
       await writeFile(resolve(dir, 'model.json'), result.model.json);
       await writeFile(resolve(dir, result.model.weightsFile), Buffer.from(result.model.weightsBase64, 'base64'));
+      // A model trained on the sweep's dataset: how a raw row becomes its input, beside model.json.
+      if (result.model.preparation !== null)
+        await writeFile(resolve(dir, 'preparation.json'), result.model.preparation);
       process.stderr.write(`exported the best run's model (${result.model.runId}) to ${dir}/model.json\n`);
     }
     return result.sweep.status === 'Completed' ? 0 : 1;

@@ -4,6 +4,7 @@ import { loadedDatasets } from '../src/datasets/cache.js';
 import { loadDigitsSplit, useDigitsUrl } from '../src/datasets/digits.js';
 import { loadSpiralSplit } from '../src/datasets/spiral.js';
 import { classifierWorkload } from '../src/examples/common.js';
+import type { PreparedData } from '../src/data/index.js';
 import type { CalibrationWorkload, TrialEnv, TrialModule } from '../src/examples/env.js';
 import { loadBuiltinModule } from '../src/examples/registry.js';
 import { restoreModel } from '../src/examples/restore.js';
@@ -19,6 +20,7 @@ import {
   type HygieneReport,
   type TrialResult,
   type TrialWorkerApi,
+  type UserDataSink,
   type WireTrial,
   type WireTrialRequest,
   type WorkerHello,
@@ -59,7 +61,17 @@ class WorkerUnhealthyError extends Error {
   override readonly name = 'WorkerUnhealthyError';
 }
 
-const datasets: TrialEnv['datasets'] = { digits: () => loadDigitsSplit(), spiral: () => loadSpiralSplit() };
+/** The shipped datasets; `user` is the trial's own (see `TrialWorkerRuntime.userDataset`). */
+const shipped = { digits: () => loadDigitsSplit(), spiral: () => loadSpiralSplit() } as const;
+
+/** Outside a trial (calibration) there is no page to ask: calibration workloads use synthetic data. */
+const calibrationDatasets: TrialEnv['datasets'] = {
+  ...shipped,
+  user: () =>
+    Promise.reject(
+      new Error('env.datasets.user is not available during calibration: time the model on synthetic data'),
+    ),
+};
 
 /**
  * Everything a trial worker does, behind the API the pool calls through comlink: backend
@@ -74,6 +86,12 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
   private unhealthy: string | null = null;
   private trials = 0;
   private readonly modules = new Map<string, Promise<TrialModule>>();
+  /**
+   * Prepared user datasets by sweep and id ('' for the sweep's binding): the page prepares once
+   * per sweep, and each worker asks once, then keeps the arrays for its later trials. Successes
+   * only: a dataset the person stores again after a failure is asked for afresh.
+   */
+  private readonly userData = new Map<string, Promise<PreparedData>>();
 
   constructor() {
     onDeviceLost((reason) => this.markUnhealthy(reason));
@@ -109,7 +127,12 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     };
   }
 
-  async runTrial(request: WireTrialRequest, sink: EventSink, checkpoint?: CheckpointSink): Promise<TrialResult> {
+  async runTrial(
+    request: WireTrialRequest,
+    sink: EventSink,
+    checkpoint?: CheckpointSink,
+    userData?: UserDataSink,
+  ): Promise<TrialResult> {
     if (this.active !== null) {
       return failure(new Error(`worker ${this.workerId} is already running ${this.active.runId}`), null, null);
     }
@@ -166,6 +189,10 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
                 await checkpoint(Comlink.transfer(data, Object.values(data.artifacts)));
               },
       });
+      const datasets: TrialEnv['datasets'] = {
+        ...shipped,
+        user: (id?: string) => this.userDataset(request.sweepId, id, userData),
+      };
       const env: TrialEnv = { tf, backend, datasets, restoreModel };
       if (controller.signal.aborted) throw new RunCanceledError(reasonText(controller.signal.reason));
       // A later turn, so a training function that throws synchronously is caught like any other.
@@ -236,7 +263,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
       let warmupMs: number | null = null;
       const times: number[] = [];
       try {
-        const env: TrialEnv = { tf, backend, datasets, restoreModel };
+        const env: TrialEnv = { tf, backend, datasets: calibrationDatasets, restoreModel };
         workload = module.calibration?.(env) ?? representativeWorkload();
         if (workloadName === '') workloadName = workload.description;
         const w0 = performance.now();
@@ -300,6 +327,25 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
         ([...cannot, ...unavailable].length > 0 ? `; ${[...cannot, ...unavailable].join('; ')}` : '');
     }
     return { workload: workloadName, candidates: measurements, chosen, reason, totalMs: performance.now() - started };
+  }
+
+  private userDataset(sweepId: string, id: unknown, ask: UserDataSink | undefined): Promise<PreparedData> {
+    if (id !== undefined && typeof id !== 'string') {
+      return Promise.reject(
+        new TypeError(`env.datasets.user(id): id must be a stored dataset id string or absent (got ${typeof id})`),
+      );
+    }
+    if (ask === undefined) {
+      return Promise.reject(new Error('env.datasets.user: this runner hands out no stored datasets'));
+    }
+    const key = `${sweepId}\n${id ?? ''}`;
+    let entry = this.userData.get(key);
+    if (entry === undefined) {
+      entry = ask({ kind: 'user-data', dataset: id ?? null });
+      entry.catch(() => this.userData.delete(key));
+      this.userData.set(key, entry);
+    }
+    return entry;
   }
 
   private loadModule(trial: WireTrial): Promise<TrialModule> {

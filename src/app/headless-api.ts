@@ -29,6 +29,8 @@ export interface ExportedModelFiles {
   readonly weightsFile: string;
   /** The weights, base64: page.evaluate results must be JSON. */
   readonly weightsBase64: string;
+  /** `preparation.json` (the data binding's fitted preparation), for a sweep on a dataset; else null. */
+  readonly preparation: string | null;
 }
 
 export interface HeadlessOptions {

@@ -2,6 +2,7 @@ import { BrowserWorkspace } from '../browser/browser-workspace.js';
 import { HyperDriveConfig } from '../experiment/config.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
+import { preparationJson } from '../browser/model-export.js';
 import type { BackendRequest } from '../backend/names.js';
 import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
 import type { RunRecord } from '../store/records.js';
@@ -86,6 +87,7 @@ async function bestModel(
       json: files.json,
       weightsFile: files.weightsFile,
       weightsBase64: toBase64(files.weights),
+      preparation: files.preparation === null ? null : preparationJson(files.preparation),
     };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };

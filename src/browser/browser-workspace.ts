@@ -6,7 +6,6 @@ import { loadConfigPriors, loadPriorRuns, loadPriorSweep } from '../experiment/p
 import type { PriorRun, PriorSweep } from '../experiment/prior.js';
 import type { Sweep } from '../experiment/sweep.js';
 import { Workspace } from '../experiment/workspace.js';
-import type { ModelFiles } from '../export/model-files.js';
 import { ConfigError } from '../errors.js';
 import { expectMoreRuns, type MoreRuns } from '../experiment/steering.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
@@ -18,7 +17,23 @@ import type { TrialRunner } from '../trial-runner/runner.js';
 import type { UpgradeStep } from '../store/idb-schema.js';
 import { IndexedDbStore, type IndexedDbStoreOptions } from '../store/indexeddb-store.js';
 import type { SweepRecord } from '../store/records.js';
-import { bestRunWithModel, exportRunModel, runModelFiles, type ModelExport } from './model-export.js';
+import {
+  bestRunWithModel,
+  exportRunModel,
+  runModelFiles,
+  type ModelExport,
+  type RunModelFiles,
+  type ModelPreparation,
+} from './model-export.js';
+import { loadRunTryModel, type TryModel } from './try-model.js';
+import {
+  checkDatasetStored,
+  dataBindingOf,
+  type DatasetPreparer,
+  PreparedDataCache,
+  sweepDataSource,
+  workspaceDatasets,
+} from './user-data.js';
 
 export interface BrowserWorkspaceOptions {
   /** The workspace, and the IndexedDB database that holds it. Default `overdrive`. */
@@ -34,6 +49,11 @@ export interface BrowserWorkspaceOptions {
    * default: next to this module, as bundled (see AssetOptions.baseUrl for a CDN).
    */
   readonly assets?: AssetOptions;
+  /**
+   * Where sweeps with a data binding find and prepare their stored datasets; default: this
+   * workspace's DatasetStore, prepared in the data worker. Tests may pass their own.
+   */
+  readonly datasets?: DatasetPreparer;
 }
 
 export interface SubmitOptions {
@@ -68,12 +88,17 @@ export const FUNCTION_TRIAL_RULE =
 export class BrowserWorkspace {
   /** Started with the first sweep; Bayesian suggestions are computed there. */
   private samplerWorker: SamplerWorker | null = null;
+  /** Datasets prepared for this page's sweeps and model exports, shared so each is prepared once. */
+  private readonly prepared: PreparedDataCache;
 
   private constructor(
     readonly name: string,
     readonly store: IndexedDbStore,
     private readonly assets: AssetOptions | undefined,
-  ) {}
+    private readonly datasets: DatasetPreparer,
+  ) {
+    this.prepared = new PreparedDataCache(datasets);
+  }
 
   /** Suggestions the sampler worker has answered (0 before any Bayesian sweep). */
   get samplerWorkerSuggestions(): number {
@@ -87,7 +112,7 @@ export class BrowserWorkspace {
       options.schema === undefined
         ? await IndexedDbStore.open(storeOptions)
         : await IndexedDbStore.openWithSteps(options.schema, storeOptions);
-    return new BrowserWorkspace(name, store, options.assets);
+    return new BrowserWorkspace(name, store, options.assets, options.datasets ?? workspaceDatasets(name));
   }
 
   /**
@@ -96,6 +121,8 @@ export class BrowserWorkspace {
    */
   async submit(experimentName: string, config: HyperDriveConfig, options: SubmitOptions = {}): Promise<RunningSweep> {
     if (config.trial.kind === 'function') throw new ConfigError('train', FUNCTION_TRIAL_RULE, config.trial.train);
+    // A dataset no longer stored here refuses the sweep now, rather than failing every run.
+    await checkDatasetStored(config, this.datasets);
     const pool = await this.poolFor(config, options);
     let sweep: Sweep;
     try {
@@ -116,6 +143,7 @@ export class BrowserWorkspace {
   continueSweep(sweepId: string, options: SubmitOptions = {}): Promise<RunningSweep> {
     return this.continueWith(sweepId, options, async (record, experiment, poolFor) => {
       const config = configFromRecord(record.config, undefined, await loadConfigPriors(this.store, record.config));
+      await checkDatasetStored(config, this.datasets);
       const pool = await poolFor(config);
       return { sweep: await experiment(pool).continueSweep(sweepId, config), pool };
     });
@@ -135,6 +163,7 @@ export class BrowserWorkspace {
         maxDurationMinutes: more.maxDurationMinutes ?? record.config.maxDurationMinutes,
       };
       const config = configFromRecord(raised, undefined, await loadConfigPriors(this.store, record.config));
+      await checkDatasetStored(config, this.datasets);
       const pool = await poolFor(config);
       try {
         return { sweep: await experiment(pool).continueWithMoreRuns(sweepId, config), pool };
@@ -228,15 +257,37 @@ export class BrowserWorkspace {
     destination: string,
   ): Promise<ModelExport> {
     const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
-    return exportRunModel(this.store, runId, destination);
+    return exportRunModel(this.store, runId, destination, await this.runPreparation(runId));
+  }
+
+  /**
+   * The preparation a run's model was trained with (its sweep's data binding, fitted on the
+   * dataset's training split), or null for a sweep without a binding. Prepared again from the
+   * stored dataset when this page has not prepared it yet: preparation is deterministic (a
+   * seeded split), so it is the same fit the trials used.
+   */
+  async runPreparation(runId: string): Promise<ModelPreparation | null> {
+    const checkpoint = await this.store.latestCheckpoint(runId);
+    const sweep = checkpoint === undefined ? undefined : await this.store.getSweep(checkpoint.sweepId);
+    const binding = sweep === undefined ? null : dataBindingOf(sweep.config);
+    if (binding === null) return null;
+    return (await this.prepared.get(binding.dataset, binding.name, binding.preparation)).preparation;
   }
 
   /** A run's model as `model.json` text and weight bytes. */
   async modelFiles(
     target: { readonly runId: string } | { readonly bestOf: string },
-  ): Promise<ModelFiles & { readonly runId: string }> {
+  ): Promise<RunModelFiles & { readonly runId: string }> {
     const runId = 'runId' in target ? target.runId : await this.bestRunId(target.bestOf);
-    return { ...(await runModelFiles(this.store, runId)), runId };
+    return { ...(await runModelFiles(this.store, runId, await this.runPreparation(runId))), runId };
+  }
+
+  /**
+   * "Try it": a run's model (or the sweep's best) loaded on this page with the preparation it
+   * was trained with, ready to predict a typed row or a dropped image. Dispose it when done.
+   */
+  async tryModel(target: { readonly runId: string } | { readonly bestOf: string }): Promise<TryModel> {
+    return loadRunTryModel(await this.modelFiles(target));
   }
 
   private async bestRunId(sweepId: string): Promise<string> {
@@ -269,6 +320,7 @@ export class BrowserWorkspace {
       // A training module is somebody's code: it runs in the sandbox. The app's own built-in
       // models run in workers of the page's origin, the only place WebGPU is offered.
       isolation: config.trial.kind === 'builtin' ? 'page' : 'sandbox',
+      userData: sweepDataSource(dataBindingOf(config), this.prepared),
       ...(this.assets === undefined ? {} : { assets: this.assets }),
       ...(options.calibrationCache === undefined ? {} : { calibrationCache: options.calibrationCache }),
     });

@@ -16,7 +16,12 @@ export {
   runModelFiles,
   type ModelDestination,
   type ModelExport,
+  type ModelPreparation,
+  PREPARATION_METADATA_KEY,
+  preparationFileName,
+  type RunModelFiles,
 } from './model-export.js';
+export { loadTryModel, parseModelPreparation, type Prediction, type TryImage, type TryModel } from './try-model.js';
 export {
   listSavedModels,
   removeSavedModel,
@@ -26,3 +31,16 @@ export {
   type SavedModel,
   type StorageReport,
 } from './storage.js';
+export {
+  DataClient,
+  DATASET_DATABASE,
+  DatasetStore,
+  OPFS_THRESHOLD_BYTES,
+  type DataInspection,
+  type DatasetStoreOptions,
+  type DatasetSummary,
+  type ImageFile,
+  type ImageInspection,
+  type StoredDataset,
+  type TableInspection,
+} from './datasets/index.js';

@@ -219,11 +219,41 @@ export interface EpochOptions {
   readonly startEpoch?: number;
   /** Checkpoint after an epoch once this long has passed since the last one; the last epoch always is. */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Logs one epoch's metrics, each `run.log` awaited (the verdict at an evaluation point);
+   * default `logClassifierEpoch`. A template whose task is not classification (tabular-mlp's
+   * regression) logs its own metrics here.
+   */
+  readonly report?: EpochReport;
+}
+
+/** Logs what one epoch of `fit` measured (and anything else computed from the model now). */
+export type EpochReport = (run: Run, history: tf.History, model: tf.LayersModel, data: TensorData) => Promise<void>;
+
+/** The first of `names` that an epoch's history holds (TF.js names accuracy `acc` in some versions). */
+export function lastEpochValue(history: tf.History, ...names: string[]): number {
+  for (const name of names) {
+    const value = history.history[name]?.[0];
+    if (value !== undefined) return Number(value);
+  }
+  return Number.NaN;
 }
 
 /**
- * Trains epoch by epoch and logs `loss`, `accuracy`, `val_loss`, `val_accuracy` after each, the
- * primary metric of most sweeps last so a policy judges a complete epoch. Each `run.log` is
+ * `loss`, `accuracy`, `val_loss`, `val_accuracy`, the primary metric of most sweeps last so a
+ * policy judges a complete epoch. Awaited: at a report the policy judges, the verdict comes
+ * back before the next epoch trains, and a stop rejects with RunCanceledError (semantics §5).
+ */
+export async function logClassifierEpoch(run: Run, history: tf.History): Promise<void> {
+  await run.log('loss', lastEpochValue(history, 'loss'));
+  await run.log('accuracy', lastEpochValue(history, 'acc', 'accuracy'));
+  await run.log('val_loss', lastEpochValue(history, 'val_loss'));
+  await run.log('val_accuracy', lastEpochValue(history, 'val_acc', 'val_accuracy'));
+}
+
+/**
+ * Trains epoch by epoch and logs each epoch's metrics (`options.report`: by default `loss`,
+ * `accuracy`, `val_loss`, `val_accuracy`, see `logClassifierEpoch`). Each `run.log` is
  * awaited: at an evaluation point it waits for the verdict and rejects with `RunCanceledError`
  * on a stop, which is what ends the loop then, before another epoch trains. Where the runner keeps checkpoints,
  * the model and `{ epoch }` are checkpointed after the final epoch and, between, at most once
@@ -252,20 +282,7 @@ export async function trainEpochs(
       verbose: 0,
       callbacks: [stopWhenCanceled],
     });
-    // TF.js names accuracy `acc` in some versions and `accuracy` in others.
-    const last = (...names: string[]): number => {
-      for (const name of names) {
-        const value = history.history[name]?.[0];
-        if (value !== undefined) return Number(value);
-      }
-      return Number.NaN;
-    };
-    // Awaited: at a report the policy judges, the verdict comes back before the next epoch
-    // trains, and a stop rejects with RunCanceledError (semantics §5 exact decisions).
-    await run.log('loss', last('loss'));
-    await run.log('accuracy', last('acc', 'accuracy'));
-    await run.log('val_loss', last('val_loss'));
-    await run.log('val_accuracy', last('val_acc', 'val_accuracy'));
+    await (options.report ?? logClassifierEpoch)(run, history, model, data);
     const trained = epoch + 1;
     if (
       run.canCheckpoint &&
@@ -322,6 +339,7 @@ export async function trainBuiltIn(
   hp: CommonHyperparameters,
   data: TensorData,
   build: () => { model: tf.LayersModel; optimizer: tf.Optimizer },
+  report?: EpochReport,
 ): Promise<void> {
   let built: BuiltModel | null = null;
   try {
@@ -340,7 +358,12 @@ export async function trainBuiltIn(
       0,
       86_400,
     );
-    await trainEpochs(built.model, data, run, { ...hp, startEpoch, checkpointIntervalMs: checkpointSeconds * 1000 });
+    await trainEpochs(built.model, data, run, {
+      ...hp,
+      startEpoch,
+      checkpointIntervalMs: checkpointSeconds * 1000,
+      ...(report === undefined ? {} : { report }),
+    });
   } finally {
     disposeData(data);
     if (built !== null) {

@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import type { PreparedData } from '../data/index.js';
 import type { DigitsSplit } from '../datasets/digits.js';
 import type { PointSet } from '../datasets/spiral.js';
 import type { CheckpointData } from '../run-logger/checkpoint.js';
@@ -9,6 +10,14 @@ import type { ParamSet } from '../space/expression.js';
 export interface TrialDatasets {
   digits(): Promise<DigitsSplit>;
   spiral(): Promise<{ readonly train: PointSet; readonly validation: PointSet }>;
+  /**
+   * A dataset the person stored in this browser, prepared by the sweep's data binding (its
+   * PreparationSpec: encodings, standardisation fitted on the training split, a seeded split):
+   * `id` a stored dataset's id (`sha256-…`), or none for the sweep's own binding. The page
+   * prepares it once per sweep and hands each worker copies; a worker keeps them for its later
+   * trials of the sweep. Rejects naming the dataset when it is not stored here (pick the file again).
+   */
+  user(id?: string): Promise<PreparedData>;
 }
 
 /**

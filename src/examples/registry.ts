@@ -9,11 +9,25 @@ const BUILTINS = {
   'digits-mlp': () => import('./digits-mlp.js'),
   'digits-cnn': () => import('./digits-cnn.js'),
   spiral: () => import('./spiral-mlp.js'),
+  'tabular-mlp': () => import('./tabular-mlp.js'),
+  'image-cnn': () => import('./image-cnn.js'),
 } as const satisfies Record<string, () => Promise<TrialModule>>;
 
 export type BuiltinExampleName = keyof typeof BUILTINS;
 
 export const BUILTIN_EXAMPLES: readonly BuiltinExampleName[] = Object.keys(BUILTINS) as BuiltinExampleName[];
+
+/**
+ * The built-in templates that train on the person's own data (`env.datasets.user()`): a sweep
+ * of one needs a data binding, and the builder offers them from its Data step rather than as
+ * ready-made example sweeps.
+ */
+export const DATA_TEMPLATES = ['tabular-mlp', 'image-cnn'] as const satisfies readonly BuiltinExampleName[];
+export type DataTemplateName = (typeof DATA_TEMPLATES)[number];
+
+export function isDataTemplate(name: string): name is DataTemplateName {
+  return (DATA_TEMPLATES as readonly string[]).includes(name);
+}
 
 export function isBuiltinExample(name: string): name is BuiltinExampleName {
   return Object.hasOwn(BUILTINS, name);

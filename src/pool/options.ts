@@ -4,6 +4,7 @@ import type { CalibrationResult, PoolSizeReport } from '../backend/report.js';
 import { poolSize } from './device-limits.js';
 import type { PoolWorker } from './pool-worker.js';
 import type { TrialAssets } from './protocol.js';
+import type { UserDataSource } from './user-data.js';
 
 export interface WorkerPoolOptions {
   /** Workers wanted; clamped to what the device holds (see `sizeReport`). */
@@ -62,6 +63,11 @@ export interface WorkerPoolOptions {
    * slot until the sweep's own time limit (7 days by default).
    */
   readonly silentTrialMs?: number;
+  /**
+   * The stored datasets trials ask for with `env.datasets.user(id)` (the page reads and prepares
+   * them; see src/browser/user-data.ts). Absent: such a request fails the trial, saying so.
+   */
+  readonly userData?: UserDataSource;
   readonly calibration?: {
     readonly steps?: number;
     readonly maxMsPerBackend?: number;
@@ -88,6 +94,7 @@ export interface PoolSettings {
   readonly watchdogMs: number;
   readonly assets: TrialAssets;
   readonly silentTrialMs: number;
+  readonly userData: UserDataSource | undefined;
 }
 
 export interface CalibrationSettings {
@@ -154,6 +161,7 @@ export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
     watchdogMs: positive('watchdogMs', options.watchdogMs, DEFAULTS.watchdogMs, 100),
     assets: trialAssets(options.assets),
     silentTrialMs: positive('silentTrialMs', options.silentTrialMs, DEFAULTS.silentTrialMs, 100),
+    userData: options.userData,
   };
   const calibration: CalibrationSettings = {
     steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),

@@ -4,6 +4,7 @@ import { checkArtifacts, checkpointState, type CheckpointData, type ResumePoint 
 import type { VerdictPlan } from '../run-logger/verdicts.js';
 import type { ParamSet, ParamValue } from '../space/expression.js';
 import type { ErrorRecord } from '../error-record.js';
+import type { PreparedData } from '../data/index.js';
 import {
   type Boundary,
   COMMON_WORDS,
@@ -83,6 +84,22 @@ export interface WireTrialRequest {
 
 /** Stores one checkpoint; resolves once it is durable. Called by the worker, answered by the pool. */
 export type CheckpointSink = (data: CheckpointData) => Promise<void>;
+
+/**
+ * A trial asks the page for a stored dataset (`env.datasets.user(id)`): `dataset` a stored
+ * dataset's id, or null for the sweep's own data binding. Sandboxed workers cannot read the
+ * page's storage, so the page reads, prepares and answers (see src/pool/user-data.ts).
+ */
+export interface UserDataRequest {
+  readonly kind: 'user-data';
+  readonly dataset: string | null;
+}
+
+/**
+ * Answers a `UserDataRequest` with the prepared arrays (transferred copies). Called by the
+ * worker, answered by the pool; typed unknown in, because what a worker sends is parsed first.
+ */
+export type UserDataSink = (request: UserDataRequest) => Promise<PreparedData>;
 
 export type WorkerEvent =
   | {
@@ -174,7 +191,12 @@ export interface TrialWorkerApi {
     candidates: readonly BackendName[],
     budget: CalibrationBudget,
   ): Promise<CalibrationResult>;
-  runTrial(request: WireTrialRequest, sink: EventSink, checkpoint?: CheckpointSink): Promise<TrialResult>;
+  runTrial(
+    request: WireTrialRequest,
+    sink: EventSink,
+    checkpoint?: CheckpointSink,
+    userData?: UserDataSink,
+  ): Promise<TrialResult>;
   cancel(runId: string, reason: string): void;
   status(): Promise<WorkerStatus>;
 }
@@ -366,6 +388,27 @@ export function parseCheckpoint(value: unknown): CheckpointData {
   } catch (error) {
     throw new ProtocolError(`checkpoint: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** A stored dataset's id: the SHA-256 of its bytes (src/browser/datasets/dataset-store.ts). */
+export const DATASET_ID = /^sha256-[0-9a-f]{64}$/;
+
+/** A worker's request for a stored dataset: only the two fields, the id in its one form. */
+export function parseUserDataRequest(value: unknown): UserDataRequest {
+  const r = record('user data request', value);
+  checkKnownKeys(WIRE, 'user data request', r, ['kind', 'dataset'], () => 'is not a user data request field');
+  if (r['kind'] !== 'user-data') throw WIRE.fail('user data request.kind', 'must be user-data', r['kind']);
+  const dataset = r['dataset'];
+  if (dataset === null) return { kind: 'user-data', dataset: null };
+  const id = text('user data request.dataset', dataset, MAX_NAME);
+  if (!DATASET_ID.test(id)) {
+    throw WIRE.fail(
+      'user data request.dataset',
+      "must be null (the sweep's own dataset) or a stored dataset id, sha256- and 64 lowercase hex digits",
+      id,
+    );
+  }
+  return { kind: 'user-data', dataset: id };
 }
 
 export function parseNotice(value: unknown): WorkerNotice {

@@ -14,6 +14,8 @@ import {
   type TrialResult,
 } from './protocol.js';
 import { retirementAfter } from './recycling.js';
+import type { PreparedData } from '../data/index.js';
+import { answerUserData } from './user-data.js';
 import { wireTrial } from './requests.js';
 import { WorkerGoneError, type Slot } from './slot.js';
 import type { Slots } from './slots.js';
@@ -44,6 +46,7 @@ export class TrialDriver {
       const request = execution.request;
       const sink = Comlink.proxy((batch: unknown) => this.onBatch(slot, execution, batch));
       const saver = Comlink.proxy((data: unknown) => this.onCheckpoint(slot, execution, data));
+      const userData = Comlink.proxy((raw: unknown) => this.onUserData(slot, execution, raw));
       execution.dispatched = true;
       this.watch(slot, execution);
       // Typed unknown on purpose: what comes back is parsed, never trusted.
@@ -61,6 +64,7 @@ export class TrialDriver {
           },
           sink,
           saver,
+          userData,
         ),
       );
       if (execution.settled) return;
@@ -171,6 +175,22 @@ export class TrialDriver {
     const store = execution.request.checkpoint;
     if (store === undefined) throw new Error('run.checkpoint: this sweep stores no checkpoints');
     await store(data);
+  }
+
+  /**
+   * A trial's request for a stored dataset (`env.datasets.user`): parsed, then answered from the
+   * pool's data source with copies the worker owns. Preparing a large table can take a while:
+   * it counts as progress, so the silent-trial watchdog does not take the wait for a hang.
+   */
+  private async onUserData(slot: Slot, execution: Execution, raw: unknown): Promise<PreparedData> {
+    if (execution.settled || slot.state === 'retired')
+      throw new Error(`run ${execution.request.runId} has ended; its dataset was not sent`);
+    execution.lastProgress = Date.now();
+    try {
+      return await answerUserData(this.deps.settings.userData, execution.request.sweepId, raw);
+    } finally {
+      execution.lastProgress = Date.now();
+    }
   }
 
   /**

@@ -10,6 +10,7 @@
 import { BrowserWorkspace, type RunningSweep, type SubmitOptions } from '../browser/browser-workspace.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
+import type { TryModel } from '../browser/try-model.js';
 import {
   exportSweep,
   importSweep,
@@ -153,6 +154,15 @@ export class StudioEngine {
     await this.workspace.exportModel({ runId }, destination);
   }
 
+  /**
+   * "Try it" (issue 15): the sweep's best model with its preparation, loaded on this page:
+   * `predictRecord({ column: value })` for a table, `predictImage(image)` for an image folder.
+   * Rejects naming why (no run saved a model, or the sweep trained on no dataset).
+   */
+  tryBestModel(sweepId: string): Promise<TryModel> {
+    return this.workspace.tryModel({ bestOf: sweepId });
+  }
+
   /** A stored sweep as a file: the JSON document (re-importable) or a CSV table. */
   async exportSweep(sweepId: string, kind: SweepExportKind): Promise<SweepFileDownload> {
     // Writes still buffered belong in the export.
@@ -209,7 +219,16 @@ export {
 
 // Building a sweep: the configuration, the sweep file and its exports, the built-in examples.
 export { ConfigError } from '../errors.js';
-export { BUILTIN_EXAMPLES } from '../examples/registry.js';
+// "Try it" (issue 15): the best model on the person's data, loaded with its preparation.
+export { loadTryModel, type Prediction, type TryImage, type TryModel } from '../browser/try-model.js';
+export { BUILTIN_EXAMPLES, DATA_TEMPLATES, isDataTemplate, type DataTemplateName } from '../examples/registry.js';
+export {
+  IMAGE_CNN_SEARCH_SPACE,
+  TABULAR_MLP_SEARCH_SPACE,
+  TEMPLATE_METRICS,
+  TEMPLATE_PRIMARY_METRIC,
+  templateSearchSpace,
+} from '../examples/template-spaces.js';
 export { HyperDriveConfig, type HyperDriveConfigOptions } from '../experiment/config.js';
 export { normalizeSweepFile, parseSweepFile, type ParsedSweepFile } from '../sweep-file/parse-sweep-file.js';
 export { decodeShareLink, encodeShareLink, SHARE_LINK_PARAMETER } from '../sweep-file/share-link.js';
@@ -293,3 +312,16 @@ export { checkWorkspaceName } from '../store/workspace-name.js';
 
 // The public API, put on `window.overdrive` for the console and for browser tests.
 export * as overdrive from '../index.js';
+
+// Datasets (issue 15): the data step's core, the data worker's client and the dataset store.
+export * as data from '../data/index.js';
+export {
+  DataClient,
+  DatasetStore,
+  type DataInspection,
+  type DatasetSummary,
+  type ImageFile,
+  type ImageInspection,
+  type StoredDataset,
+  type TableInspection,
+} from '../browser/datasets/index.js';

@@ -87,8 +87,8 @@ describe('hyperparameters of the built-in examples', () => {
 });
 
 describe('the registry of built-in examples', () => {
-  it('names digits-mlp, digits-cnn and spiral, each a module with a default training function', async () => {
-    expect([...BUILTIN_EXAMPLES].sort()).toEqual(['digits-cnn', 'digits-mlp', 'spiral']);
+  it('names digits-mlp, digits-cnn, spiral and the data templates, each a module with a default training function', async () => {
+    expect([...BUILTIN_EXAMPLES].sort()).toEqual(['digits-cnn', 'digits-mlp', 'image-cnn', 'spiral', 'tabular-mlp']);
     for (const name of BUILTIN_EXAMPLES) {
       const module = await loadBuiltinModule(name);
       expect(typeof module.default).toBe('function');
@@ -99,7 +99,7 @@ describe('the registry of built-in examples', () => {
 
   it('refuses an unknown name, listing the known ones', async () => {
     await expect(loadBuiltinModule('resnet')).rejects.toThrow(
-      'unknown built-in example "resnet"; built-in examples: digits-mlp, digits-cnn, spiral',
+      'unknown built-in example "resnet"; built-in examples: digits-mlp, digits-cnn, spiral, tabular-mlp, image-cnn',
     );
   });
 });
@@ -243,14 +243,15 @@ describe('the built-in examples train for real (TF.js cpu backend) and clean up 
         datasets: {
           digits: () => Promise.reject(new Error('unused')),
           spiral: () => Promise.reject(new Error('unused')),
+          user: () => Promise.reject(new Error('unused')),
         },
         restoreModel,
       });
-      expect(workload?.description).toContain(name === 'spiral' ? 'spiral' : name);
+      expect(workload?.description).toContain(name);
       await workload?.step();
       await workload?.step();
       workload?.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }
-  });
+  }, 60_000);
 });

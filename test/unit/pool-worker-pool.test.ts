@@ -186,7 +186,7 @@ describe('WorkerPool', () => {
       kind: 'failed',
       error: {
         message: expect.stringContaining(
-          'unknown built-in example "alexnet"; built-in examples: digits-mlp, digits-cnn, spiral',
+          'unknown built-in example "alexnet"; built-in examples: digits-mlp, digits-cnn, spiral, tabular-mlp, image-cnn',
         ),
       },
     });

@@ -2,6 +2,7 @@ import {
   FILE_POLICY_ROWS,
   samplingRow,
   BUILTIN_EXAMPLES,
+  isDataTemplate,
   digitsCnnSweepFile as digitsCnn,
   digitsMlpSweepFile as digitsMlp,
   normalizeSweepFile,
@@ -24,12 +25,15 @@ const SOURCES: Readonly<Record<string, { readonly title: string; readonly data: 
 };
 
 /** The presets, validated once with the same parser as any spec, so a broken example fails loudly. */
-export const PRESETS: readonly ExamplePreset[] = BUILTIN_EXAMPLES.map((name) => {
-  const source = SOURCES[name];
-  if (source === undefined) throw new Error(`no example spec for built-in example ${name}`);
-  const spec = normalizeSweepFile(source.data, { builtinTrials: BUILTIN_EXAMPLES });
-  return { name, title: source.title, description: describeSweepFile(source.title, spec), spec };
-});
+// The data templates (tabular-mlp, image-cnn) need the person's dataset: the Data step offers them.
+export const PRESETS: readonly ExamplePreset[] = BUILTIN_EXAMPLES.filter((name) => !isDataTemplate(name)).map(
+  (name) => {
+    const source = SOURCES[name];
+    if (source === undefined) throw new Error(`no example spec for built-in example ${name}`);
+    const spec = normalizeSweepFile(source.data, { builtinTrials: BUILTIN_EXAMPLES });
+    return { name, title: source.title, description: describeSweepFile(source.title, spec), spec };
+  },
+);
 
 /**
  * A preset's description, written from its own values (runs, concurrency, epochs, sampling,
