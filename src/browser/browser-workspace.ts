@@ -32,8 +32,8 @@ import {
   type DatasetPreparer,
   PreparedDataCache,
   sweepDataSource,
-  workspaceDatasets,
 } from './user-data.js';
+import { workspaceDatasets } from './stored-datasets.js';
 
 export interface BrowserWorkspaceOptions {
   /** The workspace, and the IndexedDB database that holds it. Default `overdrive`. */
@@ -300,6 +300,8 @@ export class BrowserWorkspace {
   async close(): Promise<void> {
     this.samplerWorker?.terminate();
     this.samplerWorker = null;
+    this.prepared.clear();
+    this.datasets.close?.();
     await this.store.close();
   }
 

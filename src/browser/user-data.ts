@@ -24,6 +24,8 @@ export interface DatasetPreparer {
   storedName(id: string): Promise<string | null>;
   /** The dataset prepared by `preparation` (a PreparationSpec or an image spec). */
   prepare(id: string, preparation: unknown): Promise<PreparedData>;
+  /** Ends what it opened (the store's connection, the data worker). */
+  close?(): void;
 }
 
 /**
@@ -120,9 +122,4 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/** TEMPORARY until h/data-core: no stored datasets. */
-export function workspaceDatasets(_workspace: string): DatasetPreparer {
-  return { storedName: async () => null, prepare: () => Promise.reject(new Error('no data worker')) };
 }
