@@ -78,6 +78,46 @@ test('"trial": "tabular-mlp" with "data": { "path": "penguins.csv" } stores the 
   expect(JSON.stringify(preparation)).toContain('Species');
 });
 
+test('a YAML spec on cars.json (regression, a dropped column, imputed missing values) runs to completion', async () => {
+  test.setTimeout(300_000);
+  const folder = await mkdtemp(join(tmpdir(), 'overdrive-cli-data-'));
+  await copyFile('test/fixtures/data/cars.json', join(folder, 'cars.json'));
+  // The preparation fields as a person writes them in YAML: snake_case, flat beside the path.
+  await writeFile(
+    join(folder, 'cars.yml'),
+    [
+      'type: sweep',
+      'experiment_name: cars',
+      'trial: tabular-mlp',
+      'data:',
+      '  path: cars.json',
+      '  target: Miles_per_Gallon',
+      '  task: regression',
+      '  drop: [Name]',
+      '  missing: impute',
+      '  validation_fraction: 0.25',
+      'search_space:',
+      '  learning_rate: 0.01',
+      '  hidden_units: 16',
+      '  epochs: 3',
+      'sampling_algorithm: grid',
+      'objective: { primary_metric: val_loss, goal: minimize }',
+      'limits: { max_total_trials: 1, max_concurrent_trials: 1 }',
+      'backend: wasm',
+      '',
+    ].join('\n'),
+  );
+  const { status, stdout, stderr } = sweepCli(join(folder, 'cars.yml'), '--json');
+  expect(status, stderr).toBe(0);
+  const report = JSON.parse(stdout) as SweepReport;
+  expect(report.sweep).toMatchObject({ experiment: 'cars', status: 'Completed', error: null });
+  expect(report.objective).toEqual({ primaryMetric: 'val_loss', goal: 'MINIMIZE' });
+  expect(report.runs).toHaveLength(1);
+  expect(report.runs[0]?.status).toBe('Completed');
+  expect(report.runs[0]?.intervals).toBe(3);
+  expect(Number.isFinite(report.runs[0]?.bestPrimaryMetric)).toBe(true);
+});
+
 test('bad data fails before the sweep with the data error naming the file and column, and exit code 2', async () => {
   test.setTimeout(180_000);
   const specPath = await specFolder(tabularSpec({ path: 'penguins.csv', target: 'species', task: 'classification' }), {
@@ -94,14 +134,20 @@ test('bad data fails before the sweep with the data error naming the file and co
 });
 
 test('data.path outside the spec folder, or naming no file, is refused before any browser starts', async () => {
-  const specPath = await specFolder(tabularSpec({ path: '../penguins.csv', target: 'Species' }), {});
+  const specPath = await specFolder(
+    tabularSpec({ path: '../penguins.csv', target: 'Species', task: 'classification' }),
+    {},
+  );
   const outside = sweepCli(specPath);
   expect(outside.status).toBe(2);
   expect(outside.stderr).toContain('data.path');
   expect(outside.stderr).toContain("must name a file inside the spec's folder");
   expect(outside.stderr).toContain('"../penguins.csv"');
 
-  const missing = await specFolder(tabularSpec({ path: 'penguins.csv', target: 'Species' }), {});
+  const missing = await specFolder(
+    tabularSpec({ path: 'penguins.csv', target: 'Species', task: 'classification' }),
+    {},
+  );
   const absent = sweepCli(missing);
   expect(absent.status).toBe(2);
   expect(absent.stderr).toContain('data.path');
