@@ -153,3 +153,34 @@ test('data.path outside the spec folder, or naming no file, is refused before an
   expect(absent.stderr).toContain('data.path');
   expect(absent.stderr).toContain('must name an existing file');
 });
+
+test("a module in the spec's folder imports its own files (a sub-folder too) and reads a JSON file beside it", async () => {
+  test.setTimeout(180_000);
+  // The module of module-files.test.ts, now run by the CLI: the spec's folder is what it serves,
+  // so main.js's `./helpers.js`, helpers' `./parts/factor.js` and `./weights.json` resolve.
+  const from = 'test/browser/fixtures/module-files';
+  const specPath = await specFolder(
+    {
+      type: 'sweep',
+      experiment_name: 'module-files',
+      trial: { module: 'main.js' },
+      search_space: { x: { type: 'choice', values: [2, 3] } },
+      sampling_algorithm: 'grid',
+      objective: { primary_metric: 'score', goal: 'maximize' },
+      limits: { max_total_trials: 2, max_concurrent_trials: 2 },
+      backend: 'cpu',
+    },
+    {
+      'main.js': `${from}/main.js`,
+      'helpers.js': `${from}/helpers.js`,
+      'parts/factor.js': `${from}/parts/factor.js`,
+      'weights.json': `${from}/weights.json`,
+    },
+  );
+  const { status, stdout, stderr } = sweepCli(specPath, '--json');
+  expect(status, stderr).toBe(0);
+  const report = JSON.parse(stdout) as SweepReport;
+  // score = x * factor (10, parts/factor.js) + bias (0.5, weights.json) + epoch (3 epochs).
+  const best = Object.fromEntries(report.runs.map((r) => [r.hyperparameters['x'], r.bestPrimaryMetric]));
+  expect(best).toEqual({ 2: 23.5, 3: 33.5 });
+});
