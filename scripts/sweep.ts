@@ -149,6 +149,13 @@ async function main(argv: readonly string[]): Promise<number> {
   // served to the page, which stores the file in its dataset store before the sweep starts.
   let dataUrl: string | undefined;
   if (parsed.data?.kind === 'file') {
+    if ('kind' in parsed.data.data) {
+      // An image folder is many files picked together; the CLI reads one table file.
+      process.stderr.write(
+        `spec error in ${args.specPath}: data.kind: "images" with data.path: the CLI reads one CSV, TSV or JSON file; pick an image folder in the Studio's Data step\n`,
+      );
+      return 2;
+    }
     try {
       const served = await moduleInFolder(
         dirname(specPath),

@@ -133,7 +133,7 @@ test('bad data fails before the sweep with the data error naming the file and co
   expect(stderr).not.toMatch(/\brun \d+\b/);
 });
 
-test('data.path outside the spec folder, or naming no file, is refused before any browser starts', async () => {
+test('data.path outside the spec folder, naming no file, or with kind images is refused before any browser starts', async () => {
   const specPath = await specFolder(
     tabularSpec({ path: '../penguins.csv', target: 'Species', task: 'classification' }),
     {},
@@ -152,6 +152,14 @@ test('data.path outside the spec folder, or naming no file, is refused before an
   expect(absent.status).toBe(2);
   expect(absent.stderr).toContain('data.path');
   expect(absent.stderr).toContain('must name an existing file');
+
+  // An image folder is picked in the Studio: the CLI reads one table file.
+  const images = await specFolder(tabularSpec({ path: 'penguins.csv', kind: 'images' }), {
+    'penguins.csv': 'test/fixtures/data/penguins.csv',
+  });
+  const refused = sweepCli(images);
+  expect(refused.status).toBe(2);
+  expect(refused.stderr).toContain('data.kind: "images" with data.path');
 });
 
 test("a module in the spec's folder imports its own files (a sub-folder too) and reads a JSON file beside it", async () => {
