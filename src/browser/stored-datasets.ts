@@ -1,4 +1,5 @@
 import { parseImagePreparationSpec, parsePreparationSpec } from '../data/index.js';
+import { ConfigError } from '../errors.js';
 import type { DataClient, DatasetStore } from './datasets/index.js';
 import type { DatasetPreparer } from './user-data.js';
 
@@ -28,19 +29,38 @@ export function workspaceDatasets(workspace: string): DatasetPreparer {
   return {
     async storedName(id) {
       const { store } = await open();
-      return (await store.get(id))?.summary.name ?? null;
+      // The summaries only: the name is all that is asked, not the bytes.
+      return (await store.list()).find((dataset) => dataset.id === id)?.name ?? null;
     },
     async prepare(id, preparation) {
       const { store, client } = await open();
       const stored = await store.get(id);
       if (stored === null) throw new Error(`dataset ${id} is not stored in this browser`);
       // The binding was checked when the sweep was configured; checked again against the
-      // dataset's kind, so a table spec never meets an image folder.
+      // dataset's kind, so a table spec never meets an image folder, nor the other way round.
+      const forImages =
+        typeof preparation === 'object' &&
+        preparation !== null &&
+        (preparation as { readonly kind?: unknown }).kind !== undefined;
       if (stored.format === 'images') {
+        if (!forImages) {
+          throw new ConfigError(
+            'data.preparation',
+            `dataset ${JSON.stringify(stored.summary.name)} is an image folder: the preparation must have kind "images"`,
+            preparation,
+          );
+        }
         return client.prepareImages(
           stored.files,
           parseImagePreparationSpec(preparation, 'data.preparation'),
           stored.summary.name,
+        );
+      }
+      if (forImages) {
+        throw new ConfigError(
+          'data.preparation',
+          `dataset ${JSON.stringify(stored.summary.name)} is a table: an image preparation (kind "images") does not apply`,
+          preparation,
         );
       }
       return client.prepare(stored.file, parsePreparationSpec(preparation, 'data.preparation'), stored.summary.name);
