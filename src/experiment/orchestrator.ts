@@ -524,7 +524,7 @@ export class Orchestrator {
       return;
     }
     if (outcome.kind === 'lost' && run.cancelRequest === null && !this.scheduler.stopping) {
-      void this.rerunLost(run);
+      void this.rerunLost(run, outcome.reason);
       return;
     }
     run.settle(outcome, this.deps.clock.now());
@@ -539,9 +539,12 @@ export class Orchestrator {
    * stored checkpoint with that checkpoint's history carried over, else from the start. What the
    * lost attempt logged stays stored under its own attempt number.
    */
-  private async rerunLost(run: RunState): Promise<void> {
+  private async rerunLost(run: RunState, reason: string): Promise<void> {
     run.beginAttempt();
     this.writer.putRun(run.toRecord());
+    // Said on the sweep, so the attempt number on the run has its reason where people look.
+    this.sweep = { ...this.sweep, warnings: [...this.sweep.warnings, `run ${run.runId} re-runs: ${reason}`] };
+    this.writer.putSweep(this.sweep);
     if (run.checkpoint !== null) {
       // Every queued write first, so the latest checkpoint and the points it covers are stored.
       await new Promise<void>((resolve) => void this.writer.settle(resolve));

@@ -89,6 +89,9 @@ describe('a lost trial re-runs in place', () => {
     const sweep = submit(runner, store);
     const record = await sweep.waitForCompletion();
     expect(record.status).toBe('Completed');
+    expect(record.warnings).toContain(
+      `run ${sweep.id}_0 re-runs: its sandbox process died while it ran beside other trials`,
+    );
     const runs = sweep.getChildren();
     expect(runs).toHaveLength(2);
     const lost = runs.find((r) => r.params['q'] === 1);
