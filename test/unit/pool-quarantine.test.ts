@@ -178,6 +178,24 @@ describe('WorkerPool quarantine', () => {
     expect(failure(result)).toContain('maxCrashRetries is 1');
   });
 
+  it('ends a calibration whose sandbox process died at once, and falls back to the backend chain', async () => {
+    const { pool, workers } = await makePool(
+      (index) => ({
+        calibrate: () => {
+          // The module fills the heap while it is measured: its process dies.
+          setTimeout(() => workers[index]?.processEnded(), 0);
+          return never();
+        },
+      }),
+      { backend: 'auto', calibration: { timeoutMs: 60_000 } },
+    );
+    expect(await pool.start(request(), collect().listener).outcome).toEqual({ kind: 'completed' });
+    expect(pool.calibrations()[0]).toMatchObject({
+      chosen: 'webgpu',
+      failure: expect.stringContaining("the calibration worker stopped (the trial sandbox's process ended"),
+    });
+  });
+
   it('checks maxCrashRetries', async () => {
     await expect(makePool({}, { maxCrashRetries: -1 })).rejects.toThrow(
       'maxCrashRetries must be a number >= 0 (got -1)',
