@@ -102,6 +102,15 @@ export function completeWith(epochs: number): NonNullable<Script['runTrial']> {
 export const never = <T>(): Promise<T> => new Promise<T>(() => {});
 export const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (polled each 2 ms, up to 5 s): a fixed tick raced a loaded machine. */
+export async function until(condition: () => boolean, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await tick(2);
+  }
+}
+
 const pools: WorkerPool[] = [];
 /** Disposes every pool `makePool` made; a test file calls it after each test. */
 export async function disposePools(): Promise<void> {

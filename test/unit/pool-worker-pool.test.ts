@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { collect, disposePools, makePool, never, request, tick } from './pool-fakes.js';
+import { collect, disposePools, makePool, never, request, tick, until } from './pool-fakes.js';
 import type { TrialRequest } from '../../src/trial-runner/runner.js';
 
 // The pool against fake workers (./pool-fakes.ts).
@@ -137,7 +137,8 @@ describe('WorkerPool', () => {
     });
     const req = request();
     const execution = pool.start(req, () => {});
-    await tick(10);
+    // The cancel must reach a worker that is running the trial, not a queued one.
+    await until(() => workers[0]?.requests.length === 1, 'the worker to receive the trial');
     execution.cancel('Bandit policy at interval 3');
     expect(await execution.outcome).toEqual({ kind: 'canceled', reason: 'Bandit policy at interval 3' });
     expect(workers[0]?.cancels).toEqual([{ runId: req.runId, reason: 'Bandit policy at interval 3' }]);
@@ -293,15 +294,17 @@ describe('WorkerPool', () => {
   });
 
   it('fails the run clearly when a worker never answers its start', async () => {
+    // 250 ms, not 20: the replacement worker must answer within the same limit, and a 20 ms timer
+    // fired before it could on a loaded machine (seen at load 18 on 2 cores).
     const { pool } = await makePool((index) => (index === 0 ? { hello: () => never() } : {}), {
-      startTimeoutMs: 20,
+      startTimeoutMs: 250,
       size: 1,
     });
     const outcome = await pool.start(request(), () => {}).outcome;
     expect(outcome).toEqual({
       kind: 'failed',
       error: {
-        message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 20 ms',
+        message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 250 ms',
         stack: null,
       },
     });
