@@ -2,9 +2,10 @@
 // reads `location` or calls `fetch`.
 
 /**
- * A worker started from a blob: URL in the sandbox frame (src/pool/sandbox) lives in an opaque
- * origin: its `location` is `blob:null/…` and it cannot fetch the app's files (a plain static
- * host answers no CORS). The page prepends the URL the bundle was served from, and serves the
+ * A worker started in the sandbox frame (src/pool/sandbox) from a data: URL lives in an opaque
+ * origin of its own: its `location` is the `data:` bootstrap and it cannot fetch the app's files
+ * (a plain static host answers no CORS). It is a secure context, so `navigator.gpu` (WebGPU) is
+ * there as in the page. The page prepends the URL the bundle was served from, and serves the
  * app's own files through the asset channel; this module makes `location` and `fetch` use them,
  * so the code shared with the unsandboxed worker (data sets, TF.js's WebAssembly) runs unchanged.
  */

@@ -319,8 +319,8 @@ export class BrowserWorkspace {
     return WorkerPool.create({
       size: config.maxConcurrentRuns,
       backend: options.backend ?? 'auto',
-      // A training module is somebody's code: it runs in the sandbox. The app's own built-in
-      // models run in workers of the page's origin, the only place WebGPU is offered.
+      // A training module is somebody's code: it runs in the sandbox (WebGPU included). The
+      // app's own built-in models are not, and run in plain workers of the page's origin.
       isolation: config.trial.kind === 'builtin' ? 'page' : 'sandbox',
       userData: sweepDataSource(dataBindingOf(config), this.prepared),
       ...(this.assets === undefined ? {} : { assets: this.assets }),

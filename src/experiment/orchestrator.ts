@@ -433,6 +433,11 @@ export class Orchestrator {
 
   private execute(run: RunState): void {
     this.scheduler.runStarted();
+    this.dispatch(run);
+  }
+
+  /** Hands the run to the runner; it is already counted as running. */
+  private dispatch(run: RunState): void {
     this.writer.putRun(run.toRecord());
     try {
       run.execution = this.deps.runner.start(
@@ -518,9 +523,53 @@ export class Orchestrator {
       this.scheduler.runEnded('Queued');
       return;
     }
+    if (outcome.kind === 'lost' && run.cancelRequest === null && !this.scheduler.stopping) {
+      void this.rerunLost(run, outcome.reason);
+      return;
+    }
     run.settle(outcome, this.deps.clock.now());
     this.writer.putRun(run.toRecord());
     this.scheduler.runEnded(run.status);
+  }
+
+  /**
+   * The runner lost the run's trial through no fault it could lay on it (a sandbox process that
+   * died with several trials in it): the run re-runs in place, as after a reload (semantics §8):
+   * same id and budget slot (it stays counted as running), next attempt, from its own latest
+   * stored checkpoint with that checkpoint's history carried over, else from the start. What the
+   * lost attempt logged stays stored under its own attempt number.
+   */
+  private async rerunLost(run: RunState, reason: string): Promise<void> {
+    run.beginAttempt();
+    this.writer.putRun(run.toRecord());
+    // Said on the sweep, so the attempt number on the run has its reason where people look.
+    this.sweep = { ...this.sweep, warnings: [...this.sweep.warnings, `run ${run.runId} re-runs: ${reason}`] };
+    this.writer.putSweep(this.sweep);
+    if (run.checkpoint !== null) {
+      // Every queued write first, so the latest checkpoint and the points it covers are stored.
+      await new Promise<void>((resolve) => void this.writer.settle(resolve));
+      let checkpoint: CheckpointRecord | undefined;
+      let previous: MetricPoint[] = [];
+      try {
+        checkpoint = await this.deps.store.latestCheckpoint(run.runId);
+        if (checkpoint !== undefined) previous = await this.deps.store.listMetrics(run.sweepId, run.runId);
+      } catch {
+        // Unreadable: the run retrains from scratch, which is always correct, only slower.
+        checkpoint = undefined;
+      }
+      if (checkpoint !== undefined) this.continueFrom(run, ownRunContinuation(run, checkpoint, previous));
+    }
+    // Stopped while it waited (a person, a limit, a pause): it ends as any stopped run does.
+    if (run.cancelRequest !== null) {
+      this.onOutcome(run, { kind: 'canceled', reason: terminationText(run.cancelRequest) });
+      return;
+    }
+    if (this.scheduler.stopping) {
+      this.abandon(run);
+      this.scheduler.runEnded(run.status);
+      return;
+    }
+    this.dispatch(run);
   }
 
   private requestRunCancel(run: RunState, termination: TerminationRecord): void {

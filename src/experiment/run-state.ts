@@ -132,6 +132,10 @@ export class RunState implements RunHistory {
     } else if (outcome.kind === 'failed') {
       this.status = 'Failed';
       this.error = outcome.error;
+    } else if (outcome.kind === 'lost') {
+      // Settled only when it cannot re-run (the orchestrator re-runs a lost trial otherwise).
+      this.status = 'Failed';
+      this.error = { message: `TrialLostError: ${outcome.reason}`, stack: null };
     } else {
       this.status = 'Canceled';
       this.termination = { kind: 'run-canceled' };
@@ -148,6 +152,25 @@ export class RunState implements RunHistory {
     this.status = 'Queued';
     this.cancelRequest = null;
     this.execution = null;
+  }
+
+  /**
+   * Starts the run's next attempt in place (same id, same budget slot) after its trial was lost:
+   * what the lost attempt logged stays stored under its attempt number; the new attempt begins
+   * empty, and carries the history of the checkpoint it continues from, if any (`continueFrom`).
+   */
+  beginAttempt(): void {
+    this.attempt += 1;
+    this.status = 'Queued';
+    this.execution = null;
+    this.resumeFrom = null;
+    this.backend = null;
+    this.worker = null;
+    this.bestMetric = null;
+    this.values.length = 0;
+    this.metrics.clear();
+    this.decidedAt = null;
+    this.after = null;
   }
 
   /** Ends a run that was to be started again but the sweep stopped first. */

@@ -5,7 +5,7 @@ import type { TrialRequest } from '../trial-runner/runner.js';
 import { toErrorRecord } from '../error-record.js';
 import type { Note } from './diagnostics.js';
 import type { CalibrationCache, CalibrationSettings } from './options.js';
-import type { PoolWorker } from './pool-worker.js';
+import { type PoolWorker, workerExit } from './pool-worker.js';
 import { parseCalibration, parseHello, type TrialAssets, type TrialWorkerApi, type WireTrial } from './protocol.js';
 import { wireTrial } from './requests.js';
 import type { Slot } from './slot.js';
@@ -128,6 +128,11 @@ export class BackendChoice {
       worker.addEventListener('error', (event) => {
         (event as ErrorEvent).preventDefault?.();
         reject(new Error(`the calibration worker crashed: ${(event as ErrorEvent).message ?? 'unknown error'}`));
+      });
+      // A sandboxed worker's process that died (a module filling the heap while it is measured)
+      // ends the calibration now, not at its timeout.
+      worker.addEventListener('exit', (event) => {
+        reject(new Error(`the calibration worker stopped (${workerExit(event).reason})`));
       });
     });
     crashed.catch(() => {});

@@ -14,7 +14,11 @@ export type RetireCause =
   | 'start-failed'
   | 'disposed'
   /** The sweep's concurrency was lowered while it ran: a worker no longer needed. */
-  | 'shrunk';
+  | 'shrunk'
+  /** Its sandbox process died (out of memory, or it crashed): src/pool/quarantine.ts decides its trial. */
+  | 'process-ended'
+  /** Closed so that a trial can run alone in the sandbox, or after it did (src/pool/quarantine.ts). */
+  | 'quarantine';
 
 export interface PoolDiagnostic {
   readonly time: number;
@@ -58,6 +62,8 @@ export class Diagnostics {
       'start-failed': 0,
       disposed: 0,
       shrunk: 0,
+      'process-ended': 0,
+      quarantine: 0,
     } satisfies Record<RetireCause, number>,
   };
   private readonly log: PoolDiagnostic[] = [];

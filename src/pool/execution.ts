@@ -9,6 +9,11 @@ export class Execution {
   settled = false;
   cancelReason: string | null = null;
   dispatched = false;
+  /**
+   * Whether another worker of the pool lived while this trial held its worker: then a dead
+   * sandbox process is not surely this trial's doing (src/pool/quarantine.ts).
+   */
+  shared = false;
   graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the worker running it last showed it is alive (a batch, an answered ping). */
   lastSign = 0;

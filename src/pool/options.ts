@@ -5,6 +5,7 @@ import { poolSize } from './device-limits.js';
 import type { PoolWorker } from './pool-worker.js';
 import type { TrialAssets } from './protocol.js';
 import type { UserDataSource } from './user-data.js';
+import { DEFAULT_MAX_CRASH_RETRIES } from './quarantine.js';
 
 export interface WorkerPoolOptions {
   /** Workers wanted; clamped to what the device holds (see `sizeReport`). */
@@ -33,11 +34,20 @@ export interface WorkerPoolOptions {
   /**
    * Where the default workers start. 'sandbox' (the default): in the opaque-origin sandbox frame
    * (src/pool/sandbox), where trial code cannot reach the app's storage, locks, channels or page,
-   * and running out of memory ends only the sandbox; an opaque origin is no secure context, so
-   * WebGPU is not offered there (wasm, WebGL and cpu are). 'page': plain workers of the page's
-   * origin, with WebGPU, for code the app trusts (its built-in models).
+   * and running out of memory ends only the sandbox's process, never the page: the trials that
+   * died with it are re-run alone until the one that ends its process alone is found, and only
+   * that one fails (`maxCrashRetries`). Its workers start from a data: URL, a secure context, so
+   * WebGPU is offered there as in the page. 'page': plain workers of the page's origin, for code
+   * the app trusts (its built-in models).
    */
   readonly isolation?: 'sandbox' | 'page';
+  /**
+   * How often one trial is re-run after its sandbox process died while other trials ran beside
+   * it (default 2; src/pool/quarantine.ts). A trial whose process dies while it runs alone fails
+   * at once; one that dies beside others once more than this fails too, so a crash that is no
+   * trial's fault cannot re-run trials for ever. 0 fails every trial of a dead process.
+   */
+  readonly maxCrashRetries?: number;
   /** Overrides `navigator.hardwareConcurrency` when sizing the pool. */
   readonly hardwareConcurrency?: number;
   /** How often workers flush buffered metrics (default 75 ms). */
@@ -95,6 +105,7 @@ export interface PoolSettings {
   readonly assets: TrialAssets;
   readonly silentTrialMs: number;
   readonly userData: UserDataSource | undefined;
+  readonly maxCrashRetries: number;
 }
 
 export interface CalibrationSettings {
@@ -121,6 +132,7 @@ const DEFAULTS = {
   startTimeoutMs: 60_000,
   watchdogMs: 300_000,
   silentTrialMs: 1_800_000,
+  maxCrashRetries: DEFAULT_MAX_CRASH_RETRIES,
   calibrationSteps: 5,
   calibrationMaxMsPerBackend: 1_500,
   calibrationTimeoutMs: 120_000,
@@ -162,6 +174,7 @@ export function resolveOptions(options: WorkerPoolOptions): ResolvedOptions {
     assets: trialAssets(options.assets),
     silentTrialMs: positive('silentTrialMs', options.silentTrialMs, DEFAULTS.silentTrialMs, 100),
     userData: options.userData,
+    maxCrashRetries: Math.floor(positive('maxCrashRetries', options.maxCrashRetries, DEFAULTS.maxCrashRetries, 0)),
   };
   const calibration: CalibrationSettings = {
     steps: Math.floor(positive('calibration.steps', options.calibration?.steps, DEFAULTS.calibrationSteps)),

@@ -21,6 +21,8 @@ export class Slot {
   adapter: AdapterSummary | null = null;
   lastHygiene: HygieneReport | null = null;
   firstBaselineTensors: number | null = null;
+  /** Spawned to run one suspect trial alone in the sandbox (src/pool/quarantine.ts); closed after it. */
+  isolated = false;
   /** Resolves (never rejects) with a reason once the worker is gone for whatever cause. */
   readonly gone: Promise<string>;
   ready!: Promise<void>;

@@ -5,7 +5,7 @@ import { toErrorRecord } from '../error-record.js';
 import type { Diagnostics, RetireCause } from './diagnostics.js';
 import type { Execution } from './execution.js';
 import type { PoolSettings } from './options.js';
-import type { PoolWorker } from './pool-worker.js';
+import { type PoolWorker, workerExit } from './pool-worker.js';
 import {
   ProtocolError,
   parseHello,
@@ -15,6 +15,7 @@ import {
   type TrialWorkerApi,
   type WorkerStatus,
 } from './protocol.js';
+import { Quarantine } from './quarantine.js';
 import { dueForRecycling } from './recycling.js';
 import { Slot, WorkerGoneError } from './slot.js';
 import { withTimeout } from './with-timeout.js';
@@ -46,6 +47,8 @@ const ERROR_NAMES: Record<RetireCause, string> = {
   'start-failed': 'WorkerStartError',
   disposed: 'PoolDisposedError',
   shrunk: 'WorkerRetiredError',
+  'process-ended': 'TrialProcessCrashedError',
+  quarantine: 'WorkerRetiredError',
 };
 
 export interface SlotsDeps {
@@ -62,6 +65,10 @@ let poolCounter = 0;
 export class Slots {
   private readonly slots: Slot[] = [];
   private readonly waiters: { execution: Execution; resolve: (slot: Slot) => void }[] = [];
+  /** Suspects of a dead sandbox process, each waiting to run alone (src/pool/quarantine.ts). */
+  private readonly isolatedWaiters: { execution: Execution; resolve: (slot: Slot) => void }[] = [];
+  private readonly quarantine: Quarantine;
+  private clearing = false;
   /** Names this pool's Web Locks apart from other pools' in the same origin. */
   private readonly poolId =
     `${Date.now().toString(36)}-${(poolCounter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -73,6 +80,21 @@ export class Slots {
 
   constructor(private readonly deps: SlotsDeps) {
     this.capacity = deps.capacity;
+    this.quarantine = new Quarantine(deps.settings.maxCrashRetries);
+  }
+
+  /**
+   * While a suspect waits to run alone or runs alone, nothing else runs in the sandbox: idle
+   * workers are closed, busy ones finish their trials, and other trials wait.
+   */
+  private get isolating(): boolean {
+    return this.isolatedWaiters.length > 0 || this.slots.some((s) => s.isolated);
+  }
+
+  /** Gives a worker to a trial, noting whether the trial now shares the sandbox with another worker. */
+  private assign(slot: Slot, execution: Execution): void {
+    slot.execution = execution;
+    if (this.slots.length > 1) execution.shared = true;
   }
 
   /**
@@ -101,7 +123,7 @@ export class Slots {
     if (this.isDisposed) return;
     this.isDisposed = true;
     for (const slot of [...this.slots]) this.retire(slot, 'the pool was disposed', 'disposed', false);
-    for (const waiter of this.waiters.splice(0))
+    for (const waiter of [...this.isolatedWaiters.splice(0), ...this.waiters.splice(0)])
       waiter.execution.settle({ kind: 'canceled', reason: 'the worker pool was disposed' });
   }
 
@@ -137,6 +159,17 @@ export class Slots {
   }
 
   acquire(execution: Execution): Promise<Slot> {
+    // A suspect that ends any other way than with a dead process is one no longer.
+    void execution.outcome.then((outcome) => {
+      if (outcome.kind !== 'lost') this.quarantine.clear(execution.request.runId);
+    });
+    if (this.quarantine.isSuspect(execution.request.runId)) {
+      return new Promise((resolve) => {
+        this.isolatedWaiters.push({ execution, resolve });
+        this.isolateNext();
+      });
+    }
+    if (this.isolating) return new Promise((resolve) => this.waiters.push({ execution, resolve }));
     const free = this.slots.filter((s) => s.execution === null && s.state !== 'retired');
     const slot =
       free.find((s) => s.state === 'ready') ??
@@ -145,7 +178,7 @@ export class Slots {
     if (slot !== undefined) {
       // Assigned now, not when the trial is driven: two starts in one turn must not share a
       // worker, and a worker dying in between must take this trial down with it.
-      slot.execution = execution;
+      this.assign(slot, execution);
       this.prepareSuccessor(slot);
       return Promise.resolve(slot);
     }
@@ -157,13 +190,26 @@ export class Slots {
   release(slot: Slot): void {
     slot.execution = null;
     if (slot.state === 'retired') return;
+    if (slot.isolated || this.isolatedWaiters.length > 0) {
+      // A suspect's sandbox is not reused (the next suspect gets a fresh one), and a worker freed
+      // while suspects wait makes room for them.
+      this.retire(
+        slot,
+        slot.isolated
+          ? `worker ${slot.id} ran a trial alone and is closed`
+          : `worker ${slot.id} is closed so that a trial can run alone in the sandbox`,
+        'quarantine',
+        false,
+      );
+      return;
+    }
     if (this.waiters.length === 0 && this.slots.length > this.capacity) {
       this.retire(slot, `the pool shrank to ${this.capacity} worker(s)`, 'shrunk', false);
       return;
     }
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {
-      slot.execution = waiter.execution;
+      this.assign(slot, waiter.execution);
       waiter.resolve(slot);
     }
   }
@@ -192,17 +238,37 @@ export class Slots {
           kind: 'canceled',
           reason: `${execution.cancelReason ?? 'canceled'} (worker ended: ${reason})`,
         });
+      } else if (cause === 'process-ended') {
+        const runId = execution.request.runId;
+        // A trial that never reached its worker ran none of its code: it cannot be the one.
+        const verdict = this.quarantine.decide({
+          runId,
+          position: !execution.dispatched ? 'not-started' : execution.shared ? 'beside-others' : 'alone',
+          reason,
+        });
+        this.deps.diagnostics.note('warning', slot.id, runId, verdict.reason);
+        execution.settle(
+          verdict.kind === 'retry-alone'
+            ? { kind: 'lost', reason: verdict.reason }
+            : { kind: 'failed', error: { message: verdict.reason, stack: null } },
+        );
       } else {
         execution.settle({ kind: 'failed', error: { message: `${ERROR_NAMES[cause]}: ${reason}`, stack: null } });
       }
     }
     slot.die(reason);
     if (this.isDisposed) return;
-    if (replace && this.slots.length < this.capacity) {
+    // No replacement while a suspect is lost or waits: it is to have the sandbox to itself.
+    if (
+      replace &&
+      this.slots.length < this.capacity &&
+      !this.isolating &&
+      !this.quarantine.isSuspect(execution?.request.runId ?? '')
+    ) {
       const fresh = this.spawn(` to replace worker ${slot.id}`);
       const waiter = this.waiters.shift();
       if (waiter !== undefined) {
-        fresh.execution = waiter.execution;
+        this.assign(fresh, waiter.execution);
         waiter.resolve(fresh);
       }
     }
@@ -222,19 +288,53 @@ export class Slots {
    * `capacity` trials at once.
    */
   private prepareSuccessor(slot: Slot): void {
-    if (this.isDisposed || !dueForRecycling(slot, slot.trials + 1, this.deps.settings)) return;
+    if (this.isDisposed || slot.isolated || !dueForRecycling(slot, slot.trials + 1, this.deps.settings)) return;
     if (this.slots.some((s) => s !== slot && s.execution === null && s.state !== 'retired')) return;
     this.spawn(` ahead of recycling worker ${slot.id}`);
   }
 
   private serveWaiters(): void {
+    if (this.isolating) {
+      this.isolateNext();
+      return;
+    }
     while (this.waiters.length > 0 && this.slots.length < this.capacity && !this.isDisposed) {
       const waiter = this.waiters.shift();
       if (waiter === undefined) break;
       const slot = this.spawn();
-      slot.execution = waiter.execution;
+      this.assign(slot, waiter.execution);
       waiter.resolve(slot);
     }
+  }
+
+  /**
+   * Runs the next suspect alone once nothing else lives in the sandbox: idle workers are closed
+   * now, busy ones when their trials end (`release`). Each suspect gets a fresh worker (a fresh
+   * frame, so a fresh process once the dead one is gone), closed after its trial.
+   */
+  private isolateNext(): void {
+    if (this.isDisposed || this.isolatedWaiters.length === 0 || this.clearing) return;
+    // Closing a worker serves waiters, which comes back here: the flag keeps that from nesting.
+    this.clearing = true;
+    try {
+      for (const idle of this.slots.filter((s) => s.execution === null && s.state !== 'retired')) {
+        this.retire(
+          idle,
+          `worker ${idle.id} is closed so that a trial can run alone in the sandbox`,
+          'quarantine',
+          false,
+        );
+      }
+    } finally {
+      this.clearing = false;
+    }
+    if (this.slots.length > 0) return;
+    const waiter = this.isolatedWaiters.shift();
+    if (waiter === undefined) return;
+    const slot = this.spawn(` to re-run ${waiter.execution.request.runId} alone`);
+    slot.isolated = true;
+    this.assign(slot, waiter.execution);
+    waiter.resolve(slot);
   }
 
   private spawn(why = ''): Slot {
@@ -244,6 +344,7 @@ export class Slots {
     const api = Comlink.wrap<TrialWorkerApi>(worker);
     const slot = new Slot(id, worker, api);
     this.slots.push(slot);
+    for (const other of this.slots) if (other.execution !== null) other.execution.shared = true;
     diagnostics.counts.spawned += 1;
     diagnostics.note('spawned', id, null, `worker ${id} spawned${why}`);
 
@@ -257,8 +358,12 @@ export class Slots {
     });
     // A sandboxed worker (src/pool/sandbox) has no Web Lock to show that it died: it says so itself.
     worker.addEventListener('exit', (event) => {
-      const reason = event instanceof CustomEvent && typeof event.detail === 'string' ? event.detail : 'it ended';
-      this.onCrash(slot, `worker ${id} stopped (${reason})`);
+      const exit = workerExit(event);
+      const reason = `worker ${id} stopped (${exit.reason})`;
+      if (exit.kind === 'process-ended' && slot.execution !== null && slot.state !== 'retired') {
+        // Its process died with whatever ran in it: quarantine judges its trial (see `retire`).
+        this.retire(slot, reason, 'process-ended', true);
+      } else this.onCrash(slot, reason);
     });
     worker.addEventListener('messageerror', () => {
       this.onCrash(slot, `worker ${id} sent a message that could not be deserialised`);

@@ -6,7 +6,9 @@
  *   picked as a file (a blob: URL, run only inside a sandboxed worker); and the sandbox frame's
  *   inline script, by hash. 'wasm-unsafe-eval' compiles
  *   TF.js's WebAssembly backend; nothing may use eval or new Function.
- * - worker-src 'self' blob: — the trial workers.
+ * - worker-src 'self' blob: data: — the trial workers; data: for the sandbox frame's bootstrap
+ *   (a data: URL worker is a secure context with WebGPU where an opaque origin's blob: one is not;
+ *   it has an opaque origin of its own, so it reaches none of this site's storage).
  * - connect-src 'self' blob: — the shipped data sets and WebAssembly binaries; no other host. blob:
  *   so the page can read a module picked from disk and hand its text to the trial sandbox.
  * - img-src 'self' data: blob: — the icon, and charts saved as images.
@@ -23,12 +25,12 @@
  * allowed by its hash so that a host sending this policy as a header (which applies to the frame
  * page too) still runs it. test/unit/sandbox-frame.test.ts checks the hash against the file.
  */
-export const SANDBOX_FRAME_SCRIPT_HASH = "'sha256-UHPkhpbEWTU5SKP/W9aVmDRmU5Ak0W+a5HNOLLD49+4='";
+export const SANDBOX_FRAME_SCRIPT_HASH = "'sha256-Ild1hQW+9zi/cFjOm19Jed4YhwC7IrtWXyhcdGBe/wg='";
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   `script-src 'self' 'wasm-unsafe-eval' blob: ${SANDBOX_FRAME_SCRIPT_HASH}`,
-  "worker-src 'self' blob:",
+  "worker-src 'self' blob: data:",
   "connect-src 'self' blob:",
   "img-src 'self' data: blob:",
   "style-src 'self'",

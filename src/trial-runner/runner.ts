@@ -48,7 +48,14 @@ export type TrialEvent =
 export type TrialOutcome =
   | { readonly kind: 'completed' }
   | { readonly kind: 'failed'; readonly error: ErrorRecord }
-  | { readonly kind: 'canceled'; readonly reason: string };
+  | { readonly kind: 'canceled'; readonly reason: string }
+  /**
+   * The runner lost the trial to a fault it does not lay on the trial (its sandbox process died
+   * with other trials in it, so which one ended it is not known): the run re-runs in place, as
+   * after a reload (semantics §8, interrupted runs). The runner bounds how often it says so for
+   * one run; it says `failed` once it knows the trial is at fault.
+   */
+  | { readonly kind: 'lost'; readonly reason: string };
 
 export interface TrialExecution {
   /** Settles once the trial has stopped using its slot; never rejects. */

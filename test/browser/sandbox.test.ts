@@ -136,9 +136,10 @@ test('a same-origin module cannot read or rewrite IndexedDB, Cache or OPFS, hold
 
 // Chromium gives each sandboxed frame a process of its own only when it groups isolated sandboxed
 // frames per document; by default (per site) it puts all of one site's sandboxed frames in one
-// process, and a heap-filler then takes down every trial of the page's sandboxes with it. This
-// test runs Chromium with per-document grouping, the setting under which a frame per worker
-// (src/pool/sandbox/sandbox-host.ts) keeps the run beside the heap-filler alive.
+// process, and a heap-filler then takes down every trial of the page's sandboxes with it (the
+// next test: the pool's quarantine re-runs those). This test runs Chromium with per-document
+// grouping, where a frame per worker (src/pool/sandbox/sandbox-host.ts) keeps the run beside the
+// heap-filler training: the filler, not yet known to be the one, is re-run alone and then fails.
 const PER_DOCUMENT_SANDBOX_PROCESSES = '--enable-features=IsolateSandboxedIframes:grouping/per-document';
 
 test('a module that fills the heap fails its run only: the run training beside it completes, the tab survives, the pool replaces the worker, the sweep goes on', async () => {
@@ -153,6 +154,96 @@ test('a module that fills the heap fails its run only: the run training beside i
     await checkHeapFill(page);
   } finally {
     await browser.close();
+  }
+});
+
+test('on Chromium’s default (one process for the site’s sandboxes), a heap-filler beside two training runs at concurrency 3 fails alone: the two others are re-run and complete, the Studio lives, the sweep ends Completed', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  // Three trials at once on a 2-core machine: the Studio sizes its pool by the core count.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
+  const module = `${server.url}/fixtures/heap-filler.js`;
+  const { spec } = parseSweepFile(
+    {
+      experiment_name: 'heap-default',
+      trial: { module },
+      // Grid order: the three start together, two training for 20 s and the filler.
+      search_space: { mode: { type: 'choice', values: ['beside-a', 'fill', 'beside-b'] } },
+      sampling_algorithm: 'grid',
+      objective: { primary_metric: 'accuracy', goal: 'maximize' },
+      limits: { max_total_trials: 3, max_concurrent_trials: 3 },
+      backend: 'cpu',
+    },
+    { builtinTrials: ['spiral'] },
+  );
+  await page.goto(await encodeShareLink(spec, `${server.url}/?workspace=heap-${Date.now()}`));
+  await page.getByTestId('linked-module-confirm').check();
+  await page.getByTestId('start-sweep').click();
+  await page.waitForURL(/#\/sweep\//);
+  // Playwright marks the page "crashed" when the sandbox's process dies (a target of the page);
+  // the Studio lives on, and is read over its own CDP session from then on.
+  const cdp = await page.context().newCDPSession(page);
+  let frameCrashed = false;
+  page.on('crash', () => {
+    frameCrashed = true;
+  });
+  interface Seen {
+    readonly status: string | null;
+    readonly studio: boolean;
+    readonly runs: readonly {
+      mode: string;
+      status: string;
+      attempt: number;
+      error: string | null;
+      intervals: number;
+      resumed: boolean;
+    }[];
+  }
+  let seen: Seen = { status: null, studio: false, runs: [] };
+  const deadline = Date.now() + 270_000;
+  while (seen.status !== 'Completed' && seen.status !== 'Failed' && seen.status !== 'Canceled') {
+    if (Date.now() > deadline) throw new Error(`the sweep did not end: ${JSON.stringify(seen)}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
+    const evaluation = await cdp.send('Runtime.evaluate', {
+      awaitPromise: true,
+      returnByValue: true,
+      expression: `(async () => {
+        const id = decodeURIComponent(/#\\/sweep\\/([^/?]+)/.exec(location.hash)?.[1] ?? '');
+        const runs = id === '' ? [] : await window.studioSession.workspace.listRuns(id);
+        return {
+          status: document.querySelector('[data-testid="sweep-status"]')?.textContent ?? null,
+          studio: window.studio !== undefined && document.getElementById('app') !== null,
+          runs: runs.map((r) => ({
+            mode: r.params.mode, status: r.status, attempt: r.attempt, error: r.error?.message ?? null,
+            intervals: r.intervals, resumed: r.resumedFrom !== null,
+          })),
+        };
+      })()`,
+    });
+    seen = evaluation.result.value as Seen;
+  }
+  expect(frameCrashed).toBe(true);
+  expect(seen.status).toBe('Completed');
+  expect(seen.studio).toBe(true);
+  const byMode = new Map(seen.runs.map((r) => [r.mode, r]));
+  expect(seen.runs).toHaveLength(3);
+  // The filler: re-run alone (attempt 2), it ended its process again and alone fails, saying so.
+  expect(byMode.get('fill')).toMatchObject({ status: 'Failed', attempt: 2 });
+  expect(byMode.get('fill')?.error).toMatch(
+    /^TrialProcessCrashedError: run \S+ ended its sandbox process while it ran alone there: it ran out of memory or crashed it/,
+  );
+  // The two that died with it were re-run (attempt 2) from their latest checkpoints and completed:
+  // the whole curve, the history up to the checkpoint carried over (1 + 60 epochs).
+  for (const mode of ['beside-a', 'beside-b']) {
+    expect(byMode.get(mode), mode).toEqual({
+      mode,
+      status: 'Completed',
+      attempt: 2,
+      error: null,
+      intervals: 61,
+      resumed: true,
+    });
   }
 });
 
@@ -199,7 +290,9 @@ async function checkHeapFill(page: Page): Promise<void> {
   expect(result.status).toBe('Completed');
   const byMode = new Map(result.runs.map((r) => [r.mode, r]));
   expect(byMode.get('fill')?.status).toBe('Failed');
-  expect(byMode.get('fill')?.error).toMatch(/stopped \(the trial sandbox's process ended/);
+  expect(byMode.get('fill')?.error).toMatch(
+    /^TrialProcessCrashedError: run \S+ ended its sandbox process while it ran alone there: it ran out of memory or crashed it \(worker \d+ stopped \(the trial sandbox's process ended/,
+  );
   // The run training beside the filler lived in another frame (another process) and was not hit.
   expect(byMode.get('beside')).toEqual({ mode: 'beside', status: 'Completed', error: null });
   expect(byMode.get('after')?.status).toBe('Completed');

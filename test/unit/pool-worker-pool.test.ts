@@ -1,144 +1,10 @@
-import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TrialEvent, TrialRequest } from '../../src/trial-runner/runner.js';
-import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
-import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
+import { collect, disposePools, makePool, never, request, tick, until } from './pool-fakes.js';
+import type { TrialRequest } from '../../src/trial-runner/runner.js';
 
-/**
- * The pool against fake workers: comlink over a MessageChannel, with a scripted API on the far
- * end. What the fake sends is deliberately untyped, as a real worker's messages are.
- */
+// The pool against fake workers (./pool-fakes.ts).
 
-interface Script {
-  runTrial?: (request: WireTrialRequest, sink: EventSink, worker: FakeWorker) => Promise<unknown>;
-  hello?: () => Promise<unknown>;
-  calibrate?: () => Promise<unknown>;
-}
-
-class FakeWorker extends EventTarget implements PoolWorker {
-  terminated = false;
-  readonly cancels: { runId: string; reason: string }[] = [];
-  readonly requests: WireTrialRequest[] = [];
-  notify: ((notice: WorkerNotice) => unknown) | null = null;
-  private readonly port: MessagePort;
-  private readonly far: MessagePort;
-
-  constructor(
-    readonly id: number,
-    script: Script,
-  ) {
-    super();
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.far = port2;
-    const api = {
-      hello: async (_init: unknown, notify?: (notice: WorkerNotice) => unknown) => {
-        this.notify = notify ?? null;
-        return script.hello?.() ?? { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
-      },
-      runTrial: (request: WireTrialRequest, sink: EventSink) => {
-        this.requests.push(request);
-        return (script.runTrial ?? completeWith(2))(request, sink, this);
-      },
-      cancel: (runId: string, reason: string) => {
-        this.cancels.push({ runId, reason });
-        this.dispatchEvent(new Event('cancel'));
-      },
-      status: async () => ({
-        workerId: id,
-        backend: 'cpu',
-        unhealthy: null,
-        busy: false,
-        trials: 0,
-        memory: null,
-        adapter: null,
-        datasets: [],
-      }),
-      calibrate: () => script.calibrate?.() ?? Promise.reject(new Error('no calibration scripted')),
-    };
-    Comlink.expose(api, port2);
-    port1.addEventListener('message', (event) => {
-      if (!this.terminated) this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data }));
-    });
-    port1.start();
-  }
-
-  postMessage(message: unknown, transfer: Transferable[] = []): void {
-    if (!this.terminated) this.port.postMessage(message, transfer);
-  }
-
-  terminate(): void {
-    this.terminated = true;
-    this.port.close();
-    this.far.close();
-  }
-
-  crash(message: string): void {
-    this.dispatchEvent(Object.assign(new Event('error'), { message }));
-  }
-
-  waitForCancel(): Promise<void> {
-    return new Promise((resolve) => this.addEventListener('cancel', () => resolve(), { once: true }));
-  }
-}
-
-function completeWith(epochs: number): NonNullable<Script['runTrial']> {
-  return async (request, sink) => {
-    await sink([{ kind: 'started', time: 1, backend: request.backend, notes: [], adapter: null }]);
-    for (let i = 0; i < epochs; i++) await sink([{ kind: 'metric', name: 'acc', value: i / 10, time: 2 + i }]);
-    return { kind: 'completed', hygiene: null };
-  };
-}
-
-const never = <T>(): Promise<T> => new Promise<T>(() => {});
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-const pools: WorkerPool[] = [];
-afterEach(async () => {
-  for (const pool of pools.splice(0)) await pool.dispose();
-});
-
-async function makePool(scripts: Script | ((index: number) => Script), options: Partial<WorkerPoolOptions> = {}) {
-  const workers: FakeWorker[] = [];
-  const pool = await WorkerPool.create({
-    size: 2,
-    backend: 'cpu',
-    hardwareConcurrency: 4,
-    workerFactory: () => {
-      const index = workers.length;
-      const worker = new FakeWorker(index + 1, typeof scripts === 'function' ? scripts(index) : scripts);
-      workers.push(worker);
-      return worker;
-    },
-    ...options,
-  });
-  pools.push(pool);
-  return { pool, workers };
-}
-
-let runCounter = 0;
-function request(overrides: Partial<TrialRequest> = {}): TrialRequest {
-  runCounter += 1;
-  return {
-    sweepId: 'HD_1',
-    runId: `HD_1_${runCounter}`,
-    params: { lr: 0.1 },
-    trial: { kind: 'builtin', name: 'spiral' },
-    ...overrides,
-  };
-}
-
-function collect(): { events: TrialEvent[]; batches: number; listener: (batch: readonly TrialEvent[]) => void } {
-  const state = {
-    events: [] as TrialEvent[],
-    batches: 0,
-    listener: (batch: readonly TrialEvent[]) => {
-      state.batches += 1;
-      state.events.push(...batch);
-    },
-  };
-  return state;
-}
+afterEach(disposePools);
 
 describe('WorkerPool', () => {
   it('runs a trial on a lazily spawned worker and forwards its events, backend and worker included', async () => {
@@ -271,7 +137,8 @@ describe('WorkerPool', () => {
     });
     const req = request();
     const execution = pool.start(req, () => {});
-    await tick(10);
+    // The cancel must reach a worker that is running the trial, not a queued one.
+    await until(() => workers[0]?.requests.length === 1, 'the worker to receive the trial');
     execution.cancel('Bandit policy at interval 3');
     expect(await execution.outcome).toEqual({ kind: 'canceled', reason: 'Bandit policy at interval 3' });
     expect(workers[0]?.cancels).toEqual([{ runId: req.runId, reason: 'Bandit policy at interval 3' }]);
@@ -427,15 +294,17 @@ describe('WorkerPool', () => {
   });
 
   it('fails the run clearly when a worker never answers its start', async () => {
+    // 250 ms, not 20: the replacement worker must answer within the same limit, and a 20 ms timer
+    // fired before it could on a loaded machine (seen at load 18 on 2 cores).
     const { pool } = await makePool((index) => (index === 0 ? { hello: () => never() } : {}), {
-      startTimeoutMs: 20,
+      startTimeoutMs: 250,
       size: 1,
     });
     const outcome = await pool.start(request(), () => {}).outcome;
     expect(outcome).toEqual({
       kind: 'failed',
       error: {
-        message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 20 ms',
+        message: 'WorkerStartError: worker 1 could not start: Error: worker 1 start timed out after 250 ms',
         stack: null,
       },
     });

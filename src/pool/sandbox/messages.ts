@@ -8,7 +8,7 @@
 /** Page → frame. */
 export type ToFrame =
   | { readonly kind: 'ping'; readonly seq: number }
-  /** The worker bundle's text, once per frame: the frame turns it into a blob: URL of its own origin. */
+  /** The worker bundle's text, once per frame: the frame keeps it as a Blob for each worker's bootstrap. */
   | { readonly kind: 'code'; readonly code: string }
   | {
       readonly kind: 'spawn';
@@ -53,7 +53,16 @@ export type AssetResponse =
     }
   | { readonly seq: number; readonly kind: 'refused'; readonly message: string };
 
-/** The first message a sandboxed worker receives (from the frame). */
+/**
+ * The first message a sandboxed worker receives from the frame: the bundle, which the worker's
+ * data: URL bootstrap (frame.html) runs with importScripts from a blob: URL it makes itself.
+ */
+export interface SandboxBoot {
+  readonly kind: 'overdrive-sandbox-boot';
+  readonly code: Blob;
+}
+
+/** The second message, which the bundle itself receives (workers/sandbox-env.ts). */
 export interface SandboxInit {
   readonly kind: 'overdrive-sandbox-init';
   readonly port: MessagePort;
@@ -62,7 +71,7 @@ export interface SandboxInit {
 
 /**
  * Prepended to the worker bundle's text by the page: where the bundle was served from, since a
- * blob: worker's own `location` and `import.meta.url` say nothing about the app's URL.
+ * data: URL worker's own `location` and `import.meta.url` say nothing about the app's URL.
  */
 export const SANDBOX_BASE_GLOBAL = '__overdriveSandboxBase';
 

@@ -1,6 +1,6 @@
 import workerBundleUrl from '../../../workers/sandbox-worker.ts?worker&url';
-import type { PoolWorker } from '../pool-worker.js';
 import { readStoredModuleFile, storedModuleLocation } from '../module-store.js';
+import type { PoolWorker, WorkerExit } from '../pool-worker.js';
 import { assetVerdict } from './asset-rule.js';
 import { type FromWorker, type AssetResponse, isFromFrame, SANDBOX_BASE_GLOBAL, type ToFrame } from './messages.js';
 
@@ -12,9 +12,10 @@ const DEAD_AFTER_MS = 8_000;
  * Trial workers run inside an opaque-origin sandboxed frame (`sandbox="allow-scripts"`, no
  * allow-same-origin): user code there has no IndexedDB, Cache, OPFS, Web Locks or storage of the
  * Studio's origin, its BroadcastChannels reach no Studio tab, and it cannot touch the page.
- * Chromium gives such a frame its own process, so a trial that exhausts memory takes down that
- * process, not the Studio: the heartbeat notices, that frame's one worker reports that it
- * stopped, and the pool replaces it in a fresh frame.
+ * Chromium puts such frames in a process apart from the Studio's, so a trial that exhausts memory
+ * takes down that process, not the Studio: the heartbeat notices, each frame in it reports its
+ * worker's process ended (`WorkerExit`), and the pool's quarantine (src/pool/quarantine.ts)
+ * decides which trial was at fault, re-running the others alone in fresh frames.
  *
  * An opaque origin cannot load the app's files itself (a plain static host answers no CORS), so
  * the page hands over the worker bundle as text and serves each file a worker asks for through
@@ -25,8 +26,10 @@ export class SandboxHost {
   private readonly assetCache = new Map<string, Promise<CachedAsset>>();
 
   /**
-   * Each worker gets a frame of its own (and so, in Chromium, a process of its own): a module that
-   * fills the heap then takes down only its own trial, not the ones training beside it. The frames
+   * Each worker gets a frame of its own: where Chromium gives each sandboxed frame a process
+   * (grouping per document) a module that fills the heap takes down only its own trial; with the
+   * default grouping per site, the frames share a process and the quarantine sorts the trials
+   * out. A frame closes with its worker, so a suspect re-run alone gets a fresh frame. The frames
    * share the fetched bundle and the asset cache, so a fresh frame costs no extra download.
    */
   spawn(name: string): PoolWorker {
@@ -38,8 +41,8 @@ export class SandboxHost {
       const url = new URL(workerBundleUrl, location.href).href;
       this.code = fetch(url).then(async (response) => {
         if (!response.ok) throw new Error(`could not load the trial worker from ${url}: HTTP ${response.status}`);
-        // A classic worker (Chromium refuses module workers from an opaque origin's blob: URLs):
-        // the bundle has no imports; `import.meta.url` would be a syntax error there.
+        // Run by importScripts in a classic worker (frame.html's data: URL bootstrap): the bundle
+        // has no imports; `import.meta.url` would be a syntax error there.
         const text = (await response.text()).replaceAll('import.meta.url', JSON.stringify(url));
         return `globalThis.${SANDBOX_BASE_GLOBAL} = ${JSON.stringify(url)};\n${text}`;
       });
@@ -84,7 +87,7 @@ interface CachedAsset {
 }
 
 class SandboxFrame {
-  dead: string | null = null;
+  dead: WorkerExit | null = null;
   private started = false;
   private readonly iframe: HTMLIFrameElement;
   private readonly workers = new Map<number, SandboxWorker>();
@@ -127,7 +130,9 @@ class SandboxFrame {
     this.iframe.src = new URL('./frame.html', import.meta.url).href;
     document.body.append(this.iframe);
     this.ready = Promise.all([frameReady, code]).then(([, text]) => this.post({ kind: 'code', code: text }));
-    this.ready.catch((error: unknown) => this.kill(`the trial sandbox could not start: ${String(error)}`));
+    this.ready.catch((error: unknown) =>
+      this.kill({ kind: 'ended', reason: `the trial sandbox could not start: ${String(error)}` }),
+    );
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
   }
 
@@ -145,7 +150,7 @@ class SandboxFrame {
     assets.port1.onmessage = (event: MessageEvent<FromWorker>) => {
       const m = event.data;
       if (m.kind === 'closing') {
-        worker.exit('it closed itself');
+        worker.exit({ kind: 'ended', reason: 'it closed itself' });
         return;
       }
       this.asset(m.url).then(
@@ -195,8 +200,11 @@ class SandboxFrame {
       if (now - this.pending.since > DEAD_AFTER_MS) {
         this.kill(
           this.started
-            ? "the trial sandbox's process ended (out of memory, or it crashed)"
-            : 'the trial sandbox frame did not start (a Content-Security-Policy without frame-src self?)',
+            ? { kind: 'process-ended', reason: "the trial sandbox's process ended (out of memory, or it crashed)" }
+            : {
+                kind: 'ended',
+                reason: 'the trial sandbox frame did not start (a Content-Security-Policy without frame-src self?)',
+              },
         );
       }
       return;
@@ -208,13 +216,13 @@ class SandboxFrame {
   /** Removes the frame quietly: its worker was terminated, nobody is waiting for an exit. */
   private dispose(): void {
     if (this.dead !== null) return;
-    this.dead = 'the trial sandbox was closed';
+    this.dead = { kind: 'ended', reason: 'the trial sandbox was closed' };
     clearInterval(this.timer);
     window.removeEventListener('message', this.onMessage);
     this.iframe.remove();
   }
 
-  private kill(reason: string): void {
+  private kill(reason: WorkerExit): void {
     if (this.dead !== null) return;
     this.dead = reason;
     clearInterval(this.timer);
@@ -287,9 +295,9 @@ class SandboxWorker extends EventTarget implements PoolWorker {
     this.dispatchEvent(new ErrorEvent('error', { message, filename, lineno, cancelable: true }));
   }
 
-  exit(reason: string): void {
+  exit(how: WorkerExit): void {
     if (this.ended) return;
-    this.dispatchEvent(new CustomEvent<string>('exit', { detail: reason }));
+    this.dispatchEvent(new CustomEvent<WorkerExit>('exit', { detail: how }));
   }
 }
 
