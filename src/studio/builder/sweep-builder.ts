@@ -1,17 +1,20 @@
 import {
   BUILTIN_EXAMPLES,
+  type CheckedSweepFile,
   ConfigError,
+  type ConfigSummary,
   EXPRESSION_FIELD_LABELS,
   expressionRow,
   HyperDriveConfig,
   type HyperDriveConfigOptions,
   type ParsedSweepFile,
-  type ParsedSweepJob,
   parseSweepFile,
-  parseSweepJobText,
   SAMPLING_KINDS,
   SAMPLING_REGISTRY,
+  type SpecCheck,
+  type SweepFile,
   samplingRow,
+  specConnection,
 } from '../engine.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
@@ -23,7 +26,7 @@ import {
   POLICY_FIELD_LABELS,
   POLICY_FIELDS,
   POLICY_ROWS,
-  formChangesText,
+  formChangesMessage,
   fromRecord,
   newRowKey,
   parameterSpec,
@@ -48,13 +51,21 @@ export interface BuiltSweep {
 export interface SweepBuilderOptions {
   readonly initial: BuilderState;
   readonly onStart: (sweep: BuiltSweep) => Promise<void>;
-  /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
-  readonly sweepFileActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
+  /**
+   * Extra actions on the validated spec (download, share link), rendered under the JSON panel;
+   * `spec` checks the form as it is now (in the spec worker) and answers with its spec or null.
+   */
+  readonly sweepFileActions?: (spec: () => Promise<CheckedSweepFile | null>) => HTMLElement;
   /**
    * Earlier results the sweep starts from (warm start, resumed runs): its fields are added to the
    * config, so `HyperDriveConfig` checks them with the code path's messages. Told to re-validate.
    */
   readonly startFrom?: BuilderStartFrom;
+  /**
+   * The spec `initial` was filled from (a share link's): the first check names where the form
+   * would change it, in `showChanges` (empty text when nowhere).
+   */
+  readonly loadedFrom?: { readonly spec: SweepFile; readonly showChanges: (text: string) => void };
 }
 
 /** A part of the form holding `resumeFrom` / `resumeChildRuns` (see src/studio/steer/start-from.ts). */
@@ -117,8 +128,14 @@ export class SweepBuilder {
   private readonly specText: HTMLTextAreaElement;
   private readonly specError: HTMLElement;
   private readonly backendReport = new BackendReport();
-  private parsed: ParsedSweepFile | null = null;
-  private config: HyperDriveConfig | null = null;
+  /** The last check's answer for the form as it is (null while it is invalid). */
+  private parsed: CheckedSweepFile | null = null;
+  private config: ConfigSummary | null = null;
+  /** The check in flight for the latest form (each answer applies only if the form is unchanged). */
+  private checking: Promise<void> = Promise.resolve();
+  private checkPass = 0;
+  /** A spec just loaded into the form, and where to say how the form would change it. */
+  private loaded: SweepBuilderOptions['loadedFrom'];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private starting = false;
   /** Bumped by each render and each validation, so a slice of an older pass stops. */
@@ -171,9 +188,17 @@ export class SweepBuilder {
       h('h2', { attrs: { id: 'builder-title' }, text: 'New sweep' }),
       this.form,
     );
-    options.startFrom?.onChange(() => this.validateNow());
+    this.loaded = options.loadedFrom;
+    const startFrom = options.startFrom;
+    if (startFrom !== undefined) {
+      specConnection().setConfigExtras(startFrom.options());
+      startFrom.onChange(() => {
+        specConnection().setConfigExtras(startFrom.options());
+        void this.validateNow();
+      });
+    }
     this.render();
-    this.validateNow();
+    void this.validateNow();
     void this.backendReport.detect();
   }
 
@@ -181,7 +206,7 @@ export class SweepBuilder {
   load(state: BuilderState): void {
     this.state = state;
     this.render();
-    this.validateNow();
+    void this.validateNow();
   }
 
   currentState(): BuilderState {
@@ -196,7 +221,7 @@ export class SweepBuilder {
 
   private scheduleValidation(): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.validateNow(), VALIDATE_AFTER_MS);
+    this.timer = setTimeout(() => void this.validateNow(), VALIDATE_AFTER_MS);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -696,7 +721,7 @@ export class SweepBuilder {
     const apply = h('button', {
       attrs: { type: 'button', 'data-testid': 'apply-spec' },
       text: 'Apply JSON to the form',
-      on: { click: () => this.applySweepFileText(this.specText.value, 'the JSON above') },
+      on: { click: () => void this.applySweepFileText(this.specText.value, 'the JSON above') },
     });
     const upload = h('input', {
       attrs: {
@@ -711,7 +736,7 @@ export class SweepBuilder {
       if (file === undefined) return;
       void file.text().then((text) => {
         this.specText.value = text;
-        this.applySweepFileText(text, file.name);
+        void this.applySweepFileText(text, file.name);
       });
     });
     const details = h(
@@ -727,8 +752,8 @@ export class SweepBuilder {
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
       // Validated now, not on the debounce: "Copy share link" pressed right after typing must
       // carry what was typed, not the spec of a moment ago.
-      this.options.sweepFileActions?.(() => {
-        this.validateNow();
+      this.options.sweepFileActions?.(async () => {
+        await this.validateNow();
         return this.parsed;
       }) ?? null,
     );
@@ -740,58 +765,100 @@ export class SweepBuilder {
 
   /**
    * Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is
-   * wrong. Parsing, drawing the form and checking it run as separate tasks: together they block
-   * input for seconds on a 50,000-value spec.
+   * wrong. The text is read in the spec worker; drawing the form and checking it run as
+   * separate tasks after it: on the page's thread together they block input for seconds on a
+   * 50,000-value spec.
    */
-  applySweepFileText(text: string, source: string): void {
+  async applySweepFileText(text: string, source: string): Promise<void> {
     this.applyPass += 1;
     const pass = this.applyPass;
     const failed = (error: unknown): void => {
       this.specError.textContent = error instanceof Error ? error.message : String(error);
       announce('The spec has an error');
     };
-    let parsed: ParsedSweepJob;
+    const trial = this.state.trial;
+    let parsed: CheckedSweepFile;
     try {
-      parsed = parseSpecText(text, source, this.state.trial);
+      // An Azure job's trial is a command the browser cannot run: the form's trial stands in for it.
+      parsed = await specConnection().parseText(text, {
+        source,
+        builtinTrials: BUILTIN_EXAMPLES,
+        trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
+      });
+    } catch (error) {
+      if (pass === this.applyPass) failed(error);
+      return;
+    }
+    if (pass !== this.applyPass) return;
+    let state: BuilderState;
+    try {
+      // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
+      const foreign =
+        parsed.spec.trial !== undefined &&
+        'module' in parsed.spec.trial &&
+        parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
+      state = foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec);
     } catch (error) {
       failed(error);
       return;
     }
-    void (async () => {
-      await nextTask();
-      if (pass !== this.applyPass) return;
-      let state: BuilderState;
-      try {
-        // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
-        const foreign =
-          parsed.spec.trial !== undefined &&
-          'module' in parsed.spec.trial &&
-          parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
-        state = foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec);
-        this.specError.textContent = [
-          ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
-          formChangesText(parsed.spec),
-        ]
-          .filter((line) => line !== '')
-          .join('\n');
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      this.state = state;
-      this.render();
-      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
-      await nextTask();
-      if (this.state === state) this.validateNow();
-    })();
+    const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
+    this.specError.textContent = warnings;
+    // Where the form would change the spec comes with the first check of the filled form.
+    this.loaded = {
+      spec: parsed.spec,
+      showChanges: (changes) => {
+        if (pass === this.applyPass)
+          this.specError.textContent = [warnings, changes].filter((l) => l !== '').join('\n');
+      },
+    };
+    this.state = state;
+    this.render();
+    announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
+    await nextTask();
+    if (this.state === state) await this.validateNow();
   }
 
   // ---------------------------------------------------------------------------------------
   // Validation
 
-  private validateNow(): void {
+  /**
+   * Checks the whole form in the spec worker (the parser and the config, as `npm run sweep`
+   * would) and shows the answer, unless the form changed meanwhile (its own check follows).
+   */
+  private validateNow(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    const state = this.state;
+    const input = toSweepFileInput(state);
+    this.specInput = input;
+    this.specTextStale = true;
+    // In a task of its own: stringifying and laying out a 483 KiB spec is not added to another's.
+    if (this.specPanelOpen()) void nextTask().then(() => this.writeSpecText());
+    this.checkPass += 1;
+    const pass = this.checkPass;
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    this.checking = specConnection()
+      .check(input, { builtinTrials: BUILTIN_EXAMPLES }, loaded?.spec)
+      .then(
+        (check) => {
+          loaded?.showChanges(formChangesMessage(check.changes));
+          if (pass === this.checkPass && this.state === state) this.showCheck(check);
+        },
+        (error: unknown) => {
+          if (pass !== this.checkPass || this.state !== state) return;
+          this.showCheck({
+            kind: 'invalid',
+            error: error instanceof Error ? error : new Error(String(error)),
+            changes: [],
+          });
+        },
+      );
+    return this.checking;
+  }
+
+  private showCheck(check: SpecCheck): void {
     // Row inputs are left to the row pass (which sets or clears each one): clearing them here
     // would restyle every row of a 1000-parameter form on each keystroke.
     for (const el of this.form.querySelectorAll(
@@ -800,23 +867,9 @@ export class SweepBuilder {
       el.removeAttribute('aria-invalid');
     for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for]')) el.textContent = '';
     this.spaceMark = null;
-    const input = toSweepFileInput(this.state);
-    this.specInput = input;
-    this.specTextStale = true;
-    // In a task of its own: stringifying and laying out a 483 KiB spec is not added to the parse's.
-    if (this.specPanelOpen()) void nextTask().then(() => this.writeSpecText());
-    this.parsed = null;
-    this.config = null;
-    let problem: ConfigError | Error | null = null;
-    try {
-      this.parsed = parseSweepFile(input, { builtinTrials: BUILTIN_EXAMPLES });
-      this.config = new HyperDriveConfig({
-        ...this.parsed.hyperDriveConfigOptions,
-        ...this.options.startFrom?.options(),
-      });
-    } catch (error) {
-      problem = error instanceof Error ? error : new Error(String(error));
-    }
+    this.parsed = check.kind === 'valid' ? check.parsed : null;
+    this.config = check.kind === 'valid' ? check.config : null;
+    let problem: Error | null = check.kind === 'invalid' ? check.error : null;
     replaceChildren(this.warnings, ...(this.config?.warnings ?? []).map((w) => h('li', { text: w })));
     const trial = this.state.trial;
     if (problem === null && trial.kind === 'module' && trial.fromLink === true) {
@@ -834,7 +887,7 @@ export class SweepBuilder {
     const field = problem instanceof ConfigError ? problem.field : null;
     if (problem !== null && field !== null) this.markField(field, problem.message);
     // The whole space parsed, so each row alone does too: no second parse of 50,000 values.
-    if (problem === null) for (const row of this.state.parameters) this.rowParseMessage.set(row, '');
+    if (check.kind === 'valid') for (const row of this.state.parameters) this.rowParseMessage.set(row, '');
     void this.validateRows();
     if (problem === null) {
       this.describeForm();
@@ -846,7 +899,7 @@ export class SweepBuilder {
           text:
             c === null
               ? ''
-              : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.`,
+              : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.samplingKind} sampling, ${c.policyKind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.`,
         }),
       );
       this.startButton.disabled = this.starting;
@@ -968,8 +1021,9 @@ export class SweepBuilder {
   }
 
   private async start(): Promise<void> {
-    this.validateNow();
-    if (this.parsed === null || this.config === null || this.starting) {
+    if (this.starting) return;
+    await this.validateNow();
+    if (this.parsed === null || this.config === null || this.starting || this.specInput === null) {
       this.summary.querySelector<HTMLElement>('.error')?.focus();
       return;
     }
@@ -977,7 +1031,11 @@ export class SweepBuilder {
     this.startButton.disabled = true;
     this.startButton.textContent = 'Starting…';
     try {
-      await this.options.onStart({ parsed: this.parsed, config: this.config, backend: this.state.backend });
+      // The sweep runs on this page, so its config (classes: the space, sampler, policy) is built
+      // here, once, from the spec the worker has just accepted.
+      const parsed = parseSweepFile(this.specInput, { builtinTrials: BUILTIN_EXAMPLES });
+      const config = new HyperDriveConfig({ ...parsed.hyperDriveConfigOptions, ...this.options.startFrom?.options() });
+      await this.options.onStart({ parsed, config, backend: this.state.backend });
     } catch (error) {
       replaceChildren(
         this.summary,
@@ -993,18 +1051,6 @@ export class SweepBuilder {
       this.startButton.disabled = this.parsed === null;
     }
   }
-}
-
-/**
- * Overdrive's spec or an Azure ML v2 sweep job, JSON or YAML. An Azure job's trial is a command
- * the browser cannot run: the form's current trial stands in for it (and the warnings say so).
- */
-function parseSpecText(text: string, source: string, trial: BuilderState['trial']): ParsedSweepJob {
-  return parseSweepJobText(text, {
-    source,
-    builtinTrials: BUILTIN_EXAMPLES,
-    trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
-  });
 }
 
 /** A row's message (or its range hint when it has none), touching only what changed. */
