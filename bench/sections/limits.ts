@@ -7,7 +7,7 @@
  * path is the longest one (0: none reached 50 ms). Inputs one step past a limit are refused at
  * the parser, so these are the worst cases the Studio has to handle.
  */
-import type { Page } from 'playwright';
+import type { CDPSession, Page } from 'playwright';
 import type { BenchContext, Check } from '../lib/context.js';
 import { ms, table } from '../lib/context.js';
 import { currentLoad } from '../lib/machine.js';
@@ -44,8 +44,13 @@ export type LimitPath = (typeof LIMIT_PATHS)[number];
 
 export interface PathSample {
   readonly path: LimitPath;
-  /** The longest main-thread task, or null where the path does not apply (why in `note`). */
+  /** The longest main-thread task (wall clock, long-task observer), or null where the path does not apply (why in `note`). */
   readonly longestTaskMs: number | null;
+  /**
+   * The same thread's longest task in thread CPU time (Chromium's trace, `RunTask` events):
+   * what the task costs without the waits for a core that a loaded machine adds to the wall time.
+   */
+  readonly longestCpuMs: number | null;
   /** Action → its result shown (form drawn, file written, link shown). */
   readonly doneMs: number | null;
   readonly note?: string;
@@ -143,6 +148,53 @@ function checked(page: Page): Promise<unknown> {
   return page.locator('.builder-summary > p:not([data-stale])').waitFor({ timeout: 120_000 });
 }
 
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly args?: { readonly name?: string };
+}
+
+/** Runs `run` under a Chromium trace; the page's main thread's longest task in thread CPU time. */
+async function traced<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ result: T; longestCpuMs: number }> {
+  const events: TraceEvent[] = [];
+  const collect = (data: { value: object[] }): void => {
+    events.push(...(data.value as TraceEvent[]));
+  };
+  cdp.on('Tracing.dataCollected', collect);
+  await cdp.send('Tracing.start', {
+    categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
+  let result: T;
+  try {
+    result = await run();
+  } finally {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    cdp.off('Tracing.dataCollected', collect);
+  }
+  // The renderer's main threads; the page's is the one that ran the most tasks in the window.
+  const mains = new Set(
+    events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
+  const byThread = new Map<string, { total: number; longest: number }>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(key)) continue;
+    const entry = byThread.get(key) ?? { total: 0, longest: 0 };
+    entry.total += e.dur ?? 0;
+    entry.longest = Math.max(entry.longest, e.tdur ?? 0);
+    byThread.set(key, entry);
+  }
+  const main = [...byThread.values()].sort((a, b) => b.total - a.total)[0];
+  return { result, longestCpuMs: (main?.longest ?? 0) / 1000 };
+}
+
 /** Runs `action`, waits for `done`, then lets the page settle and reads the longest task. */
 async function measure(
   page: Page,
@@ -151,11 +203,19 @@ async function measure(
   done: () => Promise<unknown>,
 ): Promise<PathSample> {
   await longest(page, 300);
-  const t0 = Date.now();
-  await action();
-  await done();
-  const doneMs = Date.now() - t0;
-  return { path, doneMs, longestTaskMs: await longest(page, 1500) };
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result, longestCpuMs } = await traced(cdp, async () => {
+      const t0 = Date.now();
+      await action();
+      await done();
+      const doneMs = Date.now() - t0;
+      return { doneMs, longestTaskMs: await longest(page, 1500) };
+    });
+    return { path, ...result, longestCpuMs };
+  } finally {
+    await cdp.detach();
+  }
 }
 
 export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
@@ -295,6 +355,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         paths.push({
           path: 'open share link',
           longestTaskMs: null,
+          longestCpuMs: null,
           doneMs: null,
           note: `over the link limits (${(linkBytes / 1024).toFixed(0)} KiB of JSON, ${link.length} characters)`,
         });
@@ -332,17 +393,21 @@ function worst(sample: LimitSample): number {
   return Math.max(...sample.paths.map((p) => p.longestTaskMs ?? 0));
 }
 
+function worstCpu(sample: LimitSample): number {
+  return Math.max(...sample.paths.map((p) => p.longestCpuMs ?? 0));
+}
+
 export function renderLimits(result: LimitsResult): string[] {
   const cell = (sample: LimitSample, path: LimitPath): string => {
     const p = sample.paths.find((x) => x.path === path);
     if (p === undefined) return 'not run';
     if (p.longestTaskMs === null) return p.note ?? 'n/a';
-    return `${ms(p.longestTaskMs, 0)} (done in ${ms(p.doneMs, 0)})`;
+    return `${ms(p.longestTaskMs, 0)} / ${ms(p.longestCpuMs, 0)} CPU (done in ${ms(p.doneMs, 0)})`;
   };
   return [
     '## Limits: the largest accepted search spaces in the Studio',
     '',
-    `Limits (src/space/limits.ts): ${result.limits.maxParameters} parameters, ${result.limits.maxChoiceValues} values per choice, ${result.limits.maxValues} values in all, ${result.limits.maxNestingDepth} nested choices, ${result.limits.maxStringLength}-character strings. Each case goes through every path that reads or writes a spec; a cell is the longest main-thread task of that path (0 ms: none reached the 50 ms the long-task observer reports), target < ${TASK_TARGET_MS} ms, and in brackets how long the path took to show its result. Load average (1 min): ${result.loadStart.toFixed(2)} at the start, ${result.loadEnd.toFixed(2)} at the end, and per case below.`,
+    `Limits (src/space/limits.ts): ${result.limits.maxParameters} parameters, ${result.limits.maxChoiceValues} values per choice, ${result.limits.maxValues} values in all, ${result.limits.maxNestingDepth} nested choices, ${result.limits.maxStringLength}-character strings. Each case goes through every path that reads or writes a spec; a cell is the longest main-thread task of that path in wall-clock time (the long-task observer: 0 ms when none reached 50 ms) and in the thread's CPU time (Chromium's trace: the task's own cost, without the waits for a core a loaded machine adds), target < ${TASK_TARGET_MS} ms, and in brackets how long the path took to show its result (the trace slows it). Load average (1 min): ${result.loadStart.toFixed(2)} at the start, ${result.loadEnd.toFixed(2)} at the end, and per case below.`,
     '',
     ...table(
       ['path', ...result.samples.map((s) => `${s.name} (${(s.specBytes / 1024).toFixed(0)} KiB)`)],
@@ -350,10 +415,10 @@ export function renderLimits(result: LimitsResult): string[] {
     ),
     '',
     ...table(
-      ['input', 'longest task, any path', 'target', 'load after the case', 'builder error'],
+      ['input', 'longest task, any path: wall / CPU', 'target', 'load after the case', 'builder error'],
       result.samples.map((s) => [
         s.name,
-        ms(worst(s), 0),
+        `${ms(worst(s), 0)} / ${ms(worstCpu(s), 0)}`,
         `< ${TASK_TARGET_MS} ms`,
         s.load.toFixed(2),
         s.error === null || s.error === '' ? 'none' : s.error.slice(0, 80),
@@ -366,9 +431,9 @@ export function renderLimits(result: LimitsResult): string[] {
 export function limitsChecks(result: LimitsResult): Check[] {
   return result.samples.map((s) => ({
     section: 'limits',
-    what: `${s.name}: longest main-thread task over every path (import, link, keystroke, export)`,
-    figure: `${ms(worst(s), 0)} (load ${s.load.toFixed(1)})`,
+    what: `${s.name}: longest main-thread task over every path (import, link, keystroke, export), thread CPU time (wall clock)`,
+    figure: `${ms(worstCpu(s), 0)} (${ms(worst(s), 0)} at load ${s.load.toFixed(1)})`,
     target: `< ${TASK_TARGET_MS} ms`,
-    pass: worst(s) < TASK_TARGET_MS,
+    pass: worstCpu(s) < TASK_TARGET_MS,
   }));
 }

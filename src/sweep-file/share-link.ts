@@ -58,7 +58,15 @@ export async function encodeShareLink(
     throw new ConfigError('baseUrl', 'must be an absolute URL such as "https://example.org/overdrive/"', baseUrl);
   }
   url.hash = '';
-  return `${url.href}#${SHARE_LINK_PARAMETER}=${await encodeSharePayload(spec, options)}`;
+  const link = `${url.href}#${SHARE_LINK_PARAMETER}=${await encodeSharePayload(spec, options)}`;
+  if (link.length > MAX_SHARE_LINK_LENGTH) {
+    throw new ConfigError(
+      FIELD,
+      `must be at most ${MAX_SHARE_LINK_LENGTH} characters to open again; share the spec as a file instead`,
+      `${link.length} characters`,
+    );
+  }
+  return link;
 }
 
 /** Just the fragment value (`z.<checksum>.<data>`), for callers that build the URL themselves. */
@@ -66,6 +74,14 @@ export async function encodeSharePayload(spec: SweepFile, options: EncodeShareLi
   const json = JSON.stringify(compactSweepFileInput(spec));
   const checksum = fnv1a32(json).toString(36);
   const bytes = new TextEncoder().encode(json);
+  // A link the decoder would refuse is not written: the sweep travels as a file instead.
+  if (bytes.length > MAX_SHARE_LINK_BYTES) {
+    throw new ConfigError(
+      SHARE_LINK_PARAMETER,
+      `must be at most ${MAX_SHARE_LINK_BYTES} bytes of sweep definition to travel in a share link; share the spec as a file instead`,
+      `${bytes.length} bytes`,
+    );
+  }
   if (options.compress !== false) {
     const compressed = await deflate(bytes);
     if (compressed !== undefined) return `z.${checksum}.${toBase64Url(compressed)}`;

@@ -269,3 +269,39 @@ describe('compaction prunes each parameter on its own (issue 13: 24 s at 1,000 p
     expect((await decodeShareLink(await encodeShareLink(spec, BASE))).spec).toEqual(spec);
   });
 });
+
+describe('a sweep too large for a link is refused when the link is written, not when it is opened', () => {
+  it('over the bytes a link may hold, and over the length a link may have', async () => {
+    const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => `value-${k}-${i}`);
+    const big = normalizeSweepFile({
+      trial: 'spiral',
+      sampling_algorithm: 'random',
+      objective: { primary_metric: 'loss', goal: 'minimize' },
+      search_space: Object.fromEntries(
+        Array.from({ length: 5 }, (_, k) => [`c${k}`, { type: 'choice', values: values(10_000, k) }]),
+      ),
+    });
+    const bytes = await rejection(encodeShareLink(big, BASE));
+    expect(bytes.field).toBe('sweep');
+    expect(bytes.message).toMatch(
+      /^sweep: must be at most 262144 bytes of sweep definition to travel in a share link; share the spec as a file instead \(got "\d+ bytes"\)$/,
+    );
+    // Under the bytes, but random text that does not compress: longer than a link may be.
+    const noise = Array.from({ length: 9_000 }, (_, i) => `${fnv(i)}${fnv(i + 7919)}`);
+    const long = normalizeSweepFile({
+      trial: 'spiral',
+      sampling_algorithm: 'random',
+      objective: { primary_metric: 'loss', goal: 'minimize' },
+      search_space: { c: { type: 'choice', values: noise } },
+    });
+    const length = await rejection(encodeShareLink(long, BASE));
+    expect(length.field).toBe('link');
+    expect(length.message).toMatch(/^link: must be at most 100000 characters to open again/);
+  });
+});
+
+function fnv(i: number): string {
+  let h = 2166136261 ^ i;
+  for (let k = 0; k < 4; k += 1) h = Math.imul(h ^ (h >>> 13), 16777619);
+  return (h >>> 0).toString(36).padStart(7, '0');
+}

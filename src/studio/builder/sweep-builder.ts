@@ -92,6 +92,11 @@ const VALIDATE_AFTER_MS = 120;
  * space may hold 1000 parameters, and no task may block input for 50 ms (issue 13).
  */
 const SLICE_MS = 8;
+/**
+ * Spec text longer than this is not kept in the spec box unasked: laying out a textarea of
+ * 50,000 values (about 1 MB of indented JSON) takes hundreds of milliseconds in one task.
+ */
+const SPEC_BOX_MAX_CHARS = 64 * 1024;
 
 /** Yields to the event loop (input, paint) before the next slice; a message is not clamped like setTimeout. */
 function nextTask(): Promise<void> {
@@ -102,6 +107,25 @@ function nextTask(): Promise<void> {
       resolve();
     };
     channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Yields until the page has painted (what the last slice added is laid out in that frame, not
+ * piled up with the next slices' into one long frame), or 100 ms at most: a hidden tab gets no
+ * animation frames.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(go, 100);
+    requestAnimationFrame(() => void nextTask().then(go));
   });
 }
 
@@ -154,6 +178,9 @@ export class SweepBuilder {
   private rowMessages = new Map<string, string>();
   /** The spec text is written when the spec panel is open: 50,000 values are costly to lay out. */
   private specTextStale = true;
+  /** The person asked to see a spec over SPEC_BOX_MAX_CHARS in the box (see `largeSpecNote`). */
+  private showLargeSpec = false;
+  private readonly largeSpecNote: HTMLElement;
 
   constructor(private readonly options: SweepBuilderOptions) {
     this.state = options.initial;
@@ -182,6 +209,8 @@ export class SweepBuilder {
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
     // Focus comes before any typing, so the box may still be brought up to date then.
     this.specText.addEventListener('focus', () => this.writeSpecText(true));
+    this.largeSpecNote = h('p', { className: 'muted', attrs: { 'data-testid': 'large-spec' } });
+    this.largeSpecNote.hidden = true;
     this.element = h(
       'section',
       { className: 'builder', attrs: { 'data-testid': 'sweep-builder', 'aria-labelledby': 'builder-title' } },
@@ -283,7 +312,7 @@ export class SweepBuilder {
     if (!slice()) return;
     void (async () => {
       for (;;) {
-        await nextTask();
+        await afterPaint();
         if (pass !== this.renderPass) return;
         const more = slice();
         this.restoreFocus();
@@ -735,7 +764,8 @@ export class SweepBuilder {
       const file = upload.files?.[0];
       if (file === undefined) return;
       void file.text().then((text) => {
-        this.specText.value = text;
+        // A large file is read into the form only: the box would take its layout in one long task.
+        this.specText.value = text.length > SPEC_BOX_MAX_CHARS ? '' : text;
         void this.applySweepFileText(text, file.name);
       });
     });
@@ -748,6 +778,7 @@ export class SweepBuilder {
         text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.',
       }),
       this.specText,
+      this.largeSpecNote,
       this.specError,
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
       // Validated now, not on the debounce: "Copy share link" pressed right after typing must
@@ -802,6 +833,9 @@ export class SweepBuilder {
       failed(error);
       return;
     }
+    // Filling the form from the spec and drawing it are tasks of their own (1,000 rows).
+    await nextTask();
+    if (pass !== this.applyPass) return;
     const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
     this.specError.textContent = warnings;
     // Where the form would change the spec comes with the first check of the filled form.
@@ -929,8 +963,32 @@ export class SweepBuilder {
   private writeSpecText(focusing = false): void {
     if (!this.specTextStale || this.specInput === null) return;
     if (!focusing && document.activeElement === this.specText) return;
-    this.specText.value = JSON.stringify(this.specInput, null, 2);
+    const text = JSON.stringify(this.specInput, null, 2);
     this.specTextStale = false;
+    const large = text.length > SPEC_BOX_MAX_CHARS && !this.showLargeSpec;
+    this.largeSpecNote.hidden = !large;
+    if (large) {
+      if (this.specText.value !== '') this.specText.value = '';
+      replaceChildren(
+        this.largeSpecNote,
+        `The spec is ${Math.round(text.length / 1024)} KiB of JSON, too large to keep in this box without pausing the page. Download it (Download spec), or `,
+        h('button', {
+          attrs: { type: 'button', 'data-testid': 'show-large-spec' },
+          text: 'show it here anyway',
+          on: {
+            click: () => {
+              this.showLargeSpec = true;
+              this.specTextStale = true;
+              this.writeSpecText(true);
+            },
+          },
+        }),
+        '.',
+      );
+      return;
+    }
+    // The same text again (a check that changed nothing) is not laid out again.
+    if (this.specText.value !== text) this.specText.value = text;
   }
 
   /**
