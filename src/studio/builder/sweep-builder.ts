@@ -836,6 +836,8 @@ export class SweepBuilder {
     // Filling the form from the spec and drawing it are tasks of their own (1,000 rows).
     await nextTask();
     if (pass !== this.applyPass) return;
+    // "Show it here anyway" was asked for the spec before this one.
+    this.showLargeSpec = false;
     const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
     this.specError.textContent = warnings;
     // Where the form would change the spec comes with the first check of the filled form.

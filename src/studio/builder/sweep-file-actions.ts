@@ -81,6 +81,9 @@ export function sweepFileActions(current: () => Promise<CheckedSweepFile | null>
         'share-link',
         withSpec(async (p) => {
           const base = `${location.origin}${location.pathname}${location.search}`;
+          // A link written for an earlier sweep must not stay beside this one's refusal.
+          linkBox.hidden = true;
+          linkBox.value = '';
           const link = await specConnection().encodeLink(p.spec, base);
           linkBox.hidden = false;
           linkBox.value = link;
