@@ -1,5 +1,5 @@
-import { HyperDriveConfig, BUILTIN_EXAMPLES, parseSweepFile, SHARE_LINK_PARAMETER, decodeShareLink } from './engine.js';
-import { formChangesText, fromLinkedRecord } from './builder/form-state.js';
+import { HyperDriveConfig, BUILTIN_EXAMPLES, parseSweepFile, SHARE_LINK_PARAMETER, specConnection } from './engine.js';
+import { fromLinkedRecord } from './builder/form-state.js';
 import { demoSpec } from './builder/presets.js';
 import { h, replaceChildren } from './dom.js';
 import { BuilderPage } from './pages/builder-page.js';
@@ -92,16 +92,25 @@ export class StudioApp {
     await page.mount();
   }
 
-  /** A share link (`#sweep=...`): the builder, filled with the linked sweep, ready to start. */
+  /**
+   * A share link (`#sweep=...`): the builder, filled with the linked sweep, ready to start. The
+   * link is decoded and checked in the spec worker (a 1,000-parameter link is not read on this
+   * thread); where the form would change the sweep is added to the note once the form is checked.
+   */
   private async sharedSweep(hash: string): Promise<Page> {
     const intro = h('div', { className: 'note', attrs: { 'data-testid': 'shared-sweep' } });
     try {
-      const parsed = await decodeShareLink(hash, { builtinTrials: BUILTIN_EXAMPLES });
-      intro.textContent =
-        `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser. ${formChangesText(parsed.spec)}`.trim();
+      const parsed = await specConnection().decodeLink(hash, { builtinTrials: BUILTIN_EXAMPLES });
+      const holds = `This link holds the sweep “${parsed.experimentName}”. Check it, then start it: it runs here, in your browser.`;
+      intro.textContent = holds;
       // The link's data is kept in the form; the address goes back to the builder's own.
       history.replaceState(null, '', '#/');
-      return new BuilderPage(this.context, fromLinkedRecord(parsed.spec), intro);
+      return new BuilderPage(this.context, fromLinkedRecord(parsed.spec), intro, undefined, {
+        spec: parsed.spec,
+        showChanges: (changes) => {
+          intro.textContent = `${holds} ${changes}`.trim();
+        },
+      });
     } catch (error) {
       intro.classList.add('error');
       intro.textContent = `This share link cannot be opened: ${error instanceof Error ? error.message : String(error)}`;

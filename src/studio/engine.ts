@@ -267,6 +267,17 @@ export {
   storeModuleFiles,
   type StoredModuleRef,
 } from '../pool/module-store.js';
+// Spec reading, checking and exports off the page's thread (issue 13, item 4).
+export { specConnection } from '../browser/spec-worker.js';
+export type {
+  CheckedSweepFile,
+  ConfigSummary,
+  SpecCheck,
+  SpecConfigExtras,
+  SpecConnection,
+  SpecExportFormat,
+} from '../sweep-file/remote.js';
+export { specDifferences } from '../sweep-file/spec-differences.js';
 // The sweep files shipped in examples/, the builder's presets.
 export { default as digitsCnnSweepFile } from '../../examples/digits-cnn.json';
 export { default as digitsMlpSweepFile } from '../../examples/digits-mlp.json';

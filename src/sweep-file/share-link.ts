@@ -58,7 +58,15 @@ export async function encodeShareLink(
     throw new ConfigError('baseUrl', 'must be an absolute URL such as "https://example.org/overdrive/"', baseUrl);
   }
   url.hash = '';
-  return `${url.href}#${SHARE_LINK_PARAMETER}=${await encodeSharePayload(spec, options)}`;
+  const link = `${url.href}#${SHARE_LINK_PARAMETER}=${await encodeSharePayload(spec, options)}`;
+  if (link.length > MAX_SHARE_LINK_LENGTH) {
+    throw new ConfigError(
+      FIELD,
+      `must be at most ${MAX_SHARE_LINK_LENGTH} characters to open again; share the spec as a file instead`,
+      `${link.length} characters`,
+    );
+  }
+  return link;
 }
 
 /** Just the fragment value (`z.<checksum>.<data>`), for callers that build the URL themselves. */
@@ -66,6 +74,14 @@ export async function encodeSharePayload(spec: SweepFile, options: EncodeShareLi
   const json = JSON.stringify(compactSweepFileInput(spec));
   const checksum = fnv1a32(json).toString(36);
   const bytes = new TextEncoder().encode(json);
+  // A link the decoder would refuse is not written: the sweep travels as a file instead.
+  if (bytes.length > MAX_SHARE_LINK_BYTES) {
+    throw new ConfigError(
+      SHARE_LINK_PARAMETER,
+      `must be at most ${MAX_SHARE_LINK_BYTES} bytes of sweep definition to travel in a share link; share the spec as a file instead`,
+      `${bytes.length} bytes`,
+    );
+  }
   if (options.compress !== false) {
     const compressed = await deflate(bytes);
     if (compressed !== undefined) return `z.${checksum}.${toBase64Url(compressed)}`;
@@ -153,16 +169,51 @@ export function compactSweepFileInput(spec: SweepFile): Record<string, unknown> 
   if (isPlainObject(sampling) && Object.keys(sampling).length === 1 && typeof sampling['type'] === 'string') {
     input['sampling_algorithm'] = sampling['type'];
   }
-  const same = (candidate: unknown): boolean => {
+  const same = wholeSpecSame(spec);
+  if (!same(input)) return JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  prune(input, input, same, (space) => pruneParameters(input, space, spec));
+  return input;
+}
+
+/**
+ * Prunes each parameter of the search space against a spec holding that parameter alone: a
+ * parameter's defaults do not depend on the others, and normalising the whole space once per
+ * key tried took 24 s at the 1,000-parameter limit (one normalisation per key of each
+ * parameter). A parameter whose lone spec does not normalise (a rule across parameters) is
+ * pruned against the whole spec, as before.
+ */
+function pruneParameters(root: Record<string, unknown>, space: Record<string, unknown>, spec: SweepFile): void {
+  const same = wholeSpecSame(spec);
+  for (const name of Object.keys(space)) {
+    const parameter = space[name];
+    if (!isPlainObject(parameter)) continue;
+    const node = parameter as Record<string, unknown>;
+    const alone = { ...root, search_space: { [name]: node } };
+    let reference: SweepFile;
+    try {
+      reference = normalizeSweepFile(alone);
+    } catch {
+      prune(root, node, same);
+      continue;
+    }
+    prune(alone, node, (candidate) => {
+      try {
+        return sameJson(normalizeSweepFile(candidate), reference);
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
+function wholeSpecSame(spec: SweepFile): (candidate: unknown) => boolean {
+  return (candidate) => {
     try {
       return sameJson(normalizeSweepFile(candidate), spec);
     } catch {
       return false;
     }
   };
-  if (!same(input)) return JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
-  prune(input, input, same);
-  return input;
 }
 
 /**
@@ -174,6 +225,7 @@ function prune(
   root: Record<string, unknown>,
   node: Record<string, unknown>,
   same: (candidate: unknown) => boolean,
+  searchSpace?: (space: Record<string, unknown>) => void,
 ): void {
   const refill = (entries: readonly (readonly [string, unknown])[]): void => {
     for (const key of Object.keys(node)) delete node[key];
@@ -185,7 +237,9 @@ function prune(
     if (same(root)) continue;
     refill(entries);
     const value = node[key];
-    if (isPlainObject(value)) prune(root, value as Record<string, unknown>, same);
+    if (!isPlainObject(value)) continue;
+    if (key === 'search_space' && searchSpace !== undefined) searchSpace(value as Record<string, unknown>);
+    else prune(root, value as Record<string, unknown>, same);
   }
 }
 

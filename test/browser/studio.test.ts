@@ -233,8 +233,9 @@ test('a share link opens the builder with the same sweep', async ({ page }) => {
   await buildSpiralSweep(page, { epochs: 7, runs: 3 });
   await page.locator('.spec-panel summary').click();
   await page.locator('[data-action="share-link"]').click();
+  // The link is written in the spec worker: wait for it rather than read the box at once.
+  await expect(page.getByTestId('share-link')).toHaveValue(/#sweep=/);
   const link = await page.getByTestId('share-link').inputValue();
-  expect(link).toMatch(/#sweep=/);
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByTestId('shared-sweep')).toContainText('spiral');

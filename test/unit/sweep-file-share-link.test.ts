@@ -202,3 +202,106 @@ describe('share links that were cut or changed', () => {
     expect((await decodeShareLink(`sweep=${payload}`)).spec).toEqual(spec);
   });
 });
+
+/** The compaction as it was before each parameter was pruned on its own: every key tried against the whole spec. */
+function compactAgainstWholeSpec(spec: SweepFile): Record<string, unknown> {
+  const input = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const trial = input['trial'];
+  if (isObject(trial) && typeof trial['builtin'] === 'string') input['trial'] = trial['builtin'];
+  const sampling = input['sampling_algorithm'];
+  if (isObject(sampling) && Object.keys(sampling).length === 1) input['sampling_algorithm'] = sampling['type'];
+  const same = (candidate: unknown): boolean => {
+    try {
+      return JSON.stringify(normalizeSweepFile(candidate)) === JSON.stringify(spec);
+    } catch {
+      return false;
+    }
+  };
+  if (!same(input)) return JSON.parse(JSON.stringify(spec)) as Record<string, unknown>;
+  const prune = (node: Record<string, unknown>): void => {
+    const refill = (entries: [string, unknown][]): void => {
+      for (const key of Object.keys(node)) delete node[key];
+      for (const [key, value] of entries) node[key] = value;
+    };
+    for (const key of Object.keys(node)) {
+      const entries = Object.entries(node);
+      refill(entries.filter(([k]) => k !== key));
+      if (same(input)) continue;
+      refill(entries);
+      const value = node[key];
+      if (isObject(value)) prune(value);
+    }
+  };
+  prune(input);
+  return input;
+}
+
+describe('compaction prunes each parameter on its own (issue 13: 24 s at 1,000 parameters before)', () => {
+  it('writes exactly what pruning against the whole spec wrote, over the generator and the examples', () => {
+    const specs = [
+      ...generated,
+      ...generateSpecs(60, 7).map((input, i): [string, SweepFile] => [`#${i}`, normalizeSweepFile(input)]),
+      ...examples,
+    ];
+    for (const [name, spec] of specs) {
+      const compact = compactSweepFileInput(spec);
+      expect(JSON.stringify(compact), name).toBe(JSON.stringify(compactAgainstWholeSpec(spec)));
+      expect(normalizeSweepFile(compact), name).toEqual(spec);
+    }
+  }, 60_000);
+
+  it('a 1,000-parameter space compacts to the same meaning', async () => {
+    const spec = normalizeSweepFile({
+      trial: 'spiral',
+      sampling_algorithm: 'random',
+      objective: { primary_metric: 'loss', goal: 'minimize' },
+      search_space: Object.fromEntries(
+        Array.from({ length: 1000 }, (_, i) => [
+          `p${i}`,
+          i % 2 === 0 ? { type: 'uniform', min_value: 0, max_value: 1 } : { type: 'choice', values: [1, 2, 3] },
+        ]),
+      ),
+    });
+    const compact = compactSweepFileInput(spec);
+    expect(normalizeSweepFile(compact)).toEqual(spec);
+    expect((await decodeShareLink(await encodeShareLink(spec, BASE))).spec).toEqual(spec);
+  });
+});
+
+describe('a sweep too large for a link is refused when the link is written, not when it is opened', () => {
+  it('over the bytes a link may hold, and over the length a link may have', async () => {
+    const values = (n: number, k: number) => Array.from({ length: n }, (_, i) => `value-${k}-${i}`);
+    const big = normalizeSweepFile({
+      trial: 'spiral',
+      sampling_algorithm: 'random',
+      objective: { primary_metric: 'loss', goal: 'minimize' },
+      search_space: Object.fromEntries(
+        Array.from({ length: 5 }, (_, k) => [`c${k}`, { type: 'choice', values: values(10_000, k) }]),
+      ),
+    });
+    const bytes = await rejection(encodeShareLink(big, BASE));
+    expect(bytes.field).toBe('sweep');
+    expect(bytes.message).toMatch(
+      /^sweep: must be at most 262144 bytes of sweep definition to travel in a share link; share the spec as a file instead \(got "\d+ bytes"\)$/,
+    );
+    // Under the bytes, but random text that does not compress: longer than a link may be.
+    const noise = Array.from({ length: 9_000 }, (_, i) => `${fnv(i)}${fnv(i + 7919)}`);
+    const long = normalizeSweepFile({
+      trial: 'spiral',
+      sampling_algorithm: 'random',
+      objective: { primary_metric: 'loss', goal: 'minimize' },
+      search_space: { c: { type: 'choice', values: noise } },
+    });
+    const length = await rejection(encodeShareLink(long, BASE));
+    expect(length.field).toBe('link');
+    expect(length.message).toMatch(/^link: must be at most 100000 characters to open again/);
+  });
+});
+
+function fnv(i: number): string {
+  let h = 2166136261 ^ i;
+  for (let k = 0; k < 4; k += 1) h = Math.imul(h ^ (h >>> 13), 16777619);
+  return (h >>> 0).toString(36).padStart(7, '0');
+}

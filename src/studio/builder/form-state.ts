@@ -9,6 +9,7 @@ import {
   type RandomSamplingRule,
   type SamplingKind,
   SWEEP_FILE_PARAMETER_FIELDS,
+  specDifferences,
   type SweepFileEarlyTermination,
   type SweepFileParameterType,
   type SweepFile,
@@ -435,33 +436,20 @@ export function formChanges(spec: SweepFile): string[] {
   } catch (error) {
     return [`the whole spec (the form cannot hold it: ${error instanceof Error ? error.message : String(error)})`];
   }
-  const paths: string[] = [];
-  differences('', spec, again, paths);
-  return paths;
-}
-
-function differences(path: string, a: unknown, b: unknown, out: string[]): void {
-  if (out.length >= 10 || Object.is(a, b)) return;
-  if (
-    typeof a === 'object' &&
-    a !== null &&
-    typeof b === 'object' &&
-    b !== null &&
-    Array.isArray(a) === Array.isArray(b)
-  ) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) {
-      const child = Array.isArray(a) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
-      differences(child, (a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], out);
-    }
-    return;
-  }
-  out.push(path === '' ? 'the whole spec' : path);
+  return specDifferences(spec, again);
 }
 
 /** What `formChanges` found, in words for the builder ('' when nothing). */
 export function formChangesText(spec: SweepFile): string {
-  const changes = formChanges(spec);
+  return formChangesMessage(formChanges(spec));
+}
+
+/**
+ * The changes in words ('' when none). The builder gets them from the spec worker's check of the
+ * filled form (the same parse as `formChanges`), so a spec at the size limits is not parsed on
+ * the page's thread again.
+ */
+export function formChangesMessage(changes: readonly string[]): string {
   return changes.length === 0
     ? ''
     : `The form cannot hold these values exactly, so starting or saving from it would change them: ${changes.join(', ')}. Edit the spec text instead to keep them.`;

@@ -1,20 +1,23 @@
 import {
   BUILTIN_EXAMPLES,
+  type CheckedSweepFile,
   ConfigError,
   defaultModuleEntry,
+  type ConfigSummary,
   EXPRESSION_FIELD_LABELS,
   expressionRow,
   HyperDriveConfig,
   type HyperDriveConfigOptions,
   type ParsedSweepFile,
-  type ParsedSweepJob,
   parseSweepFile,
-  parseSweepJobText,
   SAMPLING_KINDS,
   SAMPLING_REGISTRY,
+  type SpecCheck,
+  type SweepFile,
   samplingRow,
   storedModuleLocation,
   storeModuleFiles,
+  specConnection,
 } from '../engine.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
@@ -26,7 +29,7 @@ import {
   POLICY_FIELD_LABELS,
   POLICY_FIELDS,
   POLICY_ROWS,
-  formChangesText,
+  formChangesMessage,
   fromRecord,
   newRowKey,
   parameterSpec,
@@ -51,13 +54,21 @@ export interface BuiltSweep {
 export interface SweepBuilderOptions {
   readonly initial: BuilderState;
   readonly onStart: (sweep: BuiltSweep) => Promise<void>;
-  /** Extra actions on the validated spec (download, share link), rendered under the JSON panel. */
-  readonly sweepFileActions?: (spec: () => ParsedSweepFile | null) => HTMLElement;
+  /**
+   * Extra actions on the validated spec (download, share link), rendered under the JSON panel;
+   * `spec` checks the form as it is now (in the spec worker) and answers with its spec or null.
+   */
+  readonly sweepFileActions?: (spec: () => Promise<CheckedSweepFile | null>) => HTMLElement;
   /**
    * Earlier results the sweep starts from (warm start, resumed runs): its fields are added to the
    * config, so `HyperDriveConfig` checks them with the code path's messages. Told to re-validate.
    */
   readonly startFrom?: BuilderStartFrom;
+  /**
+   * The spec `initial` was filled from (a share link's): the first check names where the form
+   * would change it, in `showChanges` (empty text when nowhere).
+   */
+  readonly loadedFrom?: { readonly spec: SweepFile; readonly showChanges: (text: string) => void };
 }
 
 /** A part of the form holding `resumeFrom` / `resumeChildRuns` (see src/studio/steer/start-from.ts). */
@@ -84,6 +95,11 @@ const VALIDATE_AFTER_MS = 120;
  * space may hold 1000 parameters, and no task may block input for 50 ms (issue 13).
  */
 const SLICE_MS = 8;
+/**
+ * Spec text longer than this is not kept in the spec box unasked: laying out a textarea of
+ * 50,000 values (about 1 MB of indented JSON) takes hundreds of milliseconds in one task.
+ */
+const SPEC_BOX_MAX_CHARS = 64 * 1024;
 
 /** Yields to the event loop (input, paint) before the next slice; a message is not clamped like setTimeout. */
 function nextTask(): Promise<void> {
@@ -94,6 +110,25 @@ function nextTask(): Promise<void> {
       resolve();
     };
     channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Yields until the page has painted (what the last slice added is laid out in that frame, not
+ * piled up with the next slices' into one long frame), or 100 ms at most: a hidden tab gets no
+ * animation frames.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(go, 100);
+    requestAnimationFrame(() => void nextTask().then(go));
   });
 }
 
@@ -120,8 +155,14 @@ export class SweepBuilder {
   private readonly specText: HTMLTextAreaElement;
   private readonly specError: HTMLElement;
   private readonly backendReport = new BackendReport();
-  private parsed: ParsedSweepFile | null = null;
-  private config: HyperDriveConfig | null = null;
+  /** The last check's answer for the form as it is (null while it is invalid). */
+  private parsed: CheckedSweepFile | null = null;
+  private config: ConfigSummary | null = null;
+  /** The check in flight for the latest form (each answer applies only if the form is unchanged). */
+  private checking: Promise<void> = Promise.resolve();
+  private checkPass = 0;
+  /** A spec just loaded into the form, and where to say how the form would change it. */
+  private loaded: SweepBuilderOptions['loadedFrom'];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private starting = false;
   /** Bumped by each render and each validation, so a slice of an older pass stops. */
@@ -140,6 +181,9 @@ export class SweepBuilder {
   private rowMessages = new Map<string, string>();
   /** The spec text is written when the spec panel is open: 50,000 values are costly to lay out. */
   private specTextStale = true;
+  /** The person asked to see a spec over SPEC_BOX_MAX_CHARS in the box (see `largeSpecNote`). */
+  private showLargeSpec = false;
+  private readonly largeSpecNote: HTMLElement;
 
   constructor(private readonly options: SweepBuilderOptions) {
     this.state = options.initial;
@@ -168,15 +212,25 @@ export class SweepBuilder {
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
     // Focus comes before any typing, so the box may still be brought up to date then.
     this.specText.addEventListener('focus', () => this.writeSpecText(true));
+    this.largeSpecNote = h('p', { className: 'muted', attrs: { 'data-testid': 'large-spec' } });
+    this.largeSpecNote.hidden = true;
     this.element = h(
       'section',
       { className: 'builder', attrs: { 'data-testid': 'sweep-builder', 'aria-labelledby': 'builder-title' } },
       h('h2', { attrs: { id: 'builder-title' }, text: 'New sweep' }),
       this.form,
     );
-    options.startFrom?.onChange(() => this.validateNow());
+    this.loaded = options.loadedFrom;
+    const startFrom = options.startFrom;
+    if (startFrom !== undefined) {
+      specConnection().setConfigExtras(startFrom.options());
+      startFrom.onChange(() => {
+        specConnection().setConfigExtras(startFrom.options());
+        void this.validateNow();
+      });
+    }
     this.render();
-    this.validateNow();
+    void this.validateNow();
     void this.backendReport.detect();
   }
 
@@ -184,7 +238,7 @@ export class SweepBuilder {
   load(state: BuilderState): void {
     this.state = state;
     this.render();
-    this.validateNow();
+    void this.validateNow();
   }
 
   currentState(): BuilderState {
@@ -199,7 +253,7 @@ export class SweepBuilder {
 
   private scheduleValidation(): void {
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.validateNow(), VALIDATE_AFTER_MS);
+    this.timer = setTimeout(() => void this.validateNow(), VALIDATE_AFTER_MS);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -261,7 +315,7 @@ export class SweepBuilder {
     if (!slice()) return;
     void (async () => {
       for (;;) {
-        await nextTask();
+        await afterPaint();
         if (pass !== this.renderPass) return;
         const more = slice();
         this.restoreFocus();
@@ -760,7 +814,7 @@ export class SweepBuilder {
     const apply = h('button', {
       attrs: { type: 'button', 'data-testid': 'apply-spec' },
       text: 'Apply JSON to the form',
-      on: { click: () => this.applySweepFileText(this.specText.value, 'the JSON above') },
+      on: { click: () => void this.applySweepFileText(this.specText.value, 'the JSON above') },
     });
     const upload = h('input', {
       attrs: {
@@ -774,8 +828,9 @@ export class SweepBuilder {
       const file = upload.files?.[0];
       if (file === undefined) return;
       void file.text().then((text) => {
-        this.specText.value = text;
-        this.applySweepFileText(text, file.name);
+        // A large file is read into the form only: the box would take its layout in one long task.
+        this.specText.value = text.length > SPEC_BOX_MAX_CHARS ? '' : text;
+        void this.applySweepFileText(text, file.name);
       });
     });
     const details = h(
@@ -787,12 +842,13 @@ export class SweepBuilder {
         text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.',
       }),
       this.specText,
+      this.largeSpecNote,
       this.specError,
       h('div', { className: 'row' }, apply, h('label', null, 'Upload: ', upload)),
       // Validated now, not on the debounce: "Copy share link" pressed right after typing must
       // carry what was typed, not the spec of a moment ago.
-      this.options.sweepFileActions?.(() => {
-        this.validateNow();
+      this.options.sweepFileActions?.(async () => {
+        await this.validateNow();
         return this.parsed;
       }) ?? null,
     );
@@ -804,58 +860,105 @@ export class SweepBuilder {
 
   /**
    * Parses spec text (JSON; YAML when the file says so) and fills the form, or says where it is
-   * wrong. Parsing, drawing the form and checking it run as separate tasks: together they block
-   * input for seconds on a 50,000-value spec.
+   * wrong. The text is read in the spec worker; drawing the form and checking it run as
+   * separate tasks after it: on the page's thread together they block input for seconds on a
+   * 50,000-value spec.
    */
-  applySweepFileText(text: string, source: string): void {
+  async applySweepFileText(text: string, source: string): Promise<void> {
     this.applyPass += 1;
     const pass = this.applyPass;
     const failed = (error: unknown): void => {
       this.specError.textContent = error instanceof Error ? error.message : String(error);
       announce('The spec has an error');
     };
-    let parsed: ParsedSweepJob;
+    const trial = this.state.trial;
+    let parsed: CheckedSweepFile;
     try {
-      parsed = parseSpecText(text, source, this.state.trial);
+      // An Azure job's trial is a command the browser cannot run: the form's trial stands in for it.
+      parsed = await specConnection().parseText(text, {
+        source,
+        builtinTrials: BUILTIN_EXAMPLES,
+        trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
+      });
+    } catch (error) {
+      if (pass === this.applyPass) failed(error);
+      return;
+    }
+    if (pass !== this.applyPass) return;
+    let state: BuilderState;
+    try {
+      // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
+      const foreign =
+        parsed.spec.trial !== undefined &&
+        'module' in parsed.spec.trial &&
+        parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
+      state = foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec);
     } catch (error) {
       failed(error);
       return;
     }
-    void (async () => {
-      await nextTask();
-      if (pass !== this.applyPass) return;
-      let state: BuilderState;
-      try {
-        // The form's own trial stands in for an Azure job's: only a module the spec names is foreign.
-        const foreign =
-          parsed.spec.trial !== undefined &&
-          'module' in parsed.spec.trial &&
-          parsed.spec.trial.module !== moduleUrlOf(this.state.trial);
-        state = foreign ? fromLinkedRecord(parsed.spec) : fromRecord(parsed.spec);
-        this.specError.textContent = [
-          ...parsed.warnings.map((w) => `${w.field}: ${w.message}`),
-          formChangesText(parsed.spec),
-        ]
-          .filter((line) => line !== '')
-          .join('\n');
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      this.state = state;
-      this.render();
-      announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
-      await nextTask();
-      if (this.state === state) this.validateNow();
-    })();
+    // Filling the form from the spec and drawing it are tasks of their own (1,000 rows).
+    await nextTask();
+    if (pass !== this.applyPass) return;
+    // "Show it here anyway" was asked for the spec before this one.
+    this.showLargeSpec = false;
+    const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
+    this.specError.textContent = warnings;
+    // Where the form would change the spec comes with the first check of the filled form.
+    this.loaded = {
+      spec: parsed.spec,
+      showChanges: (changes) => {
+        if (pass === this.applyPass)
+          this.specError.textContent = [warnings, changes].filter((l) => l !== '').join('\n');
+      },
+    };
+    this.state = state;
+    this.render();
+    announce(`Loaded the ${parsed.origin === 'azure' ? 'Azure ML sweep job' : 'spec'} from ${source}`);
+    await nextTask();
+    if (this.state === state) await this.validateNow();
   }
 
   // ---------------------------------------------------------------------------------------
   // Validation
 
-  private validateNow(): void {
+  /**
+   * Checks the whole form in the spec worker (the parser and the config, as `npm run sweep`
+   * would) and shows the answer, unless the form changed meanwhile (its own check follows).
+   */
+  private validateNow(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    const state = this.state;
+    const input = toSweepFileInput(state);
+    this.specInput = input;
+    this.specTextStale = true;
+    // In a task of its own: stringifying and laying out a 483 KiB spec is not added to another's.
+    if (this.specPanelOpen()) void nextTask().then(() => this.writeSpecText());
+    this.checkPass += 1;
+    const pass = this.checkPass;
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    this.checking = specConnection()
+      .check(input, { builtinTrials: BUILTIN_EXAMPLES }, loaded?.spec)
+      .then(
+        (check) => {
+          loaded?.showChanges(formChangesMessage(check.changes));
+          if (pass === this.checkPass && this.state === state) this.showCheck(check);
+        },
+        (error: unknown) => {
+          if (pass !== this.checkPass || this.state !== state) return;
+          this.showCheck({
+            kind: 'invalid',
+            error: error instanceof Error ? error : new Error(String(error)),
+            changes: [],
+          });
+        },
+      );
+    return this.checking;
+  }
+
+  private showCheck(check: SpecCheck): void {
     // Row inputs are left to the row pass (which sets or clears each one): clearing them here
     // would restyle every row of a 1000-parameter form on each keystroke.
     for (const el of this.form.querySelectorAll(
@@ -864,23 +967,9 @@ export class SweepBuilder {
       el.removeAttribute('aria-invalid');
     for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for]')) el.textContent = '';
     this.spaceMark = null;
-    const input = toSweepFileInput(this.state);
-    this.specInput = input;
-    this.specTextStale = true;
-    // In a task of its own: stringifying and laying out a 483 KiB spec is not added to the parse's.
-    if (this.specPanelOpen()) void nextTask().then(() => this.writeSpecText());
-    this.parsed = null;
-    this.config = null;
-    let problem: ConfigError | Error | null = null;
-    try {
-      this.parsed = parseSweepFile(input, { builtinTrials: BUILTIN_EXAMPLES });
-      this.config = new HyperDriveConfig({
-        ...this.parsed.hyperDriveConfigOptions,
-        ...this.options.startFrom?.options(),
-      });
-    } catch (error) {
-      problem = error instanceof Error ? error : new Error(String(error));
-    }
+    this.parsed = check.kind === 'valid' ? check.parsed : null;
+    this.config = check.kind === 'valid' ? check.config : null;
+    let problem: Error | null = check.kind === 'invalid' ? check.error : null;
     replaceChildren(this.warnings, ...(this.config?.warnings ?? []).map((w) => h('li', { text: w })));
     const trial = this.state.trial;
     if (problem === null && trial.kind === 'module' && trial.fromLink === true) {
@@ -898,7 +987,7 @@ export class SweepBuilder {
     const field = problem instanceof ConfigError ? problem.field : null;
     if (problem !== null && field !== null) this.markField(field, problem.message);
     // The whole space parsed, so each row alone does too: no second parse of 50,000 values.
-    if (problem === null) for (const row of this.state.parameters) this.rowParseMessage.set(row, '');
+    if (check.kind === 'valid') for (const row of this.state.parameters) this.rowParseMessage.set(row, '');
     void this.validateRows();
     if (problem === null) {
       this.describeForm();
@@ -910,7 +999,7 @@ export class SweepBuilder {
           text:
             c === null
               ? ''
-              : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.hyperparameterSampling.kind} sampling, ${c.policy.kind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.`,
+              : `Ready: up to ${c.maxTotalRuns} runs, ${c.maxConcurrentRuns} at a time, ${c.samplingKind} sampling, ${c.policyKind} policy${c.trialTimeoutSeconds === undefined ? '' : `, each run stopped after ${c.trialTimeoutSeconds} s`}.`,
         }),
       );
       this.startButton.disabled = this.starting;
@@ -940,8 +1029,32 @@ export class SweepBuilder {
   private writeSpecText(focusing = false): void {
     if (!this.specTextStale || this.specInput === null) return;
     if (!focusing && document.activeElement === this.specText) return;
-    this.specText.value = JSON.stringify(this.specInput, null, 2);
+    const text = JSON.stringify(this.specInput, null, 2);
     this.specTextStale = false;
+    const large = text.length > SPEC_BOX_MAX_CHARS && !this.showLargeSpec;
+    this.largeSpecNote.hidden = !large;
+    if (large) {
+      if (this.specText.value !== '') this.specText.value = '';
+      replaceChildren(
+        this.largeSpecNote,
+        `The spec is ${Math.round(text.length / 1024)} KiB of JSON, too large to keep in this box without pausing the page. Download it (Download spec), or `,
+        h('button', {
+          attrs: { type: 'button', 'data-testid': 'show-large-spec' },
+          text: 'show it here anyway',
+          on: {
+            click: () => {
+              this.showLargeSpec = true;
+              this.specTextStale = true;
+              this.writeSpecText(true);
+            },
+          },
+        }),
+        '.',
+      );
+      return;
+    }
+    // The same text again (a check that changed nothing) is not laid out again.
+    if (this.specText.value !== text) this.specText.value = text;
   }
 
   /**
@@ -1032,8 +1145,9 @@ export class SweepBuilder {
   }
 
   private async start(): Promise<void> {
-    this.validateNow();
-    if (this.parsed === null || this.config === null || this.starting) {
+    if (this.starting) return;
+    await this.validateNow();
+    if (this.parsed === null || this.config === null || this.starting || this.specInput === null) {
       this.summary.querySelector<HTMLElement>('.error')?.focus();
       return;
     }
@@ -1041,7 +1155,11 @@ export class SweepBuilder {
     this.startButton.disabled = true;
     this.startButton.textContent = 'Starting…';
     try {
-      await this.options.onStart({ parsed: this.parsed, config: this.config, backend: this.state.backend });
+      // The sweep runs on this page, so its config (classes: the space, sampler, policy) is built
+      // here, once, from the spec the worker has just accepted.
+      const parsed = parseSweepFile(this.specInput, { builtinTrials: BUILTIN_EXAMPLES });
+      const config = new HyperDriveConfig({ ...parsed.hyperDriveConfigOptions, ...this.options.startFrom?.options() });
+      await this.options.onStart({ parsed, config, backend: this.state.backend });
     } catch (error) {
       replaceChildren(
         this.summary,
@@ -1057,18 +1175,6 @@ export class SweepBuilder {
       this.startButton.disabled = this.parsed === null;
     }
   }
-}
-
-/**
- * Overdrive's spec or an Azure ML v2 sweep job, JSON or YAML. An Azure job's trial is a command
- * the browser cannot run: the form's current trial stands in for it (and the warnings say so).
- */
-function parseSpecText(text: string, source: string, trial: BuilderState['trial']): ParsedSweepJob {
-  return parseSweepJobText(text, {
-    source,
-    builtinTrials: BUILTIN_EXAMPLES,
-    trial: trial.kind === 'builtin' ? trial.name : { module: trial.url },
-  });
 }
 
 /** A row's message (or its range hint when it has none), touching only what changed. */
