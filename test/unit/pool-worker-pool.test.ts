@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrialEvent, TrialRequest } from '../../src/trial-runner/runner.js';
 import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
-import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
+import { type EventSink, PROTOCOL_VERSION, type WireTrialRequest, type WorkerNotice } from '../../src/pool/protocol.js';
+import { EventPort } from '../../workers/event-port.js';
 
 /**
  * The pool against fake workers: comlink over a MessageChannel, with a scripted API on the far
@@ -19,6 +20,8 @@ class FakeWorker extends EventTarget implements PoolWorker {
   terminated = false;
   readonly cancels: { runId: string; reason: string }[] = [];
   readonly requests: WireTrialRequest[] = [];
+  /** The latest trial's event port, as the worker holds it. */
+  events: MessagePort | null = null;
   notify: ((notice: WorkerNotice) => unknown) | null = null;
   private readonly port: MessagePort;
   private readonly far: MessagePort;
@@ -34,11 +37,15 @@ class FakeWorker extends EventTarget implements PoolWorker {
     const api = {
       hello: async (_init: unknown, notify?: (notice: WorkerNotice) => unknown) => {
         this.notify = notify ?? null;
-        return script.hello?.() ?? { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+        return (
+          script.hello?.() ?? { protocol: PROTOCOL_VERSION, lockHeld: false, webgpu: false, offscreenCanvas: false }
+        );
       },
-      runTrial: (request: WireTrialRequest, sink: EventSink) => {
+      // The trial's events go over its own port, as from the real worker (workers/event-port.ts).
+      runTrial: (request: WireTrialRequest, events: MessagePort) => {
         this.requests.push(request);
-        return (script.runTrial ?? completeWith(2))(request, sink, this);
+        this.events = events;
+        return (script.runTrial ?? completeWith(2))(request, new EventPort(events).send, this);
       },
       cancel: (runId: string, reason: string) => {
         this.cancels.push({ runId, reason });
@@ -225,6 +232,62 @@ describe('WorkerPool', () => {
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
   });
 
+  it('answers each batch in the task that delivered it, before any promise continuation of that task runs', async () => {
+    // The verdict a waiting trial needs must not queue behind store writes or listeners' promise
+    // chains: the reply is posted as soon as the orchestrator returns from the batch.
+    const order: string[] = [];
+    const post = MessagePort.prototype.postMessage;
+    const spy = vi.spyOn(MessagePort.prototype, 'postMessage').mockImplementation(function (
+      this: MessagePort,
+      ...args: Parameters<MessagePort['postMessage']>
+    ) {
+      const message: unknown = args[0];
+      if (typeof message === 'object' && message !== null && 'stop' in message) order.push('reply');
+      return (post as (...a: unknown[]) => void).apply(this, args);
+    });
+    try {
+      const { pool } = await makePool({});
+      const outcome = await pool.start(request(), (events) => {
+        order.push(`delivered ${events.map((e) => e.kind).join(',')}`);
+        queueMicrotask(() => order.push('microtask'));
+        void Promise.resolve().then(() => order.push('promise'));
+      }).outcome;
+      expect(outcome).toEqual({ kind: 'completed' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(order).toEqual([
+      ...['delivered started', 'reply', 'microtask', 'promise'],
+      ...['delivered metric', 'reply', 'microtask', 'promise'],
+      ...['delivered metric', 'reply', 'microtask', 'promise'],
+    ]);
+  });
+
+  it('fails the run and replaces the worker when its event port carries a message without a seq', async () => {
+    const { pool, workers } = await makePool((index) =>
+      index === 0
+        ? {
+            runTrial: async (_request, _sink, worker) => {
+              worker.events?.postMessage({ events: [{ kind: 'metric', name: 'acc', value: 1, time: 1 }] });
+              return never();
+            },
+          }
+        : {},
+    );
+    const delivered: unknown[] = [];
+    const outcome = await pool.start(request(), (events) => delivered.push(...events)).outcome;
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: {
+        message:
+          'ProtocolError: worker 1 broke the protocol: event batch message.seq must be a finite number (got undefined)',
+        stack: null,
+      },
+    });
+    expect(delivered).toEqual([]);
+    expect(workers[0]?.terminated).toBe(true);
+  });
+
   it('fails the run when the trial result is malformed', async () => {
     const { pool } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: { tensors: 'many' } }) });
     const outcome = await pool.start(request(), () => {}).outcome;
@@ -308,7 +371,7 @@ describe('WorkerPool', () => {
       {
         hello: async () => {
           await helloGate;
-          return { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+          return { protocol: PROTOCOL_VERSION, lockHeld: false, webgpu: false, offscreenCanvas: false };
         },
       },
       { size: 1 },
