@@ -786,7 +786,59 @@ async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
   }
 }
 
+// The floor under the verdict round trip: the same workers' shape (spin work_ms, report, wait for
+// the answer) with nothing but a MessagePort between page and worker, answered at once. No
+// Overdrive code runs on either side, so what it measures is the browser and the machine.
+const FLOOR_WORKER = `
+onmessage = (event) => {
+  const { port, rounds, workMs } = event.data;
+  const waits = [];
+  let sent = 0;
+  let round = 0;
+  const next = () => {
+    if (round++ >= rounds) return postMessage(waits);
+    const end = performance.now() + workMs;
+    while (performance.now() < end) {}
+    sent = performance.now();
+    port.postMessage({ seq: round, events: [{ kind: 'metric', name: 'accuracy', value: 0.5, time: Date.now() }] });
+  };
+  port.onmessage = () => {
+    waits.push(performance.now() - sent);
+    next();
+  };
+  next();
+};
+`;
+
+async function verdictFloor(plan: VerdictPlan): Promise<number[]> {
+  const url = URL.createObjectURL(new Blob([FLOOR_WORKER], { type: 'text/javascript' }));
+  // As many round trips per worker as the pool's workers make between them.
+  const rounds = Math.ceil((plan.runs * plan.intervals) / plan.concurrency);
+  const workers: Worker[] = [];
+  try {
+    const waits = await Promise.all(
+      Array.from({ length: plan.concurrency }, () => {
+        const worker = new Worker(url, { name: 'bench-verdict-floor' });
+        workers.push(worker);
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event: MessageEvent<{ seq: number }>) =>
+          channel.port1.postMessage({ seq: event.data.seq, stop: null });
+        return new Promise<number[]>((resolve, reject) => {
+          worker.onmessage = (event: MessageEvent<number[]>) => resolve(event.data);
+          worker.onerror = (event) => reject(new Error(`the floor worker failed: ${event.message}`));
+          worker.postMessage({ port: channel.port2, rounds, workMs: plan.workMs }, [channel.port2]);
+        });
+      }),
+    );
+    return waits.flat();
+  } finally {
+    for (const worker of workers) worker.terminate();
+    URL.revokeObjectURL(url);
+  }
+}
+
 const overdriveBench = {
+  verdictFloor,
   verdictRoundTrip,
   info,
   probe,

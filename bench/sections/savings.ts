@@ -90,6 +90,11 @@ export interface SavingsResult {
   readonly roundTrip: VerdictOutcome | null;
   /** The same with page-origin workers: no process between worker and page (the sandbox's share). */
   readonly roundTripPage?: VerdictOutcome | null;
+  /**
+   * The floor: the same spinning workers answered over a bare MessagePort, no Overdrive code on
+   * either side (what the browser and the machine take for one message each way).
+   */
+  readonly roundTripFloor?: readonly number[] | null;
   /** The 1-minute load average just before and just after the round trip was measured. */
   readonly roundTripLoad?: { readonly before: number; readonly after: number };
 }
@@ -219,11 +224,17 @@ export async function runSavings(
     workMs: 2,
     isolation: 'page',
   });
+  const roundTripFloor = await browser.call('verdictFloor', {
+    runs: ctx.quick ? 4 : 8,
+    intervals: ctx.quick ? 50 : 200,
+    concurrency: CONCURRENCY,
+    workMs: 2,
+  });
   const roundTripLoad = { before: loadBefore, after: currentLoad() };
   ctx.log(
     `savings: round trip ${spread(roundTrip.waitsMs)} over ${roundTrip.waitsMs.length} verdicts (load ${fixed(roundTripLoad.before, 1)} → ${fixed(roundTripLoad.after, 1)}); ` +
       `worker → page ${spread(roundTrip.hops.toPageMs)}; on the page ${spread(roundTrip.hops.onPageMs)}; page → worker ${spread(roundTrip.hops.toWorkerMs)}; ` +
-      `page-origin workers ${spread(roundTripPage.waitsMs)}`,
+      `page-origin workers ${spread(roundTripPage.waitsMs)}; floor (bare MessagePort, no Overdrive code) ${spread(roundTripFloor)}`,
   );
   const models: ModelSavings[] = [];
   const plans: {
@@ -333,7 +344,15 @@ export async function runSavings(
       recording: recorded.runs,
     });
   }
-  return { seed: SAVINGS_SEED, concurrency: CONCURRENCY, models, roundTrip, roundTripPage, roundTripLoad };
+  return {
+    seed: SAVINGS_SEED,
+    concurrency: CONCURRENCY,
+    models,
+    roundTrip,
+    roundTripPage,
+    roundTripFloor,
+    roundTripLoad,
+  };
 }
 
 function medianVerdict(p: PolicyOutcome | undefined): { text: string; pass: boolean | null } {
@@ -500,6 +519,7 @@ export function renderSavings(result: SavingsResult): string[] {
   const rt = result.roundTrip;
   const load = result.roundTripLoad;
   const page = result.roundTripPage;
+  const floor = result.roundTripFloor;
   if (rt !== null) {
     const perInterval = (rt.wallMs - rt.noPolicyWallMs) / (rt.plan.runs * rt.plan.intervals);
     lines.push(
@@ -530,6 +550,15 @@ export function renderSavings(result: SavingsResult): string[] {
                 ['— on the page', page.hops.onPageMs, null] as const,
                 ['— page → worker', page.hops.toWorkerMs, null] as const,
               ]),
+          ...(floor === undefined || floor === null
+            ? []
+            : [
+                [
+                  'floor: the same spinning page-origin workers answered over a bare MessagePort (no Overdrive code)',
+                  floor,
+                  null,
+                ] as const,
+              ]),
         ].map(([label, values, wall]) => [
           label,
           String(values.length),
@@ -541,7 +570,8 @@ export function renderSavings(result: SavingsResult): string[] {
         ]),
       ),
       '',
-      "The hops are split on the shared time line (`performance.timeOrigin + performance.now()` in the worker and on the page); they add up to the worker's own measurement. The page's share is what Overdrive does; the two transits are the message crossing between threads (and, for the sandboxed worker, processes), which on a busy 2-core machine includes waiting for a core.",
+      'The floor row is the least any code can take here: one message each way between a spinning worker and the page, on the same cores at the same moment. Where the policy row is close to it, the rest of the round trip is the browser and the machine, not Overdrive. ' +
+        "The hops are split on the shared time line (`performance.timeOrigin + performance.now()` in the worker and on the page); they add up to the worker's own measurement. The page's share is what Overdrive does; the two transits are the message crossing between threads (and, for the sandboxed worker, processes), which on a busy 2-core machine includes waiting for a core.",
       '',
       `Wall time per evaluation point: ${ms(perInterval, 3)} more than without a policy. A built-in example waits once per epoch (tens to hundreds of ms of training), so the per-trial overhead target (≤ 1.03×, section 1, whose trial now runs under a policy judging every epoch) covers it.`,
       '',
