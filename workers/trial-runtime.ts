@@ -16,7 +16,6 @@ import {
   readBatchReply,
   type CalibrationBudget,
   type CheckpointSink,
-  type EventSink,
   type HygieneReport,
   type TrialResult,
   type TrialWorkerApi,
@@ -45,6 +44,7 @@ import {
   webgpuAdapter,
 } from './backends.js';
 import { EventBatcher } from './event-batcher.js';
+import { EventPort } from './event-port.js';
 
 type TrialCore =
   | { readonly kind: 'completed' }
@@ -129,14 +129,17 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
 
   async runTrial(
     request: WireTrialRequest,
-    sink: EventSink,
+    events: MessagePort,
     checkpoint?: CheckpointSink,
     userData?: UserDataSink,
   ): Promise<TrialResult> {
+    const port = new EventPort(events);
     if (this.active !== null) {
+      port.close();
       return failure(new Error(`worker ${this.workerId} is already running ${this.active.runId}`), null, null);
     }
     if (this.unhealthy !== null) {
+      port.close();
       return failure(new WorkerUnhealthyError(this.unhealthy), null, this.unhealthy);
     }
     const controller = new AbortController();
@@ -147,7 +150,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     });
     fatal.catch(() => {});
     this.active = { runId: request.runId, controller, fail };
-    const batcher = new EventBatcher(sink, this.flushMs);
+    const batcher = new EventBatcher(port.send, this.flushMs);
     const hygiene = new TensorHygiene();
     let result: TrialCore;
 
@@ -231,6 +234,7 @@ export class TrialWorkerRuntime implements TrialWorkerApi {
     this.active = null;
     this.trials += 1;
     await batcher.close();
+    port.close();
     return { ...result, hygiene: report };
   }
 

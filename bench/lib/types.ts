@@ -184,12 +184,27 @@ export interface VerdictPlan {
   readonly concurrency: number;
   /** Busy work per interval, in the worker. */
   readonly workMs: number;
+  /** Where the pool starts its workers (the pool's default, 'sandbox', when absent). */
+  readonly isolation?: 'sandbox' | 'page';
+}
+
+/**
+ * The round trip split at the page, per verdict: worker -> page (from the report to the
+ * orchestrator receiving its batch), on the page (delivery and decision; the reply leaves at its
+ * end) and page -> worker (until the training function resumes). The split uses both threads'
+ * `performance.timeOrigin + now()`; the three add up to the worker's own measurement.
+ */
+export interface VerdictHops {
+  readonly toPageMs: readonly number[];
+  readonly onPageMs: readonly number[];
+  readonly toWorkerMs: readonly number[];
 }
 
 export interface VerdictOutcome {
   readonly plan: VerdictPlan;
   /** How long each `await run.log` of the primary metric took, measured in the worker. */
   readonly waitsMs: readonly number[];
+  readonly hops: VerdictHops;
   /** The same without a policy (nothing waits: the cost of the await itself). */
   readonly noPolicyWaitsMs: readonly number[];
   readonly wallMs: number;

@@ -12,6 +12,7 @@ import { GridParameterSampling } from '../../src/sampling/grid.js';
 import { RandomParameterSampling } from '../../src/sampling/random.js';
 import { choice, loguniform, uniform } from '../../src/space/constructors.js';
 import { InProcessRunner } from '../../src/trial-runner/in-process-runner.js';
+import type { TrialRunner } from '../../src/trial-runner/runner.js';
 import { startSamplerWorker } from '../../src/browser/sampler-worker.js';
 import { BayesianParameterSampling } from '../../src/sampling/bayesian.js';
 import type { SamplerHost } from '../../src/sampling/sampler.js';
@@ -37,6 +38,7 @@ import type {
   SweepPlan,
   TrivialOutcome,
   TrivialPlan,
+  VerdictHops,
   VerdictOutcome,
   VerdictPlan,
 } from '../lib/types.js';
@@ -674,22 +676,65 @@ async function resetStorage(): Promise<void> {
 const VERDICT_MODULE = `
 // Busy work for work_ms, then one report of the primary metric, timed from the worker: the time
 // \`await run.log\` takes is the round trip to the orchestrator's verdict at an evaluation point.
+// sent_at and resumed_at (the same instants on the shared time line, performance.timeOrigin +
+// now) let the page split it into its hops; they travel in the same batches, and wait for nothing.
 export default async function train(params, run) {
   for (let i = 1; i <= params.intervals; i++) {
     const end = performance.now() + params.work_ms;
     while (performance.now() < end) {}
     const t0 = performance.now();
+    run.log('sent_at', performance.timeOrigin + t0);
     await run.log('accuracy', (params.quality * i) / params.intervals);
-    await run.log('verdict_ms', performance.now() - t0);
+    const t1 = performance.now();
+    run.log('resumed_at', performance.timeOrigin + t1);
+    run.log('verdict_ms', t1 - t0);
   }
 }
 `;
 
+/**
+ * The pool as the orchestrator sees it, with the moment each batch reached the orchestrator and
+ * the moment the orchestrator had decided on it stamped on the page's time line. The pool posts
+ * its reply as soon as the orchestrator returns (src/pool/trial-driver.ts), so "decided" is
+ * when the verdict leaves the page.
+ */
+function stampedRunner(pool: WorkerPool, stamps: Map<string, { sentAt: number; received: number; decided: number }[]>) {
+  const runner: TrialRunner = {
+    get capacity() {
+      return pool.capacity;
+    },
+    start: (request, listener) =>
+      pool.start(request, (events) => {
+        const received = performance.timeOrigin + performance.now();
+        listener(events);
+        const decided = performance.timeOrigin + performance.now();
+        const sent = events.find((e) => e.kind === 'metric' && e.name === 'sent_at');
+        const judged = events.some((e) => e.kind === 'metric' && e.name === 'accuracy');
+        if (sent?.kind === 'metric' && judged) {
+          const list = stamps.get(request.runId) ?? [];
+          list.push({ sentAt: sent.value, received, decided });
+          stamps.set(request.runId, list);
+        }
+      }),
+    dispose: () => pool.dispose(),
+  };
+  return runner;
+}
+
 async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
   const url = URL.createObjectURL(new Blob([VERDICT_MODULE], { type: 'text/javascript' }));
-  const pool = await WorkerPool.create({ size: plan.concurrency, backend: 'cpu' });
-  const measure = async (judged: boolean): Promise<{ wallMs: number; waits: number[] }> => {
-    const workspace = new Workspace({ name: 'bench-verdicts', store: new MemoryStore(), runner: pool });
+  const pool = await WorkerPool.create({
+    size: plan.concurrency,
+    backend: 'cpu',
+    ...(plan.isolation === undefined ? {} : { isolation: plan.isolation }),
+  });
+  const measure = async (judged: boolean): Promise<{ wallMs: number; waits: number[]; hops: VerdictHops }> => {
+    const stamps = new Map<string, { sentAt: number; received: number; decided: number }[]>();
+    const workspace = new Workspace({
+      name: 'bench-verdicts',
+      store: new MemoryStore(),
+      runner: stampedRunner(pool, stamps),
+    });
     const config = new HyperDriveConfig({
       hyperparameterSampling: new RandomParameterSampling(
         { quality: uniform(0.5, 1), intervals: choice(plan.intervals), work_ms: choice(plan.workMs) },
@@ -707,8 +752,20 @@ async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
     const handle = new Experiment(workspace, judged ? 'verdicts' : 'no-policy').submit(config);
     await handle.waitForCompletion();
     const wallMs = performance.now() - t0;
-    const waits = Object.values(handle.getMetrics()).flatMap((m) => asList(m['verdict_ms']));
-    return { wallMs, waits };
+    const metrics = handle.getMetrics();
+    const waits = Object.values(metrics).flatMap((m) => asList(m['verdict_ms']));
+    const hops = { toPageMs: [] as number[], onPageMs: [] as number[], toWorkerMs: [] as number[] };
+    for (const [runId, m] of Object.entries(metrics)) {
+      const resumed = asList(m['resumed_at']);
+      (stamps.get(runId) ?? []).forEach((s, i) => {
+        const back = resumed[i];
+        if (back === undefined) return;
+        hops.toPageMs.push(s.received - s.sentAt);
+        hops.onPageMs.push(s.decided - s.received);
+        hops.toWorkerMs.push(back - s.decided);
+      });
+    }
+    return { wallMs, waits, hops };
   };
   try {
     // Warm the workers (module load) before either side is timed.
@@ -718,6 +775,7 @@ async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
     return {
       plan,
       waitsMs: judged.waits,
+      hops: judged.hops,
       noPolicyWaitsMs: none.waits,
       wallMs: judged.wallMs,
       noPolicyWallMs: none.wallMs,
@@ -728,7 +786,59 @@ async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
   }
 }
 
+// The floor under the verdict round trip: the same workers' shape (spin work_ms, report, wait for
+// the answer) with nothing but a MessagePort between page and worker, answered at once. No
+// Overdrive code runs on either side, so what it measures is the browser and the machine.
+const FLOOR_WORKER = `
+onmessage = (event) => {
+  const { port, rounds, workMs } = event.data;
+  const waits = [];
+  let sent = 0;
+  let round = 0;
+  const next = () => {
+    if (round++ >= rounds) return postMessage(waits);
+    const end = performance.now() + workMs;
+    while (performance.now() < end) {}
+    sent = performance.now();
+    port.postMessage({ seq: round, events: [{ kind: 'metric', name: 'accuracy', value: 0.5, time: Date.now() }] });
+  };
+  port.onmessage = () => {
+    waits.push(performance.now() - sent);
+    next();
+  };
+  next();
+};
+`;
+
+async function verdictFloor(plan: VerdictPlan): Promise<number[]> {
+  const url = URL.createObjectURL(new Blob([FLOOR_WORKER], { type: 'text/javascript' }));
+  // As many round trips per worker as the pool's workers make between them.
+  const rounds = Math.ceil((plan.runs * plan.intervals) / plan.concurrency);
+  const workers: Worker[] = [];
+  try {
+    const waits = await Promise.all(
+      Array.from({ length: plan.concurrency }, () => {
+        const worker = new Worker(url, { name: 'bench-verdict-floor' });
+        workers.push(worker);
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event: MessageEvent<{ seq: number }>) =>
+          channel.port1.postMessage({ seq: event.data.seq, stop: null });
+        return new Promise<number[]>((resolve, reject) => {
+          worker.onmessage = (event: MessageEvent<number[]>) => resolve(event.data);
+          worker.onerror = (event) => reject(new Error(`the floor worker failed: ${event.message}`));
+          worker.postMessage({ port: channel.port2, rounds, workMs: plan.workMs }, [channel.port2]);
+        });
+      }),
+    );
+    return waits.flat();
+  } finally {
+    for (const worker of workers) worker.terminate();
+    URL.revokeObjectURL(url);
+  }
+}
+
 const overdriveBench = {
+  verdictFloor,
   verdictRoundTrip,
   info,
   probe,

@@ -36,7 +36,8 @@ export type {
   CandidateMeasurement,
 } from '../backend/report.js';
 
-export const PROTOCOL_VERSION = 1;
+// 2: a trial's events moved from a comlink proxy to a port of their own (`EventBatchMessage`).
+export const PROTOCOL_VERSION = 2;
 
 /** The trial as sent to a worker: functions cannot be cloned, and module URLs are absolute. */
 export type WireTrial =
@@ -127,6 +128,25 @@ export interface BatchReply {
  */
 export type EventSink = (batch: readonly WorkerEvent[]) => unknown;
 
+/**
+ * A trial's events travel on a MessagePort of their own, `runTrial`'s `events` argument, not
+ * through a comlink proxy: the worker posts each batch as an `EventBatchMessage`, and the pool
+ * answers each one with a `BatchReplyMessage` of the same `seq`, posted in the very task in
+ * which it delivered the batch and the orchestrator decided on it. A trial waiting for its
+ * verdict so waits for one message each way and nothing else: no comlink call ids, proxies or
+ * promise chains on either side, and no store write or other promise continuation of the
+ * page's task runs before the answer leaves (bench section savings, "verdict round trip").
+ */
+export interface EventBatchMessage {
+  /** 1, 2, 3, … in posting order; the reply carries it back. */
+  readonly seq: number;
+  readonly events: readonly WorkerEvent[];
+}
+
+export interface BatchReplyMessage extends BatchReply {
+  readonly seq: number;
+}
+
 /** Reads a batch reply; anything else (an older pool's `undefined`) reads as "go on". */
 export function readBatchReply(value: unknown): BatchReply {
   if (typeof value !== 'object' || value === null) return { stop: null };
@@ -191,9 +211,10 @@ export interface TrialWorkerApi {
     candidates: readonly BackendName[],
     budget: CalibrationBudget,
   ): Promise<CalibrationResult>;
+  /** `events`: the trial's event port (`EventBatchMessage`), transferred with the call. */
   runTrial(
     request: WireTrialRequest,
-    sink: EventSink,
+    events: MessagePort,
     checkpoint?: CheckpointSink,
     userData?: UserDataSink,
   ): Promise<TrialResult>;
@@ -284,6 +305,12 @@ function adapter(path: string, value: unknown): AdapterSummary | null {
     architecture: text(`${path}.architecture`, r['architecture'], MAX_NAME),
     description: text(`${path}.description`, r['description'], MAX_NAME),
   };
+}
+
+/** Reads one message of a trial's event port (see `EventBatchMessage`). */
+export function parseEventBatchMessage(value: unknown): { seq: number; events: WorkerEvent[] } {
+  const r = record('event batch message', value);
+  return { seq: count('event batch message.seq', r['seq']), events: parseEventBatch(r['events']) };
 }
 
 export function parseEventBatch(value: unknown): WorkerEvent[] {

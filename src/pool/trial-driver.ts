@@ -6,12 +6,13 @@ import type { Note } from './diagnostics.js';
 import type { Execution } from './execution.js';
 import type { PoolSettings } from './options.js';
 import {
-  type BatchReply,
+  type BatchReplyMessage,
   ProtocolError,
   parseCheckpoint,
-  parseEventBatch,
+  parseEventBatchMessage,
   parseTrialResult,
   type TrialResult,
+  type WorkerEvent,
 } from './protocol.js';
 import { retirementAfter } from './recycling.js';
 import type { PreparedData } from '../data/index.js';
@@ -37,6 +38,7 @@ export class TrialDriver {
 
   async drive(slot: Slot, execution: Execution): Promise<void> {
     const { slots, backends } = this.deps;
+    let events: MessageChannel | null = null;
     try {
       if (execution.settled) return;
       await slot.ready;
@@ -44,7 +46,7 @@ export class TrialDriver {
       const backend = await backends.backendFor(execution.request.trial);
       if (execution.settled || slot.state === 'retired') return;
       const request = execution.request;
-      const sink = Comlink.proxy((batch: unknown) => this.onBatch(slot, execution, batch));
+      events = this.eventPort(slot, execution);
       const saver = Comlink.proxy((data: unknown) => this.onCheckpoint(slot, execution, data));
       const userData = Comlink.proxy((raw: unknown) => this.onUserData(slot, execution, raw));
       execution.dispatched = true;
@@ -62,7 +64,7 @@ export class TrialDriver {
             checkpoints: request.checkpoint !== undefined,
             verdicts: request.verdicts ?? null,
           },
-          sink,
+          Comlink.transfer(events.port2, [events.port2]),
           saver,
           userData,
         ),
@@ -94,8 +96,36 @@ export class TrialDriver {
         );
       }
     } finally {
+      // The worker's result comes after its last batch was answered (its batcher drains first).
+      events?.port1.close();
       if (slot.execution === execution) slots.release(slot);
     }
+  }
+
+  /**
+   * The trial's event port (`EventBatchMessage`): each batch is delivered and answered in the
+   * same task, so the reply, with the verdict on the batch's last report, leaves before any
+   * promise continuation the delivery queued (store writes, listeners' chains) runs.
+   */
+  private eventPort(slot: Slot, execution: Execution): MessageChannel {
+    const channel = new MessageChannel();
+    const port = channel.port1;
+    port.onmessage = (event: MessageEvent<unknown>) => {
+      let message: { seq: number; events: WorkerEvent[] };
+      try {
+        message = parseEventBatchMessage(event.data);
+      } catch (error) {
+        // The worker is retired for it; no answer is owed to a message that says nothing.
+        this.deps.slots.protocolError(slot, error);
+        return;
+      }
+      const reply: BatchReplyMessage = { seq: message.seq, stop: this.onBatch(slot, execution, message.events) };
+      port.postMessage(reply);
+    };
+    port.onmessageerror = () => {
+      this.deps.slots.protocolError(slot, new ProtocolError('an event batch could not be deserialized'));
+    };
+    return channel;
   }
 
   /**
@@ -130,18 +160,12 @@ export class TrialDriver {
 
   /**
    * Delivers a batch to the orchestrator, which decides on it synchronously, and answers with
-   * whether the run is now to stop: the verdict a trial waiting at an evaluation point needs.
+   * whether the run is now to stop (null: go on): the verdict a trial waiting at an evaluation
+   * point needs.
    */
-  private onBatch(slot: Slot, execution: Execution, batch: unknown): BatchReply {
-    if (execution.settled || slot.state === 'retired') return { stop: execution.cancelReason ?? 'the run has ended' };
+  private onBatch(slot: Slot, execution: Execution, events: readonly WorkerEvent[]): string | null {
+    if (execution.settled || slot.state === 'retired') return execution.cancelReason ?? 'the run has ended';
     execution.lastSign = Date.now();
-    let events: ReturnType<typeof parseEventBatch>;
-    try {
-      events = parseEventBatch(batch);
-    } catch (error) {
-      this.deps.slots.protocolError(slot, error);
-      return { stop: 'the worker broke the protocol' };
-    }
     if (events.some((event) => event.kind !== 'warning')) execution.lastProgress = Date.now();
     const out: TrialEvent[] = [];
     for (const event of events) {
@@ -157,7 +181,7 @@ export class TrialDriver {
       }
     }
     execution.deliver(out);
-    return { stop: execution.cancelReason };
+    return execution.cancelReason;
   }
 
   /** A checkpoint from the worker: checked, then stored by whoever started the trial. */

@@ -611,7 +611,7 @@ test('a worker that answers outside the protocol fails its run with a clear erro
         if (typeof id !== 'string') return;
         const method = Array.isArray(path) ? path[0] : undefined;
         let value;
-        if (method === 'hello') value = { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+        if (method === 'hello') value = { protocol: 2, lockHeld: false, webgpu: false, offscreenCanvas: false };
         else if (method === 'runTrial') value = ${bad} ? { kind: 'completed', hygiene: 'spotless' } : { kind: 'completed', hygiene: null };
         self.postMessage({ id, type: 'RAW', value });
       };`;

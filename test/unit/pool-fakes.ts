@@ -2,7 +2,8 @@ import * as Comlink from 'comlink';
 import type { TrialEvent, TrialRequest } from '../../src/trial-runner/runner.js';
 import type { WorkerExit } from '../../src/pool/pool-worker.js';
 import { WorkerPool, type PoolWorker, type WorkerPoolOptions } from '../../src/pool/worker-pool.js';
-import type { EventSink, WireTrialRequest, WorkerNotice } from '../../src/pool/protocol.js';
+import { type EventSink, PROTOCOL_VERSION, type WireTrialRequest, type WorkerNotice } from '../../src/pool/protocol.js';
+import { EventPort } from '../../workers/event-port.js';
 
 /**
  * Fake workers for the pool's unit tests: comlink over a MessageChannel, with a scripted API on
@@ -19,6 +20,8 @@ export class FakeWorker extends EventTarget implements PoolWorker {
   terminated = false;
   readonly cancels: { runId: string; reason: string }[] = [];
   readonly requests: WireTrialRequest[] = [];
+  /** The latest trial's event port, as the worker holds it. */
+  events: MessagePort | null = null;
   notify: ((notice: WorkerNotice) => unknown) | null = null;
   private readonly port: MessagePort;
   private readonly far: MessagePort;
@@ -34,11 +37,15 @@ export class FakeWorker extends EventTarget implements PoolWorker {
     const api = {
       hello: async (_init: unknown, notify?: (notice: WorkerNotice) => unknown) => {
         this.notify = notify ?? null;
-        return script.hello?.() ?? { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+        return (
+          script.hello?.() ?? { protocol: PROTOCOL_VERSION, lockHeld: false, webgpu: false, offscreenCanvas: false }
+        );
       },
-      runTrial: (request: WireTrialRequest, sink: EventSink) => {
+      // The trial's events go over its own port, as from the real worker (workers/event-port.ts).
+      runTrial: (request: WireTrialRequest, events: MessagePort) => {
         this.requests.push(request);
-        return (script.runTrial ?? completeWith(2))(request, sink, this);
+        this.events = events;
+        return (script.runTrial ?? completeWith(2))(request, new EventPort(events).send, this);
       },
       cancel: (runId: string, reason: string) => {
         this.cancels.push({ runId, reason });

@@ -86,9 +86,9 @@ describe('parsing what a worker sends', () => {
   });
 
   it('checks hello, notices, status and calibration', () => {
-    expect(parseHello({ protocol: 1, lockHeld: true, webgpu: false, offscreenCanvas: true }).lockHeld).toBe(true);
-    expect(() => parseHello({ protocol: 2, lockHeld: true, webgpu: false, offscreenCanvas: true })).toThrow(
-      'hello.protocol must be 1 (got 2)',
+    expect(parseHello({ protocol: 2, lockHeld: true, webgpu: false, offscreenCanvas: true }).lockHeld).toBe(true);
+    expect(() => parseHello({ protocol: 1, lockHeld: true, webgpu: false, offscreenCanvas: true })).toThrow(
+      'hello.protocol must be 2 (got 1)',
     );
     expect(parseNotice({ kind: 'unhealthy', reason: 'lost' })).toEqual({ kind: 'unhealthy', reason: 'lost' });
     expect(() => parseNotice({ kind: 'bored' })).toThrow('notice.kind must be unhealthy');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect, disposePools, makePool, never, request, tick, until } from './pool-fakes.js';
 import type { TrialRequest } from '../../src/trial-runner/runner.js';
+import { PROTOCOL_VERSION } from '../../src/pool/protocol.js';
 
 // The pool against fake workers (./pool-fakes.ts).
 
@@ -91,6 +92,62 @@ describe('WorkerPool', () => {
     expect(await pool.start(request(), () => {}).outcome).toEqual({ kind: 'completed' });
   });
 
+  it('answers each batch in the task that delivered it, before any promise continuation of that task runs', async () => {
+    // The verdict a waiting trial needs must not queue behind store writes or listeners' promise
+    // chains: the reply is posted as soon as the orchestrator returns from the batch.
+    const order: string[] = [];
+    const post = MessagePort.prototype.postMessage;
+    const spy = vi.spyOn(MessagePort.prototype, 'postMessage').mockImplementation(function (
+      this: MessagePort,
+      ...args: Parameters<MessagePort['postMessage']>
+    ) {
+      const message: unknown = args[0];
+      if (typeof message === 'object' && message !== null && 'stop' in message) order.push('reply');
+      return (post as (...a: unknown[]) => void).apply(this, args);
+    });
+    try {
+      const { pool } = await makePool({});
+      const outcome = await pool.start(request(), (events) => {
+        order.push(`delivered ${events.map((e) => e.kind).join(',')}`);
+        queueMicrotask(() => order.push('microtask'));
+        void Promise.resolve().then(() => order.push('promise'));
+      }).outcome;
+      expect(outcome).toEqual({ kind: 'completed' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(order).toEqual([
+      ...['delivered started', 'reply', 'microtask', 'promise'],
+      ...['delivered metric', 'reply', 'microtask', 'promise'],
+      ...['delivered metric', 'reply', 'microtask', 'promise'],
+    ]);
+  });
+
+  it('fails the run and replaces the worker when its event port carries a message without a seq', async () => {
+    const { pool, workers } = await makePool((index) =>
+      index === 0
+        ? {
+            runTrial: async (_request, _sink, worker) => {
+              worker.events?.postMessage({ events: [{ kind: 'metric', name: 'acc', value: 1, time: 1 }] });
+              return never();
+            },
+          }
+        : {},
+    );
+    const delivered: unknown[] = [];
+    const outcome = await pool.start(request(), (events) => delivered.push(...events)).outcome;
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: {
+        message:
+          'ProtocolError: worker 1 broke the protocol: event batch message.seq must be a finite number (got undefined)',
+        stack: null,
+      },
+    });
+    expect(delivered).toEqual([]);
+    expect(workers[0]?.terminated).toBe(true);
+  });
+
   it('fails the run when the trial result is malformed', async () => {
     const { pool } = await makePool({ runTrial: async () => ({ kind: 'completed', hygiene: { tensors: 'many' } }) });
     const outcome = await pool.start(request(), () => {}).outcome;
@@ -175,7 +232,7 @@ describe('WorkerPool', () => {
       {
         hello: async () => {
           await helloGate;
-          return { protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false };
+          return { protocol: PROTOCOL_VERSION, lockHeld: false, webgpu: false, offscreenCanvas: false };
         },
       },
       { size: 1 },

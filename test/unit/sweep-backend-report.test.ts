@@ -17,7 +17,8 @@ import {
   sweepDocumentText,
   SweepDocumentError,
 } from '../../src/export/index.js';
-import type { EventSink, WireTrialRequest } from '../../src/pool/protocol.js';
+import { PROTOCOL_VERSION, type WireTrialRequest } from '../../src/pool/protocol.js';
+import { EventPort } from '../../workers/event-port.js';
 import { WorkerPool, type PoolWorker } from '../../src/pool/worker-pool.js';
 import type { SweepBackendReport, SweepRecord } from '../../src/store/records.js';
 import { describeBatch, WriteBuffer } from '../../src/store/write-buffer.js';
@@ -192,7 +193,7 @@ describe('backendReportOf', () => {
       hardwareConcurrency: 2,
       workerFactory: () =>
         new ScriptedWorker({
-          hello: async () => ({ protocol: 1, lockHeld: false, webgpu: false, offscreenCanvas: false }),
+          hello: async () => ({ protocol: PROTOCOL_VERSION, lockHeld: false, webgpu: false, offscreenCanvas: false }),
           calibrate: async () => ({
             workload: 'spiral\u0007 MLP',
             candidates: [
@@ -221,7 +222,8 @@ describe('backendReportOf', () => {
             reason: 'wasm was fastest: 0.8 ms per step',
             totalMs: 120,
           }),
-          runTrial: async (request: WireTrialRequest, sink: EventSink) => {
+          runTrial: async (request: WireTrialRequest, events: MessagePort) => {
+            const sink = new EventPort(events).send;
             await sink([
               {
                 kind: 'started',
