@@ -6,29 +6,7 @@
 import { createPanel, type PanelKind } from '../../src/studio/charts/panels.js';
 import type { ChartData, StudioChart } from '../../src/studio/view-model/chart-data.js';
 import { SyntheticSweep } from '../../test/browser/pages/charts-page.js';
-
-/** The synthetic sweep's runs with when and where they trained: 4 slots, runs back to back. */
-function withTiming(data: ChartData): ChartData {
-  const t0 = Date.UTC(2026, 0, 1);
-  return {
-    ...data,
-    concurrency: 4,
-    runs: data.runs.map((run) => {
-      const lane = run.index % 4;
-      const start = t0 + Math.floor(run.index / 4) * 2000 + lane * 150;
-      return {
-        ...run,
-        timing: {
-          createdAt: start,
-          startedAt: start,
-          endedAt: run.status === 'Running' ? null : start + 1800,
-          backend: lane === 3 ? 'webgpu' : 'wasm',
-          worker: lane,
-        },
-      };
-    }),
-  };
-}
+import { withTiming } from '../../test/browser/pages/synthetic-timing.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -98,6 +76,12 @@ const panelsBench = {
     });
     performance.mark('panels-bench:mounted');
     return { ...tasks, drawnMs: Math.round(drawnMs) };
+  },
+  /** Removes the panel (a second `mount` then runs with the code compiled, as in the Studio). */
+  dispose(): void {
+    panel?.dispose();
+    panel = null;
+    document.getElementById('panels')?.replaceChildren();
   },
   /** 20 updates 100 ms apart, as a live sweep's page gets them (the panel coalesces them). */
   async live(): Promise<LongTasks> {
