@@ -43,6 +43,11 @@ interface OpenSample {
   /** Longest main-thread task and tasks ≥ 50 ms from the first scroll to the panels until every panel was done. */
   readonly panelsLongestTaskMs: number;
   readonly panelsLongTasks: number;
+  /**
+   * The same phase's longest task by the main thread's CPU time (from a Chromium trace): what it
+   * costs on an idle core, where the wall time above grows with every process sharing the cores.
+   */
+  readonly panelsLongestCpuMs: number;
 }
 
 interface StreamSample {
@@ -175,6 +180,30 @@ declare global {
   }
 }
 
+/**
+ * Scrolls to each analysis panel in turn, as a person reading the page does, until every panel
+ * is done; returns when the first scroll began (the page's clock).
+ */
+async function revealPanels(page: Page): Promise<number> {
+  const revealedAt = await page.evaluate(() => {
+    performance.mark('studio-bench:panels');
+    return performance.now();
+  });
+  for (const kind of PANEL_KINDS) {
+    await page.evaluate(
+      (k) => document.querySelector(`[data-panel="${k}"]`)?.scrollIntoView({ block: 'center' }),
+      kind,
+    );
+    await page.waitForTimeout(250);
+  }
+  await page.waitForFunction(
+    (panels) => panels.every((k) => window.__studioProbe.panelsAt[k] !== undefined),
+    [...PANEL_KINDS],
+    { timeout: 120_000, polling: 100 },
+  );
+  return revealedAt;
+}
+
 async function openOnce(page: Page, url: string, runs: number): Promise<OpenSample> {
   await page.goto(url);
   await page.waitForFunction(
@@ -188,19 +217,8 @@ async function openOnce(page: Page, url: string, runs: number): Promise<OpenSamp
   // The panels are created as they come into view (src/studio/panels-section.ts): scroll down
   // to each in turn, as a person reading the page does, once the charts have drawn.
   await page.waitForTimeout(500);
-  const revealedAt = await page.evaluate(() => performance.now());
-  for (const kind of PANEL_KINDS) {
-    await page.evaluate(
-      (k) => document.querySelector(`[data-panel="${k}"]`)?.scrollIntoView({ block: 'center' }),
-      kind,
-    );
-    await page.waitForTimeout(250);
-  }
-  await page.waitForFunction(
-    (panels) => panels.every((k) => window.__studioProbe.panelsAt[k] !== undefined),
-    [...PANEL_KINDS],
-    { timeout: 120_000, polling: 100 },
-  );
+  const traced = await traceTasks(page, 'studio-bench:panels', () => revealPanels(page));
+  const revealedAt = traced.result;
   // Tasks that started before every panel was done, and ended by now (a slice reports on its end).
   await page.waitForTimeout(300);
   const probe = await page.evaluate(() => window.__studioProbe);
@@ -221,6 +239,7 @@ async function openOnce(page: Page, url: string, runs: number): Promise<OpenSamp
     panelsMs,
     panelsLongestTaskMs: Math.max(0, ...duringPanels.map((t) => t.duration)),
     panelsLongTasks: duringPanels.length,
+    panelsLongestCpuMs: longest(traced.tasks).cpuMs,
   };
 }
 
@@ -392,6 +411,7 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
   const drawnCold = open[0]?.drawnMs ?? Number.NaN;
   const panelsDoneWarm = median(warm.map((s) => Math.max(...Object.values(s.panelsMs))));
   const panelsTaskWorst = Math.max(...open.map((s) => s.panelsLongestTaskMs));
+  const panelsCpuWorst = Math.max(...open.map((s) => s.panelsLongestCpuMs));
   const panelsTasks = open.reduce((n, s) => n + s.panelsLongTasks, 0);
   const figures: StudioFigure[] = [
     {
@@ -423,9 +443,9 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
       pass: null,
     },
     {
-      what: `longest main-thread task from navigation until every analysis panel was done (worst of ${open.length} opens)`,
+      what: `longest main-thread task from the first scroll to the analysis panels until every one was done (wall, worst of ${open.length} opens)`,
       value: Math.round(panelsTaskWorst),
-      unit: panelsTasks === 0 ? 'ms (no task reached 50 ms)' : `ms (${panelsTasks} tasks ≥ 50 ms over all opens)`,
+      unit: `${panelsTasks === 0 ? 'ms (no task reached 50 ms' : `ms (${panelsTasks} tasks ≥ 50 ms over all opens`}; longest by CPU time ${Math.round(panelsCpuWorst)} ms)`,
       target: `≤ ${TASK_TARGET_MS} ms`,
       pass: panelsTaskWorst <= TASK_TARGET_MS,
     },
@@ -470,15 +490,16 @@ export function renderStudio(result: StudioResult): string[] {
       ]),
     ),
     '',
-    `**Analysis panels in the Studio.** In the same opens, once the charts were drawn, the page is scrolled to each analysis panel in turn (250 ms apart; a panel is created when it comes within half a screen of the viewport, one per frame). Time from the first scroll → each panel drawn (ink on its canvas; importance: its fANOVA figures computed in the analysis worker), and the main-thread tasks from the first scroll until the last was done.`,
+    `**Analysis panels in the Studio.** In the same opens, once the charts were drawn, the page is scrolled to each analysis panel in turn (250 ms apart; a panel is created when it comes within half a screen of the viewport, one per frame). Time from the first scroll → each panel drawn (ink on its canvas; importance: its fANOVA figures computed in the analysis worker), and the main-thread tasks from the first scroll until the last was done: by the \`longtask\` observer (wall time; it also counts the charts above, still drawing their later progressive chunks) and the longest by the main thread's CPU time from a Chromium trace of the same phase.`,
     '',
     ...table(
-      ['open', ...PANEL_KINDS, 'longest task until all done', 'tasks ≥ 50 ms'],
+      ['open', ...PANEL_KINDS, 'longest task until all done (wall)', 'tasks ≥ 50 ms', 'longest (CPU)'],
       open.map((s, i) => [
         i === 0 ? '1 (cold)' : String(i + 1),
         ...PANEL_KINDS.map((k) => ms(s.panelsMs[k], 0)),
         ms(s.panelsLongestTaskMs, 0),
         String(s.panelsLongTasks),
+        ms(s.panelsLongestCpuMs, 0),
       ]),
     ),
     '',
