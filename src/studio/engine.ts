@@ -302,6 +302,7 @@ export {
   type ImportanceResult,
   type ParamImportance,
 } from '../analysis/importance/index.js';
+export type { ImportanceReply, ImportanceRequest } from '../analysis/importance/remote.js';
 
 // The records the views draw.
 export {

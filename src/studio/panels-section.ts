@@ -1,10 +1,11 @@
-import { h, panel, replaceChildren } from './dom.js';
-import type { ChartSelection, StudioChart } from './view-model/chart-data.js';
+import { ChartSet, type ChartSpec } from './chart-set.js';
+import { h } from './dom.js';
+import type { ChartSelection } from './view-model/chart-data.js';
 import type { SweepModel } from './view-model/sweep-model.js';
 
 type PanelKind = 'importance' | 'slice' | 'contour' | 'distribution' | 'timeline';
 
-const PANELS: readonly { readonly kind: PanelKind; readonly title: string; readonly wide: boolean }[] = [
+const PANELS: readonly ChartSpec<PanelKind>[] = [
   { kind: 'importance', title: 'Hyperparameter importance', wide: true },
   { kind: 'slice', title: 'Slice per parameter', wide: true },
   { kind: 'contour', title: 'Contour of two parameters', wide: false },
@@ -12,106 +13,108 @@ const PANELS: readonly { readonly kind: PanelKind; readonly title: string; reado
   { kind: 'timeline', title: 'Runs on the workers', wide: true },
 ];
 
+/**
+ * How far outside the viewport a panel is created: half a screen ahead, so a person scrolling
+ * down finds it drawn, while a sweep page opened at its top creates none of the panels below
+ * the charts (each first render costs tens of ms at 1000 runs, and the charts are drawing then).
+ */
+const AHEAD = '50% 0px 50% 0px';
+
 export interface PanelsSectionOptions {
   readonly onSelect?: (selection: ChartSelection) => void;
 }
 
 /**
  * The sweep page's analysis panels: which parameters matter (importance, slices, contour), how
- * the results are spread, and how the workers were used. Loaded on first view like the charts
- * panel and fed from the same sweep model; the sweep page only creates, updates and disposes it.
+ * the results are spread, and how the workers were used. Fed from the same sweep model as the
+ * charts panel, with the same chart-set lifecycle; the sweep page only creates, updates and
+ * disposes it. A panel is created when its slot comes near the viewport, one panel per animation
+ * frame, so no two first renders share a task.
  */
 export class PanelsSection {
   readonly element: HTMLElement;
-  private readonly slots = new Map<PanelKind, HTMLElement>();
-  private readonly panels = new Map<PanelKind, StudioChart>();
-  private readonly drawnVersion = new Map<PanelKind, number>();
-  private highlighted: ReadonlySet<string> = new Set();
-  private disposed = false;
+  private readonly set: ChartSet<PanelKind>;
+  private observer: IntersectionObserver | null = null;
+  /** Panels whose slot came into view, in the order they are created. */
+  private readonly queue: PanelKind[] = [];
+  private pumping = false;
 
   constructor(
-    private readonly model: SweepModel,
+    model: SweepModel,
     private readonly options: PanelsSectionOptions = {},
   ) {
-    const sections = PANELS.map(({ kind, title, wide }) => {
-      const slot = h(
-        'div',
-        { className: 'chart-slot', attrs: { 'data-panel': kind } },
-        h('p', { className: 'muted', text: 'Loading…' }),
-      );
-      this.slots.set(kind, slot);
-      return panel({ kind: `chart ${wide ? 'wide' : ''} panel-${kind}`, titleId: `panel-${kind}-title`, title }, slot);
-    });
+    this.set = new ChartSet(model, PANELS, { slotAttribute: 'data-panel', noun: 'panel', loading: 'Loading…' });
     this.element = h(
       'div',
       { className: 'charts analysis-panels', attrs: { 'data-testid': 'analysis-panels' } },
-      ...sections,
+      ...this.set.sections,
     );
   }
 
   async mount(): Promise<void> {
-    let module: typeof import('./charts/panels.js');
-    try {
-      module = await import('./charts/panels.js');
-    } catch (error) {
-      for (const slot of this.slots.values())
-        replaceChildren(
-          slot,
-          h('p', {
-            className: 'error',
-            text: `The panels could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-        );
-      return;
-    }
-    if (this.disposed) return;
-    for (const [i, { kind }] of PANELS.entries()) {
-      // One panel per frame: every panel draws its first picture on the next animation frame, so
-      // creating all five at once put five first renders (each tens of ms at 1000 runs) in one task.
-      if (i > 0) await nextFrame();
-      if (this.disposed) return;
-      const slot = this.slots.get(kind);
-      if (slot === undefined) continue;
-      replaceChildren(slot);
-      try {
-        const made = module.createPanel(kind, slot, {
+    const module = await this.set.load(() => import('./charts/panels.js'));
+    if (module === null) return;
+    const create = (kind: PanelKind): Promise<unknown> =>
+      this.set.mount(kind, (slot) =>
+        module.createPanel(kind, slot, {
           onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection),
-        });
-        this.panels.set(kind, made);
-        this.draw(kind, made);
-        made.highlight(this.highlighted);
-      } catch (error) {
-        replaceChildren(
-          slot,
-          h('p', {
-            className: 'error',
-            text: `This panel could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-        );
+        }),
+      );
+    const kindOf = new Map<Element, PanelKind>();
+    for (const { kind } of PANELS) {
+      const slot = this.set.slot(kind);
+      if (slot !== undefined) kindOf.set(slot, kind);
+    }
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const kind = kindOf.get(entry.target);
+          if (!entry.isIntersecting || kind === undefined) continue;
+          this.observer?.unobserve(entry.target);
+          this.queue.push(kind);
+        }
+        void this.pump(create);
+      },
+      { rootMargin: AHEAD },
+    );
+    for (const slot of kindOf.keys()) this.observer.observe(slot);
+  }
+
+  /** Creates the queued panels one per animation frame, in page order. */
+  private async pump(create: (kind: PanelKind) => Promise<unknown>): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        this.queue.sort((a, b) => order(a) - order(b));
+        const kind = this.queue.shift();
+        if (kind === undefined || this.set.disposed) return;
+        await create(kind);
+        await nextFrame();
       }
+    } finally {
+      this.pumping = false;
     }
   }
 
   update(): void {
-    for (const [kind, made] of this.panels) this.draw(kind, made);
-  }
-
-  private draw(kind: PanelKind, made: StudioChart): void {
-    if (this.drawnVersion.get(kind) === this.model.version) return;
-    this.drawnVersion.set(kind, this.model.version);
-    made.update(this.model.chartData());
+    this.set.update();
   }
 
   highlight(runIds: ReadonlySet<string>): void {
-    this.highlighted = runIds;
-    for (const made of this.panels.values()) made.highlight(runIds);
+    this.set.highlight(runIds);
   }
 
   dispose(): void {
-    this.disposed = true;
-    for (const made of this.panels.values()) made.dispose();
-    this.panels.clear();
+    this.observer?.disconnect();
+    this.observer = null;
+    this.queue.length = 0;
+    this.set.dispose();
   }
+}
+
+function order(kind: PanelKind): number {
+  return PANELS.findIndex((p) => p.kind === kind);
 }
 
 /** The next animation frame, or 100 ms in a hidden tab (where frames stop). */

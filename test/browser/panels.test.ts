@@ -7,10 +7,13 @@ import { SHOTS, exportedSweep, importThroughUi, openStudio } from './studio-fixt
 // slice,contour,distribution,timeline}.ts) in real Chromium on the built app: once on a real
 // sweep trained by real workers, once on a sweep imported through the history page into the
 // real IndexedDB store. Screenshots at 1280 and 360 px, light and dark, go to test-results, so a
-// test run leaves the tree clean (or, with PANELS_SHOTS set, to the folder given:
-// docs/screenshots/panels for the README).
+// test run leaves the tree clean (or, with PANELS_SHOTS=1, to docs/screenshots/panels for the
+// README; another value names a folder).
 
-const SCREENSHOTS = process.env['PANELS_SHOTS'] ?? join(SHOTS, 'panels');
+// PANELS_SHOTS=1 means the README's folder; any other value is a folder of its own.
+const SHOTS_ENV = process.env['PANELS_SHOTS'];
+const SCREENSHOTS =
+  SHOTS_ENV === undefined ? join(SHOTS, 'panels') : SHOTS_ENV === '1' ? 'docs/screenshots/panels' : SHOTS_ENV;
 
 /** Fills the builder from the spiral example: a small, quick sweep on the wasm backend. */
 async function buildSpiralSweep(page: Page, runs: number, epochs: number): Promise<void> {
@@ -60,6 +63,17 @@ async function inked(panel: Locator): Promise<number> {
   });
 }
 
+/**
+ * Scrolls to each analysis panel in turn, as a reader of the sweep page does: a panel is created
+ * only when its slot comes near the viewport (src/studio/panels-section.ts).
+ */
+async function revealPanels(page: Page): Promise<void> {
+  for (const kind of ['importance', 'slice', 'contour', 'distribution', 'timeline']) {
+    await page.locator(`[data-panel="${kind}"]`).scrollIntoViewIfNeeded();
+    await expect(page.locator(`[data-panel="${kind}"] .odc`)).toHaveCount(1);
+  }
+}
+
 async function expectInked(page: Page, testId: string): Promise<void> {
   await expect
     .poll(() => inked(page.getByTestId(testId)), { message: `${testId} draws`, timeout: 20_000 })
@@ -77,6 +91,7 @@ test('a real sweep trained in workers: every panel draws it, the timeline puts i
   await page.getByTestId('start-sweep').click();
   await expect(page).toHaveURL(/#\/sweep\/HD_/);
   const sweepId = decodeURIComponent(new URL(page.url()).hash.replace('#/sweep/', ''));
+  await revealPanels(page);
   // While it runs the timeline already shows bars, dashed while open.
   await expect(page.getByTestId('timeline-plot')).toHaveAttribute('data-version', /\d+/, { timeout: 60_000 });
   await expect(page.getByTestId('sweep-status')).toHaveText('Completed', { timeout: 240_000 });
@@ -125,6 +140,11 @@ test('an imported 60-run sweep in IndexedDB: importance ranks the parameter the 
   const id = await importThroughUi(page, workspace, sweep);
   const panels = page.getByTestId('analysis-panels');
   await expect(panels).toBeVisible();
+  // Below the charts, out of view: no panel is created (no first render to pay) until scrolled to.
+  await expect(page.locator('[data-panel="timeline"]')).not.toBeInViewport();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('timeline-plot')).toHaveCount(0);
+  await revealPanels(page);
 
   // The fixture's metric peaks at learning_rate = 0.01 and barely moves with hidden_units.
   await expect(page.getByTestId('importance-panel')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
@@ -178,6 +198,7 @@ test('an imported 60-run sweep in IndexedDB: importance ranks the parameter the 
 
   // Same runs, same seed: the same figures after a reload.
   await page.goto(`/?workspace=${encodeURIComponent(workspace)}#/sweep/${encodeURIComponent(id)}`);
+  await revealPanels(page);
   await expect(page.getByTestId('importance-panel')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   expect(await importanceRows(page)).toEqual(rows);
   expect(errors).toEqual([]);

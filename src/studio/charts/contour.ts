@@ -6,13 +6,13 @@
 import type { CustomSeriesRenderItem } from 'echarts';
 import type { ScatterSeriesOption } from 'echarts/charts';
 import type { ChartData, ChartRun, StudioChart } from '../view-model/chart-data.js';
-import { coordinate, metricExtent, pickAxes, plotColumn, type PlotColumn } from './columns.js';
-import { LabelledSelect } from './dom.js';
-import { metricVisualMap, textStyle, tooltipBase } from './echarts-style.js';
+import { coordinate, metricExtent, plotColumn, type PlotColumn } from './columns.js';
+import { metricVisualMap } from './echarts-style.js';
+import { FrameSteps } from './frame-steps.js';
 import { ChartLifecycle, entryAt, selectOnClick } from './lifecycle.js';
 import { initChart, type EChartsType, type PanelOption } from './panel-echarts.js';
 import { pointTooltip } from './run-tooltip.js';
-import { paramAxis, plotPosition } from './scatter-2d.js';
+import { AxisPair, planeFrame, plotPosition } from './plane.js';
 import { applyOption, contentKey, syncSize } from './shell.js';
 import { withAlpha } from './theme.js';
 import type { BaseChartOptions, ScatterAxes2D } from './types.js';
@@ -195,25 +195,25 @@ function runInSlices<T>(steps: Generator<void, T, void>, done: (value: T) => voi
 
 class ContourImpl extends ChartLifecycle implements ContourChart {
   readonly kind = 'contour' as const;
-  private readonly xSelect: LabelledSelect;
-  private readonly ySelect: LabelledSelect;
+  private readonly pair: AxisPair;
   private readonly echarts: EChartsType;
-  private wanted: [string | undefined, string | undefined];
-  private axes: ScatterAxes2D | null = null;
   private seriesRuns: ChartRun[][] = [];
   private readonly sizes = { last: '', frame: '' };
   /** The interpolation in progress, replaced (and dropped) by any newer draw. */
   private job: SliceJob | null = null;
+  private readonly steps = this.own(new FrameSteps());
 
   constructor(
     container: HTMLElement,
     private readonly options: ContourOptions,
   ) {
     super(container, 'contour-plot', 'Contour plot');
-    this.wanted = [options.x, options.y];
-    this.xSelect = new LabelledSelect('X axis', 'contour-x', (value) => this.pick(0, value));
-    this.ySelect = new LabelledSelect('Y axis', 'contour-y', (value) => this.pick(1, value));
-    this.shell.controls.append(this.xSelect.element, this.ySelect.element);
+    this.pair = new AxisPair('contour', options, () => {
+      this.scheduler.request('now');
+      this.scheduler.flush();
+      if (this.pair.axes !== null) this.options.onAxesChange?.(this.pair.axes);
+    });
+    this.shell.controls.append(...this.pair.elements);
     this.echarts = this.own(initChart(this.shell.plot));
     selectOnClick(this.echarts, (params) => entryAt(this.seriesRuns, params, 1), options.onSelect);
     this.own({ dispose: () => this.job?.cancel() });
@@ -221,37 +221,25 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
   }
 
   getAxes(): ScatterAxes2D | null {
-    return this.axes;
+    return this.pair.axes;
   }
 
   setAxes(axes: ScatterAxes2D): void {
-    this.wanted = [axes.x, axes.y];
+    this.pair.want(axes);
     this.scheduler.request('now');
-  }
-
-  private pick(slot: 0 | 1, value: string): void {
-    const other = slot === 0 ? 1 : 0;
-    if (this.axes !== null && value === (other === 0 ? this.axes.x : this.axes.y))
-      this.wanted[other] = slot === 0 ? this.axes.x : this.axes.y;
-    this.wanted[slot] = value;
-    this.scheduler.request('now');
-    this.scheduler.flush();
-    if (this.axes !== null) this.options.onAxesChange?.(this.axes);
   }
 
   protected draw(): void {
     const data = this.data;
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
-    const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
+    const key = `${contentKey(data)}|${this.pair.key}|${this.highlightKey}|${width}x${height}|${this.revision}`;
     if (this.upToDate(key)) return;
     this.job?.cancel();
     this.job = null;
-    const options = (data?.params ?? []).map((p) => ({ value: p.name, label: p.name }));
-    const picked = data === null ? null : pickAxes(data.params, this.wanted, 2);
+    this.steps.cancel();
+    const picked = this.pair.resolve(data?.params ?? [], data !== null && data.runs.length > 0);
     if (data === null || picked === null) {
-      this.xSelect.setOptions(options, '');
-      this.ySelect.setOptions(options, '');
       this.shell.setEmpty(
         data === null || data.runs.length === 0
           ? 'No runs yet. The contour interpolates the primary metric over any two parameters.'
@@ -261,11 +249,7 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
       return;
     }
     this.shell.markDrawn(data.version);
-    const [xName = '', yName = ''] = picked;
-    this.axes = { x: xName, y: yName };
-    this.wanted = [xName, yName];
-    this.xSelect.setOptions(options, xName);
-    this.ySelect.setOptions(options, yName);
+    const { x: xName, y: yName } = picked;
     const xColumn = data.params.find((p) => p.name === xName);
     const yColumn = data.params.find((p) => p.name === yName);
     if (xColumn === undefined || yColumn === undefined) return;
@@ -297,7 +281,22 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     this.shell.setEmpty(null);
     syncSize(this.echarts, this.sizes, width, height);
     const frame = JSON.stringify([x, y, width, height, this.revision, surface.extent]);
-    applyOption(this.echarts, this.sizes, frame, this.option(data, x, y, surface, width, height));
+    const { option, points, lit } = this.option(data, x, y, surface, width, height);
+    // Two frames: the axes and the surface first, the runs' points on top in the next, so their
+    // layout and paint are not one task (ECharts does a setOption's work in its next frame).
+    this.steps.run([
+      () => applyOption(this.echarts, this.sizes, frame, option),
+      () =>
+        this.echarts.setOption(
+          {
+            series: [
+              { id: 'points', data: points },
+              { id: 'lit', data: lit },
+            ],
+          },
+          { lazyUpdate: true },
+        ),
+    ]);
     this.shell.setLabel(
       `Contour of ${data.primaryMetric} over ${xName} and ${yName}, interpolated from ${data.runs.length} runs (points).`,
     );
@@ -310,7 +309,7 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     surface: ContourSurface,
     width: number,
     height: number,
-  ): PanelOption {
+  ): { readonly option: PanelOption; readonly points: number[][]; readonly lit: number[][] } {
     const theme = this.shell.theme;
     const renderCell: CustomSeriesRenderItem = (_params, api) => {
       const from = api.coord([api.value(0), api.value(2)]);
@@ -344,12 +343,17 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
     this.seriesRuns = [pointRuns, litRuns];
     const n = data.runs.length;
     const dots: ScatterSeriesOption = {
+      id: 'points',
+      // No data here: the next frame sets it. Merged by id, the points of the last draw stay
+      // until then, so a live update does not blink them away for a frame.
       type: 'scatter',
-      data: points,
       symbolSize: n <= 100 ? 6 : 4,
       z: 3,
       animation: false,
       large: n > 300,
+      // ECharts' own threshold is 2000: without this, 1000 runs were 1000 symbol elements to
+      // build and paint in one task instead of one path.
+      largeThreshold: 300,
       itemStyle: {
         color: theme.fg,
         opacity: this.highlighted.size > 0 ? 0.35 : 0.85,
@@ -357,18 +361,21 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
         borderWidth: 0.75,
       },
     };
-    return {
-      animation: false,
-      textStyle: textStyle(theme),
-      tooltip: tooltipBase(theme, (params: unknown) =>
-        pointTooltip(params, entryAt(this.seriesRuns, params, 1), this.data),
+    const option: PanelOption = {
+      ...planeFrame(
+        theme,
+        { x, y },
+        { width, height },
+        {
+          right: 84,
+          bands: false,
+          tooltip: (params) => pointTooltip(params, entryAt(this.seriesRuns, params, 1), this.data),
+        },
       ),
-      grid: { left: 56, right: 84, top: 16, bottom: 44, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-      xAxis: { ...paramAxis(x, theme, 'x', Math.max(10, Math.floor(width / 8))), splitArea: { show: false } },
-      yAxis: { ...paramAxis(y, theme, 'y', Math.max(10, Math.floor(height / 8))), splitArea: { show: false } },
       visualMap: metricVisualMap(theme, data.goal, surface.extent, 4, [0], height),
       series: [
         {
+          id: 'surface',
           type: 'custom',
           data: bandStrips(surface.cells),
           renderItem: renderCell,
@@ -377,13 +384,13 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
           animation: false,
           clip: true,
           // Drawn in chunks across frames: hundreds of cells in one task would hold the page.
-          progressive: 300,
-          progressiveThreshold: 400,
+          progressive: 100,
+          progressiveThreshold: 150,
         },
         dots,
         {
+          id: 'lit',
           type: 'scatter',
-          data: lit,
           symbolSize: 12,
           z: 4,
           animation: false,
@@ -391,6 +398,7 @@ class ContourImpl extends ChartLifecycle implements ContourChart {
         },
       ],
     };
+    return { option, points, lit };
   }
 }
 

@@ -95,6 +95,10 @@ class DistributionImpl extends ChartLifecycle implements DistributionChart {
         step: 'end',
         data: curve.points,
         showSymbol: curve.points.length <= 400,
+        // Beyond 400 points there are no symbols to hover or click, and more points than pixels
+        // across: drawn down-sampled (largest-triangle), the curve looks the same and its layout
+        // and paint no longer grow with the runs.
+        ...(curve.points.length > 400 ? { sampling: 'lttb' as const } : {}),
         symbolSize: 5,
         animation: false,
         lineStyle: { color, width: 2, opacity: lit ? 0.5 : 1 },

@@ -1,10 +1,15 @@
 // Hyperparameter importance and correlation: per parameter, fANOVA's share of the primary
 // metric's variance (a random forest fitted to the finished runs, decomposed as Optuna's
 // FanovaImportanceEvaluator does; src/analysis/importance) and Spearman's correlation with the
-// metric. Recomputed when the set of finished runs changes, in slices of at most SLICE_MS between
-// which the page keeps painting, so a thousand runs never hold the main thread for a long task.
+// metric. Recomputed when the set of finished runs changes, in the analysis worker (off the page's
+// thread: 64 trees on 1000 runs are seconds of CPU on a slow machine, and one tree's split search
+// alone could exceed a frame), or, where no worker can start, in slices of at most SLICE_MS
+// between which the page keeps painting.
+import { spawnAnalysisWorker } from '../analysis-url.js';
 import {
   importanceSteps,
+  type ImportanceReply,
+  type ImportanceRequest,
   minRunsToTrust,
   type ImportanceInput,
   type ImportanceParam,
@@ -40,10 +45,122 @@ export function importanceInput(data: ChartData): ImportanceInput {
   return { params, rows };
 }
 
+/** A computation in progress: `cancel` drops its answer (and stops it, where it runs on the page). */
+interface Job {
+  readonly key: string;
+  cancel: () => void;
+}
+
+/** The importance in slices on the page's thread; returns what cancels it. */
+function computeInSlices(
+  input: ImportanceInput,
+  done: (result: ImportanceResult) => void,
+  failed: (error: string) => void,
+): () => void {
+  const steps = importanceSteps(input, { seed: SEED });
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const slice = (): void => {
+    timer = null;
+    const until = performance.now() + SLICE_MS;
+    try {
+      for (;;) {
+        const next = steps.next();
+        if (next.done === true) {
+          done(next.value);
+          return;
+        }
+        if (performance.now() >= until) break;
+      }
+    } catch (error) {
+      failed(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    // A macrotask between slices: the page paints and handles input in between.
+    timer = setTimeout(slice, 0);
+  };
+  timer = setTimeout(slice, 0);
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}
+
+/**
+ * The page's side of the analysis worker. The worker cannot be interrupted, so a request made
+ * while it computes waits, and only the latest waiting one is sent when it is free: a burst of
+ * finishing runs costs at most the computation in progress plus one, not one per run.
+ */
+class AnalysisClient {
+  private nextId = 0;
+  /** The request the worker is computing, and the one to send when it is done. */
+  private busy: { readonly id: number; readonly answer: (reply: ImportanceReply | null) => void } | null = null;
+  private waiting: {
+    readonly input: ImportanceInput;
+    readonly answer: (reply: ImportanceReply | null) => void;
+  } | null = null;
+  private broken = false;
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (event: MessageEvent<ImportanceReply>) => {
+      const busy = this.busy;
+      if (busy === null || event.data.id !== busy.id) return;
+      this.busy = null;
+      busy.answer(event.data);
+      this.sendWaiting();
+    };
+    // A worker script that fails to load or throws: every caller falls back (null answer).
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.broken = true;
+      const answers = [this.busy?.answer, this.waiting?.answer];
+      this.busy = null;
+      this.waiting = null;
+      worker.terminate();
+      for (const answer of answers) answer?.(null);
+    };
+  }
+
+  /** Asks for the importance of `input`; `answer` gets the reply, or null when the worker broke. Returns a cancel. */
+  request(input: ImportanceInput, answer: (reply: ImportanceReply | null) => void): () => void {
+    if (this.broken) {
+      answer(null);
+      return () => {};
+    }
+    let live = true;
+    const guarded = (reply: ImportanceReply | null): void => {
+      if (live) answer(reply);
+    };
+    this.waiting = { input, answer: guarded };
+    if (this.busy === null) this.sendWaiting();
+    return () => {
+      live = false;
+      if (this.waiting?.answer === guarded) this.waiting = null;
+    };
+  }
+
+  dispose(): void {
+    this.broken = true;
+    this.busy = null;
+    this.waiting = null;
+    this.worker.terminate();
+  }
+
+  private sendWaiting(): void {
+    const next = this.waiting;
+    if (next === null || this.broken) return;
+    this.waiting = null;
+    const id = ++this.nextId;
+    this.busy = { id, answer: next.answer };
+    const request: ImportanceRequest = { kind: 'importance', id, input: next.input, seed: SEED };
+    this.worker.postMessage(request);
+  }
+}
+
 class ImportanceImpl extends ChartLifecycle implements ImportanceChart {
   readonly kind = 'importance' as const;
   private current: ImportanceResult | null = null;
-  private job: { readonly key: string; timer: ReturnType<typeof setTimeout> | null } | null = null;
+  private job: Job | null = null;
+  private analysis: AnalysisClient | 'broken' | null = null;
   private computedKey = '';
   private readonly note: HTMLElement;
   private readonly table: HTMLElement;
@@ -76,50 +193,59 @@ class ImportanceImpl extends ChartLifecycle implements ImportanceChart {
 
   private startJob(key: string, input: ImportanceInput): void {
     this.stopJob();
-    const steps = importanceSteps(input, { seed: SEED });
-    const job: { readonly key: string; timer: ReturnType<typeof setTimeout> | null } = { key, timer: null };
+    const job: Job = { key, cancel: () => {} };
     this.job = job;
     this.shell.root.setAttribute('data-state', 'computing');
-    const slice = (): void => {
-      job.timer = null;
+    const finish = (result: ImportanceResult): void => {
       if (this.job !== job) return;
-      const until = performance.now() + SLICE_MS;
-      try {
-        for (;;) {
-          const next = steps.next();
-          if (next.done === true) {
-            this.current = next.value;
-            this.computedKey = key;
-            this.job = null;
-            this.shell.root.setAttribute('data-state', 'done');
-            this.forgetDrawn();
-            this.scheduler.request('now');
-            return;
-          }
-          if (performance.now() >= until) break;
-        }
-      } catch (error) {
-        this.job = null;
-        this.computedKey = key;
-        this.current = {
-          kind: 'unavailable',
-          reason: `The importance could not be computed: ${error instanceof Error ? error.message : String(error)}`,
-          runs: input.rows.length,
-          minRuns: minRunsToTrust(input.params.length),
-        };
-        this.shell.root.setAttribute('data-state', 'done');
-        this.forgetDrawn();
-        this.scheduler.request('now');
-        return;
-      }
-      // A macrotask between slices: the page paints and handles input in between.
-      job.timer = setTimeout(slice, 0);
+      this.current = result;
+      this.computedKey = key;
+      this.job = null;
+      this.shell.root.setAttribute('data-state', 'done');
+      this.forgetDrawn();
+      this.scheduler.request('now');
     };
-    job.timer = setTimeout(slice, 0);
+    const failed = (error: string): void =>
+      finish({
+        kind: 'unavailable',
+        reason: `The importance could not be computed: ${error}`,
+        runs: input.rows.length,
+        minRuns: minRunsToTrust(input.params.length),
+      });
+    const inSlices = (): void => {
+      job.cancel = computeInSlices(input, finish, failed);
+    };
+    // Off the page's thread when a worker can be started; a worker that cannot load (a host that
+    // serves no worker scripts) hands the job to slices on the page, as before there was one.
+    const worker = this.worker();
+    if (worker === null) inSlices();
+    else
+      job.cancel = worker.request(input, (reply) => {
+        if (reply === null) {
+          this.analysis = 'broken';
+          if (this.job === job) inSlices();
+        } else if (reply.kind === 'result') finish(reply.result);
+        else failed(reply.message);
+      });
+  }
+
+  /** The analysis worker, started on first use; null once it failed to start or load. */
+  private worker(): AnalysisClient | null {
+    if (this.analysis === 'broken') return null;
+    if (this.analysis !== null) return this.analysis;
+    try {
+      const client = new AnalysisClient(spawnAnalysisWorker());
+      this.analysis = client;
+      this.own(client);
+      return client;
+    } catch {
+      this.analysis = 'broken';
+      return null;
+    }
   }
 
   private stopJob(): void {
-    if (this.job?.timer !== null && this.job?.timer !== undefined) clearTimeout(this.job.timer);
+    this.job?.cancel();
     this.job = null;
   }
 

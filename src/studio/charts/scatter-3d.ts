@@ -11,7 +11,7 @@ import { metricVisualMap, numericAxisRange, textStyle, tooltipBase } from './ech
 import { formatNumber, truncate } from './format.js';
 import { ChartLifecycle, entryAt } from './lifecycle.js';
 import { pointTooltip } from './run-tooltip.js';
-import { plotPosition } from './scatter-2d.js';
+import { plotPosition } from './plane.js';
 import { applyOption, contentKey, syncSize } from './shell.js';
 import { withAlpha, type ChartTheme } from './theme.js';
 import type { Scatter3DChart, Scatter3DOptions, ScatterAxes3D } from './types.js';

@@ -45,6 +45,9 @@ export interface TimelineSummary {
   readonly backends: readonly string[];
 }
 
+/** Bars (and idle gaps) drawn per animation frame once there are more than 1.5 times as many. */
+const PROGRESSIVE_CHUNK = 100;
+
 /** Gaps shorter than this are not drawn (a slot handed straight to the next run). */
 const MIN_GAP_MS = 1;
 
@@ -250,9 +253,10 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
           renderItem: renderGap,
           encode: { x: [1, 2], y: 0 },
           animation: false,
-          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task.
-          progressive: 300,
-          progressiveThreshold: 400,
+          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task, and
+          // so were chunks of 300 (each bar is a path ECharts builds, styles and paints).
+          progressive: PROGRESSIVE_CHUNK,
+          progressiveThreshold: PROGRESSIVE_CHUNK * 1.5,
           z: 1,
         },
         {
@@ -261,9 +265,10 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
           renderItem: renderBar,
           encode: { x: [1, 2], y: 0 },
           animation: false,
-          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task.
-          progressive: 300,
-          progressiveThreshold: 400,
+          // Drawn in chunks across frames: a bar per run at 1000 runs is too much for one task, and
+          // so were chunks of 300 (each bar is a path ECharts builds, styles and paints).
+          progressive: PROGRESSIVE_CHUNK,
+          progressiveThreshold: PROGRESSIVE_CHUNK * 1.5,
           z: 2,
         },
       ],

@@ -8,32 +8,9 @@ import {
 } from '../../../src/studio/charts/panels.js';
 import type { ChartData, StudioChart } from '../../../src/studio/view-model/chart-data.js';
 import { SyntheticSweep } from './charts-page.js';
+import { withTiming } from './synthetic-timing.js';
 
 const PANEL_KINDS: readonly PanelKind[] = ['importance', 'slice', 'contour', 'distribution', 'timeline'];
-
-/** The synthetic sweep's runs with when and where they trained: 4 slots, runs back to back. */
-function withTiming(data: ChartData): ChartData {
-  const t0 = Date.UTC(2026, 0, 1);
-  return {
-    ...data,
-    concurrency: 4,
-    runs: data.runs.map((run) => {
-      const lane = run.index % 4;
-      const start = t0 + Math.floor(run.index / 4) * 2000 + lane * 150;
-      const running = run.status === 'Running';
-      return {
-        ...run,
-        timing: {
-          createdAt: start,
-          startedAt: start,
-          endedAt: running ? null : start + 1800,
-          backend: lane === 3 ? 'webgpu' : 'wasm',
-          worker: lane,
-        },
-      };
-    }),
-  };
-}
 
 /** Long tasks (wall time ≥ 50 ms, as the 'longtask' observer sees them) while `work` runs. */
 async function longTasks(work: () => Promise<void>): Promise<{ longest: number; count: number }> {
