@@ -131,8 +131,15 @@ async function storeDataFile(
   let store: DatasetStore | null = null;
   try {
     store = await DatasetStore.open(workspace, { client });
-    const { summary, inspection } = await store.put(name, new File([blob], name));
-    await client.prepare({ id: inspection.id }, preparation, name);
+    const { summary, inspection, duplicate } = await store.put(name, new File([blob], name));
+    try {
+      await client.prepare({ id: inspection.id }, preparation, name);
+    } catch (error) {
+      // A file that parses but cannot be prepared as the spec asks (no such target, one class)
+      // is bad input too: it leaves nothing stored that this run added.
+      if (!duplicate) await store.delete(summary.id);
+      throw error;
+    }
     return { id: summary.id, name };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
