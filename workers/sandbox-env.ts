@@ -70,7 +70,12 @@ if (typeof base === 'string') {
       url = null;
     }
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    if (url !== null && method === 'GET' && (url.origin === pageOrigin || isPageBlob(url, pageOrigin))) {
+    // overdrive-module: a module picked from disk, kept in the page's module store (src/pool/module-store.ts).
+    if (
+      url !== null &&
+      method === 'GET' &&
+      (url.origin === pageOrigin || isPageBlob(url, pageOrigin) || url.protocol === 'overdrive-module:')
+    ) {
       return fromPage(url.href);
     }
     // Anything else goes out as the sandbox itself, where the frame's policy (connect-src 'none') refuses it.

@@ -1,15 +1,18 @@
 // First: `location` and `fetch` for an opaque origin (see the module); then as trial-worker.ts.
 import { sandboxInit } from './sandbox-env.js';
+import { unguardedFetch } from './fetch-guard.js';
 import './no-animation-frames.js';
 import * as Comlink from 'comlink';
 import type { WireTrial } from '../src/pool/protocol.js';
 import { TrialWorkerRuntime } from './trial-runtime.js';
+import { linkModuleGraph } from './module-graph.js';
 
 /**
  * Entry point of a trial worker in the sandbox frame (src/pool/sandbox). The same runtime as an
  * unsandboxed worker, over the port the frame hands over, with one difference: a training module
  * cannot be imported from the app's URL (an opaque origin's module fetch is refused without CORS),
- * so its text is fetched through the page and imported from a blob: URL of this origin.
+ * so its text (and that of the files it imports) is fetched through the page and imported from
+ * blob: URLs of this origin.
  */
 class SandboxedRuntime extends TrialWorkerRuntime {
   private readonly local = new Map<string, Promise<string>>();
@@ -32,21 +35,10 @@ class SandboxedRuntime extends TrialWorkerRuntime {
     if (trial.kind !== 'module') return trial;
     let entry = this.local.get(trial.url);
     if (entry === undefined) {
-      entry = fetch(trial.url).then(
-        async (response) => {
-          if (!response.ok) return refusal(`training module ${trial.url} could not be loaded: HTTP ${response.status}`);
-          // A static host's fallback answers a missing file with its index page (200, text/html):
-          // say so, rather than let the import fail on the page's first '<'.
-          const type = response.headers.get('content-type') ?? '';
-          if (/^text\/html\b/i.test(type)) {
-            return refusal(
-              `training module ${trial.url} could not be loaded: the server answered with an HTML page (HTTP ${response.status}, ${type}), not JavaScript: is the path right?`,
-            );
-          }
-          return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-        },
-        (error: unknown) =>
-          refusal(`training module ${trial.url}: ${error instanceof Error ? error.message : String(error)}`),
+      // The module and the files it imports (several files or a folder), each fetched through the
+      // page and linked into blob: URLs of this origin (./module-graph.ts says why).
+      entry = linkModuleGraph(trial.url, (url) => unguardedFetch(url)).catch((error: unknown) =>
+        refusal(error instanceof Error ? error.message : String(error)),
       );
       this.local.set(trial.url, entry);
     }

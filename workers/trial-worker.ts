@@ -1,5 +1,6 @@
 // First: must run before TF.js evaluates (see the module).
 import './no-animation-frames.js';
+import './fetch-guard.js';
 import * as Comlink from 'comlink';
 import { TrialWorkerRuntime } from './trial-runtime.js';
 

@@ -259,6 +259,14 @@ export {
   type ParsedSweepJob,
 } from '../sweep-file/sweep-job-text.js';
 export { toOptunaScript } from '../sweep-file/to-optuna-script.js';
+export {
+  defaultModuleEntry,
+  type ModuleFile,
+  ModuleStoreError,
+  storedModuleLocation,
+  storeModuleFiles,
+  type StoredModuleRef,
+} from '../pool/module-store.js';
 // The sweep files shipped in examples/, the builder's presets.
 export { default as digitsCnnSweepFile } from '../../examples/digits-cnn.json';
 export { default as digitsMlpSweepFile } from '../../examples/digits-mlp.json';

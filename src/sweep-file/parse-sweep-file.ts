@@ -603,7 +603,8 @@ const AZURE_TRIAL_KEYS = [
   'environment_variables',
 ];
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
-const MODULE_SCHEMES = ['http', 'https', 'file', 'blob', 'data'];
+// overdrive-module: files picked in the Studio and kept in this origin's module store (src/pool/module-store.ts).
+const MODULE_SCHEMES = ['http', 'https', 'file', 'blob', 'data', 'overdrive-module'];
 
 function parseTrial(value: unknown, builtins: readonly string[] | undefined): SweepFileTrial {
   const path = 'trial';

@@ -1,5 +1,6 @@
 import workerBundleUrl from '../../../workers/sandbox-worker.ts?worker&url';
 import type { PoolWorker } from '../pool-worker.js';
+import { readStoredModuleFile, storedModuleLocation } from '../module-store.js';
 import { assetVerdict } from './asset-rule.js';
 import { type FromWorker, type AssetResponse, isFromFrame, SANDBOX_BASE_GLOBAL, type ToFrame } from './messages.js';
 
@@ -50,6 +51,8 @@ export class SandboxHost {
   }
 
   private asset(requested: string): Promise<CachedAsset> {
+    // A module picked from disk lives in this origin's module store (../module-store.ts), not on the host.
+    if (storedModuleLocation(requested) !== null) return storedModuleAsset(requested);
     const verdict = assetVerdict(requested, location.href);
     if (verdict.kind === 'refused') return Promise.reject(new Error(verdict.message));
     let entry = this.assetCache.get(verdict.url);
@@ -64,6 +67,14 @@ export class SandboxHost {
     }
     return entry;
   }
+}
+
+/** A stored module's file as the asset channel answers it: 404 with the reason when it is not stored. */
+async function storedModuleAsset(url: string): Promise<CachedAsset> {
+  const file = await readStoredModuleFile(url);
+  if (file.kind === 'found') return { status: 200, contentType: file.contentType, body: file.bytes };
+  const body = new TextEncoder().encode(file.message);
+  return { status: 404, contentType: 'text/plain; charset=utf-8', body: body.buffer };
 }
 
 interface CachedAsset {

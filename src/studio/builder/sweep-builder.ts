@@ -1,6 +1,7 @@
 import {
   BUILTIN_EXAMPLES,
   ConfigError,
+  defaultModuleEntry,
   EXPRESSION_FIELD_LABELS,
   expressionRow,
   HyperDriveConfig,
@@ -12,6 +13,8 @@ import {
   SAMPLING_KINDS,
   SAMPLING_REGISTRY,
   samplingRow,
+  storedModuleLocation,
+  storeModuleFiles,
 } from '../engine.js';
 import { announce, h, replaceChildren, uid } from '../dom.js';
 import { BackendReport } from './backend-report.js';
@@ -343,12 +346,14 @@ export class SweepBuilder {
         }),
       );
     } else {
+      // A picked module (blob: from before modules were stored, or a stored one) shows no URL to edit.
+      const picked = trial.url.startsWith('blob:') || storedModuleLocation(trial.url) !== null;
       const url = h('input', {
         attrs: {
           type: 'url',
           id: uid('module-url'),
           placeholder: '/trials/my-trial.js',
-          value: trial.url.startsWith('blob:') ? '' : trial.url,
+          value: picked ? '' : trial.url,
           'data-field': 'trial',
           'data-focus-key': 'trial-url',
           'aria-label': 'Training module URL',
@@ -357,25 +362,58 @@ export class SweepBuilder {
       url.addEventListener('input', () =>
         this.update({ trial: { kind: 'module', url: url.value.trim(), label: url.value.trim() } }),
       );
-      const file = h('input', {
-        attrs: { type: 'file', accept: '.js,.mjs,text/javascript', 'aria-label': 'Pick a training module file' },
+      const pickError = h('p', {
+        className: 'field-error',
+        attrs: { 'data-error-for': 'module-files', role: 'alert' },
       });
-      file.addEventListener('change', () => {
-        const picked = file.files?.[0];
-        if (picked === undefined) return;
-        // The module only ever runs inside a worker; the page never evaluates it.
-        const blobUrl = URL.createObjectURL(picked.slice(0, picked.size, 'text/javascript'));
-        this.update({ trial: { kind: 'module', url: blobUrl, label: picked.name } }, true);
+      // Several files (a module and the files it imports), or a whole folder: stored together in
+      // this origin (src/pool/module-store.ts), so relative imports resolve and a reload can continue.
+      const files = h('input', {
+        attrs: {
+          type: 'file',
+          multiple: true,
+          accept: '.js,.mjs,.json,.csv,.tsv,.txt,text/javascript',
+          'aria-label': 'Pick a training module and the files it imports',
+          'data-testid': 'module-files',
+        },
       });
+      const folder = h('input', {
+        attrs: {
+          type: 'file',
+          webkitdirectory: true,
+          'aria-label': 'Pick a folder holding a training module',
+          'data-testid': 'module-folder',
+        },
+      });
+      const pick = (list: FileList | null): void => {
+        const chosen = [...(list ?? [])];
+        if (chosen.length === 0) return;
+        void this.storePickedModule(chosen, pickError);
+      };
+      files.addEventListener('change', () => pick(files.files));
+      folder.addEventListener('change', () => pick(folder.files));
+      const entry = storedModuleLocation(trial.url);
       detail = h(
         'div',
         { className: 'trial-detail' },
         trial.fromLink === true ? this.linkedModuleNotice(trial) : null,
         h('label', { attrs: { for: url.id }, text: 'ES module URL (default export: train(params, run, env))' }),
         url,
-        h('span', { className: 'or', text: 'or' }),
-        file,
-        trial.url.startsWith('blob:') ? h('p', { className: 'muted', text: `Using the file ${trial.label}` }) : null,
+        h('span', { className: 'or', text: 'or pick the module and the files it imports' }),
+        files,
+        h('span', { className: 'or', text: 'or its folder' }),
+        folder,
+        picked
+          ? h('p', {
+              className: 'muted',
+              attrs: { 'data-testid': 'module-picked' },
+              text:
+                entry === null
+                  ? `Using the file ${trial.label}`
+                  : `Using ${trial.label}, stored in this browser (runs ${entry.path})`,
+            })
+          : null,
+        pickError,
         h('p', { className: 'field-error', attrs: { 'data-error-for': 'trial' } }),
       );
     }
@@ -393,6 +431,32 @@ export class SweepBuilder {
       ),
       detail,
     );
+  }
+
+  /**
+   * Stores picked module files in this origin and points the trial at the entry file. The entry
+   * is the only script, else main/index/train.js nearest the top, else the first script.
+   */
+  private async storePickedModule(chosen: readonly File[], error: HTMLElement): Promise<void> {
+    error.textContent = '';
+    const paths = chosen.map((file) => file.webkitRelativePath || file.name);
+    const entry = defaultModuleEntry(paths);
+    if (entry === undefined) {
+      error.textContent = `None of the picked files is a JavaScript module (.js or .mjs): ${paths.join(', ')}`;
+      return;
+    }
+    try {
+      const files = await Promise.all(
+        chosen.map(async (file, i) => ({ path: paths[i] ?? file.name, bytes: await file.arrayBuffer() })),
+      );
+      const stored = await storeModuleFiles(files, entry);
+      const label =
+        stored.files === 1 ? entry : `${entry} and ${stored.files - 1} more file${stored.files === 2 ? '' : 's'}`;
+      this.update({ trial: { kind: 'module', url: stored.url, label } }, true);
+      announce(`Stored the training module ${label} in this browser`);
+    } catch (failure) {
+      error.textContent = `The module could not be stored: ${failure instanceof Error ? failure.message : String(failure)}`;
+    }
   }
 
   private spaceSection(): HTMLElement {
