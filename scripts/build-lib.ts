@@ -3,6 +3,7 @@
 //   lib/types/                            their .d.ts files with declaration maps (into src/)
 //   lib/workers/trial-worker.js           the trial worker, self-contained (TF.js inside)
 //   lib/workers/sampler-worker.js         the Bayesian sampler's worker, self-contained
+//   lib/workers/data-worker.js            the data step's worker (parse, profile, prepare, decode), self-contained
 //   lib/workers/wasm/*.wasm               TF.js's WebAssembly binaries
 //   lib/datasets/digits.csv               the data set of the built-in examples
 //   lib/app/                              the built Studio (the CLI serves its headless page)
@@ -26,11 +27,11 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
 /** Every dependency (and its sub-paths) stays an import, so a consumer's copy is shared. */
 const external = Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]);
 
-/** The library's build of the asset URLs (src/pool/assets.ts) and of the sampler worker's. */
+/** The library's build of the asset URLs (src/pool/assets.ts) and of the sampler and data workers'. */
 const libraryAssets: Plugin = {
   name: 'library-asset-urls',
   setup(build) {
-    build.onResolve({ filter: /\/(asset-urls|sampler-worker-url)\.js$/ }, (args) => ({
+    build.onResolve({ filter: /\/(asset-urls|sampler-worker-url|data-worker-url)\.js$/ }, (args) => ({
       path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.lib.ts')),
     }));
   },
@@ -129,6 +130,7 @@ async function buildWorkers(): Promise<void> {
     plugins: [wasmUrls],
   });
   await buildWorkerBundle('src/sampler-worker/sampler-worker.ts', 'sampler-worker.js');
+  await buildWorkerBundle('src/data-worker/data-worker.ts', 'data-worker.js');
 }
 
 function copyData(): void {

@@ -31,3 +31,16 @@ export {
   type SavedModel,
   type StorageReport,
 } from './storage.js';
+export {
+  DataClient,
+  DATASET_DATABASE,
+  DatasetStore,
+  OPFS_THRESHOLD_BYTES,
+  type DataInspection,
+  type DatasetStoreOptions,
+  type DatasetSummary,
+  type ImageFile,
+  type ImageInspection,
+  type StoredDataset,
+  type TableInspection,
+} from './datasets/index.js';

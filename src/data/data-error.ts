@@ -21,6 +21,7 @@ export class DataError extends Error {
   readonly file: string;
   readonly row: number | undefined;
   readonly column: string | undefined;
+  readonly unit: RowUnit | undefined;
   constructor(
     where: DataLocation,
     /** The rule in words, with the value given where there is one. */
@@ -30,6 +31,7 @@ export class DataError extends Error {
     this.file = where.file;
     this.row = where.row;
     this.column = where.column;
+    this.unit = where.unit;
   }
 }
 

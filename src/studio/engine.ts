@@ -312,3 +312,16 @@ export { checkWorkspaceName } from '../store/workspace-name.js';
 
 // The public API, put on `window.overdrive` for the console and for browser tests.
 export * as overdrive from '../index.js';
+
+// Datasets (issue 15): the data step's core, the data worker's client and the dataset store.
+export * as data from '../data/index.js';
+export {
+  DataClient,
+  DatasetStore,
+  type DataInspection,
+  type DatasetSummary,
+  type ImageFile,
+  type ImageInspection,
+  type StoredDataset,
+  type TableInspection,
+} from '../browser/datasets/index.js';

@@ -134,6 +134,7 @@ test('the tarball holds the entry points, types, worker, binaries, data set, app
     'lib/types/src/studio/run-details/element.d.ts',
     'lib/workers/trial-worker.js',
     'lib/workers/sampler-worker.js',
+    'lib/workers/data-worker.js',
     'lib/workers/wasm/tfjs-backend-wasm.wasm',
     'lib/workers/wasm/tfjs-backend-wasm-simd.wasm',
     'lib/workers/wasm/tfjs-backend-wasm-threaded-simd.wasm',
