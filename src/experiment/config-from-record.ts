@@ -42,6 +42,7 @@ export function configFromRecord(
     maxDurationMinutes: spec.maxDurationMinutes,
     ...(spec.trialTimeoutSeconds === undefined ? {} : { trialTimeoutSeconds: spec.trialTimeoutSeconds }),
     policy: policyFromRecord(spec.policy),
+    ...(spec.data === undefined ? {} : { data: spec.data }),
   };
   const trial = spec.trial;
   if (trial.kind === 'function') {

@@ -1,3 +1,4 @@
+import { type DataBinding, parseDataBinding } from '../data-binding/index.js';
 import { ConfigError } from '../errors.js';
 import { PrimaryMetricGoal } from '../metric/goal.js';
 import type { EarlyTerminationPolicy } from '../policy/policy.js';
@@ -58,6 +59,11 @@ export interface HyperDriveConfigOptions {
    * §8); they are this sweep's first runs. From `workspace.loadPriorRuns(...)` or `sweep.priorRun(id)`.
    */
   readonly resumeChildRuns?: readonly PriorRun[];
+  /**
+   * The dataset the trials train on (`env.datasets.user()`): a stored dataset's id, its name and
+   * how to prepare it. Absent: the trial brings its own data.
+   */
+  readonly data?: DataBinding;
 }
 
 const KNOWN_OPTIONS = [
@@ -73,6 +79,7 @@ const KNOWN_OPTIONS = [
   'trial',
   'resumeFrom',
   'resumeChildRuns',
+  'data',
 ] as const;
 
 /**
@@ -92,6 +99,8 @@ export class HyperDriveConfig {
   readonly trial: TrialDefinition;
   readonly resumeFrom: readonly PriorSweep[];
   readonly resumeChildRuns: readonly PriorRun[];
+  /** The dataset the trials train on; undefined when the trial brings its own data. */
+  readonly data: DataBinding | undefined;
   /** Advice that does not stop the sweep, e.g. a grid smaller than `maxTotalRuns`. */
   readonly warnings: readonly string[];
 
@@ -131,6 +140,7 @@ export class HyperDriveConfig {
     };
     this.resumeFrom = expectPriorSweeps(raw['resumeFrom'], rules);
     this.resumeChildRuns = expectPriorRuns(raw['resumeChildRuns'], rules);
+    this.data = raw['data'] === undefined ? undefined : parseDataBinding(raw['data'], 'data');
 
     const warnings: string[] = [];
     const size = this.hyperparameterSampling.size;
@@ -170,6 +180,7 @@ export class HyperDriveConfig {
       ...(this.resumeChildRuns.length === 0
         ? {}
         : { resumeChildRuns: this.resumeChildRuns.map((p) => ({ sweepId: p.sweep.id, runId: p.run.id })) }),
+      ...(this.data === undefined ? {} : { data: this.data }),
     };
   }
 }

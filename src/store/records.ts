@@ -5,6 +5,7 @@ import type { PolicyDecision, PolicyEvidence, PolicyRecord } from '../policy/pol
 import { POLICY_KINDS, POLICY_REGISTRY } from '../policy/registry.js';
 import { SAMPLING_KINDS } from '../sampling/registry.js';
 import type { SamplingRecord } from '../sampling/sampler.js';
+import { type DataBinding, parseDataBinding } from '../data-binding/index.js';
 import { errorRecord } from '../error-record.js';
 import { ConfigError } from '../errors.js';
 import { type Infer, type Same, childPath } from '../validate/index.js';
@@ -163,6 +164,21 @@ export const trialSpec = schema.union('a trial', (kind) => `a ${kind} trial`, {
 });
 export type TrialSpec = Infer<typeof trialSpec>;
 
+/**
+ * The sweep's data binding (dataset id, name, preparation spec), read by the one reader every
+ * boundary uses; its ConfigError becomes this boundary's error at the same field.
+ */
+const dataBindingRecord: schema.Schema<DataBinding> = {
+  read: (leaves, path, value) => {
+    try {
+      return parseDataBinding(value, path);
+    } catch (error) {
+      if (error instanceof ConfigError) throw leaves.fail(error.field, error.rule, error.value);
+      throw error;
+    }
+  },
+};
+
 /** The JSON-able part of a `HyperDriveConfig` (the training function itself is not stored). */
 export const sweepConfigRecord = schema.object(
   'a sweep configuration',
@@ -183,6 +199,8 @@ export const sweepConfigRecord = schema.object(
     resumeFrom: schema.arrayOf('sweep ids', schema.name, 5),
     /** The runs it resumed from their checkpoints, when any. */
     resumeChildRuns: schema.arrayOf('runs', runReference, 'runs'),
+    /** The dataset the trials train on (a stored dataset's id, never its bytes), when any. */
+    data: dataBindingRecord,
   },
 );
 export type SweepConfigRecord = Infer<typeof sweepConfigRecord>;

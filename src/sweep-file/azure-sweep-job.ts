@@ -194,6 +194,7 @@ function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): R
     const value = spec.azure?.[key];
     if (value !== undefined) job[key] = value;
   }
+  if (spec.data !== undefined) dataInputOf(spec, job, warn);
   job['search_space'] = spaceOf(spec.search_space, 'search_space', true, warn);
   job['sampling_algorithm'] = samplingOf(spec, warn);
   job['objective'] = { primary_metric: spec.objective.primary_metric, goal: spec.objective.goal };
@@ -209,6 +210,42 @@ function projectJob(spec: SweepFile, options: AzureExportOptions, warn: Warn): R
   return job;
 }
 
+/** The job input the data becomes (`inputs.data`), and the name the command passes it by. */
+export const AZURE_DATA_INPUT = 'data';
+
+/**
+ * The sweep's data as the job's input `inputs.data` (a `uri_file`, or a `uri_folder` for an image
+ * folder): Azure uploads a local path beside the job, or reads a registered data asset. The
+ * binding itself (dataset id and preparation) travels in the overlay; the bytes never do.
+ */
+function dataInputOf(spec: SweepFile, job: Record<string, SweepFileJsonValue>, warn: Warn): void {
+  const data = spec.data;
+  if (data === undefined) return;
+  const kept = spec.azure?.inputs;
+  const inputs: Record<string, SweepFileJsonValue> = isPlainObject(kept) ? { ...kept } : {};
+  if (Object.hasOwn(inputs, AZURE_DATA_INPUT)) {
+    warn(
+      'data',
+      `azure.inputs.${AZURE_DATA_INPUT} is given, so it is exported as it is rather than from data; the data binding is kept in properties.${OVERLAY_PROPERTY}`,
+    );
+    return;
+  }
+  const path = 'path' in data ? data.path : `./${data.name}`;
+  const type = 'kind' in data ? 'uri_folder' : 'uri_file';
+  inputs[AZURE_DATA_INPUT] = { type, path };
+  job['inputs'] = inputs;
+  warn(
+    'data',
+    `exported as the job input inputs.${AZURE_DATA_INPUT} (${type}, path ${JSON.stringify(path)}): put the ${type === 'uri_file' ? 'file' : 'folder'} beside the job (Azure uploads it) or point path at a data asset (azureml:<name>:<version>); the command receives it as \${{inputs.${AZURE_DATA_INPUT}}}, and the preparation (${preparationWords(data)}) is kept in properties.${OVERLAY_PROPERTY}`,
+  );
+}
+
+function preparationWords(data: NonNullable<SweepFile['data']>): string {
+  return 'kind' in data
+    ? `images resized to ${data.size[0]}x${data.size[1]}`
+    : `target ${JSON.stringify(data.target)}, ${data.task}`;
+}
+
 function stringValues(record: Readonly<Record<string, SweepFilePrimitive>>): Record<string, string> {
   // Azure's tags and properties are string to string; the overlay restores the types.
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, String(v)]));
@@ -221,7 +258,8 @@ function trialOf(spec: SweepFile, options: AzureExportOptions, warn: Warn): Reco
   const placeholders: string[] = [];
   if (options.command !== undefined) trial['command'] = options.command;
   else if (trial['command'] === undefined) {
-    trial['command'] = defaultCommand(spec.search_space, options.script ?? DEFAULT_AZURE_SCRIPT);
+    const dataArgument = spec.data === undefined ? '' : ` --${AZURE_DATA_INPUT} \${{inputs.${AZURE_DATA_INPUT}}}`;
+    trial['command'] = defaultCommand(spec.search_space, options.script ?? DEFAULT_AZURE_SCRIPT) + dataArgument;
     placeholders.push(
       `command (it runs ${options.script ?? DEFAULT_AZURE_SCRIPT} with every parameter as --name \${{search_space.name}})`,
     );

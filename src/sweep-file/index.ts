@@ -14,6 +14,10 @@ export {
   type SweepFileBackend,
   type SweepFileChoice,
   type SweepFileChoiceValue,
+  type SweepFileData,
+  type SweepFileDataPreparation,
+  type SweepFileImagePreparation,
+  type SweepFileTablePreparation,
   type SweepFileEarlyTermination,
   type SweepFileEarlyTerminationType,
   type SweepFileGoal,
@@ -43,10 +47,12 @@ export {
   SWEEP_FILE_ROOT_FIELD,
   SweepFileError,
   type ParsedSweepFile,
+  type ParsedSweepFileData,
   type ParseSweepFileOptions,
   type SweepFileHyperDriveConfigOptions,
   type SweepFileTrialDefinition,
 } from './parse-sweep-file.js';
+export { SWEEP_FILE_DATA_KEYS, withStoredData } from './parse-data.js';
 export { minutesToSeconds, toSweepFile, type SweepFileExport, type SweepFileExtras } from './to-sweep-file.js';
 export { MAX_NESTING_DEPTH } from './parse-search-space.js';
 export { JsonTextError, MAX_JSON_DEPTH, parseLocatedJson, type JsonPosition, type LocatedJson } from './json-text.js';

@@ -6,6 +6,8 @@ import { FILE_POLICY_ROWS, POLICY_FILE_KEYS, policyRowOfFileType, type PolicyFie
 import type { TrialDefinition } from '../trial-runner/runner.js';
 import { SAMPLING_KINDS, samplingRow } from '../sampling/registry.js';
 import type { ParameterSampling, SamplingKind } from '../sampling/sampler.js';
+import type { DataBinding } from '../data-binding/index.js';
+import { bindingOf, parseData } from './parse-data.js';
 import { JsonTextError, nearestPosition, parseLocatedJson, type JsonPosition } from './json-text.js';
 import { checkGridSpace, gridSize, parseSearchSpace, specPathOf, toDefinition } from './parse-search-space.js';
 import {
@@ -36,6 +38,7 @@ import {
   SWEEP_FILE_TOP_LEVEL_KEYS,
   type SweepFileAzureFields,
   type SweepFileBackend,
+  type SweepFileData,
   type SweepFileEarlyTermination,
   type SweepFileJsonValue,
   type SweepFileLimits,
@@ -59,8 +62,19 @@ export type SweepFileHyperDriveConfigOptions = Omit<HyperDriveConfigOptions, 'tr
   readonly trial: SweepFileTrialDefinition;
 };
 
+/**
+ * The spec's data, as far as the spec alone can say: a dataset already stored (its binding is in
+ * `hyperDriveConfigOptions.data`), or a file beside the spec that whoever runs the sweep must
+ * store first (the CLI: `withStoredData`), without which the sweep cannot start.
+ */
+export type ParsedSweepFileData =
+  | { readonly kind: 'stored'; readonly binding: DataBinding }
+  | { readonly kind: 'file'; readonly path: string; readonly data: SweepFileData };
+
 export interface ParsedSweepFile {
   readonly experimentName: string;
+  /** Absent: the trial brings its own data. */
+  readonly data?: ParsedSweepFileData;
   readonly hyperDriveConfigOptions: SweepFileHyperDriveConfigOptions;
   /** Only when the spec names one; the runtime picks otherwise. */
   readonly backend?: SweepFileBackend;
@@ -193,6 +207,7 @@ function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile 
   const hyperparameterSampling = buildSampling(spec.search_space, spec.sampling_algorithm);
   const policy = spec.early_termination === undefined ? undefined : buildPolicy(spec.early_termination);
   const { objective, limits, trial } = spec;
+  const binding = spec.data === undefined ? undefined : bindingOf(spec.data);
   const hyperDriveConfigOptions: SweepFileHyperDriveConfigOptions = Object.freeze({
     hyperparameterSampling,
     primaryMetricName: objective.primary_metric,
@@ -203,9 +218,17 @@ function parse(input: unknown, options: ParseSweepFileOptions): ParsedSweepFile 
     ...(limits.trial_timeout === undefined ? {} : { trialTimeoutSeconds: limits.trial_timeout }),
     ...(policy === undefined ? {} : { policy }),
     trial: toTrialDefinition(trial),
+    ...(binding === undefined ? {} : { data: binding }),
   });
+  const data: ParsedSweepFileData | undefined =
+    spec.data === undefined
+      ? undefined
+      : binding !== undefined
+        ? { kind: 'stored', binding }
+        : { kind: 'file', path: (spec.data as { path: string }).path, data: spec.data };
   return Object.freeze({
     experimentName: spec.experiment_name,
+    ...(data === undefined ? {} : { data }),
     hyperDriveConfigOptions,
     ...(spec.backend === undefined ? {} : { backend: spec.backend }),
     spec,
@@ -266,6 +289,8 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
   const earlyTermination = parseEarlyTermination(field(root, 'early_termination'));
   const limits = parseLimits(field(root, 'limits'));
   const trial = parseTrial(field(root, 'trial'), options.builtinTrials);
+  const dataValue = field(root, 'data');
+  const data = dataValue === undefined ? undefined : parseData(dataValue);
   const backendValue = field(root, 'backend');
   const backend = backendValue === undefined ? undefined : readOneOf('backend', backendValue, SWEEP_FILE_BACKENDS);
   const azureValue = field(root, 'azure');
@@ -295,6 +320,7 @@ function normalize(input: unknown, options: ParseSweepFileOptions): SweepFile {
     ...(earlyTermination === undefined ? {} : { early_termination: earlyTermination }),
     limits: normalisedLimits,
     trial,
+    ...(data === undefined ? {} : { data }),
     ...(backend === undefined ? {} : { backend }),
     ...(azure === undefined ? {} : { azure }),
   });

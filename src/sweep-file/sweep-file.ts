@@ -174,6 +174,38 @@ export type SweepFileAzureFields = {
 /** A built-in example by name, or an ES module (URL or path) whose default export is `train(params, run)`. */
 export type SweepFileTrial = { readonly builtin: string } | { readonly module: string };
 
+/** A table's preparation in the file (`PreparationSpec` in snake_case), every default written out. */
+export interface SweepFileTablePreparation {
+  readonly target: string;
+  readonly task: 'classification' | 'regression';
+  readonly drop: readonly string[];
+  readonly missing: 'drop-rows' | 'impute';
+  readonly categorical: 'one-hot' | 'index';
+  readonly validation_fraction: number;
+  readonly seed: number;
+}
+
+/** An image folder's preparation in the file (`ImagePreparationSpec` in snake_case). */
+export interface SweepFileImagePreparation {
+  readonly kind: 'images';
+  /** [height, width] every image is resized to. */
+  readonly size: readonly [number, number];
+  readonly validation_fraction: number;
+  readonly seed: number;
+}
+
+export type SweepFileDataPreparation = SweepFileTablePreparation | SweepFileImagePreparation;
+
+/**
+ * Overdrive extension: the data the trials train on (`env.datasets.user()`), in one flat object:
+ * where it is, then how to prepare it. `path` is a file (or image folder) beside the spec, which
+ * the CLI stores in the page's dataset store before the sweep starts; `dataset` is a dataset
+ * already stored in this browser, by the content hash of its bytes. The data itself is never in
+ * the spec, so a share link or an export carries only this.
+ */
+export type SweepFileData = ({ readonly path: string } | { readonly dataset: string; readonly name: string }) &
+  SweepFileDataPreparation;
+
 /** The normalised spec. */
 export interface SweepFile {
   readonly $schema?: string;
@@ -194,6 +226,7 @@ export interface SweepFile {
   readonly early_termination?: SweepFileEarlyTermination;
   readonly limits: SweepFileLimits;
   readonly trial: SweepFileTrial;
+  readonly data?: SweepFileData;
   readonly backend?: SweepFileBackend;
   readonly azure?: SweepFileAzureFields;
 }
@@ -222,6 +255,8 @@ export interface SweepFileInput {
     readonly trial_timeout?: number;
   };
   readonly trial: string | SweepFileTrial;
+  /** Preparation fields other than target and task (for tables) may be left out. */
+  readonly data?: Readonly<Record<string, unknown>>;
   readonly backend?: SweepFileBackend;
   readonly azure?: SweepFileAzureFields;
 }
@@ -246,6 +281,7 @@ export const SWEEP_FILE_TOP_LEVEL_KEYS = [
   'early_termination',
   'limits',
   'trial',
+  'data',
   'backend',
   'azure',
   ...SWEEP_FILE_METADATA_KEYS,

@@ -58,6 +58,17 @@ export function toOptunaScript(spec: SweepFile, options: OptunaScriptOptions = {
   const maximize = spec.objective.goal === 'maximize';
   const sampler = samplerCode(spec, warn);
   const pruner = prunerCode(spec, warn);
+  if (spec.data !== undefined) {
+    // The script has no dataset store and no preparation step: say what train() must load itself.
+    const where =
+      'path' in spec.data ? spec.data.path : `${spec.data.name} (stored in the browser as ${spec.data.dataset})`;
+    warn(
+      'data',
+      `the script does not load the sweep's data: read ${where} in train() and prepare it as the sweep does (${
+        'kind' in spec.data ? 'images' : `target ${JSON.stringify(spec.data.target)}, ${spec.data.task}`
+      }, validation fraction ${spec.data.validation_fraction}, seed ${spec.data.seed})`,
+    );
+  }
   const lines: string[] = [];
   const emit = (...more: string[]): void => {
     lines.push(...more);

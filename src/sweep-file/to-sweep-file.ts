@@ -7,6 +7,7 @@ import type { NormalizedExpression, SearchSpace } from '../space/search-space.js
 import { reviveDefinition } from '../space/serialize.js';
 import type { SweepConfigRecord } from '../store/records.js';
 import { normalizeSweepFile } from './parse-sweep-file.js';
+import { fileDataOf } from './parse-data.js';
 import { specPathOf } from './parse-search-space.js';
 import { atFilePath } from './file-fields.js';
 import type {
@@ -95,6 +96,7 @@ export function toSweepFile(config: SweepConfigRecord, extras: SweepFileExtras =
     ...(config.trialTimeoutSeconds === undefined ? {} : { trial_timeout: config.trialTimeoutSeconds }),
   };
   raw['trial'] = extras.trial ?? trialOf(config.trial);
+  if (config.data !== undefined) raw['data'] = fileDataOf(config.data);
   const spec = normalizeSweepFile(raw);
   return { spec, warnings: Object.freeze(droppedStarts(config)) };
 }

@@ -152,7 +152,7 @@ describe('HyperDriveConfig validation names the field, the rule and the value', 
     [
       'unknown option',
       { maxTotalRun: 5 },
-      'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, trialTimeoutSeconds, policy, train, trial, resumeFrom, resumeChildRuns (got 5)',
+      'maxTotalRun: is not a known option; known: hyperparameterSampling, primaryMetricName, primaryMetricGoal, maxTotalRuns, maxConcurrentRuns, maxDurationMinutes, trialTimeoutSeconds, policy, train, trial, resumeFrom, resumeChildRuns, data (got 5)',
     ],
   ];
   it.each(cases)('%s', (_name, patch, message) => {

@@ -4,7 +4,8 @@ import { SeededRandom } from '../../src/random/index.js';
  * Seeded generator of sweep spec inputs covering everything the spec format can say: every
  * expression type, constants of each primitive type, nested choices (with constants, booleans
  * and dashed names inside), leading-dash names, every sampling and every policy, fractional
- * limits, metadata, both trial kinds, backends. Used by the round-trip tests of the exports.
+ * limits, metadata, both trial kinds, backends, the data binding (a file path or a stored dataset,
+ * a table's or an image folder's preparation). Used by the round-trip tests of the exports.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -37,6 +38,42 @@ const PRIMITIVES: readonly Json[] = [
 
 export function generateSpecs(count: number, seed = 2024): Record<string, Json>[] {
   const rng = new SeededRandom(seed);
+  // The data binding draws from its own sequence, so the rest of each spec is what it was before
+  // `data` existed (other tests' expectations were built on those specs).
+  const dataRng = new SeededRandom(seed + 1);
+  const dataPick = <T>(items: readonly T[]): T => items[Math.floor(dataRng.next() * items.length)] as T;
+  const dataChance = (p: number): boolean => dataRng.next() < p;
+  const data = (): Record<string, Json> => {
+    const source: Record<string, Json> = dataChance(0.5)
+      ? { path: dataPick(['penguins.csv', 'data/cars.json', 'my data/rows.tsv', 'flowers']) }
+      : {
+          dataset: `sha256-${Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(dataRng.next() * 16)]).join('')}`,
+          name: dataPick(['penguins.csv', 'Cars (2024).json', 'flowers', "it's.csv"]),
+        };
+    if (dataChance(0.2)) {
+      const images: Record<string, Json> = { ...source, kind: 'images' };
+      if (dataChance(0.5))
+        images['size'] = dataPick([
+          [32, 32],
+          [8, 64],
+          [224, 224],
+        ]);
+      if (dataChance(0.5)) images['validation_fraction'] = dataPick([0.1, 0.5, 0.25]);
+      if (dataChance(0.5)) images['seed'] = dataPick([0, 7, 4294967295]);
+      return images;
+    }
+    const table: Record<string, Json> = {
+      ...source,
+      target: dataPick(['Species', 'Miles_per_Gallon', 'Body Mass (g)', ' padded ', '"quoted", col']),
+      task: dataPick(['classification', 'regression']),
+    };
+    if (dataChance(0.5)) table['drop'] = dataPick([[], ['Island'], ['Name', 'Year, made', 'a\\b']]);
+    if (dataChance(0.5)) table['missing'] = dataPick(['drop-rows', 'impute']);
+    if (dataChance(0.5)) table['categorical'] = dataPick(['one-hot', 'index']);
+    if (dataChance(0.5)) table['validation_fraction'] = dataPick([0.2, 0.5, 0.05, 1e-3]);
+    if (dataChance(0.5)) table['seed'] = dataPick([0, 42, 123456]);
+    return table;
+  };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng.next() * items.length)] as T;
   const chance = (p: number): boolean => rng.next() < p;
   const int = (lo: number, hi: number): number => lo + Math.floor(rng.next() * (hi - lo + 1));
@@ -163,6 +200,7 @@ export function generateSpecs(count: number, seed = 2024): Record<string, Json>[
     if (chance(0.2)) spec['properties'] = { note: 'kept' };
     if (chance(0.3)) spec['compute'] = 'azureml:gpu-cluster';
     if (chance(0.2)) spec['name'] = `job-${k}`;
+    if (dataChance(0.3)) spec['data'] = data();
     specs.push(spec);
   }
   return specs;

@@ -183,7 +183,7 @@ describe('share links that were cut or changed', () => {
       decodeShareLink(`#sweep=j.${fnv1a32(module).toString(36)}.${toBase64Url(new TextEncoder().encode(module))}`),
     );
     expect(moduleError.message).toBe(
-      'share link: trial.module: must use one of the schemes http, https, file, blob, data (or be a path) (got "javascript:alert(1)")',
+      'share link: trial.module: must use one of the schemes http, https, file, blob, data, overdrive-module (or be a path) (got "javascript:alert(1)")',
     );
   });
 

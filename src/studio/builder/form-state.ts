@@ -64,6 +64,8 @@ export const KEPT_SPEC_FIELDS = [
   'properties',
   'compute',
   'azure',
+  // Until the builder's Data step holds it in fields of its own (DATA-UI), the binding is kept whole.
+  'data',
 ] as const;
 
 export type TrialState =
