@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import {
+  analyseTable,
   checkFileSize,
   contentId,
   DataError,
@@ -11,10 +12,9 @@ import {
   MAX_IMAGE_FILES,
   type PreparationSpec,
   type PreparedData,
-  profileTable,
   type RawTable,
   type RowUnit,
-  type TableProfile,
+  type TableAnalysis,
   validateImageFolder,
 } from '../data/index.js';
 import type { DataWorkerApi, ImageFile, ImageInspection, TableInspection, TableSource, WorkerResult } from './api.js';
@@ -29,7 +29,7 @@ interface Parsed {
   readonly name: string;
   readonly table: RawTable;
   readonly unit: RowUnit;
-  readonly profile: TableProfile;
+  readonly analysis: TableAnalysis;
 }
 
 /**
@@ -78,7 +78,7 @@ async function parse(file: Blob, name: string): Promise<{ id: string; parsed: Pa
   const bytes = await readBytes(file, name);
   const id = await contentId(bytes);
   const { table, format, unit } = readTable(bytes, name);
-  const parsed: Parsed = { name, table, unit, profile: profileTable(table, name, unit) };
+  const parsed: Parsed = { name, table, unit, analysis: analyseTable(table, name, unit) };
   remember(id, parsed);
   return { id, parsed, format };
 }
@@ -116,7 +116,7 @@ const api: DataWorkerApi = {
   inspectTable: (file, name) =>
     guard(async (): Promise<TableInspection> => {
       const { id, parsed, format } = await parse(file, name);
-      return { kind: 'table', id, name, format, bytes: file.size, unit: parsed.unit, profile: parsed.profile };
+      return { kind: 'table', id, name, format, bytes: file.size, unit: parsed.unit, profile: parsed.analysis.profile };
     }),
 
   prepareTable: (source: TableSource, spec: PreparationSpec) =>
@@ -130,7 +130,7 @@ const api: DataWorkerApi = {
       const { data } = fitPreparation(parsed.table, spec, {
         file: parsed.name,
         unit: parsed.unit,
-        profile: parsed.profile,
+        analysis: parsed.analysis,
       });
       return transferable(data);
     }),

@@ -17,8 +17,19 @@ export function isMissingCell(cell: unknown): boolean {
   return MISSING_WORDS.has(cell.trim().toLowerCase());
 }
 
-// `Number()` reads hex, octal and binary literals ("0x1A" is 26): in data those are codes, not numbers.
-const RADIX_PREFIX = /^\s*[+-]?0[xXoObB]/;
+/**
+ * `Number()` reads hex, octal and binary literals ("0x1A" is 26): in data those are codes, not
+ * numbers. Checked by character codes, not a regular expression: it runs for every number cell.
+ */
+function hasRadixPrefix(cell: string): boolean {
+  let i = 0;
+  let code = cell.charCodeAt(i);
+  while (code === 32 || code === 9) code = cell.charCodeAt(++i);
+  if (code === 43 || code === 45) code = cell.charCodeAt(++i);
+  if (code !== 48) return false;
+  const next = cell.charCodeAt(i + 1) | 0x20; // lower case
+  return next === 0x78 || next === 0x6f || next === 0x62; // x, o, b
+}
 // Thousands separated by commas in groups of three ("1,234,567.5"); a decimal comma ("1,5") is not read as a number.
 const THOUSANDS = /^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$/;
 
@@ -28,7 +39,9 @@ export function cellNumber(cell: unknown): number | null {
   if (typeof cell !== 'string') return null;
   const n = Number(cell);
   if (Number.isFinite(n)) {
-    if (cell.trim() === '' || RADIX_PREFIX.test(cell)) return null;
+    // Number() reads "" and "  " as 0: those are missing, not zero.
+    if (n === 0 && cell.trim() === '') return null;
+    if (hasRadixPrefix(cell)) return null;
     return n;
   }
   if (cell.includes(',') && THOUSANDS.test(cell)) return Number(cell.replace(/,/g, ''));
@@ -41,7 +54,6 @@ export function cellText(cell: unknown): string {
   return String(cell);
 }
 
-const MS_PER_DAY = 86_400_000;
 const ISO =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
 const YMD_SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
@@ -102,10 +114,21 @@ export function isDayFirst(cell: unknown): boolean {
 }
 
 function civilDay(year: number, month: number, day: number): number | null {
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const ms = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 31 April over to 1 May: a date that does not exist is not a date.
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return ms / MS_PER_DAY;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return daysFromCivil(year, month, day);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm): no Date object per cell. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }

@@ -26,7 +26,14 @@ export { cellDate, cellNumber, isMissingCell } from './cells.js';
 export { decodeUtf8 } from './decode.js';
 export { CSV_DELIMITERS, parseCsv } from './parse-csv.js';
 export { parseJsonRecords } from './parse-json.js';
-export { profileTable, STRAY_TEXT_SHARE, suggestTask } from './profile.js';
+export {
+  analyseTable,
+  type ColumnData,
+  profileTable,
+  STRAY_TEXT_SHARE,
+  suggestTask,
+  type TableAnalysis,
+} from './profile.js';
 export {
   CATEGORICAL_MODES,
   DEFAULT_SPLIT_SEED,

@@ -1,10 +1,10 @@
-import { cellDate, cellNumber, cellText, type DateOrder, isDayFirst, isMissingCell } from './cells.js';
+import { cellDate, cellNumber, cellText, type DateOrder, isMissingCell } from './cells.js';
 import { DataError, type RowUnit, showCell } from './data-error.js';
 import { MAX_CLASSES } from './limits.js';
 import type { PreparationSpec } from './preparation-spec.js';
-import { numbering, profileTable, topCategories } from './profile.js';
+import { analyseTable, type ColumnData, type TableAnalysis, topCategories } from './profile.js';
 import { splitRows } from './split.js';
-import type { Cell, ColumnProfile, RawTable, TableProfile, TaskKind } from './table.js';
+import type { Cell, ColumnProfile, RawTable, TaskKind } from './table.js';
 
 /**
  * A preparation fitted on the training split only; JSON-serialisable. Exported beside
@@ -81,14 +81,12 @@ export interface FitOptions {
   readonly file?: string;
   /** How rows are numbered in messages (`record` for JSON). */
   readonly unit?: RowUnit;
-  /** The table's profile, when already computed (the data worker profiles once per file). */
-  readonly profile?: TableProfile;
+  /** The table's analysis, when already computed (the data worker analyses once per file). */
+  readonly analysis?: TableAnalysis;
 }
 
-/** A column's values read once: numbers (NaN = missing) or category codes (-1 = missing). */
-type ColumnValues =
-  | { readonly kind: 'number'; readonly values: Float64Array }
-  | { readonly kind: 'codes'; readonly codes: Int32Array; readonly names: readonly string[] };
+/** A used column's values: numbers (NaN = missing) or category codes (-1 = missing). */
+type ColumnValues = Exclude<ColumnData, { kind: 'empty' }>;
 
 /**
  * Fits `spec` on `table` and encodes it: drops the columns named, handles missing values, splits
@@ -118,8 +116,9 @@ export function fitPreparation(
     columnIndex(name, 'drop');
     if (name === spec.target) throw new DataError({ file, column: name }, 'is the target, so it cannot be dropped');
   }
-  const profile = options.profile ?? profileTable(table, file, unit);
-  const profiles = new Map(profile.columns.map((p) => [p.name, p]));
+  const analysis = options.analysis ?? analyseTable(table, file, unit);
+  const profiles = new Map(analysis.profile.columns.map((p) => [p.name, p]));
+  const dataOf = (c: number): ColumnData => analysis.columns[c] as ColumnData;
   const targetProfile = profiles.get(spec.target) as ColumnProfile;
   const n = table.rows.length;
 
@@ -128,7 +127,7 @@ export function fitPreparation(
   let targetCodes: Int32Array | null = null;
   let targetValues: Float64Array | null = null;
   if (spec.task === 'classification') {
-    const read = readCodes(table, targetIndex);
+    const read = codesOf(dataOf(targetIndex));
     classes = orderClasses(read.names);
     if (classes.length < 2) {
       throw new DataError(
@@ -153,7 +152,7 @@ export function fitPreparation(
         `the target is ${targetProfile.kind}; regression needs a numeric target (choose classification, or another column)`,
       );
     }
-    targetValues = readNumbers(table, targetIndex, file, unit);
+    targetValues = (dataOf(targetIndex) as { values: Float64Array }).values;
   }
 
   // The features, in the table's column order.
@@ -172,13 +171,7 @@ export function fitPreparation(
       ignored.push({ column: name, reason: 'empty: no values' });
       continue;
     }
-    const values: ColumnValues =
-      p.kind === 'numeric'
-        ? { kind: 'number', values: readNumbers(table, c, file, unit) }
-        : p.kind === 'date'
-          ? { kind: 'number', values: readDates(table, c) }
-          : { kind: 'codes', ...readCodes(table, c) };
-    used.push({ name, c, profile: p, values });
+    used.push({ name, c, profile: p, values: dataOf(c) as ColumnValues });
   }
   if (used.length === 0) {
     throw new DataError(
@@ -217,7 +210,7 @@ export function fitPreparation(
       const { mean, std } = meanStd(u.values.values, trainRows);
       const encoding: FeatureEncoding =
         u.profile.kind === 'date'
-          ? { kind: 'date', column: u.name, mean, std, order: dateOrder(table, u.c) }
+          ? { kind: 'date', column: u.name, mean, std, order: u.values.order ?? 'mdy' }
           : { kind: 'numeric', column: u.name, mean, std };
       features.push(encoding);
       if (missingCount > 0) imputed.push({ column: u.name, count: missingCount, value: mean });
@@ -397,58 +390,24 @@ function meanStd(values: Float64Array, rows: readonly number[]): { mean: number;
   return { mean, std: std > 0 ? std : 1 };
 }
 
-function readNumbers(table: RawTable, c: number, file: string, unit: RowUnit): Float64Array {
-  const out = new Float64Array(table.rows.length);
-  const { first } = numbering(unit);
-  for (let r = 0; r < table.rows.length; r += 1) {
-    const cell = (table.rows[r] as readonly Cell[])[c];
-    if (isMissingCell(cell)) {
-      out[r] = Number.NaN;
-      continue;
-    }
-    const v = cellNumber(cell);
-    if (v === null) {
-      throw new DataError(
-        { file, row: r + first, unit, column: table.columns[c] as string },
-        `${showCell(cell)} is not a number in a numeric column`,
-      );
-    }
-    out[r] = v;
-  }
-  return out;
-}
-
-function dateOrder(table: RawTable, c: number): DateOrder {
-  for (const row of table.rows) if (isDayFirst(row[c])) return 'dmy';
-  return 'mdy';
-}
-
-function readDates(table: RawTable, c: number): Float64Array {
-  const order = dateOrder(table, c);
-  const out = new Float64Array(table.rows.length);
-  for (let r = 0; r < table.rows.length; r += 1) {
-    const cell = (table.rows[r] as readonly Cell[])[c];
-    out[r] = isMissingCell(cell) ? Number.NaN : (cellDate(cell, order) ?? Number.NaN);
-  }
-  return out;
-}
-
-function readCodes(table: RawTable, c: number): { codes: Int32Array; names: string[] } {
-  const codes = new Int32Array(table.rows.length);
+/** Category codes of a column: its own, or its numbers' texts (a numeric column used as classes). */
+function codesOf(data: ColumnData): { codes: Int32Array; names: string[] } {
+  if (data.kind === 'codes') return { codes: data.codes, names: [...data.names] };
+  if (data.kind === 'empty') return { codes: new Int32Array(0), names: [] };
+  const codes = new Int32Array(data.values.length);
   const names: string[] = [];
-  const lookup = new Map<string, number>();
-  for (let r = 0; r < table.rows.length; r += 1) {
-    const cell = (table.rows[r] as readonly Cell[])[c];
-    if (isMissingCell(cell)) {
+  const lookup = new Map<number, number>();
+  for (let r = 0; r < data.values.length; r += 1) {
+    const v = data.values[r] as number;
+    if (Number.isNaN(v)) {
       codes[r] = -1;
       continue;
     }
-    const name = cellText(cell);
-    let code = lookup.get(name);
+    let code = lookup.get(v);
     if (code === undefined) {
       code = names.length;
-      names.push(name);
-      lookup.set(name, code);
+      names.push(String(v));
+      lookup.set(v, code);
     }
     codes[r] = code;
   }

@@ -1,7 +1,7 @@
 import { cellDate, cellNumber, cellText, type DateOrder, isDayFirst, isMissingCell } from './cells.js';
 import { DataError, type RowUnit, showCell } from './data-error.js';
 import { HISTOGRAM_BINS, MAX_CATEGORIES, MAX_TOP_CATEGORIES, PREVIEW_ROWS } from './limits.js';
-import type { ColumnKind, ColumnProfile, NumericSummary, RawTable, TableProfile, TaskKind } from './table.js';
+import type { Cell, ColumnKind, ColumnProfile, NumericSummary, RawTable, TableProfile, TaskKind } from './table.js';
 
 /**
  * A column is numeric when every present cell is a number. When at least this share is numbers
@@ -23,6 +23,21 @@ export function isCategoricalShape(distinct: number, present: number): boolean {
 }
 
 /**
+ * A column's values read once, for the profile and every preparation after it: numbers (numeric
+ * columns, and dates in epoch days; NaN = missing) or category codes into `names` (-1 = missing).
+ */
+export type ColumnData =
+  | { readonly kind: 'number'; readonly values: Float64Array; readonly order: DateOrder | null }
+  | { readonly kind: 'codes'; readonly codes: Int32Array; readonly names: readonly string[] }
+  | { readonly kind: 'empty' };
+
+export interface TableAnalysis {
+  readonly profile: TableProfile;
+  /** One per column, in the table's order. */
+  readonly columns: readonly ColumnData[];
+}
+
+/**
  * The profile of a parsed table: each column's kind, missing count, distinct values, numeric
  * summary and histogram (numeric and date columns; dates in epoch days), top values, and a
  * preview. Throws a `DataError` for a mostly numeric column with stray text (naming its rows).
@@ -30,9 +45,25 @@ export function isCategoricalShape(distinct: number, present: number): boolean {
  * as records for JSON (`unit` 'record': the first record is record 1).
  */
 export function profileTable(table: RawTable, file: string, unit: RowUnit = 'row'): TableProfile {
+  return analyseTable(table, file, unit).profile;
+}
+
+/** The profile and each column's values as read for it (one pass over the cells, row by row). */
+export function analyseTable(table: RawTable, file: string, unit: RowUnit = 'row'): TableAnalysis {
   const rowNumbers = numbering(unit);
-  const columns = table.columns.map((name, c) => profileColumn(table, c, name, file, rowNumbers));
-  return { rows: table.rows.length, columns, preview: table.rows.slice(0, PREVIEW_ROWS) };
+  const states = table.columns.map(() => new ColumnState(table.rows.length));
+  // Row by row, every column at once: the cells' strings lie in memory in the order they were
+  // parsed, so this order reads them sequentially (column by column is several times slower).
+  const { rows } = table;
+  for (let r = 0; r < rows.length; r += 1) {
+    const row = rows[r] as readonly Cell[];
+    for (let c = 0; c < states.length; c += 1) (states[c] as ColumnState).read(row[c], r);
+  }
+  const analysed = table.columns.map((name, c) => (states[c] as ColumnState).finish(table, c, name, file, rowNumbers));
+  return {
+    profile: { rows: rows.length, columns: analysed.map((a) => a.profile), preview: rows.slice(0, PREVIEW_ROWS) },
+    columns: analysed.map((a) => a.data),
+  };
 }
 
 /** The number a message gives the table's row 0: 2 in a CSV (under the header), 1 for a JSON record. */
@@ -40,79 +71,146 @@ export function numbering(unit: RowUnit): { readonly unit: RowUnit; readonly fir
   return { unit, first: unit === 'row' ? 2 : 1 };
 }
 
-function profileColumn(
-  table: RawTable,
-  c: number,
-  name: string,
-  file: string,
-  rowNumbers: { readonly unit: RowUnit; readonly first: number },
-): ColumnProfile {
-  const { rows } = table;
-  const counts = new Map<string, number>();
-  let missing = 0;
-  let numbers = 0;
-  let dates = 0;
-  let dayFirst = false;
-  const textRows: number[] = [];
-  for (let r = 0; r < rows.length; r += 1) {
-    const cell = (rows[r] as readonly unknown[])[c];
+/** A cell read as a number in the first pass. */
+const NUMBER = -2;
+const MISSING = -1;
+
+/** One column's counts and values while the table is read. */
+class ColumnState {
+  readonly values: Float64Array;
+  readonly codes: Int32Array;
+  readonly lookup = new Map<string, number>();
+  readonly names: string[] = [];
+  readonly counts: number[] = [];
+  missing = 0;
+  numbers = 0;
+  text = 0;
+  dates = 0;
+  dayFirst = false;
+  readonly textRows: number[] = [];
+
+  constructor(rows: number) {
+    this.values = new Float64Array(rows);
+    this.codes = new Int32Array(rows);
+  }
+
+  addText(key: string): number {
+    let code = this.lookup.get(key);
+    if (code === undefined) {
+      code = this.names.length;
+      this.lookup.set(key, code);
+      this.names.push(key);
+      this.counts.push(0);
+    }
+    this.counts[code] = (this.counts[code] as number) + 1;
+    return code;
+  }
+
+  read(cell: Cell | undefined, r: number): void {
+    // The common cases first: an empty field, then a number (most cells of most files).
+    if (cell === null || cell === '' || cell === undefined) {
+      this.missing += 1;
+      this.values[r] = Number.NaN;
+      this.codes[r] = MISSING;
+      return;
+    }
+    const v = cellNumber(cell);
+    if (v !== null) {
+      this.values[r] = v;
+      this.codes[r] = NUMBER;
+      this.numbers += 1;
+      return;
+    }
+    this.values[r] = Number.NaN;
     if (isMissingCell(cell)) {
-      missing += 1;
-      continue;
+      this.missing += 1;
+      this.codes[r] = MISSING;
+      return;
     }
-    const key = cellText(cell);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    if (cellNumber(cell) !== null) numbers += 1;
-    else {
-      if (textRows.length < ROWS_NAMED) textRows.push(r);
-      if (!dayFirst && isDayFirst(cell)) dayFirst = true;
-      if (cellDate(cell, 'dmy') !== null || cellDate(cell, 'mdy') !== null) dates += 1;
+    this.text += 1;
+    if (this.textRows.length < ROWS_NAMED) this.textRows.push(r);
+    this.codes[r] = this.addText(cellText(cell));
+    // Date parsing is tried only while every text cell so far was a date.
+    if (this.dates === this.text - 1) {
+      if (!this.dayFirst && isDayFirst(cell)) this.dayFirst = true;
+      if (cellDate(cell, 'dmy') !== null || cellDate(cell, 'mdy') !== null) this.dates += 1;
     }
   }
-  const present = rows.length - missing;
-  const distinct = counts.size;
-  const base = { name, missing, distinct };
-  if (present === 0) return { ...base, kind: 'empty' };
-  const text = present - numbers;
-  if (text === 0) {
-    const values = collect(rows, c, (cell) => cellNumber(cell));
-    return withCategories({ ...base, kind: 'numeric', numeric: summarise(values) }, counts, distinct <= 20);
-  }
-  if (numbers >= STRAY_TEXT_SHARE * present && present >= STRAY_TEXT_MIN_VALUES) {
-    const first = textRows[0] as number;
-    const numbered = textRows.map((r) => r + rowNumbers.first);
-    const more = text > textRows.length ? ', ...' : '';
-    const which = text > 1 ? `; ${rowNumbers.unit}s ${numbered.join(', ')}${more}` : '';
-    throw new DataError(
-      { file, row: first + rowNumbers.first, unit: rowNumbers.unit, column: name },
-      `${showCell((rows[first] as readonly unknown[])[c])} is not a number in a numeric column (${text} of ${present} values are text${which}); correct them, or leave the cells empty (or write NA) to mark them missing`,
-    );
-  }
-  if (dates === present && numbers === 0) {
-    const order: DateOrder = dayFirst ? 'dmy' : 'mdy';
-    const values = collect(rows, c, (cell) => cellDate(cell, order));
-    return { ...base, kind: 'date', numeric: summarise(values) };
-  }
-  const kind: ColumnKind = isCategoricalShape(distinct, present) ? 'categorical' : 'text';
-  return withCategories({ ...base, kind }, counts, true);
-}
 
-/** The present values of a column through `read` (which returns null for cells it does not take). */
-function collect(rows: RawTable['rows'], c: number, read: (cell: unknown) => number | null): Float64Array {
-  const out = new Float64Array(rows.length);
-  let n = 0;
-  for (let r = 0; r < rows.length; r += 1) {
-    const cell = (rows[r] as readonly unknown[])[c];
-    if (isMissingCell(cell)) continue;
-    const v = read(cell);
-    if (v !== null) out[n++] = v;
+  finish(
+    table: RawTable,
+    c: number,
+    name: string,
+    file: string,
+    rowNumbers: { readonly unit: RowUnit; readonly first: number },
+  ): { profile: ColumnProfile; data: ColumnData } {
+    const { values, codes, names, counts, missing, numbers, text } = this;
+    const n = values.length;
+    const present = n - missing;
+    if (present === 0) return { profile: { name, kind: 'empty', missing, distinct: 0 }, data: { kind: 'empty' } };
+    if (text === 0) {
+      const present64 = new Float64Array(present);
+      let k = 0;
+      for (let r = 0; r < n; r += 1) if (codes[r] === NUMBER) present64[k++] = values[r] as number;
+      const summary = summarise(present64);
+      present64.sort();
+      const distinctCounts = new Map<string, number>();
+      let distinct = 0;
+      for (let i = 0; i < present64.length; i += 1) {
+        if (i === 0 || present64[i] !== present64[i - 1]) distinct += 1;
+        if (distinct <= 20) {
+          const key = String(present64[i]);
+          distinctCounts.set(key, (distinctCounts.get(key) ?? 0) + 1);
+        }
+      }
+      const profile: ColumnProfile = { name, kind: 'numeric', missing, distinct, numeric: summary };
+      return {
+        profile:
+          distinct <= 20 ? { ...profile, categories: topCategories(distinctCounts, MAX_TOP_CATEGORIES) } : profile,
+        data: { kind: 'number', values, order: null },
+      };
+    }
+    const { rows } = table;
+    if (numbers >= STRAY_TEXT_SHARE * present && present >= STRAY_TEXT_MIN_VALUES) {
+      const first = this.textRows[0] as number;
+      const numbered = this.textRows.map((r) => r + rowNumbers.first);
+      const more = text > this.textRows.length ? ', ...' : '';
+      const which = text > 1 ? `; ${rowNumbers.unit}s ${numbered.join(', ')}${more}` : '';
+      throw new DataError(
+        { file, row: first + rowNumbers.first, unit: rowNumbers.unit, column: name },
+        `${showCell((rows[first] as readonly unknown[])[c])} is not a number in a numeric column (${text} of ${present} values are text${which}); correct them, or leave the cells empty (or write NA) to mark them missing`,
+      );
+    }
+    if (numbers === 0 && this.dates === text) {
+      const order: DateOrder = this.dayFirst ? 'dmy' : 'mdy';
+      const days = new Float64Array(present);
+      let k = 0;
+      for (let r = 0; r < n; r += 1) {
+        if ((codes[r] as number) < 0) continue;
+        const day = cellDate((rows[r] as readonly Cell[])[c], order) ?? Number.NaN;
+        values[r] = day;
+        days[k++] = day;
+      }
+      return {
+        profile: { name, kind: 'date', missing, distinct: names.length, numeric: summarise(days) },
+        data: { kind: 'number', values, order },
+      };
+    }
+    // Categories or text: the cells read as numbers become categories too ("3" beside "three").
+    if (numbers > 0) {
+      for (let r = 0; r < n; r += 1) {
+        if (codes[r] === NUMBER) codes[r] = this.addText(cellText((rows[r] as readonly Cell[])[c]));
+      }
+    }
+    const distinct = names.length;
+    const kind: ColumnKind = isCategoricalShape(distinct, present) ? 'categorical' : 'text';
+    const countMap = new Map<string, number>();
+    for (let k = 0; k < names.length; k += 1) countMap.set(names[k] as string, counts[k] as number);
+    return {
+      profile: { name, kind, missing, distinct, categories: topCategories(countMap, MAX_TOP_CATEGORIES) },
+      data: { kind: 'codes', codes, names },
+    };
   }
-  return out.subarray(0, n);
-}
-
-function withCategories(profile: ColumnProfile, counts: Map<string, number>, include: boolean): ColumnProfile {
-  if (!include) return profile;
-  return { ...profile, categories: topCategories(counts, MAX_TOP_CATEGORIES) };
 }
 
 /** Most frequent first; ties in value order, so the list is the same for the same data. */
