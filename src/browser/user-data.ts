@@ -1,9 +1,10 @@
-import type { PreparedData } from '../data/index.js';
+import { type PreparedData, parseImagePreparationSpec, parsePreparationSpec } from '../data/index.js';
 import { ConfigError } from '../errors.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import type { SweepRecord } from '../store/records.js';
 import { DATASET_ID } from '../pool/protocol.js';
 import type { UserDataSource } from '../pool/user-data.js';
+import { DataClient, DatasetStore } from './datasets/index.js';
 
 /**
  * The page's side of `env.datasets.user(id)`: trials ask for a stored dataset, the page reads
@@ -122,7 +123,61 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** TEMPORARY until h/data-core: no stored datasets. */
-export function workspaceDatasets(_workspace: string): DatasetPreparer {
-  return { storedName: async () => null, prepare: () => Promise.reject(new Error('no data worker')) };
+/**
+ * The workspace's DatasetStore (the one the Studio's Data step stores into) and a data worker
+ * that prepares what it reads, both opened on first use: a page whose sweeps have no data never
+ * starts the data worker. The store and worker are shared by every sweep of the workspace.
+ */
+export function workspaceDatasets(workspace: string): DatasetPreparer {
+  let opened: Promise<{ store: DatasetStore; client: DataClient }> | null = null;
+  const open = (): Promise<{ store: DatasetStore; client: DataClient }> => {
+    if (opened === null) {
+      const client = new DataClient();
+      const opening = DatasetStore.open(workspace, { client }).then((store) => ({ store, client }));
+      // A failed open is not kept: the next sweep tries again.
+      opening.catch(() => {
+        client.close();
+        opened = null;
+      });
+      opened = opening;
+    }
+    return opened;
+  };
+  return {
+    async storedName(id) {
+      const { store } = await open();
+      return (await store.list()).find((d) => d.id === id)?.name ?? null;
+    },
+    async prepare(id, preparation) {
+      const { store, client } = await open();
+      const stored = await store.get(id);
+      if (stored === null) throw new Error(missingDatasetMessage(id, id));
+      const isImages =
+        typeof preparation === 'object' &&
+        preparation !== null &&
+        (preparation as { readonly kind?: unknown }).kind !== undefined;
+      if (stored.format === 'images') {
+        if (!isImages) {
+          throw new ConfigError(
+            'data.preparation',
+            `dataset "${stored.summary.name}" is an image folder: the preparation must have kind "images"`,
+            preparation,
+          );
+        }
+        return client.prepareImages(
+          stored.files,
+          parseImagePreparationSpec(preparation, 'data.preparation'),
+          stored.summary.name,
+        );
+      }
+      if (isImages) {
+        throw new ConfigError(
+          'data.preparation',
+          `dataset "${stored.summary.name}" is a table: an image preparation (kind "images") does not apply`,
+          preparation,
+        );
+      }
+      return client.prepare(stored.file, parsePreparationSpec(preparation, 'data.preparation'), stored.summary.name);
+    },
+  };
 }
