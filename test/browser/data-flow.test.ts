@@ -203,7 +203,8 @@ test('privacy: picking cars (JSON, regression), sweeping and exporting the model
   page.on('download', (download) => downloads.push(download.suggestedFilename()));
   await page.getByTestId('best-run').locator('[data-action="download-model"]').click();
   await expect(page.getByTestId('best-run').locator('.export-status')).toContainText('done', { timeout: 60_000 });
-  await expect.poll(() => downloads).toContain('preparation.json');
+  await expect.poll(() => downloads.some((name) => name.endsWith('.preparation.json'))).toBe(true);
+  expect(downloads.some((name) => name.endsWith('.weights.bin'))).toBe(true);
 
   // The workers' own resource entries too (a request made by a worker shows there even if no
   // event reached the context).
