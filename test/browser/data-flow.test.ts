@@ -119,6 +119,10 @@ test('penguins (CSV, missing values, categoricals): drop, choose the target, swe
   const balance = page.getByTestId('class-balance');
   await expect(balance.locator('li')).toHaveCount(3);
   await expect(balance.locator('li[data-class="Adelie"] .bar-value')).toHaveText('152 (44 %)');
+  // The bars are drawn to scale (68 of 152 is 45 % of the widest), not all full length.
+  const barWidth = (name: string): Promise<number> =>
+    balance.locator(`li[data-class="${name}"] .bar`).evaluate((bar) => bar.getBoundingClientRect().width);
+  expect((await barWidth('Chinstrap')) / (await barWidth('Adelie'))).toBeCloseTo(68 / 152, 1);
   // Picking the data filled in the template and its search space, editable like any sweep.
   const builder = page.getByTestId('sweep-builder');
   await expect(builder.locator('[data-row][data-param="hidden_units"]')).toHaveCount(1);
@@ -131,7 +135,8 @@ test('penguins (CSV, missing values, categoricals): drop, choose the target, swe
   await expect(page.getByTestId('spec-json')).toBeAttached();
   // One run at a time, so the reload below lands while runs are still to come.
   await tinySweep(page, { runs: 6, epochs: 3, backend: 'wasm', concurrent: 1 });
-  await views(page, '4-template-filled', builder);
+  // The filled-in template's search space (the whole builder is three screens long).
+  await views(page, '4-template-filled', builder.getByRole('group', { name: 'Search space' }));
 
   // Start, reload while it runs (the worker cache is gone: the page reads the stored dataset again), continue.
   await page.getByTestId('start-sweep').click();

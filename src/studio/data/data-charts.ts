@@ -25,11 +25,7 @@ export function classBalance(
           'li',
           { attrs: { 'data-class': c.value } },
           h('span', { className: 'bar-label', text: c.value, attrs: { title: c.value } }),
-          h(
-            'span',
-            { className: 'bar-track' },
-            h('span', { className: 'bar', attrs: { style: `width: ${((100 * c.count) / max).toFixed(1)}%` } }),
-          ),
+          h('span', { className: 'bar-track' }, sized(h('span', { className: 'bar' }), 'width', (100 * c.count) / max)),
           h('span', {
             className: 'bar-value',
             text: `${c.count} (${total > 0 ? Math.round((100 * c.count) / total) : 0} %)`,
@@ -56,15 +52,18 @@ export function histogram(
       'div',
       { className: 'hist-bars', attrs: { role: 'list' } },
       ...bins.counts.map((count, i) =>
-        h('span', {
-          className: 'hist-bar',
-          attrs: {
-            role: 'listitem',
-            style: `height: ${((100 * count) / max).toFixed(1)}%`,
-            title: `${formatValue(bins.edges[i])} to ${formatValue(bins.edges[i + 1])}: ${count}`,
-            'aria-label': `${formatValue(bins.edges[i])} to ${formatValue(bins.edges[i + 1])}: ${count}`,
-          },
-        }),
+        sized(
+          h('span', {
+            className: 'hist-bar',
+            attrs: {
+              role: 'listitem',
+              title: `${formatValue(bins.edges[i])} to ${formatValue(bins.edges[i + 1])}: ${count}`,
+              'aria-label': `${formatValue(bins.edges[i])} to ${formatValue(bins.edges[i + 1])}: ${count}`,
+            },
+          }),
+          'height',
+          (100 * count) / max,
+        ),
       ),
     ),
     h(
@@ -74,4 +73,14 @@ export function histogram(
       h('span', { text: formatValue(last) }),
     ),
   );
+}
+
+/**
+ * Sets a bar's length through the CSSOM: the Studio's Content-Security-Policy has no
+ * 'unsafe-inline' for styles, so a `style="…"` attribute is dropped and every bar would be drawn
+ * full length.
+ */
+export function sized(element: HTMLElement, side: 'width' | 'height', percent: number): HTMLElement {
+  element.style[side] = `${percent.toFixed(1)}%`;
+  return element;
 }

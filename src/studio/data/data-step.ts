@@ -556,9 +556,11 @@ function previewTable(profile: TableProfile): HTMLElement {
           h(
             'tr',
             null,
-            ...row.map((cell) =>
-              h('td', { className: cell === null ? 'missing' : '', text: cell === null ? '—' : formatValue(cell) }),
-            ),
+            ...row.map((cell) => {
+              // A CSV's empty field arrives as "", a JSON's as null: both are a missing value.
+              const missing = cell === null || (typeof cell === 'string' && cell.trim() === '');
+              return h('td', { className: missing ? 'missing' : '', text: missing ? '—' : formatValue(cell) });
+            }),
           ),
         ),
       ),

@@ -64,14 +64,18 @@ export class DatasetsPanel {
         'tr',
         { attrs: { 'data-dataset-id': d.id } },
         h('th', { attrs: { scope: 'row' }, text: d.name }),
-        h('td', { text: d.format === 'images' ? 'image folder' : d.format.toUpperCase() }),
+        h('td', {
+          attrs: { 'data-label': 'Format' },
+          text: d.format === 'images' ? 'image folder' : d.format.toUpperCase(),
+        }),
         h('td', {
           className: 'num',
+          attrs: { 'data-label': 'Rows × columns' },
           text: d.format === 'images' ? `${d.rows} images, ${d.columns} classes` : `${d.rows} × ${d.columns}`,
         }),
-        h('td', { className: 'num', text: formatBytes(d.bytes) }),
-        h('td', { text: new Date(d.storedAt).toLocaleString() }),
-        h('td', { className: 'num', text: String(users.length) }),
+        h('td', { className: 'num', attrs: { 'data-label': 'Size' }, text: formatBytes(d.bytes) }),
+        h('td', { attrs: { 'data-label': 'Stored' }, text: new Date(d.storedAt).toLocaleString() }),
+        h('td', { className: 'num', attrs: { 'data-label': 'Sweeps' }, text: String(users.length) }),
         h(
           'td',
           { className: 'actions' },

@@ -1,5 +1,6 @@
 import type { Cell, FittedPreparation, ImagePreparation, Prediction, TryModel } from '../engine.js';
 import { formatValue, h, panel, replaceChildren, uid } from '../dom.js';
+import { sized } from './data-charts.js';
 
 export interface TryItActions {
   /**
@@ -111,6 +112,9 @@ function recordForm(
       const select = h('select', { attrs: { id, 'data-try-column': feature.column } });
       for (const value of feature.categories) select.append(h('option', { attrs: { value }, text: value }));
       select.append(h('option', { attrs: { value: '' }, text: '(missing)' }));
+      // Start on the most frequent value (what a missing one is filled with), not the
+      // alphabetically first, which in real data is often a stray marker such as ".".
+      if (feature.categories.includes(feature.fill)) select.value = feature.fill;
       fields.push({ column: feature.column, read: () => (select.value === '' ? null : select.value) });
       return field(feature.column, id, select);
     }
@@ -217,7 +221,7 @@ function predictionView(prediction: Prediction, preparation: TryModel['preparati
           h(
             'span',
             { className: 'bar-track' },
-            h('span', { className: 'bar', attrs: { style: `width: ${(entry.probability * 100).toFixed(1)}%` } }),
+            sized(h('span', { className: 'bar' }), 'width', entry.probability * 100),
           ),
           h('span', { className: 'bar-value', text: `${(entry.probability * 100).toFixed(1)} %` }),
         ),
