@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnProfile, TableProfile } from '../../src/studio/engine.js';
-import { pickedFromInput, pickedName } from '../../src/studio/data/picked-data.js';
+import { pickedFromDrop, pickedFromInput, pickedName } from '../../src/studio/data/picked-data.js';
 import { emptyShare, experimentStem, formatBytes, suggestTarget } from '../../src/studio/data/suggest.js';
 
 function column(name: string, kind: ColumnProfile['kind'], missing = 0): ColumnProfile {
@@ -76,5 +76,66 @@ describe('what was picked', () => {
     expect(folder.name).toBe('pets');
     expect(folder.files.map((f) => f.path)).toEqual(['cat/c1.png', 'dog/d1.png']);
     expect(pickedFromInput([], false)).toBeNull();
+  });
+});
+
+/**
+ * A dropped folder as Chromium hands it over: FileSystemEntry objects whose directory reader
+ * answers in batches and then an empty batch (node has no FileSystemEntry, so these stand in with
+ * the same callback shapes).
+ */
+function directory(name: string, children: readonly FileSystemEntry[], batch = 2): FileSystemDirectoryEntry {
+  return {
+    isDirectory: true,
+    isFile: false,
+    name,
+    createReader: () => {
+      let at = 0;
+      return {
+        readEntries: (done: (entries: FileSystemEntry[]) => void) => {
+          const next = children.slice(at, at + batch);
+          at += batch;
+          queueMicrotask(() => done([...next]));
+        },
+      };
+    },
+  } as unknown as FileSystemDirectoryEntry;
+}
+
+function fileEntry(file: File): FileSystemFileEntry {
+  return {
+    isDirectory: false,
+    isFile: true,
+    name: file.name,
+    file: (done: (f: File) => void) => queueMicrotask(() => done(file)),
+  } as unknown as FileSystemFileEntry;
+}
+
+function dropOf(entries: readonly FileSystemEntry[], files: readonly File[] = []): DataTransfer {
+  return {
+    items: entries.map((entry) => ({ kind: 'file', webkitGetAsEntry: () => entry })),
+    files,
+  } as unknown as DataTransfer;
+}
+
+describe('what was dropped', () => {
+  it('a folder is walked through every batch of its reader, class sub-folders and all', async () => {
+    const images = ['c1', 'c2', 'c3'].map((n) => new File(['x'], `${n}.png`));
+    const dog = new File(['y'], 'd1.png');
+    const pets = directory('pets', [directory('cat', images.map(fileEntry)), directory('dog', [fileEntry(dog)])]);
+    const picked = await pickedFromDrop(dropOf([pets]));
+    expect(picked?.kind).toBe('folder');
+    if (picked?.kind !== 'folder') return;
+    expect(picked.name).toBe('pets');
+    expect(picked.files.map((f) => f.path)).toEqual(['cat/c1.png', 'cat/c2.png', 'cat/c3.png', 'dog/d1.png']);
+    expect(picked.files[3]?.file).toBe(dog);
+  });
+
+  it('a file is the file; two dropped things are refused, naming how many', async () => {
+    const csv = new File(['a,b\n1,2\n'], 'small.csv');
+    expect(await pickedFromDrop(dropOf([fileEntry(csv)], [csv]))).toEqual({ kind: 'file', file: csv });
+    await expect(pickedFromDrop(dropOf([fileEntry(csv), fileEntry(csv)], [csv, csv]))).rejects.toThrow(
+      'Drop one file or one folder (2 items were dropped).',
+    );
   });
 });
