@@ -39,6 +39,9 @@ export function dataTemplateSpec(choice: DataChoice): SweepFile {
     maxConcurrentRuns: FIRST_SWEEP.atOnce,
     maxDurationMinutes: FIRST_SWEEP.timeoutSeconds / 60,
     trial: { kind: 'builtin', name: template },
+    // A gentle Bandit policy (HyperDrive's usual first choice): runs far behind the best stop
+    // after a few epochs, which matters most on a person's first sweep of a bigger table.
+    policy: new overdrive.BanditPolicy({ slackFactor: 0.2, evaluationInterval: 1, delayEvaluation: 5 }),
   });
   const stem = experimentStem(choice.dataset.name);
   const { spec } = toSweepFile(config.toRecord(), {
@@ -48,7 +51,6 @@ export function dataTemplateSpec(choice: DataChoice): SweepFile {
   return parseSweepFile(
     {
       ...spec,
-      early_termination: { type: 'bandit', slack_factor: 0.2, evaluation_interval: 1, delay_evaluation: 5 },
       data: dataBindingFile(choice),
     },
     { builtinTrials: BUILTIN_EXAMPLES },
