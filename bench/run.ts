@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # everything (≲ 30 min on 2 cores)
 //   npm run bench -- --quick               # a much smaller version, for smoke testing
-//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,limits,sandbox
+//   npm run bench -- --only=overhead,scaling,orchestration,studio,savings,sampler,limits,sandbox,data,data-train
 //   options: --no-build (reuse bench/dist), --port=4420, --out=bench/results, --cnn-backend=cpu,
 //            --savings-models=mlp (skip the CNN recording), --scaling-backend=webgpu --scaling-levels=1,2,4,8 (pool scaling on a GPU machine; add
 //            Chromium flags such as Vulkan's through OVERDRIVE_CHROMIUM_ARGS)
@@ -24,8 +24,21 @@ import { renderStudio, runStudioAtScale, studioChecks } from './sections/studio.
 import { renderSamplerMainThread, runSamplerMainThread, samplerMainThreadChecks } from './sections/sampler.js';
 import { limitsChecks, renderLimits, runLimits } from './sections/limits.js';
 import { renderSandboxOverhead, runSandboxOverhead, sandboxOverheadChecks, sandboxReport } from './sections/sandbox.js';
+import { dataChecks, renderData, runData } from './sections/data.js';
+import { dataTrainChecks, renderDataTrain, runDataTrain } from './sections/data-train.js';
 
-const SECTIONS = ['overhead', 'scaling', 'orchestration', 'studio', 'savings', 'sampler', 'limits', 'sandbox'] as const;
+const SECTIONS = [
+  'overhead',
+  'scaling',
+  'orchestration',
+  'studio',
+  'savings',
+  'sampler',
+  'limits',
+  'sandbox',
+  'data',
+  'data-train',
+] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -141,6 +154,8 @@ async function main(): Promise<void> {
     sampler: section(runSamplerMainThread, renderSamplerMainThread, samplerMainThreadChecks),
     limits: section(runLimits, renderLimits, limitsChecks),
     sandbox: section(runSandboxOverhead, renderSandboxOverhead, sandboxOverheadChecks),
+    data: section(runData, renderData, dataChecks),
+    'data-train': section(runDataTrain, renderDataTrain, dataTrainChecks),
   };
 
   try {

@@ -4,6 +4,8 @@ import { ConfigError } from '../src/errors.js';
 
 /** The URL path under which the CLI serves the folder of the spec (or of a --trial module). */
 export const TRIAL_FOLDER_URL = '/user-trials/';
+/** The URL path under which the CLI serves the spec's folder for its `data.path` (only that folder). */
+export const DATA_FOLDER_URL = '/user-data/';
 
 /** A training module the CLI may serve: its folder on disk and the URL the browser imports. */
 export interface ServedModule {
@@ -17,7 +19,13 @@ export interface ServedModule {
  * an absolute path, or a symbolic link that leads out of the folder are refused before anything
  * is served. `field` names where the path came from in the error.
  */
-export async function moduleInFolder(folder: string, path: string, field: string): Promise<ServedModule> {
+export async function moduleInFolder(
+  folder: string,
+  path: string,
+  field: string,
+  mountedAt = TRIAL_FOLDER_URL,
+  what = 'a file, not a folder',
+): Promise<ServedModule> {
   const rule = (what: string): ConfigError =>
     new ConfigError(field, `must name a file inside the spec's folder ${folder} (${what})`, path);
   if (isAbsolute(path) || /^[a-z]:[\\/]/i.test(path)) throw rule('an absolute path is not allowed');
@@ -31,9 +39,9 @@ export async function moduleInFolder(folder: string, path: string, field: string
     throw new ConfigError(field, `must name an existing file in ${folder}`, path);
   }
   if (!inside(realFolder, real)) throw rule('a symbolic link leads out of the folder');
-  if (!(await stat(real)).isFile()) throw new ConfigError(field, 'must name a file, not a folder', path);
+  if (!(await stat(real)).isFile()) throw new ConfigError(field, `must name ${what}`, path);
   const url = relative(realFolder, lexical).split(sep).map(encodeURIComponent).join('/');
-  return { folder: realFolder, url: `${TRIAL_FOLDER_URL}${url}` };
+  return { folder: realFolder, url: `${mountedAt}${url}` };
 }
 
 /** Whether `path` is `folder` itself or lies below it (both already resolved). */

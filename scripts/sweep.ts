@@ -18,7 +18,7 @@ import { CliUsageError, USAGE, parseCliArgs } from './cli-args.js';
 import { CHROMIUM_FLAGS } from './chromium-flags.js';
 import { cliCalibrationCache } from './calibration-cache.js';
 import { hasBuiltApp, isUpToDate, sourceFingerprint, writeStamp } from './app-build.js';
-import { moduleInFolder, TRIAL_FOLDER_URL, type ServedModule } from './spec-folder.js';
+import { DATA_FOLDER_URL, moduleInFolder, TRIAL_FOLDER_URL, type ServedModule } from './spec-folder.js';
 import { startStaticServer } from './static-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -145,6 +145,34 @@ async function main(argv: readonly string[]): Promise<number> {
     spec = { ...(spec as Record<string, unknown>), trial: { module: served.url } };
   }
 
+  // The data file a spec names (`data.path`) must also lie inside the spec's folder; that folder is
+  // served to the page, which stores the file in its dataset store before the sweep starts.
+  let dataUrl: string | undefined;
+  if (parsed.data?.kind === 'file') {
+    if ('kind' in parsed.data.data) {
+      // An image folder is many files picked together; the CLI reads one table file.
+      process.stderr.write(
+        `spec error in ${args.specPath}: data.kind: "images" with data.path: the CLI reads one CSV, TSV or JSON file; pick an image folder in the Studio's Data step\n`,
+      );
+      return 2;
+    }
+    try {
+      const served = await moduleInFolder(
+        dirname(specPath),
+        parsed.data.path,
+        'data.path',
+        DATA_FOLDER_URL,
+        'a data file (CSV, TSV or JSON); an image folder is picked in the Studio',
+      );
+      mounts[DATA_FOLDER_URL] = served.folder;
+      dataUrl = served.url;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`spec error in ${args.specPath}: ${error.message}\n`);
+      return 2;
+    }
+  }
+
   const app = await appFolder(args.build, args.rebuild);
   if (typeof app !== 'string') {
     process.stderr.write(`error: ${app.error}\n`);
@@ -189,9 +217,21 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const result: HeadlessResult = await page.evaluate(
-      ({ spec, backend, workspace, exportModel }) =>
-        window.overdriveHeadless!.run(spec, { backend, workspace, exportModel, calibrationCache: true }),
-      { spec, backend: args.backend, workspace: args.workspace, exportModel: args.exportModel !== undefined },
+      ({ spec, backend, workspace, exportModel, dataUrl }) =>
+        window.overdriveHeadless!.run(spec, {
+          backend,
+          workspace,
+          exportModel,
+          calibrationCache: true,
+          ...(dataUrl === undefined ? {} : { dataUrl }),
+        }),
+      {
+        spec,
+        backend: args.backend,
+        workspace: args.workspace,
+        exportModel: args.exportModel !== undefined,
+        dataUrl,
+      },
     );
     process.off('SIGINT', onSigint);
     if (process.stderr.isTTY) process.stderr.write('\n');

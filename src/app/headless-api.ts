@@ -39,6 +39,11 @@ export interface HeadlessOptions {
   readonly exportModel?: boolean;
   /** Reuse calibrations through the CLI's overdriveCalibration* functions (its on-disk cache). */
   readonly calibrationCache?: boolean;
+  /**
+   * Where the CLI serves the file the spec's `data.path` names (a URL path on this page's host):
+   * the page stores it in its dataset store before the sweep starts.
+   */
+  readonly dataUrl?: string;
 }
 
 export interface HeadlessApi {

@@ -4,7 +4,10 @@ import type { Sweep } from '../experiment/sweep.js';
 import { BUILTIN_EXAMPLES } from '../examples/registry.js';
 import { preparationJson } from '../browser/model-export.js';
 import type { BackendRequest } from '../backend/names.js';
-import { parseSweepFile } from '../sweep-file/parse-sweep-file.js';
+import { type ParsedSweepFile, parseSweepFile } from '../sweep-file/parse-sweep-file.js';
+import { preparationOf, withStoredData } from '../sweep-file/parse-data.js';
+import type { SweepFileData } from '../sweep-file/sweep-file.js';
+import { DataClient, DatasetStore } from '../browser/index.js';
 import type { RunRecord } from '../store/records.js';
 import type {
   BackendSummary,
@@ -28,14 +31,26 @@ function backendSummary(requested: string, runs: readonly RunRecord[], details: 
 }
 
 async function run(specInput: unknown, options: HeadlessOptions): Promise<HeadlessResult> {
-  let parsed;
+  let parsed: ParsedSweepFile;
   try {
     parsed = parseSweepFile(specInput, { builtinTrials: BUILTIN_EXAMPLES });
   } catch (error) {
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   }
+  const workspaceName = options.workspace ?? 'overdrive-cli';
+  if (parsed.data?.kind === 'file') {
+    // The file beside the spec goes into this page's dataset store first (checked on the way in:
+    // a DataError stores nothing), and the sweep runs on the stored copy by its content hash.
+    const stored = await storeDataFile(parsed.data.path, parsed.data.data, options.dataUrl, workspaceName);
+    if ('error' in stored) return { kind: 'error', message: stored.error };
+    try {
+      parsed = parseSweepFile(withStoredData(parsed.spec, stored.id, stored.name), { builtinTrials: BUILTIN_EXAMPLES });
+    } catch (error) {
+      return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
   const backend = (options.backend ?? parsed.backend ?? 'auto') as BackendRequest;
-  const workspace = await BrowserWorkspace.open({ name: options.workspace ?? 'overdrive-cli' });
+  const workspace = await BrowserWorkspace.open({ name: workspaceName });
   try {
     const config = new HyperDriveConfig(parsed.hyperDriveConfigOptions);
     const get = window.overdriveCalibrationGet;
@@ -73,6 +88,57 @@ async function run(specInput: unknown, options: HeadlessOptions): Promise<Headle
   } finally {
     current = null;
     await workspace.close();
+  }
+}
+
+/**
+ * Fetches the served data file, stores it and prepares it once by the spec's preparation, so
+ * bad data (a file that does not parse, a target that is not a column, a task the target cannot
+ * take) fails here, before the sweep, with the DataError's message naming file, row and column.
+ */
+async function storeDataFile(
+  path: string,
+  data: SweepFileData,
+  url: string | undefined,
+  workspace: string,
+): Promise<{ readonly id: string; readonly name: string } | { readonly error: string }> {
+  const name = path.slice(path.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  if (url === undefined) {
+    return {
+      error: `data.path: ${JSON.stringify(path)} names a file beside the spec, and nothing served it to this page`,
+    };
+  }
+  const preparation = preparationOf(data);
+  if ('kind' in preparation) {
+    return {
+      error: `data.path: ${JSON.stringify(path)} with kind "images": an image folder is picked in the Studio's Data step; the CLI reads one CSV, TSV or JSON file`,
+    };
+  }
+  let blob: Blob;
+  try {
+    const response = await fetch(url);
+    if (!response.ok)
+      return { error: `data.path: ${JSON.stringify(path)} could not be read (HTTP ${response.status})` };
+    blob = await response.blob();
+  } catch (error) {
+    return {
+      error: `data.path: ${JSON.stringify(path)} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  // One data worker for the store's check and the preparation: it keeps the table it parsed, so
+  // preparing does not parse the file again.
+  const client = new DataClient();
+  let store: DatasetStore | null = null;
+  try {
+    store = await DatasetStore.open(workspace, { client });
+    const { summary, inspection } = await store.put(name, new File([blob], name));
+    await client.prepare({ id: inspection.id }, preparation, name);
+    return { id: summary.id, name };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    store?.close();
+    client.close();
   }
 }
 

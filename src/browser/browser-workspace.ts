@@ -32,8 +32,8 @@ import {
   type DatasetPreparer,
   PreparedDataCache,
   sweepDataSource,
-  workspaceDatasets,
 } from './user-data.js';
+import { workspaceDatasets } from './stored-datasets.js';
 
 export interface BrowserWorkspaceOptions {
   /** The workspace, and the IndexedDB database that holds it. Default `overdrive`. */
@@ -271,7 +271,7 @@ export class BrowserWorkspace {
     const sweep = checkpoint === undefined ? undefined : await this.store.getSweep(checkpoint.sweepId);
     const binding = sweep === undefined ? null : dataBindingOf(sweep.config);
     if (binding === null) return null;
-    return (await this.prepared.get(binding.dataset, binding.name, binding.preparation)).preparation;
+    return this.prepared.preparation(binding.dataset, binding.name, binding.preparation);
   }
 
   /** A run's model as `model.json` text and weight bytes. */
@@ -300,6 +300,8 @@ export class BrowserWorkspace {
   async close(): Promise<void> {
     this.samplerWorker?.terminate();
     this.samplerWorker = null;
+    this.prepared.clear();
+    this.datasets.close?.();
     await this.store.close();
   }
 
@@ -328,7 +330,11 @@ export class BrowserWorkspace {
 
   /** Holds the sweep's lock until it ends, then frees its workers. */
   private hold(sweep: Sweep, pool: WorkerPool): void {
-    const done = sweep.waitForCompletion().finally(() => pool.dispose());
+    const done = sweep.waitForCompletion().finally(() => {
+      // Its workers are gone, and with them every reason to keep its prepared arrays here.
+      this.prepared.sweepEnded(sweep.id);
+      return pool.dispose();
+    });
     if (typeof navigator !== 'undefined' && navigator.locks !== undefined) {
       void navigator.locks.request(lockName(this.name, sweep.id), () => done);
     }

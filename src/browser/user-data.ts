@@ -1,10 +1,9 @@
-import { type PreparedData, parseImagePreparationSpec, parsePreparationSpec } from '../data/index.js';
+import type { PreparedData } from '../data/index.js';
 import { ConfigError } from '../errors.js';
 import type { HyperDriveConfig } from '../experiment/config.js';
 import type { SweepRecord } from '../store/records.js';
 import { DATASET_ID } from '../pool/protocol.js';
 import type { UserDataSource } from '../pool/user-data.js';
-import { DataClient, DatasetStore } from './datasets/index.js';
 
 /**
  * The page's side of `env.datasets.user(id)`: trials ask for a stored dataset, the page reads
@@ -25,6 +24,8 @@ export interface DatasetPreparer {
   storedName(id: string): Promise<string | null>;
   /** The dataset prepared by `preparation` (a PreparationSpec or an image spec). */
   prepare(id: string, preparation: unknown): Promise<PreparedData>;
+  /** Ends what it opened (the store's connection, the data worker). */
+  close?(): void;
 }
 
 /**
@@ -62,35 +63,80 @@ export async function checkDatasetStored(config: HyperDriveConfig, preparer: Dat
 }
 
 /**
- * Prepared datasets, keyed by dataset and preparation: one sweep's trials (and the export of its
- * best model, which needs the fitted preparation) share one preparation, computed once.
- * Failures are not kept, so storing the file again and retrying works.
+ * Prepared datasets, keyed by dataset and preparation: one sweep's trials share one
+ * preparation, computed once. The arrays are kept while a sweep that asked for them runs (its
+ * next workers ask too) and dropped when the last such sweep ends, since a long-lived page may
+ * run many sweeps on many datasets; the small fitted preparation is kept for exports, so
+ * exporting the best model later does not prepare the dataset again. Failures are not kept, so
+ * storing the file again and retrying works.
  */
 export class PreparedDataCache {
-  private readonly entries = new Map<string, Promise<PreparedData>>();
+  private readonly entries = new Map<string, { readonly data: Promise<PreparedData>; readonly users: Set<string> }>();
+  private readonly fitted = new Map<string, PreparedData['preparation']>();
 
   constructor(private readonly preparer: DatasetPreparer) {}
 
-  get(id: string, name: string, preparation: unknown): Promise<PreparedData> {
-    const key = `${id}\n${stableJson(preparation)}`;
+  /** The prepared arrays, for a sweep's trial (`sweepId`: kept until `sweepEnded`). */
+  get(id: string, name: string, preparation: unknown, sweepId?: string): Promise<PreparedData> {
+    const key = keyOf(id, preparation);
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      entry = this.load(id, name, preparation);
-      entry.catch(() => this.entries.delete(key));
+      const data = this.load(id, name, preparation);
+      const created = { data, users: new Set<string>() };
+      entry = created;
+      data.then(
+        (prepared) => this.fitted.set(key, prepared.preparation),
+        () => {
+          if (this.entries.get(key) === created) this.entries.delete(key);
+        },
+      );
       this.entries.set(key, entry);
     }
-    return entry;
+    if (sweepId !== undefined) entry.users.add(sweepId);
+    return entry.data;
   }
 
-  /** Drops what is cached (a sweep ended; its arrays may be large). */
+  /** The fitted preparation (column order, encodings, classes), for a model's export. */
+  async preparation(id: string, name: string, preparation: unknown): Promise<PreparedData['preparation']> {
+    const key = keyOf(id, preparation);
+    const known = this.fitted.get(key);
+    if (known !== undefined) return known;
+    const fitted = (await this.get(id, name, preparation)).preparation;
+    this.dropUnused(key);
+    return fitted;
+  }
+
+  /** A sweep ended: the arrays only it asked for are dropped (its workers are gone). */
+  sweepEnded(sweepId: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.users.delete(sweepId)) this.dropUnused(key);
+    }
+  }
+
+  /** How many datasets' arrays are held (what a page keeps in memory between sweeps). */
+  get held(): number {
+    return this.entries.size;
+  }
+
+  /** Drops everything (the workspace closed). */
   clear(): void {
     this.entries.clear();
+    this.fitted.clear();
+  }
+
+  private dropUnused(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.users.size === 0) this.entries.delete(key);
   }
 
   private async load(id: string, name: string, preparation: unknown): Promise<PreparedData> {
     if ((await this.preparer.storedName(id)) === null) throw new Error(missingDatasetMessage(id, name));
     return this.preparer.prepare(id, preparation);
   }
+}
+
+function keyOf(id: string, preparation: unknown): string {
+  return `${id}\n${stableJson(preparation)}`;
 }
 
 /**
@@ -100,14 +146,14 @@ export class PreparedDataCache {
  * it has none, so that fails saying so.
  */
 export function sweepDataSource(binding: SweepDataBinding | null, cache: PreparedDataCache): UserDataSource {
-  return async ({ dataset }) => {
+  return async ({ sweepId, dataset }) => {
     if (binding === null) {
       throw new Error(
         `env.datasets.user(${dataset === null ? '' : JSON.stringify(dataset)}): this sweep has no data binding, so there is no preparation to apply: add "data" to the sweep (the Data step, or "data": { "path", "target" } in the spec)`,
       );
     }
     const id = dataset ?? binding.dataset;
-    return cache.get(id, id === binding.dataset ? binding.name : id, binding.preparation);
+    return cache.get(id, id === binding.dataset ? binding.name : id, binding.preparation, sweepId);
   };
 }
 
@@ -121,63 +167,4 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/**
- * The workspace's DatasetStore (the one the Studio's Data step stores into) and a data worker
- * that prepares what it reads, both opened on first use: a page whose sweeps have no data never
- * starts the data worker. The store and worker are shared by every sweep of the workspace.
- */
-export function workspaceDatasets(workspace: string): DatasetPreparer {
-  let opened: Promise<{ store: DatasetStore; client: DataClient }> | null = null;
-  const open = (): Promise<{ store: DatasetStore; client: DataClient }> => {
-    if (opened === null) {
-      const client = new DataClient();
-      const opening = DatasetStore.open(workspace, { client }).then((store) => ({ store, client }));
-      // A failed open is not kept: the next sweep tries again.
-      opening.catch(() => {
-        client.close();
-        opened = null;
-      });
-      opened = opening;
-    }
-    return opened;
-  };
-  return {
-    async storedName(id) {
-      const { store } = await open();
-      return (await store.list()).find((d) => d.id === id)?.name ?? null;
-    },
-    async prepare(id, preparation) {
-      const { store, client } = await open();
-      const stored = await store.get(id);
-      if (stored === null) throw new Error(missingDatasetMessage(id, id));
-      const isImages =
-        typeof preparation === 'object' &&
-        preparation !== null &&
-        (preparation as { readonly kind?: unknown }).kind !== undefined;
-      if (stored.format === 'images') {
-        if (!isImages) {
-          throw new ConfigError(
-            'data.preparation',
-            `dataset "${stored.summary.name}" is an image folder: the preparation must have kind "images"`,
-            preparation,
-          );
-        }
-        return client.prepareImages(
-          stored.files,
-          parseImagePreparationSpec(preparation, 'data.preparation'),
-          stored.summary.name,
-        );
-      }
-      if (isImages) {
-        throw new ConfigError(
-          'data.preparation',
-          `dataset "${stored.summary.name}" is a table: an image preparation (kind "images") does not apply`,
-          preparation,
-        );
-      }
-      return client.prepare(stored.file, parsePreparationSpec(preparation, 'data.preparation'), stored.summary.name);
-    },
-  };
 }

@@ -29,6 +29,7 @@ export { parseJsonRecords } from './parse-json.js';
 export {
   analyseTable,
   type ColumnData,
+  countDistinct,
   profileTable,
   STRAY_TEXT_SHARE,
   suggestTask,

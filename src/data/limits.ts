@@ -29,10 +29,11 @@ export function formatBytes(bytes: number): string {
 /** Refuses a file by its size alone, before reading it. */
 export function checkFileSize(file: string, bytes: number): void {
   if (bytes > MAX_DATA_FILE_BYTES) {
-    throw new DataError(
-      { file },
-      `the file is ${formatBytes(bytes)}; the limit is ${formatBytes(MAX_DATA_FILE_BYTES)} (${MAX_DATA_FILE_BYTES} bytes)`,
-    );
+    const size = formatBytes(bytes);
+    const limit = formatBytes(MAX_DATA_FILE_BYTES);
+    // Just over the limit both round alike: then the exact byte count says why it was refused.
+    const exact = size === limit ? ` (${bytes} bytes)` : '';
+    throw new DataError({ file }, `the file is ${size}${exact}; the limit is ${limit} (${MAX_DATA_FILE_BYTES} bytes)`);
   }
   if (bytes === 0) throw new DataError({ file }, 'the file is empty (0 bytes)');
 }

@@ -153,20 +153,13 @@ class ColumnState {
       let k = 0;
       for (let r = 0; r < n; r += 1) if (codes[r] === NUMBER) present64[k++] = values[r] as number;
       const summary = summarise(present64);
-      present64.sort();
-      const distinctCounts = new Map<string, number>();
-      let distinct = 0;
-      for (let i = 0; i < present64.length; i += 1) {
-        if (i === 0 || present64[i] !== present64[i - 1]) distinct += 1;
-        if (distinct <= 20) {
-          const key = String(present64[i]);
-          distinctCounts.set(key, (distinctCounts.get(key) ?? 0) + 1);
-        }
-      }
+      const { distinct, counts: distinctCounts } = countDistinct(present64, 20);
       const profile: ColumnProfile = { name, kind: 'numeric', missing, distinct, numeric: summary };
       return {
         profile:
-          distinct <= 20 ? { ...profile, categories: topCategories(distinctCounts, MAX_TOP_CATEGORIES) } : profile,
+          distinctCounts !== null
+            ? { ...profile, categories: topCategories(distinctCounts, MAX_TOP_CATEGORIES) }
+            : profile,
         data: { kind: 'number', values, order: null },
       };
     }
@@ -211,6 +204,46 @@ class ColumnState {
       data: { kind: 'codes', codes, names },
     };
   }
+}
+
+/**
+ * How many distinct numbers `values` holds, and each one's count (by its text) when there are at
+ * most `listUpTo`. An open-addressing hash table over typed arrays: sorting a copy or a `Set` of
+ * numbers took most of a 100,000-row profile's time (boxed keys, a comparator per pair), this
+ * is one pass. `values` holds no NaN (only present cells); 0 and -0 count as one, as `===` does.
+ */
+export function countDistinct(
+  values: Float64Array,
+  listUpTo: number,
+): { readonly distinct: number; readonly counts: Map<string, number> | null } {
+  let size = 16;
+  while (size < values.length * 2) size *= 2;
+  const mask = size - 1;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const counts = new Int32Array(size);
+  const bits = new Float64Array(1);
+  const words = new Int32Array(bits.buffer);
+  let distinct = 0;
+  for (let i = 0; i < values.length; i += 1) {
+    const v = (values[i] as number) + 0; // -0 → 0, so both hash alike
+    bits[0] = v;
+    let slot = Math.imul((words[0] as number) ^ Math.imul(words[1] as number, 0x9e3779b1), 0x85ebca6b);
+    slot = (slot ^ (slot >>> 15)) & mask;
+    while (used[slot] === 1 && keys[slot] !== v) slot = (slot + 1) & mask;
+    if (used[slot] === 0) {
+      used[slot] = 1;
+      keys[slot] = v;
+      distinct += 1;
+    }
+    counts[slot] = (counts[slot] as number) + 1;
+  }
+  if (distinct > listUpTo) return { distinct, counts: null };
+  const listed = new Map<string, number>();
+  for (let slot = 0; slot < size; slot += 1) {
+    if (used[slot] === 1) listed.set(String(keys[slot]), counts[slot] as number);
+  }
+  return { distinct, counts: listed };
 }
 
 /** Most frequent first; ties in value order, so the list is the same for the same data. */

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/random/index.js';
 import {
   type ColumnProfile,
   cellDate,
   cellNumber,
+  checkFileSize,
+  countDistinct,
   DataError,
   decodeUtf8,
   isMissingCell,
+  MAX_DATA_FILE_BYTES,
   parseCsv,
   parseJsonRecords,
   profileTable,
@@ -130,6 +134,19 @@ describe('decodeUtf8', () => {
   });
 });
 
+describe('checkFileSize', () => {
+  it('refuses a file over the limit and an empty file by their size alone, stating the limit', () => {
+    expect(() => checkFileSize('ok.csv', MAX_DATA_FILE_BYTES)).not.toThrow();
+    expect(dataError(() => checkFileSize('huge.csv', MAX_DATA_FILE_BYTES + 1)).message).toBe(
+      'huge.csv: the file is 200.0 MiB (209715201 bytes); the limit is 200.0 MiB (209715200 bytes)',
+    );
+    expect(dataError(() => checkFileSize('huge.csv', 250 * 1024 * 1024)).message).toBe(
+      'huge.csv: the file is 250.0 MiB; the limit is 200.0 MiB (209715200 bytes)',
+    );
+    expect(dataError(() => checkFileSize('e.csv', 0)).message).toBe('e.csv: the file is empty (0 bytes)');
+  });
+});
+
 describe('cells', () => {
   it('reads missing words, numbers (with thousands commas, not radix prefixes) and dates', () => {
     for (const m of [null, '', '  ', 'NA', 'n/a', 'N/A', 'null', '?', 'NaN']) expect(isMissingCell(m)).toBe(true);
@@ -150,6 +167,56 @@ describe('cells', () => {
     expect(cellDate('02.01.1970')).toBe(1);
     expect(cellDate('2023-02-29')).toBeNull();
     expect(cellDate('20230101')).toBeNull();
+  });
+
+  it('reads plain decimals by hand exactly as Number() does (property)', () => {
+    // cellNumber reads `-12.34`-shaped cells without Number(); it must give the very same double.
+    const random = new SeededRandom('simple-decimals');
+    const digits = (n: number): string =>
+      Array.from({ length: n }, () => String(Math.floor(random.next() * 10))).join('');
+    const edge = [
+      '0',
+      '-0',
+      '+7',
+      '.5',
+      '-.5',
+      '1.',
+      '007',
+      '0.1',
+      '0.30000000000000004',
+      '9007199254740993',
+      '123456789012345.6',
+    ];
+    const cases = [...edge];
+    for (let i = 0; i < 5_000; i += 1) {
+      const sign = ['', '-', '+'][Math.floor(random.next() * 3)] as string;
+      const whole = digits(Math.floor(random.next() * 9));
+      const fraction = random.next() < 0.7 ? `.${digits(1 + Math.floor(random.next() * 9))}` : '';
+      if (whole === '' && fraction === '') continue;
+      cases.push(`${sign}${whole}${fraction}`);
+    }
+    for (const text of cases) {
+      const got = cellNumber(text);
+      expect(Object.is(got, Number(text)), `${text}: ${got} against ${Number(text)}`).toBe(true);
+    }
+  });
+});
+
+describe('countDistinct', () => {
+  it('counts the distinct numbers as a Set does, and lists each one by its text when few (property)', () => {
+    const random = new SeededRandom('distinct');
+    for (let trial = 0; trial < 50; trial += 1) {
+      const spread = 1 + Math.floor(random.next() * 40);
+      const values = Float64Array.from({ length: 1 + Math.floor(random.next() * 500) }, () =>
+        random.next() < 0.05 ? -0 : Math.round((random.next() - 0.5) * spread * 100) / 100,
+      );
+      const expected = new Map<string, number>();
+      for (const v of values) expected.set(String(v), (expected.get(String(v)) ?? 0) + 1);
+      const { distinct, counts } = countDistinct(values, 20);
+      expect(distinct).toBe(expected.size);
+      if (expected.size <= 20) expect(counts).toEqual(expected);
+      else expect(counts).toBeNull();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import {
 import { ConfigError } from '../../src/errors.js';
 import type { HyperDriveConfig } from '../../src/experiment/config.js';
 import { parseUserDataRequest, ProtocolError } from '../../src/pool/protocol.js';
-import { answerUserData } from '../../src/pool/user-data.js';
+import { answerUserData, copyInSlices } from '../../src/pool/user-data.js';
 
 // The page's side of env.datasets.user: the request parsed at the boundary, prepared once per
 // dataset and spec, answered with copies; a dataset not stored refuses the sweep.
@@ -103,6 +103,22 @@ describe('the pool answers a request', () => {
     expect(answer.preparation).toEqual(FITTED);
   });
 
+  it('copies a large array slice by slice, yielding between slices, into a buffer of its own', async () => {
+    const source = Float32Array.from({ length: 10 }, (_, i) => i * 1.5);
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 0);
+    try {
+      const copy = await copyInSlices(source, 3);
+      expect(Array.from(copy)).toEqual(Array.from(source));
+      expect(copy.buffer).not.toBe(source.buffer);
+      // Four slices, three yields: the timer queued before ran between them.
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticking);
+    }
+    await expect(copyInSlices(new Float32Array(0), 3)).resolves.toHaveLength(0);
+  });
+
   it('passes the sweep and the id to the source', async () => {
     const asked: unknown[] = [];
     await answerUserData(
@@ -187,6 +203,39 @@ describe('prepared data is computed once per dataset and spec', () => {
     );
     stored[ID] = 'penguins.csv';
     await expect(data({ sweepId: 'HD_1', dataset: null })).resolves.toMatchObject({ task: 'classification' });
+  });
+
+  it("a sweep's arrays are dropped when the last sweep that asked for them ends; the fitted preparation stays for exports", async () => {
+    const source = preparer({ [ID]: 'penguins.csv' });
+    const cache = new PreparedDataCache(source);
+    const first = sweepDataSource(binding, cache);
+    const second = sweepDataSource(binding, cache);
+    await first({ sweepId: 'HD_1', dataset: null });
+    await second({ sweepId: 'HD_2', dataset: null });
+    expect(source.prepared).toHaveLength(1);
+    // One of two sweeps ended: the other's later workers still get the same arrays.
+    cache.sweepEnded('HD_1');
+    expect(cache.held).toBe(1);
+    await second({ sweepId: 'HD_2', dataset: null });
+    expect(source.prepared).toHaveLength(1);
+    cache.sweepEnded('HD_2');
+    expect(cache.held).toBe(0);
+    // Exporting the best model afterwards needs only the fitted preparation: not prepared again.
+    await expect(cache.preparation(ID, 'penguins.csv', binding.preparation)).resolves.toEqual(FITTED);
+    expect(source.prepared).toHaveLength(1);
+    // A sweep continued later prepares again (the arrays were dropped), then holds them.
+    await first({ sweepId: 'HD_1', dataset: null });
+    expect(source.prepared).toHaveLength(2);
+    expect(cache.held).toBe(1);
+  });
+
+  it('an export on a page that never ran the sweep prepares once and keeps no arrays', async () => {
+    const source = preparer({ [ID]: 'penguins.csv' });
+    const cache = new PreparedDataCache(source);
+    await expect(cache.preparation(ID, 'penguins.csv', binding.preparation)).resolves.toEqual(FITTED);
+    await expect(cache.preparation(ID, 'penguins.csv', binding.preparation)).resolves.toEqual(FITTED);
+    expect(source.prepared).toHaveLength(1);
+    expect(cache.held).toBe(0);
   });
 
   it('a sweep without a binding has no preparation to apply, and says so', async () => {
