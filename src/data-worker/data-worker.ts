@@ -46,9 +46,21 @@ function remember(id: string, parsed: Parsed): void {
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
 }
 
-async function guard<T>(work: () => Promise<T>): Promise<WorkerResult<T>> {
+/**
+ * Runs one call, answering its value or its error as data. `transfers` names the buffers to move
+ * rather than copy: Comlink looks its transfer list up by the object a call returns, so it must
+ * be given for this wrapper, not for the value inside it (marked on the value, the arrays were
+ * copied and the page's thread spent a long task deserialising them).
+ */
+async function guard<T>(
+  work: () => Promise<T>,
+  transfers: (value: T) => readonly Transferable[] = () => [],
+): Promise<WorkerResult<T>> {
   try {
-    return { ok: true, value: await work() };
+    const value = await work();
+    const result: WorkerResult<T> = { ok: true, value };
+    const moved = transfers(value);
+    return moved.length === 0 ? result : Comlink.transfer(result, [...moved]);
   } catch (error) {
     if (error instanceof DataError) {
       return {
@@ -83,13 +95,9 @@ async function parse(file: Blob, name: string): Promise<{ id: string; parsed: Pa
   return { id, parsed, format };
 }
 
-function transferable(data: PreparedData): PreparedData {
-  return Comlink.transfer(data, [
-    data.xTrain.buffer,
-    data.yTrain.buffer,
-    data.xValidation.buffer,
-    data.yValidation.buffer,
-  ]);
+/** The prepared arrays' buffers, each once (a buffer listed twice makes postMessage throw). */
+function preparedBuffers(data: PreparedData): Transferable[] {
+  return [...new Set([data.xTrain.buffer, data.yTrain.buffer, data.xValidation.buffer, data.yValidation.buffer])];
 }
 
 async function readFolder(files: readonly ImageFile[], folder: string) {
@@ -132,8 +140,8 @@ const api: DataWorkerApi = {
         unit: parsed.unit,
         analysis: parsed.analysis,
       });
-      return transferable(data);
-    }),
+      return data;
+    }, preparedBuffers),
 
   inspectImages: (files, folder) =>
     guard(async (): Promise<ImageInspection> => {
@@ -167,8 +175,8 @@ const api: DataWorkerApi = {
   prepareImages: (files, folder, spec: ImagePreparationSpec) =>
     guard(async () => {
       const { manifest, blobs } = await readFolder(files, folder);
-      return transferable(await prepareImageFolder(manifest, blobs, spec));
-    }),
+      return prepareImageFolder(manifest, blobs, spec);
+    }, preparedBuffers),
 };
 
 Comlink.expose(api);
