@@ -127,6 +127,8 @@ test('penguins (CSV, missing values, categoricals): drop, choose the target, swe
   const builder = page.getByTestId('sweep-builder');
   await expect(builder.locator('[data-row][data-param="hidden_units"]')).toHaveCount(1);
   await expect(builder.getByLabel('Which built-in example')).toHaveCount(0);
+  // The template starts with a gentle Bandit policy (the tiny sweeps below turn it off).
+  await expect(builder.getByLabel('policy')).toHaveValue('bandit');
   await views(page, '3-penguins-preview', step);
 
   // Choices: leave a column out, drop rows with missing values.
