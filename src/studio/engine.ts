@@ -22,6 +22,8 @@ import {
 import { checkSweepName, type RunRecord, type SweepBackendReport, type SweepRecord } from '../store/records.js';
 import { expectNote, withNote, type MoreRuns } from '../experiment/steering.js';
 import type { PriorRun, PriorSweep } from '../experiment/prior.js';
+import { DatasetStore, type DatasetSummary } from '../browser/datasets/index.js';
+import type { TableProfile } from '../data/index.js';
 
 /** The three ways a stored sweep is exported: the re-importable JSON document, or one of two CSV tables. */
 export type SweepExportKind = 'json' | 'runs-csv' | 'metrics-csv';
@@ -38,7 +40,15 @@ export interface SweepFileDownload {
  * Everything the pages read or change in the engine goes through these methods.
  */
 export class StudioEngine {
+  private datasetsOf: StudioDatasets | null = null;
+
   private constructor(private readonly workspace: BrowserWorkspace) {}
+
+  /** The datasets stored in this workspace (opened on first use: most pages never need them). */
+  get datasets(): StudioDatasets {
+    this.datasetsOf ??= new StudioDatasets(this.workspace.name);
+    return this.datasetsOf;
+  }
 
   /**
    * `onUpgradedElsewhere` is told when another tab upgrades the workspace's database (a newer
@@ -337,3 +347,123 @@ export {
   type StoredDataset,
   type TableInspection,
 } from '../browser/datasets/index.js';
+
+// Your data, no code (issue 15): what the Data step shows and the preparation it chooses.
+export type {
+  Cell,
+  ColumnProfile,
+  FeatureEncoding,
+  FittedPreparation,
+  ImagePreparation,
+  ImagePreparationSpec,
+  PreparationSpec,
+  TableProfile,
+  TaskKind,
+} from '../data/index.js';
+export {
+  IMAGE_SIDE,
+  MAX_IMAGE_FILES,
+  parseImagePreparationSpec,
+  parsePreparationSpec,
+  preparationSpec,
+  suggestTask,
+} from '../data/index.js';
+
+/** A file (CSV/TSV, JSON) or a folder of images (paths below the folder, `/`-separated) a person gave. */
+export type PickedData =
+  | { readonly kind: 'file'; readonly file: File }
+  | { readonly kind: 'folder'; readonly name: string; readonly files: readonly FolderFile[] };
+
+export interface FolderFile {
+  /** Path below the picked folder, without the folder's own name: `cat/001.png`. */
+  readonly path: string;
+  readonly file: File;
+}
+
+/** How far reading a dataset has come. */
+export interface DataProgress {
+  readonly phase: string;
+  /** 0..1, or null when the phase cannot say. */
+  readonly fraction: number | null;
+}
+
+/** A dataset read, checked and stored, ready to describe. */
+export type LoadedDataset =
+  | { readonly kind: 'table'; readonly summary: DatasetSummary; readonly profile: TableProfile }
+  | {
+      readonly kind: 'images';
+      readonly summary: DatasetSummary;
+      readonly classes: readonly { readonly value: string; readonly count: number }[];
+    };
+
+/**
+ * The workspace's stored datasets as the Studio uses them: read and check a picked file or
+ * folder in the data worker and store it (nothing stored when it is refused), open a stored one
+ * again, list and delete. The store itself (IndexedDB or OPFS by size, content ids) is
+ * src/browser/datasets.
+ */
+export class StudioDatasets {
+  private opened: Promise<DatasetStore> | null = null;
+
+  constructor(private readonly workspace: string) {}
+
+  private store(): Promise<DatasetStore> {
+    if (this.opened === null) {
+      const opening = DatasetStore.open(this.workspace);
+      // A failed open is not kept: the next use tries again.
+      opening.catch(() => {
+        this.opened = null;
+      });
+      this.opened = opening;
+    }
+    return this.opened;
+  }
+
+  async load(picked: PickedData, progress: (p: DataProgress) => void, signal: AbortSignal): Promise<LoadedDataset> {
+    progress({ phase: 'reading and checking it in the data worker', fraction: null });
+    const store = await this.store();
+    // Image paths keep the folder's name in front, as a folder picker's webkitRelativePath does.
+    const source =
+      picked.kind === 'file'
+        ? picked.file
+        : picked.files.map((f) => ({ path: `${picked.name}/${f.path}`, file: f.file }));
+    const name = picked.kind === 'file' ? picked.file.name : picked.name;
+    const stored = await store.put(name, source);
+    signal.throwIfAborted();
+    return loadedOf(stored.summary, stored.inspection);
+  }
+
+  async open(id: string, progress: (p: DataProgress) => void, signal: AbortSignal): Promise<LoadedDataset> {
+    progress({ phase: 'reading it from this browser’s storage', fraction: null });
+    const store = await this.store();
+    const dataset = await store.get(id);
+    if (dataset === null) {
+      throw new Error(
+        `The dataset ${id} is not stored in this browser (it was deleted, or the sweep came from elsewhere): pick the file again.`,
+      );
+    }
+    signal.throwIfAborted();
+    progress({ phase: 'checking it in the data worker', fraction: null });
+    // Storing the same bytes again finds the stored record and answers with the inspection.
+    const again = await store.put(dataset.summary.name, dataset.format === 'images' ? dataset.files : dataset.file);
+    signal.throwIfAborted();
+    return loadedOf(again.summary, again.inspection);
+  }
+
+  async list(): Promise<DatasetSummary[]> {
+    return (await this.store()).list();
+  }
+
+  async delete(id: string): Promise<void> {
+    await (await this.store()).delete(id);
+  }
+}
+
+function loadedOf(
+  summary: DatasetSummary,
+  inspection: Awaited<ReturnType<DatasetStore['put']>>['inspection'],
+): LoadedDataset {
+  return inspection.kind === 'table'
+    ? { kind: 'table', summary, profile: inspection.profile }
+    : { kind: 'images', summary, classes: inspection.classes.map((c) => ({ value: c.name, count: c.count })) };
+}

@@ -4,6 +4,7 @@ import { checkPolicyHeader, framedByAnotherOrigin, refuseFramedStudio, showHeade
 import { StudioSession } from './session.js';
 import './styles/studio.css';
 import './styles/teach.css';
+import './styles/data.css';
 
 declare global {
   interface Window {

@@ -8,6 +8,7 @@ import {
   expressionRow,
   HyperDriveConfig,
   type HyperDriveConfigOptions,
+  isDataTemplate,
   type ParsedSweepFile,
   parseSweepFile,
   SAMPLING_KINDS,
@@ -69,6 +70,8 @@ export interface SweepBuilderOptions {
    * would change it, in `showChanges` (empty text when nowhere).
    */
   readonly loadedFrom?: { readonly spec: SweepFile; readonly showChanges: (text: string) => void };
+  /** Drawn between the title and the form, outside it (its inputs never submit): the Data step. */
+  readonly before?: HTMLElement;
 }
 
 /** A part of the form holding `resumeFrom` / `resumeChildRuns` (see src/studio/steer/start-from.ts). */
@@ -218,6 +221,7 @@ export class SweepBuilder {
       'section',
       { className: 'builder', attrs: { 'data-testid': 'sweep-builder', 'aria-labelledby': 'builder-title' } },
       h('h2', { attrs: { id: 'builder-title' }, text: 'New sweep' }),
+      options.before,
       this.form,
     );
     this.loaded = options.loadedFrom;
@@ -366,7 +370,17 @@ export class SweepBuilder {
     module.addEventListener('change', () => this.update({ trial: { kind: 'module', url: '', label: '' } }, true));
 
     let detail: HTMLElement;
-    if (trial.kind === 'builtin') {
+    if (trial.kind === 'builtin' && isDataTemplate(trial.name)) {
+      // A data template trains on the Data step's dataset: no example to pick here.
+      detail = h(
+        'div',
+        { className: 'trial-detail' },
+        h('p', {
+          attrs: { 'data-testid': 'data-template' },
+          text: `${trial.name}: the built-in model for your data (chosen in the Data step above), with its search space below.`,
+        }),
+      );
+    } else if (trial.kind === 'builtin') {
       const select = h('select', {
         attrs: {
           id: uid('example'),

@@ -4,6 +4,7 @@ import { StoragePanel } from './storage-panel.js';
 import { noteCell } from '../steer/note-cell.js';
 import type { PageContext } from './sweep-page.js';
 import { SweepListExtras } from '../teach/sweep-list-extras.js';
+import { DatasetsPanel, sweepDataLine } from '../data/datasets-panel.js';
 
 /**
  * Every experiment and sweep stored in this browser's workspace: open one with all its charts,
@@ -17,6 +18,7 @@ export class HistoryPage {
   private readonly storage = new StoragePanel();
   private unsubscribe: () => void = () => {};
   private readonly extras: SweepListExtras;
+  private readonly datasets: DatasetsPanel;
 
   constructor(private readonly context: PageContext) {
     this.extras = new SweepListExtras({
@@ -25,6 +27,12 @@ export class HistoryPage {
         await context.session.workspace.renameSweep(sweepId, name);
         await this.render();
       },
+    });
+    const { workspace } = context.session;
+    this.datasets = new DatasetsPanel({
+      list: () => workspace.datasets.list(),
+      delete: (id) => workspace.datasets.delete(id),
+      sweeps: () => workspace.listSweeps(),
     });
     this.list = h(
       'div',
@@ -58,6 +66,7 @@ export class HistoryPage {
       this.message,
       this.extras.bar,
       this.list,
+      this.datasets.element,
       this.storage.element,
       this.dialog,
     );
@@ -71,7 +80,7 @@ export class HistoryPage {
         this.message.textContent = `Could not list the stored sweeps: ${error instanceof Error ? error.message : String(error)}`;
       });
     });
-    await Promise.all([this.render(), this.storage.render()]);
+    await Promise.all([this.render(), this.storage.render(), this.datasets.render()]);
   }
 
   dispose(): void {
@@ -147,7 +156,7 @@ export class HistoryPage {
       'tr',
       { attrs: { 'data-sweep-id': sweep.id } },
       this.extras.selectCell(sweep),
-      this.extras.nameCell(sweep, open, noteCell(sweep)),
+      this.extras.nameCell(sweep, open, h('div', null, noteCell(sweep), sweepDataLine(sweep))),
       this.extras.methodCell(sweep),
       h(
         'td',

@@ -1,4 +1,4 @@
-import { requestPersistence, savedModelExists, type SweepEndReason, type SweepRecord } from '../engine.js';
+import { bestRun, requestPersistence, savedModelExists, type SweepEndReason, type SweepRecord } from '../engine.js';
 import { BestRunPanel } from '../best-run/best-run-panel.js';
 import { ChartsPanel } from '../charts-panel.js';
 import { announce, formatDuration, formatValue, h, panel, replaceChildren } from '../dom.js';
@@ -12,6 +12,9 @@ import { ComparePanel } from './compare-panel.js';
 import { PoolReport } from './pool-report.js';
 import { DecisionsPanel } from '../teach/decisions-panel.js';
 import { SteerPanel, type SteerState } from '../steer/steer-panel.js';
+import { sweepDataLine } from '../data/datasets-panel.js';
+import { sweepDatasetId } from '../data/sweep-data.js';
+import { TryItPanel } from '../data/try-it-panel.js';
 
 export interface PageContext {
   readonly session: StudioSession;
@@ -40,6 +43,7 @@ export class SweepPage {
   private compare: ComparePanel | null = null;
   private decisions: DecisionsPanel | null = null;
   private steer: SteerPanel | null = null;
+  private tryIt: TryItPanel | null = null;
   private readonly header: HTMLElement;
   private readonly status: HTMLElement;
   private readonly actions: HTMLElement;
@@ -117,6 +121,9 @@ export class SweepPage {
         this.charts?.markInterval(moment?.interval ?? null);
       },
     });
+    const { workspace } = this.context.session;
+    this.tryIt =
+      sweepDatasetId(record) === null ? null : new TryItPanel({ load: () => workspace.tryBestModel(record.id) });
     this.steer = new SteerPanel({
       session: this.context.session,
       model,
@@ -131,6 +138,7 @@ export class SweepPage {
       this.notes,
       this.steer.element,
       h('div', { className: 'sweep-top' }, this.best.element, this.pool.element),
+      this.tryIt?.element,
       this.charts.element,
       this.panels.element,
       this.decisions.element,
@@ -154,6 +162,7 @@ export class SweepPage {
     this.stopWatchingElsewhere();
     this.charts?.dispose();
     this.panels?.dispose();
+    this.tryIt?.dispose();
   }
 
   private async checkElsewhere(): Promise<void> {
@@ -231,6 +240,7 @@ export class SweepPage {
     this.compare?.update();
     this.decisions?.update();
     this.steer?.update();
+    if (this.tryIt !== null) void this.tryIt.show(finishedBestRun(model));
   }
 
   private steerState(): SteerState {
@@ -261,6 +271,7 @@ export class SweepPage {
         ' ',
         h('code', { className: 'sweep-id', text: record.id }),
       ),
+      sweepDataLine(record),
     );
   }
 
@@ -469,4 +480,14 @@ function embedSnippet(sweepId: string, workspace: string): HTMLElement {
       }),
     ),
   );
+}
+
+/** The best run once it has finished with a model: what "Try it" answers with (null until then). */
+function finishedBestRun(model: SweepModel): string | null {
+  const best = bestRun(
+    model.rows().map((r) => r.run),
+    model.record.config.primaryMetricGoal,
+  );
+  if (best === null || best.status === 'Running' || best.status === 'Queued') return null;
+  return best.checkpoint?.model === true ? best.id : null;
 }
