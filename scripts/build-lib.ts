@@ -4,6 +4,7 @@
 //   lib/workers/trial-worker.js           the trial worker, self-contained (TF.js inside)
 //   lib/workers/sampler-worker.js         the Bayesian sampler's worker, self-contained
 //   lib/workers/data-worker.js            the data step's worker (parse, profile, prepare, decode), self-contained
+//   lib/workers/analysis-worker.js        the importance panel's fANOVA worker (run details element), self-contained
 //   lib/workers/wasm/*.wasm               TF.js's WebAssembly binaries
 //   lib/datasets/digits.csv               the data set of the built-in examples
 //   lib/app/                              the built Studio (the CLI serves its headless page)
@@ -24,14 +25,18 @@ const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 
-/** Every dependency (and its sub-paths) stays an import, so a consumer's copy is shared. */
+/**
+ * Every dependency (and its sub-paths) stays an import, so a consumer's copy is shared. papaparse is
+ * a devDependency bundled in: it ships only as CommonJS/UMD, which neither an import-map page nor
+ * `vite dev` with the package excluded from pre-bundling can import.
+ */
 const external = Object.keys(pkg.dependencies).flatMap((name) => [name, `${name}/*`]);
 
-/** The library's build of the asset URLs (src/pool/assets.ts) and of the sampler and data workers'. */
+/** The library's build of the asset URLs (src/pool/assets.ts) and of the sampler, data and analysis workers'. */
 const libraryAssets: Plugin = {
   name: 'library-asset-urls',
   setup(build) {
-    build.onResolve({ filter: /\/(asset-urls|sampler-worker-url|data-worker-url)\.js$/ }, (args) => ({
+    build.onResolve({ filter: /\/(asset-urls|sampler-worker-url|data-worker-url|analysis-url)\.js$/ }, (args) => ({
       path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.lib.ts')),
     }));
   },
@@ -131,6 +136,7 @@ async function buildWorkers(): Promise<void> {
   });
   await buildWorkerBundle('src/sampler-worker/sampler-worker.ts', 'sampler-worker.js');
   await buildWorkerBundle('src/data-worker/data-worker.ts', 'data-worker.js');
+  await buildWorkerBundle('src/analysis-worker/importance-worker.ts', 'analysis-worker.js');
 }
 
 function copyData(): void {

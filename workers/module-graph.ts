@@ -100,10 +100,18 @@ export async function linkModuleGraph(
     let imports: ReturnType<typeof parse>[0];
     try {
       [imports] = parse(text, url);
-    } catch (error) {
-      throw new ModuleGraphError(
-        `${what} is not a valid JavaScript module: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    } catch {
+      // The lexer only says "Parse error". The engine's own SyntaxError says what and where:
+      // importing the text alone gives it without running anything (a module that does not parse
+      // never runs), and if the engine does parse it the lexer was wrong and the module is used.
+      const published = publish(text, 'text/javascript');
+      try {
+        await import(/* webpackIgnore: true */ /* @vite-ignore */ published);
+        return published;
+      } catch (error) {
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new ModuleGraphError(`${what} is not a valid JavaScript module: ${why}`);
+      }
     }
     const edits: { start: number; end: number; text: string }[] = [];
     // One import at a time, depth first: every module still being linked is then on `chain`, so

@@ -21,7 +21,14 @@ export {
   preparationFileName,
   type RunModelFiles,
 } from './model-export.js';
-export { loadTryModel, parseModelPreparation, type Prediction, type TryImage, type TryModel } from './try-model.js';
+export {
+  loadTryModel,
+  type ModelSource,
+  parseModelPreparation,
+  type Prediction,
+  type TryImage,
+  type TryModel,
+} from './try-model.js';
 export {
   listSavedModels,
   removeSavedModel,

@@ -39,14 +39,23 @@ export interface TryModel {
 }
 
 /**
+ * What `tf.io.browserFiles(...)` (or any TF.js IOHandler that loads) returns, described here so
+ * the package's public types do not pull in TF.js's declarations, which a strict consumer without
+ * `skipLibCheck` cannot compile.
+ */
+export interface ModelSource {
+  load(): Promise<unknown>;
+}
+
+/**
  * Loads a model saved by the export (`indexeddb://NAME`, a `model.json` URL, or the files a
  * person picks through `tf.io.browserFiles`) with its preparation: the one passed (the contents
  * of `NAME.preparation.json`), else the one the export wrote into model.json's metadata. A
  * model without either is refused: without its encoding, a row cannot be turned into its input.
  */
-export async function loadTryModel(model: string | tfjs.io.IOHandler, preparation?: unknown): Promise<TryModel> {
+export async function loadTryModel(model: string | ModelSource, preparation?: unknown): Promise<TryModel> {
   const tf = await import('@tensorflow/tfjs');
-  const loaded = await tf.loadLayersModel(model);
+  const loaded = await tf.loadLayersModel(model as string | tfjs.io.IOHandler);
   try {
     const fromMetadata = (loaded.getUserDefinedMetadata() as Record<string, unknown> | undefined)?.[
       PREPARATION_METADATA_KEY
@@ -83,7 +92,7 @@ export async function loadRunTryModel(files: RunModelFiles): Promise<TryModel> {
     weightSpecs: [...artifacts.weightSpecs] as tfjs.io.WeightsManifestEntry[],
     weightData: artifacts.weightData,
   });
-  return loadTryModel(handler, files.preparation);
+  return loadTryModel(handler as ModelSource, files.preparation);
 }
 
 class LoadedTryModel implements TryModel {

@@ -5,15 +5,17 @@ import type { TrialModule } from './env.js';
  * The built-in examples by name. Dynamic imports keep each model (and TF.js) out of any bundle
  * until a trial asks for it; in a worker the module then stays loaded for later trials.
  */
-const BUILTINS = {
+export type BuiltinExampleName = 'digits-mlp' | 'digits-cnn' | 'spiral' | 'tabular-mlp' | 'image-cnn';
+
+// Typed by name, not inferred: an inferred type would put `typeof import('./tabular-mlp.js')` (and
+// with it TF.js's declarations) into the package's public types.
+const BUILTINS: Readonly<Record<BuiltinExampleName, () => Promise<TrialModule>>> = {
   'digits-mlp': () => import('./digits-mlp.js'),
   'digits-cnn': () => import('./digits-cnn.js'),
   spiral: () => import('./spiral-mlp.js'),
   'tabular-mlp': () => import('./tabular-mlp.js'),
   'image-cnn': () => import('./image-cnn.js'),
-} as const satisfies Record<string, () => Promise<TrialModule>>;
-
-export type BuiltinExampleName = keyof typeof BUILTINS;
+};
 
 export const BUILTIN_EXAMPLES: readonly BuiltinExampleName[] = Object.keys(BUILTINS) as BuiltinExampleName[];
 

@@ -89,8 +89,11 @@ export class PanelsSection {
         this.queue.sort((a, b) => order(a) - order(b));
         const kind = this.queue.shift();
         if (kind === undefined || this.set.disposed) return;
+        const slot = this.set.slot(kind);
+        const before = slot?.getBoundingClientRect().bottom;
         await create(kind);
         await nextFrame();
+        if (slot !== undefined && before !== undefined) keepReadingPlace(slot, before);
       }
     } finally {
       this.pumping = false;
@@ -111,6 +114,19 @@ export class PanelsSection {
     this.queue.length = 0;
     this.set.dispose();
   }
+}
+
+/**
+ * A panel created above what the person is reading (its slot ends in the upper half of the view,
+ * e.g. the run table scrolled to just below it) grows from a one-line placeholder to its full
+ * height and would push that content out of view. Scroll by what it grew, measured in viewport
+ * coordinates so that nothing moves twice where the browser's own scroll anchoring already held
+ * the place.
+ */
+function keepReadingPlace(slot: Element, bottomBefore: number): void {
+  if (bottomBefore > window.innerHeight / 2) return;
+  const moved = slot.getBoundingClientRect().bottom - bottomBefore;
+  if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
 }
 
 function order(kind: PanelKind): number {

@@ -120,6 +120,8 @@ async function openBuilder(page: Page, workspace: string): Promise<void> {
   await page.locator('.spec-panel summary').click();
   await page.getByTestId('spec-json').fill(JSON.stringify(SPEC, null, 2));
   await page.getByTestId('apply-spec').click();
+  // The spec is read in the Studio's spec worker: wait until the form holds it.
+  await expect(page.locator('fieldset.objective input').first()).toHaveValue('score');
   await page.getByLabel('My training module').check();
 }
 

@@ -150,8 +150,8 @@ test('build a sweep with the form, watch it train, cancel a run, reload, export 
   await expect(page.getByTestId('history').locator('tr[data-sweep-id]')).toHaveCount(2);
   await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
   await page.locator(`tr[data-sweep-id="${importedId}"] [data-action="delete-sweep"]`).click();
-  await expect(page.locator('dialog.confirm')).toBeVisible();
-  await page.locator('dialog.confirm').getByRole('button', { name: 'Keep it' }).click();
+  await expect(page.getByRole('dialog', { name: 'Delete this sweep?' })).toBeVisible();
+  await page.getByRole('dialog', { name: 'Delete this sweep?' }).getByRole('button', { name: 'Keep it' }).click();
   await expect(page.getByTestId('history').locator('tr[data-sweep-id]')).toHaveCount(2);
   await page.locator(`tr[data-sweep-id="${importedId}"] [data-action="delete-sweep"]`).click();
   await page.locator('[data-action="confirm-delete"]').click();
@@ -467,7 +467,7 @@ test('keyboard only: sort a column, tick a run, cancel a running run, open and d
   await expect(remove).toBeVisible();
   await tabTo(page, remove);
   await page.keyboard.press('Enter');
-  const dialog = page.locator('dialog.confirm');
+  const dialog = page.getByRole('dialog', { name: 'Delete this sweep?' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
   await page.keyboard.press('Escape');
