@@ -152,7 +152,9 @@ test('the tarball holds the entry points, types, worker, binaries, data set, app
   expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
   expect(paths.filter((p) => /(^|\/)(test|bench|docs|scripts)\/|harness-|\.test\.ts$/.test(p))).toEqual([]);
   // No Vite-only syntax or source paths survive into the JavaScript a consumer's bundler reads.
-  const library = paths.filter((p) => /^lib\/[^/]+\.js$|^lib\/workers\/(trial|sampler|data|analysis)-worker\.js$/.test(p));
+  const library = paths.filter((p) =>
+    /^lib\/[^/]+\.js$|^lib\/workers\/(trial|sampler|data|analysis)-worker\.js$/.test(p),
+  );
   for (const path of library) {
     const text = readFileSync(resolve(root, path), 'utf8');
     // In string literals only: esbuild's path comments name the sources.
