@@ -378,7 +378,9 @@ export async function trainBuiltIn(
 /**
  * Builds a compiled model and one synthetic batch of the right shape, for timing training
  * steps per backend. Random data is enough: speed does not depend on the values, and it spares
- * a dataset download during calibration.
+ * a dataset download during calibration. `labels`: one-hot rows (categorical cross-entropy, the
+ * digits models) or one class index per row (sparse categorical cross-entropy, the data
+ * templates).
  */
 export function classifierWorkload(
   description: string,
@@ -386,6 +388,7 @@ export function classifierWorkload(
   inputShape: readonly number[],
   classes: number,
   batchSize = 32,
+  labels: 'one-hot' | 'index' = 'one-hot',
 ): CalibrationWorkload {
   const { model, optimizer } = build();
   let xs: tf.Tensor | null = null;
@@ -393,9 +396,11 @@ export function classifierWorkload(
   try {
     xs = tf.randomUniform([batchSize, ...inputShape]);
     ys = tf.tidy(() =>
-      classes === 1
-        ? tf.randomUniform([batchSize, 1]).round()
-        : tf.oneHot(tf.randomUniform([batchSize], 0, classes, 'int32'), classes),
+      labels === 'index'
+        ? tf.randomUniform([batchSize, 1], 0, classes, 'int32').toFloat()
+        : classes === 1
+          ? tf.randomUniform([batchSize, 1]).round()
+          : tf.oneHot(tf.randomUniform([batchSize], 0, classes, 'int32'), classes),
     );
   } catch (error) {
     xs?.dispose();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
+  classifierWorkload,
   HyperparameterError,
   logClassifierEpoch,
   makeOptimizer,
@@ -122,21 +123,12 @@ export default async function trainImageCnn(params: ParamSet, run: Run, env?: Tr
  */
 export function calibration(): CalibrationWorkload {
   const shape = [16, 16, 3] as const;
-  const classes = 3;
-  const batch = 16;
-  const { model, optimizer } = buildImageCnn(IMAGE_CNN_DEFAULTS, shape, taskHead('classification', ['a', 'b', 'c']));
-  const xs = tf.randomUniform([batch, ...shape]);
-  const ys = tf.tidy(() => tf.randomUniform([batch, 1], 0, classes, 'int32').toFloat());
-  return {
-    description: 'image-cnn with default hyperparameters (16x16 RGB, 3 classes, batch 16)',
-    step: async () => {
-      await model.trainOnBatch(xs, ys);
-    },
-    dispose: () => {
-      xs.dispose();
-      ys.dispose();
-      model.dispose();
-      optimizer.dispose();
-    },
-  };
+  return classifierWorkload(
+    'image-cnn with default hyperparameters (16x16 RGB, 3 classes, batch 16)',
+    () => buildImageCnn(IMAGE_CNN_DEFAULTS, shape, taskHead('classification', ['a', 'b', 'c'])),
+    shape,
+    3,
+    16,
+    'index',
+  );
 }

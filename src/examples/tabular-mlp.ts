@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Run } from '../run-logger/run.js';
 import type { ParamSet } from '../space/expression.js';
 import {
+  classifierWorkload,
   type CommonHyperparameters,
   type EpochReport,
   lastEpochValue,
@@ -110,26 +111,12 @@ export default async function trainTabularMlp(params: ParamSet, run: Run, env?: 
  * shapes, not the values, and a representative width is close enough to rank the backends.
  */
 export function calibration(): CalibrationWorkload {
-  const inputSize = 32;
-  const classes = 3;
-  const batch = TABULAR_MLP_DEFAULTS.batchSize;
-  const { model, optimizer } = buildTabular(
-    TABULAR_MLP_DEFAULTS,
-    inputSize,
-    taskHead('classification', ['a', 'b', 'c']),
+  return classifierWorkload(
+    'tabular-mlp with default hyperparameters (32 features, 3 classes)',
+    () => buildTabular(TABULAR_MLP_DEFAULTS, 32, taskHead('classification', ['a', 'b', 'c'])),
+    [32],
+    3,
+    TABULAR_MLP_DEFAULTS.batchSize,
+    'index',
   );
-  const xs = tf.randomUniform([batch, inputSize]);
-  const ys = tf.tidy(() => tf.randomUniform([batch, 1], 0, classes, 'int32').toFloat());
-  return {
-    description: 'tabular-mlp with default hyperparameters (32 features, 3 classes)',
-    step: async () => {
-      await model.trainOnBatch(xs, ys);
-    },
-    dispose: () => {
-      xs.dispose();
-      ys.dispose();
-      model.dispose();
-      optimizer.dispose();
-    },
-  };
 }
