@@ -226,11 +226,14 @@ export function optunaStatus(): OptunaStatus {
   const before = venvNote === undefined ? probeOptuna(VENV_PYTHON) : venvNote;
   if (venvNote === undefined && typeof before === 'string') {
     process.stderr.write('bench: installing optuna, torch and scipy into bench/.venv (pip)\n');
-    const pip = spawnSync(VENV_PYTHON, ['-m', 'pip', 'install', 'optuna', 'torch', 'scipy', 'greenlet', 'cmaes'], {
+    const pip = spawnSync(VENV_PYTHON, ['-m', 'pip', 'install', 'optuna', 'torch', 'scipy', 'greenlet'], {
       encoding: 'utf8',
       timeout: 30 * 60 * 1000,
     });
-    // cmaes (for CmaEsSampler) may be missing from a mirror: optuna without it still counts.
+    // cmaes (for CmaEsSampler) may be missing from a mirror, and pip installs nothing when one
+    // requirement is missing: it goes on its own, and optuna without it still counts.
+    if (pip.status === 0)
+      spawnSync(VENV_PYTHON, ['-m', 'pip', 'install', 'cmaes'], { encoding: 'utf8', timeout: 10 * 60 * 1000 });
     if (pip.status !== 0 && typeof probeOptuna(VENV_PYTHON) === 'string')
       venvNote = `pip install optuna torch scipy into bench/.venv failed (is PyPI or a mirror reachable?): ${(pip.stderr ?? '').trim().slice(-300)}`;
   }
