@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '30' },
     reps: { type: 'string', default: '3' },
     port: { type: 'string', default: '4421' },
+    isolation: { type: 'string', default: 'page' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -81,7 +82,12 @@ async function main(): Promise<void> {
   const browser = await openBenchBrowser(Number(args.port), (l) => process.stderr.write(`${l}\n`));
   try {
     const backend = args.backend as BenchBackend;
-    const open = await browser.call('overheadOpen', backend, overheadConfig(Number(args.epochs)));
+    const open = await browser.call(
+      'overheadOpen',
+      backend,
+      overheadConfig(Number(args.epochs)),
+      args.isolation === 'sandbox' ? 'sandbox' : 'page',
+    );
     if (!open.ok) throw new Error(open.error ?? 'overheadOpen failed');
     // Our Chromium is a descendant of this process (Playwright launched it): the one without --type.
     const pid = processTree(process.pid).find((p) => {

@@ -240,12 +240,21 @@ async function plainTrial(state: OverheadState, cancelHook: boolean): Promise<Ov
   return { variant: cancelHook ? 'plain+cancel-hook' : 'plain', ms, finalValAccuracy: reply.valAccuracy, phases: null };
 }
 
-async function overheadOpen(backend: BenchBackend, params: FixedMlp): Promise<OverheadOpenResult> {
+/**
+ * `isolation`: where the pool starts its worker. 'page' by default, as the Studio runs a built-in
+ * model (src/browser/browser-workspace.ts: page-origin workers for built-ins, the sandbox frame
+ * for a training module); 'sandbox' measures the same trial as a module would run.
+ */
+async function overheadOpen(
+  backend: BenchBackend,
+  params: FixedMlp,
+  isolation: 'page' | 'sandbox' = 'page',
+): Promise<OverheadOpenResult> {
   await overheadClose();
   await deleteDatabase(OVERHEAD_DB);
   const plain = new PlainWorker();
   const store = new TimedStore(await IndexedDbStore.open({ name: OVERHEAD_DB }));
-  const pool = await WorkerPool.create({ size: 1, backend });
+  const pool = await WorkerPool.create({ size: 1, backend, isolation });
   const workspace = new Workspace({ name: 'bench-overhead', store, runner: pool });
   const state: OverheadState = { backend, params, plain, pool, store, workspace };
   overhead = state;
