@@ -240,12 +240,21 @@ async function plainTrial(state: OverheadState, cancelHook: boolean): Promise<Ov
   return { variant: cancelHook ? 'plain+cancel-hook' : 'plain', ms, finalValAccuracy: reply.valAccuracy, phases: null };
 }
 
-async function overheadOpen(backend: BenchBackend, params: FixedMlp): Promise<OverheadOpenResult> {
+/**
+ * `isolation`: where the pool starts its worker. 'page' by default, as the Studio runs a built-in
+ * model (src/browser/browser-workspace.ts: page-origin workers for built-ins, the sandbox frame
+ * for a training module); 'sandbox' measures the same trial as a module would run.
+ */
+async function overheadOpen(
+  backend: BenchBackend,
+  params: FixedMlp,
+  isolation: 'page' | 'sandbox' = 'page',
+): Promise<OverheadOpenResult> {
   await overheadClose();
   await deleteDatabase(OVERHEAD_DB);
   const plain = new PlainWorker();
   const store = new TimedStore(await IndexedDbStore.open({ name: OVERHEAD_DB }));
-  const pool = await WorkerPool.create({ size: 1, backend });
+  const pool = await WorkerPool.create({ size: 1, backend, isolation });
   const workspace = new Workspace({ name: 'bench-overhead', store, runner: pool });
   const state: OverheadState = { backend, params, plain, pool, store, workspace };
   overhead = state;
@@ -811,6 +820,7 @@ onmessage = (event) => {
 `;
 
 async function verdictFloor(plan: VerdictPlan): Promise<number[]> {
+  if ((plan.isolation ?? 'page') === 'sandbox') return verdictSandboxFloor(plan);
   const url = URL.createObjectURL(new Blob([FLOOR_WORKER], { type: 'text/javascript' }));
   // As many round trips per worker as the pool's workers make between them.
   const rounds = Math.ceil((plan.runs * plan.intervals) / plan.concurrency);
@@ -834,6 +844,90 @@ async function verdictFloor(plan: VerdictPlan): Promise<number[]> {
   } finally {
     for (const worker of workers) worker.terminate();
     URL.revokeObjectURL(url);
+  }
+}
+
+// The same floor for the sandboxed pool: each worker starts in its own opaque-origin sandbox frame,
+// the very frame.html the pool uses (so Chromium places it as it places the pool's: in a process
+// apart from the page), through that frame's own data: URL bootstrap, and its port is handed over
+// as the pool's is. The frame only relays the port once; after that the worker and the page talk
+// directly, with no Overdrive code on either side. What it measures is Chromium's hop between
+// processes on this machine, the least a sandboxed verdict can take.
+const SANDBOX_FLOOR_WORKER = (rounds: number, workMs: number): string => `
+self.addEventListener('message', (event) => {
+  const d = event.data;
+  if (d === null || typeof d !== 'object' || d.kind !== 'overdrive-sandbox-init') return;
+  const port = d.port;
+  const waits = [];
+  let sent = 0;
+  let round = 0;
+  const next = () => {
+    if (round++ >= ${rounds}) return port.postMessage({ waits });
+    const end = performance.now() + ${workMs};
+    while (performance.now() < end) {}
+    sent = performance.now();
+    port.postMessage({ seq: round, events: [{ kind: 'metric', name: 'accuracy', value: 0.5, time: Date.now() }] });
+  };
+  port.onmessage = () => {
+    waits.push(performance.now() - sent);
+    next();
+  };
+  next();
+});
+`;
+
+async function verdictSandboxFloor(plan: VerdictPlan): Promise<number[]> {
+  const rounds = Math.ceil((plan.runs * plan.intervals) / plan.concurrency);
+  const code = SANDBOX_FLOOR_WORKER(rounds, plan.workMs);
+  const frames: HTMLIFrameElement[] = [];
+  const listeners: ((event: MessageEvent) => void)[] = [];
+  try {
+    const waits = await Promise.all(
+      Array.from({ length: plan.concurrency }, (_, i) => {
+        const iframe = document.createElement('iframe');
+        iframe.setAttribute('sandbox', 'allow-scripts');
+        iframe.hidden = true;
+        frames.push(iframe);
+        const channel = new MessageChannel();
+        const assets = new MessageChannel();
+        return new Promise<number[]>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error('the sandboxed floor worker did not answer in 60 s')),
+            60_000,
+          );
+          channel.port1.onmessage = (event: MessageEvent<{ seq: number } | { waits: number[] }>) => {
+            if ('waits' in event.data) {
+              clearTimeout(timer);
+              resolve(event.data.waits);
+              return;
+            }
+            channel.port1.postMessage({ seq: event.data.seq, stop: null });
+          };
+          const onMessage = (event: MessageEvent): void => {
+            if (event.source !== iframe.contentWindow) return;
+            const m = event.data as { kind?: string; message?: string };
+            if (m.kind === 'ready') {
+              iframe.contentWindow?.postMessage({ kind: 'code', code }, '*');
+              iframe.contentWindow?.postMessage(
+                { kind: 'spawn', id: 1, name: `bench-verdict-floor-${i}`, port: channel.port2, assets: assets.port2 },
+                '*',
+                [channel.port2, assets.port2],
+              );
+            } else if (m.kind === 'error') {
+              reject(new Error(`the sandboxed floor worker failed: ${m.message ?? ''}`));
+            }
+          };
+          listeners.push(onMessage);
+          window.addEventListener('message', onMessage);
+          iframe.src = new URL('../../src/pool/sandbox/frame.html', import.meta.url).href;
+          document.body.append(iframe);
+        });
+      }),
+    );
+    return waits.flat();
+  } finally {
+    for (const l of listeners) window.removeEventListener('message', l);
+    for (const f of frames) f.remove();
   }
 }
 

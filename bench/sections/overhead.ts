@@ -217,7 +217,7 @@ export function renderOverhead(result: OverheadResult): string[] {
     '',
     '- **plain**: a dedicated bench worker (`bench/pages/plain-worker.ts`) that builds the same model on the same rows and makes the same `fit` calls (one per epoch, same options), nothing else; timed on the page from `postMessage` to the reply.',
     "- **plain+cancel-hook**: the same plus the per-batch `{ onBatchEnd }` function callback the built-in examples used for cancellation before this change (TF.js resolves the batch's loss and accuracy for it: a read back per batch); shown to measure what replacing it with `StopWhenCanceled` saved. Overdrive no longer pays it.",
-    '- **overdrive**: one sweep of one trial (`maxTotalRuns: 1`) through `Experiment.submit` → orchestrator → `WorkerPool` (1 warm worker) → trial worker → the built-in example, metrics and the final checkpoint into `IndexedDbStore`; timed from `submit` to `waitForCompletion()` (the store flushed).',
+    "- **overdrive**: one sweep of one trial (`maxTotalRuns: 1`) through `Experiment.submit` → orchestrator → `WorkerPool` (1 warm worker) → trial worker → the built-in example, metrics and the final checkpoint into `IndexedDbStore`; timed from `submit` to `waitForCompletion()` (the store flushed). The worker is a page-origin one, as the Studio runs a built-in model (`src/browser/browser-workspace.ts`; a training module runs in the sandbox frame, whose hop is measured in section 5): until 2026-12-07 this row ran the built-in in the sandbox frame, the pool's default, which is not how the app runs it.",
     '',
     'Both workers are warm (TF.js, backend and data loaded; the cold first runs are listed below). Repetitions are interleaved (plain, hook, overdrive, then reversed). ' +
       (result.cpuTime

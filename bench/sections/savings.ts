@@ -95,6 +95,8 @@ export interface SavingsResult {
    * either side (what the browser and the machine take for one message each way).
    */
   readonly roundTripFloor?: readonly number[] | null;
+  /** The same floor with each worker in an opaque-origin sandbox frame (another process than the page). */
+  readonly roundTripSandboxFloor?: readonly number[] | null;
   /** The 1-minute load average just before and just after the round trip was measured. */
   readonly roundTripLoad?: { readonly before: number; readonly after: number };
 }
@@ -241,11 +243,20 @@ export async function runSavings(
     concurrency: CONCURRENCY,
     workMs: 2,
   });
+  // The floor of the sandboxed case: Chromium's hop between the sandbox frame's process and the page's.
+  const roundTripSandboxFloor = await browser.call('verdictFloor', {
+    runs: ctx.quick ? 4 : 8,
+    intervals: ctx.quick ? 50 : 200,
+    concurrency: CONCURRENCY,
+    workMs: 2,
+    isolation: 'sandbox',
+  });
   const roundTripLoad = { before: loadBefore, after: currentLoad() };
   ctx.log(
     `savings: round trip ${spread(roundTrip.waitsMs)} over ${roundTrip.waitsMs.length} verdicts (load ${fixed(roundTripLoad.before, 1)} → ${fixed(roundTripLoad.after, 1)}); ` +
       `worker → page ${spread(roundTrip.hops.toPageMs)}; on the page ${spread(roundTrip.hops.onPageMs)}; page → worker ${spread(roundTrip.hops.toWorkerMs)}; ` +
       `page-origin workers ${spread(roundTripPage.waitsMs)}; floor (bare MessagePort, no Overdrive code) ${spread(roundTripFloor)}; ` +
+      `sandboxed floor (the same across the sandbox frame's process) ${spread(roundTripSandboxFloor)}; ` +
       `over ${ROUND_TRIP_TARGET_MS} ms: ${pct(overTarget(roundTrip.waitsMs))} (floor ${pct(overTarget(roundTripFloor))})`,
   );
   const models: ModelSavings[] = [];
@@ -363,6 +374,7 @@ export async function runSavings(
     roundTrip,
     roundTripPage,
     roundTripFloor,
+    roundTripSandboxFloor,
     roundTripLoad,
   };
 }
@@ -532,6 +544,7 @@ export function renderSavings(result: SavingsResult): string[] {
   const load = result.roundTripLoad;
   const page = result.roundTripPage;
   const floor = result.roundTripFloor;
+  const sandboxFloor = result.roundTripSandboxFloor;
   if (rt !== null) {
     const perInterval = (rt.wallMs - rt.noPolicyWallMs) / (rt.plan.runs * rt.plan.intervals);
     lines.push(
@@ -568,6 +581,15 @@ export function renderSavings(result: SavingsResult): string[] {
                 [
                   'floor: the same spinning page-origin workers answered over a bare MessagePort (no Overdrive code)',
                   floor,
+                  null,
+                ] as const,
+              ]),
+          ...(sandboxFloor === undefined || sandboxFloor === null
+            ? []
+            : [
+                [
+                  "sandboxed floor: the same, each worker in an opaque-origin sandbox frame (the pool's frame.html, another process than the page), bare MessagePort (no Overdrive code)",
+                  sandboxFloor,
                   null,
                 ] as const,
               ]),

@@ -101,8 +101,20 @@ describe('EventBatcher', () => {
       batcher.push(metric(i));
       timers.advance(20);
     }
-    // Posted at the 5th push (80 ms after the start) and the 9th (160 ms), without yielding.
-    expect(batches).toEqual([5, 4]);
+    // Posted at the 5th push (the oldest then 80 ms old) and the 10th (the 6th's 80 ms), without yielding.
+    expect(batches).toEqual([5, 5]);
+  });
+
+  it("sends an epoch's metrics, logged together after a long epoch, as one batch", () => {
+    const timers = manualTimers();
+    const batches: number[] = [];
+    const batcher = new EventBatcher((batch) => void batches.push(batch.length), 75, timers);
+    for (let epoch = 0; epoch < 3; epoch++) {
+      timers.advance(200); // training, longer than flushMs, with no event
+      for (let i = 0; i < 4; i++) batcher.push(metric(i)); // loss, accuracy, val_loss, val_accuracy
+      batcher.flush(); // the report that waits for its verdict
+    }
+    expect(batches).toEqual([4, 4, 4]);
   });
 
   it('flush resolves with the reply to the batch that holds the latest event, even one already posted', async () => {
@@ -111,8 +123,9 @@ describe('EventBatcher', () => {
     const batcher = new EventBatcher(() => ({ stop: null, batch: ++n }), 75, timers);
     batcher.push(metric(1));
     expect(await batcher.flush()).toEqual({ stop: null, batch: 1 });
+    batcher.push(metric(2));
     timers.advance(100);
-    batcher.push(metric(2)); // posted by push: the buffer is empty again
+    batcher.push(metric(3)); // posted by push, with 2: the buffer is empty again
     expect(await batcher.flush()).toEqual({ stop: null, batch: 2 });
     expect(n).toBe(2);
   });
