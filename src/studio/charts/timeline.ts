@@ -353,8 +353,9 @@ class TimelineImpl extends ChartLifecycle implements TimelineChart {
   private itemAt(x: number, y: number): { readonly bar: TimelineBar } | { readonly gap: TimelineGap } | null {
     const t = this.transform;
     if (t === null || t.band === 0) return null;
+    // The whole band of a lane answers for it, not only the bar's 70 %: easier to point at.
     const lane = Math.round((y - t.y0) / t.band);
-    if (Math.abs(y - (t.y0 + lane * t.band)) > Math.abs(t.band) * 0.35) return null;
+    if (lane < 0 || lane >= (this.last?.lanes ?? 0)) return null;
     const at = (x - t.x0) / t.sx + this.origin;
     // A bar is at least 1.5 px wide on screen: so is its target.
     const slack = 1.5 / Math.max(1e-9, Math.abs(t.sx));
