@@ -369,11 +369,16 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
         timeout: 60_000,
       },
     );
-    const from = await page.evaluate(() => {
-      performance.mark('studio-bench:stream');
-      return performance.now();
+    // The mark inside the trace: it names the page's main thread among the trace's threads.
+    const traced = await traceTasks(page, 'studio-bench:stream', async () => {
+      const at = await page.evaluate(() => {
+        performance.mark('studio-bench:stream');
+        return performance.now();
+      });
+      await page.waitForTimeout(plan.streamSeconds * 1000);
+      return at;
     });
-    const traced = await traceTasks(page, 'studio-bench:stream', () => page.waitForTimeout(plan.streamSeconds * 1000));
+    const from = traced.result;
     const state = await page.evaluate(
       ({ id, from }) => {
         const probe = window.__studioProbe;
