@@ -20,6 +20,13 @@ const PANELS: readonly ChartSpec<PanelKind>[] = [
  */
 const AHEAD = '50% 0px 50% 0px';
 
+/** The longest the panels' code waits for an idle moment before it is loaded anyway. */
+const PRELOAD_WAIT_MS = 3000;
+/** The longest a queued panel waits for the one before it to finish its frames. */
+const SETTLE_WAIT_MS = 1000;
+
+type PanelsModule = typeof import('./charts/panels.js');
+
 export interface PanelsSectionOptions {
   readonly onSelect?: (selection: ChartSelection) => void;
 }
@@ -51,15 +58,17 @@ export class PanelsSection {
     );
   }
 
+  /**
+   * Watches the panels' slots; their code is loaded when the page is first idle (or when a slot
+   * comes near, if that is sooner), not with the page: the sweep page opens with the charts above
+   * drawing, and fetching, compiling and running the panels' chunk then only delayed them.
+   */
   async mount(): Promise<void> {
-    const module = await this.set.load(() => import('./charts/panels.js'));
-    if (module === null) return;
-    const create = (kind: PanelKind): Promise<unknown> =>
-      this.set.mount(kind, (slot) =>
-        module.createPanel(kind, slot, {
-          onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection),
-        }),
-      );
+    let loading: Promise<PanelsModule | null> | null = null;
+    const load = (): Promise<PanelsModule | null> => {
+      loading ??= this.set.load(() => import('./charts/panels.js'));
+      return loading;
+    };
     const kindOf = new Map<Element, PanelKind>();
     for (const { kind } of PANELS) {
       const slot = this.set.slot(kind);
@@ -73,27 +82,42 @@ export class PanelsSection {
           this.observer?.unobserve(entry.target);
           this.queue.push(kind);
         }
-        void this.pump(create);
+        if (this.queue.length > 0) void this.pump(load);
       },
       { rootMargin: AHEAD },
     );
     for (const slot of kindOf.keys()) this.observer.observe(slot);
+    await whenIdle(PRELOAD_WAIT_MS);
+    if (!this.set.disposed) await load();
   }
 
-  /** Creates the queued panels one per animation frame, in page order. */
-  private async pump(create: (kind: PanelKind) => Promise<unknown>): Promise<void> {
+  /**
+   * Creates the queued panels in page order, the next one only when the page is idle again: a
+   * panel's first picture is spread over several frames (a slice plot per frame, a contour's
+   * surface then its points, a layer drawn in slices), and every frame callback of the page runs
+   * in one rendering task, so a panel created in the next frame added its first render to the
+   * previous panel's later frames.
+   */
+  private async pump(load: () => Promise<PanelsModule | null>): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      const module = await load();
+      if (module === null) return;
       for (;;) {
         this.queue.sort((a, b) => order(a) - order(b));
         const kind = this.queue.shift();
         if (kind === undefined || this.set.disposed) return;
         const slot = this.set.slot(kind);
         const before = slot?.getBoundingClientRect().bottom;
-        await create(kind);
+        await this.set.mount(kind, (target) =>
+          module.createPanel(kind, target, {
+            onSelect: (selection: ChartSelection) => this.options.onSelect?.(selection),
+          }),
+        );
         await nextFrame();
         if (slot !== undefined && before !== undefined) keepReadingPlace(slot, before);
+        if (this.queue.length > 0) await whenIdle(SETTLE_WAIT_MS);
       }
     } finally {
       this.pumping = false;
@@ -131,6 +155,14 @@ function keepReadingPlace(slot: Element, bottomBefore: number): void {
 
 function order(kind: PanelKind): number {
   return PANELS.findIndex((p) => p.kind === kind);
+}
+
+/** The page's next idle period, or `timeout` ms (a busy page, or a browser without idle callbacks). */
+function whenIdle(timeout: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout });
+    else setTimeout(resolve, 0);
+  });
 }
 
 /** The next animation frame, or 100 ms in a hidden tab (where frames stop). */

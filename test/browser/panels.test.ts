@@ -180,6 +180,24 @@ test('an imported 60-run sweep in IndexedDB: importance ranks the parameter the 
     'aria-label',
     /Timeline of 60 runs on 25 worker slots/,
   );
+  // The bars are drawn on a canvas layer, hit-tested by the panel: a bar on slot 1 answers the
+  // pointer with its run, a click picks that run for the page, and an idle stretch says so.
+  const timelineStage = page.getByTestId('timeline-plot').locator('.odc-stage');
+  await timelineStage.scrollIntoViewIfNeeded();
+  const stageBox = await timelineStage.boundingBox();
+  if (stageBox === null) throw new Error('the timeline has no box');
+  const band = (stageBox.height - 56) / 25;
+  const tip = page.getByTestId('timeline-plot').locator('.odc-tooltip');
+  await page.mouse.move(stageBox.x + stageBox.width * 0.4, stageBox.y + 12 + band / 2);
+  await expect(tip).toBeVisible();
+  await expect(tip).toContainText('slot');
+  await expect(tip).toContainText('trained for');
+  await page.mouse.click(stageBox.x + stageBox.width * 0.4, stageBox.y + 12 + band / 2);
+  await expect(page.getByTestId('compare')).toContainText('Comparing 1 selected run');
+  await page.mouse.move(stageBox.x + stageBox.width / 2, stageBox.y + 12 + band * 20.5);
+  await expect(tip).toContainText(/Slot 2\d idle/);
+  await page.mouse.move(stageBox.x + 2, stageBox.y + 2);
+  await expect(tip).toBeHidden();
 
   mkdirSync(SCREENSHOTS, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {

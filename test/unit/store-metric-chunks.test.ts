@@ -46,6 +46,15 @@ describe('metric chunks', () => {
     expect(unpackSweepMetrics(chunks)).toEqual(points);
   });
 
+  it('orders a batch whose points are not numbered 0, 1, 2, … by sorting (gaps and repeats in the order)', () => {
+    const [first] = packMetrics([point('A', 'a0', 0), point('A', 'a0', 1), point('A', 'a0', 2)]);
+    if (first === undefined) throw new Error('no chunk');
+    const gappy: MetricChunk = { ...first, order: [7, 3, 5] };
+    expect(unpackSweepMetrics([gappy]).map((p) => p.step)).toEqual([1, 2, 0]);
+    const repeated: MetricChunk = { ...first, order: [1, 0, 1] };
+    expect(unpackSweepMetrics([repeated]).map((p) => p.step)).toEqual([1, 0, 2]);
+  });
+
   it('reads back exactly the points appended, in logged order, across batches, sweeps and runs', () => {
     const random = new SeededRandom(42);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)] as T;
