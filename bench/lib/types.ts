@@ -57,6 +57,8 @@ export interface OverheadSample {
     readonly done: number;
     /** Time the trial's checkpoint writes took to commit (strict durability), summed. */
     readonly checkpointWriteMs: number;
+    /** IndexedDB write-batch transactions the trial's sweep committed (store stats). */
+    readonly transactions: number;
   } | null;
 }
 

@@ -160,6 +160,9 @@ let overhead: OverheadState | null = null;
 class TimedStore implements Store {
   checkpointMs = 0;
   constructor(private readonly inner: IndexedDbStore) {}
+  get batches(): number {
+    return this.inner.stats.batches;
+  }
   putExperiment: Store['putExperiment'] = (r) => this.inner.putExperiment(r);
   putSweep: Store['putSweep'] = (r) => this.inner.putSweep(r);
   putRun: Store['putRun'] = (r) => this.inner.putRun(r);
@@ -202,6 +205,7 @@ function fixedConfig(params: FixedMlp): HyperDriveConfig {
 
 async function overdriveTrial(state: OverheadState): Promise<OverheadSample> {
   state.store.checkpointMs = 0;
+  const batches0 = state.store.batches;
   const t0 = performance.now();
   const sweep = new Experiment(state.workspace, 'overhead').submit(fixedConfig(state.params));
   let started = Number.NaN;
@@ -228,7 +232,14 @@ async function overdriveTrial(state: OverheadState): Promise<OverheadSample> {
     variant: 'overdrive',
     ms,
     finalValAccuracy: last ?? null,
-    phases: { started, lastMetric, runCompleted, done: ms, checkpointWriteMs: state.store.checkpointMs },
+    phases: {
+      started,
+      lastMetric,
+      runCompleted,
+      done: ms,
+      checkpointWriteMs: state.store.checkpointMs,
+      transactions: state.store.batches - batches0,
+    },
   };
 }
 

@@ -53,7 +53,13 @@ export interface BackendOverhead {
   readonly hookRatio: number | null;
   readonly finalValAccuracy: Readonly<Partial<Record<OverheadVariant, number>>>;
   /** Medians over the Overdrive runs: submit → Running, last metric → done, checkpoint write. */
-  readonly phases: { readonly startMs: number; readonly tailMs: number; readonly checkpointWriteMs: number } | null;
+  readonly phases: {
+    readonly startMs: number;
+    readonly tailMs: number;
+    readonly checkpointWriteMs: number;
+    /** Median IndexedDB write-batch transactions per trial. */
+    readonly transactions: number;
+  } | null;
 }
 
 export interface OverheadResult {
@@ -168,6 +174,7 @@ export async function runOverhead(ctx: BenchContext): Promise<OverheadResult> {
           startMs: median(ph.map((p) => p.started)),
           tailMs: median(ph.map((p) => p.done - p.lastMetric)),
           checkpointWriteMs: median(ph.map((p) => p.checkpointWriteMs)),
+          transactions: median(ph.map((p) => p.transactions)),
         };
       })(),
     });
@@ -301,7 +308,7 @@ export function renderOverhead(result: OverheadResult): string[] {
       b.probe.stepMs === null ? 'n/a' : ms(b.probe.stepMs, 2),
       b.phases === null
         ? 'n/a'
-        : `${ms(b.phases.startMs)} / ${ms(b.phases.tailMs)} (checkpoint write ${ms(b.phases.checkpointWriteMs)})`,
+        : `${ms(b.phases.startMs)} / ${ms(b.phases.tailMs)} (checkpoint write ${ms(b.phases.checkpointWriteMs)}; ${fixed(b.phases.transactions, 0)} write transactions)`,
     ]);
   lines.push(
     ...table(

@@ -16,6 +16,7 @@ import type {
   ExperimentRecord,
   MetricPoint,
   RunRecord,
+  RunStatus,
   SweepBackendReport,
   SweepRecord,
 } from './records.js';
@@ -69,6 +70,8 @@ const MAX_FLUSH_INTERVAL_MS = 250;
  * updates of many trials into one, and is still far below what a person or another tab notices.
  */
 const RECORD_DELAY_MS = 20;
+/** A run's final statuses: after one, the run's next put (if any) counts as a change again. */
+const ENDED_STATUSES: ReadonlySet<RunStatus> = new Set(['Completed', 'Failed', 'Canceled']);
 const DEFAULT_BLOCKED_TIMEOUT_MS = 10_000;
 /** Appended records that start a batch at once, bounding the buffer's memory in a burst. */
 const MAX_BUFFERED_APPENDS = 20_000;
@@ -81,7 +84,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * Writes of experiments, sweeps, runs, metrics and decisions are buffered and committed together
  * in one transaction with relaxed durability: within `flushIntervalMs` of the first buffered
- * write, within RECORD_DELAY_MS for experiment/sweep/run updates, when the page is hidden or
+ * write, within RECORD_DELAY_MS for experiment/sweep updates and run status changes (a run put
+ * again with its status unchanged waits with the metrics), when the page is hidden or
  * unloaded, and on `flush()`. Their promises resolve once
  * the records are buffered (and cloned: later mutation by the caller changes nothing); `flush()`
  * resolves once everything written before it is committed. Up to `flushIntervalMs` of writes can
@@ -157,6 +161,13 @@ export class IndexedDbStore implements Store {
   private bufferedSince: number | null = null;
   /** A failed batch, waiting to be reported by the next write or flush. */
   private failure: Error | null = null;
+  /**
+   * The status each unfinished run was last put with. A put with the same status only carries
+   * progress (intervals, best metric): the orchestrator sends one with every metric batch, and at
+   * RECORD_DELAY_MS it made every epoch its own transaction (half the browser's IndexedDB and IO
+   * thread time of a 30-epoch trial), while the metrics it summarises wait `flushIntervalMs`.
+   */
+  private readonly runStatuses = new Map<string, RunStatus>();
   /** Set once the connection is gone; every later call rejects with it. */
   private closedError: Error | null = null;
   private readonly counters: Mutable<IndexedDbStoreStats> = {
@@ -232,13 +243,21 @@ export class IndexedDbStore implements Store {
     );
   }
 
+  /**
+   * A run whose status changed waits RECORD_DELAY_MS like other records; a run put again with
+   * the status it had (progress) waits `flushIntervalMs`, with the metrics it came with.
+   */
   async putRun(record: RunRecord): Promise<void> {
+    const progress = this.runStatuses.get(record.id) === record.status;
     this.bufferRecord(
       'putRun',
       record,
       (copy) => copy.id,
       (copy) => this.buffer.addRun(copy),
+      progress ? this.flushIntervalMs : RECORD_DELAY_MS,
     );
+    if (ENDED_STATUSES.has(record.status)) this.runStatuses.delete(record.id);
+    else this.runStatuses.set(record.id, record.status);
   }
 
   async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
@@ -458,12 +477,18 @@ export class IndexedDbStore implements Store {
    * caller's later changes cannot reach the buffer, reject a key IndexedDB would refuse while the
    * caller can still be told, then buffer it and schedule the flush.
    */
-  private bufferRecord<T>(op: string, record: T, key: (copy: T) => unknown, add: (copy: T) => void): void {
+  private bufferRecord<T>(
+    op: string,
+    record: T,
+    key: (copy: T) => unknown,
+    add: (copy: T) => void,
+    delayMs = RECORD_DELAY_MS,
+  ): void {
     this.admit(op);
     const copy = this.cloneIn(op, record);
     this.checkKey(op, key(copy));
     add(copy);
-    this.schedule(RECORD_DELAY_MS);
+    this.schedule(delayMs);
   }
 
   private admit(op: string): void {

@@ -195,6 +195,43 @@ test.describe('IndexedDbStore', () => {
     expect(result.batches).toBe(1);
   });
 
+  test("a running run's progress waits with its metrics; a status change does not", async ({ page }) => {
+    await openHarness(page);
+    const result = await page.evaluate(async (dbName) => {
+      const h = window.storeHarness;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const store = await h.IndexedDbStore.open({ name: dbName, flushIntervalMs: 250 });
+      await store.putRun(h.fixtures.run('P', 0, 'Queued'));
+      await store.flush();
+      // Queued -> Running is a status change: committed within the record delay, not the window.
+      await store.putRun(h.fixtures.run('P', 0, 'Running'));
+      await sleep(150);
+      const startBatches = store.stats.batches;
+      // Six epochs 40 ms apart, each a metric batch plus the run's progress, as the orchestrator writes them.
+      for (let epoch = 0; epoch < 6; epoch++) {
+        await store.appendMetrics([h.fixtures.point('P', 'P_0', epoch, epoch / 10)]);
+        await store.putRun(h.fixtures.run('P', 0, 'Running', epoch / 10));
+        await sleep(40);
+      }
+      await store.flush();
+      const progressBatches = store.stats.batches - startBatches;
+      const metrics = (await h.committedMetrics(dbName, 'P')).length;
+      const beforeEnd = store.stats.batches;
+      await store.putRun(h.fixtures.run('P', 0, 'Completed', 0.5));
+      await sleep(150);
+      const endBatches = store.stats.batches - beforeEnd;
+      const [stored] = await store.listRuns('P');
+      await store.close();
+      return { startBatches, progressBatches, metrics, endBatches, status: stored?.status, best: stored?.bestMetric };
+    }, uniqueName());
+    expect(result.startBatches).toBe(2);
+    // One transaction per epoch (six) before progress waited with the metrics; 240 ms fit one 250 ms window, or two.
+    expect(result.progressBatches).toBeLessThanOrEqual(2);
+    expect(result.metrics).toBe(6);
+    expect(result.endBatches).toBe(1);
+    expect(result).toMatchObject({ status: 'Completed', best: 0.5 });
+  });
+
   test('keeps everything flushed across a page reload', async ({ page }) => {
     await openHarness(page);
     const name = uniqueName();
