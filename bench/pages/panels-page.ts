@@ -3,7 +3,7 @@
 // runs × 100 intervals, then follows a live sweep's updates (runs report, finish and start).
 // Driven by bench/sections/studio.ts, which records the page's tasks (longtask entries, and a
 // CDP trace for their CPU time) around `mount` and `live`.
-import { createPanel, type PanelKind } from '../../src/studio/charts/panels.js';
+import { createPanel, type PanelKind, type WarmUpStep, warmUpPanels } from '../../src/studio/charts/panels.js';
 import type { ChartData, StudioChart } from '../../src/studio/view-model/chart-data.js';
 import { SyntheticSweep } from '../../test/browser/pages/charts-page.js';
 import { withTiming } from '../../test/browser/pages/synthetic-timing.js';
@@ -58,6 +58,15 @@ const panelsBench = {
       sweep.step();
       versions.push(withTiming(sweep.data()));
     }
+  },
+  /**
+   * What the sweep page does before its first panel is created: ECharts' paths the panels use,
+   * one per idle period (src/studio/charts/warm-up.ts). Returns each step's time.
+   */
+  async warmUp(): Promise<WarmUpStep[]> {
+    performance.mark('panels-bench:warm-up');
+    const idle = (): Promise<void> => new Promise((resolve) => requestIdleCallback(() => resolve(), { timeout: 150 }));
+    return warmUpPanels(idle, () => false);
   },
   /** Creates the panel on the first version; long tasks until it is drawn (and its frames after). */
   async mount(): Promise<LongTasks & { readonly drawnMs: number }> {

@@ -87,7 +87,12 @@ interface PanelSample {
   readonly load: number;
   /** Creation → first picture (importance: its figures) drawn. */
   readonly drawnMs: number;
-  /** The first panel in a fresh tab: ECharts' and the panel's code run (and compile) for the first time. */
+  /**
+   * The warm-up the sweep page runs before its first panel (one ECharts path per idle period):
+   * its longest task, wall and CPU, from the trace.
+   */
+  readonly warmUp: { readonly steps: number; readonly wallMs: number; readonly cpuMs: number };
+  /** The first panel in a fresh tab, after the warm-up: the panel's own code runs for the first time. */
   readonly cold: PanelPhase;
   /** The same panel created again in that tab, as in the Studio, where the charts above ran the same code first. */
   readonly mount: PanelPhase;
@@ -293,6 +298,9 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
       await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
       await page.evaluate((k) => window.panelsBench.prepare(k), kind);
       const load = currentLoad();
+      const warm = await traceTasks(page, 'panels-bench:warm-up', () =>
+        page.evaluate(() => window.panelsBench.warmUp()),
+      );
       const cold = await traceTasks(page, 'panels-bench:mount', () => page.evaluate(() => window.panelsBench.mount()));
       await page.evaluate(() => window.panelsBench.dispose());
       const mount = await traceTasks(page, 'panels-bench:mount', () => page.evaluate(() => window.panelsBench.mount()));
@@ -308,12 +316,13 @@ export async function runStudioAtScale(ctx: BenchContext): Promise<StudioResult>
         kind,
         load,
         drawnMs: mount.result.drawnMs,
+        warmUp: { steps: warm.result.length, ...longest(warm.tasks) },
         cold: phase(cold.result, cold.tasks),
         mount: phase(mount.result, mount.tasks),
         live: phase(live.result, live.tasks),
       };
       ctx.log(
-        `studio: panel ${kind} (load ${load.toFixed(1)}): first mount longest task ${ms(sample.cold.longestMs, 0)} (CPU ${ms(sample.cold.cpuMs, 0)}), mount ${ms(sample.mount.longestMs, 0)} (CPU ${ms(sample.mount.cpuMs, 0)}), live ${ms(sample.live.longestMs, 0)} (CPU ${ms(sample.live.cpuMs, 0)})`,
+        `studio: panel ${kind} (load ${load.toFixed(1)}): warm-up ${sample.warmUp.steps} steps, longest task ${ms(sample.warmUp.wallMs, 0)} (CPU ${ms(sample.warmUp.cpuMs, 0)}), first mount longest task ${ms(sample.cold.longestMs, 0)} (CPU ${ms(sample.cold.cpuMs, 0)}), mount ${ms(sample.mount.longestMs, 0)} (CPU ${ms(sample.mount.cpuMs, 0)}), live ${ms(sample.live.longestMs, 0)} (CPU ${ms(sample.live.cpuMs, 0)})`,
       );
       panels.push(sample);
     } finally {
@@ -516,13 +525,14 @@ export function renderStudio(result: StudioResult): string[] {
       ]),
     ),
     '',
-    `**Each panel alone** (\`bench/pages/panels.html\`: the Studio's panel code on a synthetic sweep of 1000 runs × 100 intervals, 12 running, 4 worker slots, in a 1280 × 900 tab): the panel is created and drawn (and its later frames: staged series, progressive chunks, 1 s) once to run its code for the first time in the tab ("first in the tab"), removed, and created again ("mount": in the Studio the 5 charts above have run the same ECharts code before any panel is created), then gets 20 updates 100 ms apart as a live sweep's page does (runs report, finish and start; the panel coalesces them to one draw per 250 ms). Longest task by the page's \`longtask\` observer (wall time; "—" when none reached 50 ms) and, from a Chromium trace of the same phase, the longest task's **CPU time** on the page's thread: wall time includes the time other processes held the core, CPU time does not, so on this shared machine the CPU time is what the task costs on an idle core. Load average at the panel's start.`,
+    `**Each panel alone** (\`bench/pages/panels.html\`: the Studio's panel code on a synthetic sweep of 1000 runs × 100 intervals, 12 running, 4 worker slots, in a 1280 × 900 tab): first the warm-up the sweep page runs before its first panel (\`src/studio/charts/warm-up.ts\`: ECharts' paths the panels use, one per idle period, on a tiny chart never attached; its longest task's CPU time is "warm-up"), then the panel is created and drawn (and its later frames: staged series, progressive chunks, 1 s) once to run its code for the first time in the tab ("first in the tab", after the warm-up as on the sweep page), removed, and created again ("mount": in the Studio the 5 charts above have run the same ECharts code before any panel is created), then gets 20 updates 100 ms apart as a live sweep's page does (runs report, finish and start; the panel coalesces them to one draw per 250 ms). Longest task by the page's \`longtask\` observer (wall time; "—" when none reached 50 ms) and, from a Chromium trace of the same phase, the longest task's **CPU time** on the page's thread: wall time includes the time other processes held the core, CPU time does not, so on this shared machine the CPU time is what the task costs on an idle core. Load average at the panel's start.`,
     '',
     ...table(
       [
         'panel',
         'load',
         'drawn after',
+        'warm-up: longest (CPU)',
         'first in the tab: longest task (wall)',
         'tasks ≥ 50 ms',
         'first in the tab: longest (CPU)',
@@ -537,6 +547,7 @@ export function renderStudio(result: StudioResult): string[] {
         p.kind,
         p.load.toFixed(1),
         ms(p.drawnMs, 0),
+        `${ms(p.warmUp.cpuMs, 0)} (${p.warmUp.steps} steps)`,
         p.cold.longTasks === 0 ? '—' : ms(p.cold.longestMs, 0),
         String(p.cold.longTasks),
         ms(p.cold.cpuMs, 0),

@@ -24,6 +24,8 @@ const AHEAD = '50% 0px 50% 0px';
 const PRELOAD_WAIT_MS = 3000;
 /** The longest a queued panel waits for the one before it to finish its frames. */
 const SETTLE_WAIT_MS = 1000;
+/** The longest one warm-up step waits for an idle moment (a panel in view waits on the warm-up). */
+const WARM_WAIT_MS = 150;
 
 type PanelsModule = typeof import('./charts/panels.js');
 
@@ -45,6 +47,8 @@ export class PanelsSection {
   /** Panels whose slot came into view, in the order they are created. */
   private readonly queue: PanelKind[] = [];
   private pumping = false;
+  /** ECharts' code paths run once, in idle slices, before the first panel is created (see warm-up.ts). */
+  private warmed: Promise<unknown> | null = null;
 
   constructor(
     model: SweepModel,
@@ -66,7 +70,21 @@ export class PanelsSection {
   async mount(): Promise<void> {
     let loading: Promise<PanelsModule | null> | null = null;
     const load = (): Promise<PanelsModule | null> => {
-      loading ??= this.set.load(() => import('./charts/panels.js'));
+      loading ??= this.set
+        .load(() => import('./charts/panels.js'))
+        .then((module) => {
+          this.warmed ??=
+            module === null
+              ? Promise.resolve()
+              : // The warm-up only saves time: a panel draws the same without it.
+                module
+                  .warmUpPanels(
+                    () => whenIdle(WARM_WAIT_MS),
+                    () => this.set.disposed,
+                  )
+                  .catch(() => undefined);
+          return module;
+        });
       return loading;
     };
     const kindOf = new Map<Element, PanelKind>();
@@ -104,6 +122,9 @@ export class PanelsSection {
     try {
       const module = await load();
       if (module === null) return;
+      // A panel's first render after the warm-up runs compiled code: in a fresh tab it would
+      // otherwise compile ECharts' paths in one task over the 50 ms budget.
+      await this.warmed;
       for (;;) {
         this.queue.sort((a, b) => order(a) - order(b));
         const kind = this.queue.shift();

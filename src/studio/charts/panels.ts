@@ -56,4 +56,5 @@ export function createPanel<K extends PanelKind>(
 }
 
 export { createContour, createDistribution, createImportance, createSlice, createTimeline };
+export { warmUpPanels, type WarmUpStep } from './warm-up.js';
 export type { ContourChart, DistributionChart, DistributionSet, ImportanceChart, SliceChart, TimelineChart };
