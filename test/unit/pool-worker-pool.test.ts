@@ -204,11 +204,26 @@ describe('WorkerPool', () => {
   });
 
   it('terminates a worker whose trial ignores cancellation after the grace period, and spawns a fresh one', async () => {
-    const { pool, workers } = await makePool((index) => (index === 0 ? { runTrial: () => never() } : {}), {
-      cancelGraceMs: 30,
+    // Cancel only once the trial is in its worker: a fixed tick was not always long enough on a
+    // loaded machine, and a trial still on its way is cancelled at once (the next test).
+    let reached: () => void = () => {};
+    const inWorker = new Promise<void>((resolve) => {
+      reached = resolve;
     });
+    const { pool, workers } = await makePool(
+      (index) =>
+        index === 0
+          ? {
+              runTrial: () => {
+                reached();
+                return never();
+              },
+            }
+          : {},
+      { cancelGraceMs: 30 },
+    );
     const execution = pool.start(request(), () => {});
-    await tick(10);
+    await inWorker;
     const t0 = Date.now();
     execution.cancel('max duration');
     const outcome = await execution.outcome;
