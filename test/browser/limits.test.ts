@@ -96,7 +96,12 @@ test('specs at the limits import, apply and export exactly as the parser and exp
     await page.getByTestId('apply-spec').click();
     await formHolds(page, spec);
     await expect(page.locator('.spec-panel .field-error').first(), name).toHaveText('');
+    // Pasted text over the box's limit leaves the box once the form holds it (laid out again
+    // with the form, 483 KiB of it was one long task); the note offers the form's JSON instead.
+    if (text.length > 64 * 1024) await expect(page.getByTestId('spec-json'), name).toHaveValue('');
+    else await expect(page.getByTestId('spec-json'), name).not.toHaveValue('');
     await openSpecPanel(page);
+    if (text.length > 64 * 1024) await expect(page.getByTestId('large-spec'), name).toContainText('KiB of JSON');
     expect(JSON.parse(await download(page, 'download-spec')), name).toEqual(spec);
     expect(await download(page, 'download-azure-yaml'), name).toBe(exportSweepJobYaml(spec).text);
     expect(await download(page, 'download-optuna'), name).toBe(toOptunaScript(spec).text);

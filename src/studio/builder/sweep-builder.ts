@@ -99,6 +99,14 @@ const VALIDATE_AFTER_MS = 120;
  */
 const SLICE_MS = 8;
 /**
+ * Characters of field text per slice of rows. The slice's script is timed, but the layout of
+ * what it added comes in the frame after, and a choice list is shaped whole: five rows of
+ * 10,000 values (90 KiB of text each) appended in one 8 ms slice took 61 ms of text shaping
+ * in one frame (the profile), so a slice also stops at this much text, and a row over it is
+ * drawn alone in a frame of its own.
+ */
+const SLICE_CHARS = 16 * 1024;
+/**
  * Spec text longer than this is not kept in the spec box unasked: laying out a textarea of
  * 50,000 values (about 1 MB of indented JSON) takes hundreds of milliseconds in one task.
  */
@@ -298,30 +306,41 @@ export class SweepBuilder {
   }
 
   /**
-   * Draws parameter rows in slices of at most SLICE_MS, the first at once (a small space is
-   * drawn whole before render returns), the rest after yields, so 1000 rows never block input.
+   * Draws parameter rows in slices of at most SLICE_MS and SLICE_CHARS, the first at once (a
+   * small space is drawn whole before render returns), the rest after yields, so 1000 rows never
+   * block input. The first slice may hold no row: a row over SLICE_CHARS then waits for a frame
+   * of its own instead of being laid out with the rest of the page in the task that drew it.
    */
   private drawRows(container: HTMLElement): void {
     const pass = this.renderPass;
     const rows = this.state.parameters;
     let next = 0;
-    const slice = (): boolean => {
+    const slice = (first: boolean): boolean => {
       const t0 = performance.now();
       const fragment = document.createDocumentFragment();
-      while (next < rows.length && (next === 0 || performance.now() - t0 < SLICE_MS)) {
+      let chars = 0;
+      let drawn = 0;
+      while (next < rows.length) {
         const row = rows[next] as ParameterRow;
+        const weight = rowChars(row);
+        const full = chars + weight > SLICE_CHARS;
+        // At least one row per later slice; the first may stop before a heavy first row.
+        if (drawn > 0 && (full || performance.now() - t0 >= SLICE_MS)) break;
+        if (drawn === 0 && first && full) break;
         fragment.append(this.parameterRow(row, next));
+        chars += weight;
+        drawn += 1;
         next += 1;
       }
       container.append(fragment);
       return next < rows.length;
     };
-    if (!slice()) return;
+    if (!slice(true)) return;
     void (async () => {
       for (;;) {
         await afterPaint();
         if (pass !== this.renderPass) return;
-        const more = slice();
+        const more = slice(false);
         this.restoreFocus();
         if (!more) return;
       }
@@ -916,6 +935,11 @@ export class SweepBuilder {
     if (pass !== this.applyPass) return;
     // "Show it here anyway" was asked for the spec before this one.
     this.showLargeSpec = false;
+    // Pasted text over the box's limit leaves the box once the form holds it (as an uploaded
+    // file's never enters it): the form is drawn anew below, and the box moving with it laid out
+    // 483 KiB of text in the same task (350 ms of layout at 50,000 values, the profile).
+    // writeSpecText then shows the large-spec note, which offers the form's JSON.
+    if (this.specText.value.length > SPEC_BOX_MAX_CHARS) this.specText.value = '';
     const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
     this.specError.textContent = warnings;
     // Where the form would change the spec comes with the first check of the filled form.
@@ -975,11 +999,17 @@ export class SweepBuilder {
   private showCheck(check: SpecCheck): void {
     // Row inputs are left to the row pass (which sets or clears each one): clearing them here
     // would restyle every row of a 1000-parameter form on each keystroke.
-    for (const el of this.form.querySelectorAll(
-      '.builder-form > :not(.space) [aria-invalid="true"], .builder-form > .space[aria-invalid="true"]',
-    ))
-      el.removeAttribute('aria-invalid');
-    for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for]')) el.textContent = '';
+    // Section by section, never through the rows: two selector walks over a 1000-row form took
+    // 10-20 ms of each check's answer (the profile).
+    for (const section of this.form.children) {
+      if (section.classList.contains('space')) {
+        section.removeAttribute('aria-invalid');
+        for (const slot of section.querySelectorAll<HTMLElement>(':scope > [data-error-for]')) slot.textContent = '';
+        continue;
+      }
+      for (const el of section.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+      for (const slot of section.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
+    }
     this.spaceMark = null;
     this.parsed = check.kind === 'valid' ? check.parsed : null;
     this.config = check.kind === 'valid' ? check.config : null;
@@ -1192,6 +1222,13 @@ export class SweepBuilder {
 }
 
 /** A row's message (or its range hint when it has none), touching only what changed. */
+/** How much text a row lays out: its choice list or bounds, as typed. */
+function rowChars(row: ParameterRow): number {
+  let chars = row.name.length;
+  for (const text of Object.values(row.fields)) chars += text.length;
+  return chars;
+}
+
 function showRowMessage(drawn: RowElements, row: ParameterRow, message: string): void {
   if (drawn.error.textContent !== message) drawn.error.textContent = message;
   const hint = message === '' ? rangeHint(row) : '';
