@@ -245,7 +245,9 @@ function explainTask(
     (e) => e.ph === 'X' && `${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && e.ts >= from && e.ts <= to,
   );
   const lines = [
-    `  first inner event: ${inner?.name} ${JSON.stringify(inner?.args ?? {}).slice(-220)}`,
+    // Where the task was posted from (the scheduler's annotation): names work that runs no
+    // script and records no Blink event, such as Chromium's Autofill re-reading the forms.
+    `  posted from: ${String(inner?.args?.['src_file'] ?? '?')} ${String(inner?.args?.['src_func'] ?? '')}`,
     `  trace events (inclusive ms, nested ones counted again): ${[...byName]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 12)
