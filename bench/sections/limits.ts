@@ -135,7 +135,9 @@ async function longest(page: Page, settleMs: number): Promise<number> {
 function rowNamed(page: Page, name: string, present = true): Promise<unknown> {
   return page.waitForFunction(
     ({ name, present }) =>
-      [...document.querySelectorAll<HTMLInputElement>('input.param-name')].some((i) => i.value === name) === present,
+      // A row far from the view is drawn as text, not inputs (LIVE_ROWS in sweep-builder.ts), so
+      // the row's own name attribute says it is drawn, input or placeholder.
+      [...document.querySelectorAll<HTMLElement>('[data-row]')].some((r) => r.dataset['param'] === name) === present,
     { name, present },
     { timeout: 120_000 },
   );
@@ -163,7 +165,12 @@ async function clickTarget(page: Page, selector: string): Promise<() => Promise<
 }
 
 /** Focuses a text field with the caret at its end, ready for a keystroke. */
-async function focusAtEnd(page: Page, selector: string): Promise<void> {
+async function focusAtEnd(page: Page, selector: string, row?: string): Promise<void> {
+  // A row far from the view is a placeholder until scrolled near, as a person would scroll to it.
+  if (row !== undefined) {
+    await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), row);
+    await shown(page, selector);
+  }
   await page.evaluate((sel) => {
     const el = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(sel);
     if (el === null) throw new Error(`limits bench: nothing matches ${sel}`);
@@ -449,6 +456,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       await focusAtEnd(
         page,
         `[data-row][data-param="${last}"] :is([data-subfield="values"], [data-subfield="value"], [data-subfield="max_value"])`,
+        `[data-row][data-param="${last}"]`,
       );
       paths.push(
         await measure(
