@@ -7,6 +7,9 @@
  * path is the longest one (0: none reached 50 ms). Inputs one step past a limit are refused at
  * the parser, so these are the worst cases the Studio has to handle.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright';
 import type { BenchContext, Check } from '../lib/context.js';
 import { ms, table } from '../lib/context.js';
@@ -132,10 +135,53 @@ async function longest(page: Page, settleMs: number): Promise<number> {
 function rowNamed(page: Page, name: string, present = true): Promise<unknown> {
   return page.waitForFunction(
     ({ name, present }) =>
-      [...document.querySelectorAll<HTMLInputElement>('input.param-name')].some((i) => i.value === name) === present,
+      // A row far from the view is drawn as text, not inputs (LIVE_ROWS in sweep-builder.ts), so
+      // the row's own name attribute says it is drawn, input or placeholder.
+      [...document.querySelectorAll<HTMLElement>('[data-row]')].some((r) => r.dataset['param'] === name) === present,
     { name, present },
     { timeout: 120_000 },
   );
+}
+
+/*
+ * The measured actions reach the page the way a person's do, as input events (CDP), and the
+ * waits read the page with plain DOM queries. Playwright's locators are kept out of the measured
+ * window: their selector engine and actionability checks run as tasks on the page's own main
+ * thread, 30-120 ms each on the 1000-row form, and `setInputFiles` with a buffer decodes the file
+ * in the page (94 ms of a 119 ms task at 50,000 values), work a real click, key or file pick
+ * never does (CPU profiles, OVERDRIVE_LIMITS_PROFILE=1).
+ */
+
+/** Scrolls the control into view; the action clicks its centre with the mouse. */
+async function clickTarget(page: Page, selector: string): Promise<() => Promise<void>> {
+  const point = await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (el === null) throw new Error(`limits bench: nothing matches ${sel}`);
+    el.scrollIntoView({ block: 'center' });
+    const r = el.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }, selector);
+  return () => page.mouse.click(point.x, point.y);
+}
+
+/** Focuses a text field with the caret at its end, ready for a keystroke. */
+async function focusAtEnd(page: Page, selector: string, row?: string): Promise<void> {
+  // A row far from the view is a placeholder until scrolled near, as a person would scroll to it.
+  if (row !== undefined) {
+    await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), row);
+    await shown(page, selector);
+  }
+  await page.evaluate((sel) => {
+    const el = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(sel);
+    if (el === null) throw new Error(`limits bench: nothing matches ${sel}`);
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, selector);
+}
+
+/** The page shows an element matching `selector`. */
+function shown(page: Page, selector: string): Promise<unknown> {
+  return page.waitForFunction((sel) => document.querySelector(sel) !== null, selector, { timeout: 120_000 });
 }
 
 /** Marks the builder's current verdict, so that `checked` sees when the next one is drawn. */
@@ -145,7 +191,7 @@ async function stale(page: Page): Promise<void> {
 
 /** The builder has drawn a new verdict (ready or an error) since `stale`. */
 function checked(page: Page): Promise<unknown> {
-  return page.locator('.builder-summary > p:not([data-stale])').waitFor({ timeout: 120_000 });
+  return shown(page, '.builder-summary > p:not([data-stale])');
 }
 
 interface TraceEvent {
@@ -153,23 +199,131 @@ interface TraceEvent {
   readonly ph: string;
   readonly pid: number;
   readonly tid: number;
+  readonly ts: number;
   readonly dur?: number;
   readonly tdur?: number;
-  readonly args?: { readonly name?: string };
+  readonly args?: { readonly name?: string; readonly [key: string]: unknown };
+}
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
+}
+
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly startTime: number;
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+/**
+ * OVERDRIVE_LIMITS_PROFILE=1 adds a CPU profile of the page to each path and logs what the
+ * longest task spent its time on: its trace events by name and its functions by self and
+ * inclusive time. That is how a slow path is diagnosed; the figures are read without it (the
+ * sampler slows the page).
+ */
+const PROFILE = process.env['OVERDRIVE_LIMITS_PROFILE'] === '1';
+/** OVERDRIVE_LIMITS_PROFILE=tasks: the three longest tasks' trace events only, no sampler (which adds tasks of its own). */
+const EXPLAIN = PROFILE || process.env['OVERDRIVE_LIMITS_PROFILE'] === 'tasks';
+
+function frameName(node: ProfileNode): string {
+  const f = node.callFrame;
+  const file = f.url.slice(f.url.lastIndexOf('/') + 1);
+  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
+}
+
+/** What the task [from, to] (trace microseconds) did: its trace events and its profile, as log lines. */
+function explainTask(
+  events: readonly TraceEvent[],
+  thread: string,
+  from: number,
+  to: number,
+  profile: CpuProfile | null,
+): string[] {
+  const byName = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || `${e.pid}:${e.tid}` !== thread || e.name === 'RunTask') continue;
+    if (e.ts < from || e.ts > to) continue;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  }
+  const inner = events.find(
+    (e) => e.ph === 'X' && `${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && e.ts >= from && e.ts <= to,
+  );
+  const lines = [
+    // Where the task was posted from (the scheduler's annotation): names work that runs no
+    // script and records no Blink event, such as Chromium's Autofill re-reading the forms.
+    `  posted from: ${String(inner?.args?.['src_file'] ?? '?')} ${String(inner?.args?.['src_func'] ?? '')}`,
+    `  trace events (inclusive ms, nested ones counted again): ${[...byName]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+      .join(', ')}`,
+  ];
+  if (profile === null) return lines;
+  const parent = new Map<number, number>();
+  const nodes = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) {
+    nodes.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let t = profile.startTime;
+  for (let i = 0; i < samples.length; i += 1) {
+    t += deltas[i] ?? 0;
+    if (t < from || t > to) continue;
+    const step = (deltas[i + 1] ?? 0) / 1000;
+    let id: number | undefined = samples[i];
+    const node = id === undefined ? undefined : nodes.get(id);
+    if (node === undefined) continue;
+    self.set(frameName(node), (self.get(frameName(node)) ?? 0) + step);
+    const seen = new Set<string>();
+    while (id !== undefined) {
+      const n = nodes.get(id);
+      if (n === undefined) break;
+      const name = frameName(n);
+      if (!seen.has(name)) inclusive.set(name, (inclusive.get(name) ?? 0) + step);
+      seen.add(name);
+      id = parent.get(id);
+    }
+  }
+  const top = (m: Map<string, number>, k: number): string =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+      .join('; ');
+  lines.push(`  self ms: ${top(self, 14)}`, `  inclusive ms: ${top(inclusive, 24)}`);
+  return lines;
 }
 
 /** Runs `run` under a Chromium trace; the page's main thread's longest task in thread CPU time. */
-async function traced<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ result: T; longestCpuMs: number }> {
+async function traced<T>(
+  cdp: CDPSession,
+  run: () => Promise<T>,
+  log: (line: string) => void,
+): Promise<{ result: T; longestCpuMs: number }> {
   const events: TraceEvent[] = [];
   const collect = (data: { value: object[] }): void => {
     events.push(...(data.value as TraceEvent[]));
   };
   cdp.on('Tracing.dataCollected', collect);
+  if (PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+    await cdp.send('Profiler.start');
+  }
   await cdp.send('Tracing.start', {
-    categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline',
+    // The profile's extra categories cost time of their own: only when a profile is asked for.
+    categories: `toplevel,devtools.timeline,disabled-by-default-devtools.timeline${PROFILE ? ',*' : ''}${EXPLAIN ? ',blink_gc,disabled-by-default-blink_gc,v8,toplevel.ipc,mojom,ipc,disabled-by-default-toplevel.flow,scheduler,sequence_manager,disabled-by-default-sequence_manager' : ''}`,
     transferMode: 'ReportEvents',
   });
   let result: T;
+  let profile: CpuProfile | null = null;
   try {
     result = await run();
   } finally {
@@ -177,26 +331,42 @@ async function traced<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ resu
     await cdp.send('Tracing.end');
     await complete;
     cdp.off('Tracing.dataCollected', collect);
+    if (PROFILE) profile = (await cdp.send('Profiler.stop')).profile as unknown as CpuProfile;
   }
   // The renderer's main threads; the page's is the one that ran the most tasks in the window.
   const mains = new Set(
     events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
   );
-  const byThread = new Map<string, { total: number; longest: number }>();
+  const byThread = new Map<string, { total: number; longest: TraceEvent | null }>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
     if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(key)) continue;
-    const entry = byThread.get(key) ?? { total: 0, longest: 0 };
+    const entry = byThread.get(key) ?? { total: 0, longest: null };
     entry.total += e.dur ?? 0;
-    entry.longest = Math.max(entry.longest, e.tdur ?? 0);
+    if ((e.tdur ?? 0) > (entry.longest?.tdur ?? -1)) entry.longest = e;
     byThread.set(key, entry);
   }
-  const main = [...byThread.values()].sort((a, b) => b.total - a.total)[0];
-  return { result, longestCpuMs: (main?.longest ?? 0) / 1000 };
+  const main = [...byThread].sort((a, b) => b[1].total - a[1].total)[0];
+  const task = main?.[1].longest ?? null;
+  if (EXPLAIN && main !== undefined) {
+    // The three longest: the profiler's own start (all "(program)") can be one of them.
+    const tasks = events
+      .filter((e) => e.ph === 'X' && e.name === 'RunTask' && `${e.pid}:${e.tid}` === main[0])
+      .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
+      .slice(0, 3);
+    for (const t of tasks) {
+      log(
+        `  task: ${((t.dur ?? 0) / 1000).toFixed(1)} ms wall, ${((t.tdur ?? 0) / 1000).toFixed(1)} ms CPU, ${JSON.stringify(t.args).slice(0, 200)}`,
+      );
+      for (const line of explainTask(events, main[0], t.ts, t.ts + (t.dur ?? 0), profile)) log(line);
+    }
+  }
+  return { result, longestCpuMs: (task?.tdur ?? 0) / 1000 };
 }
 
 /** Runs `action`, waits for `done`, then lets the page settle and reads the longest task. */
 async function measure(
+  ctx: BenchContext,
   page: Page,
   path: LimitPath,
   action: () => Promise<unknown>,
@@ -205,13 +375,18 @@ async function measure(
   await longest(page, 300);
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { result, longestCpuMs } = await traced(cdp, async () => {
-      const t0 = Date.now();
-      await action();
-      await done();
-      const doneMs = Date.now() - t0;
-      return { doneMs, longestTaskMs: await longest(page, 1500) };
-    });
+    if (EXPLAIN) ctx.log(`limits: profile of ${path}`);
+    const { result, longestCpuMs } = await traced(
+      cdp,
+      async () => {
+        const t0 = Date.now();
+        await action();
+        await done();
+        const doneMs = Date.now() - t0;
+        return { doneMs, longestTaskMs: await longest(page, 1500) };
+      },
+      ctx.log,
+    );
     return { path, ...result, longestCpuMs };
   } finally {
     await cdp.detach();
@@ -223,7 +398,11 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
   const origin = new URL(bench.url).origin;
   const samples: LimitSample[] = [];
   const loadStart = currentLoad();
-  for (const c of cases(ctx.quick)) {
+  const dir = await mkdtemp(join(tmpdir(), 'overdrive-limits-'));
+  // OVERDRIVE_LIMITS_CASES=0,2 runs only those cases (by index), e.g. while profiling one.
+  const only = process.env['OVERDRIVE_LIMITS_CASES']?.split(',').map(Number);
+  for (const [index, c] of cases(ctx.quick).entries()) {
+    if (only !== undefined && !only.includes(index)) continue;
     const page = await bench.page.context().newPage();
     await page.addInitScript(PROBE);
     const paths: PathSample[] = [];
@@ -250,11 +429,8 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       await longest(page, 500);
       const last = Object.keys(c.searchSpace).at(-1) ?? '';
       paths.push(
-        await measure(
-          page,
-          'paste and apply',
-          () => page.getByTestId('apply-spec').click(),
-          () => rowNamed(page, last),
+        await measure(ctx, page, 'paste and apply', await clickTarget(page, '[data-testid="apply-spec"]'), () =>
+          rowNamed(page, last),
         ),
       );
       const ready = page.locator('.builder-summary .ok');
@@ -265,30 +441,29 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         .catch(() => null);
       await stale(page);
       // One keystroke in the primary metric (the whole form is checked again on the debounce).
-      const metric = page.locator('[data-field="objective.primary_metric"]').first();
+      await focusAtEnd(page, '[data-field="objective.primary_metric"]');
       paths.push(
         await measure(
+          ctx,
           page,
           'keystroke (metric)',
-          async () => {
-            await metric.press('End');
-            await page.keyboard.type('x');
-          },
+          () => page.keyboard.type('x'),
           () => checked(page),
         ),
       );
       await stale(page);
       // One keystroke in the last parameter's widest field (a 10,000-value list in the choice cases).
-      const lastRow = page.locator(`[data-row][data-param="${last}"]`);
-      const field = lastRow.locator('[data-subfield="values"], [data-subfield="value"], [data-subfield="max_value"]');
+      await focusAtEnd(
+        page,
+        `[data-row][data-param="${last}"] :is([data-subfield="values"], [data-subfield="value"], [data-subfield="max_value"])`,
+        `[data-row][data-param="${last}"]`,
+      );
       paths.push(
         await measure(
+          ctx,
           page,
           'keystroke (parameter row)',
-          async () => {
-            await field.first().press('End');
-            await page.keyboard.type(' ');
-          },
+          () => page.keyboard.type(' '),
           () => checked(page),
         ),
       );
@@ -301,36 +476,30 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       // The form was drawn anew by the apply, its spec panel closed again: open it as a user would.
       await page.locator('.spec-panel > summary').click();
       for (const [path, action] of exports) {
+        const click = await clickTarget(page, `[data-action="${action}"]`);
         paths.push(
           await measure(
+            ctx,
             page,
             path,
-            () =>
-              Promise.all([
-                page.waitForEvent('download', { timeout: 120_000 }),
-                page.locator(`[data-action="${action}"]`).click({ timeout: 120_000 }),
-              ]),
+            () => Promise.all([page.waitForEvent('download', { timeout: 120_000 }), click()]),
             async () => undefined,
           ),
         );
       }
       const linkBox = page.getByTestId('share-link');
       paths.push(
-        await measure(
-          page,
-          'copy share link',
-          () => page.locator('[data-action="share-link"]').click(),
-          () =>
-            // The link shown, or (over the link limits) the refusal saying to share the file.
-            page.waitForFunction(
-              () =>
-                (document.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value ?? '') !== '' ||
-                (document.querySelector('.sweep-file-actions [role="status"]')?.textContent ?? '').includes(
-                  'share the spec as a file',
-                ),
-              null,
-              { timeout: 120_000 },
-            ),
+        await measure(ctx, page, 'copy share link', await clickTarget(page, '[data-action="share-link"]'), () =>
+          // The link shown, or (over the link limits) the refusal saying to share the file.
+          page.waitForFunction(
+            () =>
+              (document.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value ?? '') !== '' ||
+              (document.querySelector('.sweep-file-actions [role="status"]')?.textContent ?? '').includes(
+                'share the spec as a file',
+              ),
+            null,
+            { timeout: 120_000 },
+          ),
         ),
       );
       await linkBox.evaluate((el: HTMLInputElement) => {
@@ -339,14 +508,17 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       // Upload: the form first goes back to a small example, so the file's rows are drawn anew.
       await page.getByTestId('use-example').click();
       await rowNamed(page, last, false);
+      // A file on disk, handed over as a file pick is (CDP), not decoded from a buffer in the page.
+      const file = join(dir, 'limits.json');
+      await writeFile(file, text);
+      const upload = await page.$('[data-testid="upload-spec"]');
+      if (upload === null) throw new Error('limits bench: no upload-spec input');
       paths.push(
         await measure(
+          ctx,
           page,
           'upload file',
-          () =>
-            page
-              .getByTestId('upload-spec')
-              .setInputFiles({ name: 'limits.json', mimeType: 'application/json', buffer: Buffer.from(text) }),
+          () => upload.setInputFiles(file),
           () => rowNamed(page, last),
         ),
       );
@@ -371,6 +543,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         await rowNamed(page, last, false);
         paths.push(
           await measure(
+            ctx,
             page,
             'open share link',
             () =>
@@ -378,7 +551,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
                 location.hash = hash;
               }, fragment),
             async () => {
-              await page.getByTestId('shared-sweep').waitFor({ timeout: 120_000 });
+              await shown(page, '[data-testid="shared-sweep"]');
               await rowNamed(page, last);
             },
           ),
@@ -393,6 +566,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       await page.close();
     }
   }
+  await rm(dir, { recursive: true, force: true });
   return { limits: L, samples, loadStart, loadEnd: currentLoad() };
 }
 

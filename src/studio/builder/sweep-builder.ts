@@ -99,6 +99,28 @@ const VALIDATE_AFTER_MS = 120;
  */
 const SLICE_MS = 8;
 /**
+ * Characters of field text per slice of rows. The slice's script is timed, but the layout of
+ * what it added comes in the frame after, and a choice list is shaped whole: five rows of
+ * 10,000 values (90 KiB of text each) appended in one 8 ms slice took 61 ms of text shaping
+ * in one frame (the profile), so a slice also stops at this much text, and a row over it is
+ * drawn alone in a frame of its own.
+ */
+const SLICE_CHARS = 16 * 1024;
+/**
+ * Rows always drawn as inputs. Past these, a row far from the view is a placeholder of the
+ * same content as text (no form controls), made live as it nears the view and put back once
+ * it is far again: Chromium's Autofill re-reads every form control on the page in one task
+ * some 100 ms after controls are added, and at 1000 parameters (about 4000 controls) that task
+ * took 45-80 ms and ran no script of ours (the trace: autofill_agent.cc
+ * ExtractFormsAndNotifyPasswordAutofillAgent). autocomplete="off", a <form> per section and a
+ * shadow root do not stop it (measured); fewer controls do: 1000 controls cost about 2 ms.
+ */
+const LIVE_ROWS = 60;
+/** How far outside the view a row is made live: a screenful or two, so scrolling never shows a placeholder. */
+const LIVE_MARGIN = '150% 0px';
+/** Characters of a row's fields a placeholder shows (a 10,000-value list is not shaped off screen). */
+const PLACEHOLDER_CHARS = 160;
+/**
  * Spec text longer than this is not kept in the spec box unasked: laying out a textarea of
  * 50,000 values (about 1 MB of indented JSON) takes hundreds of milliseconds in one task.
  */
@@ -175,6 +197,10 @@ export class SweepBuilder {
   /** A control to focus once its row is drawn (rows after the first slice arrive later). */
   private pendingFocus: string | undefined;
   private readonly rowElements = new Map<string, RowElements>();
+  /** Makes placeholder rows live near the view and live rows placeholders far from it (LIVE_ROWS). */
+  private rowObserver: IntersectionObserver | null = null;
+  /** Live rows that went far from the view while holding the focus: text again once it leaves. */
+  private readonly farRows = new WeakSet<Element>();
   /** Each row's parse message on its own, by row object (rows are replaced on edit). */
   private specInput: Record<string, unknown> | null = null;
   /** The whole spec's problem when it names a parameter row, kept for the row pass. */
@@ -269,6 +295,8 @@ export class SweepBuilder {
     if (focused !== undefined) this.pendingFocus = focused;
     this.renderPass += 1;
     this.rowElements.clear();
+    this.rowObserver?.disconnect();
+    this.rowObserver = null;
     replaceChildren(
       this.form,
       this.trialSection(),
@@ -298,30 +326,41 @@ export class SweepBuilder {
   }
 
   /**
-   * Draws parameter rows in slices of at most SLICE_MS, the first at once (a small space is
-   * drawn whole before render returns), the rest after yields, so 1000 rows never block input.
+   * Draws parameter rows in slices of at most SLICE_MS and SLICE_CHARS, the first at once (a
+   * small space is drawn whole before render returns), the rest after yields, so 1000 rows never
+   * block input. The first slice may hold no row: a row over SLICE_CHARS then waits for a frame
+   * of its own instead of being laid out with the rest of the page in the task that drew it.
    */
   private drawRows(container: HTMLElement): void {
     const pass = this.renderPass;
     const rows = this.state.parameters;
     let next = 0;
-    const slice = (): boolean => {
+    const slice = (first: boolean): boolean => {
       const t0 = performance.now();
       const fragment = document.createDocumentFragment();
-      while (next < rows.length && (next === 0 || performance.now() - t0 < SLICE_MS)) {
+      let chars = 0;
+      let drawn = 0;
+      while (next < rows.length) {
         const row = rows[next] as ParameterRow;
-        fragment.append(this.parameterRow(row, next));
+        const weight = rowChars(row);
+        const full = chars + weight > SLICE_CHARS;
+        // At least one row per later slice; the first may stop before a heavy first row.
+        if (drawn > 0 && (full || performance.now() - t0 >= SLICE_MS)) break;
+        if (drawn === 0 && first && full) break;
+        fragment.append(this.rowAt(row, next));
+        chars += weight;
+        drawn += 1;
         next += 1;
       }
       container.append(fragment);
       return next < rows.length;
     };
-    if (!slice()) return;
+    if (!slice(true)) return;
     void (async () => {
       for (;;) {
         await afterPaint();
         if (pass !== this.renderPass) return;
-        const more = slice();
+        const more = slice(false);
         this.restoreFocus();
         if (!more) return;
       }
@@ -569,6 +608,113 @@ export class SweepBuilder {
     );
   }
 
+  /** A row as inputs, or past LIVE_ROWS a placeholder the observer makes live (the row being edited stays live). */
+  private rowAt(row: ParameterRow, index: number): HTMLElement {
+    const editing = this.pendingFocus?.startsWith(`${row.key}-`) === true;
+    const element = index < LIVE_ROWS || editing ? this.parameterRow(row, index) : this.placeholderRow(row, index);
+    if (index >= LIVE_ROWS) this.observeRow(element);
+    return element;
+  }
+
+  private observeRow(element: HTMLElement): void {
+    if (this.rowObserver === null) {
+      const pass = this.renderPass;
+      this.rowObserver = new IntersectionObserver((entries) => this.swapRows(entries, pass), {
+        rootMargin: LIVE_MARGIN,
+      });
+    }
+    this.rowObserver.observe(element);
+  }
+
+  /** Placeholders coming near the view become inputs; inputs far from it (and not being edited) placeholders. */
+  private swapRows(entries: readonly IntersectionObserverEntry[], pass: number): void {
+    if (pass !== this.renderPass) return;
+    for (const entry of entries) {
+      const element = entry.target;
+      if (!(element instanceof HTMLElement) || !element.isConnected) continue;
+      const placeholder = element.classList.contains('param-placeholder');
+      if (entry.isIntersecting) this.farRows.delete(element);
+      if (placeholder !== entry.isIntersecting) continue;
+      if (!placeholder && element.contains(document.activeElement)) {
+        this.farRows.add(element);
+        continue;
+      }
+      this.swapRow(element, placeholder);
+    }
+  }
+
+  private swapRow(element: HTMLElement, toLive: boolean): HTMLElement | null {
+    const index = Number(element.dataset['index']);
+    const row = this.state.parameters[index];
+    if (row === undefined || row.key !== element.dataset['row']) return null;
+    const next = toLive ? this.parameterRow(row, index) : this.placeholderRow(row, index);
+    this.rowObserver?.unobserve(element);
+    this.farRows.delete(element);
+    element.replaceWith(next);
+    this.rowObserver?.observe(next);
+    return next;
+  }
+
+  /**
+   * The row as text: the same name, type, fields and message, no form control. Focusable, so
+   * Tab still walks the rows one by one: focusing it makes it live and focuses its name.
+   */
+  private placeholderRow(row: ParameterRow, index: number): HTMLElement {
+    const fields = PARAMETER_FIELDS[row.type].map((field) => {
+      const text = row.fields[field] ?? '';
+      const shown = text.length > PLACEHOLDER_CHARS ? `${text.slice(0, PLACEHOLDER_CHARS)}…` : text;
+      return h(
+        'span',
+        { className: 'field' },
+        h('span', { className: 'placeholder-label', text: FIELD_LABELS[field] ?? field }),
+        h('span', { className: `placeholder-value ${field === 'values' ? 'wide' : 'narrow'}`, text: shown }),
+      );
+    });
+    const error = h('p', { className: 'field-error', attrs: { 'data-row-error': row.key, id: `${row.key}-error` } });
+    const hint = h('p', { className: 'hint muted', attrs: { 'data-row-hint': row.key } });
+    const element = h(
+      'div',
+      {
+        className: 'param-row param-placeholder',
+        attrs: {
+          role: 'listitem',
+          tabindex: '0',
+          'aria-label': `Parameter ${index + 1}: ${row.name}, ${row.type}`,
+          'data-row': row.key,
+          'data-param': row.name,
+          'data-index': String(index),
+        },
+        on: {
+          focus: () => {
+            this.pendingFocus = `${row.key}-name`;
+            this.swapRow(element, true);
+            this.restoreFocus();
+          },
+        },
+      },
+      h(
+        'span',
+        { className: 'field' },
+        h('span', { className: 'placeholder-label', text: 'name' }),
+        h('span', { className: 'placeholder-value param-name', text: row.name }),
+      ),
+      h(
+        'span',
+        { className: 'field' },
+        h('span', { className: 'placeholder-label', text: 'type' }),
+        h('span', { className: 'placeholder-value', text: row.type }),
+      ),
+      ...fields,
+      hint,
+      error,
+    );
+    const drawn: RowElements = { row: element, error, hint };
+    this.rowElements.set(row.key, drawn);
+    const message = this.rowMessages.get(row.key);
+    if (message !== undefined) showRowMessage(drawn, row, message);
+    return element;
+  }
+
   private parameterRow(row: ParameterRow, index: number): HTMLElement {
     const setRow = (patch: Partial<ParameterRow>, rerender = false): void => {
       const parameters = this.state.parameters.map((r) => (r.key === row.key ? { ...r, ...patch } : r));
@@ -633,7 +779,10 @@ export class SweepBuilder {
     const hint = h('p', { className: 'hint muted', attrs: { 'data-row-hint': row.key } });
     const element = h(
       'div',
-      { className: 'param-row', attrs: { role: 'listitem', 'data-row': row.key, 'data-param': row.name } },
+      {
+        className: 'param-row',
+        attrs: { role: 'listitem', 'data-row': row.key, 'data-param': row.name, 'data-index': String(index) },
+      },
       h('span', { className: 'field' }, h('label', { attrs: { for: nameId }, text: 'name' }), name),
       labelled('type', type),
       ...fields,
@@ -641,6 +790,16 @@ export class SweepBuilder {
       hint,
       error,
     );
+    if (index >= LIVE_ROWS) {
+      element.addEventListener('focusout', () => {
+        // Read once focus has landed: moving within the row, or the window losing focus (the
+        // input stays the active element), keeps the row's inputs.
+        setTimeout(() => {
+          if (!this.farRows.has(element) || !element.isConnected) return;
+          if (!element.contains(document.activeElement)) this.swapRow(element, false);
+        }, 0);
+      });
+    }
     const drawn: RowElements = { row: element, error, hint };
     this.rowElements.set(row.key, drawn);
     const message = this.rowMessages.get(row.key);
@@ -916,6 +1075,11 @@ export class SweepBuilder {
     if (pass !== this.applyPass) return;
     // "Show it here anyway" was asked for the spec before this one.
     this.showLargeSpec = false;
+    // Pasted text over the box's limit leaves the box once the form holds it (as an uploaded
+    // file's never enters it): the form is drawn anew below, and the box moving with it laid out
+    // 483 KiB of text in the same task (350 ms of layout at 50,000 values, the profile).
+    // writeSpecText then shows the large-spec note, which offers the form's JSON.
+    if (this.specText.value.length > SPEC_BOX_MAX_CHARS) this.specText.value = '';
     const warnings = parsed.warnings.map((w) => `${w.field}: ${w.message}`).join('\n');
     this.specError.textContent = warnings;
     // Where the form would change the spec comes with the first check of the filled form.
@@ -975,11 +1139,17 @@ export class SweepBuilder {
   private showCheck(check: SpecCheck): void {
     // Row inputs are left to the row pass (which sets or clears each one): clearing them here
     // would restyle every row of a 1000-parameter form on each keystroke.
-    for (const el of this.form.querySelectorAll(
-      '.builder-form > :not(.space) [aria-invalid="true"], .builder-form > .space[aria-invalid="true"]',
-    ))
-      el.removeAttribute('aria-invalid');
-    for (const el of this.form.querySelectorAll<HTMLElement>('[data-error-for]')) el.textContent = '';
+    // Section by section, never through the rows: two selector walks over a 1000-row form took
+    // 10-20 ms of each check's answer (the profile).
+    for (const section of this.form.children) {
+      if (section.classList.contains('space')) {
+        section.removeAttribute('aria-invalid');
+        for (const slot of section.querySelectorAll<HTMLElement>(':scope > [data-error-for]')) slot.textContent = '';
+        continue;
+      }
+      for (const el of section.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+      for (const slot of section.querySelectorAll<HTMLElement>('[data-error-for]')) slot.textContent = '';
+    }
     this.spaceMark = null;
     this.parsed = check.kind === 'valid' ? check.parsed : null;
     this.config = check.kind === 'valid' ? check.config : null;
@@ -1192,6 +1362,13 @@ export class SweepBuilder {
 }
 
 /** A row's message (or its range hint when it has none), touching only what changed. */
+/** How much text a row lays out: its choice list or bounds, as typed. */
+function rowChars(row: ParameterRow): number {
+  let chars = row.name.length;
+  for (const text of Object.values(row.fields)) chars += text.length;
+  return chars;
+}
+
 function showRowMessage(drawn: RowElements, row: ParameterRow, message: string): void {
   if (drawn.error.textContent !== message) drawn.error.textContent = message;
   const hint = message === '' ? rangeHint(row) : '';
