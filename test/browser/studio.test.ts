@@ -275,6 +275,30 @@ test('readable from 360 px to wide screens, in light and dark', async ({ page })
   expect(errors).toEqual([]);
 });
 
+test('text pasted into the spec box stays there until it is applied, even when a check of the form finishes first', async ({
+  page,
+}) => {
+  await openStudio(page, `studio-paste-${Date.now()}`);
+  await page.locator('.spec-panel summary').click();
+  const text = page.getByTestId('spec-json');
+  const pasted = JSON.stringify({
+    trial: 'spiral',
+    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
+    sampling_algorithm: 'random',
+    objective: { primary_metric: 'val_accuracy', goal: 'maximize' },
+    limits: { max_total_trials: 3 },
+  });
+  await text.fill(pasted);
+  // An edit in the form runs a check; when it ends the box used to be given the form's spec.
+  await page.locator('[data-field="limits.max_total_trials"]').fill('7');
+  await expect(page.locator('#builder-summary')).toContainText('up to 7 runs');
+  await page.waitForTimeout(300);
+  await expect(text).toHaveValue(pasted);
+  // Applied, the form takes it.
+  await page.getByTestId('apply-spec').click();
+  await expect(page.locator('#builder-summary')).toContainText('up to 3 runs');
+});
+
 test('malformed specs pasted into the builder are refused with the field, the rule and the value, and nothing is stored', async ({
   page,
 }) => {

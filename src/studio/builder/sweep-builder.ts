@@ -210,6 +210,12 @@ export class SweepBuilder {
   private rowMessages = new Map<string, string>();
   /** The spec text is written when the spec panel is open: 50,000 values are costly to lay out. */
   private specTextStale = true;
+  /**
+   * The person typed or pasted into the spec box since the form last took its text: nothing may
+   * overwrite it until it is applied. A check finishing between the paste and the click on Apply
+   * (a slow spec worker, the backend report) put the form's spec back and the paste was lost.
+   */
+  private specTextEdited = false;
   /** The person asked to see a spec over SPEC_BOX_MAX_CHARS in the box (see `largeSpecNote`). */
   private showLargeSpec = false;
   private readonly largeSpecNote: HTMLElement;
@@ -241,6 +247,9 @@ export class SweepBuilder {
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
     // Focus comes before any typing, so the box may still be brought up to date then.
     this.specText.addEventListener('focus', () => this.writeSpecText(true));
+    this.specText.addEventListener('input', () => {
+      this.specTextEdited = true;
+    });
     this.largeSpecNote = h('p', { className: 'muted', attrs: { 'data-testid': 'large-spec' } });
     this.largeSpecNote.hidden = true;
     this.element = h(
@@ -1075,6 +1084,8 @@ export class SweepBuilder {
     if (pass !== this.applyPass) return;
     // "Show it here anyway" was asked for the spec before this one.
     this.showLargeSpec = false;
+    // The form holds the text now: the box follows the form again.
+    this.specTextEdited = false;
     // Pasted text over the box's limit leaves the box once the form holds it (as an uploaded
     // file's never enters it): the form is drawn anew below, and the box moving with it laid out
     // 483 KiB of text in the same task (350 ms of layout at 50,000 values, the profile).
@@ -1211,7 +1222,7 @@ export class SweepBuilder {
 
   /** Puts the form's spec into the spec box, unless the person is editing it there. */
   private writeSpecText(focusing = false): void {
-    if (!this.specTextStale || this.specInput === null) return;
+    if (!this.specTextStale || this.specInput === null || this.specTextEdited) return;
     if (!focusing && document.activeElement === this.specText) return;
     const text = JSON.stringify(this.specInput, null, 2);
     this.specTextStale = false;
