@@ -299,6 +299,46 @@ test('text pasted into the spec box stays there until it is applied, even when a
   await expect(page.locator('#builder-summary')).toContainText('up to 3 runs');
 });
 
+test('select all and paste in the spec box replaces its text, even when the box is focused before its panel finished opening', async ({
+  page,
+}) => {
+  await openStudio(page, `studio-select-${Date.now()}`);
+  const pasted = JSON.stringify({
+    trial: 'spiral',
+    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
+    sampling_algorithm: 'random',
+    objective: { primary_metric: 'score', goal: 'maximize' },
+    limits: { max_total_trials: 3 },
+  });
+  // A click on the panel's summary fills the box at once, not a task later (when 'toggle' comes).
+  const filledByClick = await page.evaluate(() => {
+    const summary = document.querySelector<HTMLElement>('details.spec-panel > summary');
+    const box = document.querySelector<HTMLTextAreaElement>('[data-testid="spec-json"]');
+    if (summary === null || box === null) throw new Error('the spec panel is missing');
+    summary.click();
+    const length = box.value.length;
+    summary.click();
+    return length;
+  });
+  expect(filledByClick).toBeGreaterThan(0);
+  // Opened without that click and, in the same task, the empty box selected and focused: what a
+  // fast "select all, paste" does before 'toggle' has filled the box. Focus fills it; the
+  // selection must then cover the new text, or the paste lands after the form's spec.
+  await page.evaluate(() => {
+    const details = document.querySelector<HTMLDetailsElement>('details.spec-panel');
+    const box = document.querySelector<HTMLTextAreaElement>('[data-testid="spec-json"]');
+    if (details === null || box === null) throw new Error('the spec panel is missing');
+    details.open = true;
+    box.select();
+    box.focus();
+  });
+  await page.keyboard.insertText(pasted);
+  await expect(page.getByTestId('spec-json')).toHaveValue(pasted);
+  await page.getByTestId('apply-spec').click();
+  await expect(page.locator('#builder-summary')).toContainText('up to 3 runs');
+  await expect(page.locator('fieldset.objective input').first()).toHaveValue('score');
+});
+
 test('malformed specs pasted into the builder are refused with the field, the rule and the value, and nothing is stored', async ({
   page,
 }) => {

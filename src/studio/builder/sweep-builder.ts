@@ -245,8 +245,17 @@ export class SweepBuilder {
       className: 'code',
     });
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
-    // Focus comes before any typing, so the box may still be brought up to date then.
-    this.specText.addEventListener('focus', () => this.writeSpecText(true));
+    // Focus comes before any typing, so the box may still be brought up to date then. Writing
+    // the value moves the caret to its end: a selection that covered the whole box (select all,
+    // then paste; an empty box counts) must cover the new text too, or the paste is appended to
+    // the form's spec and Apply reads the two together.
+    this.specText.addEventListener('focus', () => {
+      const box = this.specText;
+      const whole = box.selectionStart === 0 && box.selectionEnd === box.value.length;
+      const before = box.value;
+      this.writeSpecText(true);
+      if (whole && box.value !== before) box.select();
+    });
     this.specText.addEventListener('input', () => {
       this.specTextEdited = true;
     });
@@ -1015,10 +1024,11 @@ export class SweepBuilder {
         void this.applySweepFileText(text, file.name);
       });
     });
+    const summary = h('summary', { text: 'Sweep spec: JSON or YAML, Overdrive’s or an Azure ML v2 sweep job' });
     const details = h(
       'details',
       { className: 'spec-panel' },
-      h('summary', { text: 'Sweep spec: JSON or YAML, Overdrive’s or an Azure ML v2 sweep job' }),
+      summary,
       h('p', {
         className: 'muted',
         text: 'Edit or paste a spec here (the format `npm run sweep` reads), or upload a file, then apply it to the form. The form keeps this text up to date as JSON.',
@@ -1034,6 +1044,11 @@ export class SweepBuilder {
         return this.parsed;
       }) ?? null,
     );
+    // 'toggle' comes a task after the click that opens the panel: a click straight into the box
+    // (or a script's focus) could land before it, on a box still empty. The click writes it first.
+    summary.addEventListener('click', () => {
+      if (!details.open) this.writeSpecText();
+    });
     details.addEventListener('toggle', () => {
       if (details.open) this.writeSpecText();
     });
