@@ -11,7 +11,7 @@ export interface TracedTask {
   readonly cpuMs: number;
 }
 
-interface TraceEvent {
+export interface TraceEvent {
   readonly name: string;
   readonly cat: string;
   readonly ph: string;
@@ -20,10 +20,37 @@ interface TraceEvent {
   readonly ts: number;
   readonly dur?: number;
   readonly tdur?: number;
+  readonly args?: Readonly<Record<string, unknown>>;
 }
 
 /** Task events as Chromium names them (the scheduler's top-level task). */
-const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+export const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+
+/** What the bench records by default: top-level tasks and the mark that names the page's thread (cheap). */
+const TASK_CATEGORIES = ['toplevel', 'blink.user_timing'];
+
+/**
+ * What a task contains, for finding out why one is long (bench/profile-studio-trace.ts): script,
+ * style, layout, paint, raster, canvas, GPU waits, IPC, GC, the scheduler. Far costlier to record.
+ */
+export const DETAIL_CATEGORIES = [
+  ...TASK_CATEGORIES,
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink',
+  'v8',
+  'gpu',
+  'cc',
+  'scheduler',
+  'ipc',
+  'mojom',
+];
+
+export interface TraceOptions {
+  readonly categories?: readonly string[];
+  /** Given every event of the trace, e.g. to save it or to break its long tasks down. */
+  readonly onEvents?: (events: readonly TraceEvent[], marked: TraceEvent | undefined) => void;
+}
 
 /**
  * Runs `work` under a trace and returns the tasks of the thread that recorded the user-timing
@@ -33,6 +60,7 @@ export async function traceTasks<T>(
   page: Page,
   mark: string,
   work: () => Promise<T>,
+  options: TraceOptions = {},
 ): Promise<{ readonly result: T; readonly tasks: readonly TracedTask[] }> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
@@ -42,7 +70,7 @@ export async function traceTasks<T>(
   });
   await cdp.send('Tracing.start', {
     transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] },
+    traceConfig: { includedCategories: [...(options.categories ?? TASK_CATEGORIES)] },
   });
   let result: T;
   try {
@@ -54,18 +82,25 @@ export async function traceTasks<T>(
     await cdp.detach();
   }
   const marked = events.find((e) => e.cat.includes('blink.user_timing') && e.name === mark);
+  options.onEvents?.(events, marked);
   if (marked === undefined) return { result, tasks: [] };
-  const tasks = events
-    .filter(
-      (e) =>
-        TASK_NAMES.has(e.name) &&
-        e.ph === 'X' &&
-        e.pid === marked.pid &&
-        e.tid === marked.tid &&
-        e.ts + (e.dur ?? 0) >= marked.ts,
-    )
-    .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000 }));
+  const tasks = mainTasks(events, marked).map((e) => ({
+    wallMs: (e.dur ?? 0) / 1000,
+    cpuMs: (e.tdur ?? e.dur ?? 0) / 1000,
+  }));
   return { result, tasks };
+}
+
+/** The top-level task events of the thread that recorded `marked`, those ending after it. */
+export function mainTasks(events: readonly TraceEvent[], marked: TraceEvent): TraceEvent[] {
+  return events.filter(
+    (e) =>
+      TASK_NAMES.has(e.name) &&
+      e.ph === 'X' &&
+      e.pid === marked.pid &&
+      e.tid === marked.tid &&
+      e.ts + (e.dur ?? 0) >= marked.ts,
+  );
 }
 
 /** The longest task by wall time and the longest by CPU time (ms, 0 when none). */

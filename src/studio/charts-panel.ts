@@ -59,6 +59,37 @@ export class ChartsPanel {
     );
   }
 
+  /**
+   * Resolves once every chart has drawn a first picture (its root carries `data-version`), a
+   * chart slot shows an error instead, or after `timeoutMs`, whichever is first. What waits on
+   * it (the analysis panels' code and warm-up) would otherwise take the main thread between the
+   * charts' first frames and hold them back.
+   */
+  whenDrawn(timeoutMs: number): Promise<void> {
+    const done = (): boolean =>
+      CHARTS.every(({ kind }) => {
+        const slot = this.element.querySelector(`[data-chart="${kind}"]`);
+        return slot === null || slot.querySelector('[data-version], .error') !== null;
+      });
+    return new Promise((resolve) => {
+      if (done()) {
+        resolve();
+        return;
+      }
+      const observer = new MutationObserver(() => {
+        if (!done()) return;
+        finish();
+      });
+      const timer = setTimeout(() => finish(), timeoutMs);
+      const finish = (): void => {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve();
+      };
+      observer.observe(this.element, { subtree: true, childList: true, attributeFilter: ['data-version'] });
+    });
+  }
+
   /** Feeds every chart that has not drawn the model's current version. */
   update(): void {
     this.set.update();

@@ -63,11 +63,12 @@ export class PanelsSection {
   }
 
   /**
-   * Watches the panels' slots; their code is loaded when the page is first idle (or when a slot
-   * comes near, if that is sooner), not with the page: the sweep page opens with the charts above
-   * drawing, and fetching, compiling and running the panels' chunk then only delayed them.
+   * Watches the panels' slots; their code is loaded when the page is first idle after `after`
+   * has settled (or when a slot comes near, if that is sooner), not with the page: the sweep page
+   * opens with the charts above drawing, and fetching, compiling and running the panels' chunk,
+   * then its warm-up steps (30-40 ms each), only delayed them.
    */
-  async mount(): Promise<void> {
+  async mount(after: Promise<unknown> = Promise.resolve()): Promise<void> {
     let loading: Promise<PanelsModule | null> | null = null;
     const load = (): Promise<PanelsModule | null> => {
       loading ??= this.set
@@ -105,6 +106,9 @@ export class PanelsSection {
       { rootMargin: AHEAD },
     );
     for (const slot of kindOf.keys()) this.observer.observe(slot);
+    // The preload waits for `after` (the sweep page: the charts' first pictures), then an idle moment.
+    await after;
+    if (this.set.disposed) return;
     await whenIdle(PRELOAD_WAIT_MS);
     if (!this.set.disposed) await load();
   }

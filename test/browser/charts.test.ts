@@ -481,6 +481,52 @@ test.describe('Studio charts', () => {
     expect(errors).toEqual([]);
   });
 
+  test('a chart a screen or more from the view skips live data until it comes near, then draws the latest', async ({
+    page,
+  }) => {
+    await openHarness(page);
+    await page.evaluate(async () => {
+      const h = window.chartsHarness;
+      const sweep = new h.SyntheticSweep({ runs: 40, intervals: 20, running: 4 });
+      (window as unknown as { farSweep: typeof sweep }).farSweep = sweep;
+      await h.mount('metric', 'metric', sweep.data());
+    });
+    await expectDrawn(page, 'metric');
+    const version = async (): Promise<number> => Number(await chartRoot(page, 'metric').getAttribute('data-version'));
+    const first = await version();
+    // Far below the chart: two screens of page, scrolled to the end.
+    await page.evaluate(() => {
+      const spacer = document.createElement('div');
+      spacer.id = 'far-spacer';
+      spacer.style.height = '4000px';
+      document.body.append(spacer);
+      window.scrollTo(0, document.body.scrollHeight);
+    });
+    await page.waitForTimeout(300);
+    const step = (times: number): Promise<number> =>
+      page.evaluate((n) => {
+        const sweep = (window as unknown as { farSweep: InstanceType<typeof window.chartsHarness.SyntheticSweep> })
+          .farSweep;
+        let version = 0;
+        for (let i = 0; i < n; i++) {
+          sweep.step();
+          const data = sweep.data();
+          window.chartsHarness.update('metric', data);
+          version = data.version;
+        }
+        return version;
+      }, times);
+    const latest = await step(5);
+    await page.waitForTimeout(1200);
+    expect(await version(), 'no redraw while far from the view').toBe(first);
+    await chartRoot(page, 'metric').scrollIntoViewIfNeeded();
+    await expect.poll(version, { message: 'the latest data is drawn once near' }).toBe(latest);
+    await expectDrawn(page, 'metric');
+    // Near the view, live data draws again as it comes.
+    const next = await step(1);
+    await expect.poll(version).toBe(next);
+  });
+
   test('clicking a point or a curve selects its run; a highlight is drawn', async ({ page }) => {
     await openHarness(page);
     await page.evaluate(() => window.chartsHarness.mountAll('small'));

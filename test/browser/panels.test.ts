@@ -135,6 +135,18 @@ test('an imported 60-run sweep in IndexedDB: importance ranks the parameter the 
   test.setTimeout(300_000);
   const sweep = await exportedSweep(60);
   const workspace = `panels-import-${Date.now()}`;
+  // When each chart above the panels first drew (its root got data-version), on the page's clock.
+  await page.addInitScript(() => {
+    const drawnAt: Record<string, number> = {};
+    (window as unknown as { chartsDrawnAt: Record<string, number> }).chartsDrawnAt = drawnAt;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        if (!(record.target instanceof Element) || !record.target.hasAttribute('data-version')) continue;
+        const kind = record.target.closest('[data-chart]')?.getAttribute('data-chart');
+        if (kind !== undefined && kind !== null && drawnAt[kind] === undefined) drawnAt[kind] = performance.now();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-version'] });
+  });
   const errors = await openStudio(page, workspace, '#/history');
   await page.setViewportSize({ width: 1280, height: 900 });
   const id = await importThroughUi(page, workspace, sweep);
@@ -163,6 +175,14 @@ test('an imported 60-run sweep in IndexedDB: importance ranks the parameter the 
     'custom on a category axis',
     'visual map and tooltip',
   ]);
+  // ...and only once the charts above had drawn their first pictures: its steps (30-40 ms each)
+  // and the panels' code no longer take the main thread between the charts' first frames.
+  const order = await page.evaluate(() => ({
+    charts: (window as unknown as { chartsDrawnAt: Record<string, number> }).chartsDrawnAt,
+    warmUpFrom: performance.getEntriesByName('panels warm-up: grid and value axes')[0]?.startTime ?? -1,
+  }));
+  expect(Object.keys(order.charts).sort()).toEqual(['best-so-far', 'metric', 'parallel', 'scatter-2d', 'scatter-3d']);
+  expect(order.warmUpFrom).toBeGreaterThanOrEqual(Math.max(...Object.values(order.charts)));
   await expect(page.getByTestId('importance-note')).toHaveAttribute('data-trusted', 'true');
   await expect(page.getByTestId('importance-note')).toContainText('From 60 finished runs');
   const rows = await importanceRows(page);

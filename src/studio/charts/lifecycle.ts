@@ -31,6 +31,11 @@ export abstract class ChartLifecycle implements StudioChart {
   protected pointer: { readonly x: number; readonly y: number } | null = null;
   private drawnKey = '';
   private readonly owned: Disposable[] = [];
+  /** Within a screen of the viewport (what the page's IntersectionObserver last said; near until it speaks). */
+  private near = true;
+  /** Data came while the chart was far from the view and has not been drawn. */
+  private staleAway = false;
+  private drewOnce = false;
 
   protected constructor(container: HTMLElement, testId: string, label: string, dataIntervalMs?: number) {
     this.scheduler = new RedrawScheduler(() => this.drawIfLive(), dataIntervalMs);
@@ -38,11 +43,36 @@ export abstract class ChartLifecycle implements StudioChart {
       onResize: () => this.scheduler.request('now'),
       onTheme: () => this.invalidate(),
     });
+    // A live sweep updates every chart several times a second; a chart a screen or more away
+    // from the view (on the sweep page at 1440 x 900 that is every chart while the table is
+    // read) is drawn when it comes near instead: its redraws cost main-thread time, and the 3-D
+    // scatter's also a WebGL frame that software compositing reads back on the main thread.
+    if (typeof IntersectionObserver !== 'undefined') {
+      const observer = new IntersectionObserver(
+        (entries) => {
+          const entry = entries[entries.length - 1];
+          if (entry === undefined) return;
+          this.near = entry.isIntersecting;
+          if (this.near && this.staleAway) {
+            this.staleAway = false;
+            this.scheduler.request('now');
+          }
+        },
+        { rootMargin: '100% 0px' },
+      );
+      observer.observe(this.shell.root);
+      this.own({ dispose: () => observer.disconnect() });
+    }
   }
 
   update(data: ChartData): void {
     if (this.disposed) return;
     this.data = data;
+    // The first picture is drawn wherever the chart is: the page shows it whole when scrolled to.
+    if (!this.near && this.drewOnce) {
+      this.staleAway = true;
+      return;
+    }
     this.scheduler.request('data');
   }
 
@@ -136,7 +166,10 @@ export abstract class ChartLifecycle implements StudioChart {
   }
 
   private drawIfLive(): void {
-    if (!this.disposed) this.draw();
+    if (this.disposed) return;
+    this.staleAway = false;
+    this.draw();
+    this.drewOnce = true;
   }
 }
 

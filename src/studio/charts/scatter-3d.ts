@@ -136,8 +136,11 @@ class Scatter3DImpl extends ChartLifecycle implements Scatter3DChart {
     container: HTMLElement,
     private readonly options: Scatter3DOptions,
   ) {
-    // echarts-gl rebuilds its label textures on every redraw: data redraws at most once a second.
-    super(container, 'scatter-3d', '3-D scatter', 1000);
+    // echarts-gl rebuilds its label textures on every redraw, and each redraw is two WebGL
+    // frames, which software compositing (no GPU) reads back on the main thread while committing
+    // the frame (GLES2::ReadPixels in a trace: 5-150 ms waiting on the GPU process on a busy
+    // 2-core machine): data redraws at most once every 2 s.
+    super(container, 'scatter-3d', '3-D scatter', 2000);
     this.wanted = [options.x, options.y, options.z];
     this.selects = [
       new LabelledSelect('X axis', 'scatter3d-x', (v) => this.pick(0, v)),

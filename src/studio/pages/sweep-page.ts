@@ -27,6 +27,8 @@ export interface PageContext {
  */
 /** How often a page showing another tab's sweep asks whether that tab still runs it. */
 const LOCK_WATCH_MS = 1000;
+/** The longest the analysis panels' preload waits for the charts' first pictures (a chart may never draw: no data). */
+const CHARTS_DRAWN_WAIT_MS = 4000;
 
 export class SweepPage {
   readonly element: HTMLElement;
@@ -152,7 +154,7 @@ export class SweepPage {
     }, 1000);
     this.refresh();
     void this.charts.mount();
-    void this.panels.mount();
+    void this.panels.mount(this.charts.whenDrawn(CHARTS_DRAWN_WAIT_MS));
   }
 
   dispose(): void {
