@@ -4,7 +4,7 @@
 // thread, the trial worker, the sandbox frame's renderer, the browser process's IndexedDB
 // threads, ...), including the threads a JS profile does not see.
 //
-//   npx tsx bench/profile-threads.ts --backend=wasm --epochs=30 --reps=3 [--port=4421] [--no-build]
+//   npx tsx bench/profile-threads.ts --backend=wasm --epochs=30 --reps=3 [--port=4421] [--store-window=100] [--no-build]
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseFlags, runTool } from './lib/cli-options.js';
 import { processTree } from './lib/cpu-time.js';
@@ -18,6 +18,8 @@ const args = parseFlags({
   reps: 3,
   port: 4421,
   isolation: { choices: ['page', 'sandbox'] },
+  /** The store's metric window in ms for an A/B of it; 0: the store's default. */
+  'store-window': 0,
   'no-build': false,
 });
 
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     port: args.port,
     isolation: args.isolation,
     build: !args['no-build'],
+    ...(args['store-window'] > 0 ? { storeWindowMs: args['store-window'] } : {}),
   };
   await withOverheadWorkload(workload, async (browser) => {
     // Our Chromium is a descendant of this process (Playwright launched it): the one without --type.
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
         const worker = [...used].filter(([k]) => k.endsWith('/ DedicatedWorker')).reduce((a, [, x]) => a + x, 0);
         const all = [...used.values()].reduce((a, b) => a + b, 0);
         process.stdout.write(
-          `rep ${rep + 1} ${v.padEnd(9)} wall ${sample.ms.toFixed(0)} ms, CPU ${all.toFixed(0)} ms (worker thread ${worker.toFixed(0)} ms), load ${currentLoad().toFixed(2)}\n`,
+          `rep ${rep + 1} ${v.padEnd(9)} wall ${sample.ms.toFixed(0)} ms, CPU ${all.toFixed(0)} ms (worker thread ${worker.toFixed(0)} ms)${sample.phases === null ? '' : `, ${sample.phases.transactions} write transactions`}, load ${currentLoad().toFixed(2)}\n`,
         );
       }
     }

@@ -14,6 +14,8 @@ export interface OverheadWorkload {
   readonly port: number;
   readonly isolation: 'page' | 'sandbox';
   readonly build: boolean;
+  /** The store's metric window (flushIntervalMs); undefined: the store's default. */
+  readonly storeWindowMs?: number;
 }
 
 export async function withOverheadWorkload(
@@ -28,6 +30,7 @@ export async function withOverheadWorkload(
       workload.backend,
       overheadConfig(workload.epochs),
       workload.isolation,
+      workload.storeWindowMs,
     );
     if (!open.ok) throw new Error(open.error ?? 'overheadOpen failed');
     try {

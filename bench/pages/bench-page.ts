@@ -260,11 +260,19 @@ async function overheadOpen(
   backend: BenchBackend,
   params: FixedMlp,
   isolation: 'page' | 'sandbox' = 'page',
+  storeWindowMs?: number,
 ): Promise<OverheadOpenResult> {
   await overheadClose();
   await deleteDatabase(OVERHEAD_DB);
   const plain = new PlainWorker();
-  const store = new TimedStore(await IndexedDbStore.open({ name: OVERHEAD_DB }));
+  // `storeWindowMs`: the store's metric window, for an A/B of it (bench/profile-threads.ts); the
+  // bench section leaves it at the store's default, which is what the Studio runs with.
+  const store = new TimedStore(
+    await IndexedDbStore.open({
+      name: OVERHEAD_DB,
+      ...(storeWindowMs === undefined ? {} : { flushIntervalMs: storeWindowMs }),
+    }),
+  );
   const pool = await WorkerPool.create({ size: 1, backend, isolation });
   const workspace = new Workspace({ name: 'bench-overhead', store, runner: pool });
   const state: OverheadState = { backend, params, plain, pool, store, workspace };
