@@ -12,25 +12,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { CHROMIUM_FLAGS } from '../scripts/chromium-flags.js';
+import { parseFlags, runTool } from './lib/cli-options.js';
 import { type CpuProfile, longestStretches } from './lib/cpu-profile.js';
 import { currentLoad } from './lib/machine.js';
 
-const { values: args } = parseArgs({
-  options: {
-    dist: { type: 'string', default: 'dist-panels-prof' },
-    port: { type: 'string', default: '4523' },
-    kinds: { type: 'string', default: 'importance,slice,contour,distribution,timeline' },
-    stretches: { type: 'string', default: '3' },
-    top: { type: 'string', default: '14' },
-  },
+const args = parseFlags({
+  dist: 'dist-panels-prof',
+  port: 4523,
+  kinds: 'importance,slice,contour,distribution,timeline',
+  stretches: 3,
+  top: 14,
 });
 
 async function serve(dist: string, port: number): Promise<ChildProcess> {
   const server = spawn('npx', ['vite', 'preview', '--outDir', dist, '--port', String(port), '--strictPort'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group: killing npx alone left vite running (and this tool waiting on its pipe).
+    detached: true,
   });
   await new Promise<void>((resolveReady, reject) => {
     server.stdout?.on('data', (chunk: Buffer) => {
@@ -42,8 +42,8 @@ async function serve(dist: string, port: number): Promise<ChildProcess> {
 }
 
 async function main(): Promise<void> {
-  const port = Number(args.port);
-  const dist = String(args.dist);
+  const port = args.port;
+  const dist = args.dist;
   const server = await serve(dist, port);
   const browser = await chromium.launch({
     executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium',
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   try {
     const outDir = resolve(dist, 'profiles');
     mkdirSync(outDir, { recursive: true });
-    for (const kind of String(args.kinds).split(',')) {
+    for (const kind of args.kinds.split(',')) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/test/browser/pages/panels.html`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
@@ -65,16 +65,13 @@ async function main(): Promise<void> {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       writeFileSync(resolve(outDir, `panel-${kind}.cpuprofile`), JSON.stringify(profile));
       process.stdout.write(`${kind} (load ${load}): ${JSON.stringify(figures)}\n`);
-      process.stdout.write(`${longestStretches(profile, Number(args.stretches), Number(args.top)).join('\n')}\n`);
+      process.stdout.write(`${longestStretches(profile, args.stretches, args.top).join('\n')}\n`);
       await page.close();
     }
   } finally {
     await browser.close();
-    server.kill();
+    if (server.pid !== undefined) process.kill(-server.pid);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runTool(main);

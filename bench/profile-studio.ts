@@ -9,23 +9,15 @@
 // The raw profiles (.cpuprofile, loadable in DevTools' Performance panel) go to bench/dist/profiles/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright';
 import { buildBenchPages, DIST_DIR, openBenchBrowser } from './lib/browser.js';
+import { parseFlags, runTool } from './lib/cli-options.js';
 import { type CpuProfile, longestStretches } from './lib/cpu-profile.js';
 import { currentLoad } from './lib/machine.js';
 import { traceTasks } from './lib/trace.js';
 import { CHART_KINDS, PANEL_KINDS, probeScript, revealPanels } from './sections/studio.js';
 
-const { values: args } = parseArgs({
-  options: {
-    port: { type: 'string', default: '4523' },
-    opens: { type: 'string', default: '2' },
-    stretches: { type: 'string', default: '4' },
-    top: { type: 'string', default: '14' },
-    'no-build': { type: 'boolean', default: false },
-  },
-});
+const args = parseFlags({ port: 4523, opens: 2, stretches: 4, top: 14, 'no-build': false });
 
 async function profiled<T>(page: Page, work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -39,16 +31,16 @@ async function profiled<T>(page: Page, work: () => Promise<T>): Promise<{ result
 }
 
 async function main(): Promise<void> {
-  if (args['no-build'] !== true) await buildBenchPages();
+  if (!args['no-build']) await buildBenchPages();
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const bench = await openBenchBrowser(Number(args.port), log);
+  const bench = await openBenchBrowser(args.port, log);
   const outDir = resolve(DIST_DIR, 'profiles');
   mkdirSync(outDir, { recursive: true });
   try {
     const seed = await bench.call('studioSeed', { runs: 1000, intervals: 100 });
     const origin = new URL(bench.url).origin;
     const url = `${origin}/index.html?workspace=${encodeURIComponent(seed.workspace)}#/sweep/${encodeURIComponent(seed.sweepId)}`;
-    for (let i = 0; i < Number(args.opens); i++) {
+    for (let i = 0; i < args.opens; i++) {
       const page = await bench.page.context().newPage();
       await page.setViewportSize({ width: 1440, height: 900 });
       await page.addInitScript(probeScript(seed.runs, CHART_KINDS, PANEL_KINDS));
@@ -67,7 +59,7 @@ async function main(): Promise<void> {
       });
       writeFileSync(resolve(outDir, `studio-open-${i + 1}.cpuprofile`), JSON.stringify(open.profile));
       log(`open ${i + 1} (load ${load}): all drawn at ${Math.round(open.result)} ms`);
-      log(longestStretches(open.profile, Number(args.stretches), Number(args.top)).join('\n'));
+      log(longestStretches(open.profile, args.stretches, args.top).join('\n'));
       await page.waitForTimeout(500);
       const panels = await profiled(page, () =>
         traceTasks(page, 'studio-bench:panels', async () => {
@@ -81,7 +73,7 @@ async function main(): Promise<void> {
       );
       writeFileSync(resolve(outDir, `studio-panels-${i + 1}.cpuprofile`), JSON.stringify(panels.profile));
       log(`panels ${i + 1} (load ${currentLoad()}):`);
-      log(longestStretches(panels.profile, Number(args.stretches), Number(args.top)).join('\n'));
+      log(longestStretches(panels.profile, args.stretches, args.top).join('\n'));
       await page.close();
     }
   } finally {
@@ -89,7 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runTool(main);

@@ -4,24 +4,23 @@
 // thread, the trial worker, the sandbox frame's renderer, the browser process's IndexedDB
 // threads, ...), including the threads a JS profile does not see.
 //
-//   npx tsx bench/profile-threads.ts --backend=wasm --epochs=30 --reps=3 [--port=4421] [--no-build]
+//   npx tsx bench/profile-threads.ts --backend=wasm --epochs=30 --reps=3 [--port=4421] [--store-window=100] [--no-build]
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { buildBenchPages, openBenchBrowser } from './lib/browser.js';
+import { parseFlags, runTool } from './lib/cli-options.js';
 import { processTree } from './lib/cpu-time.js';
 import { currentLoad } from './lib/machine.js';
-import type { BenchBackend, OverheadVariant } from './lib/types.js';
-import { overheadConfig } from './lib/workloads.js';
+import { withOverheadWorkload } from './lib/overhead-workload.js';
+import type { OverheadVariant } from './lib/types.js';
 
-const { values: args } = parseArgs({
-  options: {
-    backend: { type: 'string', default: 'wasm' },
-    epochs: { type: 'string', default: '30' },
-    reps: { type: 'string', default: '3' },
-    port: { type: 'string', default: '4421' },
-    isolation: { type: 'string', default: 'page' },
-    'no-build': { type: 'boolean', default: false },
-  },
+const args = parseFlags({
+  backend: { choices: ['wasm', 'cpu', 'webgl', 'webgpu'] },
+  epochs: 30,
+  reps: 3,
+  port: 4421,
+  isolation: { choices: ['page', 'sandbox'] },
+  /** The store's metric window in ms for an A/B of it; 0: the store's default. */
+  'store-window': 0,
+  'no-build': false,
 });
 
 function read(path: string): string | null {
@@ -78,17 +77,16 @@ function diff(after: Map<string, number>, before: Map<string, number>): Map<stri
 }
 
 async function main(): Promise<void> {
-  if (args['no-build'] !== true) await buildBenchPages();
-  const browser = await openBenchBrowser(Number(args.port), (l) => process.stderr.write(`${l}\n`));
-  try {
-    const backend = args.backend as BenchBackend;
-    const open = await browser.call(
-      'overheadOpen',
-      backend,
-      overheadConfig(Number(args.epochs)),
-      args.isolation === 'sandbox' ? 'sandbox' : 'page',
-    );
-    if (!open.ok) throw new Error(open.error ?? 'overheadOpen failed');
+  const { backend } = args;
+  const workload = {
+    backend,
+    epochs: args.epochs,
+    port: args.port,
+    isolation: args.isolation,
+    build: !args['no-build'],
+    ...(args['store-window'] > 0 ? { storeWindowMs: args['store-window'] } : {}),
+  };
+  await withOverheadWorkload(workload, async (browser) => {
     // Our Chromium is a descendant of this process (Playwright launched it): the one without --type.
     const pid = processTree(process.pid).find((p) => {
       const argv = (read(`/proc/${p}/cmdline`) ?? '').split('\0');
@@ -98,7 +96,7 @@ async function main(): Promise<void> {
     const variants: OverheadVariant[] = ['plain', 'overdrive'];
     const totals = new Map<OverheadVariant, Map<string, number>>(variants.map((v) => [v, new Map()]));
     const walls = new Map<OverheadVariant, number[]>(variants.map((v) => [v, []]));
-    const reps = Number(args.reps);
+    const reps = args.reps;
     for (let rep = 0; rep < reps; rep++) {
       for (const v of rep % 2 === 0 ? variants : [...variants].reverse()) {
         const before = snapshot(pid);
@@ -110,7 +108,7 @@ async function main(): Promise<void> {
         const worker = [...used].filter(([k]) => k.endsWith('/ DedicatedWorker')).reduce((a, [, x]) => a + x, 0);
         const all = [...used.values()].reduce((a, b) => a + b, 0);
         process.stdout.write(
-          `rep ${rep + 1} ${v.padEnd(9)} wall ${sample.ms.toFixed(0)} ms, CPU ${all.toFixed(0)} ms (worker thread ${worker.toFixed(0)} ms), load ${currentLoad().toFixed(2)}\n`,
+          `rep ${rep + 1} ${v.padEnd(9)} wall ${sample.ms.toFixed(0)} ms, CPU ${all.toFixed(0)} ms (worker thread ${worker.toFixed(0)} ms)${sample.phases === null ? '' : `, ${sample.phases.transactions} write transactions`}, load ${currentLoad().toFixed(2)}\n`,
         );
       }
     }
@@ -137,13 +135,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${r.p.toFixed(0).padStart(7)} ${r.o.toFixed(0).padStart(7)} ${(r.o - r.p).toFixed(0).padStart(7)}  ${r.k}\n`,
       );
-    await browser.call('overheadClose');
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runTool(main);

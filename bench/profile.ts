@@ -7,24 +7,22 @@
 // The raw profiles (.cpuprofile, loadable in DevTools' Performance panel) go to bench/dist/profiles/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CDPSession } from 'playwright';
-import { buildBenchPages, DIST_DIR, openBenchBrowser } from './lib/browser.js';
-import type { BenchBackend, OverheadVariant } from './lib/types.js';
-import { overheadConfig } from './lib/workloads.js';
+import { DIST_DIR } from './lib/browser.js';
+import { parseFlags, runTool } from './lib/cli-options.js';
+import { withOverheadWorkload } from './lib/overhead-workload.js';
+import type { OverheadVariant } from './lib/types.js';
 
-const { values: args } = parseArgs({
-  options: {
-    backend: { type: 'string', default: 'wasm' },
-    epochs: { type: 'string', default: '10' },
-    reps: { type: 'string', default: '3' },
-    variant: { type: 'string', default: 'overdrive' },
-    port: { type: 'string', default: '4421' },
-    top: { type: 'string', default: '25' },
-    /** Function names whose inclusive (self + callees) time to print, comma-separated. */
-    inclusive: { type: 'string', default: '' },
-    'no-build': { type: 'boolean', default: false },
-  },
+const args = parseFlags({
+  backend: { choices: ['wasm', 'cpu', 'webgl', 'webgpu'] },
+  epochs: 10,
+  reps: 3,
+  variant: 'overdrive',
+  port: 4421,
+  top: 25,
+  /** Function names whose inclusive (self + callees) time to print, comma-separated. */
+  inclusive: '',
+  'no-build': false,
 });
 
 interface ProfileNode {
@@ -134,7 +132,7 @@ function summarize(profile: CpuProfile, top: number): string[] {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, v]) => `    ${v.toFixed(1).padStart(9)} ms  ${k}`);
-  const names = (args.inclusive ?? '').split(',').filter((n) => n !== '');
+  const names = args.inclusive.split(',').filter((n) => n !== '');
   return [
     ...inclusive(profile, names),
     `  busy ${total.toFixed(0)} ms of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`,
@@ -145,15 +143,26 @@ function summarize(profile: CpuProfile, top: number): string[] {
   ];
 }
 
+const VARIANTS: readonly OverheadVariant[] = ['plain', 'plain+cancel-hook', 'overdrive'];
+
+function checkVariant(name: string): OverheadVariant {
+  const variant = VARIANTS.find((v) => v === name);
+  if (variant === undefined) throw new Error(`--variant must list some of ${VARIANTS.join(', ')}; got "${name}"`);
+  return variant;
+}
+
 async function main(): Promise<void> {
-  if (args['no-build'] !== true) await buildBenchPages();
-  const browser = await openBenchBrowser(Number(args.port), (l) => process.stderr.write(`${l}\n`));
-  try {
-    const backend = args.backend as BenchBackend;
-    const variants = (args.variant ?? 'overdrive').split(',') as OverheadVariant[];
-    const variant = variants.join('+');
-    const open = await browser.call('overheadOpen', backend, overheadConfig(Number(args.epochs)));
-    if (!open.ok) throw new Error(open.error ?? 'overheadOpen failed');
+  const backend = args.backend;
+  const variants = args.variant.split(',').map(checkVariant);
+  const variant = variants.join('+');
+  const workload = {
+    backend,
+    epochs: args.epochs,
+    port: args.port,
+    isolation: 'page',
+    build: !args['no-build'],
+  } as const;
+  await withOverheadWorkload(workload, async (browser) => {
     const cdp = await browser.page.context().newCDPSession(browser.page);
     const sessions: TargetSession[] = [];
     cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
@@ -179,7 +188,7 @@ async function main(): Promise<void> {
     await cdp.send('Profiler.start');
     for (const s of sessions) await s.send('Profiler.start');
     const times: number[] = [];
-    for (let i = 0; i < Number(args.reps); i++) {
+    for (let i = 0; i < args.reps; i++) {
       for (const v of variants) times.push((await browser.call('overheadRep', v)).ms);
     }
     const outDir = resolve(DIST_DIR, 'profiles');
@@ -189,7 +198,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${variant} on ${backend}, ${args.epochs} epochs: ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`,
     );
-    process.stdout.write(`page main thread:\n${summarize(page, Number(args.top)).join('\n')}\n`);
+    process.stdout.write(`page main thread:\n${summarize(page, args.top).join('\n')}\n`);
     const maps: Map<string, number>[] = [];
     const labels: string[] = [];
     for (const [i, s] of sessions.entries()) {
@@ -200,7 +209,7 @@ async function main(): Promise<void> {
       const name = `${backend}-${variant}-worker-${i}`;
       writeFileSync(resolve(outDir, `${name}.cpuprofile`), JSON.stringify(result.profile));
       process.stdout.write(
-        `worker ${i} (${workers[i]?.url.split('/').pop() ?? ''}):\n${summarize(result.profile, Number(args.top)).join('\n')}\n`,
+        `worker ${i} (${workers[i]?.url.split('/').pop() ?? ''}):\n${summarize(result.profile, args.top).join('\n')}\n`,
       );
     }
     const busyIndex = maps
@@ -213,7 +222,7 @@ async function main(): Promise<void> {
       );
       // Per repetition, which functions the two workers spend different time in.
       const [a, b] = busy as [Map<string, number>, Map<string, number>];
-      const reps = Number(args.reps);
+      const reps = args.reps;
       const keys = new Set([...a.keys(), ...b.keys()].map((k) => k.replace(/ [^ ]*\.js$/, '')));
       const sum = (m: Map<string, number>, name: string): number =>
         [...m.entries()].filter(([k]) => k.replace(/ [^ ]*\.js$/, '') === name).reduce((t, [, v]) => t + v, 0);
@@ -227,18 +236,12 @@ async function main(): Promise<void> {
       );
       process.stdout.write(
         `largest differences A − B per repetition:\n${diffs
-          .slice(0, Number(args.top))
+          .slice(0, args.top)
           .map(([k, v]) => `  ${v.toFixed(2).padStart(9)} ms  ${k}`)
           .join('\n')}\n`,
       );
     }
-    await browser.call('overheadClose');
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runTool(main);

@@ -260,11 +260,19 @@ async function overheadOpen(
   backend: BenchBackend,
   params: FixedMlp,
   isolation: 'page' | 'sandbox' = 'page',
+  storeWindowMs?: number,
 ): Promise<OverheadOpenResult> {
   await overheadClose();
   await deleteDatabase(OVERHEAD_DB);
   const plain = new PlainWorker();
-  const store = new TimedStore(await IndexedDbStore.open({ name: OVERHEAD_DB }));
+  // `storeWindowMs`: the store's metric window, for an A/B of it (bench/profile-threads.ts); the
+  // bench section leaves it at the store's default, which is what the Studio runs with.
+  const store = new TimedStore(
+    await IndexedDbStore.open({
+      name: OVERHEAD_DB,
+      ...(storeWindowMs === undefined ? {} : { flushIntervalMs: storeWindowMs }),
+    }),
+  );
   const pool = await WorkerPool.create({ size: 1, backend, isolation });
   const workspace = new Workspace({ name: 'bench-overhead', store, runner: pool });
   const state: OverheadState = { backend, params, plain, pool, store, workspace };
@@ -808,15 +816,15 @@ async function verdictRoundTrip(plan: VerdictPlan): Promise<VerdictOutcome> {
 
 // The floor under the verdict round trip: the same workers' shape (spin work_ms, report, wait for
 // the answer) with nothing but a MessagePort between page and worker, answered at once. No
-// Overdrive code runs on either side, so what it measures is the browser and the machine.
-const FLOOR_WORKER = `
-onmessage = (event) => {
-  const { port, rounds, workMs } = event.data;
+// Overdrive code runs on either side, so what it measures is the browser and the machine. Both
+// floors (page-origin and sandboxed) run this one loop; only how the worker gets its port differs.
+const FLOOR_LOOP = `
+const floorLoop = (port, rounds, workMs, done) => {
   const waits = [];
   let sent = 0;
   let round = 0;
   const next = () => {
-    if (round++ >= rounds) return postMessage(waits);
+    if (round++ >= rounds) return done(waits);
     const end = performance.now() + workMs;
     while (performance.now() < end) {}
     sent = performance.now();
@@ -827,6 +835,13 @@ onmessage = (event) => {
     next();
   };
   next();
+};
+`;
+
+const FLOOR_WORKER = `${FLOOR_LOOP}
+onmessage = (event) => {
+  const { port, rounds, workMs } = event.data;
+  floorLoop(port, rounds, workMs, (waits) => postMessage(waits));
 };
 `;
 
@@ -864,26 +879,11 @@ async function verdictFloor(plan: VerdictPlan): Promise<number[]> {
 // as the pool's is. The frame only relays the port once; after that the worker and the page talk
 // directly, with no Overdrive code on either side. What it measures is Chromium's hop between
 // processes on this machine, the least a sandboxed verdict can take.
-const SANDBOX_FLOOR_WORKER = (rounds: number, workMs: number): string => `
+const SANDBOX_FLOOR_WORKER = (rounds: number, workMs: number): string => `${FLOOR_LOOP}
 self.addEventListener('message', (event) => {
   const d = event.data;
   if (d === null || typeof d !== 'object' || d.kind !== 'overdrive-sandbox-init') return;
-  const port = d.port;
-  const waits = [];
-  let sent = 0;
-  let round = 0;
-  const next = () => {
-    if (round++ >= ${rounds}) return port.postMessage({ waits });
-    const end = performance.now() + ${workMs};
-    while (performance.now() < end) {}
-    sent = performance.now();
-    port.postMessage({ seq: round, events: [{ kind: 'metric', name: 'accuracy', value: 0.5, time: Date.now() }] });
-  };
-  port.onmessage = () => {
-    waits.push(performance.now() - sent);
-    next();
-  };
-  next();
+  floorLoop(d.port, ${rounds}, ${workMs}, (waits) => d.port.postMessage({ waits }));
 });
 `;
 

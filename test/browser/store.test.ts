@@ -232,6 +232,50 @@ test.describe('IndexedDbStore', () => {
     expect(result).toMatchObject({ status: 'Completed', best: 0.5 });
   });
 
+  test('the metric window is 250 ms by default; a stop decision commits at once with the curve it judged, a continue waits', async ({
+    page,
+  }) => {
+    await openHarness(page);
+    const result = await page.evaluate(async (dbName) => {
+      const h = window.storeHarness;
+      const store = await h.IndexedDbStore.open({ name: dbName });
+      /** Milliseconds from `t0` until the store committed one more batch (polled every 2 ms). */
+      const committedAfter = async (t0: number, before: number): Promise<number> => {
+        while (store.stats.batches === before && performance.now() - t0 < 2000) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        return performance.now() - t0;
+      };
+      await store.putRun(h.fixtures.run('D', 0, 'Running'));
+      await store.flush();
+      // A report and the verdict that lets the run go on: they wait the window.
+      let before = store.stats.batches;
+      let t0 = performance.now();
+      await store.appendMetrics([h.fixtures.point('D', 'D_0', 0, 0.4)]);
+      await store.appendDecisions([h.fixtures.decision('D', 'D_0', 1, false)]);
+      const continueMs = await committedAfter(t0, before);
+      // The next report and the verdict that stops the run: committed after the record delay, in
+      // one transaction with the report it judged.
+      before = store.stats.batches;
+      t0 = performance.now();
+      await store.appendMetrics([h.fixtures.point('D', 'D_0', 1, 0.3)]);
+      await store.appendDecisions([h.fixtures.decision('D', 'D_0', 2, true)]);
+      const stopMs = await committedAfter(t0, before);
+      const stopBatches = store.stats.batches - before;
+      const metrics = (await h.committedMetrics(dbName, 'D')).length;
+      const interval = store.flushIntervalMs;
+      await store.close();
+      return { interval, continueMs, stopMs, stopBatches, metrics };
+    }, uniqueName());
+    expect(result.interval).toBe(250);
+    // A timer never fires early: with the old 100 ms window this was ~100 ms.
+    expect(result.continueMs).toBeGreaterThanOrEqual(245);
+    // The stop waited 20 ms, not the window (a commit's own time is in both figures).
+    expect(result.stopMs).toBeLessThan(result.continueMs - 100);
+    expect(result.stopBatches).toBe(1);
+    expect(result.metrics).toBe(2);
+  });
+
   test('keeps everything flushed across a page reload', async ({ page }) => {
     await openHarness(page);
     const name = uniqueName();
