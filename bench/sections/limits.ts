@@ -227,6 +227,12 @@ interface CpuProfile {
 const PROFILE = process.env['OVERDRIVE_LIMITS_PROFILE'] === '1';
 /** OVERDRIVE_LIMITS_PROFILE=tasks: the three longest tasks' trace events only, no sampler (which adds tasks of its own). */
 const EXPLAIN = PROFILE || process.env['OVERDRIVE_LIMITS_PROFILE'] === 'tasks';
+/**
+ * OVERDRIVE_LIMITS_TRACE_DIR=dir also writes each path's trace events there (Chromium's JSON
+ * trace format, `<case> - <path>.json`), to open in DevTools' Performance panel or Perfetto:
+ * where a task's wall time exceeds its CPU time, the timeline shows what the thread waited on.
+ */
+const TRACE_DIR = process.env['OVERDRIVE_LIMITS_TRACE_DIR'];
 
 function frameName(node: ProfileNode): string {
   const f = node.callFrame;
@@ -242,11 +248,16 @@ function explainTask(
   to: number,
   profile: CpuProfile | null,
 ): string[] {
-  const byName = new Map<string, number>();
+  // Wall and thread CPU per event name: on a loaded machine the wall column is mostly waiting
+  // for a core, the CPU column is what the event itself cost.
+  const byName = new Map<string, { wall: number; cpu: number }>();
   for (const e of events) {
     if (e.ph !== 'X' || `${e.pid}:${e.tid}` !== thread || e.name === 'RunTask') continue;
     if (e.ts < from || e.ts > to) continue;
-    byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    const sum = byName.get(e.name) ?? { wall: 0, cpu: 0 };
+    sum.wall += (e.dur ?? 0) / 1000;
+    sum.cpu += (e.tdur ?? 0) / 1000;
+    byName.set(e.name, sum);
   }
   const inner = events.find(
     (e) => e.ph === 'X' && `${e.pid}:${e.tid}` === thread && e.name !== 'RunTask' && e.ts >= from && e.ts <= to,
@@ -255,10 +266,10 @@ function explainTask(
     // Where the task was posted from (the scheduler's annotation): names work that runs no
     // script and records no Blink event, such as Chromium's Autofill re-reading the forms.
     `  posted from: ${String(inner?.args?.['src_file'] ?? '?')} ${String(inner?.args?.['src_func'] ?? '')}`,
-    `  trace events (inclusive ms, nested ones counted again): ${[...byName]
-      .sort((a, b) => b[1] - a[1])
+    `  trace events (inclusive ms wall/CPU, nested ones counted again): ${[...byName]
+      .sort((a, b) => b[1].cpu - a[1].cpu)
       .slice(0, 12)
-      .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+      .map(([n, d]) => `${n} ${d.wall.toFixed(1)}/${d.cpu.toFixed(1)}`)
       .join(', ')}`,
   ];
   if (profile === null) return lines;
@@ -306,6 +317,7 @@ async function traced<T>(
   cdp: CDPSession,
   run: () => Promise<T>,
   log: (line: string) => void,
+  label: string,
 ): Promise<{ result: T; longestCpuMs: number }> {
   const events: TraceEvent[] = [];
   const collect = (data: { value: object[] }): void => {
@@ -333,6 +345,11 @@ async function traced<T>(
     cdp.off('Tracing.dataCollected', collect);
     if (PROFILE) profile = (await cdp.send('Profiler.stop')).profile as unknown as CpuProfile;
   }
+  if (TRACE_DIR !== undefined)
+    await writeFile(
+      join(TRACE_DIR, `${label.replace(/[^A-Za-z0-9 ,()-]+/g, '_')}.json`),
+      JSON.stringify({ traceEvents: events }),
+    );
   // The renderer's main threads; the page's is the one that ran the most tasks in the window.
   const mains = new Set(
     events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
@@ -368,6 +385,7 @@ async function traced<T>(
 async function measure(
   ctx: BenchContext,
   page: Page,
+  caseName: string,
   path: LimitPath,
   action: () => Promise<unknown>,
   done: () => Promise<unknown>,
@@ -386,6 +404,7 @@ async function measure(
         return { doneMs, longestTaskMs: await longest(page, 1500) };
       },
       ctx.log,
+      `${caseName} - ${path}`,
     );
     return { path, ...result, longestCpuMs };
   } finally {
@@ -429,7 +448,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       await longest(page, 500);
       const last = Object.keys(c.searchSpace).at(-1) ?? '';
       paths.push(
-        await measure(ctx, page, 'paste and apply', await clickTarget(page, '[data-testid="apply-spec"]'), () =>
+        await measure(ctx, page, c.name, 'paste and apply', await clickTarget(page, '[data-testid="apply-spec"]'), () =>
           rowNamed(page, last),
         ),
       );
@@ -446,6 +465,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         await measure(
           ctx,
           page,
+          c.name,
           'keystroke (metric)',
           () => page.keyboard.type('x'),
           () => checked(page),
@@ -462,6 +482,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         await measure(
           ctx,
           page,
+          c.name,
           'keystroke (parameter row)',
           () => page.keyboard.type(' '),
           () => checked(page),
@@ -481,6 +502,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
           await measure(
             ctx,
             page,
+            c.name,
             path,
             () => Promise.all([page.waitForEvent('download', { timeout: 120_000 }), click()]),
             async () => undefined,
@@ -489,7 +511,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
       }
       const linkBox = page.getByTestId('share-link');
       paths.push(
-        await measure(ctx, page, 'copy share link', await clickTarget(page, '[data-action="share-link"]'), () =>
+        await measure(ctx, page, c.name, 'copy share link', await clickTarget(page, '[data-action="share-link"]'), () =>
           // The link shown, or (over the link limits) the refusal saying to share the file.
           page.waitForFunction(
             () =>
@@ -517,6 +539,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
         await measure(
           ctx,
           page,
+          c.name,
           'upload file',
           () => upload.setInputFiles(file),
           () => rowNamed(page, last),
@@ -545,6 +568,7 @@ export async function runLimits(ctx: BenchContext): Promise<LimitsResult> {
           await measure(
             ctx,
             page,
+            c.name,
             'open share link',
             () =>
               page.evaluate((hash) => {

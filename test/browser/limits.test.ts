@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { BUILTIN_EXAMPLES } from '../../src/examples/registry.js';
 import { fnv1a32 } from '../../src/math/index.js';
@@ -274,5 +276,68 @@ test('at 1,000 parameters rows far from the view are text until scrolled near: t
   await page.locator('[data-row][data-param="p700"] button.icon').focus();
   await page.keyboard.press('Tab');
   await expect(page.locator('[data-row][data-param="p701"] input.param-name')).toBeFocused();
+  expect(errors).toEqual([]);
+});
+
+test('the spec panel’s controls belong to a form of their own: the builder’s form holds the sweep only, a file picked from the keyboard is applied, Enter in the link box starts nothing', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const errors = await openStudio(page, `limits-spec-form-${Date.now()}`);
+  const spec = normalizeSweepFile(specWith(parameters(L.maxParameters)), options);
+  await openSpecPanel(page);
+  await page.getByTestId('spec-json').fill(JSON.stringify(spec));
+  await page.getByTestId('apply-spec').click();
+  await formHolds(page, spec);
+  await openSpecPanel(page);
+  // Chromium's Autofill reads a changed control's whole form in one task: a file picked or the
+  // box's text written must not make it read the 1000-row builder form.
+  const owners = await page.evaluate(() => {
+    const builder = document.querySelector<HTMLFormElement>('form.builder-form');
+    const panel = document.querySelector('.spec-panel');
+    if (builder === null || panel === null) throw new Error('no builder form or spec panel');
+    const controls = [
+      ...panel.querySelectorAll<HTMLInputElement | HTMLButtonElement | HTMLTextAreaElement>('input, button, textarea'),
+    ];
+    const inBuilder = new Set([...builder.elements]);
+    return {
+      controls: controls.length,
+      ownedByBuilder: controls.filter((c) => c.form === builder || inBuilder.has(c)).length,
+      ownForm: [...new Set(controls.map((c) => c.form))].map((f) => (f === null ? null : f.elements.length)),
+      panelInsideBuilder: builder.contains(panel),
+    };
+  });
+  // The panel is drawn where it was (inside the builder's form element), its controls owned elsewhere.
+  expect(owners.panelInsideBuilder).toBe(true);
+  expect(owners.controls).toBeGreaterThanOrEqual(8);
+  expect(owners.ownedByBuilder).toBe(0);
+  expect(owners.ownForm).toEqual([owners.controls]);
+  // Keyboard: Tab from Apply reaches the upload, and Space there opens the file picker.
+  await page.getByTestId('apply-spec').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('upload-spec')).toBeFocused();
+  const dir = await mkdtemp(join(tmpdir(), 'overdrive-spec-form-'));
+  try {
+    const small = normalizeSweepFile(specWith({ lr: { type: 'uniform', min_value: 0.001, max_value: 0.1 } }), options);
+    const file = join(dir, 'small.sweep.json');
+    await writeFile(file, JSON.stringify(small));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles(file);
+    await formHolds(page, small);
+    await openSpecPanel(page);
+    expect(JSON.parse(await download(page, 'download-spec'))).toEqual(small);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  // Enter in the share-link box submits the spec's own form, which does nothing: before, it
+  // submitted the builder's form and started the sweep.
+  await page.locator('[data-action="share-link"]').click();
+  await expect(page.getByTestId('share-link')).not.toHaveValue('', { timeout: 60_000 });
+  const url = page.url();
+  await page.getByTestId('share-link').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  expect(page.url()).toBe(url);
+  await expect(page.getByTestId('start-sweep')).toBeVisible();
   expect(errors).toEqual([]);
 });
