@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type FileChooser, type Page, test } from '@playwright/test';
 import { BUILTIN_EXAMPLES } from '../../src/examples/registry.js';
 import { fnv1a32 } from '../../src/math/index.js';
 import { SEARCH_SPACE_LIMITS as L } from '../../src/space/limits.js';
@@ -70,7 +70,10 @@ async function openSpecPanel(page: Page): Promise<void> {
 
 /** Clicks an export action and returns the downloaded file's text. */
 async function download(page: Page, action: string): Promise<string> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-action="${action}"]`).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.locator(`[data-action="${action}"]`).click(),
+  ]);
   return readFile(await file.path(), 'utf8');
 }
 
@@ -283,6 +286,10 @@ test('the spec panel’s controls belong to a form of their own: the builder’s
   page,
 }) => {
   test.setTimeout(300_000);
+  // Listened for from the start: a listener added with the key press enables Chromium's file
+  // chooser interception only some time later, and a chooser opened before that never reaches it.
+  const choosers: FileChooser[] = [];
+  page.on('filechooser', (chooser) => choosers.push(chooser));
   const errors = await openStudio(page, `limits-spec-form-${Date.now()}`);
   const spec = normalizeSweepFile(specWith(parameters(L.maxParameters)), options);
   await openSpecPanel(page);
@@ -321,8 +328,9 @@ test('the spec panel’s controls belong to a form of their own: the builder’s
     const small = normalizeSweepFile(specWith({ lr: { type: 'uniform', min_value: 0.001, max_value: 0.1 } }), options);
     const file = join(dir, 'small.sweep.json');
     await writeFile(file, JSON.stringify(small));
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-    await chooser.setFiles(file);
+    await page.keyboard.press('Space');
+    await expect.poll(() => choosers.length, { message: 'Space on the upload opens the file chooser' }).toBe(1);
+    await choosers[0]?.setFiles(file);
     await formHolds(page, small);
     await openSpecPanel(page);
     expect(JSON.parse(await download(page, 'download-spec'))).toEqual(small);
