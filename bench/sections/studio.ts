@@ -173,7 +173,9 @@ export function probeScript(expectedRuns: number, kinds: readonly string[], pane
     for (const kind of kinds) {
       if (probe.chartsAt[kind] !== undefined) continue;
       const slot = document.querySelector('[data-chart="' + kind + '"]');
-      if (slot !== null && inked(slot)) probe.chartsAt[kind] = now;
+      // The 3-D scatter's first picture away from the view is its placeholder (no WebGL until near).
+      const placeholder = kind === 'scatter-3d' && slot !== null && slot.querySelector('[data-version]') !== null && slot.querySelector('canvas') === null;
+      if (slot !== null && (placeholder || inked(slot))) probe.chartsAt[kind] = now;
     }
     for (const kind of panels) {
       if (probe.panelsAt[kind] !== undefined) continue;

@@ -301,3 +301,62 @@ test('1000 runs x 100 intervals: long tasks while the five panels mount, compute
     expect(figures['importanceMs']).toBeGreaterThan(0);
   }
 });
+
+test('a stored sweep opened at the page top makes no WebGL context until the 3-D scatter comes within a screen; scrolled there, it draws', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const sweep = await exportedSweep(60);
+  const workspace = `panels-gl-${Date.now()}`;
+  // Every WebGL context asked for on the page (the probe's and echarts-gl's alike).
+  await page.addInitScript(() => {
+    const asked: string[] = [];
+    (window as unknown as { webglAsked: string[] }).webglAsked = asked;
+    const original = HTMLCanvasElement.prototype.getContext;
+    // @ts-expect-error -- one wrapper for all of getContext's overloads
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+      if (type === 'webgl' || type === 'webgl2' || type === 'experimental-webgl') asked.push(type);
+      return (original as (this: HTMLCanvasElement, t: string, ...r: unknown[]) => unknown).call(this, type, ...rest);
+    };
+  });
+  const errors = await openStudio(page, workspace, '#/history');
+  await page.setViewportSize({ width: 1280, height: 700 });
+  await importThroughUi(page, workspace, sweep);
+  // Opened from the store, as a person coming back to it would.
+  await page.reload();
+  await expect(page.getByTestId('sweep-status')).toHaveText('Completed');
+  const scatter = page.getByTestId('scatter-3d');
+  // The premise: at this size the 3-D scatter starts more than a screen below the view.
+  const top = await scatter.evaluate((el) => el.getBoundingClientRect().top / window.innerHeight);
+  expect(top).toBeGreaterThan(2);
+  // Its placeholder counts as its first picture (the charts panel waits for every chart's)...
+  await expect(scatter).toHaveAttribute('data-version', /\d+/);
+  await expect(page.getByTestId('scatter-2d')).toHaveAttribute('data-version', /\d+/);
+  await page.waitForTimeout(500);
+  // ...and no context was made for it: not echarts-gl's, not the probe's.
+  expect(await page.evaluate(() => (window as unknown as { webglAsked: string[] }).webglAsked)).toEqual([]);
+  await expect(scatter.locator('canvas')).toHaveCount(0);
+  await expect(page.getByTestId('scatter-3d-empty')).toBeHidden();
+
+  await scatter.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { webglAsked: string[] }).webglAsked.length))
+    .toBeGreaterThan(0);
+  // Drawn: the axis pickers are live and the plot says what it shows (without WebGL, the message).
+  const webgl = await page.evaluate(() => (window as unknown as { webglAsked: string[] }).webglAsked.length > 1);
+  if (webgl) {
+    await expect(scatter.locator('.odc-plot')).toHaveAttribute('aria-label', /^3-D scatter of 60 runs/);
+    await expect(scatter.getByLabel('Z axis', { exact: true })).toBeEnabled();
+    await expect(scatter.locator('canvas').first()).toBeAttached();
+  } else {
+    await expect(page.getByTestId('scatter-3d-empty')).toContainText('needs WebGL');
+  }
+  // Made once: scrolling away and back asks for no more contexts.
+  const asked = await page.evaluate(() => (window as unknown as { webglAsked: string[] }).webglAsked.length);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  await scatter.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { webglAsked: string[] }).webglAsked.length)).toBe(asked);
+  expect(errors).toEqual([]);
+});

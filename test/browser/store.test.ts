@@ -176,6 +176,67 @@ test.describe('IndexedDbStore', () => {
     expect(result.bigBatches).toBeLessThanOrEqual(50);
   });
 
+  test('a sweep of many chunks, interleaved with other sweeps, reads back in slices, point for point as the in-memory store', async ({
+    page,
+  }) => {
+    await openHarness(page);
+    const result = await page.evaluate(async (dbName) => {
+      const h = window.storeHarness;
+      const idb = await h.IndexedDbStore.open({ name: dbName, flushIntervalMs: 250 });
+      const memory = new h.MemoryStore();
+      // 120 batches of two sweeps written at once (their chunks interleave by key), four runs
+      // each, small batches and two of over 4096 points per run (several chunks per run).
+      for (let batch = 0; batch < 120; batch++) {
+        const size = batch === 40 || batch === 90 ? 4500 : 1 + (batch % 7);
+        const points = [];
+        for (let i = 0; i < size; i++) {
+          for (const sweepId of ['A', 'B']) {
+            for (let r = 0; r < 4; r++) {
+              points.push(
+                h.fixtures.point(sweepId, `${sweepId}_${(r + batch) % 4}`, batch * 10_000 + i, batch + i / size + r),
+              );
+            }
+          }
+        }
+        // A small sweep among them: its key ranges are mostly the others' chunks.
+        if (batch % 10 === 0) points.push(h.fixtures.point('C', 'C_0', batch, batch));
+        await idb.appendMetrics(points);
+        await memory.appendMetrics(points);
+        await idb.flush();
+      }
+      // How many requests read the chunks' values (one getAll of them all before).
+      let getAlls = 0;
+      const original = IDBObjectStore.prototype.getAll;
+      IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['getAll']>) {
+        if (this.name === 'metrics') getAlls += 1;
+        return original.apply(this, args);
+      };
+      const indexGetAll = IDBIndex.prototype.getAll;
+      IDBIndex.prototype.getAll = function (this: IDBIndex, ...args: Parameters<IDBIndex['getAll']>) {
+        if (this.objectStore.name === 'metrics') getAlls += 1;
+        return indexGetAll.apply(this, args);
+      };
+      const a = await idb.listMetrics('A');
+      const requests = getAlls;
+      IDBObjectStore.prototype.getAll = original;
+      IDBIndex.prototype.getAll = indexGetAll;
+      const b = await idb.listMetrics('B');
+      const same = JSON.stringify(a) === JSON.stringify(await memory.listMetrics('A'));
+      const sameB = JSON.stringify(b) === JSON.stringify(await memory.listMetrics('B'));
+      const c = await idb.listMetrics('C');
+      const sameC = c.length === 12 && JSON.stringify(c) === JSON.stringify(await memory.listMetrics('C'));
+      await idb.close();
+      return { count: a.length, countB: b.length, requests, same, sameB, sameC };
+    }, uniqueName());
+    expect(result.count).toBe(37856);
+    expect(result.countB).toBe(37856);
+    expect(result.same).toBe(true);
+    expect(result.sameB).toBe(true);
+    expect(result.sameC).toBe(true);
+    // Read in several requests (each delivered in its own task), not one.
+    expect(result.requests).toBeGreaterThan(3);
+  });
+
   test('commits buffered points within the flush interval without a flush() call', async ({ page }) => {
     await openHarness(page);
     const result = await page.evaluate(async (dbName) => {

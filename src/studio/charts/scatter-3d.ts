@@ -121,9 +121,18 @@ function axisOption(column: PlotColumn, theme: ChartTheme): Axis3DOption {
 
 class Scatter3DImpl extends ChartLifecycle implements Scatter3DChart {
   readonly kind = 'scatter-3d' as const;
-  readonly webgl: boolean;
   private readonly selects: readonly [LabelledSelect, LabelledSelect, LabelledSelect];
-  private readonly echarts: EChartsType | null;
+  private echarts: EChartsType | null = null;
+  /** The `hasWebGL()` answer, asked once, when first needed. */
+  private probed: boolean | null = null;
+  /**
+   * Whether the chart has come within a screen of the view. Until then it is an empty plot of its
+   * size with no WebGL context: creating the probe's and echarts-gl's contexts and presenting the
+   * first WebGL frame cost ~220 ms of main-thread wall on opening a sweep (sync GPU-process IPC
+   * and a read-back under software compositing), for a chart below the fold.
+   */
+  private view: 'unknown' | 'far' | 'near' = 'unknown';
+  private glStarted = false;
   private wanted: [string | undefined, string | undefined, string | undefined];
   private axes: ScatterAxes3D | null = null;
   /** Where the person rotated the view to; every redraw keeps it (the options are rebuilt, not merged). */
@@ -153,33 +162,59 @@ class Scatter3DImpl extends ChartLifecycle implements Scatter3DChart {
       this.invalidate();
     });
     this.shell.controls.append(...this.selects.map((s) => s.element), reset);
-    this.webgl = hasWebGL();
-    let echarts: EChartsType | null = null;
-    if (this.webgl) {
-      try {
-        echarts = this.own(initChart(this.shell.plot));
-        echarts.on('click', (params: unknown) => {
-          const run = this.runAt(params);
-          if (run !== undefined) this.options.onSelect?.({ kind: 'runs', runIds: new Set([run.id]) });
-        });
-        echarts.on('grid3dcamerachanged', (event: unknown) => {
-          if (!isCamera(event)) return;
-          const center = (event as { center?: unknown }).center;
-          this.camera = {
-            alpha: event.alpha,
-            beta: event.beta,
-            distance: event.distance,
-            ...(Array.isArray(center) && center.every((v) => typeof v === 'number')
-              ? { center: center as number[] }
-              : {}),
-          };
-        });
-      } catch (error) {
-        this.failed = error instanceof Error ? error.message : String(error);
-      }
+    if (typeof IntersectionObserver === 'undefined') this.view = 'near';
+    else {
+      const observer = new IntersectionObserver(
+        (entries) => {
+          const entry = entries[entries.length - 1];
+          if (entry === undefined || this.view === 'near') return;
+          this.view = entry.isIntersecting ? 'near' : 'far';
+          // Once made, the context stays: a chart scrolled past is cheap to keep, not to remake.
+          if (this.view === 'near') observer.disconnect();
+          this.scheduler.request('now');
+        },
+        // One screen, as the lifecycle's live-data margin: the chart is ready when scrolled to.
+        { rootMargin: '100% 0px' },
+      );
+      observer.observe(this.shell.root);
+      this.own({ dispose: () => observer.disconnect() });
     }
-    this.echarts = echarts;
     this.start(options.data);
+  }
+
+  /** False when the browser offers no WebGL: the chart then shows a message instead. */
+  get webgl(): boolean {
+    if (this.probed === null) this.probed = hasWebGL();
+    return this.probed;
+  }
+
+  /** The echarts-gl instance, made once, the first time the chart is near the view. */
+  private startGL(): void {
+    if (this.glStarted) return;
+    this.glStarted = true;
+    if (!this.webgl) return;
+    try {
+      const echarts = this.own(initChart(this.shell.plot));
+      echarts.on('click', (params: unknown) => {
+        const run = this.runAt(params);
+        if (run !== undefined) this.options.onSelect?.({ kind: 'runs', runIds: new Set([run.id]) });
+      });
+      echarts.on('grid3dcamerachanged', (event: unknown) => {
+        if (!isCamera(event)) return;
+        const center = (event as { center?: unknown }).center;
+        this.camera = {
+          alpha: event.alpha,
+          beta: event.beta,
+          distance: event.distance,
+          ...(Array.isArray(center) && center.every((v) => typeof v === 'number')
+            ? { center: center as number[] }
+            : {}),
+        };
+      });
+      this.echarts = echarts;
+    } catch (error) {
+      this.failed = error instanceof Error ? error.message : String(error);
+    }
   }
 
   getAxes(): ScatterAxes3D | null {
@@ -215,6 +250,15 @@ class Scatter3DImpl extends ChartLifecycle implements Scatter3DChart {
 
   protected draw(): void {
     const data = this.data;
+    if (this.view !== 'near') {
+      // The placeholder is this chart's first picture while it is away (the charts panel waits
+      // for every chart's first picture); before the observer speaks nothing is known yet.
+      if (this.view === 'far' && data !== null) this.shell.markDrawn(data.version);
+      this.setControls(null);
+      this.forgetDrawn();
+      return;
+    }
+    this.startGL();
     const width = this.shell.stage.clientWidth;
     const height = this.shell.stage.clientHeight;
     const key = `${contentKey(data)}|${this.wanted.join('\u0000')}|${this.highlightKey}|${width}x${height}|${this.revision}`;
