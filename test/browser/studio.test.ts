@@ -275,19 +275,24 @@ test('readable from 360 px to wide screens, in light and dark', async ({ page })
   expect(errors).toEqual([]);
 });
 
+/** A small spec as a person would paste it: three runs of the spiral example. */
+function pastedSpec(metric: string): string {
+  return JSON.stringify({
+    trial: 'spiral',
+    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
+    sampling_algorithm: 'random',
+    objective: { primary_metric: metric, goal: 'maximize' },
+    limits: { max_total_trials: 3 },
+  });
+}
+
 test('text pasted into the spec box stays there until it is applied, even when a check of the form finishes first', async ({
   page,
 }) => {
   await openStudio(page, `studio-paste-${Date.now()}`);
   await page.locator('.spec-panel summary').click();
   const text = page.getByTestId('spec-json');
-  const pasted = JSON.stringify({
-    trial: 'spiral',
-    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
-    sampling_algorithm: 'random',
-    objective: { primary_metric: 'val_accuracy', goal: 'maximize' },
-    limits: { max_total_trials: 3 },
-  });
+  const pasted = pastedSpec('val_accuracy');
   await text.fill(pasted);
   // An edit in the form runs a check; when it ends the box used to be given the form's spec.
   await page.locator('[data-field="limits.max_total_trials"]').fill('7');
@@ -303,13 +308,7 @@ test('select all and paste in the spec box replaces its text, even when the box 
   page,
 }) => {
   await openStudio(page, `studio-select-${Date.now()}`);
-  const pasted = JSON.stringify({
-    trial: 'spiral',
-    search_space: { lr: { type: 'uniform', min_value: 0.01, max_value: 0.1 } },
-    sampling_algorithm: 'random',
-    objective: { primary_metric: 'score', goal: 'maximize' },
-    limits: { max_total_trials: 3 },
-  });
+  const pasted = pastedSpec('score');
   // A click on the panel's summary fills the box at once, not a task later (when 'toggle' comes).
   const filledByClick = await page.evaluate(() => {
     const summary = document.querySelector<HTMLElement>('details.spec-panel > summary');
