@@ -262,7 +262,6 @@ export class SweepBuilder {
       attrs: { rows: 18, spellcheck: 'false', 'aria-label': 'Sweep spec (JSON or YAML)', 'data-testid': 'spec-json' },
       className: 'code',
     });
-    this.specText.setAttribute('form', this.specForm.id);
     this.specError = h('p', { className: 'field-error', attrs: { role: 'alert' } });
     // Focus comes before any typing, so the box may still be brought up to date then. Writing
     // the value moves the caret to its end: a selection that covered the whole box (select all,
